@@ -1,0 +1,7 @@
+package org.opsbot.bot;
+
+public final class Main {
+    public static void main(String[] args) {
+        System.out.println("opsbot on Java " + Runtime.version());
+    }
+}

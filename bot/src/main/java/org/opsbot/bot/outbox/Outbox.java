@@ -1,0 +1,25 @@
+package org.opsbot.bot.outbox;
+
+/**
+ * Every Slack Web API call the bot makes goes through here: the call is written to the
+ * database first and sent later by the outbox worker, so a crash, a Slack outage or a rate
+ * limit delays a message but never drops it. Each method returns the outbox id, which later
+ * calls use to thread on or update the message once Slack has given it a {@code ts}.
+ */
+public interface Outbox {
+
+    /** A new top-level message in a channel (id or {@code #name}), or a DM when given a user id. */
+    long post(String channel, SlackMessage message);
+
+    /** A reply in the thread of a message this outbox posted (it may not be sent yet). */
+    long reply(long parentId, SlackMessage message);
+
+    /** A reply in a thread the bot did not start, e.g. under a user's message. */
+    long reply(String channel, String threadTs, SlackMessage message);
+
+    /** Replaces a message this outbox posted; pending updates of one message coalesce. */
+    long update(long messageId, SlackMessage message);
+
+    /** A message only {@code user} sees; dropped rather than delivered late. */
+    long ephemeral(String channel, String user, SlackMessage message);
+}
