@@ -1,0 +1,36 @@
+package org.opsbot.commands.store;
+
+/**
+ * One Slack Web API call in the outbox.
+ *
+ * @param lane      calls in one lane are sent strictly in id order (one channel's posts, or
+ *                  one message's updates)
+ * @param channel   as the caller named it: a channel id, {@code #name}, or a user id (DM)
+ * @param payload   the message as JSON: {@code text}, {@code blocks}, {@code attachments}
+ * @param uncertain a post attempt may have reached Slack without us learning its outcome; the
+ *                  next attempt looks for the message before posting again
+ */
+public record OutboxEntry(
+        long id,
+        Kind kind,
+        String lane,
+        String channel,
+        String threadTs,
+        Long parentId,
+        Long targetId,
+        String userId,
+        String payload,
+        Status status,
+        int attempts,
+        long nextAttemptAt,
+        Long expiresAt,
+        boolean uncertain,
+        String sentChannel,
+        String sentTs,
+        String lastError,
+        long createdAt) {
+
+    public enum Kind { POST, UPDATE, EPHEMERAL }
+
+    public enum Status { PENDING, SENT, FAILED, EXPIRED, SUPERSEDED }
+}

@@ -1,0 +1,301 @@
+package org.opsbot.commands.store;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Slack outbox table. Callers enqueue inside the same write as the state change the message
+ * reports, the worker claims what is due and records how each call ended.
+ */
+public final class OutboxStore {
+    private static final String COLUMNS = """
+            id, kind, lane, channel, thread_ts, parent_id, target_id, user_id, payload, status,
+            attempts, next_attempt_at, expires_at, uncertain, sent_channel, sent_ts, last_error, created_at""";
+
+    private static final RowMapper<OutboxEntry> MAPPER = (rs, ctx) -> new OutboxEntry(
+            rs.getLong("id"),
+            OutboxEntry.Kind.valueOf(rs.getString("kind")),
+            rs.getString("lane"),
+            rs.getString("channel"),
+            rs.getString("thread_ts"),
+            nullableLong(rs, "parent_id"),
+            nullableLong(rs, "target_id"),
+            rs.getString("user_id"),
+            rs.getString("payload"),
+            OutboxEntry.Status.valueOf(rs.getString("status")),
+            rs.getInt("attempts"),
+            rs.getLong("next_attempt_at"),
+            nullableLong(rs, "expires_at"),
+            rs.getInt("uncertain") != 0,
+            rs.getString("sent_channel"),
+            rs.getString("sent_ts"),
+            rs.getString("last_error"),
+            rs.getLong("created_at"));
+
+    // The head of each lane that is due and not being worked on. A call waits for every earlier
+    // call of its lane (order per channel and per message), and an update waits for its message
+    // to have been posted.
+    private static final String DUE_HEADS = """
+            SELECT o.id FROM outbox o
+            WHERE o.status = 'PENDING'
+              AND o.next_attempt_at <= :now
+              AND (o.claimed_until IS NULL OR o.claimed_until < :now)
+              AND NOT EXISTS (SELECT 1 FROM outbox p
+                              WHERE p.lane = o.lane AND p.status = 'PENDING' AND p.id < o.id)
+              AND (o.target_id IS NULL OR EXISTS (SELECT 1 FROM outbox t
+                                                  WHERE t.id = o.target_id AND t.status <> 'PENDING'))
+              AND (o.parent_id IS NULL OR EXISTS (SELECT 1 FROM outbox t
+                                                  WHERE t.id = o.parent_id AND t.status <> 'PENDING'))
+            ORDER BY o.id
+            LIMIT :limit""";
+
+    private final Database db;
+    private final Clock clock;
+
+    public OutboxStore(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** A new message in {@code channel}, optionally in the thread {@code threadTs}. */
+    public long enqueuePost(String channel, String threadTs, String payload) {
+        return db.write(h -> insert(h, OutboxEntry.Kind.POST, channel, channel, threadTs, null, null, null, payload, null));
+    }
+
+    /** A reply in the thread of an earlier outbox message, which may not be sent yet. */
+    public long enqueueReply(long parentId, String payload) {
+        return db.write(h -> {
+            OutboxEntry parent = findIn(h, parentId)
+                    .orElseThrow(() -> new StoreException("no outbox message " + parentId + " to reply to"));
+            if (parent.kind() != OutboxEntry.Kind.POST) {
+                throw new StoreException("outbox message " + parentId + " is not a post");
+            }
+            return insert(h, OutboxEntry.Kind.POST, parent.lane(), parent.channel(), null, parentId, null, null, payload, null);
+        });
+    }
+
+    /**
+     * The new state of an earlier outbox message. If that message has not been sent yet, its
+     * payload is replaced instead and no separate call is made; otherwise the worker sends
+     * only the newest of the pending updates of one message.
+     */
+    public long enqueueUpdate(long targetId, String payload) {
+        return db.write(h -> {
+            OutboxEntry target = findIn(h, targetId)
+                    .orElseThrow(() -> new StoreException("no outbox message " + targetId + " to update"));
+            if (target.kind() != OutboxEntry.Kind.POST) {
+                throw new StoreException("outbox message " + targetId + " is not a post");
+            }
+            long now = clock.millis();
+            int folded = h.createUpdate("""
+                            UPDATE outbox SET payload = :payload
+                            WHERE id = :id AND status = 'PENDING' AND attempts = 0 AND uncertain = 0
+                              AND (claimed_until IS NULL OR claimed_until < :now)""")
+                    .bind("payload", payload)
+                    .bind("id", targetId)
+                    .bind("now", now)
+                    .execute();
+            long id = insert(h, OutboxEntry.Kind.UPDATE, "update:" + targetId, target.channel(), null, null, targetId, null, payload, null);
+            if (folded == 1) {
+                h.createUpdate("UPDATE outbox SET status = 'SUPERSEDED', done_at = :now, last_error = 'folded into the unsent message' WHERE id = :id")
+                        .bind("now", now)
+                        .bind("id", id)
+                        .execute();
+            }
+            return id;
+        });
+    }
+
+    /** A message only {@code user} sees; it expires unsent at {@code expiresAt}. */
+    public long enqueueEphemeral(String channel, String user, String threadTs, String payload, Instant expiresAt) {
+        return db.write(h -> insert(h, OutboxEntry.Kind.EPHEMERAL, channel, channel, threadTs, null, null, user, payload,
+                expiresAt.toEpochMilli()));
+    }
+
+    private long insert(Handle h, OutboxEntry.Kind kind, String lane, String channel, String threadTs, Long parentId,
+                        Long targetId, String userId, String payload, Long expiresAt) {
+        long now = clock.millis();
+        return h.createUpdate("""
+                        INSERT INTO outbox (kind, lane, channel, thread_ts, parent_id, target_id, user_id, payload,
+                                            status, attempts, next_attempt_at, expires_at, uncertain, created_at)
+                        VALUES (:kind, :lane, :channel, :threadTs, :parentId, :targetId, :userId, :payload,
+                                'PENDING', 0, :now, :expiresAt, 0, :now)""")
+                .bind("kind", kind.name())
+                .bind("lane", lane)
+                .bind("channel", channel)
+                .bind("threadTs", threadTs)
+                .bind("parentId", parentId)
+                .bind("targetId", targetId)
+                .bind("userId", userId)
+                .bind("payload", payload)
+                .bind("now", now)
+                .bind("expiresAt", expiresAt)
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one();
+    }
+
+    /**
+     * Claims up to {@code limit} due calls for {@code worker} for {@code claimFor}. A claim that
+     * runs out (the worker died) makes the call due again; the call is then uncertain if it was
+     * a post attempt, so it is looked for before it is posted again.
+     */
+    public List<OutboxEntry> claimDue(String worker, Duration claimFor, int limit) {
+        long now = clock.millis();
+        String select = db.dialect() == Dialect.POSTGRESQL
+                ? DUE_HEADS + " FOR UPDATE OF o SKIP LOCKED"
+                : DUE_HEADS;
+        return db.write(h -> {
+            List<Long> ids = h.createQuery(select)
+                    .bind("now", now)
+                    .bind("limit", limit)
+                    .mapTo(Long.class)
+                    .list();
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            h.createUpdate("UPDATE outbox SET claimed_by = :worker, claimed_until = :until WHERE id IN (<ids>)")
+                    .bind("worker", worker)
+                    .bind("until", now + claimFor.toMillis())
+                    .bindList("ids", ids)
+                    .execute();
+            return h.createQuery("SELECT " + COLUMNS + " FROM outbox WHERE id IN (<ids>) ORDER BY id")
+                    .bindList("ids", ids)
+                    .map(MAPPER)
+                    .list();
+        });
+    }
+
+    public Optional<OutboxEntry> find(long id) {
+        return db.read(h -> findIn(h, id));
+    }
+
+    private static Optional<OutboxEntry> findIn(Handle h, long id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM outbox WHERE id = :id")
+                .bind("id", id)
+                .map(MAPPER)
+                .findOne();
+    }
+
+    /** The newest pending update of a message: the only one worth sending. */
+    public Optional<OutboxEntry> newestPendingUpdate(long targetId) {
+        return db.read(h -> h.createQuery("SELECT " + COLUMNS
+                        + " FROM outbox WHERE target_id = :target AND status = 'PENDING' ORDER BY id DESC LIMIT 1")
+                .bind("target", targetId)
+                .map(MAPPER)
+                .findOne());
+    }
+
+    /**
+     * Records that a post attempt is about to leave, before it leaves: if the process dies
+     * before the answer is recorded, the next attempt knows to look for the message first.
+     */
+    public boolean markAttempt(long id, String worker, boolean uncertain) {
+        return db.write(h -> h.createUpdate("""
+                        UPDATE outbox SET attempts = attempts + 1, uncertain = :uncertain
+                        WHERE id = :id AND claimed_by = :worker AND status = 'PENDING'""")
+                .bind("id", id)
+                .bind("worker", worker)
+                .bind("uncertain", uncertain ? 1 : 0)
+                .execute() == 1);
+    }
+
+    /** Slack accepted the call; {@code channel}/{@code ts} identify the message from now on. */
+    public boolean markSent(long id, String worker, String channel, String ts) {
+        return db.write(h -> h.createUpdate("""
+                        UPDATE outbox SET status = 'SENT', sent_channel = :channel, sent_ts = :ts, uncertain = 0,
+                                          claimed_by = NULL, claimed_until = NULL, done_at = :now, last_error = NULL
+                        WHERE id = :id AND claimed_by = :worker AND status = 'PENDING'""")
+                .bind("id", id)
+                .bind("worker", worker)
+                .bind("channel", channel)
+                .bind("ts", ts)
+                .bind("now", clock.millis())
+                .execute() == 1);
+    }
+
+    /**
+     * An update of {@code targetId} was sent with the payload of {@code sentId}: that one is
+     * sent, the older pending updates of the same message are superseded by it.
+     */
+    public void markUpdatesSent(long targetId, long sentId, String worker) {
+        long now = clock.millis();
+        db.write(h -> {
+            h.createUpdate("""
+                            UPDATE outbox SET status = 'SUPERSEDED', claimed_by = NULL, claimed_until = NULL, done_at = :now
+                            WHERE target_id = :target AND status = 'PENDING' AND id < :sent""")
+                    .bind("target", targetId)
+                    .bind("sent", sentId)
+                    .bind("now", now)
+                    .execute();
+            return h.createUpdate("""
+                            UPDATE outbox SET status = 'SENT', claimed_by = NULL, claimed_until = NULL, done_at = :now,
+                                              last_error = NULL
+                            WHERE id = :sent AND status = 'PENDING'""")
+                    .bind("sent", sentId)
+                    .bind("now", now)
+                    .execute();
+        });
+    }
+
+    /** Try again at {@code at}; the claim is released so the call is due again then. */
+    public void retryLater(long id, String worker, Instant at, String error) {
+        db.write(h -> h.createUpdate("""
+                        UPDATE outbox SET next_attempt_at = :at, last_error = :error, claimed_by = NULL, claimed_until = NULL
+                        WHERE id = :id AND claimed_by = :worker AND status = 'PENDING'""")
+                .bind("id", id)
+                .bind("worker", worker)
+                .bind("at", at.toEpochMilli())
+                .bind("error", truncate(error))
+                .execute());
+    }
+
+    /** The call can never succeed (e.g. the channel does not exist); it is kept for inspection. */
+    public void markFailed(long id, String worker, String error) {
+        finish(id, worker, OutboxEntry.Status.FAILED, error);
+    }
+
+    /** An ephemeral message that could not be delivered in time. */
+    public void markExpired(long id, String worker) {
+        finish(id, worker, OutboxEntry.Status.EXPIRED, "expired before it could be delivered");
+    }
+
+    private void finish(long id, String worker, OutboxEntry.Status status, String error) {
+        db.write(h -> h.createUpdate("""
+                        UPDATE outbox SET status = :status, last_error = :error, claimed_by = NULL, claimed_until = NULL,
+                                          done_at = :now
+                        WHERE id = :id AND claimed_by = :worker AND status = 'PENDING'""")
+                .bind("id", id)
+                .bind("worker", worker)
+                .bind("status", status.name())
+                .bind("error", truncate(error))
+                .bind("now", clock.millis())
+                .execute());
+    }
+
+    /** How many calls wait, and since when the oldest waits (for /metrics and readiness). */
+    public Depth depth() {
+        return db.read(h -> h.createQuery("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE status = 'PENDING'")
+                .map((rs, ctx) -> new Depth(rs.getLong("n"), nullableLong(rs, "oldest")))
+                .one());
+    }
+
+    /** The outbox's backlog. */
+    public record Depth(long pending, Long oldestCreatedAt) {
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 1000 ? s : s.substring(0, 1000) + "…";
+    }
+
+    private static Long nullableLong(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+}
