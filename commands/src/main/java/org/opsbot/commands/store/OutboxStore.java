@@ -244,15 +244,20 @@ public final class OutboxStore {
         });
     }
 
-    /** Try again at {@code at}; the claim is released so the call is due again then. */
-    public void retryLater(long id, String worker, Instant at, String error) {
+    /**
+     * Try again at {@code at}; the claim is released so the call is due again then.
+     * {@code uncertain} records whether the failed attempt may nonetheless have reached Slack.
+     */
+    public void retryLater(long id, String worker, Instant at, String error, boolean uncertain) {
         db.write(h -> h.createUpdate("""
-                        UPDATE outbox SET next_attempt_at = :at, last_error = :error, claimed_by = NULL, claimed_until = NULL
+                        UPDATE outbox SET next_attempt_at = :at, last_error = :error, uncertain = :uncertain,
+                                          claimed_by = NULL, claimed_until = NULL
                         WHERE id = :id AND claimed_by = :worker AND status = 'PENDING'""")
                 .bind("id", id)
                 .bind("worker", worker)
                 .bind("at", at.toEpochMilli())
                 .bind("error", truncate(error))
+                .bind("uncertain", uncertain ? 1 : 0)
                 .execute());
     }
 

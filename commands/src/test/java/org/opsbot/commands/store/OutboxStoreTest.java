@@ -52,7 +52,7 @@ class OutboxStoreTest {
         with(dialect, outbox -> {
             long id = outbox.enqueuePost("#alerts", null, "{}");
             outbox.claimDue("w", CLAIM, 10);
-            outbox.retryLater(id, "w", clock.instant().plusSeconds(5), "HTTP 429");
+            outbox.retryLater(id, "w", clock.instant().plusSeconds(5), "HTTP 429", false);
 
             assertThat(outbox.claimDue("w", CLAIM, 10)).isEmpty();
             clock.advance(Duration.ofSeconds(5));

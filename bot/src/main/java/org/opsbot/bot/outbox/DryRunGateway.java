@@ -1,0 +1,47 @@
+package org.opsbot.bot.outbox;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Without a bot token every message goes to the log, written as a person would read it in
+ * Slack, so the bot can be judged before any Slack app exists.
+ */
+final class DryRunGateway implements SlackGateway {
+    private static final Logger LOG = LoggerFactory.getLogger("opsbot.dry-run");
+
+    private final AtomicLong ts = new AtomicLong(System.currentTimeMillis() * 1000);
+
+    @Override
+    public Delivery post(long outboxId, String channel, String threadTs, MessagePayload message) {
+        String fakeTs = nextTs();
+        LOG.info("Would post to {}{} (message {}):\n{}", channel, threadTs == null ? "" : " in thread " + threadTs,
+                fakeTs, DryRunRendering.render(message));
+        return new Delivery.Sent(channel, fakeTs);
+    }
+
+    @Override
+    public Delivery update(String channelId, String ts, MessagePayload message) {
+        LOG.info("Would update message {} in {}:\n{}", ts, channelId, DryRunRendering.render(message));
+        return new Delivery.Sent(channelId, ts);
+    }
+
+    @Override
+    public Delivery ephemeral(String channel, String user, String threadTs, MessagePayload message) {
+        LOG.info("Would show only to {} in {}:\n{}", user, channel, DryRunRendering.render(message));
+        return new Delivery.Sent(channel, null);
+    }
+
+    @Override
+    public Optional<Delivery.Sent> findPosted(long outboxId, String channel, String threadTs, long postedAfterMillis) {
+        return Optional.empty();
+    }
+
+    private String nextTs() {
+        long micros = ts.incrementAndGet();
+        return String.format("%d.%06d", micros / 1_000_000, micros % 1_000_000);
+    }
+}

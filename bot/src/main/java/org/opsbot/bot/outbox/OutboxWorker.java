@@ -1,0 +1,311 @@
+package org.opsbot.bot.outbox;
+
+import org.opsbot.commands.store.LeaseStore;
+import org.opsbot.commands.store.OutboxEntry;
+import org.opsbot.commands.store.OutboxStore;
+import org.opsbot.commands.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sends the outbox. One replica at a time holds the {@code outbox} lease and sends; each lane's
+ * calls (one channel's posts, one message's updates) go strictly in order, different lanes in
+ * parallel. Transient failures are retried with backoff for as long as it takes; only calls
+ * Slack can never accept are given up, and ephemeral messages expire.
+ */
+final class OutboxWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
+    static final String LEASE = "outbox";
+    private static final Duration LEASE_TTL = Duration.ofSeconds(15);
+    private static final Duration LEASE_RENEW = Duration.ofSeconds(5);
+    private static final Duration CLAIM = Duration.ofMinutes(2);
+    private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    private static final Duration MAX_RATE_WAIT = Duration.ofSeconds(5);
+    // How long an uncertain post keeps waiting for Slack to say whether it arrived. After that
+    // it is posted again: a duplicate is better than a lost alert.
+    private static final Duration MAX_LOOKUP = Duration.ofMinutes(10);
+    private static final int BATCH = 32;
+
+    private final OutboxStore store;
+    private final LeaseStore leases;
+    private final SlackGateway gateway;
+    private final Clock clock;
+    private final String holder;
+    private final SendRates rates;
+    private final SlackReachability reachability;
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long leaseRenewedAt = Long.MIN_VALUE;
+    private boolean holdsLease;
+
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong retried = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicLong expired = new AtomicLong();
+    final AtomicLong rateLimited = new AtomicLong();
+
+    OutboxWorker(OutboxStore store, LeaseStore leases, SlackGateway gateway, SlackReachability reachability,
+                 Clock clock, String holder) {
+        this.store = store;
+        this.leases = leases;
+        this.gateway = gateway;
+        this.reachability = reachability;
+        this.clock = clock;
+        this.holder = holder;
+        this.rates = new SendRates(clock);
+        this.thread = Thread.ofPlatform().name("opsbot-outbox").daemon(true).unstarted(this::loop);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void wake() {
+        wake.release();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (!holdLease()) {
+                    pause(LEASE_RENEW);
+                    continue;
+                }
+                List<OutboxEntry> due = store.claimDue(holder, CLAIM, BATCH);
+                if (due.isEmpty()) {
+                    pause(IDLE_POLL);
+                    continue;
+                }
+                try (var lanes = Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (OutboxEntry entry : due) {
+                        lanes.submit(() -> deliver(entry));
+                    }
+                }
+            } catch (StoreException e) {
+                LOG.warn("Outbox cannot reach the database, retrying in 1 s: {}", e.getMessage());
+                pause(Duration.ofSeconds(1));
+            } catch (RuntimeException e) {
+                LOG.error("Outbox worker error, retrying in 1 s", e);
+                pause(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private boolean holdLease() {
+        long now = clock.millis();
+        if (!holdsLease || now - leaseRenewedAt >= LEASE_RENEW.toMillis()) {
+            boolean had = holdsLease;
+            holdsLease = leases.acquire(LEASE, holder, LEASE_TTL);
+            leaseRenewedAt = now;
+            if (holdsLease != had) {
+                LOG.info(holdsLease ? "This replica now sends the Slack outbox" : "Another replica sends the Slack outbox");
+            }
+        }
+        return holdsLease;
+    }
+
+    private void pause(Duration d) {
+        try {
+            if (wake.tryAcquire(d.toMillis(), TimeUnit.MILLISECONDS)) {
+                wake.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private void deliver(OutboxEntry entry) {
+        try {
+            if (entry.expiresAt() != null && clock.millis() > entry.expiresAt()) {
+                store.markExpired(entry.id(), holder);
+                expired.incrementAndGet();
+                LOG.info("Ephemeral message {} to {} expired undelivered", entry.id(), entry.userId());
+                return;
+            }
+            switch (entry.kind()) {
+                case POST -> deliverPost(entry);
+                case UPDATE -> deliverUpdate(entry);
+                case EPHEMERAL -> deliverEphemeral(entry);
+            }
+        } catch (StoreException e) {
+            // The claim runs out and the call is due again; if it was a post, it is uncertain.
+            LOG.warn("Outbox call {} could not be recorded: {}", entry.id(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void deliverPost(OutboxEntry entry) throws InterruptedException {
+        String channel = entry.channel();
+        String threadTs = entry.threadTs();
+        if (entry.parentId() != null) {
+            Optional<OutboxEntry> parent = store.find(entry.parentId());
+            if (parent.isEmpty() || parent.get().status() != OutboxEntry.Status.SENT) {
+                giveUp(entry, "the message it replies to (" + entry.parentId() + ") was never posted");
+                return;
+            }
+            channel = parent.get().sentChannel();
+            threadTs = parent.get().sentTs();
+        }
+        if (entry.uncertain()) {
+            try {
+                Optional<Delivery.Sent> found = gateway.findPosted(entry.id(), channel, threadTs, entry.createdAt());
+                if (found.isPresent()) {
+                    LOG.info("Message {} had reached Slack before; not posting it again", entry.id());
+                    record(entry, found.get());
+                    return;
+                }
+            } catch (SlackGateway.LookupFailedException e) {
+                if (clock.millis() - entry.createdAt() < MAX_LOOKUP.toMillis()) {
+                    retry(entry, Delivery.Retry.transientFailure(Duration.ofSeconds(5), e.getMessage(), true, false), true);
+                    return;
+                }
+                LOG.warn("Message {} may already be in Slack but Slack cannot say ({}); posting it again rather than losing it",
+                        entry.id(), e.getMessage());
+            }
+        }
+        if (!waitForRate(entry, "post:" + channel, SendRates.POST_PER_CHANNEL)) {
+            return;
+        }
+        if (!store.markAttempt(entry.id(), holder, true)) {
+            return;
+        }
+        Delivery outcome = gateway.post(entry.id(), channel, threadTs, MessagePayload.parse(entry.payload()));
+        finish(entry, outcome, "post:" + channel);
+    }
+
+    private void deliverUpdate(OutboxEntry entry) throws InterruptedException {
+        Optional<OutboxEntry> target = store.find(entry.targetId());
+        if (target.isEmpty() || target.get().status() != OutboxEntry.Status.SENT || target.get().sentTs() == null) {
+            giveUp(entry, "the message to update (" + entry.targetId() + ") was never posted");
+            return;
+        }
+        if (!waitForRate(entry, "update", SendRates.UPDATES)) {
+            return;
+        }
+        OutboxEntry newest = store.newestPendingUpdate(entry.targetId()).orElse(entry);
+        if (!store.markAttempt(entry.id(), holder, false)) {
+            return;
+        }
+        Delivery outcome = gateway.update(target.get().sentChannel(), target.get().sentTs(), MessagePayload.parse(newest.payload()));
+        if (outcome instanceof Delivery.Sent) {
+            store.markUpdatesSent(entry.targetId(), newest.id(), holder);
+            reachability.reached();
+            sent.incrementAndGet();
+            return;
+        }
+        finish(entry, outcome, "update");
+    }
+
+    private void deliverEphemeral(OutboxEntry entry) throws InterruptedException {
+        if (!waitForRate(entry, "ephemeral", SendRates.EPHEMERALS)) {
+            return;
+        }
+        if (!store.markAttempt(entry.id(), holder, false)) {
+            return;
+        }
+        Delivery outcome = gateway.ephemeral(entry.channel(), entry.userId(), entry.threadTs(), MessagePayload.parse(entry.payload()));
+        finish(entry, outcome, "ephemeral");
+    }
+
+    /** Waits briefly for the rate limit; a longer wait hands the call back with a due time. */
+    private boolean waitForRate(OutboxEntry entry, String key, SendRates.Bucket bucket) throws InterruptedException {
+        while (true) {
+            Duration wait = rates.take(key, bucket);
+            if (wait.isZero()) {
+                return true;
+            }
+            if (wait.compareTo(MAX_RATE_WAIT) > 0) {
+                store.retryLater(entry.id(), holder, clock.instant().plus(wait), "waiting for Slack's rate limit", entry.uncertain());
+                return false;
+            }
+            Thread.sleep(wait.toMillis());
+        }
+    }
+
+    private void finish(OutboxEntry entry, Delivery outcome, String rateKey) {
+        switch (outcome) {
+            case Delivery.Sent s -> record(entry, s);
+            case Delivery.Retry r -> {
+                if (r.rateLimited()) {
+                    rates.pause(rateKey, r.after());
+                    rateLimited.incrementAndGet();
+                }
+                retry(entry, r, entry.kind() == OutboxEntry.Kind.POST && r.uncertain());
+            }
+            case Delivery.Failed f -> {
+                reachability.reached();
+                giveUp(entry, f.reason());
+            }
+        }
+    }
+
+    private void record(OutboxEntry entry, Delivery.Sent s) {
+        store.markSent(entry.id(), holder, s.channel(), s.ts());
+        reachability.reached();
+        sent.incrementAndGet();
+    }
+
+    private void retry(OutboxEntry entry, Delivery.Retry r, boolean uncertain) {
+        if (r.reachedSlack()) {
+            reachability.reached();
+        } else {
+            reachability.unreachable(r.reason());
+        }
+        Duration wait = r.rateLimited() ? r.after() : max(r.after(), backoff(entry.attempts()));
+        Instant at = clock.instant().plus(wait);
+        store.retryLater(entry.id(), holder, at, r.reason(), uncertain);
+        retried.incrementAndGet();
+        LOG.warn("Slack call {} ({} to {}) not delivered yet: {}; next try in {} s", entry.id(),
+                entry.kind().name().toLowerCase(), entry.channel(), r.reason(), Math.max(1, wait.toSeconds()));
+    }
+
+    private void giveUp(OutboxEntry entry, String reason) {
+        store.markFailed(entry.id(), holder, reason);
+        failed.incrementAndGet();
+        LOG.error("Slack call {} ({} to {}) failed for good: {}", entry.id(), entry.kind().name().toLowerCase(),
+                entry.channel(), reason);
+    }
+
+    private static Duration backoff(int attempts) {
+        long base = 1000L << Math.min(Math.max(attempts - 1, 0), 9);
+        long jittered = (long) (base * (0.8 + ThreadLocalRandom.current().nextDouble() * 0.4));
+        return Duration.ofMillis(Math.min(jittered, MAX_BACKOFF.toMillis()));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wake.release();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (holdsLease) {
+            try {
+                leases.release(LEASE, holder);
+            } catch (StoreException e) {
+                LOG.debug("could not release the outbox lease: {}", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package org.opsbot.bot.outbox;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.SlackApiTextResponse;
+import com.slack.api.model.ConversationType;
+import com.slack.api.model.Message;
+import com.slack.api.util.http.SlackHttpClient;
+import okhttp3.OkHttpClient;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/** The outbox's calls to Slack's Web API, through Bolt's client on one shared OkHttp client. */
+final class WebApiGateway implements SlackGateway {
+    static final String METADATA_EVENT = "opsbot_outbox";
+
+    private static final Pattern CHANNEL_ID = Pattern.compile("[CGD][A-Z0-9]{6,}");
+    private static final Pattern USER_ID = Pattern.compile("[UW][A-Z0-9]{6,}");
+    // Slack answers these with ok:false when the fault is on its side or passing; worth retrying.
+    private static final Set<String> TRANSIENT = Set.of(
+            "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
+            "team_added_to_org", "timeout");
+    // The token is wrong or revoked: every message would fail the same way. An operator fixes
+    // the token and restarts; until then messages wait rather than being thrown away.
+    private static final Set<String> AUTH = Set.of(
+            "invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "no_permission");
+
+    private final MethodsClient methods;
+    private final String installationId;
+    private final Map<String, String> channelIds = new ConcurrentHashMap<>();
+
+    WebApiGateway(String token, String apiUrl, Duration timeout, String installationId) {
+        SlackConfig config = new SlackConfig();
+        config.setMethodsEndpointUrlPrefix(apiUrl);
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(timeout)
+                .writeTimeout(timeout)
+                .callTimeout(timeout.multipliedBy(2))
+                .retryOnConnectionFailure(false)
+                .build();
+        this.methods = Slack.getInstance(config, new SlackHttpClient(http)).methods(token);
+        this.installationId = installationId;
+    }
+
+    @Override
+    public Delivery post(long outboxId, String channel, String threadTs, MessagePayload message) {
+        return call(true, () -> {
+            var response = methods.chatPostMessage(r -> r
+                    .channel(channel)
+                    .threadTs(threadTs)
+                    .text(message.text())
+                    .blocksAsString(message.blocksJson())
+                    .attachmentsAsString(message.attachmentsJson())
+                    .unfurlLinks(false)
+                    .metadata(Message.Metadata.builder()
+                            .eventType(METADATA_EVENT)
+                            .eventPayload(Map.of("outbox_id", outboxId, "installation", installationId))
+                            .build()));
+            return response.isOk() ? new Delivery.Sent(response.getChannel(), response.getTs()) : refused(response, true);
+        });
+    }
+
+    @Override
+    public Delivery update(String channelId, String ts, MessagePayload message) {
+        return call(false, () -> {
+            var response = methods.chatUpdate(r -> r
+                    .channel(channelId)
+                    .ts(ts)
+                    .text(message.text())
+                    .blocksAsString(message.blocksJson())
+                    .attachmentsAsString(message.attachmentsJson()));
+            return response.isOk() ? new Delivery.Sent(response.getChannel(), response.getTs()) : refused(response, false);
+        });
+    }
+
+    @Override
+    public Delivery ephemeral(String channel, String user, String threadTs, MessagePayload message) {
+        return call(false, () -> {
+            var response = methods.chatPostEphemeral(r -> r
+                    .channel(channel)
+                    .user(user)
+                    .threadTs(threadTs)
+                    .text(message.text())
+                    .blocksAsString(message.blocksJson())
+                    .attachmentsAsString(message.attachmentsJson()));
+            return response.isOk() ? new Delivery.Sent(channel, null) : refused(response, false);
+        });
+    }
+
+    @Override
+    public Optional<Delivery.Sent> findPosted(long outboxId, String channel, String threadTs, long postedAfterMillis) {
+        try {
+            String channelId = channelId(channel);
+            String oldest = String.valueOf(Math.max(0, postedAfterMillis / 1000 - 60));
+            List<Message> messages;
+            if (threadTs != null) {
+                var replies = methods.conversationsReplies(r -> r.channel(channelId).ts(threadTs).oldest(oldest)
+                        .includeAllMetadata(true).limit(200));
+                messages = checked(replies, replies.getMessages());
+            } else {
+                var history = methods.conversationsHistory(r -> r.channel(channelId).oldest(oldest)
+                        .includeAllMetadata(true).limit(200));
+                messages = checked(history, history.getMessages());
+            }
+            return messages.stream()
+                    .filter(m -> isOurs(m.getMetadata(), outboxId))
+                    .findFirst()
+                    .map(m -> new Delivery.Sent(channelId, m.getTs()));
+        } catch (IOException | SlackApiException e) {
+            throw new LookupFailedException("could not ask Slack whether the message arrived: " + describe(e));
+        }
+    }
+
+    private boolean isOurs(Message.Metadata metadata, long outboxId) {
+        if (metadata == null || !METADATA_EVENT.equals(metadata.getEventType()) || metadata.getEventPayload() == null) {
+            return false;
+        }
+        Object id = metadata.getEventPayload().get("outbox_id");
+        Object installation = metadata.getEventPayload().get("installation");
+        return id instanceof Number n && n.longValue() == outboxId && installationId.equals(installation);
+    }
+
+    private String channelId(String channel) throws IOException, SlackApiException {
+        if (CHANNEL_ID.matcher(channel).matches()) {
+            return channel;
+        }
+        String known = channelIds.get(channel);
+        if (known != null) {
+            return known;
+        }
+        if (USER_ID.matcher(channel).matches()) {
+            var opened = methods.conversationsOpen(r -> r.users(List.of(channel)));
+            String id = checked(opened, opened.getChannel()).getId();
+            channelIds.put(channel, id);
+            return id;
+        }
+        String name = channel.startsWith("#") ? channel.substring(1) : channel;
+        String cursor = null;
+        do {
+            String page = cursor;
+            var list = methods.conversationsList(r -> r.cursor(page).limit(1000).excludeArchived(true)
+                    .types(List.of(ConversationType.PUBLIC_CHANNEL, ConversationType.PRIVATE_CHANNEL)));
+            for (var c : checked(list, list.getChannels())) {
+                channelIds.putIfAbsent("#" + c.getName(), c.getId());
+            }
+            cursor = list.getResponseMetadata() == null ? null : list.getResponseMetadata().getNextCursor();
+        } while (cursor != null && !cursor.isEmpty() && !channelIds.containsKey("#" + name));
+        String id = channelIds.get("#" + name);
+        if (id == null) {
+            throw new LookupFailedException("no channel named #" + name + " is visible to the bot");
+        }
+        return id;
+    }
+
+    private static <T> T checked(SlackApiTextResponse response, T value) {
+        if (!response.isOk()) {
+            throw new LookupFailedException("Slack answered " + response.getError());
+        }
+        return value;
+    }
+
+    private interface Call {
+        Delivery run() throws IOException, SlackApiException;
+    }
+
+    private static Delivery call(boolean isPost, Call call) {
+        try {
+            return call.run();
+        } catch (SlackApiException e) {
+            int status = e.getResponse().code();
+            if (status == 429) {
+                return Delivery.Retry.rateLimited(retryAfter(e));
+            }
+            // A 5xx may come after Slack acted on the post; look before posting again.
+            return Delivery.Retry.transientFailure(Duration.ofSeconds(1), "Slack answered HTTP " + status, isPost && status >= 500, true);
+        } catch (IOException e) {
+            boolean neverLeft = e instanceof ConnectException || e instanceof UnknownHostException
+                    || e instanceof NoRouteToHostException
+                    || (e instanceof SocketTimeoutException && String.valueOf(e.getMessage()).toLowerCase().contains("connect"));
+            boolean timedOut = e instanceof InterruptedIOException;
+            return Delivery.Retry.transientFailure(Duration.ofSeconds(1), (timedOut ? "no answer from Slack in time: " : "cannot reach Slack: ")
+                    + describe(e), isPost && !neverLeft, false);
+        }
+    }
+
+    private static Delivery refused(SlackApiTextResponse response, boolean isPost) {
+        String error = response.getError();
+        if (TRANSIENT.contains(error)) {
+            return Delivery.Retry.transientFailure(Duration.ofSeconds(2), "Slack answered " + error, isPost && !"ratelimited".equals(error), true);
+        }
+        if (AUTH.contains(error)) {
+            return Delivery.Retry.transientFailure(Duration.ofMinutes(1), "Slack refused the bot token (" + error
+                    + "): check SLACK_BOT_TOKEN; messages wait until it works", false, true);
+        }
+        return new Delivery.Failed("Slack answered " + error);
+    }
+
+    private static Duration retryAfter(SlackApiException e) {
+        String header = e.getResponse().header("Retry-After");
+        try {
+            return Duration.ofSeconds(Math.max(1, Long.parseLong(header == null ? "" : header.trim())));
+        } catch (NumberFormatException notANumber) {
+            return Duration.ofSeconds(30);
+        }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof SlackApiException s) {
+            return "HTTP " + s.getResponse().code();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    }
+}
