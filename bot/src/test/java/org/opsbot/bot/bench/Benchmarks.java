@@ -415,6 +415,9 @@ public final class Benchmarks {
             out.append("bot:     already running at ").append(opts.get("url")).append('\n');
         }
         out.append("command: ").append(COMMAND).append('\n');
+        Map<String, String> shown = new LinkedHashMap<>(opts);
+        shown.computeIfPresent("secret", (k, v) -> "***"); // the table gets pasted into docs
+        out.append("options: ").append(shown).append('\n');
         out.append("load:    signed `/ops help`, open loop, ").append(rate).append(" req/s for ").append(duration)
                 .append(" s after a ").append(intOpt("warmup", 10))
                 .append(" s warm-up; the load generator shares the machine with the bot\n\n");
@@ -425,8 +428,8 @@ public final class Benchmarks {
         row(out, f, "start-up to ready (GET /health/ready)",
                 startupMs == null ? null : startupMs / 1000.0, "%.2f s", "< 2 s", TARGET_STARTUP_S);
         row(out, f, "idle RSS, ready + " + intOpt("idle", 10) + " s",
-                idleRssKb == null ? null : idleRssKb / 1024.0, "%.0f MiB", "< 200 MiB", TARGET_RSS_MB);
-        row(out, f, "RSS after the load", loadedRssKb == null ? null : loadedRssKb / 1024.0, "%.0f MiB", "", null);
+                idleRssKb == null ? null : idleRssKb * 1024 / 1e6, "%.0f MB", "< 200 MB", TARGET_RSS_MB);
+        row(out, f, "RSS after the load", loadedRssKb == null ? null : loadedRssKb * 1024 / 1e6, "%.0f MB", "", null);
         row(out, f, "requests sent", (double) load.sent(), "%.0f", "", null);
         row(out, f, "errors (non-2xx, failed, no answer)", (double) errors, "%.0f", "0", 0.0);
         row(out, f, "answered later than Slack's 3 s", (double) load.overSlackDeadline(), "%.0f", "0", 0.0);
