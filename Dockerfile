@@ -1,0 +1,59 @@
+# syntax=docker/dockerfile:1
+#
+# docker build -t opsbot .
+# docker run -p 8080:8080 -v opsbot-data:/app/data \
+#   -e SLACK_BOT_TOKEN -e SLACK_SIGNING_SECRET -e OPSBOT_WEBHOOK_TOKEN \
+#   -v "$PWD/opsbot.yaml:/app/opsbot.yaml:ro" -v "$PWD/runbooks:/app/runbooks:ro" opsbot
+
+# ---- build ---------------------------------------------------------------------------------
+FROM maven:3.9-eclipse-temurin-21 AS build
+WORKDIR /src
+
+# The image's own Maven runs on JDK 21, which the toolchains plugin accepts as is; the wrapper
+# would only download a second Maven.
+COPY pom.xml ./
+COPY .mvn/ .mvn/
+COPY commands/pom.xml commands/
+COPY bot/pom.xml bot/
+COPY commands/src/ commands/src/
+COPY bot/src/ bot/src/
+# -DskipTests still compiles the tests: bot depends on the commands test-jar, which
+# -Dmaven.test.skip would not build. The cache mount keeps ~/.m2 between builds, not in a layer.
+RUN --mount=type=cache,target=/root/.m2 \
+    mvn -B -ntp -DskipTests package
+
+# ---- runtime -------------------------------------------------------------------------------
+FROM eclipse-temurin:21-jre
+
+# A fixed numeric uid, so Kubernetes' runAsNonRoot can verify it and a bind-mounted data folder
+# can be chowned to it on the host (chown 10001 ./data).
+RUN groupadd --system --gid 10001 opsbot \
+ && useradd --system --uid 10001 --gid opsbot --home-dir /app --no-create-home \
+            --shell /usr/sbin/nologin opsbot
+
+WORKDIR /app
+# Libraries change less often than the bot's own jar: separate layers.
+COPY --from=build /src/bot/target/libs/ libs/
+COPY --from=build /src/bot/target/opsbot.jar opsbot.jar
+COPY runbooks/ runbooks/
+COPY templates/ templates/
+COPY opsbot.example.yaml ./
+# Everything above stays root-owned and read-only to the bot; only the SQLite folder is its own.
+RUN mkdir -p /app/data && chown opsbot:opsbot /app/data
+VOLUME ["/app/data"]
+
+USER 10001:10001
+ENV OPSBOT_PORT=8080
+EXPOSE 8080
+
+# curl ships in the Temurin Ubuntu images. 127.0.0.1 rather than localhost: no IPv6 detour when
+# the server listens on IPv4 only. Liveness, not readiness: a database outage should not get the
+# container killed and restarted in a loop.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD curl -fsS -o /dev/null --max-time 4 "http://127.0.0.1:${OPSBOT_PORT}/health/live" || exit 1
+
+# Serial GC and 75% of the container's memory limit suit a small, mostly idle service;
+# exit on OOM so the orchestrator restarts a clean process. More flags: JDK_JAVA_OPTIONS.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", \
+            "-jar", "/app/opsbot.jar"]
+CMD ["serve"]
