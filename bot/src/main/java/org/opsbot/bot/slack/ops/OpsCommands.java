@@ -10,14 +10,19 @@ import java.util.Optional;
 /**
  * The one place every {@code /ops} subcommand is registered. Adding a command means writing
  * its class and adding one line to {@link #standard()}; nothing else dispatches by name.
+ * {@code help} is always present and always lists exactly this registry's commands.
  */
 public final class OpsCommands {
 
     private final Map<String, OpsCommand> byName;
 
+    /** {@code commands} without {@code help}, which is added first. */
     public OpsCommands(List<OpsCommand> commands) {
         Map<String, OpsCommand> map = new LinkedHashMap<>();
-        for (OpsCommand command : commands) {
+        List<OpsCommand> withHelp = new ArrayList<>();
+        withHelp.add(new HelpCommand(this::all));
+        withHelp.addAll(commands);
+        for (OpsCommand command : withHelp) {
             String name = command.name();
             if (!name.equals(name.toLowerCase(java.util.Locale.ROOT)) || name.isBlank() || name.contains(" ")) {
                 throw new IllegalArgumentException("command names are single lower-case words: '" + name + "'");
@@ -34,9 +39,9 @@ public final class OpsCommands {
      * (check, alerts, ack, run, incident, …) are added here, with what they need passed in.
      */
     public static OpsCommands standard() {
-        List<OpsCommand> commands = new ArrayList<>();
-        commands.add(new HelpCommand(() -> List.copyOf(commands)));
-        return new OpsCommands(commands);
+        return new OpsCommands(List.of(
+                // new CheckCommand(runbooks, checks), new AlertsCommand(alerts), …
+        ));
     }
 
     public Optional<OpsCommand> find(String name) {
