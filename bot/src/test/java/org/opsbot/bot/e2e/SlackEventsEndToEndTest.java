@@ -15,8 +15,11 @@ import org.opsbot.bot.testing.SlackSigner;
 import org.opsbot.commands.access.AccessPolicy;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -276,5 +279,26 @@ class SlackEventsEndToEndTest {
             assertThat(response.body()).contains("ephemeral");
             assertThat(outage.slackApi.getAllServeEvents()).isEmpty();
         }
+    }
+
+    @Test
+    void anUnknownPayloadTypeIsAnswered400WithoutItsBodyInTheLog() throws InterruptedException {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        HttpResponse<String> response;
+        try {
+            response = bot.slack(SlackSigner.JSON,
+                    "{\"type\":\"something_new\",\"response_url\":\"https://hooks.slack.com/actions/T0OWN00001/1/LEAK\"}");
+            // The access line is written once the response has left, so it may trail the client.
+            for (int i = 0; i < 100 && !captured.toString(StandardCharsets.UTF_8).contains("/slack/events 400"); i++) {
+                Thread.sleep(20);
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("POST /slack/events 400").doesNotContain("LEAK");
     }
 }

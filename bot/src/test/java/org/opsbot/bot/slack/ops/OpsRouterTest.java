@@ -141,6 +141,8 @@ class OpsRouterTest {
         assertThat(invocation.argsText()).isEqualTo("restart-connector   connector=sink");
         assertThat(invocation.userId()).isEqualTo("U0ALICE001");
         assertThat(invocation.channelId()).isEqualTo("C0OPS00001");
+        assertThat(invocation.decide("run").allowed()).isTrue();
+        assertThat(invocation.decide("audit").allowed()).isFalse();
     }
 
     @Test
