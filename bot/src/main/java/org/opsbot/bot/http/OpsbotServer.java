@@ -1,0 +1,143 @@
+package org.opsbot.bot.http;
+
+import com.slack.api.bolt.App;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * opsbot's HTTP server (Helidon SE 4): {@code POST /slack/events}, {@code /health/live},
+ * {@code /health/ready} and {@code /metrics}, plus whatever routes other parts add through
+ * {@link Builder#routes}. Started by {@link Builder#start()}; port 0 picks a free port.
+ */
+public final class OpsbotServer implements AutoCloseable {
+
+    /**
+     * The server-wide limit, sized for alert webhooks (Alertmanager never retries a 4xx, so a
+     * big batch must fit). Slack's route enforces its own, much smaller limit.
+     */
+    public static final long MAX_PAYLOAD_BYTES = 10L * 1024 * 1024;
+
+    private final WebServer server;
+
+    private OpsbotServer(WebServer server) {
+        this.server = server;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port actually bound, useful when started on port 0. */
+    public int port() {
+        return server.port();
+    }
+
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    public static final class Builder {
+        private int port = 8080;
+        private App slackApp;
+        private Optional<String> signingSecret = Optional.empty();
+        private BooleanSupplier databaseUp;
+        private Supplier<SlackStatus> slackStatus;
+        private PrometheusMeterRegistry meters;
+        private Clock clock = Clock.systemUTC();
+        private Consumer<HttpRouting.Builder> routes = routing -> { };
+
+        private Builder() {
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Bolt's app, from {@code org.opsbot.bot.slack.SlackApp.create}. */
+        public Builder slackApp(App slackApp) {
+            this.slackApp = slackApp;
+            return this;
+        }
+
+        /** Empty means dry-run: {@code /slack/events} then answers 401 to everything. */
+        public Builder signingSecret(Optional<String> signingSecret) {
+            this.signingSecret = signingSecret;
+            return this;
+        }
+
+        /** The gating readiness check; should answer fast (a {@code SELECT 1} with a timeout). */
+        public Builder databaseUp(BooleanSupplier databaseUp) {
+            this.databaseUp = databaseUp;
+            return this;
+        }
+
+        /** Reported by {@code /health/ready}, never gating. */
+        public Builder slackStatus(Supplier<SlackStatus> slackStatus) {
+            this.slackStatus = slackStatus;
+            return this;
+        }
+
+        /** Served on {@code /metrics}; every part of the bot registers its meters here. */
+        public Builder meters(PrometheusMeterRegistry meters) {
+            this.meters = meters;
+            return this;
+        }
+
+        /** For signature timestamps; tests may move it. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** More routes, e.g. {@code /alerts/*}; they share the 10 MiB payload limit. */
+        public Builder routes(Consumer<HttpRouting.Builder> routes) {
+            this.routes = routes;
+            return this;
+        }
+
+        public OpsbotServer start() {
+            Objects.requireNonNull(slackApp, "slackApp");
+            Objects.requireNonNull(databaseUp, "databaseUp");
+            Objects.requireNonNull(slackStatus, "slackStatus");
+            Objects.requireNonNull(meters, "meters");
+            SlackEventsEndpoint slack = new SlackEventsEndpoint(slackApp, signingSecret, clock, meters);
+            HealthService health = new HealthService(databaseUp, slackStatus);
+            PrometheusMeterRegistry registry = meters;
+            Consumer<HttpRouting.Builder> extra = routes;
+            WebServer server = WebServer.builder()
+                    .port(port)
+                    .maxPayloadSize(MAX_PAYLOAD_BYTES)
+                    // Only the routes below: no auto-discovered /observe/* endpoints.
+                    .featuresDiscoverServices(false)
+                    .routing(routing -> {
+                        routing.addFilter(new AccessLog())
+                                .post("/slack/events", slack)
+                                .register("/health", health)
+                                .get("/metrics", (req, res) -> res
+                                        .header(HeaderValues.create("Content-Type",
+                                                "text/plain; version=0.0.4; charset=utf-8"))
+                                        .send(registry.scrape().getBytes(StandardCharsets.UTF_8)));
+                        extra.accept(routing);
+                    })
+                    .build()
+                    .start();
+            return new OpsbotServer(server);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.opsbot.bot.http;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Whether the bot can reach Slack's Web API, as {@code /health/ready} reports it. Reported,
+ * never gating: the outbox waits a Slack outage out, so taking the bot out of rotation would
+ * only lose the alert webhooks that keep arriving.
+ */
+public record SlackStatus(State state, Optional<Instant> since) {
+
+    public enum State { REACHABLE, UNREACHABLE, DRY_RUN }
+
+    public static SlackStatus reachable() {
+        return new SlackStatus(State.REACHABLE, Optional.empty());
+    }
+
+    public static SlackStatus unreachableSince(Instant since) {
+        return new SlackStatus(State.UNREACHABLE, Optional.of(since));
+    }
+
+    public static SlackStatus dryRun() {
+        return new SlackStatus(State.DRY_RUN, Optional.empty());
+    }
+}

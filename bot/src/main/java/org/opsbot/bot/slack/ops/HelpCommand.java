@@ -1,0 +1,67 @@
+package org.opsbot.bot.slack.ops;
+
+import com.slack.api.model.block.LayoutBlock;
+import org.opsbot.bot.outbox.SlackMessage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.header;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+
+/** {@code /ops help}: the command list, only for the caller. */
+final class HelpCommand implements OpsCommand {
+
+    // Slack refuses a section text over 3,000 characters; a dozen lines stay well below.
+    private static final int LINES_PER_SECTION = 12;
+
+    private final Supplier<List<OpsCommand>> commands;
+
+    HelpCommand(Supplier<List<OpsCommand>> commands) {
+        this.commands = commands;
+    }
+
+    @Override
+    public String name() {
+        return "help";
+    }
+
+    @Override
+    public String usage() {
+        return "";
+    }
+
+    @Override
+    public String summary() {
+        return "lists the commands";
+    }
+
+    @Override
+    public CommandReply handle(OpsInvocation invocation) throws UsageException {
+        if (!invocation.args().isEmpty()) {
+            throw new UsageException("`help` takes no arguments.");
+        }
+        return CommandReply.ephemeral(message(invocation.command(), commands.get()));
+    }
+
+    static SlackMessage message(String slashCommand, List<OpsCommand> commands) {
+        List<String> lines = commands.stream()
+                .map(c -> "`" + OpsRouter.usageLine(slashCommand, c) + "` — " + c.summary()
+                        + (c.permission().isPresent() ? " :lock:" : ""))
+                .toList();
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(header(h -> h.text(plainText("opsbot commands"))));
+        for (int from = 0; from < lines.size(); from += LINES_PER_SECTION) {
+            String chunk = String.join("\n", lines.subList(from, Math.min(lines.size(), from + LINES_PER_SECTION)));
+            blocks.add(section(s -> s.text(markdownText(chunk))));
+        }
+        blocks.add(context(c -> c.elements(List.of(markdownText(
+                ":lock: needs a role from opsbot.yaml's `permissions:`. Answers like this one are only visible to you.")))));
+        String fallback = "opsbot commands:\n" + String.join("\n", lines);
+        return SlackMessage.of(fallback, blocks);
+    }
+}

@@ -1,0 +1,35 @@
+package org.opsbot.bot.slack.ops;
+
+import java.util.Optional;
+
+/**
+ * One {@code /ops} subcommand. Implementations are listed in {@link OpsCommands}; the router
+ * finds them by {@link #name()}, checks {@link #permission()} and only then calls
+ * {@link #handle}.
+ *
+ * <p>{@code handle} runs before Slack's 3-second ack deadline: anything slow (a Slack call,
+ * a check run, a database scan) goes to {@link OpsInvocation#executor()} and reports through
+ * {@link OpsInvocation#outbox()}, while {@code handle} returns at once with what to ack.
+ */
+public interface OpsCommand {
+
+    /** The word after {@code /ops}, lower case. */
+    String name();
+
+    /** Arguments as shown to users, e.g. {@code "<id> [reason]"}; empty when it takes none. */
+    String usage();
+
+    /** One line for {@code /ops help}. */
+    String summary();
+
+    /** The key under opsbot.yaml's {@code permissions:}; empty when everyone may use it. */
+    default Optional<String> permission() {
+        return Optional.empty();
+    }
+
+    /**
+     * @throws UsageException when the arguments are wrong; the router answers with the
+     *                        problem and this command's usage
+     */
+    CommandReply handle(OpsInvocation invocation) throws UsageException;
+}

@@ -1,0 +1,94 @@
+package org.opsbot.bot.slack.ops;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place every {@code /ops} subcommand is registered. Adding a command means writing
+ * its class and adding one line to {@link #standard()}; nothing else dispatches by name.
+ * {@code help} is always present and always lists exactly this registry's commands.
+ */
+public final class OpsCommands {
+
+    private final Map<String, OpsCommand> byName;
+
+    /** {@code commands} without {@code help}, which is added first. */
+    public OpsCommands(List<OpsCommand> commands) {
+        Map<String, OpsCommand> map = new LinkedHashMap<>();
+        List<OpsCommand> withHelp = new ArrayList<>();
+        withHelp.add(new HelpCommand(this::all));
+        withHelp.addAll(commands);
+        for (OpsCommand command : withHelp) {
+            String name = command.name();
+            if (!name.equals(name.toLowerCase(java.util.Locale.ROOT)) || name.isBlank() || name.contains(" ")) {
+                throw new IllegalArgumentException("command names are single lower-case words: '" + name + "'");
+            }
+            if (map.putIfAbsent(name, command) != null) {
+                throw new IllegalArgumentException("two commands are named '" + name + "'");
+            }
+        }
+        this.byName = Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * Every command opsbot has, in the order {@code /ops help} lists them. Later commands
+     * (check, alerts, ack, run, incident, …) are added here, with what they need passed in.
+     */
+    public static OpsCommands standard() {
+        return new OpsCommands(List.of(
+                // new CheckCommand(runbooks, checks), new AlertsCommand(alerts), …
+        ));
+    }
+
+    public Optional<OpsCommand> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public List<OpsCommand> all() {
+        return List.copyOf(byName.values());
+    }
+
+    /** The command a typo most likely meant: a unique prefix, or within two edits. */
+    public Optional<String> closestTo(String typed) {
+        List<String> prefixed = byName.keySet().stream().filter(n -> n.startsWith(typed)).toList();
+        if (prefixed.size() == 1) {
+            return Optional.of(prefixed.get(0));
+        }
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String name : byName.keySet()) {
+            int distance = editDistance(typed, name);
+            if (distance < bestDistance) {
+                best = name;
+                bestDistance = distance;
+            }
+        }
+        int allowed = Math.min(2, Math.max(1, typed.length() / 3));
+        return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+    }
+
+    /** Damerau-style distance (a swap of neighbours counts once): "ckeck", "chcek" → "check". */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+}

@@ -1,0 +1,103 @@
+package org.opsbot.bot.slack.ops;
+
+import com.slack.api.app_backend.slash_commands.payload.SlashCommandPayload;
+import com.slack.api.model.block.LayoutBlock;
+import org.opsbot.bot.outbox.Outbox;
+import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.commands.access.AccessPolicy;
+import org.opsbot.commands.access.Decision;
+import org.opsbot.commands.access.GroupDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+
+/**
+ * Turns {@code /ops <name> args…} into a call on the matching {@link OpsCommand}: finds it,
+ * checks its permission, and turns bad input into an answer that says what would be right.
+ * Never throws: whatever happens, the caller gets an ack with a message.
+ */
+public final class OpsRouter {
+
+    private static final Logger log = LoggerFactory.getLogger(OpsRouter.class);
+
+    private final OpsCommands commands;
+    private final AccessPolicy policy;
+    private final GroupDirectory groups;
+    private final Outbox outbox;
+    private final Executor executor;
+
+    public OpsRouter(OpsCommands commands, AccessPolicy policy, GroupDirectory groups, Outbox outbox, Executor executor) {
+        this.commands = commands;
+        this.policy = policy;
+        this.groups = groups;
+        this.outbox = outbox;
+        this.executor = executor;
+    }
+
+    public CommandReply route(SlashCommandPayload payload) {
+        String slash = payload.getCommand() == null || payload.getCommand().isBlank() ? "/ops" : payload.getCommand();
+        String text = payload.getText() == null ? "" : payload.getText().strip();
+        String[] words = text.isEmpty() ? new String[0] : text.split("\\s+");
+        String name = words.length == 0 ? "help" : words[0].toLowerCase(Locale.ROOT);
+        List<String> args = words.length <= 1 ? List.of() : Arrays.asList(words).subList(1, words.length);
+        String argsText = words.length <= 1 ? "" : text.substring(words[0].length()).strip();
+
+        Optional<OpsCommand> found = commands.find(name);
+        if (found.isEmpty()) {
+            return unknown(slash, name);
+        }
+        OpsCommand command = found.get();
+        if (command.permission().isPresent()) {
+            Decision decision = policy.decide(command.permission().get(), payload.getUserId(), groups);
+            if (decision instanceof Decision.Denied denied) {
+                return CommandReply.ephemeral(":no_entry: You may not use `" + slash + " " + name + "`: " + denied.reason());
+            }
+        }
+        OpsInvocation invocation = new OpsInvocation(payload.getTeamId(), payload.getChannelId(),
+                payload.getUserId(), payload.getUserName(), slash, args, argsText, payload.getTriggerId(),
+                outbox, executor, permission -> policy.decide(permission, payload.getUserId(), groups));
+        try {
+            return command.handle(invocation);
+        } catch (UsageException e) {
+            return usageProblem(slash, command, e.getMessage());
+        } catch (RuntimeException e) {
+            // The stack trace goes to the log, not to Slack: it may hold internals or secrets.
+            log.error("/ops {} failed", name, e);
+            return CommandReply.ephemeral(":warning: `" + slash + " " + name
+                    + "` failed unexpectedly; the details are in opsbot's log.");
+        }
+    }
+
+    static String usageLine(String slash, OpsCommand command) {
+        return (slash + " " + command.name() + " " + command.usage()).strip();
+    }
+
+    private CommandReply unknown(String slash, String name) {
+        String problem = "`" + slash + " " + name + "` is not a command.";
+        Optional<String> closest = commands.closestTo(name);
+        String hint = closest.map(c -> " Did you mean `" + usageLine(slash, commands.find(c).orElseThrow()) + "`?")
+                .orElse("");
+        String text = problem + hint + " `" + slash + " help` lists them all.";
+        List<LayoutBlock> blocks = List.of(
+                section(s -> s.text(markdownText(":grey_question: " + text))));
+        return CommandReply.ephemeral(SlackMessage.of(text, blocks));
+    }
+
+    private CommandReply usageProblem(String slash, OpsCommand command, String problem) {
+        String usage = usageLine(slash, command);
+        String text = problem + " Usage: `" + usage + "` — " + command.summary();
+        List<LayoutBlock> blocks = List.of(
+                section(s -> s.text(markdownText(":grey_exclamation: " + problem))),
+                context(c -> c.elements(List.of(markdownText("Usage: `" + usage + "` — " + command.summary())))));
+        return CommandReply.ephemeral(SlackMessage.of(text, blocks));
+    }
+}

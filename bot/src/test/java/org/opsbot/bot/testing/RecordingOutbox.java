@@ -1,0 +1,57 @@
+package org.opsbot.bot.testing;
+
+import org.opsbot.bot.outbox.Outbox;
+import org.opsbot.bot.outbox.SlackMessage;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** An {@link Outbox} that remembers what it was asked to send. */
+public final class RecordingOutbox implements Outbox {
+
+    /** One call: which method, where to, and the message. */
+    public record Call(String method, String target, SlackMessage message) {
+    }
+
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public void clear() {
+        calls.clear();
+    }
+
+    private long record(String method, String target, SlackMessage message) {
+        calls.add(new Call(method, target, message));
+        return ids.incrementAndGet();
+    }
+
+    @Override
+    public long post(String channel, SlackMessage message) {
+        return record("post", channel, message);
+    }
+
+    @Override
+    public long reply(long parentId, SlackMessage message) {
+        return record("reply", Long.toString(parentId), message);
+    }
+
+    @Override
+    public long reply(String channel, String threadTs, SlackMessage message) {
+        return record("reply", channel + "/" + threadTs, message);
+    }
+
+    @Override
+    public long update(long messageId, SlackMessage message) {
+        return record("update", Long.toString(messageId), message);
+    }
+
+    @Override
+    public long ephemeral(String channel, String user, SlackMessage message) {
+        return record("ephemeral", channel + "/" + user, message);
+    }
+}

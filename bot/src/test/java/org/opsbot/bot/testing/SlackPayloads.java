@@ -1,0 +1,72 @@
+package org.opsbot.bot.testing;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Request bodies shaped like Slack's, with every field Slack sends. */
+public final class SlackPayloads {
+
+    private SlackPayloads() {
+    }
+
+    /** A slash command, form-encoded as Slack posts it. */
+    public static String slashCommand(String teamId, String userId, String command, String text) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("token", "gIkuvaNzQIHg97ATvDxqgjtO");
+        form.put("team_id", teamId);
+        form.put("team_domain", "example");
+        form.put("channel_id", "C2147483705");
+        form.put("channel_name", "ops");
+        form.put("user_id", userId);
+        form.put("user_name", "steve");
+        form.put("command", command);
+        form.put("text", text);
+        form.put("api_app_id", "A123456");
+        form.put("is_enterprise_install", "false");
+        form.put("response_url", "https://hooks.slack.com/commands/" + teamId + "/1234/abcdEFGH");
+        form.put("trigger_id", "13345224609.738474920.8088930838d88f008e0");
+        return form(form);
+    }
+
+    public static String slashCommand(String teamId, String userId, String text) {
+        return slashCommand(teamId, userId, "/ops", text);
+    }
+
+    /** A button click: {@code payload=} and the JSON, form-encoded. */
+    public static String blockActions(String teamId, String userId, String actionId) {
+        String json = """
+                {"type":"block_actions","team":{"id":"%1$s","domain":"example"},\
+                "user":{"id":"%2$s","username":"steve","name":"steve","team_id":"%1$s"},\
+                "api_app_id":"A123456","token":"gIkuvaNzQIHg97ATvDxqgjtO","container":\
+                {"type":"message","message_ts":"1700000000.000100","channel_id":"C2147483705","is_ephemeral":false},\
+                "trigger_id":"13345224609.738474920.8088930838d88f008e0","channel":{"id":"C2147483705","name":"ops"},\
+                "message":{"type":"message","ts":"1700000000.000100","text":"alert"},\
+                "response_url":"https://hooks.slack.com/actions/%1$s/1234/abcd",\
+                "actions":[{"action_id":"%3$s","block_id":"b1","text":{"type":"plain_text","text":"Ack"},\
+                "value":"42","type":"button","action_ts":"1700000001.000200"}]}"""
+                .formatted(teamId, userId, actionId);
+        return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
+    }
+
+    /** An Events API {@code app_mention}, as JSON. */
+    public static String appMention(String teamId, String eventId, String userId, String channel, String ts) {
+        return """
+                {"token":"gIkuvaNzQIHg97ATvDxqgjtO","team_id":"%1$s","api_app_id":"A123456",\
+                "event":{"type":"app_mention","user":"%3$s","text":"<@U0BOT00001> help?","ts":"%5$s",\
+                "channel":"%4$s","event_ts":"%5$s"},"type":"event_callback","event_id":"%2$s",\
+                "event_time":1700000000,"authorizations":[{"enterprise_id":null,"team_id":"%1$s",\
+                "user_id":"U0BOT00001","is_bot":true,"is_enterprise_install":false}],\
+                "is_ext_shared_channel":false,"event_context":"4-eyJldCI6ImFwcF9tZW50aW9uIn0"}"""
+                .formatted(teamId, eventId, userId, channel, ts);
+    }
+
+    public static String form(Map<String, String> fields) {
+        return fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}
