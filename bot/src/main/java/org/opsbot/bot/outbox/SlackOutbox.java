@@ -50,6 +50,10 @@ public final class SlackOutbox implements AutoCloseable {
         return outbox;
     }
 
+    OutboxWorker worker() {
+        return worker;
+    }
+
     public SlackReachability reachability() {
         return reachability;
     }
