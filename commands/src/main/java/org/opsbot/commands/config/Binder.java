@@ -148,8 +148,9 @@ class Binder {
         return out;
     }
 
+    /** YAML null and blank text both mean "nothing written here" ({@code key:} or {@code key: ""}). */
     static boolean isNull(YamlNode node) {
-        return node instanceof YamlScalar s && s.isNull();
+        return node instanceof YamlScalar s && (s.isNull() || s.text().isBlank());
     }
 
     static String join(String path, String key) {

@@ -106,6 +106,9 @@ final class OpsbotConfigBinder {
     }
 
     private Optional<String> channel(YamlMap m, String key, String path) {
+        m.entry(key).filter(e -> Binder.isNull(e.value())).ifPresent(e -> in.problem(e.line(),
+                Binder.join(path, key) + " is empty",
+                "write the channel in quotes, e.g. \"#alerts\": an unquoted # starts a YAML comment"));
         return in.scalar(m, key, path, false).flatMap(s -> {
             if (CHANNEL.matcher(s.text().strip()).matches()) {
                 return Optional.of(s.text().strip());
@@ -275,9 +278,13 @@ final class OpsbotConfigBinder {
                 continue;
             }
             var map = t.get();
-            in.onlyKeys(map, path, List.of("channel", "responders", "severity-map", "escalation"));
+            var known = List.of("channel", "responders", "severity-map", "escalation");
+            in.onlyKeys(map, path, known);
             var channel = channel(map, "channel", path);
-            if (map.get("channel").isEmpty() && slack.defaultChannel().isEmpty()) {
+            // A misspelt 'chanel' is already reported as such; "no channel" would only add noise.
+            var misspeltChannel = map.entries().stream().anyMatch(en -> !known.contains(en.key())
+                    && Suggestions.closest(en.key(), known).filter("channel"::equals).isPresent());
+            if (map.get("channel").isEmpty() && slack.defaultChannel().isEmpty() && !misspeltChannel) {
                 in.problem(e.line(), path + " has no channel and slack.default-channel is not set",
                         "add 'channel: \"#" + e.key() + "-alerts\"' to the team or set slack.default-channel");
             }
