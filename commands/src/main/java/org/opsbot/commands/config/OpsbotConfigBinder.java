@@ -47,6 +47,7 @@ final class OpsbotConfigBinder {
     static final Pattern USER_GROUP = Pattern.compile("@[a-z0-9][a-z0-9._-]*|S[A-Z0-9]{2,}");
     static final Pattern CHANNEL = Pattern.compile("#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{2,}");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    private static final Pattern SEVERITY = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Pattern COLOUR = Pattern.compile("#[0-9a-fA-F]{6}");
     private static final Pattern HAND_OFF = Pattern.compile("(?:([A-Za-z]+)\\s+)?(\\d{1,2}:\\d{2})");
@@ -159,6 +160,10 @@ final class OpsbotConfigBinder {
             in.onlyKeys(m.get(), path, List.of("name", "description", "ack-within", "resolve-within", "colour",
                     "update-every"));
             var name = in.text(m.get(), "name", path, true);
+            // Severity names are typed in Slack (/ops incident declare P1 …), so one word each.
+            name.filter(n -> !SEVERITY.matcher(n).matches()).ifPresent(n -> in.problem(
+                    m.get().entry("name").get().line(), "severity name '" + n + "' cannot be typed as one word in"
+                            + " /ops incident declare", "use letters, digits, '-' and '_' only, e.g. P1 or sev-1"));
             name.filter(n -> !names.add(n)).ifPresent(n -> in.problem(m.get().entry("name").get().line(),
                     "severity '" + n + "' is defined twice", "give each severity its own name"));
             var colour = in.text(m.get(), "colour", path, false);
@@ -311,6 +316,11 @@ final class OpsbotConfigBinder {
         in.onlyKeys(m, path, List.of("repeat", "repeat-after", "tiers"));
         int repeat = in.integer(m, "repeat", path, 0, 100).orElse(0);
         var repeatAfter = in.duration(m, "repeat-after", path, false);
+        if (repeatAfter.isPresent() && repeat == 0) {
+            in.problem(m.entry("repeat-after").get().line(), path + ".repeat-after is set but repeat is 0,"
+                    + " so the policy never repeats", "set repeat: to how many times to walk the tiers again,"
+                    + " or remove repeat-after");
+        }
         var tiers = new ArrayList<Tier>();
         var list = m.get("tiers").flatMap(n -> in.list(n, path + ".tiers"));
         if (list.isEmpty() || list.get().items().isEmpty()) {

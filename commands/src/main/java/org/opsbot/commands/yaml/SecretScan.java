@@ -21,7 +21,10 @@ public final class SecretScan {
             new Kind(Pattern.compile("xapp-[A-Za-z0-9-]{6,}"), "a Slack app-level token (xapp-…)", "SLACK_APP_TOKEN"),
             new Kind(Pattern.compile("xox[aposr]-[A-Za-z0-9-]{6,}"), "a Slack token (xox…-…)", null),
             new Kind(Pattern.compile("hooks\\.slack\\.com/(services|workflows)/[A-Za-z0-9]"),
-                    "a Slack incoming-webhook URL", null));
+                    "a Slack incoming-webhook URL", null),
+            // A database or HTTP URL with its password in it, e.g. server.database.
+            new Kind(Pattern.compile("(?i)[?&;]password=[^&;\\s]+|://[^/\\s:@]+:[^/\\s@]+@"),
+                    "a URL with a password in it", "OPSBOT_DB"));
 
     private static final Set<String> SECRET_KEYS = Set.of("token", "tokens", "secret", "secrets", "password",
             "passwd", "pwd", "apikey", "api-key", "private-key", "credentials", "bearer");

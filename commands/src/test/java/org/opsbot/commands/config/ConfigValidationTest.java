@@ -464,6 +464,44 @@ class ConfigValidationTest {
         assertThat(p.message()).contains("aliases");
     }
 
+    @Test
+    void repeat_after_without_repeat_is_reported() {
+        var p = only(VALID.replace("    responders: responders\n", """
+                    responders: responders
+                    escalation:
+                      repeat-after: 1h
+                      tiers: [{name: On-call, notify: [U0ALICE001]}]
+                """));
+
+        assertThat(p.line()).isEqualTo(8);
+        assertThat(p.message()).isEqualTo("teams.cdc.escalation.repeat-after is set but repeat is 0, so the policy"
+                + " never repeats");
+    }
+
+    @Test
+    void a_severity_name_must_be_one_word_and_unique() {
+        var problems = problems(VALID + """
+                severities:
+                  - {name: Sev 1, ack-within: 5m}
+                  - {name: P2, ack-within: 1h}
+                  - {name: P2, ack-within: 4h}
+                """);
+
+        assertThat(problems).extracting(Problem::line).containsExactly(10, 12);
+        assertThat(problems.get(1).message()).isEqualTo("severity 'P2' is defined twice");
+    }
+
+    @Test
+    void a_database_url_with_a_password_is_refused_without_echoing_it() {
+        var p = only(VALID + "server:\n  database: jdbc:postgresql://db/opsbot?user=opsbot&password=hunter2\n");
+
+        assertThat(p.line()).isEqualTo(10);
+        assertThat(p.message()).isEqualTo("server.database contains a URL with a password in it; opsbot.yaml is kept"
+                + " in Git and must not contain secrets");
+        assertThat(p.fix()).contains("OPSBOT_DB");
+        assertThat(p.format()).doesNotContain("hunter2");
+    }
+
     private static List<Problem> problems(String yaml) {
         return ConfigParser.parse(yaml, "opsbot.yaml").problems();
     }
