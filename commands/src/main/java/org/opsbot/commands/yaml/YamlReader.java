@@ -42,6 +42,9 @@ public final class YamlReader {
         return new YamlReader(file).read(text);
     }
 
+    // Jackson deprecates its wrapper of SnakeYAML's marked exception (gone in Jackson 3), but it
+    // is the only way to the problem mark's line and the description without the source snippet.
+    @SuppressWarnings("deprecation")
     private Result read(String text) {
         try (JsonParser parser = FACTORY.createParser(text)) {
             JsonToken first = parser.nextToken();
