@@ -502,6 +502,70 @@ class ConfigValidationTest {
         assertThat(p.format()).doesNotContain("hunter2");
     }
 
+    /**
+     * PRODUCT.md's own sample, verbatim: it puts a 0m tier after 60m ones and routes to a team
+     * it never defines. opsbot.example.yaml fixes both.
+     */
+    @Test
+    void the_sample_in_the_product_contract_fails_only_on_its_two_slips() {
+        var problems = problems("""
+            # opsbot.yaml
+            slack:
+              default-channel: "#alerts"
+              incidents-channel: "#incidents"
+
+            roles:                         # Slack user ids, or user groups as "@handle"
+              responders: [U0ALICE001, U0BOB00001, "@oncall"]
+              approvers: [U0LEAD0001, U0LEAD0002]
+
+            severities:                    # most severe first
+              # ack-within / resolve-within: the response targets the seeds write down; shown on messages,
+              # measured in postmortems, and `resolve-within` re-opens escalation after an ack
+              - {name: P1, description: "Complete outage or data loss", ack-within: 5m, resolve-within: 30m}
+              - {name: P2, description: "Major degradation", ack-within: 1h, resolve-within: 4h}
+              - {name: P3, description: "Minor issue, workaround exists", ack-within: 4h}
+              - {name: P4, description: "Low priority", ack-within: 1d}
+
+            schedules:
+              cdc-primary:
+                time-zone: Europe/Berlin
+                rotation: weekly           # daily | weekly | a duration
+                start: 2026-01-05          # the first hand-off, anchors who is first
+                hand-off: "Mon 09:00"
+                members: [U0ALICE001, U0BOB00001]
+
+            teams:
+              cdc:
+                channel: "#cdc-alerts"
+                responders: responders     # a role
+                severity-map: {critical: P1, warning: P2, info: P3}   # from the alert's `severity` label
+                escalation:
+                  repeat: 0
+                  tiers:                   # `after`: since the group opened; equal values notify together
+                    - {name: On-call engineer, notify: ["schedule:cdc-primary"]}
+                    - {name: Team lead, after: 30m, notify: [U0LEAD0001]}
+                    - {name: Infrastructure manager, after: 60m, notify: ["@infra-managers"]}
+                    - {name: CTO, after: 60m, notify: [U0CTO00001], severities: [P1]}
+                    - {name: Day team, after: 0m, notify: ["@cdc-team"], severities: [P2, P3],
+                       hours: {days: Mon-Fri, from: "09:00", to: "18:00", time-zone: Europe/Berlin}}
+
+            routes:                        # first match wins; the last one is the default
+              - {match: {team: cdc}, team: cdc}
+              - {match-re: {alertname: "Extraction.*"}, team: extraction, group-by: [alertname, center]}
+              - {team: cdc}
+
+            permissions:                   # command → roles; unlisted risky commands are denied
+              run: [responders]
+              override: [approvers]
+              audit: [approvers]
+              declare-top-severity: [responders]
+                """);
+
+        assertThat(problems).extracting(Problem::line).containsExactly(38, 43);
+        assertThat(problems.get(0).message()).startsWith("teams.cdc.escalation.tiers[4] (Day team) has after 0m");
+        assertThat(problems.get(1).message()).startsWith("routes[1].team names team 'extraction'");
+    }
+
     private static List<Problem> problems(String yaml) {
         return ConfigParser.parse(yaml, "opsbot.yaml").problems();
     }
