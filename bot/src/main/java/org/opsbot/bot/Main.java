@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,7 +128,14 @@ public final class Main implements Callable<Integer> {
         try {
             settings = Settings.fromEnvironment(env);
         } catch (SettingsException e) {
-            return new Checked(null, null, e.problems().stream().map(p -> "environment: " + p).toList(), List.of());
+            // Still check an existing opsbot.yaml, so that one run reports everything; which
+            // file to fall back to cannot be decided without a usable environment.
+            var problems = new ArrayList<>(e.problems().stream().map(p -> "environment: " + p).toList());
+            var file = configOverride != null ? configOverride : Settings.configFile(env);
+            if (configOverride != null || Files.exists(file)) {
+                ConfigParser.parse(file).problems().forEach(p -> problems.add(p.format()));
+            }
+            return new Checked(null, null, problems, List.of());
         }
         var config = configOverride == null ? ConfigLoader.load(settings) : ConfigParser.parse(configOverride);
         if (!config.valid()) {

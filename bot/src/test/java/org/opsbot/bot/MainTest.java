@@ -98,6 +98,21 @@ class MainTest {
     }
 
     @Test
+    void validate_reports_environment_and_file_problems_in_one_run() throws IOException {
+        var file = write("opsbot.yaml", "slack: {default-channel: alerts}\n");
+
+        int code = run(Map.of("OPSBOT_PORT", "eighty", "OPSBOT_CONFIG", file.toString()), "validate");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString().lines().toList()).containsExactly(
+                "environment: OPSBOT_PORT 'eighty' is not a port number; use a number from 1 to 65535"
+                        + " (0 picks a free port), default 8080",
+                file + ":1: slack.default-channel 'alerts' is not a channel. Fix: write \"#channel-name\" (quoted,"
+                        + " lower case, as in Slack) or the channel id (C…)",
+                "2 problems found");
+    }
+
+    @Test
     void validate_never_prints_a_secret_found_in_the_file() throws IOException {
         var token = "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOp";
         var file = write("opsbot.yaml", "slack:\n  token: " + token + "\n");

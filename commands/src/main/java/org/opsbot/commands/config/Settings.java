@@ -120,7 +120,7 @@ public record Settings(
             reader.problem("OPSBOT_DB must be a JDBC URL starting with jdbc:sqlite: or jdbc:postgresql:,"
                     + " e.g. jdbc:sqlite:data/opsbot.db");
         }
-        var config = reader.plain("OPSBOT_CONFIG").map(Path::of).orElse(DEFAULT_CONFIG_FILE);
+        var config = configFile(env);
         var runbooks = reader.plain("OPSBOT_RUNBOOKS").map(Path::of).or(server::runbooks).orElse(DEFAULT_RUNBOOKS_DIR);
         var templates = reader.plain("OPSBOT_TEMPLATES").map(Path::of).or(server::templates)
                 .orElse(DEFAULT_TEMPLATES_DIR);
@@ -132,6 +132,14 @@ public record Settings(
         }
         return new Settings(botToken, signingSecret, appToken, apiUrl, port, database, config, runbooks, templates,
                 webhookTokens, teamId);
+    }
+
+    /**
+     * {@code OPSBOT_CONFIG} alone, for checking opsbot.yaml even when other variables are
+     * unusable, so that validate reports both at once.
+     */
+    public static Path configFile(Map<String, String> env) {
+        return new Reader(env).plain("OPSBOT_CONFIG").map(Path::of).orElse(DEFAULT_CONFIG_FILE);
     }
 
     private static String apiUrl(String url, Reader reader) {
