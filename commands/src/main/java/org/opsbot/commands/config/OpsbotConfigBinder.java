@@ -477,7 +477,7 @@ final class OpsbotConfigBinder {
                         } catch (PatternSyntaxException ex) {
                             in.problem(v.line(), path + ".match-re." + e.key() + " is not a valid regular expression: "
                                             + ex.getDescription() + " near position " + ex.getIndex(),
-                                    "fix the pattern (Java regex syntax, matched against the whole label value);"
+                                    "correct the pattern (Java regex syntax, matched against the whole label value);"
                                             + " quote it in YAML, e.g. \"Extraction.*\"");
                         }
                     });
@@ -559,10 +559,10 @@ final class OpsbotConfigBinder {
             try {
                 return Optional.of(ZoneId.of(z.text().strip()));
             } catch (DateTimeException ex) {
-                var hint = Suggestions.closest(z.text().strip(), ZoneId.getAvailableZoneIds())
-                        .map(s -> "did you mean " + s + "? ").orElse("");
-                in.problem(z.line(), path + ".time-zone '" + z.text() + "' is not a time zone",
-                        hint + "use an IANA zone name such as Europe/Berlin, America/New_York or UTC");
+                var names = "an IANA zone name such as Europe/Berlin, America/New_York or UTC";
+                var fix = Suggestions.closest(z.text().strip(), ZoneId.getAvailableZoneIds())
+                        .map(s -> "did you mean " + s + "? Otherwise use " + names).orElse("use " + names);
+                in.problem(z.line(), path + ".time-zone '" + z.text() + "' is not a time zone", fix);
                 return Optional.empty();
             }
         });
