@@ -1,23 +1,35 @@
 package org.opsbot.commands.config;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Process settings: the environment variables of PRODUCT.md ("Running it"), resolved once at
  * start-up. Secrets (tokens, signing secret) come only from here, never from opsbot.yaml.
  *
- * @param slackBotToken     {@code SLACK_BOT_TOKEN}; empty means dry-run
+ * @param slackBotToken      {@code SLACK_BOT_TOKEN}; empty means dry-run
  * @param slackSigningSecret {@code SLACK_SIGNING_SECRET}; empty means /slack/events answers 401
- * @param slackAppToken     {@code SLACK_APP_TOKEN}; Socket Mode when present
- * @param slackApiUrl       {@code SLACK_API_URL}, always ending in '/'
- * @param port              {@code OPSBOT_PORT}
- * @param databaseUrl       {@code OPSBOT_DB}
- * @param configFile        {@code OPSBOT_CONFIG}
- * @param runbooksDir       {@code OPSBOT_RUNBOOKS}
- * @param templatesDir      {@code OPSBOT_TEMPLATES}
- * @param webhookTokens     {@code OPSBOT_WEBHOOK_TOKEN}, comma-separated
+ * @param slackAppToken      {@code SLACK_APP_TOKEN}; Socket Mode when present
+ * @param slackApiUrl        {@code SLACK_API_URL}, always ending in '/'
+ * @param port               {@code OPSBOT_PORT}; 0 asks for any free port (tests)
+ * @param databaseUrl        {@code OPSBOT_DB}; may hold a password, see {@link #toString()}
+ * @param configFile         {@code OPSBOT_CONFIG}
+ * @param runbooksDir        {@code OPSBOT_RUNBOOKS}
+ * @param templatesDir       {@code OPSBOT_TEMPLATES}
+ * @param webhookTokens      {@code OPSBOT_WEBHOOK_TOKEN}, comma-separated; empty means /alerts/*
+ *                           accepts nothing
+ * @param slackTeamId        {@code SLACK_TEAM_ID}: the workspace the bot serves; when empty it is
+ *                           learned from Slack's auth.test
  */
 public record Settings(
         Optional<String> slackBotToken,
@@ -29,11 +41,198 @@ public record Settings(
         Path configFile,
         Path runbooksDir,
         Path templatesDir,
-        List<String> webhookTokens) {
+        List<String> webhookTokens,
+        Optional<String> slackTeamId) {
 
     public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
+    public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_DATABASE_URL = "jdbc:sqlite:data/opsbot.db";
+    public static final Path DEFAULT_CONFIG_FILE = Path.of("./opsbot.yaml");
+    public static final Path DEFAULT_RUNBOOKS_DIR = Path.of("./runbooks");
+    public static final Path DEFAULT_TEMPLATES_DIR = Path.of("./templates");
+
+    private static final Pattern TEAM_ID = Pattern.compile("[TE][A-Z0-9]{2,}");
+
+    public Settings {
+        webhookTokens = List.copyOf(webhookTokens);
+    }
+
+    /** The record as it was before {@code SLACK_TEAM_ID}; kept so existing callers compile. */
+    public Settings(Optional<String> slackBotToken, Optional<String> slackSigningSecret,
+                    Optional<String> slackAppToken, String slackApiUrl, int port, String databaseUrl,
+                    Path configFile, Path runbooksDir, Path templatesDir, List<String> webhookTokens) {
+        this(slackBotToken, slackSigningSecret, slackAppToken, slackApiUrl, port, databaseUrl, configFile,
+                runbooksDir, templatesDir, webhookTokens, Optional.empty());
+    }
 
     public boolean dryRun() {
         return slackBotToken.isEmpty();
+    }
+
+    public static Settings fromSystemEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * @throws SettingsException listing every unusable variable at once
+     */
+    public static Settings fromEnvironment(Map<String, String> env) {
+        return fromEnvironment(env, ServerConfig.NONE);
+    }
+
+    /**
+     * Settings with opsbot.yaml's {@code server:} section filling what the environment leaves
+     * unset: the environment wins, so an operator can always override what is in Git.
+     *
+     * @throws SettingsException listing every unusable variable at once
+     */
+    public static Settings fromEnvironment(Map<String, String> env, ServerConfig server) {
+        var reader = new Reader(env);
+        var botToken = reader.secret("SLACK_BOT_TOKEN");
+        var signingSecret = reader.secret("SLACK_SIGNING_SECRET");
+        var appToken = reader.secret("SLACK_APP_TOKEN");
+        var webhook = reader.secret("OPSBOT_WEBHOOK_TOKEN");
+
+        botToken.filter(t -> !t.startsWith("xoxb-")).ifPresent(t -> reader.problem(
+                "SLACK_BOT_TOKEN does not look like a bot token: it should start with xoxb- (OAuth & Permissions"
+                        + " → Bot User OAuth Token)"));
+        appToken.filter(t -> !t.startsWith("xapp-")).ifPresent(t -> reader.problem(
+                "SLACK_APP_TOKEN does not look like an app-level token: it should start with xapp-"
+                        + " (Basic Information → App-Level Tokens)"));
+        if (botToken.isPresent() && signingSecret.isEmpty()) {
+            reader.problem("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not; without it every request"
+                    + " from Slack would be refused. Set it (Basic Information → Signing Secret)"
+                    + " or unset SLACK_BOT_TOKEN for a dry run");
+        }
+        if (appToken.isPresent() && botToken.isEmpty()) {
+            reader.problem("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not; Socket Mode needs both");
+        }
+        var teamId = reader.plain("SLACK_TEAM_ID");
+        teamId.filter(t -> !TEAM_ID.matcher(t).matches()).ifPresent(t -> reader.problem(
+                "SLACK_TEAM_ID '" + t + "' is not a workspace id; it starts with T (or E for Enterprise Grid),"
+                        + " e.g. T0123ABCD, and is shown by auth.test"));
+
+        var apiUrl = reader.plain("SLACK_API_URL").map(url -> apiUrl(url, reader)).orElse(DEFAULT_SLACK_API_URL);
+        var port = reader.plain("OPSBOT_PORT").map(p -> port(p, reader)).or(server::port).orElse(DEFAULT_PORT);
+        var database = reader.plain("OPSBOT_DB").or(server::database).orElse(DEFAULT_DATABASE_URL);
+        if (!database.startsWith("jdbc:sqlite:") && !database.startsWith("jdbc:postgresql:")) {
+            // Never echo the URL: it may carry a password.
+            reader.problem("OPSBOT_DB must be a JDBC URL starting with jdbc:sqlite: or jdbc:postgresql:,"
+                    + " e.g. jdbc:sqlite:data/opsbot.db");
+        }
+        var config = configFile(env);
+        var runbooks = reader.plain("OPSBOT_RUNBOOKS").map(Path::of).or(server::runbooks).orElse(DEFAULT_RUNBOOKS_DIR);
+        var templates = reader.plain("OPSBOT_TEMPLATES").map(Path::of).or(server::templates)
+                .orElse(DEFAULT_TEMPLATES_DIR);
+        var webhookTokens = webhook.map(w -> Arrays.stream(w.split("[,\\s]+")).filter(t -> !t.isEmpty()).toList())
+                .orElse(List.of());
+
+        if (!reader.problems.isEmpty()) {
+            throw new SettingsException(reader.problems);
+        }
+        return new Settings(botToken, signingSecret, appToken, apiUrl, port, database, config, runbooks, templates,
+                webhookTokens, teamId);
+    }
+
+    /**
+     * {@code OPSBOT_CONFIG} alone, for checking opsbot.yaml even when other variables are
+     * unusable, so that validate reports both at once.
+     */
+    public static Path configFile(Map<String, String> env) {
+        return new Reader(env).plain("OPSBOT_CONFIG").map(Path::of).orElse(DEFAULT_CONFIG_FILE);
+    }
+
+    private static String apiUrl(String url, Reader reader) {
+        try {
+            var uri = new URI(url);
+            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+                return url.endsWith("/") ? url : url + "/";
+            }
+        } catch (URISyntaxException ignored) {
+            // reported below
+        }
+        reader.problem("SLACK_API_URL '" + url + "' is not an http(s) URL; the default is " + DEFAULT_SLACK_API_URL);
+        return DEFAULT_SLACK_API_URL;
+    }
+
+    private static int port(String text, Reader reader) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        reader.problem("OPSBOT_PORT '" + text + "' is not a port number; use a number from 1 to 65535"
+                + " (0 picks a free port), default " + DEFAULT_PORT);
+        return DEFAULT_PORT;
+    }
+
+    /** Secrets are shown as set or not, and database passwords masked, so logging this is safe. */
+    @Override
+    public String toString() {
+        Function<Optional<String>, String> secret = s -> s.isPresent() ? "(set)" : "(not set)";
+        return "Settings[slackBotToken=" + secret.apply(slackBotToken)
+                + ", slackSigningSecret=" + secret.apply(slackSigningSecret)
+                + ", slackAppToken=" + secret.apply(slackAppToken)
+                + ", slackTeamId=" + slackTeamId.orElse("(from auth.test)")
+                + ", slackApiUrl=" + slackApiUrl
+                + ", port=" + port
+                + ", databaseUrl=" + maskDatabaseUrl(databaseUrl)
+                + ", configFile=" + configFile
+                + ", runbooksDir=" + runbooksDir
+                + ", templatesDir=" + templatesDir
+                + ", webhookTokens=" + webhookTokens.size() + " set]";
+    }
+
+    /** {@code jdbc:postgresql://u:pw@h/db?password=pw} → with both passwords replaced by ***. */
+    public static String maskDatabaseUrl(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(//[^/@:]*:)[^/@]*@", "$1***@");
+    }
+
+    /** Reads variables, treating blank as unset (docker-compose's {@code FOO=}), and collects problems. */
+    private static final class Reader {
+        private final Map<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        void problem(String message) {
+            problems.add(message);
+        }
+
+        Optional<String> plain(String name) {
+            return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+        }
+
+        /** {@code NAME}, or the trimmed content of the file named by {@code NAME_FILE}. */
+        Optional<String> secret(String name) {
+            var direct = plain(name);
+            var file = plain(name + "_FILE");
+            if (direct.isPresent() && file.isPresent()) {
+                problem("both " + name + " and " + name + "_FILE are set; set only one of them");
+                return Optional.empty();
+            }
+            if (file.isEmpty()) {
+                return direct;
+            }
+            try {
+                var value = Files.readString(Path.of(file.get())).strip();
+                if (value.isEmpty()) {
+                    problem(name + "_FILE names an empty file: " + file.get());
+                    return Optional.empty();
+                }
+                return Optional.of(value);
+            } catch (IOException | RuntimeException e) {
+                // The exception's own message is not used: for a file that is not UTF-8 it could
+                // describe the content.
+                problem(name + "_FILE names a file that cannot be read: " + file.get() + " ("
+                        + e.getClass().getSimpleName() + ")");
+                return Optional.empty();
+            }
+        }
     }
 }

@@ -1,0 +1,198 @@
+package org.opsbot.bot;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.yaml.Problem;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line, driven through picocli as `java -jar opsbot.jar …` drives it. */
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void validate_accepts_a_valid_file_and_says_what_it_holds() throws IOException {
+        var file = write("opsbot.yaml", ConfigLoader.exampleText());
+
+        int code = run(Map.of(), "validate", "--config", file.toString());
+
+        assertThat(code).isZero();
+        assertThat(out.toString().strip())
+                .isEqualTo("OK: opsbot.yaml is valid (2 teams, 3 routes, 4 severities, 2 schedules, 3 roles)");
+    }
+
+    @Test
+    void validate_prints_every_problem_with_file_line_and_fix_and_exits_1() throws IOException {
+        var file = write("opsbot.yaml", """
+                roles:
+                  responders: [U0ALICE001]
+                teams:
+                  cdc:
+                    channel: "#cdc-alerts"
+                    responders: responder
+                routes:
+                  - {team: cdx}
+                """);
+
+        int code = run(Map.of(), "validate", "--config", file.toString());
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString().lines().toList()).containsExactly(
+                file + ":6: teams.cdc.responders names role 'responder', which is not defined under roles:"
+                        + " (defined: responders). Fix: did you mean 'responders'? Use one of those or add"
+                        + " 'responder' under roles:",
+                file + ":8: routes[0].team names team 'cdx', which is not defined under teams: (defined: cdc)."
+                        + " Fix: did you mean 'cdc'? Use one of those or add 'cdx' under teams:",
+                "2 problems found");
+    }
+
+    @Test
+    void validate_reads_OPSBOT_CONFIG_when_no_file_is_given() throws IOException {
+        var file = write("ops.yaml", "teams: {}\nslack: {default-channel: alerts}\n");
+
+        int code = run(Map.of("OPSBOT_CONFIG", file.toString()), "validate");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString()).contains(file + ":2: slack.default-channel 'alerts' is not a channel");
+    }
+
+    @Test
+    void validate_in_a_dry_run_without_a_file_checks_the_bundled_example_and_says_so() {
+        int code = run(Map.of("OPSBOT_CONFIG", dir.resolve("none.yaml").toString()), "validate");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).startsWith("OK: opsbot.example.yaml (bundled example) is valid (")
+                .contains("no opsbot.yaml at " + dir.resolve("none.yaml"));
+    }
+
+    @Test
+    void validate_of_a_missing_explicit_file_fails() {
+        int code = run(Map.of(), "validate", "--config", dir.resolve("missing.yaml").toString());
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString()).contains(dir.resolve("missing.yaml") + ": file not found");
+    }
+
+    @Test
+    void validate_reports_a_bad_environment_too() {
+        int code = run(Map.of("OPSBOT_PORT", "eighty"), "validate");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString()).contains("environment: OPSBOT_PORT 'eighty' is not a port number");
+    }
+
+    @Test
+    void validate_reports_environment_and_file_problems_in_one_run() throws IOException {
+        var file = write("opsbot.yaml", "slack: {default-channel: alerts}\n");
+
+        int code = run(Map.of("OPSBOT_PORT", "eighty", "OPSBOT_CONFIG", file.toString()), "validate");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString().lines().toList()).containsExactly(
+                "environment: OPSBOT_PORT 'eighty' is not a port number; use a number from 1 to 65535"
+                        + " (0 picks a free port), default 8080",
+                file + ":1: slack.default-channel 'alerts' is not a channel. Fix: write \"#channel-name\" (quoted,"
+                        + " lower case, as in Slack) or the channel id (C…)",
+                "2 problems found");
+    }
+
+    @Test
+    void validate_never_prints_a_secret_found_in_the_file() throws IOException {
+        var token = "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOp";
+        var file = write("opsbot.yaml", "slack:\n  token: " + token + "\n");
+
+        int code = run(Map.of(), "validate", "--config", file.toString());
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString()).contains(file + ":2: slack.token contains a Slack bot token")
+                .doesNotContain("AbCdEf");
+    }
+
+    @Test
+    void wrong_usage_exits_2() {
+        assertThat(run(Map.of(), "validate", "--konfig", "x")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown options: '--konfig'");
+        assertThat(run(Map.of(), "frobnicate")).isEqualTo(2);
+    }
+
+    @Test
+    void other_validators_plug_into_validate_and_serve() throws IOException {
+        var file = write("opsbot.yaml", ConfigLoader.exampleText());
+        Validator runbooks = (settings, config) -> new Validator.Report(
+                List.of(new Problem("runbooks/cdc.yaml", 3, "team 'cdx' is not defined", "use cdc")), "unused");
+        var env = Map.of("OPSBOT_CONFIG", file.toString());
+
+        int code = new CommandLine(new Main(env, List.of(runbooks))).setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err)).execute("validate");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString()).contains("runbooks/cdc.yaml:3: team 'cdx' is not defined. Fix: use cdc");
+    }
+
+    @Test
+    void serve_refuses_to_start_on_an_invalid_file_with_the_same_messages() throws IOException {
+        var file = write("opsbot.yaml", "teams: {cdc: {channel: \"#c\", responders: nobody}}\nroutes: [{team: cdc}]\n");
+
+        int code = run(Map.of("OPSBOT_CONFIG", file.toString()), "serve");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains(file + ":1: teams.cdc.responders names role 'nobody'")
+                .contains("not starting: 1 problem");
+    }
+
+    @Test
+    void serve_with_a_token_refuses_the_bundled_example() {
+        var env = new HashMap<String, String>();
+        env.put("OPSBOT_CONFIG", dir.resolve("opsbot.yaml").toString());
+        env.put("SLACK_BOT_TOKEN", "xoxb-1-2-secretvalue");
+        env.put("SLACK_SIGNING_SECRET", "signing-secretvalue");
+
+        int code = run(env);
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("refuses to run with the bundled example")
+                .doesNotContain("secretvalue");
+    }
+
+    @Test
+    void serve_is_the_default_and_starts_with_valid_settings_and_config() throws IOException {
+        var file = write("opsbot.yaml", ConfigLoader.exampleText());
+
+        assertThat(run(Map.of("OPSBOT_CONFIG", file.toString(), "OPSBOT_PORT", "0"))).isZero();
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void serve_refuses_a_bad_environment() {
+        int code = run(Map.of("SLACK_BOT_TOKEN", "xoxb-1-2-secretvalue"), "serve");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("environment: SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not")
+                .doesNotContain("secretvalue");
+    }
+
+    private int run(Map<String, String> env, String... args) {
+        return new CommandLine(new Main(env)).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute(args);
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+}

@@ -1,0 +1,52 @@
+package org.opsbot.commands.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * opsbot.yaml, validated: every reference in it (roles, teams, schedules, severities) names
+ * something that exists. Maps keep the file's order.
+ *
+ * @param roles       role → Slack user ids and {@code @usergroup} handles
+ * @param severities  most severe first
+ * @param routes      first match wins
+ * @param permissions command → roles allowed to run it
+ */
+public record OpsbotConfig(SlackConfig slack, Map<String, List<String>> roles, List<Severity> severities,
+                           Map<String, Schedule> schedules, Map<String, Team> teams, List<Route> routes,
+                           Map<String, List<String>> permissions, ServerConfig server) {
+
+    public OpsbotConfig {
+        roles = Ordered.copy(roles);
+        severities = List.copyOf(severities);
+        schedules = Ordered.copy(schedules);
+        teams = Ordered.copy(teams);
+        routes = List.copyOf(routes);
+        permissions = Ordered.copy(permissions);
+    }
+
+    public Optional<Severity> severity(String name) {
+        return severities.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** The first route matching {@code labels}; empty when there is no default route. */
+    public Optional<Route> route(Map<String, String> labels) {
+        return routes.stream().filter(r -> r.matches(labels)).findFirst();
+    }
+
+    /** "2 teams, 3 routes, 4 severities, 1 schedule, 2 roles" for validate's OK line and the banner. */
+    public String summary() {
+        return count(teams.size(), "team") + ", " + count(routes.size(), "route") + ", "
+                + count(severities.size(), "severity", "severities") + ", "
+                + count(schedules.size(), "schedule") + ", " + count(roles.size(), "role");
+    }
+
+    private static String count(int n, String one) {
+        return count(n, one, one + "s");
+    }
+
+    private static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+}

@@ -1,0 +1,14 @@
+package org.opsbot.commands.config;
+
+import java.util.Optional;
+
+/**
+ * The {@code slack:} section.
+ *
+ * @param defaultChannel   where alerts go when their team names no channel
+ * @param incidentsChannel where incidents are announced
+ */
+public record SlackConfig(Optional<String> defaultChannel, Optional<String> incidentsChannel) {
+
+    public static final SlackConfig NONE = new SlackConfig(Optional.empty(), Optional.empty());
+}
