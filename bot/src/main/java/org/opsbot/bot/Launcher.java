@@ -1,25 +1,88 @@
 package org.opsbot.bot;
 
+import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.store.JdbcUrls;
+import org.opsbot.commands.store.StoreException;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/**
- * PLACEHOLDER owned by the lead: starts the server with validated settings and configuration.
- * It exists in the {@code config} branch only so that {@link Main} compiles; the merge replaces
- * it with the real start-up (database, outbox, Slack, HTTP).
- */
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code opsbot serve}: starts the bot, says how to use it, and runs until the process is stopped. */
 public final class Launcher {
+    private static final Logger LOG = LoggerFactory.getLogger("opsbot");
 
     private Launcher() {
     }
 
     /**
+     * Runs the bot until the JVM is asked to stop (Ctrl-C, SIGTERM); returns the exit code.
+     *
      * @param configSource where the configuration came from (a path, or
-     *                     {@link org.opsbot.commands.config.ConfigLoader#BUNDLED_EXAMPLE}), for the banner
+     *                     {@link ConfigLoader#BUNDLED_EXAMPLE}), for the banner
      */
-    public static void serve(Settings settings, OpsbotConfig config, String configSource) {
-        LoggerFactory.getLogger(Launcher.class).info("would start opsbot on port {} with {} ({}); {}",
-                settings.port(), configSource, config.summary(), settings);
+    public static int serve(Settings settings, OpsbotConfig config, String configSource) {
+        Bot bot;
+        try {
+            bot = Bot.start(settings, config, Clock.systemUTC());
+        } catch (StoreException e) {
+            LOG.error("Not starting: {}. Check OPSBOT_DB ({}).", e.getMessage(), JdbcUrls.masked(settings.databaseUrl()));
+            return 1;
+        } catch (UncheckedIOException | IllegalStateException e) {
+            LOG.error("Not starting: {}", e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Stopping opsbot");
+            bot.close();
+            stopped.countDown();
+        }, "opsbot-shutdown"));
+        LOG.info(banner(settings, config, configSource, bot.port()));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    static String banner(Settings settings, OpsbotConfig config, String configSource, int port) {
+        long startedIn = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        String base = "http://localhost:" + port;
+        StringBuilder b = new StringBuilder();
+        b.append("opsbot is ready on ").append(base).append(" (started in ")
+                .append(String.format("%.1f", startedIn / 1000.0)).append(" s)\n");
+        b.append("  configuration  ").append(configSource.equals(ConfigLoader.BUNDLED_EXAMPLE)
+                ? "the bundled example (made-up people; cp opsbot.example.yaml opsbot.yaml to make your own)"
+                : configSource).append(" — ").append(config.summary()).append('\n');
+        b.append("  database       ").append(JdbcUrls.masked(settings.databaseUrl())).append('\n');
+        if (settings.dryRun()) {
+            b.append("  Slack          DRY-RUN: no SLACK_BOT_TOKEN, so every message the bot would post is written\n")
+                    .append("                 to this log instead, as a person would read it in Slack\n");
+        } else {
+            b.append("  Slack          posting with the bot token through ").append(settings.slackApiUrl()).append('\n');
+        }
+        if (settings.slackSigningSecret().isEmpty()) {
+            b.append("  /slack/events  answers 401 to everything: SLACK_SIGNING_SECRET is not set\n");
+        } else {
+            b.append("  /slack/events  accepts requests signed with SLACK_SIGNING_SECRET\n");
+        }
+        b.append("\nTry:\n");
+        b.append("  curl -s ").append(base).append("/health/ready\n");
+        if (settings.slackSigningSecret().isPresent()) {
+            b.append("  bin/try-ops help        (a signed /ops help, as Slack sends it; needs the same SLACK_SIGNING_SECRET)\n");
+        } else {
+            b.append("  restart with SLACK_SIGNING_SECRET=<any value>, then bin/try-ops help   (a signed /ops help, as Slack sends it)\n");
+        }
+        if (settings.dryRun()) {
+            b.append("  to connect a real workspace: create the Slack app from slack-app-manifest.yaml (see README)\n");
+        }
+        return b.toString().stripTrailing();
     }
 }

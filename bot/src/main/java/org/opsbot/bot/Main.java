@@ -37,8 +37,15 @@ public final class Main implements Callable<Integer> {
     /** Checks beyond opsbot.yaml; runbook validation is added here by its issue. */
     static final List<Validator> VALIDATORS = List.of();
 
+    /** What {@code serve} does once everything checked out; tests replace the blocking server. */
+    @FunctionalInterface
+    interface Server {
+        int serve(Settings settings, OpsbotConfig config, String configSource);
+    }
+
     private final Map<String, String> env;
     private final List<Validator> validators;
+    private final Server server;
 
     @Spec
     private CommandSpec spec;
@@ -53,8 +60,13 @@ public final class Main implements Callable<Integer> {
     }
 
     Main(Map<String, String> env, List<Validator> validators) {
+        this(env, validators, Launcher::serve);
+    }
+
+    Main(Map<String, String> env, List<Validator> validators, Server server) {
         this.env = Map.copyOf(env);
         this.validators = List.copyOf(validators);
+        this.server = server;
     }
 
     public static void main(String[] args) {
@@ -90,8 +102,7 @@ public final class Main implements Callable<Integer> {
             log().warn("No opsbot.yaml at {}: dry-run with the bundled example configuration (made-up people)."
                     + " Create your own: cp opsbot.example.yaml opsbot.yaml", checked.settings().configFile());
         }
-        Launcher.serve(checked.settings(), config.require(), config.source());
-        return 0;
+        return server.serve(checked.settings(), config.require(), config.source());
     }
 
     @Command(name = "validate", description = "Checks the environment and opsbot.yaml,"

@@ -3,6 +3,7 @@ package org.opsbot.bot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.yaml.Problem;
 import picocli.CommandLine;
 
@@ -174,8 +175,17 @@ class MainTest {
     void serve_is_the_default_and_starts_with_valid_settings_and_config() throws IOException {
         var file = write("opsbot.yaml", ConfigLoader.exampleText());
 
-        assertThat(run(Map.of("OPSBOT_CONFIG", file.toString(), "OPSBOT_PORT", "0"))).isZero();
+        var served = new java.util.concurrent.atomic.AtomicReference<Settings>();
+        int code = new CommandLine(new Main(Map.of("OPSBOT_CONFIG", file.toString(), "OPSBOT_PORT", "0"), List.of(),
+                (settings, config, source) -> {
+                    served.set(settings);
+                    return 0;
+                })).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute();
+
+        assertThat(code).isZero();
         assertThat(err.toString()).isEmpty();
+        assertThat(served.get().port()).isZero();
+        assertThat(served.get().dryRun()).isTrue();
     }
 
     @Test

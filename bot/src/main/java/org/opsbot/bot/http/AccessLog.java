@@ -21,8 +21,19 @@ final class AccessLog implements Filter {
         try {
             chain.proceed();
         } finally {
-            log.info("{} {} {} {}ms", req.prologue().method().text(), req.path().path(),
-                    res.status().code(), (System.nanoTime() - started) / 1_000_000);
+            String path = req.prologue().uriPath().path();
+            // Probes and scrapes come every few seconds; they would drown what matters.
+            boolean routine = path.startsWith("/health/") || path.equals("/metrics");
+            if (routine ? log.isDebugEnabled() : log.isInfoEnabled()) {
+                String line = "{} {} {} {}ms";
+                Object[] args = {req.prologue().method().text(), path, res.status().code(),
+                        (System.nanoTime() - started) / 1_000_000};
+                if (routine) {
+                    log.debug(line, args);
+                } else {
+                    log.info(line, args);
+                }
+            }
         }
     }
 }

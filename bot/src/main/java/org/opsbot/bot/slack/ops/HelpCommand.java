@@ -32,7 +32,7 @@ final class HelpCommand implements OpsCommand {
 
     @Override
     public String usage() {
-        return "";
+        return "[command]";
     }
 
     @Override
@@ -42,10 +42,17 @@ final class HelpCommand implements OpsCommand {
 
     @Override
     public CommandReply handle(OpsInvocation invocation) throws UsageException {
-        if (!invocation.args().isEmpty()) {
-            throw new UsageException("`help` takes no arguments.");
+        List<OpsCommand> all = commands.get();
+        if (invocation.args().isEmpty()) {
+            return CommandReply.ephemeral(message(invocation.command(), all));
         }
-        return CommandReply.ephemeral(message(invocation.command(), commands.get()));
+        if (invocation.args().size() > 1) {
+            throw new UsageException("`help` takes at most one command name.");
+        }
+        String wanted = invocation.args().getFirst();
+        OpsCommand command = all.stream().filter(c -> c.name().equalsIgnoreCase(wanted)).findFirst()
+                .orElseThrow(() -> new UsageException("`" + wanted + "` is not a command."));
+        return CommandReply.ephemeral(message(invocation.command(), List.of(command)));
     }
 
     static SlackMessage message(String slashCommand, List<OpsCommand> commands) {
@@ -59,8 +66,10 @@ final class HelpCommand implements OpsCommand {
             String chunk = String.join("\n", lines.subList(from, Math.min(lines.size(), from + LINES_PER_SECTION)));
             blocks.add(section(s -> s.text(markdownText(chunk))));
         }
-        blocks.add(context(c -> c.elements(List.of(markdownText(
-                ":lock: needs a role from opsbot.yaml's `permissions:`. Answers like this one are only visible to you.")))));
+        boolean anyLocked = commands.stream().anyMatch(c -> c.permission().isPresent());
+        String legend = (anyLocked ? ":lock: needs a role from opsbot.yaml's `permissions:`. " : "")
+                + "Answers like this one are only visible to you.";
+        blocks.add(context(c -> c.elements(List.of(markdownText(legend)))));
         String fallback = "opsbot commands:\n" + String.join("\n", lines);
         return SlackMessage.of(fallback, blocks);
     }

@@ -98,8 +98,26 @@ class OpsRouterTest {
 
         String sections = message.blocks().stream().filter(SectionBlock.class::isInstance)
                 .map(b -> ((SectionBlock) b).getText().getText()).reduce("", String::concat);
-        assertThat(sections).contains("`/ops help` — lists the commands")
+        assertThat(sections).contains("`/ops help [command]` — lists the commands")
                 .contains("`/ops run <action> [name=value …]` — requests an action from a runbook :lock:");
+    }
+
+    @Test
+    void helpWithACommandNameShowsJustThatCommand() {
+        String answer = text(router.route(slash("U0BOB00001", "help run")));
+
+        assertThat(answer).contains("/ops run <action> [name=value …]").doesNotContain("/ops help");
+        assertThat(text(router.route(slash("U0BOB00001", "help nope")))).contains("`nope` is not a command")
+                .contains("Usage: `/ops help [command]`");
+    }
+
+    @Test
+    void theRoleLegendIsShownOnlyWhenACommandNeedsARole() {
+        OpsRouter onlyHelp = new OpsRouter(new OpsCommands(List.of()), AccessPolicy.empty(), GroupDirectory.none(),
+                new RecordingOutbox(), Runnable::run);
+        SlackMessage message = onlyHelp.route(slash("U0BOB00001", "help")).message().orElseThrow();
+
+        assertThat(message.blocks().getLast().toString()).doesNotContain(":lock:").contains("only visible to you");
     }
 
     @Test
@@ -150,11 +168,6 @@ class OpsRouterTest {
         String answer = text(router.route(slash("U0ALICE001", "run explode")));
 
         assertThat(answer).contains("failed unexpectedly").doesNotContain("secret-ish");
-    }
-
-    @Test
-    void helpRefusesArguments() {
-        assertThat(text(router.route(slash("U0ALICE001", "help me")))).contains("Usage: `/ops help`");
     }
 
     @Test

@@ -1,0 +1,150 @@
+package org.opsbot.bot;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.opsbot.bot.http.OpsbotServer;
+import org.opsbot.bot.http.SlackStatus;
+import org.opsbot.bot.outbox.OutboxMeters;
+import org.opsbot.bot.outbox.SlackOutbox;
+import org.opsbot.bot.outbox.SlackReachability;
+import org.opsbot.bot.slack.BotIdentity;
+import org.opsbot.bot.slack.SlackApp;
+import org.opsbot.bot.slack.SlackUserGroups;
+import org.opsbot.bot.slack.ops.OpsCommands;
+import org.opsbot.bot.slack.ops.OpsRouter;
+import org.opsbot.commands.access.AccessPolicy;
+import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.config.OpsbotConfig;
+import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.SettingStore;
+import org.opsbot.commands.store.SlackEventStore;
+import org.opsbot.commands.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The running bot: every part wired together, in the order that keeps promises. The database
+ * and the outbox come first, so nothing is accepted before it can be stored; the HTTP server
+ * comes last. Closing stops them in reverse.
+ */
+public final class Bot implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Bot.class);
+    // Web API calls that take longer are cut off; a post is then looked for before it is repeated.
+    static final Duration SLACK_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration USER_GROUP_REFRESH = Duration.ofMinutes(5);
+    // Slack retries an event for about an hour; a day of remembered ids is plenty.
+    private static final Duration EVENT_MEMORY = Duration.ofDays(1);
+
+    private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+    private Database database;
+    private SlackOutbox slack;
+    private OpsbotServer server;
+    private PrometheusMeterRegistry meters;
+
+    private Bot() {
+    }
+
+    private void startParts(Settings settings, OpsbotConfig config, Clock clock) {
+        database = remember(Database.open(settings.databaseUrl()));
+        meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        slack = remember(SlackOutbox.start(database, settings.slackBotToken(), settings.slackApiUrl(), SLACK_TIMEOUT, clock));
+        OutboxMeters.register(slack, meters);
+
+        BotIdentity identity = remember(new BotIdentity(settings.slackTeamId(), new SettingStore(database)));
+        GroupDirectory groups = GroupDirectory.none();
+        if (settings.slackBotToken().isPresent()) {
+            String token = settings.slackBotToken().get();
+            identity.learn(token, settings.slackApiUrl());
+            SlackConfig slackConfig = new SlackConfig();
+            slackConfig.setMethodsEndpointUrlPrefix(settings.slackApiUrl());
+            groups = remember(new SlackUserGroups(Slack.getInstance(slackConfig).methods(token)).start(USER_GROUP_REFRESH));
+        }
+
+        ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+        parts.push(handlers::shutdown);
+        OpsRouter router = new OpsRouter(OpsCommands.standard(), new AccessPolicy(config.roles(), config.permissions()),
+                groups, slack.outbox(), handlers);
+        SlackEventStore events = new SlackEventStore(database, clock);
+        var app = SlackApp.create(settings, identity::teamId, router, events::firstDelivery, slack.outbox(), meters);
+
+        Thread housekeeping = Thread.ofVirtual().name("opsbot-housekeeping").start(() -> forgetOldEvents(events));
+        parts.push(housekeeping::interrupt);
+
+        server = remember(OpsbotServer.builder()
+                .port(settings.port())
+                .slackApp(app)
+                .signingSecret(settings.slackSigningSecret())
+                .databaseUp(database::isUp)
+                .slackStatus(() -> slackStatus(slack.reachability().status()))
+                .meters(meters)
+                .clock(clock)
+                .start());
+    }
+
+    /** Starts the bot; on failure, whatever had started is stopped again before the exception. */
+    public static Bot start(Settings settings, OpsbotConfig config, Clock clock) {
+        Bot bot = new Bot();
+        try {
+            bot.startParts(settings, config, clock);
+            return bot;
+        } catch (RuntimeException e) {
+            bot.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    private <T extends AutoCloseable> T remember(T part) {
+        parts.push(part);
+        return part;
+    }
+
+    private static SlackStatus slackStatus(SlackReachability.Status status) {
+        return switch (status.state()) {
+            case DRY_RUN -> SlackStatus.dryRun();
+            case UNREACHABLE -> SlackStatus.unreachableSince(status.since());
+            case REACHABLE, UNKNOWN -> SlackStatus.reachable();
+        };
+    }
+
+    private static void forgetOldEvents(SlackEventStore events) {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                events.forgetOlderThan(EVENT_MEMORY);
+                Thread.sleep(Duration.ofHours(1));
+            } catch (StoreException e) {
+                LOG.debug("housekeeping skipped: {}", e.getMessage());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        while (!parts.isEmpty()) {
+            try {
+                parts.pop().close();
+            } catch (Exception e) {
+                LOG.warn("while stopping: {}", e.toString());
+            }
+        }
+    }
+}
