@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * RFC 6901 JSON pointers with one extension: a {@code *} segment stands for every element of
- * an array, so {@code /tasks/*}{@code /state} yields the state of each task.
+ * an array (or every member value of an object), so {@code /tasks/*}{@code /state} yields the
+ * state of each task.
  */
 final class JsonPointers {
     private JsonPointers() {
@@ -42,13 +43,20 @@ final class JsonPointers {
         }
         String seg = segments.get(i);
         if (seg.equals("*")) {
-            if (!node.isArray()) {
-                throw new ProbeException("pointer " + (at.isEmpty() ? "/" : at) + " is not an array, so /* cannot step into it");
+            if (node.isArray()) {
+                for (int k = 0; k < node.size(); k++) {
+                    walk(node.get(k), segments, i + 1, at + "/" + k, out);
+                }
+                return;
             }
-            for (int k = 0; k < node.size(); k++) {
-                walk(node.get(k), segments, i + 1, at + "/" + k, out);
+            if (node.isObject()) {
+                for (var it = node.fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    walk(e.getValue(), segments, i + 1, at + "/" + e.getKey().replace("~", "~0").replace("/", "~1"), out);
+                }
+                return;
             }
-            return;
+            throw new ProbeException("pointer " + (at.isEmpty() ? "/" : at) + " is a single value, so /* cannot step into it");
         }
         String next = at + "/" + seg.replace("~", "~0").replace("/", "~1");
         JsonNode child = null;

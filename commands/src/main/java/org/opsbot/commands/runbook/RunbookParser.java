@@ -393,9 +393,12 @@ final class RunbookParser {
                 List<String> args = x.strings("args");
                 for (String a : args) {
                     Matcher pm = PLACEHOLDER.matcher(a);
-                    if (pm.find() && !pm.matches()) {
-                        problem(x.line("args"), "argument \"" + a + "\" mixes a parameter with other text",
-                                "a parameter must be a whole argument: \"{{" + pm.group(1) + "}}\"");
+                    if (pm.find()) {
+                        String param = pm.group(1);
+                        if (!PLACEHOLDER.matcher(a).matches()) {
+                            problem(x.line("args"), "argument \"" + a + "\" mixes a parameter with other text",
+                                    "a parameter must be a whole argument: \"{{" + param + "}}\"");
+                        }
                     }
                     placeholders(a, paramNames, x.line("args"));
                 }
