@@ -71,7 +71,8 @@ public final class CheckRunner {
      */
     public RunReport run(String runbook, String title, List<Check> checks, String actor, Duration deadline,
                          ProgressListener listener) {
-        Instant startedAt = clock.instant();
+        // Millisecond precision: what is reported is exactly what is stored.
+        Instant startedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         long t0 = System.nanoTime();
         long end = t0 + deadline.toNanos();
         int n = checks.size();
@@ -105,7 +106,7 @@ public final class CheckRunner {
                 for (int i = 0; i < n; i++) {
                     if (results[i] == null) {
                         running[i].stop();
-                        results[i] = error(i, running[i].check(), "the run was interrupted", Duration.ofNanos(System.nanoTime() - t0));
+                        results[i] = error(i, running[i].check(), "the run was interrupted", millisSince(t0));
                         done++;
                     }
                 }
@@ -130,12 +131,16 @@ public final class CheckRunner {
                 }
             }
         }
-        return new RunReport(runbook, title, actor, startedAt, Duration.ofNanos(System.nanoTime() - t0), List.of(results));
+        return new RunReport(runbook, title, actor, startedAt, millisSince(t0), List.of(results));
     }
 
     /** Runs with the {@link #DEFAULT_DEADLINE} and no listener. */
     public RunReport run(String runbook, String title, List<Check> checks, String actor) {
         return run(runbook, title, checks, actor, DEFAULT_DEADLINE, ProgressListener.NONE);
+    }
+
+    private static Duration millisSince(long startNanos) {
+        return Duration.ofMillis((System.nanoTime() - startNanos) / 1_000_000);
     }
 
     private record Running(Check check, Duration timeout, Cancellation cancellation, Thread thread, long backstop) {
@@ -167,13 +172,13 @@ public final class CheckRunner {
                 case Probe.Disk p -> disk.measure(p);
                 case Probe.Exec p -> exec.measure(p, timeout, cancellation);
             };
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            Duration took = millisSince(start);
             return judge(position, check, m, took, mask);
         } catch (ProbeException e) {
-            return error(position, check, mask.mask(e.getMessage()), Duration.ofNanos(System.nanoTime() - start));
+            return error(position, check, mask.mask(e.getMessage()), millisSince(start));
         } catch (Exception | StackOverflowError e) {
             String why = cancellation.isCancelled() ? Errors.timedOut(timeout) : Errors.describe(e, timeout);
-            return error(position, check, mask.mask(why), Duration.ofNanos(System.nanoTime() - start));
+            return error(position, check, mask.mask(why), millisSince(start));
         }
     }
 
