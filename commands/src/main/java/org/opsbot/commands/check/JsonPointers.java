@@ -50,8 +50,7 @@ final class JsonPointers {
                 return;
             }
             if (node.isObject()) {
-                for (var it = node.fields(); it.hasNext(); ) {
-                    var e = it.next();
+                for (var e : node.properties()) {
                     walk(e.getValue(), segments, i + 1, at + "/" + e.getKey().replace("~", "~0").replace("/", "~1"), out);
                 }
                 return;

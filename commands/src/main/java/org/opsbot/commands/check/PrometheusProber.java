@@ -8,7 +8,6 @@ import okhttp3.Request;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -103,8 +102,7 @@ final class PrometheusProber {
         String name = metric.path("__name__").asText("");
         s.append(name).append('{');
         boolean first = true;
-        for (Iterator<Map.Entry<String, JsonNode>> it = metric.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : metric.properties()) {
             if (e.getKey().equals("__name__")) {
                 continue;
             }

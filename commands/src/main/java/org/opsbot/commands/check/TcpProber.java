@@ -15,17 +15,20 @@ final class TcpProber {
         }
         long start = System.nanoTime();
         try (Socket socket = new Socket()) {
-            cancellation.onCancel(() -> {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // closing is how a blocked connect is stopped; nothing else to do
-                }
-            });
+            // Closing the socket is what stops a blocked connect.
+            cancellation.onCancel(() -> closeQuietly(socket));
             socket.connect(address, (int) Math.max(1, timeout.toMillis()));
             long ms = (System.nanoTime() - start) / 1_000_000;
             Measurement.Sample sample = new Measurement.Sample("connect", ms, " ms");
             return Measurement.ok(ms + " ms", "connected to " + probe.host() + ":" + probe.port() + " in " + ms + " ms", List.of(sample));
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing more can be done to stop it
         }
     }
 }

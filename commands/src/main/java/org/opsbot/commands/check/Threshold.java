@@ -42,6 +42,11 @@ public record Threshold(String text, String operator, double limit) {
     public static final String SYNTAX_HELP =
             "write a comparison and a number, e.g. \"> 1000\", \">= 80%\", \"< 5\", \"!= 0\" or \"> 2s\"";
 
+    /** Whether it was written with a time unit, so it only makes sense for a latency. */
+    public boolean isTime() {
+        return text.matches(".*\\d\\s*(ms|s|m)\\s*");
+    }
+
     public boolean crossedBy(double value) {
         return switch (operator) {
             case ">" -> value > limit;

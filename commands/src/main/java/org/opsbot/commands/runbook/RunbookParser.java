@@ -230,6 +230,17 @@ final class RunbookParser {
                 default -> exec(spec);
             };
         }
+        if (probe != null) {
+            boolean latency = probe instanceof Probe.Tcp
+                    || probe instanceof Probe.Http h && (h.json().isEmpty() || h.equals().isPresent() || h.contains().isPresent());
+            for (String key : List.of("warn", "crit")) {
+                Optional<Threshold> t = key.equals("warn") ? warn : crit;
+                if (t.isPresent() && t.get().isTime() && !latency) {
+                    problem(f.line(key), key + " threshold \"" + t.get() + "\" has a time unit, but this check's value is not a latency",
+                            "write the number in the value's own unit, e.g. \"> 10\" for a metric in seconds");
+                }
+            }
+        }
         f.finish();
         if (probe == null || name.isEmpty()) {
             return Optional.empty();

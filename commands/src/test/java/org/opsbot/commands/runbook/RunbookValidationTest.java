@@ -149,6 +149,22 @@ class RunbookValidationTest {
     }
 
     @Test
+    void aTimeUnitIsOnlyAcceptedWhereTheValueIsALatency() throws IOException {
+        assertThat(problems("""
+                name: x
+                team: ops
+                checks:
+                  - name: api
+                    http: {url: "http://api/health"}
+                    warn: "> 2s"
+                  - name: duration
+                    prometheus: {url: "http://prom:9090", query: "max(duration_seconds)"}
+                    warn: "> 10s"
+                """)).singleElement().asString()
+                .startsWith("rb.yaml:9: warn threshold \"> 10s\" has a time unit, but this check's value is not a latency");
+    }
+
+    @Test
     void checkNamesAreUniqueWithinARunbook() throws IOException {
         assertThat(problems("""
                 name: x
