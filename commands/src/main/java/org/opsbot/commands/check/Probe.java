@@ -14,6 +14,13 @@ public sealed interface Probe {
     String kind();
 
     /**
+     * One line saying what is looked at, for {@code /ops runbook} and the terminal
+     * ({@code GET http://…/status: /tasks/*}{@code /state = RUNNING}); credentials in URLs are
+     * masked, header values are left out.
+     */
+    String describe();
+
+    /**
      * An HTTP request. Without {@code json}, or with {@code equals}/{@code contains}, the value
      * compared with thresholds is the latency in milliseconds; with {@code json} alone it is the
      * number(s) found at the pointer.
@@ -53,6 +60,16 @@ public sealed interface Probe {
         public String kind() {
             return "http";
         }
+
+        @Override
+        public String describe() {
+            StringBuilder d = new StringBuilder(method).append(' ').append(SecretMasker.of().mask(url));
+            json.ifPresent(j -> d.append(": ").append(j));
+            equals.ifPresent(e -> d.append(" = ").append(e));
+            contains.ifPresent(c -> d.append(" contains ").append(c));
+            bodyPattern.ifPresent(p -> d.append(" matching /").append(p).append('/'));
+            return d.toString();
+        }
     }
 
     /** A Prometheus instant query; several series are judged one by one and the worst counts. */
@@ -65,6 +82,11 @@ public sealed interface Probe {
         public String kind() {
             return "prometheus";
         }
+
+        @Override
+        public String describe() {
+            return query + " at " + SecretMasker.of().mask(url);
+        }
     }
 
     /** A TCP connect; the value is the connect time in milliseconds. */
@@ -72,6 +94,11 @@ public sealed interface Probe {
         @Override
         public String kind() {
             return "tcp";
+        }
+
+        @Override
+        public String describe() {
+            return "connect to " + host + ":" + port;
         }
     }
 
@@ -81,6 +108,11 @@ public sealed interface Probe {
         public String kind() {
             return "sql";
         }
+
+        @Override
+        public String describe() {
+            return query + " on " + SecretMasker.of().mask(url);
+        }
     }
 
     /** The used space of the file system holding {@code path}, in percent (as {@code df} counts it). */
@@ -88,6 +120,11 @@ public sealed interface Probe {
         @Override
         public String kind() {
             return "disk";
+        }
+
+        @Override
+        public String describe() {
+            return "used space of " + path + " (where the bot runs)";
         }
     }
 
@@ -105,6 +142,18 @@ public sealed interface Probe {
         @Override
         public String kind() {
             return "exec";
+        }
+
+        @Override
+        public String describe() {
+            return String.join(" ", argsWithCommand()) + (expectedExitCode == 0 ? "" : " (exit " + expectedExitCode + ")");
+        }
+
+        private List<String> argsWithCommand() {
+            List<String> all = new java.util.ArrayList<>();
+            all.add(command);
+            all.addAll(args);
+            return all;
         }
     }
 }

@@ -109,5 +109,6 @@ class SocketDiskSqlCheckTest {
 
         assertThat(r.status()).isEqualTo(Status.ERROR);
         assertThat(r.message()).doesNotContain("pa55word").doesNotContain("other-pa55");
+        assertThat(probe.describe()).isEqualTo("SELECT 1 on jdbc:postgresql://127.0.0.1:1/db?password=***");
     }
 }

@@ -36,7 +36,9 @@ class ShippedRunbooksTest {
                 .find("cdc-morning").orElseThrow();
 
         assertThat(cdc.checks()).filteredOn(c -> c.name().endsWith("tasks running")).hasSize(2)
-                .allSatisfy(c -> assertThat(((Probe.Http) c.probe()).json()).contains("/tasks/*/state"));
+                .allSatisfy(c -> assertThat(((Probe.Http) c.probe()).json()).contains("/tasks/*/state"))
+                .first().satisfies(c -> assertThat(c.probe().describe())
+                        .isEqualTo("GET http://connect:8083/connectors/sqlserver-source-connector/status: /tasks/*/state = RUNNING"));
         assertThat(cdc.action("restart-connector")).get().satisfies(a -> {
             assertThat(a.http().orElseThrow().url()).startsWith("http://connect:8083/connectors/{{connector}}/restart");
             assertThat(a.approval()).isPresent();
