@@ -1,0 +1,47 @@
+package org.opsbot.commands.runbook;
+
+import org.junit.jupiter.api.Test;
+import org.opsbot.commands.check.ExecAllowList;
+import org.opsbot.commands.check.Probe;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ShippedRunbooksTest {
+    private static final Path FOLDER = Path.of("..", "runbooks");
+
+    @Test
+    void everyShippedRunbookValidatesWithNothingConfigured() {
+        RunbookCatalog catalog = RunbookCatalog.load(FOLDER, Map.of(), ExecAllowList.none());
+
+        assertThat(catalog.problems()).isEmpty();
+        assertThat(catalog.all()).extracting(Runbook::name).containsExactly(
+                "analytics-morning", "cdc-morning", "data-import-morning", "ivoris-extraction", "local", "meltano-oracle-morning");
+    }
+
+    @Test
+    void theLocalRunbookChecksTheBotsOwnPortFromTheEnvironment() {
+        RunbookCatalog catalog = RunbookCatalog.load(FOLDER, Map.of("OPSBOT_PORT", "9999"), ExecAllowList.none());
+
+        Runbook local = catalog.find("local").orElseThrow();
+        assertThat(local.checks().get(0).probe()).isInstanceOfSatisfying(Probe.Http.class,
+                http -> assertThat(http.url()).isEqualTo("http://localhost:9999/health/live"));
+    }
+
+    @Test
+    void theCdcRunbookChecksEveryTaskOfEachConnector() {
+        Runbook cdc = RunbookCatalog.load(FOLDER, Map.of("KAFKA_CONNECT_URL", "http://connect:8083"), ExecAllowList.none())
+                .find("cdc-morning").orElseThrow();
+
+        assertThat(cdc.checks()).filteredOn(c -> c.name().endsWith("tasks running")).hasSize(2)
+                .allSatisfy(c -> assertThat(((Probe.Http) c.probe()).json()).contains("/tasks/*/state"))
+                .first().satisfies(c -> assertThat(c.probe().describe())
+                        .isEqualTo("GET http://connect:8083/connectors/sqlserver-source-connector/status: /tasks/*/state = RUNNING"));
+        assertThat(cdc.action("restart-connector")).get().satisfies(a -> {
+            assertThat(a.http().orElseThrow().url()).startsWith("http://connect:8083/connectors/{{connector}}/restart");
+            assertThat(a.approval()).isPresent();
+        });
+    }
+}
