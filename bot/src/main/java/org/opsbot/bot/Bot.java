@@ -11,6 +11,7 @@ import org.opsbot.bot.outbox.SlackOutbox;
 import org.opsbot.bot.outbox.SlackReachability;
 import org.opsbot.bot.slack.BotIdentity;
 import org.opsbot.bot.slack.SlackApp;
+import org.opsbot.bot.slack.SlackFeature;
 import org.opsbot.bot.slack.SlackUserGroups;
 import org.opsbot.bot.slack.ops.OpsCommands;
 import org.opsbot.bot.slack.ops.OpsRouter;
@@ -29,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -72,10 +74,13 @@ public final class Bot implements AutoCloseable {
 
         ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
         parts.push(handlers::shutdown);
-        OpsRouter router = new OpsRouter(OpsCommands.standard(), new AccessPolicy(config.roles(), config.permissions()),
+        List<SlackFeature> features = features(settings, config, clock);
+        OpsCommands commands = new OpsCommands(features.stream().flatMap(f -> f.commands().stream()).toList());
+        OpsRouter router = new OpsRouter(commands, new AccessPolicy(config.roles(), config.permissions()),
                 groups, slack.outbox(), handlers);
         SlackEventStore events = new SlackEventStore(database, clock);
-        var app = SlackApp.create(settings, identity::teamId, router, events::firstDelivery, slack.outbox(), meters);
+        var app = SlackApp.create(settings, identity::teamId, router, events::firstDelivery, slack.outbox(), meters,
+                features);
 
         Thread housekeeping = Thread.ofVirtual().name("opsbot-housekeeping").start(() -> forgetOldEvents(events));
         parts.push(housekeeping::interrupt);
@@ -89,6 +94,14 @@ public final class Bot implements AutoCloseable {
                 .meters(meters)
                 .clock(clock)
                 .start());
+    }
+
+    /**
+     * Every capability the bot has, in the order {@code /ops help} lists their commands: the
+     * one place a feature is added. Each is built with what it needs from the parts above.
+     */
+    private List<SlackFeature> features(Settings settings, OpsbotConfig config, Clock clock) {
+        return List.of();
     }
 
     /** Starts the bot; on failure, whatever had started is stopped again before the exception. */

@@ -50,9 +50,10 @@ public final class SlackApp {
      * @param ledger    remembers Events API deliveries so retries do nothing twice
      * @param outbox    where handlers send messages
      * @param meters    where request counters go
+     * @param features  the capabilities whose buttons, modals and events the app handles
      */
     public static App create(Settings settings, Supplier<Optional<String>> ownTeamId, OpsRouter router,
-                             EventLedger ledger, Outbox outbox, MeterRegistry meters) {
+                             EventLedger ledger, Outbox outbox, MeterRegistry meters, List<SlackFeature> features) {
         SlackConfig slackConfig = new SlackConfig();
         slackConfig.setMethodsEndpointUrlPrefix(settings.slackApiUrl());
         AppConfig config = AppConfig.builder()
@@ -79,6 +80,7 @@ public final class SlackApp {
         App app = new App(config, middleware);
         app.command(ANY_COMMAND, (req, ctx) -> ack(ctx, router.route(req.getPayload())));
         app.event(AppMentionEvent.class, new MentionHandler(outbox));
+        features.forEach(feature -> feature.register(app));
         return app;
     }
 

@@ -63,7 +63,7 @@ public final class RunningBot implements AutoCloseable {
                 Path.of("runbooks"), Path.of("templates"), List.of());
         OpsRouter router = new OpsRouter(commands, policy, GroupDirectory.none(), outbox, Runnable::run);
         var app = SlackApp.create(settings, () -> Optional.of(OWN_TEAM), router, new InMemoryEventLedger(),
-                outbox, meters);
+                outbox, meters, List.of());
         server = OpsbotServer.builder()
                 .port(0)
                 .slackApp(app)

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The one place every {@code /ops} subcommand is registered. Adding a command means writing
- * its class and adding one line to {@link #standard()}; nothing else dispatches by name.
+ * The {@code /ops} subcommands, by name. The bot builds it from its features' commands
+ * ({@code Bot.features(…)} is the one place they are listed); nothing else dispatches by name.
  * {@code help} is always present and always lists exactly this registry's commands.
  */
 public final class OpsCommands {
@@ -34,14 +34,9 @@ public final class OpsCommands {
         this.byName = Collections.unmodifiableMap(map);
     }
 
-    /**
-     * Every command opsbot has, in the order {@code /ops help} lists them. Later commands
-     * (check, alerts, ack, run, incident, …) are added here, with what they need passed in.
-     */
+    /** Only {@code help}: for tests of the router itself. */
     public static OpsCommands standard() {
-        return new OpsCommands(List.of(
-                // new CheckCommand(runbooks, checks), new AlertsCommand(alerts), …
-        ));
+        return new OpsCommands(List.of());
     }
 
     public Optional<OpsCommand> find(String name) {
