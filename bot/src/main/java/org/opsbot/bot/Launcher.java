@@ -37,6 +37,10 @@ public final class Launcher {
             LOG.error("Not starting: {}", e.getMessage());
             return 1;
         }
+        if (settings.slackAppToken().isPresent()) {
+            LOG.warn("SLACK_APP_TOKEN is set, but Socket Mode is not supported yet: opsbot serves the HTTP Request URL"
+                    + " (/slack/events) only, so Slack must be able to reach it");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Stopping opsbot");
