@@ -1,5 +1,7 @@
 package org.opsbot.commands.runbook;
 
+import org.opsbot.commands.yaml.Suggestions;
+
 import org.opsbot.commands.check.ExecAllowList;
 
 import java.io.IOException;
@@ -85,7 +87,7 @@ public final class RunbookCatalog {
 
     /** Names close to a mistyped {@code name}, closest first ("did you mean …"). */
     public List<String> suggestions(String name) {
-        return Suggestions.closest(name, runbooks.keySet());
+        return Suggestions.closestFew(name, runbooks.keySet());
     }
 
     /** All runbooks, sorted by name. */

@@ -1,5 +1,7 @@
 package org.opsbot.commands.runbook;
 
+import org.opsbot.commands.yaml.Suggestions;
+
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
@@ -183,7 +185,7 @@ final class RunbookParser {
     }
 
     private static String zoneHint(String typed) {
-        List<String> close = Suggestions.closest(typed, ZoneId.getAvailableZoneIds());
+        List<String> close = Suggestions.closestFew(typed, ZoneId.getAvailableZoneIds());
         return close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?";
     }
 

@@ -2,6 +2,7 @@ package org.opsbot.commands.yaml;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -24,11 +25,36 @@ public final class Suggestions {
                 .map(Scored::candidate);
     }
 
+    /**
+     * Up to three of {@code known}, closest first, near enough to {@code typed} to be what was
+     * meant: a plausible typo, or a prefix or part of a longer name ("cdc" → "cdc-morning").
+     */
+    public static List<String> closestFew(String typed, Collection<String> known) {
+        String t = typed.toLowerCase(Locale.ROOT);
+        int limit = Math.max(2, t.length() / 3);
+        return known.stream()
+                .filter(k -> distance(t, k.toLowerCase(Locale.ROOT)) <= limit
+                        || k.toLowerCase(Locale.ROOT).startsWith(t) && t.length() >= 3
+                        || k.toLowerCase(Locale.ROOT).contains(t) && t.length() >= 4)
+                .sorted(Comparator.comparingInt((String k) -> distance(t, k.toLowerCase(Locale.ROOT))).thenComparing(k -> k))
+                .limit(3)
+                .toList();
+    }
+
+    /** {@code did you mean "timeout"?}, or the known words when none is close. */
+    public static String didYouMean(String typed, Collection<String> known) {
+        List<String> close = closestFew(typed, known);
+        if (close.isEmpty()) {
+            return "known keys: " + String.join(", ", known);
+        }
+        return "did you mean " + String.join(" or ", close.stream().map(k -> "\"" + k + "\"").toList()) + "?";
+    }
+
     private record Scored(String candidate, int distance) {
     }
 
     /** Levenshtein distance, with a swap of neighbours counting as one edit (teh → the). */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) {
             d[i][0] = i;

@@ -1,5 +1,7 @@
 package org.opsbot.bot.slack.ops;
 
+import org.opsbot.commands.yaml.Suggestions;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -56,7 +58,7 @@ public final class OpsCommands {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String name : byName.keySet()) {
-            int distance = editDistance(typed, name);
+            int distance = Suggestions.distance(typed, name);
             if (distance < bestDistance) {
                 best = name;
                 bestDistance = distance;
@@ -64,26 +66,5 @@ public final class OpsCommands {
         }
         int allowed = Math.min(2, Math.max(1, typed.length() / 3));
         return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
-    }
-
-    /** Damerau-style distance (a swap of neighbours counts once): "ckeck", "chcek" → "check". */
-    static int editDistance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
     }
 }
