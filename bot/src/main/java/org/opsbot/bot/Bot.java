@@ -4,7 +4,10 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import com.slack.api.methods.MethodsClient;
 import org.opsbot.bot.http.OpsbotServer;
+import org.opsbot.bot.oncall.OnCallFeature;
+import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.bot.http.SlackStatus;
 import org.opsbot.bot.outbox.OutboxMeters;
 import org.opsbot.bot.outbox.SlackOutbox;
@@ -17,9 +20,11 @@ import org.opsbot.bot.slack.ops.OpsCommands;
 import org.opsbot.bot.slack.ops.OpsRouter;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.OverrideStore;
 import org.opsbot.commands.store.SettingStore;
 import org.opsbot.commands.store.SlackEventStore;
 import org.opsbot.commands.store.StoreException;
@@ -52,6 +57,8 @@ public final class Bot implements AutoCloseable {
     private SlackOutbox slack;
     private OpsbotServer server;
     private PrometheusMeterRegistry meters;
+    private GroupDirectory groups;
+    private UserTimeZones zones;
 
     private Bot() {
     }
@@ -63,13 +70,18 @@ public final class Bot implements AutoCloseable {
         OutboxMeters.register(slack, meters);
 
         BotIdentity identity = remember(new BotIdentity(settings.slackTeamId(), new SettingStore(database)));
-        GroupDirectory groups = GroupDirectory.none();
+        groups = GroupDirectory.none();
+        zones = UserTimeZones.unknown();
         if (settings.slackBotToken().isPresent()) {
             String token = settings.slackBotToken().get();
             identity.learn(token, settings.slackApiUrl());
             SlackConfig slackConfig = new SlackConfig();
             slackConfig.setMethodsEndpointUrlPrefix(settings.slackApiUrl());
-            groups = remember(new SlackUserGroups(Slack.getInstance(slackConfig).methods(token)).start(USER_GROUP_REFRESH));
+            // Reads that answer a request now (who is in a group, a user's time zone); every
+            // message the bot sends goes through the outbox instead.
+            MethodsClient reads = Slack.getInstance(slackConfig).methods(token);
+            groups = remember(new SlackUserGroups(reads).start(USER_GROUP_REFRESH));
+            zones = UserTimeZones.from(reads);
         }
 
         ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
@@ -92,7 +104,9 @@ public final class Bot implements AutoCloseable {
                 .databaseUp(database::isUp)
                 .slackStatus(() -> slackStatus(slack.reachability().status()))
                 .meters(meters)
-                .clock(clock)
+                // Slack's timestamps are wall-clock time, whatever clock the features run on
+                // (Bolt's own verifier reads the system clock too).
+                .clock(Clock.systemUTC())
                 .start());
     }
 
@@ -101,7 +115,9 @@ public final class Bot implements AutoCloseable {
      * one place a feature is added. Each is built with what it needs from the parts above.
      */
     private List<SlackFeature> features(Settings settings, OpsbotConfig config, Clock clock) {
-        return List.of();
+        AuditLog audit = new AuditLog(database, clock);
+        return List.of(
+                new OnCallFeature(config, new OverrideStore(database, clock), audit, groups, zones, clock));
     }
 
     /** Starts the bot; on failure, whatever had started is stopped again before the exception. */
