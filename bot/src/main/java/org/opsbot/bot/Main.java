@@ -1,5 +1,6 @@
 package org.opsbot.bot;
 
+import org.opsbot.bot.oncall.OnCallCli;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.ConfigResult;
@@ -14,6 +15,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -125,6 +127,24 @@ public final class Main implements Callable<Integer> {
         checked.okLines().forEach(out::println);
         out.flush();
         return 0;
+    }
+
+    @Command(name = "oncall", description = "Shows who each escalation tier would notify, now or at a time"
+            + " (a dry run: nobody is paged). User groups are shown by name: their members are known to the"
+            + " running bot only.")
+    int oncall(@Parameters(arity = "0..1", paramLabel = "TEAM", description = "one team (default: all)") String team,
+               @Option(names = "--at", paramLabel = "TIME",
+                       description = "e.g. 14:00, 'tomorrow 09:00', 'sat 03:00', '2026-12-24 18:00', 'in 2h'") String at,
+               @Option(names = "--zone", paramLabel = "ZONE",
+                       description = "time zone for --at and the output (default: this machine's)") String zone) {
+        var checked = check(null);
+        var err = err();
+        if (!checked.ok()) {
+            checked.problems().forEach(err::println);
+            err.flush();
+            return 1;
+        }
+        return OnCallCli.print(checked.settings(), checked.config().require(), team, at, zone, out(), err);
     }
 
     /** The outcome of the checks serve and validate share. */

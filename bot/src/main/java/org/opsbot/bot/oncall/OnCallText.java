@@ -38,7 +38,7 @@ public final class OnCallText {
         return new OnCallText(id -> id, at -> TERMINAL.format(at.atZone(zone)));
     }
 
-    String time(Instant at) {
+    public String time(Instant at) {
         return time.apply(at);
     }
 
@@ -74,7 +74,7 @@ public final class OnCallText {
     }
 
     /** Without mrkdwn's bold and italics, for the notification text; {@code <!date^…{date_short}…>} stays whole. */
-    static String plain(String mrkdwn) {
+    public static String plain(String mrkdwn) {
         return mrkdwn.replace("*", "").replaceAll("(^|[\\s(])_|_($|[\\s).,])", "$1$2");
     }
 }
