@@ -5,6 +5,8 @@ import com.slack.api.SlackConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.slack.api.methods.MethodsClient;
+import org.opsbot.bot.escalation.DoNotDisturb;
+import org.opsbot.bot.escalation.EscalationFeature;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.oncall.UserTimeZones;
@@ -23,7 +25,11 @@ import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.EscalationStore;
+import org.opsbot.commands.store.LeaseStore;
+import org.opsbot.commands.store.Replica;
 import org.opsbot.commands.store.OverrideStore;
 import org.opsbot.commands.store.SettingStore;
 import org.opsbot.commands.store.SlackEventStore;
@@ -59,6 +65,8 @@ public final class Bot implements AutoCloseable {
     private PrometheusMeterRegistry meters;
     private GroupDirectory groups;
     private UserTimeZones zones;
+    private DoNotDisturb dnd;
+    private ExecutorService handlers;
 
     private Bot() {
     }
@@ -72,6 +80,7 @@ public final class Bot implements AutoCloseable {
         BotIdentity identity = remember(new BotIdentity(settings.slackTeamId(), new SettingStore(database)));
         groups = GroupDirectory.none();
         zones = UserTimeZones.unknown();
+        dnd = DoNotDisturb.nobody();
         if (settings.slackBotToken().isPresent()) {
             String token = settings.slackBotToken().get();
             identity.learn(token, settings.slackApiUrl());
@@ -82,9 +91,10 @@ public final class Bot implements AutoCloseable {
             MethodsClient reads = Slack.getInstance(slackConfig).methods(token);
             groups = remember(new SlackUserGroups(reads).start(USER_GROUP_REFRESH));
             zones = UserTimeZones.from(reads);
+            dnd = DoNotDisturb.askSlack(reads, clock);
         }
 
-        ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+        handlers = Executors.newVirtualThreadPerTaskExecutor();
         parts.push(handlers::shutdown);
         List<SlackFeature> features = features(settings, config, clock);
         OpsCommands commands = new OpsCommands(features.stream().flatMap(f -> f.commands().stream()).toList());
@@ -116,8 +126,13 @@ public final class Bot implements AutoCloseable {
      */
     private List<SlackFeature> features(Settings settings, OpsbotConfig config, Clock clock) {
         AuditLog audit = new AuditLog(database, clock);
+        OverrideStore overrides = new OverrideStore(database, clock);
+        EscalationFeature escalation = remember(EscalationFeature.start(
+                pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
+                slack.outbox(), dnd, new LeaseStore(database, clock), Replica.NAME, handlers));
         return List.of(
-                new OnCallFeature(config, new OverrideStore(database, clock), audit, groups, zones, clock));
+                new OnCallFeature(config, overrides, audit, groups, zones, clock),
+                escalation);
     }
 
     /** Starts the bot; on failure, whatever had started is stopped again before the exception. */
