@@ -4,11 +4,15 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.opsbot.bot.checks.ChecksFeature;
+import org.opsbot.bot.checks.RunbookValidator;
+import org.opsbot.bot.checks.Runbooks;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SlackStatus;
 import org.opsbot.bot.outbox.OutboxMeters;
 import org.opsbot.bot.outbox.SlackOutbox;
 import org.opsbot.bot.outbox.SlackReachability;
+import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.BotIdentity;
 import org.opsbot.bot.slack.SlackApp;
 import org.opsbot.bot.slack.SlackFeature;
@@ -20,17 +24,21 @@ import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.LeaseStore;
 import org.opsbot.commands.store.SettingStore;
 import org.opsbot.commands.store.SlackEventStore;
 import org.opsbot.commands.store.StoreException;
+import org.opsbot.commands.yaml.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -46,12 +54,17 @@ public final class Bot implements AutoCloseable {
     private static final Duration USER_GROUP_REFRESH = Duration.ofMinutes(5);
     // Slack retries an event for about an hour; a day of remembered ids is plenty.
     private static final Duration EVENT_MEMORY = Duration.ofDays(1);
+    // Cron has minute granularity; a few seconds late is on time, and a tick costs a few reads.
+    static final Duration SCHEDULER_TICK = Duration.ofSeconds(5);
 
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private Database database;
     private SlackOutbox slack;
     private OpsbotServer server;
     private PrometheusMeterRegistry meters;
+    private GroupDirectory groups;
+    private AccessPolicy policy;
+    private ExecutorService handlers;
 
     private Bot() {
     }
@@ -63,7 +76,7 @@ public final class Bot implements AutoCloseable {
         OutboxMeters.register(slack, meters);
 
         BotIdentity identity = remember(new BotIdentity(settings.slackTeamId(), new SettingStore(database)));
-        GroupDirectory groups = GroupDirectory.none();
+        groups = GroupDirectory.none();
         if (settings.slackBotToken().isPresent()) {
             String token = settings.slackBotToken().get();
             identity.learn(token, settings.slackApiUrl());
@@ -72,15 +85,18 @@ public final class Bot implements AutoCloseable {
             groups = remember(new SlackUserGroups(Slack.getInstance(slackConfig).methods(token)).start(USER_GROUP_REFRESH));
         }
 
-        ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+        handlers = Executors.newVirtualThreadPerTaskExecutor();
         parts.push(handlers::shutdown);
+        policy = new AccessPolicy(config.roles(), config.permissions());
         List<SlackFeature> features = features(settings, config, clock);
         OpsCommands commands = new OpsCommands(features.stream().flatMap(f -> f.commands().stream()).toList());
-        OpsRouter router = new OpsRouter(commands, new AccessPolicy(config.roles(), config.permissions()),
-                groups, slack.outbox(), handlers);
+        OpsRouter router = new OpsRouter(commands, policy, groups, slack.outbox(), handlers);
         SlackEventStore events = new SlackEventStore(database, clock);
         var app = SlackApp.create(settings, identity::teamId, router, events::firstDelivery, slack.outbox(), meters,
                 features);
+
+        remember(new Scheduler(new LeaseStore(database, clock), clock, SCHEDULER_TICK,
+                features.stream().flatMap(f -> f.jobs().stream()).toList(), holderName()).start());
 
         Thread housekeeping = Thread.ofVirtual().name("opsbot-housekeeping").start(() -> forgetOldEvents(events));
         parts.push(housekeeping::interrupt);
@@ -101,7 +117,19 @@ public final class Bot implements AutoCloseable {
      * one place a feature is added. Each is built with what it needs from the parts above.
      */
     private List<SlackFeature> features(Settings settings, OpsbotConfig config, Clock clock) {
-        return List.of();
+        return List.of(checks(settings, config, clock));
+    }
+
+    /** Refuses to start on invalid runbooks, with the messages of {@code opsbot validate}. */
+    private ChecksFeature checks(Settings settings, OpsbotConfig config, Clock clock) {
+        // In production Main's environment is this one; runbooks expand ${VAR} from it.
+        Runbooks runbooks = Runbooks.open(settings, System.getenv(), database, clock);
+        List<Problem> problems = RunbookValidator.problems(settings, runbooks.catalog(), config);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("the runbooks have " + problems.size() + " problem(s):\n"
+                    + String.join("\n", problems.stream().map(Problem::format).toList()));
+        }
+        return new ChecksFeature(runbooks, config, database, slack.outbox(), handlers, policy, groups, clock);
     }
 
     /** Starts the bot; on failure, whatever had started is stopped again before the exception. */
@@ -127,6 +155,10 @@ public final class Bot implements AutoCloseable {
     private <T extends AutoCloseable> T remember(T part) {
         parts.push(part);
         return part;
+    }
+
+    private static String holderName() {
+        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static SlackStatus slackStatus(SlackReachability.Status status) {
