@@ -7,6 +7,7 @@ import org.opsbot.commands.runbook.Runbook;
 import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.store.ChecklistStore;
 import org.opsbot.commands.store.ChecklistStore.Tick;
+import org.opsbot.commands.store.OutboxStore;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -26,13 +27,17 @@ final class Checklists {
     private final ChecklistStore store;
     private final AuditLog audit;
     private final Outbox outbox;
+    private final OutboxStore posts;
     private final Clock clock;
 
-    Checklists(RunbookCatalog catalog, ChecklistStore store, AuditLog audit, Outbox outbox, Clock clock) {
+    /** @param posts to find the outbox post a tick was made on, by its Slack ts */
+    Checklists(RunbookCatalog catalog, ChecklistStore store, AuditLog audit, Outbox outbox, OutboxStore posts,
+               Clock clock) {
         this.catalog = catalog;
         this.store = store;
         this.audit = audit;
         this.outbox = outbox;
+        this.posts = posts;
         this.clock = clock;
     }
 
@@ -40,18 +45,16 @@ final class Checklists {
     void show(Runbook runbook, String slash, String channel) {
         // Ticks are stored in milliseconds; the view's "since" must compare equal to them.
         Instant since = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        // The view names its own outbox id, known only once posted: the update right after the
-        // post replaces the still unsent post, so Slack gets one call.
-        long id = outbox.post(channel, RunbookMessage.view(runbook, slash, 0, since, List.of()));
-        outbox.update(id, RunbookMessage.view(runbook, slash, id, since, List.of()));
+        outbox.post(channel, RunbookMessage.view(runbook, slash, since, List.of()));
     }
 
     /**
      * A change of one checkbox group.
      *
-     * @param selected the positions now selected in that group (Slack sends the whole selection)
+     * @param selected  the positions now selected in that group (Slack sends the whole selection)
+     * @param messageTs the message the group is on, as Slack names it
      */
-    void ticked(String blockId, Set<Integer> selected, String user, String channel) {
+    void ticked(String blockId, Set<Integer> selected, String user, String channel, String messageTs) {
         Optional<RunbookMessage.ChecklistBlock> block = RunbookMessage.ChecklistBlock.parse(blockId);
         if (block.isEmpty()) {
             return;
@@ -72,7 +75,12 @@ final class Checklists {
                 audit.append(user, "checklist.tick", r.name(), Map.of("item", item + 1, "text", text));
             }
         }
-        outbox.update(block.get().message(), RunbookMessage.view(r, "/ops", block.get().message(), since,
-                store.ticks(r.name(), since)));
+        Optional<Long> message = messageTs == null ? Optional.empty() : posts.sentPost(channel, messageTs);
+        if (message.isEmpty()) {
+            outbox.ephemeral(channel, user, SlackMessage.text("Recorded. (This message was not posted by this opsbot,"
+                    + " so it cannot show the tick; `/ops runbook " + r.name() + "` shows a fresh one.)"));
+            return;
+        }
+        outbox.update(message.get(), RunbookMessage.view(r, "/ops", since, store.ticks(r.name(), since)));
     }
 }

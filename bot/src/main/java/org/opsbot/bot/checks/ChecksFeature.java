@@ -15,6 +15,7 @@ import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.runbook.Runbook;
 import org.opsbot.commands.store.ChecklistStore;
 import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.OutboxStore;
 import org.opsbot.commands.store.ScheduleStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,7 @@ public final class ChecksFeature implements SlackFeature {
         this.permission = config.permissions().containsKey(PERMISSION) ? Optional.of(PERMISSION) : Optional.empty();
         this.runs = new ChannelRun(runbooks.checks(), outbox, executor);
         this.checklists = new Checklists(runbooks.catalog(), new ChecklistStore(db, clock), new AuditLog(db, clock),
-                outbox, clock);
+                outbox, new OutboxStore(db, clock), clock);
         this.scheduled = new ScheduledRunbooks(runbooks.catalog(), new ScheduleStore(db), runs, config);
     }
 
@@ -92,6 +93,7 @@ public final class ChecksFeature implements SlackFeature {
             BlockActionPayload p = req.getPayload();
             String user = p.getUser().getId();
             String channel = channel(p);
+            String messageTs = p.getContainer() == null ? null : p.getContainer().getMessageTs();
             for (BlockActionPayload.Action a : p.getActions()) {
                 if (!RunbookMessage.CHECKLIST_ACTION.equals(a.getActionId())) {
                     continue;
@@ -104,7 +106,7 @@ public final class ChecksFeature implements SlackFeature {
                 String blockId = a.getBlockId();
                 executor.execute(() -> {
                     try {
-                        checklists.ticked(blockId, selected, user, channel);
+                        checklists.ticked(blockId, selected, user, channel, messageTs);
                     } catch (RuntimeException e) {
                         LOG.error("Checklist tick by {} failed", user, e);
                         outbox.ephemeral(channel, user, SlackMessage.text(

@@ -29,9 +29,8 @@ import static com.slack.api.model.block.element.BlockElements.checkboxes;
  * {@code /ops runbook <name>}: what a runbook checks, its manual checklist as checkboxes (who
  * ticked what, and when), its actions and its schedule.
  *
- * <p>The message is posted through the outbox, and each checkbox group's block id carries that
- * message's outbox id and the time the list was posted, so a tick can re-render exactly this
- * message with the ticks made since.
+ * <p>Each checkbox group's block id carries the runbook and the time the view was posted, so a
+ * tick can re-render the message it was made on with the ticks made since then.
  */
 final class RunbookMessage {
     /** The checklist's checkboxes; the block id says which message and runbook (see {@link ChecklistBlock}). */
@@ -44,26 +43,23 @@ final class RunbookMessage {
     private RunbookMessage() {
     }
 
-    /**
-     * Where a checklist lives: the outbox id of the message, when it was posted (ticks since
-     * then are shown), the runbook and which group of ten items.
-     */
-    record ChecklistBlock(long message, Instant since, String runbook, int group) {
+    /** A checklist group: since when ticks are shown, the runbook, and which group of ten items. */
+    record ChecklistBlock(Instant since, String runbook, int group) {
         String id() {
-            return "checklist|" + message + "|" + since.toEpochMilli() + "|" + group + "|" + runbook;
+            return "checklist|" + since.toEpochMilli() + "|" + group + "|" + runbook;
         }
 
         static Optional<ChecklistBlock> parse(String blockId) {
             if (blockId == null) {
                 return Optional.empty();
             }
-            String[] parts = blockId.split("\\|", 5);
-            if (parts.length != 5 || !parts[0].equals("checklist")) {
+            String[] parts = blockId.split("\\|", 4);
+            if (parts.length != 4 || !parts[0].equals("checklist")) {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new ChecklistBlock(Long.parseLong(parts[1]), Instant.ofEpochMilli(Long.parseLong(parts[2])),
-                        parts[4], Integer.parseInt(parts[3])));
+                return Optional.of(new ChecklistBlock(Instant.ofEpochMilli(Long.parseLong(parts[1])), parts[3],
+                        Integer.parseInt(parts[2])));
             } catch (NumberFormatException e) {
                 return Optional.empty();
             }
@@ -71,11 +67,10 @@ final class RunbookMessage {
     }
 
     /**
-     * @param message the outbox id of the message this view is (or will be) shown in
      * @param since   the time the view was first posted; ticks from then on are shown
      * @param ticks   the runbook's ticks since then, oldest first
      */
-    static SlackMessage view(Runbook runbook, String slash, long message, Instant since, List<Tick> ticks) {
+    static SlackMessage view(Runbook runbook, String slash, Instant since, List<Tick> ticks) {
         List<LayoutBlock> blocks = new ArrayList<>();
         String head = ":book: *" + SlackText.escape(runbook.title()) + "* (`" + runbook.name() + "`) · team *"
                 + SlackText.escape(runbook.team()) + "*"
@@ -119,7 +114,7 @@ final class RunbookMessage {
                         notes.add((i + 1) + ". " + SlackText.escape(items.get(i)));
                     }
                 }
-                String blockId = new ChecklistBlock(message, since, runbook.name(), group).id();
+                String blockId = new ChecklistBlock(since, runbook.name(), group).id();
                 blocks.add(actions(a -> a.blockId(blockId).elements(List.of(checkboxes(c -> c.actionId(CHECKLIST_ACTION)
                         .options(options).initialOptions(ticked.isEmpty() ? null : ticked))))));
                 if (!notes.isEmpty()) {
