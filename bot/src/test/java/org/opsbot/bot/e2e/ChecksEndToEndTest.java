@@ -12,6 +12,8 @@ import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.SlackSigner;
 import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ConfigParser;
+import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.CheckRunStore;
 import org.opsbot.commands.store.MutableClock;
@@ -223,13 +225,34 @@ class ChecksEndToEndTest {
                 .satisfies(run -> assertThat(run.actor()).isEqualTo("schedule:0 6 * * *"));
     }
 
+    @Test
+    void whenPermissionsListCheckOnlyThoseRolesMayRunChecksByCommandOrButton() throws Exception {
+        String yaml = ConfigLoader.exampleText().replace("permissions:\n", "permissions:\n  check: [approvers]\n");
+        startBot(Clock.systemUTC(), ConfigParser.parse(yaml, "opsbot.yaml").require());
+
+        String denied = slash("U0ALICE001", "check e2e-morning").body();
+        send(SlackPayloads.blockActions(TEAM, "U0ALICE001", "checks.run", "e2e-morning"));
+        Eventually.await("the click refused", WAIT, () -> calls("chat.postEphemeral").stream()
+                .anyMatch(b -> b.contains("You may not run checks")));
+        slash("U0LEAD0001", "check e2e-morning");
+        Eventually.await("the approver's report", WAIT, () -> calls("chat.update").stream().anyMatch(b -> b.contains("Run again")));
+
+        assertThat(denied).contains(":no_entry: You may not use `/ops check`", "`approvers`");
+        assertThat(new CheckRunStore(bot.database()).latest("e2e-morning", 5)).singleElement()
+                .satisfies(run -> assertThat(run.actor()).isEqualTo("U0LEAD0001"));
+    }
+
     private static final Duration Bot_TICK_TWICE = Duration.ofSeconds(11);
 
     private void startBot(Clock clock) {
+        startBot(clock, ConfigLoader.bundledExample().require());
+    }
+
+    private void startBot(Clock clock, OpsbotConfig config) {
         Settings settings = new Settings(Optional.of("xoxb-e2e"), Optional.of(SECRET), Optional.empty(),
                 slack.baseUrl() + "/api/", 0, databaseUrl, Path.of("opsbot.yaml"), runbooks,
                 Path.of("templates"), List.of(), Optional.of(TEAM));
-        bot = Bot.start(settings, ConfigLoader.bundledExample().require(), clock);
+        bot = Bot.start(settings, config, clock);
     }
 
     private HttpResponse<String> slash(String user, String text) throws Exception {
