@@ -7,6 +7,7 @@ import org.opsbot.commands.runbook.RunbookChecks.RecordedRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
@@ -32,17 +33,22 @@ final class ChannelRun {
 
     /** Posts the "running" message and hands the run to the executor; returns at once. */
     void start(Runbook runbook, String actor, String channel) {
+        start(runbook, actor, channel, Optional.empty());
+    }
+
+    /** @param note shown under the report, e.g. why a scheduled run is late */
+    void start(Runbook runbook, String actor, String channel, Optional<String> note) {
         long message = outbox.post(channel, ReportMessage.progress(runbook, actor, 0, runbook.checks().size()));
-        executor.execute(() -> run(runbook, actor, message));
+        executor.execute(() -> run(runbook, actor, message, note));
     }
 
     /** Runs on the caller's thread and returns once the report is in the outbox (the scheduler). */
     RecordedRun runHere(Runbook runbook, String actor, String channel) {
         long message = outbox.post(channel, ReportMessage.progress(runbook, actor, 0, runbook.checks().size()));
-        return run(runbook, actor, message);
+        return run(runbook, actor, message, Optional.empty());
     }
 
-    private RecordedRun run(Runbook runbook, String actor, long message) {
+    private RecordedRun run(Runbook runbook, String actor, long message, Optional<String> note) {
         try {
             RecordedRun run = checks.run(runbook, actor, (result, done, total) -> {
                 // The last one is followed by the report at once; no point in a "8/8" frame.
@@ -50,7 +56,7 @@ final class ChannelRun {
                     outbox.update(message, ReportMessage.progress(runbook, actor, done, total));
                 }
             });
-            outbox.update(message, ReportMessage.report(run));
+            outbox.update(message, ReportMessage.report(run, note));
             return run;
         } catch (RuntimeException e) {
             LOG.error("Runbook {} started by {} could not run", runbook.name(), actor, e);

@@ -12,6 +12,7 @@ import org.opsbot.commands.runbook.RunbookChecks.RecordedRun;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
@@ -48,6 +49,11 @@ final class ReportMessage {
     }
 
     static SlackMessage report(RecordedRun run) {
+        return report(run, Optional.empty());
+    }
+
+    /** @param note an extra line under the report (a scheduled run that is late says so) */
+    static SlackMessage report(RecordedRun run, Optional<String> note) {
         RunReport report = run.report();
         Status status = report.status();
         String headline = SlackText.emoji(status) + " *" + SlackText.escape(report.title()) + "*: *" + status + "* — "
@@ -62,7 +68,8 @@ final class ReportMessage {
         sections.forEach(text -> blocks.add(section(s -> s.text(markdownText(text)))));
 
         String about = "`" + report.runbook() + "` · run #" + run.id() + " by " + SlackText.actor(report.actor())
-                + " · " + SlackText.date(report.startedAt()) + " · took " + SlackText.duration(report.duration());
+                + " · " + SlackText.date(report.startedAt()) + " · took " + SlackText.duration(report.duration())
+                + note.map(n -> "\n" + n).orElse("");
         blocks.add(context(c -> c.elements(List.of(markdownText(about)))));
         blocks.add(actions(a -> a.elements(List.of(runButton("Run again", report.runbook())))));
 

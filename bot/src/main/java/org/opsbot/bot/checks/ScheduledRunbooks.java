@@ -29,6 +29,8 @@ import java.util.Optional;
  */
 final class ScheduledRunbooks implements Scheduler.Job {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledRunbooks.class);
+    // Within a couple of ticks is on time; beyond, the report says it is late and why.
+    private static final Duration LATE = Duration.ofMinutes(2);
 
     private final RunbookCatalog catalog;
     private final ScheduleStore store;
@@ -65,11 +67,14 @@ final class ScheduledRunbooks implements Scheduler.Job {
                             runbook.name(), run.schedule().cron());
                     continue;
                 }
-                if (run.late().compareTo(Duration.ofMinutes(2)) > 0) {
+                Optional<String> note = Optional.empty();
+                if (run.late().compareTo(LATE) > 0) {
                     LOG.info("Runbook {} runs {} late for {} (the bot was not running then); once, not once per missed time",
                             runbook.name(), run.late(), run.scheduledFor());
+                    note = Optional.of(":clock3: Scheduled for " + SlackText.date(run.scheduledFor())
+                            + "; runs late because opsbot was not running then (missed runs run once).");
                 }
-                runs.start(runbook, run.actor(), channel.get());
+                runs.start(runbook, run.actor(), channel.get(), note);
             }
             for (Schedule schedule : runbook.schedules()) {
                 boolean starting = due.stream().anyMatch(d -> d.schedule().equals(schedule));

@@ -218,7 +218,8 @@ class ChecksEndToEndTest {
         startBot(clock);
 
         Eventually.await("the missed run posted", WAIT, () -> calls("chat.update").stream()
-                .anyMatch(b -> b.contains("`nightly`") && b.contains("the schedule `0 6 * * *`")));
+                .anyMatch(b -> b.contains("`nightly`") && b.contains("the schedule `0 6 * * *`")
+                        && b.contains("Scheduled for <!date^1795154400^") && b.contains("runs late because opsbot was not running")));
         Thread.sleep(Bot_TICK_TWICE.toMillis());
         assertThat(calls("chat.postMessage").stream().filter(b -> b.contains("channel=#e2e-sched")).count()).isEqualTo(1);
         assertThat(new CheckRunStore(bot.database()).latest("nightly", 5)).singleElement()
