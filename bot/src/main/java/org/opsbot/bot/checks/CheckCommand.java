@@ -63,9 +63,18 @@ final class CheckCommand implements OpsCommand {
         if (runbook.isEmpty()) {
             return CommandReply.ephemeral(unknown(catalog, name, invocation.command() + " check", true));
         }
+        if (runbook.get().checks().isEmpty()) {
+            return CommandReply.ephemeral(noChecks(runbook.get(), invocation.command()));
+        }
         runs.start(runbook.get(), invocation.userId(), invocation.channelId());
         // The channel message is the answer; an ack with text would only repeat it.
         return CommandReply.silent();
+    }
+
+    /** A runbook of only a checklist or actions: nothing to run, but something to show. */
+    static SlackMessage noChecks(Runbook runbook, String slash) {
+        return SlackMessage.text("*" + SlackText.escape(runbook.name()) + "* has no automated checks; `" + slash
+                + " runbook " + runbook.name() + "` shows its checklist and actions.");
     }
 
     /** "There is no runbook x. Did you mean …?", with a Run button for each close name if asked. */

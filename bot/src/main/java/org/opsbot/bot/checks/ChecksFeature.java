@@ -130,6 +130,10 @@ public final class ChecksFeature implements SlackFeature {
                 outbox.ephemeral(channel, user, CheckCommand.unknown(runbooks.catalog(), name, "/ops check", true));
                 return;
             }
+            if (runbook.get().checks().isEmpty()) {
+                outbox.ephemeral(channel, user, CheckCommand.noChecks(runbook.get(), "/ops"));
+                return;
+            }
             runs.start(runbook.get(), user, channel);
         } catch (RuntimeException e) {
             LOG.error("Run button for {} clicked by {} failed", name, user, e);

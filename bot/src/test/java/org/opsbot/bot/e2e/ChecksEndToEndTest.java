@@ -162,13 +162,19 @@ class ChecksEndToEndTest {
     void aMistypedNameGetsASuggestionAndNoNameListsTheRunbooksAsButtons() throws Exception {
         startBot(Clock.systemUTC());
 
+        Files.writeString(runbooks.resolve("manual.yaml"), "name: manual\nteam: cdc\nchecklist: [Look outside]\n");
+        bot.close();
+        startBot(Clock.systemUTC());
+
         String typo = slash("U0ALICE001", "check e2e-mornin").body();
         String list = slash("U0ALICE001", "check").body();
+        String manual = slash("U0ALICE001", "check manual").body();
 
         assertThat(typo).contains("\"response_type\":\"ephemeral\"", "There is no runbook `e2e-mornin`",
                 "Did you mean `e2e-morning`?", "\"action_id\":\"checks.run\"");
         assertThat(list).contains("\"response_type\":\"ephemeral\"", "*e2e-morning* — E2E morning check",
                 "\"action_id\":\"checks.run\"", "\"value\":\"e2e-morning\"");
+        assertThat(manual).contains("*manual* has no automated checks; `/ops runbook manual` shows its checklist");
         assertThat(calls("chat.postMessage")).isEmpty();
     }
 
