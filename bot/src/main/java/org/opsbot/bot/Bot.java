@@ -7,6 +7,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.slack.api.methods.MethodsClient;
 import org.opsbot.bot.escalation.DoNotDisturb;
 import org.opsbot.bot.escalation.EscalationFeature;
+import org.opsbot.bot.checks.ChecksFeature;
+import org.opsbot.bot.checks.RunbookValidator;
+import org.opsbot.bot.checks.Runbooks;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.oncall.UserTimeZones;
@@ -14,6 +17,7 @@ import org.opsbot.bot.http.SlackStatus;
 import org.opsbot.bot.outbox.OutboxMeters;
 import org.opsbot.bot.outbox.SlackOutbox;
 import org.opsbot.bot.outbox.SlackReachability;
+import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.BotIdentity;
 import org.opsbot.bot.slack.SlackApp;
 import org.opsbot.bot.slack.SlackFeature;
@@ -34,6 +38,7 @@ import org.opsbot.commands.store.OverrideStore;
 import org.opsbot.commands.store.SettingStore;
 import org.opsbot.commands.store.SlackEventStore;
 import org.opsbot.commands.store.StoreException;
+import org.opsbot.commands.yaml.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +62,8 @@ public final class Bot implements AutoCloseable {
     private static final Duration USER_GROUP_REFRESH = Duration.ofMinutes(5);
     // Slack retries an event for about an hour; a day of remembered ids is plenty.
     private static final Duration EVENT_MEMORY = Duration.ofDays(1);
+    // Cron has minute granularity; a few seconds late is on time, and a tick costs a few reads.
+    static final Duration SCHEDULER_TICK = Duration.ofSeconds(5);
 
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private Database database;
@@ -66,6 +73,7 @@ public final class Bot implements AutoCloseable {
     private GroupDirectory groups;
     private UserTimeZones zones;
     private DoNotDisturb dnd;
+    private AccessPolicy policy;
     private ExecutorService handlers;
 
     private Bot() {
@@ -96,13 +104,16 @@ public final class Bot implements AutoCloseable {
 
         handlers = Executors.newVirtualThreadPerTaskExecutor();
         parts.push(handlers::shutdown);
+        policy = new AccessPolicy(config.roles(), config.permissions());
         List<SlackFeature> features = features(settings, config, clock);
         OpsCommands commands = new OpsCommands(features.stream().flatMap(f -> f.commands().stream()).toList());
-        OpsRouter router = new OpsRouter(commands, new AccessPolicy(config.roles(), config.permissions()),
-                groups, slack.outbox(), handlers);
+        OpsRouter router = new OpsRouter(commands, policy, groups, slack.outbox(), handlers);
         SlackEventStore events = new SlackEventStore(database, clock);
         var app = SlackApp.create(settings, identity::teamId, router, events::firstDelivery, slack.outbox(), meters,
                 features);
+
+        remember(new Scheduler(new LeaseStore(database, clock), clock, SCHEDULER_TICK,
+                features.stream().flatMap(f -> f.jobs().stream()).toList(), Replica.NAME).start());
 
         Thread housekeeping = Thread.ofVirtual().name("opsbot-housekeeping").start(() -> forgetOldEvents(events));
         parts.push(housekeeping::interrupt);
@@ -131,8 +142,21 @@ public final class Bot implements AutoCloseable {
                 pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
                 slack.outbox(), dnd, new LeaseStore(database, clock), Replica.NAME, handlers));
         return List.of(
+                checks(settings, config, clock),
                 new OnCallFeature(config, overrides, audit, groups, zones, clock),
                 escalation);
+    }
+
+    /** Refuses to start on invalid runbooks, with the messages of {@code opsbot validate}. */
+    private ChecksFeature checks(Settings settings, OpsbotConfig config, Clock clock) {
+        // In production Main's environment is this one; runbooks expand ${VAR} from it.
+        Runbooks runbooks = Runbooks.open(settings, System.getenv(), database, clock);
+        List<Problem> problems = RunbookValidator.problems(settings, runbooks.catalog(), config);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("the runbooks have " + problems.size() + " problem(s):\n"
+                    + String.join("\n", problems.stream().map(Problem::format).toList()));
+        }
+        return new ChecksFeature(runbooks, config, database, slack.outbox(), handlers, policy, groups, clock);
     }
 
     /** Starts the bot; on failure, whatever had started is stopped again before the exception. */

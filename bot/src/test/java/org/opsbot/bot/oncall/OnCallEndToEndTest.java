@@ -44,6 +44,8 @@ class OnCallEndToEndTest {
     // Signed at wall-clock time, as Slack signs; the bot's features run on the moved clock.
     private final SlackSigner signer = new SlackSigner(SECRET);
     private Bot bot;
+    @org.junit.jupiter.api.io.TempDir
+    Path runbooks;
 
     @BeforeEach
     void start() {
@@ -55,7 +57,7 @@ class OnCallEndToEndTest {
         slack.stubFor(post(urlPathEqualTo("/api/usergroups.list")).willReturn(okJson("""
                 {"ok":true,"usergroups":[{"id":"S0MGRS0001","handle":"infra-managers","users":["U0MGR00001"]}]}""")));
         Settings settings = new Settings(Optional.of("xoxb-e2e"), Optional.of(SECRET), Optional.empty(),
-                slack.baseUrl() + "/api/", 0, TestDatabases.sqliteUrl(), Path.of("opsbot.yaml"), Path.of("runbooks"),
+                slack.baseUrl() + "/api/", 0, TestDatabases.sqliteUrl(), Path.of("opsbot.yaml"), runbooks,
                 Path.of("templates"), List.of(), Optional.of(TEAM));
         bot = Bot.start(settings, ConfigLoader.bundledExample().require(), clock);
     }

@@ -3,6 +3,7 @@ package org.opsbot.bot.testing;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -48,6 +49,38 @@ public final class SlackPayloads {
                 "actions":[{"action_id":"%3$s","block_id":"b1","text":{"type":"plain_text","text":"Ack"},\
                 "value":"42","type":"button","action_ts":"1700000001.000200"}]}"""
                 .formatted(teamId, userId, actionId);
+        return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
+    }
+
+    /** A click on a button whose {@code value} is given, in channel {@code C2147483705}. */
+    public static String blockActions(String teamId, String userId, String actionId, String value) {
+        String action = """
+                {"action_id":"%s","block_id":"b1","text":{"type":"plain_text","text":"Run"},\
+                "value":"%s","type":"button","action_ts":"1700000001.000200"}""".formatted(actionId, value);
+        return interaction(teamId, userId, action);
+    }
+
+    /** A change of a checkboxes group: Slack sends the whole selection of that group. */
+    public static String checkboxes(String teamId, String userId, String actionId, String blockId, List<String> selected) {
+        String options = selected.stream()
+                .map(v -> "{\"text\":{\"type\":\"plain_text\",\"text\":\"item\"},\"value\":\"" + v + "\"}")
+                .collect(Collectors.joining(","));
+        String action = """
+                {"action_id":"%s","block_id":"%s","type":"checkboxes","selected_options":[%s],\
+                "action_ts":"1700000001.000300"}""".formatted(actionId, blockId.replace("\"", "\\\""), options);
+        return interaction(teamId, userId, action);
+    }
+
+    private static String interaction(String teamId, String userId, String action) {
+        String json = """
+                {"type":"block_actions","team":{"id":"%1$s","domain":"example"},\
+                "user":{"id":"%2$s","username":"steve","name":"steve","team_id":"%1$s"},\
+                "api_app_id":"A123456","token":"gIkuvaNzQIHg97ATvDxqgjtO","container":\
+                {"type":"message","message_ts":"1700000000.000900","channel_id":"C2147483705","is_ephemeral":false},\
+                "trigger_id":"13345224609.738474920.8088930838d88f008e0","channel":{"id":"C2147483705","name":"ops"},\
+                "message":{"type":"message","ts":"1700000000.000900","text":"report"},\
+                "response_url":"https://hooks.slack.com/actions/%1$s/1234/abcd",\
+                "actions":[%3$s]}""".formatted(teamId, userId, action);
         return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
     }
 

@@ -195,6 +195,20 @@ public final class OutboxStore {
                 .findOne();
     }
 
+    /**
+     * The post Slack knows as {@code ts} in {@code channel}: a button click or checkbox tick
+     * names its message this way, and updating it needs the outbox id.
+     */
+    public Optional<Long> sentPost(String channel, String ts) {
+        return db.read(h -> h.createQuery("""
+                        SELECT id FROM outbox WHERE sent_ts = :ts AND sent_channel = :channel AND kind = 'POST'
+                        ORDER BY id DESC LIMIT 1""")
+                .bind("ts", ts)
+                .bind("channel", channel)
+                .mapTo(Long.class)
+                .findOne());
+    }
+
     /** The newest pending update of a message: the only one worth sending. */
     public Optional<OutboxEntry> newestPendingUpdate(long targetId) {
         return db.read(h -> h.createQuery("SELECT " + COLUMNS
