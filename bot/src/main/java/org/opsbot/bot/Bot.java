@@ -4,6 +4,7 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.opsbot.bot.alerts.AlertsFeature;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SlackStatus;
 import org.opsbot.bot.outbox.OutboxMeters;
@@ -52,6 +53,9 @@ public final class Bot implements AutoCloseable {
     private SlackOutbox slack;
     private OpsbotServer server;
     private PrometheusMeterRegistry meters;
+    private GroupDirectory groups = GroupDirectory.none();
+    private ExecutorService handlers;
+    private AlertsFeature alerts;
 
     private Bot() {
     }
@@ -63,7 +67,6 @@ public final class Bot implements AutoCloseable {
         OutboxMeters.register(slack, meters);
 
         BotIdentity identity = remember(new BotIdentity(settings.slackTeamId(), new SettingStore(database)));
-        GroupDirectory groups = GroupDirectory.none();
         if (settings.slackBotToken().isPresent()) {
             String token = settings.slackBotToken().get();
             identity.learn(token, settings.slackApiUrl());
@@ -72,7 +75,7 @@ public final class Bot implements AutoCloseable {
             groups = remember(new SlackUserGroups(Slack.getInstance(slackConfig).methods(token)).start(USER_GROUP_REFRESH));
         }
 
-        ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+        handlers = Executors.newVirtualThreadPerTaskExecutor();
         parts.push(handlers::shutdown);
         List<SlackFeature> features = features(settings, config, clock);
         OpsCommands commands = new OpsCommands(features.stream().flatMap(f -> f.commands().stream()).toList());
@@ -93,6 +96,7 @@ public final class Bot implements AutoCloseable {
                 .slackStatus(() -> slackStatus(slack.reachability().status()))
                 .meters(meters)
                 .clock(clock)
+                .routes(alerts::routes)
                 .start());
     }
 
@@ -101,7 +105,9 @@ public final class Bot implements AutoCloseable {
      * one place a feature is added. Each is built with what it needs from the parts above.
      */
     private List<SlackFeature> features(Settings settings, OpsbotConfig config, Clock clock) {
-        return List.of();
+        alerts = remember(new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
+                handlers, clock));
+        return List.of(alerts);
     }
 
     /** Starts the bot; on failure, whatever had started is stopped again before the exception. */
