@@ -80,6 +80,8 @@ public final class Alerts {
         Map<String, StoredAlert> known = new LinkedHashMap<>();
         tx.alerts(group.id()).forEach(a -> known.put(a.fingerprint(), a));
 
+        List<StoredAlert> inserts = new ArrayList<>();
+        List<StoredAlert> updates = new ArrayList<>();
         List<StoredAlert> started = new ArrayList<>();     // new fingerprints, or a new episode of a known one
         List<StoredAlert> resolved = new ArrayList<>();
         boolean refreshed = false;
@@ -91,7 +93,7 @@ public final class Alerts {
                 StoredAlert fresh = new StoredAlert(group.id(), in.fingerprint(), in.firing() ? FIRING : RESOLVED,
                         startsAt, in.firing() ? null : in.endsAt().map(Instant::toEpochMilli).orElse(now),
                         in.labels(), in.annotations(), in.annotations(), in.generatorUrl().orElse(null), now, now);
-                tx.insert(fresh);
+                inserts.add(fresh);
                 known.put(fresh.fingerprint(), fresh);
                 if (fresh.firing()) {
                     started.add(fresh);
@@ -138,9 +140,12 @@ public final class Alerts {
                         was.receivedAt(), now);
                 resolved.add(next);
             }
-            tx.update(next);
+            updates.add(next);
             known.put(next.fingerprint(), next);
         }
+
+        tx.insert(inserts);
+        tx.update(updates);
 
         List<AlertNote> notes = new ArrayList<>();
         StoredAlertGroup.Builder after = group.with().updatedAt(now);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -201,11 +202,33 @@ public final class AlertStore {
                     .execute();
         }
 
-        public void insert(StoredAlert a) {
-            h.createUpdate("INSERT INTO alert (" + ALERT_COLUMNS + """
-                            ) VALUES (:groupId, :fingerprint, :status, :startsAt, :endsAt, :labels, :annotations,
-                                      :fired, :url, :receivedAt, :updatedAt)""")
-                    .bind("groupId", a.groupId())
+        /** Inserts new alerts as one batch: a webhook of 100 alerts is one round trip, not 100. */
+        public void insert(List<StoredAlert> alerts) {
+            if (alerts.isEmpty()) {
+                return;
+            }
+            PreparedBatch batch = h.prepareBatch("INSERT INTO alert (" + ALERT_COLUMNS + """
+                    ) VALUES (:groupId, :fingerprint, :status, :startsAt, :endsAt, :labels, :annotations,
+                              :fired, :url, :receivedAt, :updatedAt)""");
+            alerts.forEach(a -> bind(batch, a).add());
+            batch.execute();
+        }
+
+        public void update(List<StoredAlert> alerts) {
+            if (alerts.isEmpty()) {
+                return;
+            }
+            PreparedBatch batch = h.prepareBatch("""
+                    UPDATE alert SET status = :status, starts_at = :startsAt, ends_at = :endsAt, labels = :labels,
+                           annotations = :annotations, fired_annotations = :fired, generator_url = :url,
+                           received_at = :receivedAt, updated_at = :updatedAt
+                    WHERE group_id = :groupId AND fingerprint = :fingerprint""");
+            alerts.forEach(a -> bind(batch, a).add());
+            batch.execute();
+        }
+
+        private static PreparedBatch bind(PreparedBatch batch, StoredAlert a) {
+            return batch.bind("groupId", a.groupId())
                     .bind("fingerprint", a.fingerprint())
                     .bind("status", a.status())
                     .bind("startsAt", a.startsAt())
@@ -215,27 +238,7 @@ public final class AlertStore {
                     .bind("fired", json(a.firedAnnotations()))
                     .bind("url", a.generatorUrl())
                     .bind("receivedAt", a.receivedAt())
-                    .bind("updatedAt", a.updatedAt())
-                    .execute();
-        }
-
-        public void update(StoredAlert a) {
-            h.createUpdate("""
-                            UPDATE alert SET status = :status, starts_at = :startsAt, ends_at = :endsAt, labels = :labels,
-                                   annotations = :annotations, fired_annotations = :fired, generator_url = :url,
-                                   updated_at = :updatedAt
-                            WHERE group_id = :groupId AND fingerprint = :fingerprint""")
-                    .bind("groupId", a.groupId())
-                    .bind("fingerprint", a.fingerprint())
-                    .bind("status", a.status())
-                    .bind("startsAt", a.startsAt())
-                    .bind("endsAt", a.endsAt())
-                    .bind("labels", json(a.labels()))
-                    .bind("annotations", json(a.annotations()))
-                    .bind("fired", json(a.firedAnnotations()))
-                    .bind("url", a.generatorUrl())
-                    .bind("updatedAt", a.updatedAt())
-                    .execute();
+                    .bind("updatedAt", a.updatedAt());
         }
 
         /** Remembers that the bot notified {@code userId} about the group, so they may act on it. */
