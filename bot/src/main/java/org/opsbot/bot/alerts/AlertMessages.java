@@ -37,6 +37,10 @@ final class AlertMessages {
     static final int MAX_LINES = 10;
     /** Alerts listed in one thread reply; a storm's replies say "and N more". */
     static final int MAX_REPLY_LINES = 10;
+    // Slack's limit for a section's text is 3,000 characters; leave room for the "and N more" line.
+    private static final int SECTION_CHARS = 2_800;
+    // A longer source link would crowd out the alert itself.
+    private static final int MAX_LINK_CHARS = 500;
 
     static final String ACK = "alert.ack";
     static final String UNACK = "alert.unack";
@@ -85,16 +89,23 @@ final class AlertMessages {
         ordered.sort((a, b) -> Boolean.compare(b.firing(), a.firing())); // firing first
         Set<String> shared = sharedLabels(alerts);
         StringBuilder lines = new StringBuilder();
+        int shown = 0;
         for (StoredAlert a : ordered.subList(0, Math.min(MAX_LINES, ordered.size()))) {
-            lines.append(lines.isEmpty() ? "" : "\n").append(line(a, g, shared));
+            String line = line(a, g, shared);
+            if (lines.length() + line.length() + 1 > SECTION_CHARS) {
+                break; // Slack refuses a section over 3,000 characters; the rest is counted below
+            }
+            lines.append(lines.isEmpty() ? "" : "\n").append(line);
+            shown++;
         }
         if (!lines.isEmpty()) {
             String text = lines.toString();
             blocks.add(section(s -> s.text(markdownText(text))));
         }
-        if (ordered.size() > MAX_LINES) {
-            long restFiring = ordered.subList(MAX_LINES, ordered.size()).stream().filter(StoredAlert::firing).count();
-            int rest = ordered.size() - MAX_LINES;
+        if (ordered.size() > shown) {
+            List<StoredAlert> hidden = ordered.subList(shown, ordered.size());
+            long restFiring = hidden.stream().filter(StoredAlert::firing).count();
+            int rest = hidden.size();
             blocks.add(context(c -> c.elements(List.of(markdownText("…and " + rest + " more: " + restFiring + " firing, "
                     + (rest - restFiring) + " resolved. `/ops alerts` lists open groups.")))));
         }
@@ -135,7 +146,7 @@ final class AlertMessages {
                 .map(e -> Mrkdwn.code(e.getKey() + "=" + e.getValue(), 60))
                 .collect(Collectors.joining(" "));
         String values = Optional.ofNullable(shown.get("values")).map(v -> " · " + Mrkdwn.plain(v, 80)).orElse("");
-        String link = a.generatorUrl() == null ? "" : " · " + Mrkdwn.link(a.generatorUrl(), "source");
+        String link = a.generatorUrl() == null || a.generatorUrl().length() > MAX_LINK_CHARS ? "" : " · " + Mrkdwn.link(a.generatorUrl(), "source");
         String when = a.firing() ? " · since " + Mrkdwn.date(a.startsAt())
                 : " · resolved " + (a.endsAt() == null ? "" : Mrkdwn.date(a.endsAt()));
         String mark = a.firing() ? ":red_circle:" : ":large_green_circle:";
@@ -235,9 +246,17 @@ final class AlertMessages {
 
     private static String list(List<StoredAlert> alerts, StoredAlertGroup g) {
         StringBuilder s = new StringBuilder();
-        alerts.stream().limit(MAX_REPLY_LINES).forEach(a -> s.append("\n").append(line(a, g, Set.of())));
-        if (alerts.size() > MAX_REPLY_LINES) {
-            s.append("\n…and ").append(alerts.size() - MAX_REPLY_LINES).append(" more.");
+        int shown = 0;
+        for (StoredAlert a : alerts.subList(0, Math.min(MAX_REPLY_LINES, alerts.size()))) {
+            String line = line(a, g, Set.of());
+            if (s.length() + line.length() + 1 > SECTION_CHARS - 200) {
+                break;
+            }
+            s.append("\n").append(line);
+            shown++;
+        }
+        if (alerts.size() > shown) {
+            s.append("\n…and ").append(alerts.size() - shown).append(" more.");
         }
         return s.toString();
     }

@@ -31,8 +31,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
  */
 public final class RateLimitedSlack implements AutoCloseable {
 
-    /** One accepted Web API call: its method and form fields. */
-    public record Call(String method, Map<String, String> form) {
+    /** One accepted Web API call: its method, form fields, and when it arrived (epoch millis). */
+    public record Call(String method, Map<String, String> form, long at) {
         public String get(String field) {
             return form.get(field);
         }
@@ -111,7 +111,7 @@ public final class RateLimitedSlack implements AutoCloseable {
                         return limited(1);
                     }
                     recent.add(now);
-                    calls.add(new Call(method, form));
+                    calls.add(new Call(method, form, now));
                     ts += 100;
                     String messageTs = (ts / 1_000_000) + "." + String.format("%06d", ts % 1_000_000);
                     return okJson("{\"ok\":true,\"channel\":\"" + channel + "\",\"ts\":\"" + messageTs + "\"}").build();
@@ -122,11 +122,11 @@ public final class RateLimitedSlack implements AutoCloseable {
                         return limited((int) Math.max(1, (updates.peekFirst() + 60_000 - now + 999) / 1000));
                     }
                     updates.add(now);
-                    calls.add(new Call(method, form));
+                    calls.add(new Call(method, form, now));
                     return okJson("{\"ok\":true,\"channel\":\"" + form.get("channel") + "\",\"ts\":\"" + form.get("ts") + "\"}").build();
                 }
                 default -> {
-                    calls.add(new Call(method, form));
+                    calls.add(new Call(method, form, now));
                     return okJson("{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "") + "\",\"ts\":\"1.1\","
                             + "\"messages\":[]}").build();
                 }
