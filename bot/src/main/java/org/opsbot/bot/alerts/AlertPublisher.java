@@ -50,15 +50,25 @@ final class AlertPublisher {
         }
         Optional<Long> messageId = parentOf(group);
         if (messageId.isEmpty()) {
-            log.warn("alert group {} has no parent message yet; its change is shown when the parent is posted", id);
-            return;
+            // The flow that opened the group stopped between its commit and its post (a crash):
+            // post the parent now, showing the current state, rather than never.
+            long posted = outbox.post(group.channel(), parent);
+            if (alerts.attachMessage(id, posted)) {
+                log.warn("alert group {} had no parent message; posted it now", id);
+                return;
+            }
+            messageId = alerts.group(id).map(StoredAlertGroup::messageId);
+            if (messageId.isEmpty()) {
+                return;
+            }
         }
+        long parentId = messageId.get();
         if (change.parentChanged()) {
-            outbox.update(messageId.get(), parent);
+            outbox.update(parentId, parent);
         }
         List<AlertNote> notes = muted(group) ? change.notes().stream().filter(AlertPublisher::saidByPeople).toList()
                 : change.notes();
-        AlertMessages.reply(group, notes).ifPresent(reply -> outbox.reply(messageId.get(), reply));
+        AlertMessages.reply(group, notes).ifPresent(reply -> outbox.reply(parentId, reply));
     }
 
     private Optional<Long> parentOf(StoredAlertGroup group) {

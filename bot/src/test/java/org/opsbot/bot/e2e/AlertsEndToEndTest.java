@@ -203,6 +203,38 @@ class AlertsEndToEndTest {
         assertThat(slack.calls("chat.update").getLast().get("attachments")).contains("Unacknowledge");
     }
 
+    @Test
+    void theOpsCommandsListActAndSnoozeAndASnoozedGroupPostsNothingNewFromItsSource() throws Exception {
+        start(ConfigLoader.bundledExample().require());
+        webhook("alertmanager", amWebhook("firing", "1", "firing"), TOKEN);
+        Eventually.await("parent posted", WAIT, () -> slack.calls("chat.postMessage").size() == 1);
+
+        assertThat(slash("U0ALICE001", "alerts").body()).contains("Open alert groups", "`1`", "CDCReplicationLagHigh", "P1");
+        assertThat(slash("U0ALICE001", "alerts nosuchteam").body()).contains("There is no team");
+        assertThat(slash("U0ALICE001", "ack nine").body()).contains("is not an alert group id");
+        assertThat(slash("U0ALICE001", "ack 99").body()).contains("There is no alert group `99`");
+        assertThat(slash("U0STRANGE1", "ack 1").body()).contains("Only the `responders`");
+        assertThat(slash("U0ALICE001", "snooze 1").body()).contains("Say for how long");
+        assertThat(slash("U0ALICE001", "snooze 1 1h").statusCode()).isEqualTo(200);
+        Eventually.await("snooze told", WAIT, () -> replies().size() == 1);
+        assertThat(replies().getFirst().get("text")).contains("<@U0ALICE001> snoozed it until <!date^");
+
+        webhook("alertmanager", amWebhook("firing", "2", "firing", "firing"), TOKEN);
+        Eventually.await("new alert on the parent", WAIT, () -> !slack.calls("chat.update").isEmpty()
+                && slack.calls("chat.update").getLast().get("attachments").contains("2 firing"));
+        assertThat(slack.calls("chat.update").getLast().get("attachments")).contains("Snoozed by <@U0ALICE001>");
+        assertThat(slash("U0ALICE001", "ack 1").body()).contains("Done");
+        Eventually.await("ack told", WAIT, () -> replies().size() == 2);
+        settle();
+        assertThat(replies()).extracting(r -> r.get("text")).noneMatch(t -> t.contains("new alert"));
+        assertThat(slash("U0BOB00001", "ack 1").body()).contains("Already acknowledged by", "U0ALICE001");
+    }
+
+    private HttpResponse<String> slash(String user, String text) throws Exception {
+        return http.send(signer.post(uri("/slack/events"), SlackSigner.FORM, SlackPayloads.slashCommand(TEAM, user, text)),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> clickQuietly(String user) {
         try {
             return click(user, "alert.ack", "1", false);
