@@ -13,6 +13,8 @@ CREATE TABLE alert_group (
     severity           TEXT,
     group_labels       TEXT    NOT NULL,
     external_url       TEXT,
+    -- alerts the source left out of its last notification (Alertmanager's max_alerts)
+    truncated_alerts   INTEGER NOT NULL DEFAULT 0,
     state              TEXT    NOT NULL CHECK (state IN ('FIRING', 'ACKNOWLEDGED', 'RESOLVED')),
     acked_by           TEXT,
     acked_at           BIGINT,

@@ -109,6 +109,10 @@ final class AlertMessages {
             blocks.add(context(c -> c.elements(List.of(markdownText("…and " + rest + " more: " + restFiring + " firing, "
                     + (rest - restFiring) + " resolved. `/ops alerts` lists open groups.")))));
         }
+        if (g.truncatedAlerts() > 0) {
+            blocks.add(context(c -> c.elements(List.of(markdownText(":warning: Alertmanager left " + g.truncatedAlerts()
+                    + " more alerts of this group out of its notification (its `max_alerts`); its UI has them all.")))));
+        }
         String status = statusLine(g, now);
         if (!status.isEmpty()) {
             blocks.add(context(c -> c.elements(List.of(markdownText(status)))));
@@ -149,9 +153,9 @@ final class AlertMessages {
         String link = a.generatorUrl() == null || a.generatorUrl().length() > MAX_LINK_CHARS ? "" : " · " + Mrkdwn.link(a.generatorUrl(), "source");
         String when = a.firing() ? " · since " + Mrkdwn.date(a.startsAt())
                 : " · resolved " + (a.endsAt() == null ? "" : Mrkdwn.date(a.endsAt()));
+        String shownSummary = a.firing() ? Mrkdwn.plain(summary, 150) : "~" + Mrkdwn.plain(summary, 150) + "~";
         String mark = a.firing() ? ":red_circle:" : ":large_green_circle:";
-        String text = mark + " " + Mrkdwn.plain(summary, 150) + values + (keys.isEmpty() ? "" : " " + keys) + when + link;
-        return a.firing() ? text : "~" + text.substring(mark.length() + 1) + "~";
+        return mark + " " + shownSummary + values + (keys.isEmpty() ? "" : " " + keys) + when + link;
     }
 
     private static String statusLine(StoredAlertGroup g, long now) {

@@ -22,7 +22,7 @@ class AlertMessagesTest {
 
     static StoredAlertGroup group(String state, String ackedBy, String resolvedBy) {
         return new StoredAlertGroup(7, "k", "ALERTMANAGER", "cdc", "#cdc-alerts", "Disk <full> & co", "P1",
-                Map.of("alertname", "DiskFull"), "http://am:9093", state, ackedBy, ackedBy == null ? null : NOW,
+                Map.of("alertname", "DiskFull"), "http://am:9093", 25, state, ackedBy, ackedBy == null ? null : NOW,
                 resolvedBy, resolvedBy == null ? null : NOW, false, null, null, null, null, null, 1L, NOW, NOW);
     }
 
@@ -50,7 +50,8 @@ class AlertMessagesTest {
         assertThat(m.text()).contains("[FIRING] P1 · Disk <full> & co — 400 firing, 100 resolved");
         String all = blocks(m).toString();
         assertThat(all).containsPattern("…and 4[89][0-9] more: 3[89][0-9] firing, 100 resolved").contains("Disk &lt;full&gt; &amp; co",
-                "<http://prom:9090/graph?a=1&amp;b=2|source>", "<!date^", "Run runbook disk-cleanup", "ack within 5m");
+                "<http://prom:9090/graph?a=1&amp;b=2|source>", "<!date^", "Run runbook disk-cleanup", "ack within 5m",
+                "Alertmanager left 25 more alerts");
     }
 
     @Test

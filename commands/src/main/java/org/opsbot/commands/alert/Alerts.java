@@ -73,7 +73,7 @@ public final class Alerts {
 
     private GroupChange apply(AlertStore.Tx tx, Notification n, Grouping.Batch batch, long now, int[] repeats) {
         StoredAlertGroup template = new StoredAlertGroup(0, batch.key(), n.source().name(), batch.team(),
-                batch.channel(), batch.title(), null, batch.groupLabels(), n.externalUrl().orElse(null), FIRING,
+                batch.channel(), batch.title(), null, batch.groupLabels(), n.externalUrl().orElse(null), 0, FIRING,
                 null, null, null, null, false, null, null, null, null, null, null, now, now);
         AlertStore.Locked locked = tx.openGroup(template);
         StoredAlertGroup group = locked.group();
@@ -148,7 +148,7 @@ public final class Alerts {
         tx.update(updates);
 
         List<AlertNote> notes = new ArrayList<>();
-        StoredAlertGroup.Builder after = group.with().updatedAt(now);
+        StoredAlertGroup.Builder after = group.with().updatedAt(now).truncatedAlerts(n.truncated());
         boolean anyFiring = known.values().stream().anyMatch(StoredAlert::firing);
         if (locked.created()) {
             if (!anyFiring) {
@@ -184,7 +184,7 @@ public final class Alerts {
                         ? known.values().stream().map(StoredAlert::labels).toList() : firingLabels)
                 .map(Severity::name).orElse(group.severity()));
         StoredAlertGroup saved = after.build();
-        boolean changed = locked.created() || refreshed || !notes.isEmpty() || !started.isEmpty() || !resolved.isEmpty();
+        boolean changed = locked.created() || refreshed || n.truncated() != group.truncatedAlerts() || !notes.isEmpty() || !started.isEmpty() || !resolved.isEmpty();
         if (!changed && saved.equals(group.with().updatedAt(now).build())) {
             return null;
         }

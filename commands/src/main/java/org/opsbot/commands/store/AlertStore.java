@@ -24,7 +24,7 @@ public final class AlertStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final String GROUP_COLUMNS = """
-            id, group_key, source, team, channel, title, severity, group_labels, external_url, state,
+            id, group_key, source, team, channel, title, severity, group_labels, external_url, truncated_alerts, state,
             acked_by, acked_at, resolved_by, resolved_at, still_firing_noted, snoozed_by, snoozed_until,
             silence_id, silenced_by, silenced_until, message_id, opened_at, updated_at""";
 
@@ -42,6 +42,7 @@ public final class AlertStore {
             rs.getString("severity"),
             map(rs.getString("group_labels")),
             rs.getString("external_url"),
+            rs.getInt("truncated_alerts"),
             rs.getString("state"),
             rs.getString("acked_by"),
             nullableLong(rs, "acked_at"),
@@ -182,7 +183,8 @@ public final class AlertStore {
                                    acked_by = :ackedBy, acked_at = :ackedAt, resolved_by = :resolvedBy,
                                    resolved_at = :resolvedAt, still_firing_noted = :noted, snoozed_by = :snoozedBy,
                                    snoozed_until = :snoozedUntil, silence_id = :silenceId, silenced_by = :silencedBy,
-                                   silenced_until = :silencedUntil, updated_at = :updatedAt
+                                   silenced_until = :silencedUntil, truncated_alerts = :truncated,
+                                   updated_at = :updatedAt
                             WHERE id = :id""")
                     .bind("title", g.title())
                     .bind("severity", g.severity())
@@ -198,6 +200,7 @@ public final class AlertStore {
                     .bind("silencedBy", g.silencedBy())
                     .bind("silencedUntil", g.silencedUntil())
                     .bind("updatedAt", g.updatedAt())
+                    .bind("truncated", g.truncatedAlerts())
                     .bind("id", g.id())
                     .execute();
         }

@@ -8,6 +8,7 @@ import java.util.Map;
  * @param source      ALERTMANAGER, GRAFANA or GENERIC
  * @param state       FIRING, ACKNOWLEDGED or RESOLVED
  * @param resolvedBy  who resolved it by hand; null when the source resolved it
+ * @param truncatedAlerts alerts the source left out of its last notification
  * @param messageId   the outbox id of the group's parent message, once it was enqueued
  */
 public record StoredAlertGroup(
@@ -20,6 +21,7 @@ public record StoredAlertGroup(
         String severity,
         Map<String, String> groupLabels,
         String externalUrl,
+        int truncatedAlerts,
         String state,
         String ackedBy,
         Long ackedAt,
@@ -50,6 +52,7 @@ public record StoredAlertGroup(
         private String title, severity, state, ackedBy, resolvedBy, snoozedBy, silenceId, silencedBy;
         private Long ackedAt, resolvedAt, snoozedUntil, silencedUntil;
         private boolean stillFiringNoted;
+        private int truncatedAlerts;
         private long updatedAt;
 
         private Builder(StoredAlertGroup g) {
@@ -58,6 +61,7 @@ public record StoredAlertGroup(
             resolvedBy = g.resolvedBy; resolvedAt = g.resolvedAt; stillFiringNoted = g.stillFiringNoted;
             snoozedBy = g.snoozedBy; snoozedUntil = g.snoozedUntil; silenceId = g.silenceId;
             silencedBy = g.silencedBy; silencedUntil = g.silencedUntil; updatedAt = g.updatedAt;
+            truncatedAlerts = g.truncatedAlerts;
         }
 
         public Builder title(String v) { title = v; return this; }
@@ -69,10 +73,11 @@ public record StoredAlertGroup(
         public Builder snoozed(String by, Long until) { snoozedBy = by; snoozedUntil = until; return this; }
         public Builder silenced(String id, String by, Long until) { silenceId = id; silencedBy = by; silencedUntil = until; return this; }
         public Builder updatedAt(long v) { updatedAt = v; return this; }
+        public Builder truncatedAlerts(int v) { truncatedAlerts = v; return this; }
 
         public StoredAlertGroup build() {
             return new StoredAlertGroup(g.id, g.groupKey, g.source, g.team, g.channel, title, severity, g.groupLabels,
-                    g.externalUrl, state, ackedBy, ackedAt, resolvedBy, resolvedAt, stillFiringNoted, snoozedBy,
+                    g.externalUrl, truncatedAlerts, state, ackedBy, ackedAt, resolvedBy, resolvedAt, stillFiringNoted, snoozedBy,
                     snoozedUntil, silenceId, silencedBy, silencedUntil, g.messageId, g.openedAt, updatedAt);
         }
     }
