@@ -10,6 +10,7 @@ import org.opsbot.bot.escalation.EscalationFeature;
 import org.opsbot.bot.checks.ChecksFeature;
 import org.opsbot.bot.checks.RunbookValidator;
 import org.opsbot.bot.checks.Runbooks;
+import org.opsbot.bot.alerts.AlertsFeature;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.oncall.UserTimeZones;
@@ -70,11 +71,12 @@ public final class Bot implements AutoCloseable {
     private SlackOutbox slack;
     private OpsbotServer server;
     private PrometheusMeterRegistry meters;
-    private GroupDirectory groups;
+    private GroupDirectory groups = GroupDirectory.none();
     private UserTimeZones zones;
     private DoNotDisturb dnd;
     private AccessPolicy policy;
     private ExecutorService handlers;
+    private AlertsFeature alerts;
 
     private Bot() {
     }
@@ -128,6 +130,7 @@ public final class Bot implements AutoCloseable {
                 // Slack's timestamps are wall-clock time, whatever clock the features run on
                 // (Bolt's own verifier reads the system clock too).
                 .clock(Clock.systemUTC())
+                .routes(alerts::routes)
                 .start());
     }
 
@@ -141,8 +144,11 @@ public final class Bot implements AutoCloseable {
         EscalationFeature escalation = remember(EscalationFeature.start(
                 pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
                 slack.outbox(), dnd, new LeaseStore(database, clock), Replica.NAME, handlers));
+        alerts = remember(new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
+                handlers, clock));
         return List.of(
                 checks(settings, config, clock),
+                alerts,
                 new OnCallFeature(config, overrides, audit, groups, zones, clock),
                 escalation);
     }

@@ -86,6 +86,14 @@ public final class Launcher {
             b.append("  restart with SLACK_SIGNING_SECRET=<any value>, then bin/try-ops help   (a signed /ops help, as Slack sends it)\n");
         }
         b.append("  ./mvnw -q package -Prun -Dopsbot.args='check local'   (the same checks in a terminal: opsbot check local)\n");
+        String sampleAlert = "curl -H \"Authorization: Bearer $OPSBOT_WEBHOOK_TOKEN\" --data @examples/alertmanager-sample.json "
+                + base + "/alerts/alertmanager";
+        if (settings.webhookTokens().isEmpty()) {
+            b.append("  restart with OPSBOT_WEBHOOK_TOKEN=<any value>, then ").append(sampleAlert)
+                    .append("   (a sample alert group)\n");
+        } else {
+            b.append("  ").append(sampleAlert).append("   (a sample alert group)\n");
+        }
         if (settings.dryRun()) {
             b.append("  to connect a real workspace: create the Slack app from slack-app-manifest.yaml (see README)\n");
         }

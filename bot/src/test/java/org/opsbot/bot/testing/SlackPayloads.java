@@ -84,6 +84,36 @@ public final class SlackPayloads {
         return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
     }
 
+    /**
+     * A click on a button (or a choice in a select, when {@code selected} is given) of the
+     * bot's message {@code messageTs} in {@code channel}, as Slack sends {@code block_actions}.
+     */
+    public static String blockActions(String teamId, String userId, String userName, String channel, String messageTs,
+                                      String actionId, String value, boolean selected) {
+        String action = selected
+                ? """
+                {"action_id":"%s","block_id":"alert-actions","type":"static_select","selected_option":\
+                {"text":{"type":"plain_text","text":"1h","emoji":true},"value":"%s"},\
+                "placeholder":{"type":"plain_text","text":"Snooze…","emoji":true},"action_ts":"1700000001.000200"}"""
+                .formatted(actionId, value)
+                : """
+                {"action_id":"%s","block_id":"alert-actions","text":{"type":"plain_text","text":"Acknowledge","emoji":true},\
+                "value":"%s","style":"primary","type":"button","action_ts":"1700000001.000200"}"""
+                .formatted(actionId, value);
+        String json = """
+                {"type":"block_actions","user":{"id":"%2$s","username":"%3$s","name":"%3$s","team_id":"%1$s"},\
+                "api_app_id":"A123456","token":"gIkuvaNzQIHg97ATvDxqgjtO",\
+                "container":{"type":"message","message_ts":"%5$s","attachment_id":1,"channel_id":"%4$s",\
+                "is_ephemeral":false,"is_app_unfurl":false},\
+                "trigger_id":"13345224609.738474920.8088930838d88f008e0","team":{"id":"%1$s","domain":"example"},\
+                "enterprise":null,"is_enterprise_install":false,"channel":{"id":"%4$s","name":"cdc-alerts"},\
+                "message":{"type":"message","subtype":"bot_message","text":"alert","ts":"%5$s","bot_id":"B0BOT00001"},\
+                "state":{"values":{}},"response_url":"https://hooks.slack.com/actions/%1$s/1234/abcd",\
+                "actions":[%6$s]}"""
+                .formatted(teamId, userId, userName, channel, messageTs, action.strip());
+        return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
+    }
+
     /** An Events API {@code app_mention}, as JSON. */
     public static String appMention(String teamId, String eventId, String userId, String channel, String ts) {
         return """
