@@ -243,6 +243,18 @@ public final class Alerts {
         return act(id, user, action, g -> change(g.with(), new AlertNote.Note(user, text)));
     }
 
+    /** Remembers that the bot paged these people about the group: they may act on it from now on. */
+    public void recordNotified(long id, java.util.Collection<String> users) {
+        if (users.isEmpty()) {
+            return;
+        }
+        long now = clock.millis();
+        store.write(tx -> {
+            users.forEach(u -> tx.notified(id, u, now));
+            return null;
+        });
+    }
+
     /** Ends the snoozes and silences that ran out by now; each group once, even with several replicas. */
     public List<GroupChange> endExpiredMutes() {
         long now = clock.millis();

@@ -41,12 +41,13 @@ public final class EscalationSteps {
      * The walk's due time has come: notify the tier(s) now due, or re-open after an ack that was
      * not followed by a resolve, or start the next round.
      */
-    public static Step fire(Walk walk, Escalation policy, Optional<Duration> resolveWithin, Instant now,
-                            Function<Tier, OnCallRoster.TierOnCall> roster, Pager pager) {
+    public static Step fire(Walk walk, Escalation policy, Instant now, Function<Tier, OnCallRoster.TierOnCall> roster,
+                            Pager pager) {
         List<WalkEvent> events = new ArrayList<>();
         if (walk.status() == Walk.Status.ACKNOWLEDGED) {
-            events.add(WalkEvent.of(walk, now, WalkEvent.Kind.REOPENED, -1, "acknowledged but not resolved within "
-                    + resolveWithin.map(Durations::format).orElse("its time") + ": escalating again from the first tier"));
+            // The wait that ran out was an ack's resolve-within or a snooze: either way, unresolved.
+            events.add(WalkEvent.of(walk, now, WalkEvent.Kind.REOPENED, -1,
+                    "still not resolved: escalating again from the first tier"));
             walk = walk.with(Walk.Status.WALKING, walk.round(), 0, now, policy.tiers().getFirst().after(), Optional.of(now));
         }
         if (walk.status() != Walk.Status.WALKING) {
@@ -92,6 +93,26 @@ public final class EscalationSteps {
                 Optional.of(now));
         return new Step(restarted, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.UNACKNOWLEDGED, -1,
                 "unacknowledged by <@" + by + ">: escalating again from the first tier")));
+    }
+
+    /** A resolved or finished subject fires again (a new episode): the walk starts over, at once. */
+    public static Step reopen(Walk walk, Escalation policy, Instant now) {
+        if (policy.tiers().isEmpty() || walk.status() == Walk.Status.WALKING || walk.status() == Walk.Status.ACKNOWLEDGED) {
+            return new Step(walk, List.of());
+        }
+        Walk again = walk.with(Walk.Status.WALKING, 0, 0, now, policy.tiers().getFirst().after(), Optional.of(now));
+        return new Step(again, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.OPENED, -1, "fired again: escalation starts over")));
+    }
+
+    /** Snoozed: nothing is paged until {@code until}, when the walk starts again from the first tier. */
+    public static Step pause(Walk walk, String by, Instant until, Instant now) {
+        if (walk.status() == Walk.Status.STOPPED) {
+            return new Step(walk, List.of());
+        }
+        Walk paused = walk.with(Walk.Status.ACKNOWLEDGED, walk.round(), walk.nextTier(), walk.anchorAt(), walk.anchorAfter(),
+                Optional.of(until));
+        return new Step(paused, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.ACKNOWLEDGED, -1,
+                "snoozed by <@" + by + ">: escalation paused until the snooze ends")));
     }
 
     /** Resolved: nothing more happens. */

@@ -61,7 +61,20 @@ public final class Escalations {
         EscalationSteps.Step step = EscalationSteps.open(subject, team, severity, policy(team), clock.instant());
         if (store.insert(step.walk(), step.events())) {
             audited("opsbot", step.events());
+        } else {
+            // Seen before: a resolved subject that fires again starts over; an open one goes on.
+            change(subject, "opsbot", walk -> EscalationSteps.reopen(walk, policy(walk.team()), clock.instant()));
         }
+    }
+
+    /** Nothing is paged until {@code until} (a snooze); then the walk starts again. */
+    public void pause(String subject, String by, Instant until) {
+        change(subject, by, walk -> EscalationSteps.pause(walk, by, until, clock.instant()));
+    }
+
+    /** The policy of a walk's team, for describing where it stands. */
+    public Escalation policyOf(Walk walk) {
+        return policy(walk.team());
     }
 
     public void acknowledged(String subject, String by) {
@@ -91,8 +104,7 @@ public final class Escalations {
             ReentrantLock lock = lock(walk.subject());
             lock.lock();
             try {
-                EscalationSteps.Step step = EscalationSteps.fire(walk, policy(walk.team()), resolveWithin(walk), clock.instant(),
-                        roster(walk), pager);
+                EscalationSteps.Step step = EscalationSteps.fire(walk, policy(walk.team()), clock.instant(), roster(walk), pager);
                 if (store.save(step.walk(), step.events())) {
                     audited("opsbot", step.events());
                 } else {

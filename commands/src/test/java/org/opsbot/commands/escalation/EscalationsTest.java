@@ -239,6 +239,33 @@ class EscalationsTest {
         assertThat(pager.pages).containsExactly("On-call:U0BOB00001");
     }
 
+    @Test
+    void aSubjectThatFiresAgainAfterItsResolveStartsOver() {
+        escalations.open("alert-group:1", "cdc", "P2");
+        escalations.fireDue();
+        escalations.resolved("alert-group:1", "opsbot");
+        clock.advance(Duration.ofHours(2));
+
+        escalations.open("alert-group:1", "cdc", "P2");
+        escalations.fireDue();
+
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001", "On-call:U0BOB00001");
+        assertThat(escalations.history("alert-group:1")).anySatisfy(e ->
+                assertThat(e.detail()).isEqualTo("fired again: escalation starts over"));
+    }
+
+    @Test
+    void aSnoozePausesTheWalkUntilItEnds() {
+        escalations.open("alert-group:1", "cdc", "P2");
+        escalations.fireDue();
+        escalations.pause("alert-group:1", "U0BOB00001", clock.instant().plus(Duration.ofHours(2)));
+
+        after(Duration.ofMinutes(119));
+        assertThat(pager.pages).as("the lead is not paged while snoozed").hasSize(1);
+        after(Duration.ofMinutes(1));
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001", "On-call:U0BOB00001");
+    }
+
     static List<Dialect> dialects() {
         return TestDatabases.dialects();
     }
