@@ -84,7 +84,9 @@ public final class Bot implements AutoCloseable {
     private void startParts(Settings settings, OpsbotConfig config, Clock clock) {
         database = remember(Database.open(settings.databaseUrl()));
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        slack = remember(SlackOutbox.start(database, settings.slackBotToken(), settings.slackApiUrl(), SLACK_TIMEOUT, clock));
+        // Slack's rate limits and retry waits are wall-clock time, whatever clock the features run on.
+        slack = remember(SlackOutbox.start(database, settings.slackBotToken(), settings.slackApiUrl(), SLACK_TIMEOUT,
+                Clock.systemUTC()));
         OutboxMeters.register(slack, meters);
 
         BotIdentity identity = remember(new BotIdentity(settings.slackTeamId(), new SettingStore(database)));
@@ -145,7 +147,8 @@ public final class Bot implements AutoCloseable {
                 pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
                 slack.outbox(), dnd, new LeaseStore(database, clock), Replica.NAME, handlers));
         alerts = remember(new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
-                handlers, clock));
+                escalation.escalations(), handlers, clock));
+        escalation.subjects(alerts.subjects());
         return List.of(
                 checks(settings, config, clock),
                 alerts,

@@ -8,6 +8,7 @@ CREATE TABLE escalation (
     status          TEXT    NOT NULL CHECK (status IN ('WALKING', 'ACKNOWLEDGED', 'ENDED', 'STOPPED')),
     round           INTEGER NOT NULL,
     next_tier       INTEGER NOT NULL,
+    last_tier       INTEGER NOT NULL,
     anchor_at       BIGINT  NOT NULL,
     anchor_after_ms BIGINT  NOT NULL,
     due_at          BIGINT,

@@ -4,6 +4,7 @@ import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.alert.ActionResult;
 import org.opsbot.commands.alert.Alerts;
+import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.store.StoredAlert;
 import org.opsbot.commands.store.StoredAlertGroup;
 
@@ -37,13 +38,16 @@ final class AlertActions {
     private final AlertPublisher publisher;
     private final AlertmanagerSilences silences;
     private final GroupDirectory groups;
+    private final Escalations escalations;
     private final Clock clock;
 
-    AlertActions(Alerts alerts, AlertPublisher publisher, AlertmanagerSilences silences, GroupDirectory groups, Clock clock) {
+    AlertActions(Alerts alerts, AlertPublisher publisher, AlertmanagerSilences silences, GroupDirectory groups,
+                 Escalations escalations, Clock clock) {
         this.alerts = alerts;
         this.publisher = publisher;
         this.silences = silences;
         this.groups = groups;
+        this.escalations = escalations;
         this.clock = clock;
     }
 
@@ -66,9 +70,7 @@ final class AlertActions {
             case UNACK -> alerts.unacknowledge(id, user);
             case RESOLVE -> alerts.resolve(id, user);
             case SNOOZE -> alerts.snooze(id, user, bounded(arg, MAX_SNOOZE));
-            case ESCALATE -> alerts.note(id, user, "alert.escalate", "asked to escalate"
-                    + arg.filter(r -> !r.isBlank()).map(r -> " (" + Mrkdwn.plain(r, 200) + ")").orElse("")
-                    + ". Automatic escalation tiers are not wired in yet: page the next tier by hand.");
+            case ESCALATE -> escalate(g, user, arg.filter(r -> !r.isBlank()).map(r -> Mrkdwn.plain(r, 200)).orElse(""));
             case RUNBOOK -> alerts.note(id, user, "alert.runbook", "asked for runbook `" + Mrkdwn.plain(arg.orElse(""), 100)
                     + "`: run `/ops check " + Mrkdwn.plain(arg.orElse(""), 100) + "` to run its checks here.");
             case SILENCE -> silence(g, user, userName, bounded(arg, MAX_SILENCE));
@@ -82,6 +84,19 @@ final class AlertActions {
             case ActionResult.Unchanged u -> Outcome.said(u.why());
             case ActionResult.NotFound n -> Outcome.said("There is no alert group `" + id + "`.");
         };
+    }
+
+    /** Pages the next tier now; the pages themselves tell the thread who was reached. */
+    private ActionResult escalate(StoredAlertGroup g, String user, String reason) {
+        if (Alerts.RESOLVED.equals(g.state())) {
+            return new ActionResult.Unchanged(g, "It is resolved: there is nobody to escalate to.");
+        }
+        if (escalations.escalate(AlertEscalation.subject(g.id()), user, reason).isEmpty()) {
+            return new ActionResult.Unchanged(g, "Team *" + Mrkdwn.plain(g.team(), 40)
+                    + "* has no escalation policy in opsbot.yaml, so there is nobody to escalate to.");
+        }
+        publisher.refresh(g.id());
+        return new ActionResult.Unchanged(g, ":arrow_double_up: Escalated: the next tier is being paged.");
     }
 
     private ActionResult silence(StoredAlertGroup g, String user, String userName, Duration duration) {

@@ -67,6 +67,12 @@ final class AlertMessages {
     }
 
     static SlackMessage parent(StoredAlertGroup g, List<StoredAlert> alerts, Optional<Severity> severity, long now) {
+        return parent(g, alerts, severity, now, Optional.empty());
+    }
+
+    /** @param escalation where the group's escalation stands, shown while it is open */
+    static SlackMessage parent(StoredAlertGroup g, List<StoredAlert> alerts, Optional<Severity> severity, long now,
+                               Optional<String> escalation) {
         long firing = alerts.stream().filter(StoredAlert::firing).count();
         String state = stateWord(g);
         String sev = severity.map(Severity::name).or(() -> Optional.ofNullable(g.severity())).map(s -> s + " · ").orElse("");
@@ -116,6 +122,9 @@ final class AlertMessages {
         String status = statusLine(g, now);
         if (!status.isEmpty()) {
             blocks.add(context(c -> c.elements(List.of(markdownText(status)))));
+        }
+        if (!resolved(g)) {
+            escalation.ifPresent(line -> blocks.add(context(c -> c.elements(List.of(markdownText(line))))));
         }
         List<BlockElement> buttons = buttons(g, alerts, now);
         if (!buttons.isEmpty()) {

@@ -13,6 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Tells Slack about a committed {@link GroupChange}: the group's parent message is posted once
@@ -28,19 +30,56 @@ final class AlertPublisher {
     private final Alerts alerts;
     private final Outbox outbox;
     private final Clock clock;
+    private final Function<StoredAlertGroup, Optional<String>> escalation;
+    private final Consumer<GroupChange> escalate;
 
-    AlertPublisher(Alerts alerts, Outbox outbox, Clock clock) {
+    /**
+     * @param escalation where a group's escalation stands, for its parent message
+     * @param escalate   told of every published change, so escalation follows the group's state
+     */
+    AlertPublisher(Alerts alerts, Outbox outbox, Clock clock, Function<StoredAlertGroup, Optional<String>> escalation,
+                   Consumer<GroupChange> escalate) {
         this.alerts = alerts;
         this.outbox = outbox;
         this.clock = clock;
+        this.escalation = escalation;
+        this.escalate = escalate;
+    }
+
+    AlertPublisher(Alerts alerts, Outbox outbox, Clock clock) {
+        this(alerts, outbox, clock, g -> Optional.empty(), change -> { });
     }
 
     void publish(GroupChange change) {
+        if (change.opened()) {
+            // The parent first, so the first page can point at its thread; the message shows the
+            // escalation once its first tier is paged.
+            tellSlack(change);
+            escalate.accept(change);
+        } else {
+            // Escalation first, so the parent is drawn once, showing where it now stands.
+            escalate.accept(change);
+            tellSlack(change);
+        }
+    }
+
+    /** Redraws a group's parent message (its escalation moved on, say). */
+    void refresh(long id) {
+        alerts.group(id).filter(g -> g.messageId() != null)
+                .ifPresent(g -> outbox.update(g.messageId(), parentMessage(g)));
+    }
+
+    private SlackMessage parentMessage(StoredAlertGroup group) {
+        return AlertMessages.parent(group, alerts.alerts(group.id()), alerts.severity(group), clock.millis(),
+                escalation.apply(group));
+    }
+
+    private void tellSlack(GroupChange change) {
         long id = change.group().id();
         // The newest state, not the one this change committed: a later change may have landed,
         // and an update must never take the parent back in time.
         StoredAlertGroup group = alerts.group(id).orElse(change.group());
-        SlackMessage parent = AlertMessages.parent(group, alerts.alerts(id), alerts.severity(group), clock.millis());
+        SlackMessage parent = parentMessage(group);
         if (change.opened()) {
             long messageId = outbox.post(group.channel(), parent);
             if (!alerts.attachMessage(id, messageId)) {

@@ -9,7 +9,10 @@ import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.SlackFeature;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.bot.escalation.Subjects;
+import org.opsbot.bot.escalation.WalkText;
 import org.opsbot.commands.alert.Alerts;
+import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.store.Database;
@@ -46,6 +49,7 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
 
     private final Alerts alerts;
     private final AlertPublisher publisher;
+    private final AlertEscalation escalation;
     private final AlertActions actions;
     private final AlertEndpoints endpoints;
     private final Outbox outbox;
@@ -53,14 +57,47 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
     private final Thread muteLoop;
 
     public AlertsFeature(Database db, OpsbotConfig config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
-                         MeterRegistry meters, Executor executor, Clock clock) {
+                         MeterRegistry meters, Escalations escalations, Executor executor, Clock clock) {
         this.alerts = new Alerts(db, config, clock);
-        this.publisher = new AlertPublisher(alerts, outbox, clock);
-        this.actions = new AlertActions(alerts, publisher, new AlertmanagerSilences(), groups, clock);
+        this.escalation = new AlertEscalation(alerts, escalations);
+        this.publisher = new AlertPublisher(alerts, outbox, clock,
+                g -> escalations.find(AlertEscalation.subject(g.id())).flatMap(w -> WalkText.status(w, escalations.policyOf(w))),
+                escalation::follow);
+        this.actions = new AlertActions(alerts, publisher, new AlertmanagerSilences(), groups, escalations, clock);
         this.endpoints = new AlertEndpoints(webhookTokens, alerts, publisher, meters);
         this.outbox = outbox;
         this.executor = executor;
         this.muteLoop = Thread.ofVirtual().name("opsbot-alert-mutes").start(this::endMutes);
+    }
+
+    /** Alert groups as escalation subjects: how pages describe them, and Acknowledge from a page. */
+    public Subjects subjects() {
+        return new Subjects() {
+            @Override
+            public Optional<Subject> find(String subject) {
+                return escalation.find(subject);
+            }
+
+            @Override
+            public String acknowledge(String subject, String userId) {
+                Optional<Long> id = AlertEscalation.groupId(subject);
+                if (id.isEmpty()) {
+                    return "There is nothing to acknowledge any more.";
+                }
+                AlertActions.Outcome outcome = actions.perform(AlertActions.Kind.ACK, id.get(), userId, null, Optional.empty());
+                return outcome.message().orElse(":white_check_mark: Acknowledged: escalation stopped.");
+            }
+
+            @Override
+            public void paged(String subject, List<String> userIds) {
+                AlertEscalation.groupId(subject).ifPresent(id -> alerts.recordNotified(id, userIds));
+            }
+
+            @Override
+            public void changed(String subject) {
+                AlertEscalation.groupId(subject).ifPresent(publisher::refresh);
+            }
+        };
     }
 
     /** {@code POST /alerts/alertmanager|grafana|generic}, for {@code OpsbotServer.Builder.routes}. */

@@ -59,9 +59,19 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
             public String acknowledge(String subject, String userId) {
                 return subjects.get().acknowledge(subject, userId);
             }
+
+            @Override
+            public void paged(String subject, java.util.List<String> userIds) {
+                subjects.get().paged(subject, userIds);
+            }
+
+            @Override
+            public void changed(String subject) {
+                subjects.get().changed(subject);
+            }
         };
         Escalations escalations = build.apply(new SlackPager(outbox, current, dnd));
-        EscalationLoop loop = new EscalationLoop(escalations, leases, holder).start();
+        EscalationLoop loop = new EscalationLoop(escalations, leases, holder, current).start();
         return new EscalationFeature(escalations, subjects, outbox, work, loop);
     }
 
@@ -94,6 +104,7 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
                     answer = subjects.get().acknowledge(subject, user);
                 } else {
                     Optional<Walk> walk = escalations.escalate(subject, user, "from the page");
+                    walk.ifPresent(w -> subjects.get().changed(subject));
                     answer = walk.isEmpty() ? "There is nothing to escalate any more."
                             : ":arrow_double_up: Escalated: the next tier is being paged.";
                 }

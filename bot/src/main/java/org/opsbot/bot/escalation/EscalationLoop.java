@@ -22,13 +22,15 @@ final class EscalationLoop implements AutoCloseable {
     private final Escalations escalations;
     private final LeaseStore leases;
     private final String holder;
+    private final Subjects subjects;
     private final Thread thread;
     private volatile boolean running = true;
 
-    EscalationLoop(Escalations escalations, LeaseStore leases, String holder) {
+    EscalationLoop(Escalations escalations, LeaseStore leases, String holder, Subjects subjects) {
         this.escalations = escalations;
         this.leases = leases;
         this.holder = holder;
+        this.subjects = subjects;
         this.thread = Thread.ofPlatform().name("opsbot-escalations").daemon(true).unstarted(this::loop);
     }
 
@@ -41,7 +43,7 @@ final class EscalationLoop implements AutoCloseable {
         while (running) {
             try {
                 if (leases.acquire(LEASE, holder, LEASE_TTL)) {
-                    escalations.fireDue();
+                    escalations.fireDue().forEach(subjects::changed);
                 }
             } catch (StoreException e) {
                 LOG.warn("Escalations cannot reach the database, retrying: {}", e.getMessage());

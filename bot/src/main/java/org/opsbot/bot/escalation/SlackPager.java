@@ -54,6 +54,7 @@ final class SlackPager implements Pager {
         }
         subject.flatMap(Subjects.Subject::threadParent).ifPresent(parent -> outbox.reply(parent, SlackMessage.text(
                 threadNote(tier, why, reached, unreachable))));
+        subjects.paged(walk.subject(), reached);
         return new Result(reached, unreachable);
     }
 

@@ -17,6 +17,14 @@ public interface Subjects {
      */
     String acknowledge(String subject, String userId);
 
+    /** The bot paged these people about {@code subject}: they may act on it from now on. */
+    default void paged(String subject, java.util.List<String> userIds) {
+    }
+
+    /** The subject's escalation moved on (a tier was paged): its message may show where it stands. */
+    default void changed(String subject) {
+    }
+
     /**
      * @param threadParent the outbox id of the subject's message, for mentions in its thread
      * @param link         where the subject can be seen (a permalink or a source URL), if known

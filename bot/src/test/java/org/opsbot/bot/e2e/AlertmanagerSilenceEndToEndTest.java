@@ -66,11 +66,11 @@ class AlertmanagerSilenceEndToEndTest {
         http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + bot.port() + "/alerts/alertmanager"))
                 .header("Authorization", "Bearer " + AlertsEndToEndTest.TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(webhook)).build(), HttpResponse.BodyHandlers.ofString());
-        Eventually.await("parent posted", WAIT, () -> slack.calls("chat.postMessage").size() == 1);
+        Eventually.await("parent posted", WAIT, () -> slack.channelPosts().size() == 1);
 
         Instant before = Instant.now();
         click("alert.silence", "1:PT4H", true);
-        Eventually.await("silence told in the thread", WAIT, () -> slack.calls("chat.postMessage").size() == 2);
+        Eventually.await("silence told in the thread", WAIT, () -> slack.channelPosts().size() == 2);
 
         JsonNode silence = JSON.readTree(alertmanager.silences()).get(0);
         assertThat(silence.path("status").path("state").asText()).isEqualTo("active");
@@ -79,7 +79,7 @@ class AlertmanagerSilenceEndToEndTest {
         assertThat(silence.path("matchers").toString()).contains("\"name\":\"alertname\"", "\"value\":\"CDCReplicationLagHigh\"");
         Instant ends = Instant.parse(silence.path("endsAt").asText());
         assertThat(Duration.between(before, ends)).isBetween(Duration.ofHours(4).minusMinutes(1), Duration.ofHours(4).plusMinutes(1));
-        RateLimitedSlack.Call note = slack.calls("chat.postMessage").get(1);
+        RateLimitedSlack.Call note = slack.channelPosts().get(1);
         assertThat(note.get("text")).contains("<@U0ALICE001> silenced it in Alertmanager until", silence.path("id").asText());
         assertThat(note.get("blocks")).contains("Expire silence");
 
@@ -91,8 +91,8 @@ class AlertmanagerSilenceEndToEndTest {
                 return false;
             }
         });
-        Eventually.await("expiry told in the thread", WAIT, () -> slack.calls("chat.postMessage").size() == 3);
-        assertThat(slack.calls("chat.postMessage").get(2).get("text")).contains("<@U0ALICE001> expired the silence");
+        Eventually.await("expiry told in the thread", WAIT, () -> slack.channelPosts().size() == 3);
+        assertThat(slack.channelPosts().get(2).get("text")).contains("<@U0ALICE001> expired the silence");
     }
 
     private void click(String actionId, String value, boolean select) throws Exception {

@@ -111,12 +111,18 @@ class AlertsEndToEndTest {
         start(ConfigLoader.bundledExample().require());
 
         assertThat(webhook("alertmanager", amWebhook("firing", "12840", "firing", "firing"), TOKEN).statusCode()).isEqualTo(200);
-        Eventually.await("parent posted", WAIT, () -> slack.calls("chat.postMessage").size() == 1);
-        RateLimitedSlack.Call parent = slack.calls("chat.postMessage").getFirst();
+        Eventually.await("parent posted", WAIT, () -> slack.channelPosts().size() == 1);
+        RateLimitedSlack.Call parent = slack.channelPosts().getFirst();
         assertThat(parent.get("channel")).isEqualTo("#cdc-alerts");
         assertThat(parent.isReply()).isFalse();
         assertThat(parent.get("attachments")).contains("FIRING", "P1", "CDCReplicationLagHigh", "Replication lag is 12840",
                 "Acknowledge", "Silence", "<!date^");
+
+        // The new group's escalation pages its first tier at once: a DM and a note in the thread.
+        Eventually.await("first tier paged", WAIT, () -> slack.directMessages().size() == 1 && slack.pageNotes().size() == 1);
+        assertThat(slack.directMessages().getFirst().get("blocks")).contains("You are paged", "CDCReplicationLagHigh",
+                "escalation.ack", "escalation.escalate");
+        assertThat(slack.pageNotes().getFirst().get("text")).contains("Tier 1 (On-call engineer) paged <@");
 
         // repeat_interval: the same alerts with a new {{ $value }} only refresh the lines.
         webhook("alertmanager", amWebhook("firing", "13900", "firing", "firing"), TOKEN);
@@ -129,7 +135,7 @@ class AlertsEndToEndTest {
         Eventually.await("line refreshed in place", WAIT,
                 () -> slack.calls("chat.update").stream().anyMatch(c -> c.get("attachments").contains("13900")));
         settle();
-        assertThat(slack.calls("chat.postMessage")).hasSize(1);
+        assertThat(slack.channelPosts()).hasSize(1);
 
         // A responder resolves it by hand; the source still fires the same episode.
         assertThat(click("U0ALICE001", "alert.resolve", "1", false).statusCode()).isEqualTo(200);
@@ -147,14 +153,16 @@ class AlertsEndToEndTest {
                 t -> assertThat(t).contains("Still firing at the source"),
                 t -> assertThat(t).contains("2 alerts resolved at the source").doesNotContain("Reopened"));
         assertThat(replies).allSatisfy(r -> assertThat(r.get("thread_ts")).isEqualTo(parentTs()));
-        assertThat(slack.calls("chat.postMessage")).hasSize(1 + 3);
+        assertThat(slack.channelPosts()).hasSize(1 + 3);
         List<RateLimitedSlack.Call> updates = slack.calls("chat.update");
         assertThat(updates).allSatisfy(u -> {
             assertThat(u.get("ts")).isEqualTo(parentTs());
             assertThat(u.get("channel")).isEqualTo("C000000001");
         });
-        // Five changes reached the parent (two refreshes, resolve, still firing, resolved); pending ones coalesce.
-        assertThat(updates.size()).isBetween(1, 5);
+        // Six changes reached the parent (the page, two refreshes, resolve, still firing, resolved);
+        // pending ones coalesce.
+        assertThat(updates.size()).isBetween(1, 6);
+        assertThat(slack.directMessages()).as("resolved: nobody more is paged").hasSize(1);
         assertThat(updates.getLast().get("attachments")).contains("RESOLVED", "Resolved by <@U0ALICE001>")
                 .doesNotContain("Acknowledge", "Reopened", "&lt;!channel&gt;");
         // Markup from annotations is escaped, never a live mention or link.
@@ -170,7 +178,7 @@ class AlertsEndToEndTest {
     }
 
     private List<RateLimitedSlack.Call> replies() {
-        return slack.calls("chat.postMessage").stream().filter(RateLimitedSlack.Call::isReply).toList();
+        return slack.channelPosts().stream().filter(RateLimitedSlack.Call::isReply).toList();
     }
 
     private String parentTs() {
@@ -181,7 +189,7 @@ class AlertsEndToEndTest {
     void twoAcksAtOnceMakeOneAckBothSeeWhoAndAStrangerIsRefusedPrivately() throws Exception {
         start(ConfigLoader.bundledExample().require());
         webhook("alertmanager", amWebhook("firing", "1", "firing"), TOKEN);
-        Eventually.await("parent posted", WAIT, () -> slack.calls("chat.postMessage").size() == 1);
+        Eventually.await("parent posted", WAIT, () -> slack.channelPosts().size() == 1);
 
         CompletableFuture<HttpResponse<String>> alice = CompletableFuture.supplyAsync(() -> clickQuietly("U0ALICE001"));
         CompletableFuture<HttpResponse<String>> bob = CompletableFuture.supplyAsync(() -> clickQuietly("U0BOB00001"));
@@ -211,7 +219,7 @@ class AlertsEndToEndTest {
     void theOpsCommandsListActAndSnoozeAndASnoozedGroupPostsNothingNewFromItsSource() throws Exception {
         start(ConfigLoader.bundledExample().require());
         webhook("alertmanager", amWebhook("firing", "1", "firing"), TOKEN);
-        Eventually.await("parent posted", WAIT, () -> slack.calls("chat.postMessage").size() == 1);
+        Eventually.await("parent posted", WAIT, () -> slack.channelPosts().size() == 1);
 
         assertThat(slash("U0ALICE001", "alerts").body()).contains("Open alert groups", "`1`", "CDCReplicationLagHigh", "P1");
         assertThat(slash("U0ALICE001", "alerts nosuchteam").body()).contains("There is no team");
@@ -274,8 +282,8 @@ class AlertsEndToEndTest {
         assertThat(mixed.statusCode()).isEqualTo(200);
         assertThat(mixed.body()).contains("\"accepted\":2", "\"rejected\":5");
 
-        Eventually.await("both groups posted", WAIT, () -> slack.calls("chat.postMessage").size() == 2);
-        String posted = slack.calls("chat.postMessage").get(1).get("attachments");
+        Eventually.await("both groups posted", WAIT, () -> slack.channelPosts().size() == 2);
+        String posted = slack.channelPosts().get(1).get("attachments");
         assertThat(posted).contains("good one 🔥 ünïcødé", "&lt;@U0CTO00001&gt;", "&lt;!here&gt;")
                 .doesNotContain("<@U0CTO00001>", "<!here>", "Silence…");
         assertThat(posted.length()).isLessThan(12_000);
@@ -313,11 +321,11 @@ class AlertsEndToEndTest {
         assertThat(webhook("generic", generic, TOKEN).body()).contains("\"accepted\":1");
         assertThat(webhook("generic", generic, TOKEN).body()).contains("\"repeated\":1");
 
-        Eventually.await("two groups posted", WAIT, () -> slack.calls("chat.postMessage").size() == 2);
+        Eventually.await("two groups posted", WAIT, () -> slack.channelPosts().size() == 2);
         settle();
-        assertThat(slack.calls("chat.postMessage")).extracting(c -> c.get("channel"))
+        assertThat(slack.channelPosts()).extracting(c -> c.get("channel"))
                 .containsExactlyInAnyOrder("#extraction-alerts", "#cdc-alerts");
-        assertThat(slack.calls("chat.postMessage")).anySatisfy(c ->
+        assertThat(slack.channelPosts()).anySatisfy(c ->
                 assertThat(c.get("attachments")).contains("P2", "No extraction for 20 minutes", "B=1200.5"));
     }
 
@@ -353,11 +361,11 @@ class AlertsEndToEndTest {
             assertThat(f.get().body()).contains("\"accepted\":20");
         }
         long storedMillis = (System.nanoTime() - started) / 1_000_000;
-        Eventually.await("every parent posted", Duration.ofSeconds(60), () -> slack.calls("chat.postMessage").size() == 50);
+        Eventually.await("every parent posted", Duration.ofSeconds(60), () -> slack.channelPosts().size() == 50);
         settle();
 
-        assertThat(slack.calls("chat.postMessage")).noneMatch(RateLimitedSlack.Call::isReply);
-        assertThat(slack.calls("chat.postMessage").stream()
+        assertThat(slack.channelPosts()).noneMatch(RateLimitedSlack.Call::isReply);
+        assertThat(slack.channelPosts().stream()
                 .collect(java.util.stream.Collectors.groupingBy(c -> c.get("channel"), java.util.stream.Collectors.counting())))
                 .hasSize(10).allSatisfy((channel, parents) -> assertThat(parents).isEqualTo(5L));
         String metrics = http.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -389,8 +397,8 @@ class AlertsEndToEndTest {
             assertThat(webhook("alertmanager", body, TOKEN).statusCode()).isEqualTo(200);
             Thread.sleep(100);
         }
-        Eventually.await("every parent posted", WAIT, () -> slack.calls("chat.postMessage").size() == groups);
-        long[] latencies = slack.calls("chat.postMessage").stream()
+        Eventually.await("every parent posted", WAIT, () -> slack.channelPosts().size() == groups);
+        long[] latencies = slack.channelPosts().stream()
                 .mapToLong(c -> c.at() - sentAt.get(c.get("channel"))).sorted().toArray();
         long p50 = latencies[latencies.length / 2];
         long p99 = latencies[(int) Math.ceil(latencies.length * 0.99) - 1];

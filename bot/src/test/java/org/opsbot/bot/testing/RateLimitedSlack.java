@@ -66,6 +66,26 @@ public final class RateLimitedSlack implements AutoCloseable {
         return calls().stream().filter(c -> c.method().equals(method)).toList();
     }
 
+    /** Posts to channels, leaving out escalation's: its direct messages to people and its "Tier n paged" notes. */
+    public List<Call> channelPosts() {
+        return calls("chat.postMessage").stream().filter(c -> !c.get("channel").matches("[UW][A-Z0-9]+"))
+                .filter(c -> !pageNote(c)).toList();
+    }
+
+    /** The thread notes escalation posts when it pages a tier. */
+    public List<Call> pageNotes() {
+        return calls("chat.postMessage").stream().filter(RateLimitedSlack::pageNote).toList();
+    }
+
+    private static boolean pageNote(Call c) {
+        return c.isReply() && c.get("text") != null && c.get("text").startsWith(":mega: Tier ");
+    }
+
+    /** Direct messages to people: the pages escalation sends. */
+    public List<Call> directMessages() {
+        return calls("chat.postMessage").stream().filter(c -> c.get("channel").matches("[UW][A-Z0-9]+")).toList();
+    }
+
     public int rateLimited() {
         return rateLimited.get();
     }

@@ -26,7 +26,7 @@ public final class EscalationSteps {
 
     /** A subject opened: tier 1 falls due {@code after(1)} from now (usually at once). */
     public static Step open(String subject, String team, String severity, Escalation policy, Instant now) {
-        Walk walk = new Walk(subject, team, severity, Walk.Status.WALKING, 0, 0, now, Duration.ZERO,
+        Walk walk = new Walk(subject, team, severity, Walk.Status.WALKING, 0, 0, -1, now, Duration.ZERO,
                 Optional.empty(), now, 0);
         if (policy.tiers().isEmpty()) {
             walk = walk.with(Walk.Status.ENDED, 0, 0, now, Duration.ZERO, Optional.empty());
@@ -44,7 +44,9 @@ public final class EscalationSteps {
     public static Step fire(Walk walk, Escalation policy, Instant now, Function<Tier, OnCallRoster.TierOnCall> roster,
                             Pager pager) {
         List<WalkEvent> events = new ArrayList<>();
+        String why = "not acknowledged";
         if (walk.status() == Walk.Status.ACKNOWLEDGED) {
+            why = "acknowledged, but still not resolved";
             // The wait that ran out was an ack's resolve-within or a snooze: either way, unresolved.
             events.add(WalkEvent.of(walk, now, WalkEvent.Kind.REOPENED, -1,
                     "still not resolved: escalating again from the first tier"));
@@ -53,7 +55,7 @@ public final class EscalationSteps {
         if (walk.status() != Walk.Status.WALKING) {
             return new Step(walk.due(Optional.empty()), events);
         }
-        return walkOn(walk, policy, now, roster, pager, "not acknowledged", events);
+        return walkOn(walk, policy, now, roster, pager, why, events);
     }
 
     /** {@code /ops escalate} or the Escalate button: the next tier, now, whatever its wait. */
@@ -161,6 +163,7 @@ public final class EscalationSteps {
                         + (result.unreachable().isEmpty() ? "" : " (not reached: " + String.join("; ", result.unreachable()) + ")")));
                 anchorAt = now;
                 anchorAfter = tier.after();
+                walk = walk.notified(i);
             } else {
                 events.add(WalkEvent.of(walk, now, WalkEvent.Kind.UNREACHABLE, i, tier.name() + " could not be reached ("
                         + String.join("; ", result.unreachable()) + "): moving on at once"));

@@ -96,10 +96,11 @@ public final class Escalations {
                 roster(walk), pager));
     }
 
-    /** Fires every walk that is due; the scheduler loop calls this about once a second. Returns how many. */
-    public int fireDue() {
+    /** Fires every walk that is due; the loop calls this about once a second. Returns the subjects that moved on. */
+    public List<String> fireDue() {
         Instant now = clock.instant();
         List<Walk> due = store.claimDue(now, CLAIM, BATCH);
+        List<String> fired = new java.util.ArrayList<>();
         for (Walk walk : due) {
             ReentrantLock lock = lock(walk.subject());
             lock.lock();
@@ -107,6 +108,7 @@ public final class Escalations {
                 EscalationSteps.Step step = EscalationSteps.fire(walk, policy(walk.team()), clock.instant(), roster(walk), pager);
                 if (store.save(step.walk(), step.events())) {
                     audited("opsbot", step.events());
+                    fired.add(walk.subject());
                 } else {
                     LOG.warn("escalation of {} changed while it fired; its next step is decided again", walk.subject());
                 }
@@ -117,7 +119,7 @@ public final class Escalations {
                 lock.unlock();
             }
         }
-        return due.size();
+        return fired;
     }
 
     public Optional<Walk> find(String subject) {

@@ -9,6 +9,7 @@ import java.util.Optional;
  *
  * @param subject     what is escalated, e.g. {@code alert-group:42}
  * @param nextTier    the index of the tier to notify next (in {@code round})
+ * @param lastTier    the index of the tier notified last, or -1 before the first
  * @param anchorAt    when the last tier was notified (or the subject opened)
  * @param anchorAfter that tier's {@code after}: tier i is due {@code after(i) − anchorAfter} after
  *                    {@code anchorAt}, so when a tier is reached early the later waits count
@@ -17,7 +18,7 @@ import java.util.Optional;
  *                    resolve-within ran out); empty when nothing is pending
  * @param version     bumped by every change; a change applies only to the version it read
  */
-public record Walk(String subject, String team, String severity, Status status, int round, int nextTier,
+public record Walk(String subject, String team, String severity, Status status, int round, int nextTier, int lastTier,
                    Instant anchorAt, Duration anchorAfter, Optional<Instant> dueAt, Instant openedAt, long version) {
 
     public enum Status {
@@ -32,7 +33,12 @@ public record Walk(String subject, String team, String severity, Status status, 
     }
 
     Walk with(Status status, int round, int nextTier, Instant anchorAt, Duration anchorAfter, Optional<Instant> dueAt) {
-        return new Walk(subject, team, severity, status, round, nextTier, anchorAt, anchorAfter, dueAt, openedAt, version);
+        return new Walk(subject, team, severity, status, round, nextTier, lastTier, anchorAt, anchorAfter, dueAt, openedAt,
+                version);
+    }
+
+    Walk notified(int tier) {
+        return new Walk(subject, team, severity, status, round, nextTier, tier, anchorAt, anchorAfter, dueAt, openedAt, version);
     }
 
     Walk due(Optional<Instant> at) {

@@ -19,13 +19,13 @@ import java.util.OptionalInt;
  */
 public final class EscalationStore {
     private static final String COLUMNS = """
-            subject, team, severity, status, round, next_tier, anchor_at, anchor_after_ms, due_at, opened_at, version""";
+            subject, team, severity, status, round, next_tier, last_tier, anchor_at, anchor_after_ms, due_at, opened_at, version""";
 
     private static final RowMapper<Walk> WALK = (rs, ctx) -> {
         long due = rs.getLong("due_at");
         Optional<Instant> dueAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(due));
         return new Walk(rs.getString("subject"), rs.getString("team"), rs.getString("severity"),
-                Walk.Status.valueOf(rs.getString("status")), rs.getInt("round"), rs.getInt("next_tier"),
+                Walk.Status.valueOf(rs.getString("status")), rs.getInt("round"), rs.getInt("next_tier"), rs.getInt("last_tier"),
                 Instant.ofEpochMilli(rs.getLong("anchor_at")), Duration.ofMillis(rs.getLong("anchor_after_ms")),
                 dueAt, Instant.ofEpochMilli(rs.getLong("opened_at")), rs.getLong("version"));
     };
@@ -49,7 +49,7 @@ public final class EscalationStore {
     public boolean insert(Walk walk, List<WalkEvent> events) {
         return db.write(h -> {
             int inserted = h.createUpdate("INSERT INTO escalation (" + COLUMNS + ", updated_at) VALUES (:subject, :team, "
-                            + ":severity, :status, :round, :nextTier, :anchorAt, :anchorAfter, :dueAt, :openedAt, 0, :now) "
+                            + ":severity, :status, :round, :nextTier, :lastTier, :anchorAt, :anchorAfter, :dueAt, :openedAt, 0, :now) "
                             + "ON CONFLICT (subject) DO NOTHING")
                     .bind("subject", walk.subject())
                     .bind("team", walk.team())
@@ -57,6 +57,7 @@ public final class EscalationStore {
                     .bind("status", walk.status().name())
                     .bind("round", walk.round())
                     .bind("nextTier", walk.nextTier())
+                    .bind("lastTier", walk.lastTier())
                     .bind("anchorAt", walk.anchorAt().toEpochMilli())
                     .bind("anchorAfter", walk.anchorAfter().toMillis())
                     .bind("dueAt", walk.dueAt().map(Instant::toEpochMilli).orElse(null))
@@ -84,7 +85,7 @@ public final class EscalationStore {
     public boolean save(Walk walk, List<WalkEvent> events) {
         return db.write(h -> {
             int updated = h.createUpdate("""
-                            UPDATE escalation SET status = :status, round = :round, next_tier = :nextTier,
+                            UPDATE escalation SET status = :status, round = :round, next_tier = :nextTier, last_tier = :lastTier,
                                    anchor_at = :anchorAt, anchor_after_ms = :anchorAfter, due_at = :dueAt,
                                    version = version + 1, updated_at = :now
                             WHERE subject = :subject AND version = :version""")
@@ -92,6 +93,7 @@ public final class EscalationStore {
                     .bind("status", walk.status().name())
                     .bind("round", walk.round())
                     .bind("nextTier", walk.nextTier())
+                    .bind("lastTier", walk.lastTier())
                     .bind("anchorAt", walk.anchorAt().toEpochMilli())
                     .bind("anchorAfter", walk.anchorAfter().toMillis())
                     .bind("dueAt", walk.dueAt().map(Instant::toEpochMilli).orElse(null))
@@ -130,7 +132,7 @@ public final class EscalationStore {
             if (mine) {
                 // The claimed row, as it now is: the fire's result is saved against this version.
                 claimed.add(new Walk(walk.subject(), walk.team(), walk.severity(), walk.status(), walk.round(),
-                        walk.nextTier(), walk.anchorAt(), walk.anchorAfter(), walk.dueAt(), walk.openedAt(),
+                        walk.nextTier(), walk.lastTier(), walk.anchorAt(), walk.anchorAfter(), walk.dueAt(), walk.openedAt(),
                         walk.version() + 1));
             }
         }
