@@ -150,9 +150,9 @@ public final class ActionStore {
      */
     public List<ActionRequest> interrupt(long now, boolean all) {
         return db.write(h -> {
-            List<Long> stale = h.createQuery("SELECT id FROM action_request WHERE state = 'RUNNING'"
-                            + (all ? "" : " AND deadline_at <= :now"))
-                    .bind("now", now).mapTo(Long.class).list();
+            List<Long> stale = h.createQuery("""
+                            SELECT id FROM action_request WHERE state = 'RUNNING' AND (:all = 1 OR deadline_at <= :now)""")
+                    .bind("all", all ? 1 : 0).bind("now", now).mapTo(Long.class).list();
             return stale.stream().filter(id -> h.createUpdate("""
                                     UPDATE action_request SET state = 'INTERRUPTED', finished_at = :now,
                                         outcome = 'interrupted: the bot stopped while it ran; it was not run again'
