@@ -4,6 +4,7 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.opsbot.bot.actions.ActionsFeature;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SlackStatus;
 import org.opsbot.bot.outbox.OutboxMeters;
@@ -17,9 +18,18 @@ import org.opsbot.bot.slack.ops.OpsCommands;
 import org.opsbot.bot.slack.ops.OpsRouter;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.approval.ActionRunner;
+import org.opsbot.commands.approval.Approvals;
+import org.opsbot.commands.audit.AuditLog;
+import org.opsbot.commands.check.CheckRunner;
+import org.opsbot.commands.check.ExecAllowList;
+import org.opsbot.commands.check.SecretMasker;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.runbook.RunbookCatalog;
+import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.SettingStore;
 import org.opsbot.commands.store.SlackEventStore;
 import org.opsbot.commands.store.StoreException;
@@ -29,8 +39,11 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -52,6 +65,9 @@ public final class Bot implements AutoCloseable {
     private SlackOutbox slack;
     private OpsbotServer server;
     private PrometheusMeterRegistry meters;
+    private GroupDirectory groups;
+    private AccessPolicy policy;
+    private ExecutorService handlers;
 
     private Bot() {
     }
@@ -63,7 +79,7 @@ public final class Bot implements AutoCloseable {
         OutboxMeters.register(slack, meters);
 
         BotIdentity identity = remember(new BotIdentity(settings.slackTeamId(), new SettingStore(database)));
-        GroupDirectory groups = GroupDirectory.none();
+        groups = GroupDirectory.none();
         if (settings.slackBotToken().isPresent()) {
             String token = settings.slackBotToken().get();
             identity.learn(token, settings.slackApiUrl());
@@ -72,12 +88,12 @@ public final class Bot implements AutoCloseable {
             groups = remember(new SlackUserGroups(Slack.getInstance(slackConfig).methods(token)).start(USER_GROUP_REFRESH));
         }
 
-        ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+        handlers = Executors.newVirtualThreadPerTaskExecutor();
         parts.push(handlers::shutdown);
+        policy = new AccessPolicy(config.roles(), config.permissions());
         List<SlackFeature> features = features(settings, config, clock);
         OpsCommands commands = new OpsCommands(features.stream().flatMap(f -> f.commands().stream()).toList());
-        OpsRouter router = new OpsRouter(commands, new AccessPolicy(config.roles(), config.permissions()),
-                groups, slack.outbox(), handlers);
+        OpsRouter router = new OpsRouter(commands, policy, groups, slack.outbox(), handlers);
         SlackEventStore events = new SlackEventStore(database, clock);
         var app = SlackApp.create(settings, identity::teamId, router, events::firstDelivery, slack.outbox(), meters,
                 features);
@@ -101,7 +117,25 @@ public final class Bot implements AutoCloseable {
      * one place a feature is added. Each is built with what it needs from the parts above.
      */
     private List<SlackFeature> features(Settings settings, OpsbotConfig config, Clock clock) {
-        return List.of();
+        return List.of(actions(settings, config, clock));
+    }
+
+    /** Runbook actions with approvals; its sweep (expiry, interrupted runs) stops with the bot. */
+    private ActionsFeature actions(Settings settings, OpsbotConfig config, Clock clock) {
+        // In production Main's environment is this one: runbooks expand ${VAR} from it, and the
+        // values of secret-looking variables are masked in what actions print.
+        Map<String, String> env = System.getenv();
+        // OPSBOT_EXEC_ALLOW is read here until Settings carries it (branch checks-bot: Settings.execAllow()).
+        ExecAllowList allowList = new ExecAllowList(Set.copyOf(Arrays.stream(env.getOrDefault("OPSBOT_EXEC_ALLOW", "")
+                .split("[,\\s]+")).filter(p -> !p.isEmpty()).toList()));
+        RunbookCatalog catalog = RunbookCatalog.load(settings.runbooksDir(), env, allowList);
+        SecretMasker masker = SecretMasker.fromEnvironment(env);
+        AuditLog audit = new AuditLog(database, clock);
+        Approvals approvals = new Approvals(catalog, config.roles(), new ActionStore(database),
+                new ActionRunner(CheckRunner.defaultHttpClient(), allowList, masker, ActionRunner.TIMEOUT),
+                audit, masker, clock);
+        return remember(new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers,
+                database.dialect() == Dialect.SQLITE));
     }
 
     /** Starts the bot; on failure, whatever had started is stopped again before the exception. */

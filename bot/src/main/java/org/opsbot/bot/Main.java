@@ -31,7 +31,8 @@ import java.util.concurrent.Callable;
 @Command(name = "opsbot", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-hosted ChatOps bot for Slack. Without a command, runs 'serve'.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:invalid configuration or environment", "2:wrong usage"})
+        exitCodeList = {"0:success", "1:invalid configuration or environment", "2:wrong usage"},
+        subcommands = AuditCli.class)
 public final class Main implements Callable<Integer> {
 
     /** Checks beyond opsbot.yaml; runbook validation is added here by its issue. */
@@ -170,6 +171,11 @@ public final class Main implements Callable<Integer> {
             }
         }
         return new Checked(settings, config, problems, okLines);
+    }
+
+    /** The environment this command line runs with; subcommands read settings from it. */
+    Map<String, String> environment() {
+        return env;
     }
 
     private PrintWriter out() {
