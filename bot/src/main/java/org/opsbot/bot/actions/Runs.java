@@ -60,8 +60,13 @@ final class Runs {
     void decided(Approvals.Approval outcome, String clicker, String clickedIn) {
         ActionRequest r = outcome.request();
         switch (outcome) {
-            case Approvals.Approval.Refused refused ->
-                    outbox.ephemeral(clickedIn, clicker, SlackMessage.text(":no_entry: " + refused.why()));
+            case Approvals.Approval.Refused refused -> {
+                outbox.ephemeral(clickedIn, clicker, SlackMessage.text(":no_entry: " + refused.why()));
+                // The click may be what found the request expired: the message must say so too.
+                if (r.state() == ActionRequest.State.EXPIRED) {
+                    r.messageId().ifPresent(m -> outbox.update(m, ActionMessages.request(r)));
+                }
+            }
             case Approvals.Approval.Counted counted -> r.messageId().ifPresent(m -> {
                 outbox.update(m, ActionMessages.request(r));
                 if (counted.have() < counted.need()) {
