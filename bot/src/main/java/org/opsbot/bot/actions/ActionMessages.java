@@ -131,6 +131,34 @@ final class ActionMessages {
         return SlackMessage.of(text.replace("*", ""), blocks);
     }
 
+    /** {@code /ops run} alone: every action with a Run button (the form), at most 40. */
+    static SlackMessage list(List<Approvals.Target> targets, boolean breakGlass) {
+        if (targets.isEmpty()) {
+            return SlackMessage.text("No runbook defines actions yet; see docs/runbooks.md, section Actions.");
+        }
+        List<LayoutBlock> blocks = new ArrayList<>();
+        String intro = breakGlass
+                ? "Break glass runs one of these at once, without approval: `/ops breakglass <runbook/action> name=value … why`"
+                : "Actions you can ask for. Type `/ops run <runbook/action> name=value … why`, or press Run… for a form:";
+        blocks.add(section(s -> s.text(markdownText(intro))));
+        StringBuilder fallback = new StringBuilder(intro.replace("`", ""));
+        for (Approvals.Target t : targets.subList(0, Math.min(40, targets.size()))) {
+            Action a = t.action();
+            String line = "*" + escape(a.title()) + "* " + code(t.reference())
+                    + "\n" + a.approval().map(x -> "needs " + x.count() + " approval(s) from `" + escape(x.role()) + "`")
+                    .orElse("runs at once") + " · risk " + a.risk().name().toLowerCase(java.util.Locale.ROOT)
+                    + (a.params().isEmpty() ? "" : " · " + String.join(" ", a.params().stream().map(p -> p.name() + "=…").toList()));
+            fallback.append('\n').append(t.reference());
+            if (breakGlass) {
+                blocks.add(section(s -> s.text(markdownText(line))));
+            } else {
+                blocks.add(section(s -> s.text(markdownText(line))
+                        .accessory(button(b -> b.actionId(OPEN).text(plainText("Run…")).value(t.reference())))));
+            }
+        }
+        return SlackMessage.of(fallback.toString(), blocks);
+    }
+
     /** The Run button's modal: one field per parameter, and the reason. */
     static View form(Approvals.Target target, String channel) {
         Action action = target.action();

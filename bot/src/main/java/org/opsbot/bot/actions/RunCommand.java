@@ -82,6 +82,9 @@ final class RunCommand implements OpsCommand {
 
     @Override
     public CommandReply handle(OpsInvocation inv) throws UsageException {
+        if (inv.args().isEmpty()) {
+            return CommandReply.ephemeral(ActionMessages.list(feature.approvals().all(), breakGlass));
+        }
         Parsed p = parse(inv.args());
         Approvals.Target target;
         try {

@@ -326,6 +326,8 @@ class ActionsEndToEndTest {
     @Test
     void theRunFormOpensAModalAndItsSubmissionIsValidatedFieldByField() throws Exception {
         startBot();
+        assertThat(slash(ALICE, "run").body()).contains("cdc/pause-connector", "runs at once", "needs 1 approval(s)",
+                "\"action_id\":\"actions.open\"");
         assertThat(slash(ALICE, "run cdc/pause-connector").body()).contains("connector is required", "actions.open");
 
         click(ALICE, "actions.open", "cdc/pause-connector");
