@@ -59,11 +59,14 @@ final class ActionMessages {
             case REJECTED -> ":no_entry: *Rejected:* ";
             case EXPIRED -> ":hourglass: *Expired:* ";
         };
-        StringBuilder text = new StringBuilder(head).append(escape(r.title()));
+        StringBuilder text = new StringBuilder();
         if (r.breakGlass()) {
-            text.append("\n:rotating_light: *BREAK GLASS* — ").append(user(r.requester()))
-                    .append(" ran this without approval");
-        } else {
+            // Loud on purpose: everyone in the channel should know an approval was skipped.
+            text.append(":rotating_light: <!here> *BREAK GLASS* — ").append(user(r.requester()))
+                    .append(" runs ").append(code(r.reference())).append(" *without approval*\n");
+        }
+        text.append(head).append(escape(r.title()));
+        if (!r.breakGlass()) {
             text.append("\n").append(user(r.requester())).append(" asks to run ").append(code(r.reference()));
         }
         text.append("\n*Runs:* ").append(code(r.plan()));
@@ -99,14 +102,14 @@ final class ActionMessages {
                     button(b -> b.actionId(APPROVE).text(plainText("Approve")).style("primary").value(value)),
                     button(b -> b.actionId(REJECT).text(plainText("Reject…")).style("danger").value(value))))));
         }
-        String fallback = head.replaceAll(":[a-z_]+: ", "").replace("*", "") + r.title() + " (" + r.reference() + ") — "
+        String fallback = (r.breakGlass() ? "BREAK GLASS by " + r.requester() + ": " : "") + head.replaceAll(":[a-z_]+: ", "").replace("*", "") + r.title() + " (" + r.reference() + ") — "
                 + r.state().name().toLowerCase(java.util.Locale.ROOT);
         return SlackMessage.of(fallback, blocks);
     }
 
     /** The thread reply with how the run ended and what it printed. */
     static SlackMessage result(ActionRequest r, ActionResult result) {
-        String line = (result.succeeded() ? ":white_check_mark: " : ":x: ") + "*" + escape(result.summary()) + "*";
+        String line = (result.succeeded() ? ":white_check_mark: *Done:* " : ":x: *Failed:* ") + escape(result.summary());
         String text = result.output().isBlank() ? line + "\n_(no output)_" : line + "\n" + Mrkdwn.block(result.output());
         return SlackMessage.of((result.succeeded() ? "Done: " : "Failed: ") + r.title() + " — " + result.summary(),
                 List.of(section(s -> s.text(markdownText(Mrkdwn.fit(text, 2_990))))));

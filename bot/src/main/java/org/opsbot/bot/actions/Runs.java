@@ -45,7 +45,7 @@ final class Runs {
                 outbox.ephemeral(askedIn, r.requester(), SlackMessage.text((r.breakGlass()
                         ? "Break glass: running " : "Running ") + r.title() + " now; follow it in " + channelRef(running.channel())));
             }
-            run(running, message, r.requester());
+            run(running, message, r.requester(), false);
             return;
         }
         long message = outbox.post(r.channel(), ActionMessages.request(r));
@@ -81,7 +81,7 @@ final class Runs {
                 }
                 message.ifPresent(m -> outbox.reply(m, ActionMessages.note(":white_check_mark: " + Mrkdwn.user(clicker)
                         + " approved; running it now")));
-                run(r, message.orElse(null), clicker);
+                run(r, message.orElse(null), clicker, true);
             }
         }
     }
@@ -107,8 +107,9 @@ final class Runs {
         });
     }
 
-    private void run(ActionRequest running, Long message, String actor) {
-        if (message != null) {
+    /** @param showRunning whether the message still shows the request as waiting */
+    private void run(ActionRequest running, Long message, String actor, boolean showRunning) {
+        if (message != null && showRunning) {
             outbox.update(message, ActionMessages.request(running));
         }
         Approvals.RanRequest ran = approvals.run(running, actor);

@@ -280,7 +280,7 @@ class ActionsEndToEndTest {
         slash(FIREFIGHTER, "breakglass cdc/restart-connector connector=sqlserver-source-connector prod is down, lead unreachable");
 
         awaitCall("announced in the team channel", "chat.postMessage", "channel=" + TEAM_CHANNEL, "BREAK GLASS",
-                "<@" + FIREFIGHTER + "> ran this without approval", "prod is down, lead unreachable");
+                "<!here>", "<@" + FIREFIGHTER + "> runs `cdc/restart-connector` *without approval*", "prod is down, lead unreachable");
         awaitCall("ran", "chat.postMessage", "thread_ts=1700000000.000900", "HTTP 204");
         assertThat(targetCalls("/connectors/sqlserver-source-connector/restart")).isEqualTo(1);
         assertThat(new AuditLog(bot.database(), Clock.systemUTC()).latest(5)).extracting(e -> e.action())
