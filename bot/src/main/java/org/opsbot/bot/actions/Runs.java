@@ -83,6 +83,7 @@ final class Runs {
                         + " approved; running it now")));
                 run(r, message.orElse(null), clicker, true);
             }
+            case Approvals.Approval.Rejected rejected -> rejected(rejected.request());
         }
     }
 

@@ -145,6 +145,10 @@ public final class Approvals {
         /** Counted, the quorum is complete and this caller won the run: call {@link #run}. */
         record Approved(ActionRequest request) implements Approval {
         }
+
+        /** Rejected with a reason; it will never run. */
+        record Rejected(ActionRequest request) implements Approval {
+        }
     }
 
     /**
@@ -213,7 +217,7 @@ public final class Approvals {
         }
         ActionRequest after = store.find(id).orElseThrow();
         audit("action.reject", by, after, Map.of("reason", reason.strip()));
-        return new Approval.Approved(after);
+        return new Approval.Rejected(after);
     }
 
     /**

@@ -188,6 +188,7 @@ class ApprovalsTest {
         assertThat(approvals.reject(r.id(), LEAD1, " ")).isInstanceOf(Approvals.Approval.Refused.class);
         Approvals.Approval rejected = approvals.reject(r.id(), LEAD1, "wait for the nightly load to finish");
 
+        assertThat(rejected).isInstanceOf(Approvals.Approval.Rejected.class);
         assertThat(rejected.request().state()).isEqualTo(ActionRequest.State.REJECTED);
         assertThat(rejected.request().decisionNote()).contains("wait for the nightly load to finish");
         assertThat(approvals.approve(r.id(), r.planHash(), LEAD2)).isInstanceOfSatisfying(Approvals.Approval.Refused.class,
