@@ -67,6 +67,8 @@ class ApprovalsTest {
         target.start();
         target.stubFor(post(urlPathEqualTo("/connectors/sink/restart")).willReturn(aResponse().withStatus(204)));
         target.stubFor(post(urlPathEqualTo("/sync")).willReturn(aResponse().withStatus(500).withBody("table locked")));
+        target.stubFor(post(urlPathEqualTo("/moved")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "https://login.example.com/")));
     }
 
     @AfterEach
@@ -95,14 +97,22 @@ class ApprovalsTest {
                   show-env:
                     title: Show the environment
                     exec: {command: env}
+                  print-token:
+                    title: A program that prints a secret
+                    exec: {command: echo, args: ["token is ${CONNECT_TOKEN}"]}
+                  follow:
+                    title: An endpoint that redirects
+                    http: {url: "%1$s/moved"}
                 """.formatted(target.baseUrl()));
-        RunbookCatalog catalog = RunbookCatalog.load(runbooks, Map.of(), ExecAllowList.of("env"));
+        Map<String, String> env = Map.of("CONNECT_TOKEN", "s3cr3t-connect-token");
+        RunbookCatalog catalog = RunbookCatalog.load(runbooks, env, ExecAllowList.of("env", "echo"));
         assertThat(catalog.problems()).isEmpty();
         db = TestDatabases.open(dialect);
         audit = new AuditLog(db, clock);
         approvals = new Approvals(catalog, ROLES, new ActionStore(db),
-                new ActionRunner(CheckRunner.defaultHttpClient(), ExecAllowList.of("env"), SecretMasker.of(), Duration.ofSeconds(10)),
-                audit, SecretMasker.of(), clock);
+                new ActionRunner(CheckRunner.defaultHttpClient(), ExecAllowList.of("env", "echo"),
+                        SecretMasker.fromEnvironment(env), Duration.ofSeconds(10)),
+                audit, SecretMasker.fromEnvironment(env), clock);
     }
 
     private ActionRequest ask(String action, Map<String, String> values) throws Exception {
@@ -288,5 +298,30 @@ class ApprovalsTest {
         assertThat(ran.request().state()).isEqualTo(ActionRequest.State.SUCCEEDED);
         assertThat(ran.result().output().lines().map(l -> l.substring(0, l.indexOf('='))).toList())
                 .containsExactlyInAnyOrder("PATH", "LANG");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void secretsInWhatRunsAndInItsOutputAreMasked(Dialect dialect) throws Exception {
+        open(dialect);
+        ActionRequest r = ask("print-token", Map.of());
+
+        Approvals.RanRequest ran = approvals.run(approvals.claim(r).orElseThrow(), REQUESTER);
+
+        assertThat(r.plan()).isEqualTo("echo 'token is ***'");
+        assertThat(ran.result().output()).isEqualTo("token is ***");
+        assertThat(audit.latest(5)).allSatisfy(e -> assertThat(e.details().toString()).doesNotContain("s3cr3t"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aRedirectIsNotFollowedAndFailsTheRun(Dialect dialect) throws Exception {
+        open(dialect);
+        ActionRequest r = ask("follow", Map.of());
+
+        Approvals.RanRequest ran = approvals.run(approvals.claim(r).orElseThrow(), REQUESTER);
+
+        assertThat(ran.request().state()).isEqualTo(ActionRequest.State.FAILED);
+        assertThat(ran.result().summary()).isEqualTo("HTTP 302: a redirect to https://login.example.com/, not followed");
     }
 }
