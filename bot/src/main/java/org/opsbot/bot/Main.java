@@ -35,8 +35,13 @@ import java.util.concurrent.Callable;
         subcommands = AuditCli.class)
 public final class Main implements Callable<Integer> {
 
-    /** Checks beyond opsbot.yaml; runbook validation is added here by its issue. */
-    static final List<Validator> VALIDATORS = List.of();
+    /**
+     * Checks beyond opsbot.yaml, given the environment (runbooks expand {@code ${VAR}} from it):
+     * what validate reports and serve insists on.
+     */
+    static List<Validator> validators(Map<String, String> env) {
+        return List.of(new ActionsValidator(env));
+    }
 
     /** What {@code serve} does once everything checked out; tests replace the blocking server. */
     @FunctionalInterface
@@ -57,7 +62,7 @@ public final class Main implements Callable<Integer> {
 
     /** For tests: the environment is a map, so no test has to touch the real one. */
     public Main(Map<String, String> env) {
-        this(env, VALIDATORS);
+        this(env, validators(env));
     }
 
     Main(Map<String, String> env, List<Validator> validators) {

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * A check that `opsbot validate` runs and `opsbot serve` insists on, after opsbot.yaml itself
  * is valid (so that, say, a runbook's team can be checked against the configured teams).
- * Runbook validation plugs in here: add it to {@link Main#VALIDATORS}.
+ * Add one to {@code Main.validators(env)}; runbook validation is one.
  */
 public interface Validator {
 
