@@ -1,17 +1,15 @@
 package org.opsbot.bot;
 
+import org.opsbot.bot.checks.Runbooks;
 import org.opsbot.commands.approval.ApprovalRoles;
-import org.opsbot.commands.check.ExecAllowList;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.yaml.Problem;
 
 import java.nio.file.Files;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Runbook approvals against opsbot.yaml's roles (see {@link ApprovalRoles}). The runbook files
@@ -30,9 +28,7 @@ final class ActionsValidator implements Validator {
         if (!Files.isDirectory(settings.runbooksDir())) {
             return new Report(List.of(), "OK: no runbook actions (no runbooks folder)");
         }
-        ExecAllowList allowList = new ExecAllowList(Set.copyOf(Arrays.stream(environment.getOrDefault("OPSBOT_EXEC_ALLOW", "")
-                .split("[,\\s]+")).filter(p -> !p.isEmpty()).toList()));
-        RunbookCatalog catalog = RunbookCatalog.load(settings.runbooksDir(), environment, allowList);
+        RunbookCatalog catalog = Runbooks.catalog(settings, environment);
         List<Problem> problems = ApprovalRoles.problems(catalog, config.roles(), settings.configFile()).stream()
                 .map(p -> new Problem(p.file().toString(), p.line(), p.message(), p.fix()))
                 .toList();

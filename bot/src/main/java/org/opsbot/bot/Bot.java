@@ -4,12 +4,22 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import com.slack.api.methods.MethodsClient;
+import org.opsbot.bot.escalation.DoNotDisturb;
+import org.opsbot.bot.escalation.EscalationFeature;
+import org.opsbot.bot.checks.ChecksFeature;
+import org.opsbot.bot.checks.RunbookValidator;
+import org.opsbot.bot.checks.Runbooks;
+import org.opsbot.bot.alerts.AlertsFeature;
 import org.opsbot.bot.actions.ActionsFeature;
 import org.opsbot.bot.http.OpsbotServer;
+import org.opsbot.bot.oncall.OnCallFeature;
+import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.bot.http.SlackStatus;
 import org.opsbot.bot.outbox.OutboxMeters;
 import org.opsbot.bot.outbox.SlackOutbox;
 import org.opsbot.bot.outbox.SlackReachability;
+import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.BotIdentity;
 import org.opsbot.bot.slack.SlackApp;
 import org.opsbot.bot.slack.SlackFeature;
@@ -26,24 +36,27 @@ import org.opsbot.commands.check.ExecAllowList;
 import org.opsbot.commands.check.SecretMasker;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
-import org.opsbot.commands.runbook.RunbookCatalog;
+import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.Dialect;
+import org.opsbot.commands.store.EscalationStore;
+import org.opsbot.commands.store.LeaseStore;
+import org.opsbot.commands.store.Replica;
+import org.opsbot.commands.store.OverrideStore;
 import org.opsbot.commands.store.SettingStore;
 import org.opsbot.commands.store.SlackEventStore;
 import org.opsbot.commands.store.StoreException;
+import org.opsbot.commands.yaml.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -59,15 +72,20 @@ public final class Bot implements AutoCloseable {
     private static final Duration USER_GROUP_REFRESH = Duration.ofMinutes(5);
     // Slack retries an event for about an hour; a day of remembered ids is plenty.
     private static final Duration EVENT_MEMORY = Duration.ofDays(1);
+    // Cron has minute granularity; a few seconds late is on time, and a tick costs a few reads.
+    static final Duration SCHEDULER_TICK = Duration.ofSeconds(5);
 
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private Database database;
     private SlackOutbox slack;
     private OpsbotServer server;
     private PrometheusMeterRegistry meters;
-    private GroupDirectory groups;
+    private GroupDirectory groups = GroupDirectory.none();
+    private UserTimeZones zones;
+    private DoNotDisturb dnd;
     private AccessPolicy policy;
     private ExecutorService handlers;
+    private AlertsFeature alerts;
 
     private Bot() {
     }
@@ -80,12 +98,19 @@ public final class Bot implements AutoCloseable {
 
         BotIdentity identity = remember(new BotIdentity(settings.slackTeamId(), new SettingStore(database)));
         groups = GroupDirectory.none();
+        zones = UserTimeZones.unknown();
+        dnd = DoNotDisturb.nobody();
         if (settings.slackBotToken().isPresent()) {
             String token = settings.slackBotToken().get();
             identity.learn(token, settings.slackApiUrl());
             SlackConfig slackConfig = new SlackConfig();
             slackConfig.setMethodsEndpointUrlPrefix(settings.slackApiUrl());
-            groups = remember(new SlackUserGroups(Slack.getInstance(slackConfig).methods(token)).start(USER_GROUP_REFRESH));
+            // Reads that answer a request now (who is in a group, a user's time zone); every
+            // message the bot sends goes through the outbox instead.
+            MethodsClient reads = Slack.getInstance(slackConfig).methods(token);
+            groups = remember(new SlackUserGroups(reads).start(USER_GROUP_REFRESH));
+            zones = UserTimeZones.from(reads);
+            dnd = DoNotDisturb.askSlack(reads, clock);
         }
 
         handlers = Executors.newVirtualThreadPerTaskExecutor();
@@ -98,6 +123,9 @@ public final class Bot implements AutoCloseable {
         var app = SlackApp.create(settings, identity::teamId, router, events::firstDelivery, slack.outbox(), meters,
                 features);
 
+        remember(new Scheduler(new LeaseStore(database, clock), clock, SCHEDULER_TICK,
+                features.stream().flatMap(f -> f.jobs().stream()).toList(), Replica.NAME).start());
+
         Thread housekeeping = Thread.ofVirtual().name("opsbot-housekeeping").start(() -> forgetOldEvents(events));
         parts.push(housekeeping::interrupt);
 
@@ -108,7 +136,10 @@ public final class Bot implements AutoCloseable {
                 .databaseUp(database::isUp)
                 .slackStatus(() -> slackStatus(slack.reachability().status()))
                 .meters(meters)
-                .clock(clock)
+                // Slack's timestamps are wall-clock time, whatever clock the features run on
+                // (Bolt's own verifier reads the system clock too).
+                .clock(Clock.systemUTC())
+                .routes(alerts::routes)
                 .start());
     }
 
@@ -117,25 +148,45 @@ public final class Bot implements AutoCloseable {
      * one place a feature is added. Each is built with what it needs from the parts above.
      */
     private List<SlackFeature> features(Settings settings, OpsbotConfig config, Clock clock) {
-        return List.of(actions(settings, config, clock));
+        AuditLog audit = new AuditLog(database, clock);
+        OverrideStore overrides = new OverrideStore(database, clock);
+        EscalationFeature escalation = remember(EscalationFeature.start(
+                pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
+                slack.outbox(), dnd, new LeaseStore(database, clock), Replica.NAME, handlers));
+        alerts = remember(new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
+                handlers, clock));
+        return List.of(
+                checks(settings, config, clock),
+                alerts,
+                new OnCallFeature(config, overrides, audit, groups, zones, clock),
+                escalation,
+                actions(settings, config, clock, audit));
     }
 
     /** Runbook actions with approvals; its sweep (expiry, interrupted runs) stops with the bot. */
-    private ActionsFeature actions(Settings settings, OpsbotConfig config, Clock clock) {
+    private ActionsFeature actions(Settings settings, OpsbotConfig config, Clock clock, AuditLog audit) {
         // In production Main's environment is this one: runbooks expand ${VAR} from it, and the
         // values of secret-looking variables are masked in what actions print.
         Map<String, String> env = System.getenv();
-        // OPSBOT_EXEC_ALLOW is read here until Settings carries it (branch checks-bot: Settings.execAllow()).
-        ExecAllowList allowList = new ExecAllowList(Set.copyOf(Arrays.stream(env.getOrDefault("OPSBOT_EXEC_ALLOW", "")
-                .split("[,\\s]+")).filter(p -> !p.isEmpty()).toList()));
-        RunbookCatalog catalog = RunbookCatalog.load(settings.runbooksDir(), env, allowList);
+        ExecAllowList allowList = Runbooks.allowList(settings);
         SecretMasker masker = SecretMasker.fromEnvironment(env);
-        AuditLog audit = new AuditLog(database, clock);
-        Approvals approvals = new Approvals(catalog, config.roles(), new ActionStore(database),
+        Approvals approvals = new Approvals(Runbooks.catalog(settings, env), config.roles(), new ActionStore(database),
                 new ActionRunner(CheckRunner.defaultHttpClient(), allowList, masker, ActionRunner.TIMEOUT),
                 audit, masker, clock);
         return remember(new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers,
                 database.dialect() == Dialect.SQLITE));
+    }
+
+    /** Refuses to start on invalid runbooks, with the messages of {@code opsbot validate}. */
+    private ChecksFeature checks(Settings settings, OpsbotConfig config, Clock clock) {
+        // In production Main's environment is this one; runbooks expand ${VAR} from it.
+        Runbooks runbooks = Runbooks.open(settings, System.getenv(), database, clock);
+        List<Problem> problems = RunbookValidator.problems(settings, runbooks.catalog(), config);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("the runbooks have " + problems.size() + " problem(s):\n"
+                    + String.join("\n", problems.stream().map(Problem::format).toList()));
+        }
+        return new ChecksFeature(runbooks, config, database, slack.outbox(), handlers, policy, groups, clock);
     }
 
     /** Starts the bot; on failure, whatever had started is stopped again before the exception. */

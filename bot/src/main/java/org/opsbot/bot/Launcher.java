@@ -81,8 +81,18 @@ public final class Launcher {
         b.append("  curl -s ").append(base).append("/health/ready\n");
         if (settings.slackSigningSecret().isPresent()) {
             b.append("  bin/try-ops help        (a signed /ops help, as Slack sends it; needs the same SLACK_SIGNING_SECRET)\n");
+            b.append("  bin/try-ops check local (runs runbooks/local.yaml; the report the bot would post appears in this log)\n");
         } else {
             b.append("  restart with SLACK_SIGNING_SECRET=<any value>, then bin/try-ops help   (a signed /ops help, as Slack sends it)\n");
+        }
+        b.append("  ./mvnw -q package -Prun -Dopsbot.args='check local'   (the same checks in a terminal: opsbot check local)\n");
+        String sampleAlert = "curl -H \"Authorization: Bearer $OPSBOT_WEBHOOK_TOKEN\" --data @examples/alertmanager-sample.json "
+                + base + "/alerts/alertmanager";
+        if (settings.webhookTokens().isEmpty()) {
+            b.append("  restart with OPSBOT_WEBHOOK_TOKEN=<any value>, then ").append(sampleAlert)
+                    .append("   (a sample alert group)\n");
+        } else {
+            b.append("  ").append(sampleAlert).append("   (a sample alert group)\n");
         }
         if (settings.dryRun()) {
             b.append("  to connect a real workspace: create the Slack app from slack-app-manifest.yaml (see README)\n");

@@ -1,11 +1,21 @@
 package org.opsbot.bot;
 
+import org.opsbot.bot.oncall.OnCallCli;
+import org.opsbot.bot.checks.RunbookValidator;
+import org.opsbot.bot.checks.Runbooks;
+import org.opsbot.commands.check.ProgressListener;
+import org.opsbot.commands.check.ReportText;
+import org.opsbot.commands.check.RunReport;
+import org.opsbot.commands.check.Status;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.ConfigResult;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.config.SettingsException;
+import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.JdbcUrls;
+import org.opsbot.commands.store.StoreException;
 import org.opsbot.commands.yaml.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,11 +24,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +43,9 @@ import java.util.concurrent.Callable;
 @Command(name = "opsbot", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-hosted ChatOps bot for Slack. Without a command, runs 'serve'.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:invalid configuration or environment", "2:wrong usage"},
+        exitCodeList = {"0:success", "1:invalid configuration or environment", "2:wrong usage",
+                "check: 0 OK, 1 WARN, 2 CRIT or ERROR (or the checks could not run)",
+                "audit verify: 3 the audit log was changed"},
         subcommands = AuditCli.class)
 public final class Main implements Callable<Integer> {
 
@@ -40,7 +54,7 @@ public final class Main implements Callable<Integer> {
      * what validate reports and serve insists on.
      */
     static List<Validator> validators(Map<String, String> env) {
-        return List.of(new ActionsValidator(env));
+        return List.of(new RunbookValidator(env), new ActionsValidator(env));
     }
 
     /** What {@code serve} does once everything checked out; tests replace the blocking server. */
@@ -94,7 +108,7 @@ public final class Main implements Callable<Integer> {
     @Command(name = "serve", description = "Runs the bot (the default). Refuses to start on an invalid"
             + " environment or opsbot.yaml, with the same messages as 'validate'.")
     int serve() {
-        var checked = check(null);
+        var checked = checkSetup(null);
         if (!checked.ok()) {
             var err = err();
             checked.problems().forEach(err::println);
@@ -115,7 +129,7 @@ public final class Main implements Callable<Integer> {
             + " printing each problem as file:line: message and a fix.")
     int validate(@Option(names = "--config", paramLabel = "FILE",
             description = "the opsbot.yaml to check (default: $OPSBOT_CONFIG, else opsbot.yaml)") Path configFile) {
-        var checked = check(configFile);
+        var checked = checkSetup(configFile);
         var out = out();
         if (!checked.ok()) {
             checked.problems().forEach(out::println);
@@ -133,6 +147,63 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
+    @Command(name = "oncall", description = "Shows who each escalation tier would notify, now or at a time"
+            + " (a dry run: nobody is paged). User groups are shown by name: their members are known to the"
+            + " running bot only.")
+    int oncall(@Parameters(arity = "0..1", paramLabel = "TEAM", description = "one team (default: all)") String team,
+               @Option(names = "--at", paramLabel = "TIME",
+                       description = "e.g. 14:00, 'tomorrow 09:00', 'sat 03:00', '2026-12-24 18:00', 'in 2h'") String at,
+               @Option(names = "--zone", paramLabel = "ZONE",
+                       description = "time zone for --at and the output (default: this machine's)") String zone) {
+        var checked = checkSetup(null);
+        var err = err();
+        if (!checked.ok()) {
+            checked.problems().forEach(err::println);
+            err.flush();
+            return 1;
+        }
+        return OnCallCli.print(checked.settings(), checked.config().require(), team, at, zone, out(), err);
+    }
+
+    @Command(name = "check", description = "Runs a runbook's checks here and prints the report, as /ops check"
+            + " posts it. Exit code 0 OK, 1 WARN, 2 CRIT or ERROR (also when the checks cannot run)."
+            + " The run is stored with the actor 'cli'.")
+    int check(@Parameters(paramLabel = "RUNBOOK", description = "the runbook's name") String name,
+              @Option(names = "--json", description = "print the report as JSON") boolean json) {
+        var err = err();
+        var checked = checkSetup(null);
+        if (!checked.ok()) {
+            checked.problems().forEach(err::println);
+            err.println("opsbot: not running checks: " + plural(checked.problems().size(), "problem")
+                    + " (see above); 'opsbot validate' lists them too");
+            err.flush();
+            return Status.CRIT.exitCode();
+        }
+        Settings settings = checked.settings();
+        try (Database db = Database.open(settings.databaseUrl())) {
+            Runbooks runbooks = Runbooks.open(settings, env, db, Clock.systemUTC());
+            var runbook = runbooks.catalog().find(name);
+            if (runbook.isEmpty()) {
+                var close = runbooks.catalog().suggestions(name);
+                err.println("opsbot: no runbook named '" + name + "' in " + settings.runbooksDir() + "."
+                        + (close.isEmpty() ? "" : " Did you mean " + String.join(" or ", close) + "?")
+                        + " Known: " + String.join(", ", runbooks.catalog().all().stream().map(r -> r.name()).toList()));
+                err.flush();
+                return Status.CRIT.exitCode();
+            }
+            RunReport report = runbooks.checks().run(runbook.get(), "cli", ProgressListener.NONE).report();
+            var out = out();
+            out.print(json ? ReportText.json(report) + System.lineSeparator() : ReportText.plain(report));
+            out.flush();
+            return report.status().exitCode();
+        } catch (StoreException e) {
+            err.println("opsbot: cannot store the run: " + e.getMessage() + ". Check OPSBOT_DB ("
+                    + JdbcUrls.masked(settings.databaseUrl()) + ").");
+            err.flush();
+            return Status.CRIT.exitCode();
+        }
+    }
+
     /** The outcome of the checks serve and validate share. */
     private record Checked(Settings settings, ConfigResult config, List<String> problems, List<String> okLines) {
         boolean ok() {
@@ -140,7 +211,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private Checked check(Path configOverride) {
+    private Checked checkSetup(Path configOverride) {
         Settings settings;
         try {
             settings = Settings.fromEnvironment(env);

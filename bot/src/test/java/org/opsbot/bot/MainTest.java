@@ -35,7 +35,7 @@ class MainTest {
 
         assertThat(code).isZero();
         assertThat(out.toString().lines().findFirst()).hasValue(
-                "OK: opsbot.yaml is valid (2 teams, 3 routes, 4 severities, 2 schedules, 3 roles)");
+                "OK: opsbot.yaml is valid (6 teams, 3 routes, 4 severities, 2 schedules, 3 roles)");
     }
 
     @Test

@@ -134,6 +134,10 @@ final class ActionMessages {
         return SlackMessage.of(text.replace("*", ""), blocks);
     }
 
+    static com.slack.api.model.block.element.ButtonElement runButton(String reference) {
+        return button(b -> b.actionId(OPEN).text(plainText("Run…")).value(reference));
+    }
+
     /** {@code /ops run} alone: every action with a Run button (the form), at most 40. */
     static SlackMessage list(List<Approvals.Target> targets, boolean breakGlass) {
         if (targets.isEmpty()) {
@@ -156,7 +160,7 @@ final class ActionMessages {
                 blocks.add(section(s -> s.text(markdownText(line))));
             } else {
                 blocks.add(section(s -> s.text(markdownText(line))
-                        .accessory(button(b -> b.actionId(OPEN).text(plainText("Run…")).value(t.reference())))));
+                        .accessory(runButton(t.reference()))));
             }
         }
         return SlackMessage.of(fallback.toString(), blocks);

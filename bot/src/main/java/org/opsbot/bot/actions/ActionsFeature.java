@@ -3,6 +3,7 @@ package org.opsbot.bot.actions;
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.Context;
+import com.slack.api.model.block.element.ButtonElement;
 import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
 import org.opsbot.bot.outbox.Outbox;
@@ -66,6 +67,11 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         this.runs = new Runs(approvals, outbox);
         approvals.interruptAbandoned(soleProcess).forEach(runs::closedBySweep);
         this.sweeper = Thread.ofVirtual().name("opsbot-action-sweep").start(this::sweep);
+    }
+
+    /** A Run… button that opens the form of {@code runbook/action}; for other features' messages. */
+    public static ButtonElement runButton(String reference) {
+        return ActionMessages.runButton(reference);
     }
 
     @Override

@@ -95,6 +95,19 @@ final class DryRunRendering {
 
     private static String control(JsonObject element) {
         String type = string(element, "type");
+        if ("checkboxes".equals(type) && element.has("options")) {
+            // One box per line, ticked as the reader would see it.
+            java.util.Set<String> ticked = new java.util.HashSet<>();
+            if (element.has("initial_options")) {
+                element.getAsJsonArray("initial_options").forEach(o -> ticked.add(string(o.getAsJsonObject(), "value")));
+            }
+            List<String> boxes = new ArrayList<>();
+            for (JsonElement o : element.getAsJsonArray("options")) {
+                JsonObject option = o.getAsJsonObject();
+                boxes.add((ticked.contains(string(option, "value")) ? "[x] " : "[ ] ") + text(option.get("text")));
+            }
+            return String.join("\n", boxes);
+        }
         if (element.has("text")) {
             return "button".equals(type) ? "[ " + text(element.get("text")) + " ]" : "[ " + text(element.get("text")) + " ▾ ]";
         }

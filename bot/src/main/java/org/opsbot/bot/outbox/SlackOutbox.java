@@ -3,13 +3,12 @@ package org.opsbot.bot.outbox;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.LeaseStore;
 import org.opsbot.commands.store.OutboxStore;
+import org.opsbot.commands.store.Replica;
 import org.opsbot.commands.store.SettingStore;
 
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The bot's way out to Slack: the {@link Outbox} that handlers write to, and the worker that
@@ -40,7 +39,7 @@ public final class SlackOutbox implements AutoCloseable {
                 .<SlackGateway>map(token -> new WebApiGateway(token, slackApiUrl, slackTimeout, installationId))
                 .orElseGet(DryRunGateway::new);
         SlackReachability reachability = new SlackReachability(clock, botToken.isEmpty());
-        OutboxWorker worker = new OutboxWorker(store, new LeaseStore(db, clock), gateway, reachability, clock, holderName());
+        OutboxWorker worker = new OutboxWorker(store, new LeaseStore(db, clock), gateway, reachability, clock, Replica.NAME);
         SlackOutbox slackOutbox = new SlackOutbox(store, worker, reachability, clock);
         worker.start();
         return slackOutbox;
@@ -73,9 +72,5 @@ public final class SlackOutbox implements AutoCloseable {
     @Override
     public void close() {
         worker.close();
-    }
-
-    private static String holderName() {
-        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

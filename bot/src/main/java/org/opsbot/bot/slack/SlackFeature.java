@@ -1,6 +1,7 @@
 package org.opsbot.bot.slack;
 
 import com.slack.api.bolt.App;
+import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.ops.OpsCommand;
 
 import java.util.List;
@@ -14,6 +15,11 @@ public interface SlackFeature {
 
     /** The {@code /ops} subcommands this feature adds, in the order help lists them. */
     default List<OpsCommand> commands() {
+        return List.of();
+    }
+
+    /** What this feature starts on its own when due (scheduled runs, timers), asked every scheduler tick. */
+    default List<Scheduler.Job> jobs() {
         return List.of();
     }
 

@@ -161,7 +161,7 @@ class ActionsEndToEndTest {
     }
 
     private HttpResponse<String> click(String user, String actionId, String value) throws Exception {
-        return send(SlackPayloads.blockActions(TEAM, user, actionId, value, TEAM_CHANNEL, "1700000000.000900"));
+        return send(SlackPayloads.blockActions(TEAM, user, "someone", TEAM_CHANNEL, "1700000000.000900", actionId, value, false));
     }
 
     private List<String> calls(String method) {

@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.opsbot.bot.Bot;
 import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.SlackPayloads;
@@ -45,6 +46,8 @@ class BotEndToEndTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final String databaseUrl = TestDatabases.sqliteUrl();
     private Bot bot;
+    @TempDir
+    Path runbooks;
 
     @BeforeEach
     void slackIsUp() {
@@ -67,7 +70,7 @@ class BotEndToEndTest {
 
     private Bot startBot() {
         Settings settings = new Settings(Optional.of("xoxb-e2e"), Optional.of(SECRET), Optional.empty(),
-                slack.baseUrl() + "/api/", 0, databaseUrl, Path.of("opsbot.yaml"), Path.of("runbooks"),
+                slack.baseUrl() + "/api/", 0, databaseUrl, Path.of("opsbot.yaml"), runbooks,
                 Path.of("templates"), List.of(), Optional.empty());
         bot = Bot.start(settings, ConfigLoader.bundledExample().require(), Clock.systemUTC());
         return bot;

@@ -3,6 +3,7 @@ package org.opsbot.bot.testing;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -51,24 +52,65 @@ public final class SlackPayloads {
         return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
     }
 
-    /**
-     * A click on a button of a message the bot posted in {@code channelId}, as Slack sends it:
-     * who clicked, their workspace, the message's ts, the button's action id and value, and a
-     * trigger_id for opening a modal.
-     */
-    public static String blockActions(String teamId, String userId, String actionId, String value, String channelId,
-                                      String messageTs) {
+    /** A click on a button whose {@code value} is given, in channel {@code C2147483705}. */
+    public static String blockActions(String teamId, String userId, String actionId, String value) {
+        String action = """
+                {"action_id":"%s","block_id":"b1","text":{"type":"plain_text","text":"Run"},\
+                "value":"%s","type":"button","action_ts":"1700000001.000200"}""".formatted(actionId, value);
+        return interaction(teamId, userId, action);
+    }
+
+    /** A change of a checkboxes group: Slack sends the whole selection of that group. */
+    public static String checkboxes(String teamId, String userId, String actionId, String blockId, List<String> selected) {
+        String options = selected.stream()
+                .map(v -> "{\"text\":{\"type\":\"plain_text\",\"text\":\"item\"},\"value\":\"" + v + "\"}")
+                .collect(Collectors.joining(","));
+        String action = """
+                {"action_id":"%s","block_id":"%s","type":"checkboxes","selected_options":[%s],\
+                "action_ts":"1700000001.000300"}""".formatted(actionId, blockId.replace("\"", "\\\""), options);
+        return interaction(teamId, userId, action);
+    }
+
+    private static String interaction(String teamId, String userId, String action) {
         String json = """
                 {"type":"block_actions","team":{"id":"%1$s","domain":"example"},\
-                "user":{"id":"%2$s","username":"someone","name":"someone","team_id":"%1$s"},\
+                "user":{"id":"%2$s","username":"steve","name":"steve","team_id":"%1$s"},\
                 "api_app_id":"A123456","token":"gIkuvaNzQIHg97ATvDxqgjtO","container":\
-                {"type":"message","message_ts":"%6$s","channel_id":"%5$s","is_ephemeral":false},\
-                "trigger_id":"13345224609.738474920.8088930838d88f008e0","channel":{"id":"%5$s","name":"cdc-alerts"},\
-                "message":{"type":"message","ts":"%6$s","text":"Approval needed","user":"U0BOT00001","bot_id":"B0BOT00001"},\
+                {"type":"message","message_ts":"1700000000.000900","channel_id":"C2147483705","is_ephemeral":false},\
+                "trigger_id":"13345224609.738474920.8088930838d88f008e0","channel":{"id":"C2147483705","name":"ops"},\
+                "message":{"type":"message","ts":"1700000000.000900","text":"report"},\
                 "response_url":"https://hooks.slack.com/actions/%1$s/1234/abcd",\
-                "actions":[{"action_id":"%3$s","block_id":"actions.decide","text":{"type":"plain_text","text":"Approve"},\
-                "value":"%4$s","type":"button","action_ts":"1700000001.000200"}]}"""
-                .formatted(teamId, userId, actionId, value, channelId, messageTs);
+                "actions":[%3$s]}""".formatted(teamId, userId, action);
+        return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A click on a button (or a choice in a select, when {@code selected} is given) of the
+     * bot's message {@code messageTs} in {@code channel}, as Slack sends {@code block_actions}.
+     */
+    public static String blockActions(String teamId, String userId, String userName, String channel, String messageTs,
+                                      String actionId, String value, boolean selected) {
+        String action = selected
+                ? """
+                {"action_id":"%s","block_id":"alert-actions","type":"static_select","selected_option":\
+                {"text":{"type":"plain_text","text":"1h","emoji":true},"value":"%s"},\
+                "placeholder":{"type":"plain_text","text":"Snooze…","emoji":true},"action_ts":"1700000001.000200"}"""
+                .formatted(actionId, value)
+                : """
+                {"action_id":"%s","block_id":"alert-actions","text":{"type":"plain_text","text":"Acknowledge","emoji":true},\
+                "value":"%s","style":"primary","type":"button","action_ts":"1700000001.000200"}"""
+                .formatted(actionId, value);
+        String json = """
+                {"type":"block_actions","user":{"id":"%2$s","username":"%3$s","name":"%3$s","team_id":"%1$s"},\
+                "api_app_id":"A123456","token":"gIkuvaNzQIHg97ATvDxqgjtO",\
+                "container":{"type":"message","message_ts":"%5$s","attachment_id":1,"channel_id":"%4$s",\
+                "is_ephemeral":false,"is_app_unfurl":false},\
+                "trigger_id":"13345224609.738474920.8088930838d88f008e0","team":{"id":"%1$s","domain":"example"},\
+                "enterprise":null,"is_enterprise_install":false,"channel":{"id":"%4$s","name":"cdc-alerts"},\
+                "message":{"type":"message","subtype":"bot_message","text":"alert","ts":"%5$s","bot_id":"B0BOT00001"},\
+                "state":{"values":{}},"response_url":"https://hooks.slack.com/actions/%1$s/1234/abcd",\
+                "actions":[%6$s]}"""
+                .formatted(teamId, userId, userName, channel, messageTs, action.strip());
         return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
     }
 

@@ -30,6 +30,10 @@ import java.util.regex.Pattern;
  *                           accepts nothing
  * @param slackTeamId        {@code SLACK_TEAM_ID}: the workspace the bot serves; when empty it is
  *                           learned from Slack's auth.test
+ * @param execAllow          {@code OPSBOT_EXEC_ALLOW}, comma-separated: the programs runbook
+ *                           {@code exec} checks and actions may start; empty allows none. Only the
+ *                           environment sets it, so a change to files in Git (runbooks,
+ *                           opsbot.yaml) alone cannot make the bot start a new program
  */
 public record Settings(
         Optional<String> slackBotToken,
@@ -42,7 +46,8 @@ public record Settings(
         Path runbooksDir,
         Path templatesDir,
         List<String> webhookTokens,
-        Optional<String> slackTeamId) {
+        Optional<String> slackTeamId,
+        List<String> execAllow) {
 
     public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
     public static final int DEFAULT_PORT = 8080;
@@ -55,6 +60,16 @@ public record Settings(
 
     public Settings {
         webhookTokens = List.copyOf(webhookTokens);
+        execAllow = List.copyOf(execAllow);
+    }
+
+    /** The record as it was before {@code OPSBOT_EXEC_ALLOW}; kept so existing callers compile. */
+    public Settings(Optional<String> slackBotToken, Optional<String> slackSigningSecret,
+                    Optional<String> slackAppToken, String slackApiUrl, int port, String databaseUrl,
+                    Path configFile, Path runbooksDir, Path templatesDir, List<String> webhookTokens,
+                    Optional<String> slackTeamId) {
+        this(slackBotToken, slackSigningSecret, slackAppToken, slackApiUrl, port, databaseUrl, configFile,
+                runbooksDir, templatesDir, webhookTokens, slackTeamId, List.of());
     }
 
     /** The record as it was before {@code SLACK_TEAM_ID}; kept so existing callers compile. */
@@ -62,7 +77,7 @@ public record Settings(
                     Optional<String> slackAppToken, String slackApiUrl, int port, String databaseUrl,
                     Path configFile, Path runbooksDir, Path templatesDir, List<String> webhookTokens) {
         this(slackBotToken, slackSigningSecret, slackAppToken, slackApiUrl, port, databaseUrl, configFile,
-                runbooksDir, templatesDir, webhookTokens, Optional.empty());
+                runbooksDir, templatesDir, webhookTokens, Optional.empty(), List.of());
     }
 
     public boolean dryRun() {
@@ -127,11 +142,15 @@ public record Settings(
         var webhookTokens = webhook.map(w -> Arrays.stream(w.split("[,\\s]+")).filter(t -> !t.isEmpty()).toList())
                 .orElse(List.of());
 
+        var execAllow = reader.plain("OPSBOT_EXEC_ALLOW")
+                .map(w -> Arrays.stream(w.split("[,\\s]+")).filter(t -> !t.isEmpty()).toList())
+                .orElse(List.of());
+
         if (!reader.problems.isEmpty()) {
             throw new SettingsException(reader.problems);
         }
         return new Settings(botToken, signingSecret, appToken, apiUrl, port, database, config, runbooks, templates,
-                webhookTokens, teamId);
+                webhookTokens, teamId, execAllow);
     }
 
     /**
@@ -183,7 +202,8 @@ public record Settings(
                 + ", configFile=" + configFile
                 + ", runbooksDir=" + runbooksDir
                 + ", templatesDir=" + templatesDir
-                + ", webhookTokens=" + webhookTokens.size() + " set]";
+                + ", webhookTokens=" + webhookTokens.size() + " set"
+                + ", execAllow=" + execAllow + "]";
     }
 
     /** {@code jdbc:postgresql://u:pw@h/db?password=pw} → with both passwords replaced by ***. */

@@ -148,6 +148,18 @@ public final class OutboxStore {
      */
     public List<OutboxEntry> claimDue(String worker, Duration claimFor, int limit) {
         long now = clock.millis();
+        // The worker polls twice a second; a read answers the idle case without taking the
+        // write lock (SQLite) or locking rows (PostgreSQL).
+        boolean anyDue = db.read(h -> h.createQuery("""
+                        SELECT 1 FROM outbox WHERE status = 'PENDING' AND next_attempt_at <= :now
+                          AND (claimed_until IS NULL OR claimed_until < :now) LIMIT 1""")
+                .bind("now", now)
+                .mapTo(Integer.class)
+                .findOne()
+                .isPresent());
+        if (!anyDue) {
+            return List.of();
+        }
         String select = db.dialect() == Dialect.POSTGRESQL
                 ? DUE_HEADS + " FOR UPDATE OF o SKIP LOCKED"
                 : DUE_HEADS;
@@ -181,6 +193,20 @@ public final class OutboxStore {
                 .bind("id", id)
                 .map(MAPPER)
                 .findOne();
+    }
+
+    /**
+     * The post Slack knows as {@code ts} in {@code channel}: a button click or checkbox tick
+     * names its message this way, and updating it needs the outbox id.
+     */
+    public Optional<Long> sentPost(String channel, String ts) {
+        return db.read(h -> h.createQuery("""
+                        SELECT id FROM outbox WHERE sent_ts = :ts AND sent_channel = :channel AND kind = 'POST'
+                        ORDER BY id DESC LIMIT 1""")
+                .bind("ts", ts)
+                .bind("channel", channel)
+                .mapTo(Long.class)
+                .findOne());
     }
 
     /** The newest pending update of a message: the only one worth sending. */

@@ -48,6 +48,21 @@ class OutboxStoreTest {
 
     @ParameterizedTest
     @MethodSource("dialects")
+    void aSentPostIsFoundByTheChannelAndTsSlackGaveIt(Dialect dialect) {
+        with(dialect, outbox -> {
+            long post = outbox.enqueuePost("#ops", null, "{\"text\":\"runbook\"}");
+            outbox.claimDue("w", CLAIM, 10);
+            outbox.markSent(post, "w", "C0OPS00001", "1700000000.000100");
+
+            assertThat(outbox.sentPost("C0OPS00001", "1700000000.000100")).hasValue(post);
+            assertThat(outbox.sentPost("C0OTHER001", "1700000000.000100")).isEmpty();
+            assertThat(outbox.sentPost("C0OPS00001", "1700000000.000200")).isEmpty();
+            return null;
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
     void aCallWaitsUntilItsRetryTime(Dialect dialect) {
         with(dialect, outbox -> {
             long id = outbox.enqueuePost("#alerts", null, "{}");

@@ -1,0 +1,139 @@
+package org.opsbot.bot.alerts;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.opsbot.commands.alert.AlertSource;
+import org.opsbot.commands.alert.Alerts;
+import org.opsbot.commands.alert.GroupChange;
+import org.opsbot.commands.alert.Notification;
+import org.opsbot.commands.alert.WebhookParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code POST /alerts/alertmanager}, {@code /alerts/grafana} and {@code /alerts/generic}.
+ * A bearer token first (compared in constant time); then the alerts are stored in one
+ * transaction before the answer, and what changed is handed to the outbox. Bad alerts are
+ * skipped, logged and counted; only a body that is not JSON is refused, because Alertmanager
+ * never retries a 4xx and would drop the good alerts with the bad.
+ */
+public final class AlertEndpoints {
+    private static final Logger log = LoggerFactory.getLogger(AlertEndpoints.class);
+    static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+    private final List<byte[]> tokens;
+    private final Alerts alerts;
+    private final AlertPublisher publisher;
+    private final MeterRegistry meters;
+
+    AlertEndpoints(List<String> tokens, Alerts alerts, AlertPublisher publisher, MeterRegistry meters) {
+        this.tokens = tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+        this.alerts = alerts;
+        this.publisher = publisher;
+        this.meters = meters;
+    }
+
+    public void register(HttpRouting.Builder routing) {
+        routing.post("/alerts/alertmanager", (req, res) -> handle(AlertSource.ALERTMANAGER, req, res))
+                .post("/alerts/grafana", (req, res) -> handle(AlertSource.GRAFANA, req, res))
+                .post("/alerts/generic", (req, res) -> handle(AlertSource.GENERIC, req, res));
+    }
+
+    private void handle(AlertSource source, ServerRequest req, ServerResponse res) throws Exception {
+        String tag = source.name().toLowerCase(Locale.ROOT);
+        if (tokens.isEmpty()) {
+            answer(res, Status.UNAUTHORIZED_401, tag, "{\"error\":\"alert webhooks are off: set OPSBOT_WEBHOOK_TOKEN "
+                    + "and send it as Authorization: Bearer <token>\"}");
+            return;
+        }
+        if (!authorised(req.headers().first(HeaderNames.AUTHORIZATION).orElse(""))) {
+            answer(res, Status.UNAUTHORIZED_401, tag, "{\"error\":\"missing or wrong bearer token\"}");
+            return;
+        }
+        byte[] body;
+        try (InputStream in = req.content().inputStream()) {
+            body = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+            answer(res, Status.REQUEST_ENTITY_TOO_LARGE_413, tag, "{\"error\":\"alert webhooks are limited to 10 MiB\"}");
+            return;
+        }
+        Notification notification;
+        try {
+            notification = WebhookParser.parse(source, body);
+        } catch (WebhookParser.NotJsonException e) {
+            meters.counter("opsbot.alerts.rejected", "source", tag).increment();
+            answer(res, Status.BAD_REQUEST_400, tag, "{\"error\":" + quote(e.getMessage()) + "}");
+            return;
+        }
+        Timer.Sample stored = Timer.start(meters);
+        Alerts.Intake intake = alerts.receive(notification);
+        stored.stop(meters.timer("opsbot.alerts.intake", "source", tag));
+        if (!intake.problems().isEmpty()) {
+            meters.counter("opsbot.alerts.rejected", "source", tag).increment(intake.problems().size());
+            log.warn("{} webhook: {} alert(s) skipped: {}", tag, intake.problems().size(),
+                    String.join("; ", intake.problems().subList(0, Math.min(5, intake.problems().size()))));
+        }
+        meters.counter("opsbot.alerts.received", "source", tag).increment(intake.alerts());
+        meters.counter("opsbot.alerts.repeated", "source", tag).increment(intake.repeats());
+        for (GroupChange change : intake.changes()) {
+            try {
+                publisher.publish(change);
+            } catch (RuntimeException e) {
+                // Stored already; the answer must still be 2xx or the source would resend what we keep.
+                log.error("alert group {} was stored but could not be handed to the outbox", change.group().id(), e);
+            }
+        }
+        answer(res, Status.OK_200, tag, "{\"accepted\":" + intake.alerts() + ",\"repeated\":" + intake.repeats()
+                + ",\"rejected\":" + intake.problems().size() + ",\"problems\":["
+                + String.join(",", intake.problems().stream().limit(20).map(AlertEndpoints::quote).toList()) + "]}");
+    }
+
+    private boolean authorised(String header) {
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+        boolean ok = false;
+        for (byte[] token : tokens) {
+            ok |= MessageDigest.isEqual(token, given); // no early exit: every token is compared
+        }
+        return ok;
+    }
+
+    private void answer(ServerResponse res, Status status, String tag, String json) {
+        meters.counter("opsbot.alerts.webhooks", "source", tag, "status", Integer.toString(status.code())).increment();
+        res.status(status).header(HeaderValues.CONTENT_TYPE_JSON).send(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String quote(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,64 @@
+package org.opsbot.bot.alerts;
+
+import org.opsbot.bot.slack.ops.CommandReply;
+import org.opsbot.bot.slack.ops.OpsCommand;
+import org.opsbot.bot.slack.ops.OpsInvocation;
+import org.opsbot.bot.slack.ops.UsageException;
+import org.opsbot.commands.alert.Alerts;
+import org.opsbot.commands.store.StoredAlertGroup;
+
+import java.util.List;
+import java.util.Optional;
+
+/** {@code /ops alerts [team]}: the open alert groups, newest first, with their state. */
+final class AlertListCommand implements OpsCommand {
+    private static final int LIMIT = 25;
+
+    private final Alerts alerts;
+
+    AlertListCommand(Alerts alerts) {
+        this.alerts = alerts;
+    }
+
+    @Override
+    public String name() {
+        return "alerts";
+    }
+
+    @Override
+    public String usage() {
+        return "[team]";
+    }
+
+    @Override
+    public String summary() {
+        return "open alert groups with their state";
+    }
+
+    @Override
+    public CommandReply handle(OpsInvocation invocation) throws UsageException {
+        Optional<String> team = invocation.args().stream().findFirst();
+        if (team.isPresent() && !alerts.config().teams().containsKey(team.get())) {
+            throw new UsageException("There is no team `" + Mrkdwn.plain(team.get(), 40) + "`. Teams: "
+                    + String.join(", ", alerts.config().teams().keySet()) + ".");
+        }
+        List<StoredAlertGroup> open = alerts.open(team, LIMIT + 1);
+        if (open.isEmpty()) {
+            return CommandReply.ephemeral(":white_check_mark: No open alert groups" + team.map(t -> " for " + t).orElse("") + ".");
+        }
+        StringBuilder text = new StringBuilder("*Open alert groups" + team.map(t -> " of " + t).orElse("") + "*");
+        for (StoredAlertGroup g : open.subList(0, Math.min(LIMIT, open.size()))) {
+            text.append("\n`").append(g.id()).append("` ")
+                    .append(g.ackedBy() == null ? ":rotating_light: FIRING" : ":eyes: ACKNOWLEDGED by " + Mrkdwn.user(g.ackedBy()))
+                    .append(g.severity() == null ? "" : " · " + Mrkdwn.plain(g.severity(), 20))
+                    .append(" · *").append(Mrkdwn.plain(g.title(), 80)).append("* · ").append(Mrkdwn.plain(g.team(), 40))
+                    .append(" · since ").append(Mrkdwn.date(g.openedAt()))
+                    .append(g.snoozedUntil() != null ? " · :zzz: until " + Mrkdwn.date(g.snoozedUntil()) : "")
+                    .append(g.silenceId() != null ? " · :mute: silenced" : "");
+        }
+        if (open.size() > LIMIT) {
+            text.append("\n…and more; `/ops alerts <team>` narrows the list.");
+        }
+        return CommandReply.ephemeral(text.toString());
+    }
+}

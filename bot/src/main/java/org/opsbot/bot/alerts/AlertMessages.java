@@ -1,0 +1,326 @@
+package org.opsbot.bot.alerts;
+
+import com.slack.api.model.Attachment;
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.composition.OptionObject;
+import com.slack.api.model.block.element.BlockElement;
+import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.commands.alert.AlertNote;
+import org.opsbot.commands.config.Severity;
+import org.opsbot.commands.store.StoredAlert;
+import org.opsbot.commands.store.StoredAlertGroup;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static com.slack.api.model.block.Blocks.actions;
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.option;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.button;
+import static com.slack.api.model.block.element.BlockElements.staticSelect;
+
+/**
+ * The Slack side of an alert group: its parent message (state, one line per alert, buttons
+ * that make sense in that state) and its thread replies. Everything that came from an alert is
+ * escaped; times use {@code <!date>} so each reader sees their own zone.
+ */
+final class AlertMessages {
+    /** Alert lines shown on the parent; the rest are summarised in one line. */
+    static final int MAX_LINES = 10;
+    /** Alerts listed in one thread reply; a storm's replies say "and N more". */
+    static final int MAX_REPLY_LINES = 10;
+    // Slack's limit for a section's text is 3,000 characters; leave room for the "and N more" line.
+    private static final int SECTION_CHARS = 2_800;
+    // A longer source link would crowd out the alert itself.
+    private static final int MAX_LINK_CHARS = 500;
+
+    static final String ACK = "alert.ack";
+    static final String UNACK = "alert.unack";
+    static final String RESOLVE = "alert.resolve";
+    static final String ESCALATE = "alert.escalate";
+    static final String SNOOZE = "alert.snooze";
+    static final String SILENCE = "alert.silence";
+    static final String UNSILENCE = "alert.unsilence";
+    static final String RUNBOOK = "alert.runbook";
+
+    static final List<Duration> SNOOZES = List.of(Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(4), Duration.ofDays(1));
+    static final List<Duration> SILENCES = List.of(Duration.ofHours(1), Duration.ofHours(4), Duration.ofDays(1), Duration.ofDays(7));
+
+    // Labels every alert has or that the title already says: noise on a line.
+    private static final Set<String> QUIET_LABELS = Set.of("alertname", "severity", "team", "runbook");
+    private static final int KEY_LABELS = 3;
+
+    private static final String RED = "#d93025";
+    private static final String ORANGE = "#f29900";
+    private static final String GREEN = "#2eb67d";
+    private static final String GREY = "#9aa0a6";
+
+    private AlertMessages() {
+    }
+
+    static SlackMessage parent(StoredAlertGroup g, List<StoredAlert> alerts, Optional<Severity> severity, long now) {
+        long firing = alerts.stream().filter(StoredAlert::firing).count();
+        String state = stateWord(g);
+        String sev = severity.map(Severity::name).or(() -> Optional.ofNullable(g.severity())).map(s -> s + " · ").orElse("");
+        String title = Mrkdwn.plain(g.title(), 150);
+
+        List<LayoutBlock> blocks = new ArrayList<>();
+        String headline = emoji(g) + " *" + state + " · " + sev + title + "*";
+        String summary = commonSummary(alerts).map(s -> "\n" + Mrkdwn.plain(s, 300)).orElse("");
+        blocks.add(section(s -> s.text(markdownText(headline + summary))));
+
+        String counts = firing + " firing" + (alerts.size() > firing ? ", " + (alerts.size() - firing) + " resolved" : "");
+        long firstStart = alerts.stream().filter(StoredAlert::firing).mapToLong(StoredAlert::startsAt).min()
+                .orElse(g.openedAt());
+        String since = (firing > 0 ? "firing since " : "opened ") + Mrkdwn.date(firing > 0 ? firstStart : g.openedAt());
+        String ack = severity.filter(x -> !resolved(g)).map(x -> " · ack within " + human(x.ackWithin())).orElse("");
+        blocks.add(context(c -> c.elements(List.of(markdownText("Team *" + Mrkdwn.plain(g.team(), 40) + "* · " + counts
+                + " · " + since + ack + " · group `" + g.id() + "`")))));
+
+        List<StoredAlert> ordered = new ArrayList<>(alerts);
+        ordered.sort((a, b) -> Boolean.compare(b.firing(), a.firing())); // firing first
+        Set<String> shared = sharedLabels(alerts);
+        StringBuilder lines = new StringBuilder();
+        int shown = 0;
+        for (StoredAlert a : ordered.subList(0, Math.min(MAX_LINES, ordered.size()))) {
+            String line = line(a, g, shared);
+            if (lines.length() + line.length() + 1 > SECTION_CHARS) {
+                break; // Slack refuses a section over 3,000 characters; the rest is counted below
+            }
+            lines.append(lines.isEmpty() ? "" : "\n").append(line);
+            shown++;
+        }
+        if (!lines.isEmpty()) {
+            String text = lines.toString();
+            blocks.add(section(s -> s.text(markdownText(text))));
+        }
+        if (ordered.size() > shown) {
+            List<StoredAlert> hidden = ordered.subList(shown, ordered.size());
+            long restFiring = hidden.stream().filter(StoredAlert::firing).count();
+            int rest = hidden.size();
+            blocks.add(context(c -> c.elements(List.of(markdownText("…and " + rest + " more: " + restFiring + " firing, "
+                    + (rest - restFiring) + " resolved. `/ops alerts` lists open groups.")))));
+        }
+        if (g.truncatedAlerts() > 0) {
+            blocks.add(context(c -> c.elements(List.of(markdownText(":warning: Alertmanager left " + g.truncatedAlerts()
+                    + " more alerts of this group out of its notification (its `max_alerts`); its UI has them all.")))));
+        }
+        String status = statusLine(g, now);
+        if (!status.isEmpty()) {
+            blocks.add(context(c -> c.elements(List.of(markdownText(status)))));
+        }
+        List<BlockElement> buttons = buttons(g, alerts, now);
+        if (!buttons.isEmpty()) {
+            blocks.add(actions(a -> a.blockId("alert-actions-" + g.id()).elements(buttons)));
+        }
+
+        String fallback = "[" + state + "] " + sev + g.title() + " — " + counts + " (team " + g.team() + ")";
+        Attachment body = Attachment.builder().color(colour(g, severity)).blocks(blocks).fallback(fallback).build();
+        return new SlackMessage(fallback, List.of(), List.of(body));
+    }
+
+    /** Labels with one value across the group: they tell the alerts apart no better than the title. */
+    private static Set<String> sharedLabels(List<StoredAlert> alerts) {
+        if (alerts.size() < 2) {
+            return Set.of();
+        }
+        Map<String, String> first = alerts.getFirst().labels();
+        return first.keySet().stream()
+                .filter(k -> alerts.stream().allMatch(a -> first.get(k).equals(a.labels().get(k))))
+                .collect(Collectors.toSet());
+    }
+
+    private static String line(StoredAlert a, StoredAlertGroup g, Set<String> shared) {
+        Map<String, String> shown = a.firedAnnotations();
+        String summary = Optional.ofNullable(shown.get("summary")).or(() -> Optional.ofNullable(shown.get("description")))
+                .or(() -> Optional.ofNullable(shown.get("message")))
+                .orElse(a.labels().getOrDefault("alertname", a.fingerprint()));
+        String keys = a.labels().entrySet().stream()
+                .filter(e -> !QUIET_LABELS.contains(e.getKey()) && !g.groupLabels().containsKey(e.getKey())
+                        && !shared.contains(e.getKey()))
+                .limit(KEY_LABELS)
+                .map(e -> Mrkdwn.code(e.getKey() + "=" + e.getValue(), 60))
+                .collect(Collectors.joining(" "));
+        String values = Optional.ofNullable(shown.get("values")).map(v -> " · " + Mrkdwn.plain(v, 80)).orElse("");
+        String link = a.generatorUrl() == null || a.generatorUrl().length() > MAX_LINK_CHARS ? "" : " · " + Mrkdwn.link(a.generatorUrl(), "source");
+        String when = a.firing() ? " · since " + Mrkdwn.date(a.startsAt())
+                : " · resolved " + (a.endsAt() == null ? "" : Mrkdwn.date(a.endsAt()));
+        String shownSummary = a.firing() ? Mrkdwn.plain(summary, 150) : "~" + Mrkdwn.plain(summary, 150) + "~";
+        String mark = a.firing() ? ":red_circle:" : ":large_green_circle:";
+        return mark + " " + shownSummary + values + (keys.isEmpty() ? "" : " " + keys) + when + link;
+    }
+
+    private static String statusLine(StoredAlertGroup g, long now) {
+        List<String> parts = new ArrayList<>();
+        if (resolved(g)) {
+            parts.add(":white_check_mark: Resolved " + (g.resolvedBy() == null ? "at the source" : "by " + Mrkdwn.user(g.resolvedBy()))
+                    + (g.resolvedAt() == null ? "" : " " + Mrkdwn.date(g.resolvedAt())));
+        } else if (g.ackedBy() != null) {
+            parts.add(":eyes: Acknowledged by " + Mrkdwn.user(g.ackedBy()) + (g.ackedAt() == null ? "" : " " + Mrkdwn.date(g.ackedAt())));
+        }
+        if (g.snoozedUntil() != null && g.snoozedUntil() > now) {
+            parts.add(":zzz: Snoozed by " + Mrkdwn.user(g.snoozedBy()) + " until " + Mrkdwn.date(g.snoozedUntil()));
+        }
+        if (g.silenceId() != null && g.silencedUntil() != null && g.silencedUntil() > now) {
+            parts.add(":mute: Silenced in Alertmanager by " + Mrkdwn.user(g.silencedBy()) + " until " + Mrkdwn.date(g.silencedUntil()));
+        }
+        return String.join("  ·  ", parts);
+    }
+
+    private static List<BlockElement> buttons(StoredAlertGroup g, List<StoredAlert> alerts, long now) {
+        if (resolved(g)) {
+            return List.of();
+        }
+        String id = Long.toString(g.id());
+        List<BlockElement> out = new ArrayList<>();
+        if (g.ackedBy() == null) {
+            out.add(button(b -> b.actionId(ACK).text(plainText("Acknowledge")).value(id).style("primary")));
+        } else {
+            out.add(button(b -> b.actionId(UNACK).text(plainText("Unacknowledge")).value(id)));
+        }
+        out.add(button(b -> b.actionId(RESOLVE).text(plainText("Resolve")).value(id)));
+        out.add(button(b -> b.actionId(ESCALATE).text(plainText("Escalate")).value(id)));
+        out.add(staticSelect(s -> s.actionId(SNOOZE).placeholder(plainText("Snooze…")).options(options(id, SNOOZES))));
+        if ("ALERTMANAGER".equals(g.source()) && g.externalUrl() != null && g.silenceId() == null) {
+            out.add(staticSelect(s -> s.actionId(SILENCE).placeholder(plainText("Silence…")).options(options(id, SILENCES))));
+        }
+        runbook(alerts).ifPresent(name -> out.add(button(b -> b.actionId(RUNBOOK)
+                .text(plainText("Run runbook " + cut(name, 50))).value(id + ":" + cut(name, 100)))));
+        return out;
+    }
+
+    private static List<OptionObject> options(String id, List<Duration> durations) {
+        return durations.stream().map(d -> option(plainText(human(d)), id + ":" + d)).toList();
+    }
+
+    /** The runbook an alert names (a {@code runbook} label or annotation), if any. */
+    static Optional<String> runbook(List<StoredAlert> alerts) {
+        return alerts.stream()
+                .map(a -> Optional.ofNullable(a.labels().get("runbook")).orElse(a.firedAnnotations().get("runbook")))
+                .filter(r -> r != null && r.matches("[A-Za-z0-9._-]{1,100}"))
+                .findFirst();
+    }
+
+    /** One reply for everything a change tells, so a storm does not flood the thread. */
+    static Optional<SlackMessage> reply(StoredAlertGroup g, List<AlertNote> notes) {
+        List<String> parts = new ArrayList<>();
+        for (AlertNote note : notes) {
+            parts.add(switch (note) {
+                case AlertNote.NewAlerts n -> n.ackedBy().map(u -> Mrkdwn.user(u) + " — you acknowledged this group; ").orElse("")
+                        + ":red_circle: " + count(n.alerts().size(), "new alert") + " firing:" + list(n.alerts(), g);
+                case AlertNote.AlertsResolved r -> ":large_green_circle: " + count(r.alerts().size(), "alert")
+                        + " resolved at the source:" + list(r.alerts(), g);
+                case AlertNote.ResolvedAtSource r -> ":white_check_mark: Every alert has resolved at the source: the group is resolved.";
+                case AlertNote.Reopened r -> ":rotating_light: *Reopened*: a new firing episode started." + list(r.alerts(), g);
+                case AlertNote.StillFiringAtSource s -> ":warning: Still firing at the source. " + Mrkdwn.user(s.resolvedBy())
+                        + " resolved it here, so it stays resolved until a new episode starts.";
+                case AlertNote.Acknowledged a -> ":eyes: " + Mrkdwn.user(a.by()) + " acknowledged.";
+                case AlertNote.Unacknowledged u -> ":leftwards_arrow_with_hook: " + Mrkdwn.user(u.by()) + " took back the acknowledgement.";
+                case AlertNote.ResolvedByHand r -> ":white_check_mark: " + Mrkdwn.user(r.by()) + " resolved it.";
+                case AlertNote.Snoozed s -> ":zzz: " + Mrkdwn.user(s.by()) + " snoozed it until " + Mrkdwn.date(s.until().toEpochMilli())
+                        + ": nothing new is posted here until then.";
+                case AlertNote.SnoozeEnded s -> ":alarm_clock: The snooze has ended.";
+                case AlertNote.Silenced s -> ":mute: " + Mrkdwn.user(s.by()) + " silenced it in Alertmanager until "
+                        + Mrkdwn.date(s.until().toEpochMilli()) + " (silence `" + Mrkdwn.plain(s.silenceId(), 64) + "`).";
+                case AlertNote.SilenceEnded s -> s.removedBy().map(u -> ":loud_sound: " + Mrkdwn.user(u) + " expired the silence.")
+                        .orElse(":loud_sound: The silence has ended.");
+                case AlertNote.Note n -> Mrkdwn.user(n.by()) + ": " + n.text();
+            });
+        }
+        if (parts.isEmpty()) {
+            return Optional.empty();
+        }
+        String text = String.join("\n", parts);
+        List<LayoutBlock> blocks = new ArrayList<>();
+        for (String part : parts) {
+            blocks.add(section(s -> s.text(markdownText(cut(part, 2_900)))));
+        }
+        notes.stream().filter(n -> n instanceof AlertNote.Silenced).findFirst().ifPresent(n -> blocks.add(actions(a -> a
+                .elements(List.of(button(b -> b.actionId(UNSILENCE).text(plainText("Expire silence")).value(Long.toString(g.id()))))))));
+        return Optional.of(SlackMessage.of(cut(text, 3_000), blocks));
+    }
+
+    private static String list(List<StoredAlert> alerts, StoredAlertGroup g) {
+        StringBuilder s = new StringBuilder();
+        int shown = 0;
+        for (StoredAlert a : alerts.subList(0, Math.min(MAX_REPLY_LINES, alerts.size()))) {
+            String line = line(a, g, Set.of());
+            if (s.length() + line.length() + 1 > SECTION_CHARS - 200) {
+                break;
+            }
+            s.append("\n").append(line);
+            shown++;
+        }
+        if (alerts.size() > shown) {
+            s.append("\n…and ").append(alerts.size() - shown).append(" more.");
+        }
+        return s.toString();
+    }
+
+    private static Optional<String> commonSummary(List<StoredAlert> alerts) {
+        Set<String> summaries = alerts.stream().map(a -> a.firedAnnotations().get("summary")).collect(Collectors.toSet());
+        return summaries.size() == 1 && alerts.size() > 1 ? Optional.ofNullable(summaries.iterator().next()) : Optional.empty();
+    }
+
+    private static String stateWord(StoredAlertGroup g) {
+        if (resolved(g)) {
+            return "RESOLVED";
+        }
+        return g.ackedBy() != null ? "ACKNOWLEDGED" : "FIRING";
+    }
+
+    private static String emoji(StoredAlertGroup g) {
+        return switch (stateWord(g)) {
+            case "RESOLVED" -> ":white_check_mark:";
+            case "ACKNOWLEDGED" -> ":eyes:";
+            default -> ":rotating_light:";
+        };
+    }
+
+    private static String colour(StoredAlertGroup g, Optional<Severity> severity) {
+        if (resolved(g)) {
+            return GREEN;
+        }
+        if (g.ackedBy() != null) {
+            return ORANGE;
+        }
+        if (g.snoozedUntil() != null || g.silenceId() != null) {
+            return GREY;
+        }
+        return severity.flatMap(Severity::colour).orElse(RED);
+    }
+
+    private static String count(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
+    }
+
+    static String human(Duration d) {
+        if (d.toDays() > 0 && d.equals(Duration.ofDays(d.toDays()))) {
+            return d.toDays() + "d";
+        }
+        if (d.toHours() > 0 && d.equals(Duration.ofHours(d.toHours()))) {
+            return d.toHours() + "h";
+        }
+        if (d.toMinutes() > 0 && d.equals(Duration.ofMinutes(d.toMinutes()))) {
+            return d.toMinutes() + "m";
+        }
+        return d.toSeconds() + "s";
+    }
+
+    private static boolean resolved(StoredAlertGroup g) {
+        return "RESOLVED".equals(g.state());
+    }
+
+    /** Cuts text that is already safe for mrkdwn. */
+    static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,104 @@
+package org.opsbot.bot.alerts;
+
+import org.opsbot.bot.outbox.Outbox;
+import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.commands.alert.AlertNote;
+import org.opsbot.commands.alert.Alerts;
+import org.opsbot.commands.alert.GroupChange;
+import org.opsbot.commands.store.StoredAlertGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Tells Slack about a committed {@link GroupChange}: the group's parent message is posted once
+ * and then only updated in place (the outbox coalesces pending updates of one message), and what
+ * happened goes into its thread as one reply per change. A snoozed or silenced group keeps its
+ * parent current but posts nothing new from its source.
+ */
+final class AlertPublisher {
+    private static final Logger log = LoggerFactory.getLogger(AlertPublisher.class);
+    // How long a change waits for the flow that opened its group to record the parent message.
+    private static final Duration PARENT_WAIT = Duration.ofSeconds(5);
+
+    private final Alerts alerts;
+    private final Outbox outbox;
+    private final Clock clock;
+
+    AlertPublisher(Alerts alerts, Outbox outbox, Clock clock) {
+        this.alerts = alerts;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    void publish(GroupChange change) {
+        long id = change.group().id();
+        // The newest state, not the one this change committed: a later change may have landed,
+        // and an update must never take the parent back in time.
+        StoredAlertGroup group = alerts.group(id).orElse(change.group());
+        SlackMessage parent = AlertMessages.parent(group, alerts.alerts(id), alerts.severity(group), clock.millis());
+        if (change.opened()) {
+            long messageId = outbox.post(group.channel(), parent);
+            if (!alerts.attachMessage(id, messageId)) {
+                log.warn("alert group {} already had a parent message", id);
+            }
+            return;
+        }
+        Optional<Long> messageId = parentOf(group);
+        if (messageId.isEmpty()) {
+            // The flow that opened the group stopped between its commit and its post (a crash):
+            // post the parent now, showing the current state, rather than never.
+            long posted = outbox.post(group.channel(), parent);
+            if (alerts.attachMessage(id, posted)) {
+                log.warn("alert group {} had no parent message; posted it now", id);
+                return;
+            }
+            messageId = alerts.group(id).map(StoredAlertGroup::messageId);
+            if (messageId.isEmpty()) {
+                return;
+            }
+        }
+        long parentId = messageId.get();
+        if (change.parentChanged()) {
+            outbox.update(parentId, parent);
+        }
+        List<AlertNote> notes = muted(group) ? change.notes().stream().filter(AlertPublisher::saidByPeople).toList()
+                : change.notes();
+        AlertMessages.reply(group, notes).ifPresent(reply -> outbox.reply(parentId, reply));
+    }
+
+    private Optional<Long> parentOf(StoredAlertGroup group) {
+        if (group.messageId() != null) {
+            return Optional.of(group.messageId());
+        }
+        long deadline = System.nanoTime() + PARENT_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            Optional<Long> attached = alerts.group(group.id()).map(StoredAlertGroup::messageId);
+            if (attached.isPresent()) {
+                return attached;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean muted(StoredAlertGroup g) {
+        long now = clock.millis();
+        return g.snoozedUntil() != null && g.snoozedUntil() > now || g.silencedUntil() != null && g.silencedUntil() > now;
+    }
+
+    /** What people did is always told; what the source sends is what a snooze mutes. */
+    private static boolean saidByPeople(AlertNote note) {
+        return !(note instanceof AlertNote.NewAlerts || note instanceof AlertNote.AlertsResolved
+                || note instanceof AlertNote.StillFiringAtSource);
+    }
+}

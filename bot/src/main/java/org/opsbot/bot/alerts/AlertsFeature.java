@@ -1,0 +1,146 @@
+package org.opsbot.bot.alerts;
+
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.bolt.App;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.helidon.webserver.http.HttpRouting;
+import org.opsbot.bot.outbox.Outbox;
+import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.SlackFeature;
+import org.opsbot.bot.slack.ops.OpsCommand;
+import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.alert.Alerts;
+import org.opsbot.commands.alert.GroupChange;
+import org.opsbot.commands.config.OpsbotConfig;
+import org.opsbot.commands.store.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+
+/**
+ * Alerts in Slack: the {@code /alerts/*} webhooks, one living message per alert group, its
+ * buttons, the {@code /ops alerts|ack|unack|resolve|escalate|snooze|silence} commands, and the
+ * loop that ends snoozes and silences when they run out.
+ */
+public final class AlertsFeature implements SlackFeature, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AlertsFeature.class);
+    private static final Pattern ACTION_IDS = Pattern.compile("^alert\\.[a-z]+$");
+    private static final Duration MUTE_CHECK = Duration.ofSeconds(15);
+
+    private static final Map<String, AlertActions.Kind> BUTTONS = Map.of(
+            AlertMessages.ACK, AlertActions.Kind.ACK,
+            AlertMessages.UNACK, AlertActions.Kind.UNACK,
+            AlertMessages.RESOLVE, AlertActions.Kind.RESOLVE,
+            AlertMessages.ESCALATE, AlertActions.Kind.ESCALATE,
+            AlertMessages.SNOOZE, AlertActions.Kind.SNOOZE,
+            AlertMessages.SILENCE, AlertActions.Kind.SILENCE,
+            AlertMessages.UNSILENCE, AlertActions.Kind.UNSILENCE,
+            AlertMessages.RUNBOOK, AlertActions.Kind.RUNBOOK);
+
+    private final Alerts alerts;
+    private final AlertPublisher publisher;
+    private final AlertActions actions;
+    private final AlertEndpoints endpoints;
+    private final Outbox outbox;
+    private final Executor executor;
+    private final Thread muteLoop;
+
+    public AlertsFeature(Database db, OpsbotConfig config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
+                         MeterRegistry meters, Executor executor, Clock clock) {
+        this.alerts = new Alerts(db, config, clock);
+        this.publisher = new AlertPublisher(alerts, outbox, clock);
+        this.actions = new AlertActions(alerts, publisher, new AlertmanagerSilences(), groups, clock);
+        this.endpoints = new AlertEndpoints(webhookTokens, alerts, publisher, meters);
+        this.outbox = outbox;
+        this.executor = executor;
+        this.muteLoop = Thread.ofVirtual().name("opsbot-alert-mutes").start(this::endMutes);
+    }
+
+    /** {@code POST /alerts/alertmanager|grafana|generic}, for {@code OpsbotServer.Builder.routes}. */
+    public void routes(HttpRouting.Builder routing) {
+        endpoints.register(routing);
+    }
+
+    @Override
+    public List<OpsCommand> commands() {
+        return List.of(
+                new AlertListCommand(alerts),
+                new AlertCommand("ack", "<id>", "acknowledges an alert group", AlertActions.Kind.ACK, actions),
+                new AlertCommand("unack", "<id>", "takes back an acknowledgement", AlertActions.Kind.UNACK, actions),
+                new AlertCommand("resolve", "<id>", "resolves an alert group by hand", AlertActions.Kind.RESOLVE, actions),
+                new AlertCommand("escalate", "<id> [reason]", "asks for escalation of an alert group", AlertActions.Kind.ESCALATE, actions),
+                new AlertCommand("snooze", "<id> <duration>", "mutes the bot for an alert group, e.g. 1h", AlertActions.Kind.SNOOZE, actions),
+                new AlertCommand("silence", "<id> <duration>", "silences an alert group in its Alertmanager, e.g. 4h",
+                        AlertActions.Kind.SILENCE, actions));
+    }
+
+    @Override
+    public void register(App app) {
+        app.blockAction(ACTION_IDS, (req, ctx) -> {
+            BlockActionPayload payload = req.getPayload();
+            // Ack first: Slack shows an error after 3 seconds, and a silence calls Alertmanager.
+            executor.execute(() -> click(payload));
+            return ctx.ack();
+        });
+    }
+
+    private void click(BlockActionPayload payload) {
+        if (payload.getActions() == null || payload.getActions().isEmpty() || payload.getUser() == null) {
+            return;
+        }
+        var action = payload.getActions().getFirst();
+        AlertActions.Kind kind = BUTTONS.get(action.getActionId());
+        String value = action.getSelectedOption() != null ? action.getSelectedOption().getValue() : action.getValue();
+        if (kind == null || value == null) {
+            return;
+        }
+        String user = payload.getUser().getId();
+        String channel = payload.getChannel() == null ? null : payload.getChannel().getId();
+        String[] parts = value.split(":", 2);
+        long id;
+        try {
+            id = Long.parseLong(parts[0]);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Optional<String> arg = parts.length > 1 ? Optional.of(parts[1]) : Optional.empty();
+        try {
+            AlertActions.Outcome outcome = actions.perform(kind, id, user, payload.getUser().getUsername(), arg);
+            if (outcome.message().isPresent() && channel != null) {
+                outbox.ephemeral(channel, user, SlackMessage.text(outcome.message().get()));
+            }
+        } catch (RuntimeException e) {
+            log.error("alert button {} on group {} failed", action.getActionId(), id, e);
+            if (channel != null) {
+                outbox.ephemeral(channel, user, SlackMessage.text(":warning: That did not work; the details are in opsbot's log."));
+            }
+        }
+    }
+
+    private void endMutes() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(MUTE_CHECK);
+                for (GroupChange change : alerts.endExpiredMutes()) {
+                    publisher.publish(change);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("ending snoozes and silences failed, will retry: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        muteLoop.interrupt();
+    }
+}

@@ -1,0 +1,86 @@
+package org.opsbot.bot.checks;
+
+import org.opsbot.bot.outbox.Outbox;
+import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.commands.audit.AuditLog;
+import org.opsbot.commands.runbook.Runbook;
+import org.opsbot.commands.runbook.RunbookCatalog;
+import org.opsbot.commands.store.ChecklistStore;
+import org.opsbot.commands.store.ChecklistStore.Tick;
+import org.opsbot.commands.store.OutboxStore;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runbook views in channels and their checklist ticks. A tick is recorded (who, when, and in
+ * the audit log) and the view it was made on is re-rendered through the outbox. Ticks are a
+ * record: unticking a box does not erase one, and the box shows it ticked again.
+ */
+final class Checklists {
+    private final RunbookCatalog catalog;
+    private final ChecklistStore store;
+    private final AuditLog audit;
+    private final Outbox outbox;
+    private final OutboxStore posts;
+    private final Clock clock;
+
+    /** @param posts to find the outbox post a tick was made on, by its Slack ts */
+    Checklists(RunbookCatalog catalog, ChecklistStore store, AuditLog audit, Outbox outbox, OutboxStore posts,
+               Clock clock) {
+        this.catalog = catalog;
+        this.store = store;
+        this.audit = audit;
+        this.outbox = outbox;
+        this.posts = posts;
+        this.clock = clock;
+    }
+
+    /** Posts the view of {@code runbook} to {@code channel}. */
+    void show(Runbook runbook, String slash, String channel) {
+        // Ticks are stored in milliseconds; the view's "since" must compare equal to them.
+        Instant since = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        outbox.post(channel, RunbookMessage.view(runbook, slash, since, List.of()));
+    }
+
+    /**
+     * A change of one checkbox group.
+     *
+     * @param selected  the positions now selected in that group (Slack sends the whole selection)
+     * @param messageTs the message the group is on, as Slack names it
+     */
+    void ticked(String blockId, Set<Integer> selected, String user, String channel, String messageTs) {
+        Optional<RunbookMessage.ChecklistBlock> block = RunbookMessage.ChecklistBlock.parse(blockId);
+        if (block.isEmpty()) {
+            return;
+        }
+        Optional<Runbook> runbook = catalog.find(block.get().runbook());
+        if (runbook.isEmpty()) {
+            outbox.ephemeral(channel, user, SlackMessage.text("The runbook " + block.get().runbook()
+                    + " no longer exists; nothing was recorded."));
+            return;
+        }
+        Runbook r = runbook.get();
+        Instant since = block.get().since();
+        Map<Integer, Tick> already = RunbookMessage.firstTicks(r, store.ticks(r.name(), since));
+        for (int item : selected) {
+            if (item >= 0 && item < r.checklist().size() && !already.containsKey(item)) {
+                String text = r.checklist().get(item);
+                store.tick(r.name(), item, text, user);
+                audit.append(user, "checklist.tick", r.name(), Map.of("item", item + 1, "text", text));
+            }
+        }
+        Optional<Long> message = messageTs == null ? Optional.empty() : posts.sentPost(channel, messageTs);
+        if (message.isEmpty()) {
+            outbox.ephemeral(channel, user, SlackMessage.text("Recorded. (This message was not posted by this opsbot,"
+                    + " so it cannot show the tick; `/ops runbook " + r.name() + "` shows a fresh one.)"));
+            return;
+        }
+        outbox.update(message.get(), RunbookMessage.view(r, "/ops", since, store.ticks(r.name(), since)));
+    }
+}

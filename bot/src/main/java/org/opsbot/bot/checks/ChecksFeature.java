@@ -1,0 +1,149 @@
+package org.opsbot.bot.checks;
+
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.bolt.App;
+import org.opsbot.bot.outbox.Outbox;
+import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.scheduler.Scheduler;
+import org.opsbot.bot.slack.SlackFeature;
+import org.opsbot.bot.slack.ops.OpsCommand;
+import org.opsbot.commands.access.AccessPolicy;
+import org.opsbot.commands.access.Decision;
+import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.audit.AuditLog;
+import org.opsbot.commands.config.OpsbotConfig;
+import org.opsbot.commands.runbook.Runbook;
+import org.opsbot.commands.store.ChecklistStore;
+import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.OutboxStore;
+import org.opsbot.commands.store.ScheduleStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+
+/**
+ * Runbook checks in Slack: {@code /ops check}, {@code /ops runbook}, the Run buttons, the
+ * checklist checkboxes and the scheduled runs.
+ *
+ * <p>Who may run checks: everyone, unless opsbot.yaml's {@code permissions:} lists
+ * {@code check}; then only those roles, for the command and the buttons alike. Looking at a
+ * runbook and ticking its checklist is open to everyone who sees it.
+ */
+public final class ChecksFeature implements SlackFeature {
+    private static final Logger LOG = LoggerFactory.getLogger(ChecksFeature.class);
+    static final String PERMISSION = "check";
+
+    private final Runbooks runbooks;
+    private final ChannelRun runs;
+    private final Checklists checklists;
+    private final Outbox outbox;
+    private final Executor executor;
+    private final AccessPolicy policy;
+    private final GroupDirectory groups;
+    private final Optional<String> permission;
+    private final ScheduledRunbooks scheduled;
+
+    /**
+     * @param runbooks a valid catalog (the bot refuses to start otherwise) and the runner
+     * @param executor where runs and ticks go, off Slack's 3-second request path
+     */
+    public ChecksFeature(Runbooks runbooks, OpsbotConfig config, Database db, Outbox outbox, Executor executor,
+                         AccessPolicy policy, GroupDirectory groups, Clock clock) {
+        this.runbooks = runbooks;
+        this.outbox = outbox;
+        this.executor = executor;
+        this.policy = policy;
+        this.groups = groups;
+        this.permission = config.permissions().containsKey(PERMISSION) ? Optional.of(PERMISSION) : Optional.empty();
+        this.runs = new ChannelRun(runbooks.checks(), outbox, executor);
+        this.checklists = new Checklists(runbooks.catalog(), new ChecklistStore(db, clock), new AuditLog(db, clock),
+                outbox, new OutboxStore(db, clock), clock);
+        this.scheduled = new ScheduledRunbooks(runbooks.catalog(), new ScheduleStore(db), runs, config);
+    }
+
+    @Override
+    public List<OpsCommand> commands() {
+        return List.of(new CheckCommand(runbooks.catalog(), runs, permission),
+                new RunbookCommand(runbooks.catalog(), checklists));
+    }
+
+    @Override
+    public List<Scheduler.Job> jobs() {
+        return List.of(scheduled);
+    }
+
+    @Override
+    public void register(App app) {
+        app.blockAction(ReportMessage.RUN_ACTION, (req, ctx) -> {
+            BlockActionPayload p = req.getPayload();
+            String user = p.getUser().getId();
+            String channel = channel(p);
+            String name = p.getActions().stream().filter(a -> ReportMessage.RUN_ACTION.equals(a.getActionId()))
+                    .map(BlockActionPayload.Action::getValue).findFirst().orElse("");
+            executor.execute(() -> runClicked(name, user, channel));
+            return ctx.ack();
+        });
+        app.blockAction(RunbookMessage.CHECKLIST_ACTION, (req, ctx) -> {
+            BlockActionPayload p = req.getPayload();
+            String user = p.getUser().getId();
+            String channel = channel(p);
+            String messageTs = p.getContainer() == null ? null : p.getContainer().getMessageTs();
+            for (BlockActionPayload.Action a : p.getActions()) {
+                if (!RunbookMessage.CHECKLIST_ACTION.equals(a.getActionId())) {
+                    continue;
+                }
+                Set<Integer> selected = a.getSelectedOptions() == null ? Set.of() : a.getSelectedOptions().stream()
+                        .map(BlockActionPayload.Action.SelectedOption::getValue)
+                        .filter(v -> v != null && v.matches("\\d{1,4}"))
+                        .map(Integer::parseInt)
+                        .collect(Collectors.toSet());
+                String blockId = a.getBlockId();
+                executor.execute(() -> {
+                    try {
+                        checklists.ticked(blockId, selected, user, channel, messageTs);
+                    } catch (RuntimeException e) {
+                        LOG.error("Checklist tick by {} failed", user, e);
+                        outbox.ephemeral(channel, user, SlackMessage.text(
+                                ":warning: Your tick could not be recorded; the details are in opsbot's log. Try again."));
+                    }
+                });
+            }
+            return ctx.ack();
+        });
+    }
+
+    private void runClicked(String name, String user, String channel) {
+        try {
+            if (permission.isPresent()
+                    && policy.decide(permission.get(), user, groups) instanceof Decision.Denied denied) {
+                outbox.ephemeral(channel, user, SlackMessage.text(":no_entry: You may not run checks: " + denied.reason()));
+                return;
+            }
+            Optional<Runbook> runbook = runbooks.catalog().find(name);
+            if (runbook.isEmpty()) {
+                outbox.ephemeral(channel, user, CheckCommand.unknown(runbooks.catalog(), name, "/ops check", true));
+                return;
+            }
+            if (runbook.get().checks().isEmpty()) {
+                outbox.ephemeral(channel, user, CheckCommand.noChecks(runbook.get(), "/ops"));
+                return;
+            }
+            runs.start(runbook.get(), user, channel);
+        } catch (RuntimeException e) {
+            LOG.error("Run button for {} clicked by {} failed", name, user, e);
+        }
+    }
+
+    private static String channel(BlockActionPayload p) {
+        if (p.getChannel() != null && p.getChannel().getId() != null) {
+            return p.getChannel().getId();
+        }
+        return p.getContainer() == null ? null : p.getContainer().getChannelId();
+    }
+}

@@ -1,0 +1,62 @@
+package org.opsbot.bot.checks;
+
+import org.opsbot.commands.check.Status;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Small pieces of Slack text the check messages share. */
+final class SlackText {
+    private static final DateTimeFormatter FALLBACK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private SlackText() {
+    }
+
+    static String emoji(Status status) {
+        return switch (status) {
+            case OK -> ":white_check_mark:";
+            case WARN -> ":warning:";
+            case CRIT -> ":red_circle:";
+            case ERROR -> ":x:";
+        };
+    }
+
+    /** A time each reader sees in their own zone; the fallback is for clients that cannot. */
+    static String date(Instant at) {
+        return "<!date^" + at.getEpochSecond() + "^{date_short_pretty} {time}|" + FALLBACK.format(at) + ">";
+    }
+
+    /** Who started a run, as a person reads it: a mention, "the schedule `0 6 * * *`" or "the terminal". */
+    static String actor(String actor) {
+        if (actor.startsWith("schedule:")) {
+            return "the schedule `" + actor.substring("schedule:".length()) + "`";
+        }
+        if (actor.equals("cli")) {
+            return "the terminal";
+        }
+        return "<@" + actor + ">";
+    }
+
+    static String duration(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        if (ms < 60_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+        }
+        return (ms / 60_000) + " min " + (ms % 60_000) / 1000 + " s";
+    }
+
+    /** Slack's mrkdwn treats these three as markup; text from runbooks and checks is escaped. */
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    static String cut(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,118 @@
+package org.opsbot.bot.escalation;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.response.Response;
+import org.opsbot.bot.outbox.Outbox;
+import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.SlackFeature;
+import org.opsbot.commands.escalation.Escalations;
+import org.opsbot.commands.escalation.Pager;
+import org.opsbot.commands.escalation.Walk;
+import org.opsbot.commands.store.LeaseStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * Escalation in Slack: pages go out as direct messages with Acknowledge and Escalate buttons
+ * (this feature owns those action ids) and as notes in the subject's thread; a loop fires due
+ * steps. Features that own subjects (alert groups) call {@link #escalations()} when theirs
+ * open, are acknowledged or resolve, and register how to find them with {@link #subjects}.
+ */
+public final class EscalationFeature implements SlackFeature, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EscalationFeature.class);
+
+    private final Escalations escalations;
+    private final AtomicReference<Subjects> subjects;
+    private final Outbox outbox;
+    private final Executor work;
+    private final EscalationLoop loop;
+
+    private EscalationFeature(Escalations escalations, AtomicReference<Subjects> subjects, Outbox outbox, Executor work,
+                              EscalationLoop loop) {
+        this.escalations = escalations;
+        this.subjects = subjects;
+        this.outbox = outbox;
+        this.work = work;
+        this.loop = loop;
+    }
+
+    /**
+     * @param build makes the engine from the pager this feature provides
+     */
+    public static EscalationFeature start(Function<Pager, Escalations> build,
+                                          Outbox outbox, DoNotDisturb dnd, LeaseStore leases, String holder, Executor work) {
+        AtomicReference<Subjects> subjects = new AtomicReference<>(Subjects.none());
+        Subjects current = new Subjects() {
+            @Override
+            public Optional<Subject> find(String subject) {
+                return subjects.get().find(subject);
+            }
+
+            @Override
+            public String acknowledge(String subject, String userId) {
+                return subjects.get().acknowledge(subject, userId);
+            }
+        };
+        Escalations escalations = build.apply(new SlackPager(outbox, current, dnd));
+        EscalationLoop loop = new EscalationLoop(escalations, leases, holder).start();
+        return new EscalationFeature(escalations, subjects, outbox, work, loop);
+    }
+
+    public Escalations escalations() {
+        return escalations;
+    }
+
+    /** Tells escalation how to describe and acknowledge the subjects a feature owns. */
+    public void subjects(Subjects owner) {
+        subjects.set(owner);
+    }
+
+    @Override
+    public void register(App app) {
+        app.blockAction(SlackPager.ACK, (req, ctx) -> clicked(req, ctx, true));
+        app.blockAction(SlackPager.ESCALATE, (req, ctx) -> clicked(req, ctx, false));
+    }
+
+    private Response clicked(BlockActionRequest req, ActionContext ctx, boolean acknowledge) {
+        var payload = req.getPayload();
+        String subject = payload.getActions().getFirst().getValue();
+        String user = payload.getUser().getId();
+        String channel = payload.getChannel() == null ? user : payload.getChannel().getId();
+        String messageTs = payload.getContainer() == null ? null : payload.getContainer().getMessageTs();
+        // Acknowledging and paging touch the database and other people: after the ack.
+        work.execute(() -> {
+            String answer;
+            try {
+                if (acknowledge) {
+                    answer = subjects.get().acknowledge(subject, user);
+                } else {
+                    Optional<Walk> walk = escalations.escalate(subject, user, "from the page");
+                    answer = walk.isEmpty() ? "There is nothing to escalate any more."
+                            : ":arrow_double_up: Escalated: the next tier is being paged.";
+                }
+            } catch (RuntimeException e) {
+                LOG.error("{} of {} from a page failed", acknowledge ? "acknowledging" : "escalating", subject, e);
+                answer = ":x: That did not work (" + e.getClass().getSimpleName() + "); try again, or use the buttons on the alert.";
+            }
+            SlackMessage reply = SlackMessage.text(answer);
+            if (messageTs != null) {
+                outbox.reply(channel, messageTs, reply);
+            } else {
+                outbox.post(user, reply);
+            }
+        });
+        return ctx.ack();
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+    }
+}

@@ -1,0 +1,87 @@
+package org.opsbot.bot.escalation;
+
+import org.opsbot.bot.outbox.Outbox;
+import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.commands.escalation.OnCallRoster;
+import org.opsbot.commands.escalation.Pager;
+import org.opsbot.commands.escalation.Walk;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static com.slack.api.model.block.Blocks.actions;
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.button;
+
+/**
+ * Pages a tier in Slack: each person outside Do Not Disturb gets a direct message with
+ * Acknowledge and Escalate buttons, and the subject's thread says who was paged and who could
+ * not be reached. Everything goes through the outbox.
+ */
+final class SlackPager implements Pager {
+    static final String ACK = "escalation.ack";
+    static final String ESCALATE = "escalation.escalate";
+
+    private final Outbox outbox;
+    private final Subjects subjects;
+    private final DoNotDisturb dnd;
+
+    SlackPager(Outbox outbox, Subjects subjects, DoNotDisturb dnd) {
+        this.outbox = outbox;
+        this.subjects = subjects;
+        this.dnd = dnd;
+    }
+
+    @Override
+    public Result page(Walk walk, OnCallRoster.TierOnCall tier, String why) {
+        Optional<Subjects.Subject> subject = subjects.find(walk.subject());
+        String title = subject.map(Subjects.Subject::title).orElse(walk.subject());
+        List<String> reached = new ArrayList<>();
+        List<String> unreachable = new ArrayList<>(tier.unresolved());
+        for (OnCallRoster.Person person : tier.people()) {
+            Optional<java.time.Instant> quietUntil = dnd.until(person.userId());
+            if (quietUntil.isPresent()) {
+                unreachable.add("<@" + person.userId() + "> is in Do Not Disturb until <!date^"
+                        + quietUntil.get().getEpochSecond() + "^{time}|" + quietUntil.get() + ">");
+                continue;
+            }
+            outbox.post(person.userId(), dm(walk, tier, why, title, subject));
+            reached.add(person.userId());
+        }
+        subject.flatMap(Subjects.Subject::threadParent).ifPresent(parent -> outbox.reply(parent, SlackMessage.text(
+                threadNote(tier, why, reached, unreachable))));
+        return new Result(reached, unreachable);
+    }
+
+    private static SlackMessage dm(Walk walk, OnCallRoster.TierOnCall tier, String why, String title,
+                                   Optional<Subjects.Subject> subject) {
+        String where = subject.map(s -> " in " + s.channel()).orElse("");
+        String link = subject.flatMap(Subjects.Subject::link).map(l -> " · <" + l + "|open>").orElse("");
+        String text = ":rotating_light: *You are paged* (" + walk.severity() + ", tier " + tier.number() + ": "
+                + tier.name() + ")\n*" + title + "*" + where + link + "\n_" + why + "_";
+        return SlackMessage.of("You are paged: " + title + " (" + walk.severity() + ")", List.of(
+                section(s -> s.text(markdownText(text))),
+                actions(a -> a.elements(List.of(
+                        button(b -> b.actionId(ACK).value(walk.subject()).style("primary").text(plainText("Acknowledge"))),
+                        button(b -> b.actionId(ESCALATE).value(walk.subject()).text(plainText("Escalate")))))),
+                context(c -> c.elements(List.of(markdownText("Acknowledging stops the escalation; Escalate pages the next tier now."))))));
+    }
+
+    private static String threadNote(OnCallRoster.TierOnCall tier, String why, List<String> reached, List<String> unreachable) {
+        StringBuilder note = new StringBuilder(":mega: Tier " + tier.number() + " (" + tier.name() + ")");
+        if (!reached.isEmpty()) {
+            note.append(" paged ").append(String.join(", ", reached.stream().map(u -> "<@" + u + ">").toList()));
+        } else {
+            note.append(" could not be reached");
+        }
+        note.append(" — ").append(why).append('.');
+        if (!unreachable.isEmpty()) {
+            note.append("\nNot reached: ").append(String.join("; ", unreachable)).append('.');
+        }
+        return note.toString();
+    }
+}

@@ -1,0 +1,28 @@
+package org.opsbot.bot.oncall;
+
+import org.opsbot.bot.slack.SlackFeature;
+import org.opsbot.bot.slack.ops.OpsCommand;
+import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.audit.AuditLog;
+import org.opsbot.commands.config.OpsbotConfig;
+import org.opsbot.commands.store.OverrideStore;
+
+import java.time.Clock;
+import java.util.List;
+
+/** Who is on call: {@code /ops oncall} and {@code /ops override}. */
+public final class OnCallFeature implements SlackFeature {
+    private final List<OpsCommand> commands;
+
+    public OnCallFeature(OpsbotConfig config, OverrideStore overrides, AuditLog audit, GroupDirectory groups,
+                         UserTimeZones zones, Clock clock) {
+        this.commands = List.of(
+                new OnCallCommand(config, overrides, groups, zones, clock),
+                new OverrideCommand(config, overrides, audit, clock));
+    }
+
+    @Override
+    public List<OpsCommand> commands() {
+        return commands;
+    }
+}

@@ -1,0 +1,80 @@
+package org.opsbot.bot.oncall;
+
+import org.opsbot.commands.config.Durations;
+import org.opsbot.commands.escalation.OnCallRoster;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * A team's roster as lines a person reads: one per tier, in order, with when it is notified,
+ * whom it notifies and why a tier would be passed over. The same lines serve Slack (with
+ * mentions and {@code <!date>} times) and the terminal (plain ids and times in a zone).
+ */
+public final class OnCallText {
+    private static final DateTimeFormatter TERMINAL = DateTimeFormatter.ofPattern("EEE d MMM HH:mm z", Locale.ENGLISH);
+
+    private final Function<String, String> person;
+    private final Function<Instant, String> time;
+
+    private OnCallText(Function<String, String> person, Function<Instant, String> time) {
+        this.person = person;
+        this.time = time;
+    }
+
+    /** Mentions and times every reader sees in their own zone. */
+    static OnCallText slack() {
+        return new OnCallText(id -> "<@" + id + ">", at -> "<!date^" + at.getEpochSecond()
+                + "^{date_short_pretty} {time}|" + TERMINAL.format(at.atZone(ZoneId.of("UTC"))) + ">");
+    }
+
+    /** Plain user ids and times in {@code zone}, for {@code opsbot oncall}. */
+    public static OnCallText terminal(ZoneId zone) {
+        return new OnCallText(id -> id, at -> TERMINAL.format(at.atZone(zone)));
+    }
+
+    public String time(Instant at) {
+        return time.apply(at);
+    }
+
+    public List<String> tiers(List<OnCallRoster.TierOnCall> roster) {
+        List<String> lines = new ArrayList<>();
+        for (OnCallRoster.TierOnCall tier : roster) {
+            StringBuilder line = new StringBuilder();
+            line.append(tier.number()).append(". *").append(tier.name()).append("* · ")
+                    .append(tier.after().isZero() ? "at once" : "after " + Durations.format(tier.after()));
+            if (!tier.tier().severities().isEmpty()) {
+                line.append(" · ").append(String.join(", ", tier.tier().severities().stream().sorted().toList())).append(" only");
+            }
+            line.append(" → ");
+            List<String> names = new ArrayList<>();
+            for (OnCallRoster.Person p : tier.people()) {
+                String name = person.apply(p.userId());
+                if (p.shift().isPresent()) {
+                    name += " (" + p.via() + ", until " + time.apply(p.shift().get().until()) + ")";
+                } else if (p.via().startsWith("member of")) {
+                    name += " (" + p.via().substring("member of ".length()) + ")";
+                }
+                names.add(name);
+            }
+            names.addAll(tier.unresolved().stream().map(u -> "_" + u + "_").toList());
+            line.append(names.isEmpty() ? "_nobody_" : String.join(", ", names));
+            tier.notApplicable().ifPresent(reason -> line.append(" — _passed over: ").append(reason).append("_"));
+            lines.add(line.toString());
+        }
+        if (roster.isEmpty()) {
+            lines.add("_This team has no escalation tiers: nobody is paged for its alerts._");
+        }
+        return lines;
+    }
+
+    /** Without mrkdwn's bold and italics, for the notification text; {@code <!date^…{date_short}…>} stays whole. */
+    public static String plain(String mrkdwn) {
+        return mrkdwn.replace("*", "").replaceAll("(^|[\\s(])_|_($|[\\s).,])", "$1$2");
+    }
+}

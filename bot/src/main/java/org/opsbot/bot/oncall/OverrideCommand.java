@@ -1,0 +1,121 @@
+package org.opsbot.bot.oncall;
+
+import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.ops.CommandReply;
+import org.opsbot.bot.slack.ops.OpsCommand;
+import org.opsbot.bot.slack.ops.OpsInvocation;
+import org.opsbot.bot.slack.ops.UsageException;
+import org.opsbot.commands.audit.AuditLog;
+import org.opsbot.commands.config.Durations;
+import org.opsbot.commands.config.NotifyTarget;
+import org.opsbot.commands.config.OpsbotConfig;
+import org.opsbot.commands.config.Schedule;
+import org.opsbot.commands.config.Team;
+import org.opsbot.commands.escalation.OnCallOverride;
+import org.opsbot.commands.escalation.Rotation;
+import org.opsbot.commands.escalation.Shift;
+import org.opsbot.commands.store.OverrideStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /ops override <team> <@user> <duration>}: {@code user} takes the team's on-call
+ * schedule (the first schedule its escalation notifies) from now for {@code duration}. It ends
+ * by itself; the team's channel is told.
+ */
+final class OverrideCommand implements OpsCommand {
+    // With should_escape, Slack sends a mention as <@U123|name>; typed ids are accepted too.
+    private static final Pattern MENTION = Pattern.compile("<@([UW][A-Z0-9]+)(?:\\|[^>]*)?>|([UW][A-Z0-9]{6,})");
+    private static final Duration LONGEST = Duration.ofDays(31);
+
+    private final OpsbotConfig config;
+    private final OverrideStore overrides;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    OverrideCommand(OpsbotConfig config, OverrideStore overrides, AuditLog audit, Clock clock) {
+        this.config = config;
+        this.overrides = overrides;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "override";
+    }
+
+    @Override
+    public String usage() {
+        return "<team> <@user> <duration>";
+    }
+
+    @Override
+    public String summary() {
+        return "puts someone on call for a team for a while (e.g. `2h`, `1d`)";
+    }
+
+    @Override
+    public Optional<String> permission() {
+        return Optional.of("override");
+    }
+
+    @Override
+    public CommandReply handle(OpsInvocation invocation) throws UsageException {
+        if (invocation.args().size() != 3) {
+            throw new UsageException("`override` needs a team, a person and how long.");
+        }
+        Team team = config.teams().get(invocation.args().get(0));
+        if (team == null) {
+            throw new UsageException("There is no team `" + invocation.args().get(0) + "`. Teams: "
+                    + String.join(", ", config.teams().keySet()) + ".");
+        }
+        Matcher mention = MENTION.matcher(invocation.args().get(1));
+        if (!mention.matches()) {
+            throw new UsageException("`" + invocation.args().get(1) + "` is not a person: mention them, like `@alice`.");
+        }
+        String user = mention.group(1) != null ? mention.group(1) : mention.group(2);
+        Duration duration;
+        try {
+            duration = Durations.parse(invocation.args().get(2));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("`" + invocation.args().get(2) + "` is not a duration; write e.g. `30m`, `2h`, `1d`.");
+        }
+        if (duration.isZero() || duration.isNegative() || duration.compareTo(LONGEST) > 0) {
+            throw new UsageException("An override lasts between a minute and 31 days.");
+        }
+        Schedule schedule = firstSchedule(team).orElseThrow(() -> new UsageException("Team `" + team.name()
+                + "` pages no on-call schedule (no `schedule:` in its escalation tiers), so there is nothing to override."));
+
+        Instant now = clock.instant();
+        Optional<Shift> before = Rotation.at(schedule, overrides.endingAfter(now), now);
+        OnCallOverride override = overrides.add(schedule.name(), user, now, now.plus(duration), invocation.userId());
+        audit.append(invocation.userId(), "oncall.override", "schedule:" + schedule.name(), Map.of(
+                "team", team.name(), "user", user, "from", override.from().toString(), "until", override.until().toString()));
+
+        OnCallText text = OnCallText.slack();
+        String instead = before.map(s -> s.user().equals(user) ? "" : ", instead of <@" + s.user() + ">").orElse("");
+        String announcement = ":arrows_counterclockwise: <@" + user + "> is on call for *" + team.name() + "* (schedule `"
+                + schedule.name() + "`) until " + text.time(override.until()) + instead + ". Set by <@" + invocation.userId() + ">.";
+        String channel = team.channel().or(() -> config.slack().defaultChannel()).orElse(invocation.channelId());
+        invocation.outbox().post(channel, SlackMessage.text(announcement));
+        return CommandReply.ephemeral("Done: " + announcement.substring(announcement.indexOf(' ') + 1)
+                + (channel.equals(invocation.channelId()) ? "" : " I told " + channel + "."));
+    }
+
+    private Optional<Schedule> firstSchedule(Team team) {
+        return team.escalation().tiers().stream()
+                .flatMap(t -> t.targets().stream())
+                .filter(t -> t.kind() == NotifyTarget.Kind.SCHEDULE)
+                .map(NotifyTarget::id)
+                .map(config.schedules()::get)
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
+    }
+}

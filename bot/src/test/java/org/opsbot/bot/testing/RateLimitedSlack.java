@@ -1,0 +1,158 @@
+package org.opsbot.bot.testing;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+
+/**
+ * WireMock as Slack's Web API, strict about rate limits the way Slack is: 429 with
+ * {@code Retry-After} whenever a channel gets more than one post a second, or the app more than
+ * 50 {@code chat.update} a minute. Posts get their own {@code ts}; {@code #name} channels get
+ * a stable id. Every accepted call is recorded, in order, for exact assertions.
+ */
+public final class RateLimitedSlack implements AutoCloseable {
+
+    /** One accepted Web API call: its method, form fields, and when it arrived (epoch millis). */
+    public record Call(String method, Map<String, String> form, long at) {
+        public String get(String field) {
+            return form.get(field);
+        }
+
+        public boolean isReply() {
+            return form.containsKey("thread_ts");
+        }
+    }
+
+    public final WireMockServer server;
+    private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger rateLimited = new AtomicInteger();
+
+    public RateLimitedSlack() {
+        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(new Limiter()));
+        server.start();
+        server.stubFor(any(urlPathMatching("/api/.*")).willReturn(okJson("{\"ok\":true}")));
+    }
+
+    public String apiUrl() {
+        return server.baseUrl() + "/api/";
+    }
+
+    public List<Call> calls() {
+        synchronized (calls) {
+            return List.copyOf(calls);
+        }
+    }
+
+    public List<Call> calls(String method) {
+        return calls().stream().filter(c -> c.method().equals(method)).toList();
+    }
+
+    public int rateLimited() {
+        return rateLimited.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private final class Limiter implements ResponseDefinitionTransformerV2 {
+        private final Map<String, Deque<Long>> postsByChannel = new HashMap<>();
+        private final Deque<Long> updates = new ArrayDeque<>();
+        private final Map<String, String> channelIds = new HashMap<>();
+        private long ts = 1_700_000_000_000L;
+
+        @Override
+        public String getName() {
+            return "slack-rate-limits";
+        }
+
+        @Override
+        public synchronized ResponseDefinition transform(ServeEvent event) {
+            String path = event.getRequest().getUrl();
+            String method = path.substring(path.lastIndexOf('/') + 1);
+            int q = method.indexOf('?');
+            method = q < 0 ? method : method.substring(0, q);
+            Map<String, String> form = form(event.getRequest().getBodyAsString());
+            long now = System.currentTimeMillis();
+            switch (method) {
+                case "auth.test" -> {
+                    return okJson("{\"ok\":true,\"url\":\"https://e2e.slack.com/\",\"team\":\"E2E\",\"user\":\"opsbot\","
+                            + "\"team_id\":\"T0E2E00001\",\"user_id\":\"U0BOT00001\",\"bot_id\":\"B0BOT00001\"}").build();
+                }
+                case "usergroups.list" -> {
+                    return okJson("{\"ok\":true,\"usergroups\":[]}").build();
+                }
+                case "chat.postMessage" -> {
+                    String channel = channelIds.computeIfAbsent(form.getOrDefault("channel", "?"),
+                            c -> c.startsWith("C") ? c : "C" + String.format("%09d", channelIds.size() + 1));
+                    Deque<Long> recent = postsByChannel.computeIfAbsent(channel, c -> new ArrayDeque<>());
+                    recent.removeIf(t -> t <= now - 1_000);
+                    if (!recent.isEmpty()) {
+                        return limited(1);
+                    }
+                    recent.add(now);
+                    calls.add(new Call(method, form, now));
+                    ts += 100;
+                    String messageTs = (ts / 1_000_000) + "." + String.format("%06d", ts % 1_000_000);
+                    return okJson("{\"ok\":true,\"channel\":\"" + channel + "\",\"ts\":\"" + messageTs + "\"}").build();
+                }
+                case "chat.update" -> {
+                    updates.removeIf(t -> t <= now - 60_000);
+                    if (updates.size() >= 50) {
+                        return limited((int) Math.max(1, (updates.peekFirst() + 60_000 - now + 999) / 1000));
+                    }
+                    updates.add(now);
+                    calls.add(new Call(method, form, now));
+                    return okJson("{\"ok\":true,\"channel\":\"" + form.get("channel") + "\",\"ts\":\"" + form.get("ts") + "\"}").build();
+                }
+                default -> {
+                    calls.add(new Call(method, form, now));
+                    return okJson("{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "") + "\",\"ts\":\"1.1\","
+                            + "\"messages\":[]}").build();
+                }
+            }
+        }
+
+        private ResponseDefinition limited(int seconds) {
+            rateLimited.incrementAndGet();
+            return ResponseDefinitionBuilder.responseDefinition().withStatus(429)
+                    .withHeader("Retry-After", Integer.toString(seconds))
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"ok\":false,\"error\":\"ratelimited\"}").build();
+        }
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        if (body == null || body.isEmpty()) {
+            return form;
+        }
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            form.put(key, value);
+        }
+        return form;
+    }
+}

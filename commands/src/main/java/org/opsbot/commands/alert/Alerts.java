@@ -1,0 +1,385 @@
+package org.opsbot.commands.alert;
+
+import org.opsbot.commands.access.AccessPolicy;
+import org.opsbot.commands.access.Decision;
+import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.audit.AuditLog;
+import org.opsbot.commands.config.OpsbotConfig;
+import org.opsbot.commands.config.Severity;
+import org.opsbot.commands.config.Team;
+import org.opsbot.commands.store.AlertStore;
+import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.StoredAlert;
+import org.opsbot.commands.store.StoredAlertGroup;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Alert groups and their life: firing → acknowledged → resolved, snoozed and silenced on the
+ * side. Every change happens in one transaction with the group locked, so re-sends, HA
+ * duplicates and two people clicking at once are applied one after the other; what to tell
+ * Slack is returned as a {@link GroupChange} for the caller to send after the commit.
+ */
+public final class Alerts {
+    public static final String FIRING = "FIRING";
+    public static final String ACKNOWLEDGED = "ACKNOWLEDGED";
+    public static final String RESOLVED = "RESOLVED";
+
+    private final AlertStore store;
+    private final AuditLog audit;
+    private final OpsbotConfig config;
+    private final Grouping grouping;
+    private final Clock clock;
+
+    public Alerts(Database db, OpsbotConfig config, Clock clock) {
+        this.store = new AlertStore(db);
+        this.audit = new AuditLog(db, clock);
+        this.config = config;
+        this.grouping = new Grouping(config);
+        this.clock = clock;
+    }
+
+    /** What a webhook did: the groups it changed, and how many alerts were new or repeated. */
+    public record Intake(List<GroupChange> changes, int alerts, int repeats, List<String> problems) {
+    }
+
+    /** Stores a notification in one transaction and answers what changed. */
+    public Intake receive(Notification notification) {
+        List<String> problems = new ArrayList<>(notification.problems());
+        List<Grouping.Batch> batches = grouping.batches(notification, problems);
+        long now = clock.millis();
+        int[] repeats = {0};
+        List<GroupChange> changes = store.write(tx -> {
+            List<GroupChange> out = new ArrayList<>();
+            for (Grouping.Batch batch : batches) {
+                GroupChange change = apply(tx, notification, batch, now, repeats);
+                if (change != null) {
+                    out.add(change);
+                }
+            }
+            return out;
+        });
+        int total = batches.stream().mapToInt(b -> b.alerts().size()).sum();
+        return new Intake(changes, total, repeats[0], problems);
+    }
+
+    private GroupChange apply(AlertStore.Tx tx, Notification n, Grouping.Batch batch, long now, int[] repeats) {
+        StoredAlertGroup template = new StoredAlertGroup(0, batch.key(), n.source().name(), batch.team(),
+                batch.channel(), batch.title(), null, batch.groupLabels(), n.externalUrl().orElse(null), 0, FIRING,
+                null, null, null, null, false, null, null, null, null, null, null, now, now);
+        AlertStore.Locked locked = tx.openGroup(template);
+        StoredAlertGroup group = locked.group();
+        Map<String, StoredAlert> known = new LinkedHashMap<>();
+        tx.alerts(group.id()).forEach(a -> known.put(a.fingerprint(), a));
+
+        List<StoredAlert> inserts = new ArrayList<>();
+        List<StoredAlert> updates = new ArrayList<>();
+        List<StoredAlert> started = new ArrayList<>();     // new fingerprints, or a new episode of a known one
+        List<StoredAlert> resolved = new ArrayList<>();
+        boolean refreshed = false;
+        boolean sameEpisodeFiring = false;
+        for (IncomingAlert in : batch.alerts()) {
+            StoredAlert was = known.get(in.fingerprint());
+            if (was == null) {
+                long startsAt = in.startsAt().map(Instant::toEpochMilli).orElse(now);
+                StoredAlert fresh = new StoredAlert(group.id(), in.fingerprint(), in.firing() ? FIRING : RESOLVED,
+                        startsAt, in.firing() ? null : in.endsAt().map(Instant::toEpochMilli).orElse(now),
+                        in.labels(), in.annotations(), in.annotations(), in.generatorUrl().orElse(null), now, now);
+                inserts.add(fresh);
+                known.put(fresh.fingerprint(), fresh);
+                if (fresh.firing()) {
+                    started.add(fresh);
+                } else {
+                    refreshed = true;
+                }
+                continue;
+            }
+            long startsAt = in.startsAt().map(Instant::toEpochMilli)
+                    .orElse(in.firing() && !was.firing() ? now : was.startsAt());
+            if (startsAt < was.startsAt()) {
+                repeats[0]++; // an older episode delivered late
+                continue;
+            }
+            boolean newEpisode = startsAt > was.startsAt();
+            StoredAlert next;
+            if (in.firing()) {
+                if (!was.firing() && !newEpisode) {
+                    repeats[0]++; // the firing notification of an episode that already resolved
+                    continue;
+                }
+                next = new StoredAlert(group.id(), was.fingerprint(), FIRING, startsAt, null, in.labels(),
+                        in.annotations(), in.annotations(), in.generatorUrl().orElse(was.generatorUrl()),
+                        was.receivedAt(), now);
+                if (newEpisode || !was.firing()) {
+                    started.add(next);
+                } else {
+                    sameEpisodeFiring = true;
+                    if (next.annotations().equals(was.annotations()) && next.labels().equals(was.labels())) {
+                        repeats[0]++;
+                        continue;
+                    }
+                    refreshed = true;
+                }
+            } else {
+                long endsAt = in.endsAt().map(Instant::toEpochMilli).orElse(now);
+                if (!was.firing()) {
+                    repeats[0]++; // resolved already; its annotations no longer show
+                    continue;
+                }
+                // The values it fired with stay: a resolve re-renders {{ $value }} with the last sample.
+                next = new StoredAlert(group.id(), was.fingerprint(), RESOLVED, startsAt, endsAt, in.labels(),
+                        in.annotations(), was.firedAnnotations(), in.generatorUrl().orElse(was.generatorUrl()),
+                        was.receivedAt(), now);
+                resolved.add(next);
+            }
+            updates.add(next);
+            known.put(next.fingerprint(), next);
+        }
+
+        tx.insert(inserts);
+        tx.update(updates);
+
+        List<AlertNote> notes = new ArrayList<>();
+        StoredAlertGroup.Builder after = group.with().updatedAt(now).truncatedAlerts(n.truncated());
+        boolean anyFiring = known.values().stream().anyMatch(StoredAlert::firing);
+        if (locked.created()) {
+            if (!anyFiring) {
+                after.state(RESOLVED).resolved(null, now);
+            }
+        } else if (RESOLVED.equals(group.state())) {
+            if (!started.isEmpty()) {
+                after.state(FIRING).acked(null, null).resolved(null, null).stillFiringNoted(false);
+                notes.add(new AlertNote.Reopened(started));
+            } else if (sameEpisodeFiring && group.resolvedBy() != null && !group.stillFiringNoted()) {
+                after.stillFiringNoted(true);
+                notes.add(new AlertNote.StillFiringAtSource(group.resolvedBy()));
+            }
+            if (!resolved.isEmpty()) {
+                notes.add(new AlertNote.AlertsResolved(resolved));
+            }
+        } else {
+            if (!started.isEmpty()) {
+                Optional<String> acker = ACKNOWLEDGED.equals(group.state()) ? Optional.ofNullable(group.ackedBy()) : Optional.empty();
+                acker.ifPresent(u -> tx.notified(group.id(), u, now));
+                notes.add(new AlertNote.NewAlerts(started, acker));
+            }
+            if (!resolved.isEmpty()) {
+                notes.add(new AlertNote.AlertsResolved(resolved));
+            }
+            if (!anyFiring) {
+                after.state(RESOLVED).resolved(null, now);
+                notes.add(new AlertNote.ResolvedAtSource());
+            }
+        }
+        List<Map<String, String>> firingLabels = known.values().stream().filter(StoredAlert::firing).map(StoredAlert::labels).toList();
+        after.severity(grouping.mostSevere(group.team(), firingLabels.isEmpty()
+                        ? known.values().stream().map(StoredAlert::labels).toList() : firingLabels)
+                .map(Severity::name).orElse(group.severity()));
+        StoredAlertGroup saved = after.build();
+        boolean changed = locked.created() || refreshed || n.truncated() != group.truncatedAlerts() || !notes.isEmpty() || !started.isEmpty() || !resolved.isEmpty();
+        if (!changed && saved.equals(group.with().updatedAt(now).build())) {
+            return null;
+        }
+        tx.save(saved);
+        return new GroupChange(saved, locked.created(), changed, notes);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Acting on a group
+
+    public ActionResult acknowledge(long id, String user) {
+        return act(id, user, "alert.ack", g -> switch (g.state()) {
+            case FIRING -> change(g.with().state(ACKNOWLEDGED).acked(user, clock.millis()), new AlertNote.Acknowledged(user));
+            case ACKNOWLEDGED -> unchanged(g, "Already acknowledged by <@" + g.ackedBy() + ">.");
+            default -> unchanged(g, resolvedAlready(g));
+        });
+    }
+
+    public ActionResult unacknowledge(long id, String user) {
+        return act(id, user, "alert.unack", g -> switch (g.state()) {
+            case ACKNOWLEDGED -> change(g.with().state(FIRING).acked(null, null), new AlertNote.Unacknowledged(user));
+            case FIRING -> unchanged(g, "Nobody has acknowledged it.");
+            default -> unchanged(g, resolvedAlready(g));
+        });
+    }
+
+    public ActionResult resolve(long id, String user) {
+        return act(id, user, "alert.resolve", g -> RESOLVED.equals(g.state())
+                ? unchanged(g, resolvedAlready(g))
+                : change(g.with().state(RESOLVED).resolved(user, clock.millis()).stillFiringNoted(false),
+                new AlertNote.ResolvedByHand(user)));
+    }
+
+    public ActionResult snooze(long id, String user, Duration duration) {
+        Instant until = clock.instant().plus(duration);
+        return act(id, user, "alert.snooze", g -> RESOLVED.equals(g.state())
+                ? unchanged(g, resolvedAlready(g))
+                : change(g.with().snoozed(user, until.toEpochMilli()), new AlertNote.Snoozed(user, until)));
+    }
+
+    /** Records a silence created at the source (the caller made the API call). */
+    public ActionResult silenced(long id, String user, Instant until, String silenceId) {
+        return act(id, user, "alert.silence", g -> change(g.with().silenced(silenceId, user, until.toEpochMilli()),
+                new AlertNote.Silenced(user, until, silenceId)));
+    }
+
+    /** The silence was expired by hand (the caller removed it at the source). */
+    public ActionResult silenceRemoved(long id, String user) {
+        return act(id, user, "alert.unsilence", g -> g.silenceId() == null
+                ? unchanged(g, "It is not silenced.")
+                : change(g.with().silenced(null, null, null), new AlertNote.SilenceEnded(Optional.of(user))));
+    }
+
+    /** A note in the group's history from someone, e.g. a stub action. */
+    public ActionResult note(long id, String user, String action, String text) {
+        return act(id, user, action, g -> change(g.with(), new AlertNote.Note(user, text)));
+    }
+
+    /** Remembers that the bot paged these people about the group: they may act on it from now on. */
+    public void recordNotified(long id, java.util.Collection<String> users) {
+        if (users.isEmpty()) {
+            return;
+        }
+        long now = clock.millis();
+        store.write(tx -> {
+            users.forEach(u -> tx.notified(id, u, now));
+            return null;
+        });
+    }
+
+    /** Ends the snoozes and silences that ran out by now; each group once, even with several replicas. */
+    public List<GroupChange> endExpiredMutes() {
+        long now = clock.millis();
+        List<GroupChange> out = new ArrayList<>();
+        for (long id : store.mutesEndedBy(now)) {
+            GroupChange change = store.write(tx -> {
+                StoredAlertGroup g = tx.lock(id).orElse(null);
+                if (g == null) {
+                    return null;
+                }
+                List<AlertNote> notes = new ArrayList<>();
+                StoredAlertGroup.Builder next = g.with().updatedAt(now);
+                if (g.snoozedUntil() != null && g.snoozedUntil() <= now) {
+                    next.snoozed(null, null);
+                    notes.add(new AlertNote.SnoozeEnded());
+                }
+                if (g.silencedUntil() != null && g.silencedUntil() <= now) {
+                    next.silenced(null, null, null);
+                    notes.add(new AlertNote.SilenceEnded(Optional.empty()));
+                }
+                if (notes.isEmpty()) {
+                    return null;
+                }
+                StoredAlertGroup saved = next.build();
+                tx.save(saved);
+                return new GroupChange(saved, false, true, notes);
+            });
+            if (change != null) {
+                out.add(change);
+            }
+        }
+        return out;
+    }
+
+    private record Step(StoredAlertGroup.Builder next, AlertNote note, String why) {
+    }
+
+    private Step change(StoredAlertGroup.Builder next, AlertNote note) {
+        return new Step(next, note, null);
+    }
+
+    private Step unchanged(StoredAlertGroup g, String why) {
+        return new Step(null, null, why);
+    }
+
+    private ActionResult act(long id, String user, String action, Function<StoredAlertGroup, Step> decide) {
+        long now = clock.millis();
+        ActionResult result = store.write(tx -> {
+            Optional<StoredAlertGroup> locked = tx.lock(id);
+            if (locked.isEmpty()) {
+                return new ActionResult.NotFound(id);
+            }
+            StoredAlertGroup g = locked.get();
+            Step step = decide.apply(g);
+            if (step.next() == null) {
+                return new ActionResult.Unchanged(g, step.why());
+            }
+            StoredAlertGroup saved = step.next().updatedAt(now).build();
+            tx.save(saved);
+            return new ActionResult.Done(new GroupChange(saved, false, true, List.of(step.note())));
+        });
+        if (result instanceof ActionResult.Done done) {
+            audit.append(user, action, "alert-group:" + id, auditDetails(done.change()));
+        }
+        return result;
+    }
+
+    private static Map<String, Object> auditDetails(GroupChange change) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("title", change.group().title());
+        details.put("team", change.group().team());
+        details.put("state", change.group().state());
+        change.notes().forEach(n -> details.put("note", n.getClass().getSimpleName()));
+        return details;
+    }
+
+    private static String resolvedAlready(StoredAlertGroup g) {
+        return g.resolvedBy() == null ? "It was resolved at the source already."
+                : "<@" + g.resolvedBy() + "> resolved it already.";
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Reading
+
+    public Optional<StoredAlertGroup> group(long id) {
+        return store.group(id);
+    }
+
+    public List<StoredAlert> alerts(long groupId) {
+        return store.alerts(groupId);
+    }
+
+    public List<StoredAlertGroup> open(Optional<String> team, int limit) {
+        return store.open(team, limit);
+    }
+
+    /** Records the group's parent message; false when another flow recorded one first. */
+    public boolean attachMessage(long groupId, long outboxId) {
+        return store.attachMessage(groupId, outboxId);
+    }
+
+    public Optional<Severity> severity(StoredAlertGroup g) {
+        return g.severity() == null ? Optional.empty() : config.severity(g.severity());
+    }
+
+    public OpsbotConfig config() {
+        return config;
+    }
+
+    /**
+     * Whether {@code user} may act on the group: a member of its team's responders role, or
+     * someone the bot notified about it.
+     */
+    public Decision mayAct(StoredAlertGroup g, String user, GroupDirectory groups) {
+        Optional<String> role = Optional.ofNullable(config.teams().get(g.team())).flatMap(Team::responders);
+        if (role.isPresent()) {
+            Decision d = new AccessPolicy(config.roles(), Map.of("act", List.of(role.get()))).decide("act", user, groups);
+            if (d.allowed()) {
+                return d;
+            }
+        }
+        if (store.wasNotified(g.id(), user)) {
+            return Decision.allow();
+        }
+        return Decision.deny("Only the " + role.map(r -> "`" + r + "` of team " + g.team()).orElse("responders")
+                + " and people the bot notified about this alert may act on it.");
+    }
+}

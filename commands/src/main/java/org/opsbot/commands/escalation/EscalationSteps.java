@@ -1,0 +1,192 @@
+package org.opsbot.commands.escalation;
+
+import org.opsbot.commands.config.Durations;
+import org.opsbot.commands.config.Escalation;
+import org.opsbot.commands.config.Tier;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The rules of walking a policy's tiers, as functions from a walk and an event to the next walk
+ * and what happened. Nothing here waits, stores or sends: the {@link Pager} is handed in, the
+ * clock is a parameter, and the caller stores the result.
+ */
+public final class EscalationSteps {
+    private EscalationSteps() {
+    }
+
+    /** A new walk and what it did. */
+    public record Step(Walk walk, List<WalkEvent> events) {
+    }
+
+    /** A subject opened: tier 1 falls due {@code after(1)} from now (usually at once). */
+    public static Step open(String subject, String team, String severity, Escalation policy, Instant now) {
+        Walk walk = new Walk(subject, team, severity, Walk.Status.WALKING, 0, 0, now, Duration.ZERO,
+                Optional.empty(), now, 0);
+        if (policy.tiers().isEmpty()) {
+            walk = walk.with(Walk.Status.ENDED, 0, 0, now, Duration.ZERO, Optional.empty());
+            return new Step(walk, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.ENDED, -1,
+                    "team " + team + " has no escalation tiers: nobody is paged")));
+        }
+        walk = walk.due(Optional.of(now.plus(policy.tiers().getFirst().after())));
+        return new Step(walk, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.OPENED, -1, "escalation started")));
+    }
+
+    /**
+     * The walk's due time has come: notify the tier(s) now due, or re-open after an ack that was
+     * not followed by a resolve, or start the next round.
+     */
+    public static Step fire(Walk walk, Escalation policy, Instant now, Function<Tier, OnCallRoster.TierOnCall> roster,
+                            Pager pager) {
+        List<WalkEvent> events = new ArrayList<>();
+        if (walk.status() == Walk.Status.ACKNOWLEDGED) {
+            // The wait that ran out was an ack's resolve-within or a snooze: either way, unresolved.
+            events.add(WalkEvent.of(walk, now, WalkEvent.Kind.REOPENED, -1,
+                    "still not resolved: escalating again from the first tier"));
+            walk = walk.with(Walk.Status.WALKING, walk.round(), 0, now, policy.tiers().getFirst().after(), Optional.of(now));
+        }
+        if (walk.status() != Walk.Status.WALKING) {
+            return new Step(walk.due(Optional.empty()), events);
+        }
+        return walkOn(walk, policy, now, roster, pager, "not acknowledged", events);
+    }
+
+    /** {@code /ops escalate} or the Escalate button: the next tier, now, whatever its wait. */
+    public static Step escalateNow(Walk walk, Escalation policy, String by, String reason, Instant now,
+                                   Function<Tier, OnCallRoster.TierOnCall> roster, Pager pager) {
+        List<WalkEvent> events = new ArrayList<>();
+        if (walk.status() == Walk.Status.STOPPED) {
+            return new Step(walk, events);
+        }
+        int next = walk.status() == Walk.Status.ENDED ? 0 : walk.nextTier();
+        String why = "escalated by <@" + by + ">" + (reason.isBlank() ? "" : ": " + reason);
+        events.add(WalkEvent.of(walk, now, WalkEvent.Kind.ESCALATED, next, why));
+        if (next >= policy.tiers().size()) {
+            next = 0;
+        }
+        walk = walk.with(Walk.Status.WALKING, walk.round(), next, now, policy.tiers().get(next).after(), Optional.of(now));
+        return walkOn(walk, policy, now, roster, pager, why, events);
+    }
+
+    /** Someone acknowledged: the walk waits; with a resolve-within, it re-opens if not resolved by then. */
+    public static Step acknowledge(Walk walk, String by, Optional<Duration> resolveWithin, Instant now) {
+        if (walk.status() == Walk.Status.STOPPED) {
+            return new Step(walk, List.of());
+        }
+        Walk acked = walk.with(Walk.Status.ACKNOWLEDGED, walk.round(), walk.nextTier(), walk.anchorAt(),
+                walk.anchorAfter(), resolveWithin.map(now::plus));
+        return new Step(acked, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.ACKNOWLEDGED, -1, "acknowledged by <@" + by + ">"
+                + resolveWithin.map(d -> "; escalation resumes if it is not resolved within " + Durations.format(d)).orElse(""))));
+    }
+
+    /** The ack was taken back: the walk starts again from the first tier, at once. */
+    public static Step unacknowledge(Walk walk, Escalation policy, String by, Instant now) {
+        if (walk.status() == Walk.Status.STOPPED || policy.tiers().isEmpty()) {
+            return new Step(walk, List.of());
+        }
+        Walk restarted = walk.with(Walk.Status.WALKING, walk.round(), 0, now, policy.tiers().getFirst().after(),
+                Optional.of(now));
+        return new Step(restarted, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.UNACKNOWLEDGED, -1,
+                "unacknowledged by <@" + by + ">: escalating again from the first tier")));
+    }
+
+    /** A resolved or finished subject fires again (a new episode): the walk starts over, at once. */
+    public static Step reopen(Walk walk, Escalation policy, Instant now) {
+        if (policy.tiers().isEmpty() || walk.status() == Walk.Status.WALKING || walk.status() == Walk.Status.ACKNOWLEDGED) {
+            return new Step(walk, List.of());
+        }
+        Walk again = walk.with(Walk.Status.WALKING, 0, 0, now, policy.tiers().getFirst().after(), Optional.of(now));
+        return new Step(again, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.OPENED, -1, "fired again: escalation starts over")));
+    }
+
+    /** Snoozed: nothing is paged until {@code until}, when the walk starts again from the first tier. */
+    public static Step pause(Walk walk, String by, Instant until, Instant now) {
+        if (walk.status() == Walk.Status.STOPPED) {
+            return new Step(walk, List.of());
+        }
+        Walk paused = walk.with(Walk.Status.ACKNOWLEDGED, walk.round(), walk.nextTier(), walk.anchorAt(), walk.anchorAfter(),
+                Optional.of(until));
+        return new Step(paused, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.ACKNOWLEDGED, -1,
+                "snoozed by <@" + by + ">: escalation paused until the snooze ends")));
+    }
+
+    /** Resolved: nothing more happens. */
+    public static Step stop(Walk walk, String detail, Instant now) {
+        if (walk.status() == Walk.Status.STOPPED) {
+            return new Step(walk, List.of());
+        }
+        Walk stopped = walk.with(Walk.Status.STOPPED, walk.round(), walk.nextTier(), walk.anchorAt(), walk.anchorAfter(),
+                Optional.empty());
+        return new Step(stopped, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.STOPPED, -1, detail)));
+    }
+
+    /**
+     * Notifies every tier that is due at {@code now}, in order. A tier that does not apply (other
+     * severities, outside its hours) is passed over and the waits go on as if it were not there;
+     * a tier whose people are all unreachable (Do Not Disturb, nobody on call) counts as not
+     * reached, and the walk moves on to the next tier at once.
+     */
+    private static Step walkOn(Walk walk, Escalation policy, Instant now, Function<Tier, OnCallRoster.TierOnCall> roster,
+                               Pager pager, String why, List<WalkEvent> events) {
+        List<Tier> tiers = policy.tiers();
+        int round = walk.round();
+        int i = walk.nextTier();
+        Instant anchorAt = walk.anchorAt();
+        Duration anchorAfter = walk.anchorAfter();
+        String reason = why;
+        while (i < tiers.size()) {
+            Tier tier = tiers.get(i);
+            Instant due = anchorAt.plus(tier.after().minus(anchorAfter));
+            if (due.isAfter(now)) {
+                Walk next = walk.with(Walk.Status.WALKING, round, i, anchorAt, anchorAfter, Optional.of(due));
+                return new Step(next, events);
+            }
+            OnCallRoster.TierOnCall onCall = roster.apply(tier);
+            if (onCall.notApplicable().isPresent()) {
+                events.add(WalkEvent.of(walk, now, WalkEvent.Kind.PASSED_OVER, i, tier.name() + ": " + onCall.notApplicable().get()));
+                i++;
+                continue;
+            }
+            Pager.Result result = onCall.people().isEmpty()
+                    ? new Pager.Result(List.of(), onCall.unresolved().isEmpty() ? List.of("nobody is on call") : onCall.unresolved())
+                    : pager.page(walk, onCall, reason);
+            if (result.anyoneReached()) {
+                events.add(WalkEvent.of(walk, now, WalkEvent.Kind.NOTIFIED, i, tier.name() + ": "
+                        + String.join(", ", result.reached().stream().map(EscalationSteps::mention).toList())
+                        + (result.unreachable().isEmpty() ? "" : " (not reached: " + String.join("; ", result.unreachable()) + ")")));
+                anchorAt = now;
+                anchorAfter = tier.after();
+            } else {
+                events.add(WalkEvent.of(walk, now, WalkEvent.Kind.UNREACHABLE, i, tier.name() + " could not be reached ("
+                        + String.join("; ", result.unreachable()) + "): moving on at once"));
+                if (i + 1 < tiers.size()) {
+                    anchorAt = now;
+                    anchorAfter = tiers.get(i + 1).after();
+                }
+            }
+            i++;
+            reason = "not acknowledged";
+        }
+        // Every tier of this round has had its turn.
+        if (round < policy.repeat()) {
+            Duration wait = policy.repeatAfter().orElse(tiers.getLast().after());
+            Instant again = anchorAt.plus(wait);
+            events.add(WalkEvent.of(walk, now, WalkEvent.Kind.REPEATED, -1, "all tiers notified; starting again from the first at "
+                    + again + " (" + (round + 1) + " of " + policy.repeat() + " repeats)"));
+            Walk next = walk.with(Walk.Status.WALKING, round + 1, 0, again, tiers.getFirst().after(), Optional.of(again));
+            return new Step(next, events);
+        }
+        events.add(WalkEvent.of(walk, now, WalkEvent.Kind.ENDED, -1, "all tiers notified; the policy does not repeat,"
+                + " so nobody more will be paged until someone escalates by hand"));
+        return new Step(walk.with(Walk.Status.ENDED, round, tiers.size(), anchorAt, anchorAfter, Optional.empty()), events);
+    }
+
+    private static String mention(String reached) {
+        return reached.matches("[UW][A-Z0-9]+") ? "<@" + reached + ">" : reached;
+    }
+}

@@ -1,0 +1,194 @@
+package org.opsbot.commands.escalation;
+
+import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.audit.AuditLog;
+import org.opsbot.commands.config.Escalation;
+import org.opsbot.commands.config.OpsbotConfig;
+import org.opsbot.commands.config.Severity;
+import org.opsbot.commands.config.Team;
+import org.opsbot.commands.config.Tier;
+import org.opsbot.commands.store.EscalationStore;
+import org.opsbot.commands.store.OverrideStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * Escalation of subjects (alert groups, incidents) through their team's policy: opened, acked,
+ * unacked, resolved and escalated by hand by their owners; stepped forward by the scheduler
+ * loop through {@link #fireDue()}. The walk lives in the database; this class holds no state
+ * between calls, so a restart resumes where the database says.
+ */
+public final class Escalations {
+    private static final Logger LOG = LoggerFactory.getLogger(Escalations.class);
+    // Long enough for a fire to page everyone; a replica that dies mid-fire leaves the walk due again after it.
+    private static final Duration CLAIM = Duration.ofMinutes(2);
+    private static final int BATCH = 100;
+    private static final int ATTEMPTS = 5;
+
+    private final EscalationStore store;
+    private final OpsbotConfig config;
+    private final GroupDirectory groups;
+    private final OverrideStore overrides;
+    private final AuditLog audit;
+    private final Pager pager;
+    private final Clock clock;
+    // One change at a time per subject in this process; the version column covers other replicas.
+    private final Map<String, ReentrantLock> locks = new HashMap<>();
+
+    public Escalations(EscalationStore store, OpsbotConfig config, GroupDirectory groups, OverrideStore overrides,
+                       AuditLog audit, Pager pager, Clock clock) {
+        this.store = store;
+        this.config = config;
+        this.groups = groups;
+        this.overrides = overrides;
+        this.audit = audit;
+        this.pager = pager;
+        this.clock = clock;
+    }
+
+    /** Starts escalating {@code subject} (once: a second open of the same subject does nothing). */
+    public void open(String subject, String team, String severity) {
+        EscalationSteps.Step step = EscalationSteps.open(subject, team, severity, policy(team), clock.instant());
+        if (store.insert(step.walk(), step.events())) {
+            audited("opsbot", step.events());
+        } else {
+            // Seen before: a resolved subject that fires again starts over; an open one goes on.
+            change(subject, "opsbot", walk -> EscalationSteps.reopen(walk, policy(walk.team()), clock.instant()));
+        }
+    }
+
+    /** Nothing is paged until {@code until} (a snooze); then the walk starts again. */
+    public void pause(String subject, String by, Instant until) {
+        change(subject, by, walk -> EscalationSteps.pause(walk, by, until, clock.instant()));
+    }
+
+    /** The policy of a walk's team, for describing where it stands. */
+    public Escalation policyOf(Walk walk) {
+        return policy(walk.team());
+    }
+
+    public void acknowledged(String subject, String by) {
+        change(subject, by, walk -> EscalationSteps.acknowledge(walk, by, resolveWithin(walk), clock.instant()));
+    }
+
+    public void unacknowledged(String subject, String by) {
+        change(subject, by, walk -> EscalationSteps.unacknowledge(walk, policy(walk.team()), by, clock.instant()));
+    }
+
+    public void resolved(String subject, String by) {
+        change(subject, by, walk -> EscalationSteps.stop(walk, "resolved by " + (by.equals("opsbot") ? "its source" : "<@" + by + ">")
+                + ": escalation stopped", clock.instant()));
+    }
+
+    /** Notifies the next tier now; the answer says who was reached (empty if the subject has no walk). */
+    public Optional<Walk> escalate(String subject, String by, String reason) {
+        return change(subject, by, walk -> EscalationSteps.escalateNow(walk, policy(walk.team()), by, reason, clock.instant(),
+                roster(walk), pager));
+    }
+
+    /** Fires every walk that is due; the scheduler loop calls this about once a second. Returns how many. */
+    public int fireDue() {
+        Instant now = clock.instant();
+        List<Walk> due = store.claimDue(now, CLAIM, BATCH);
+        for (Walk walk : due) {
+            ReentrantLock lock = lock(walk.subject());
+            lock.lock();
+            try {
+                EscalationSteps.Step step = EscalationSteps.fire(walk, policy(walk.team()), clock.instant(), roster(walk), pager);
+                if (store.save(step.walk(), step.events())) {
+                    audited("opsbot", step.events());
+                } else {
+                    LOG.warn("escalation of {} changed while it fired; its next step is decided again", walk.subject());
+                }
+            } catch (RuntimeException e) {
+                // The claim runs out and the walk is due again; nothing is lost.
+                LOG.error("escalating {} failed; trying again in {}", walk.subject(), CLAIM, e);
+            } finally {
+                lock.unlock();
+            }
+        }
+        return due.size();
+    }
+
+    public Optional<Walk> find(String subject) {
+        return store.find(subject);
+    }
+
+    public List<WalkEvent> history(String subject) {
+        return store.events(subject);
+    }
+
+    private Optional<Walk> change(String subject, String actor, Function<Walk, EscalationSteps.Step> how) {
+        ReentrantLock lock = lock(subject);
+        lock.lock();
+        try {
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                Optional<Walk> current = store.find(subject);
+                if (current.isEmpty()) {
+                    return Optional.empty();
+                }
+                EscalationSteps.Step step = how.apply(current.get());
+                if (step.events().isEmpty()) {
+                    return current;
+                }
+                if (store.save(step.walk(), step.events())) {
+                    audited(actor, step.events());
+                    return Optional.of(step.walk());
+                }
+            }
+            throw new IllegalStateException("escalation of " + subject + " keeps changing; try again");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private synchronized ReentrantLock lock(String subject) {
+        return locks.computeIfAbsent(subject, s -> new ReentrantLock());
+    }
+
+    private Function<Tier, OnCallRoster.TierOnCall> roster(Walk walk) {
+        Team team = config.teams().get(walk.team());
+        return tier -> {
+            Instant now = clock.instant();
+            Team single = new Team(team.name(), team.channel(), team.responders(), team.severityMap(),
+                    new Escalation(0, Optional.empty(), List.of(tier)));
+            OnCallRoster.TierOnCall onCall = OnCallRoster.of(single, config.schedules(), overrides.endingAfter(now), groups,
+                    Optional.of(walk.severity()), now).getFirst();
+            int number = team.escalation().tiers().indexOf(tier) + 1;
+            return new OnCallRoster.TierOnCall(number, onCall.name(), onCall.after(), tier, onCall.people(),
+                    onCall.unresolved(), onCall.notApplicable());
+        };
+    }
+
+    private Escalation policy(String team) {
+        Team t = config.teams().get(team);
+        return t == null ? Escalation.NONE : t.escalation();
+    }
+
+    private Optional<Duration> resolveWithin(Walk walk) {
+        return config.severities().stream().filter(s -> s.name().equals(walk.severity())).findFirst()
+                .flatMap(Severity::resolveWithin);
+    }
+
+    private void audited(String actor, List<WalkEvent> events) {
+        for (WalkEvent e : events) {
+            Map<String, Object> details = new HashMap<>();
+            details.put("detail", e.detail());
+            e.tier().ifPresent(t -> details.put("tier", t + 1));
+            boolean byHand = e.kind() == WalkEvent.Kind.ACKNOWLEDGED || e.kind() == WalkEvent.Kind.UNACKNOWLEDGED
+                    || e.kind() == WalkEvent.Kind.ESCALATED || e.kind() == WalkEvent.Kind.STOPPED;
+            audit.append(byHand ? actor : "opsbot", "escalation." + e.kind().name().toLowerCase(java.util.Locale.ROOT),
+                    e.subject(), details);
+        }
+    }
+}

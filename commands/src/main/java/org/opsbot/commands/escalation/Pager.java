@@ -1,0 +1,32 @@
+package org.opsbot.commands.escalation;
+
+import java.util.List;
+
+/**
+ * Notifies a tier's people about a subject: the bot's implementation mentions them in the
+ * subject's thread, sends each a direct message with Acknowledge and Escalate buttons, asks
+ * Slack who is in Do Not Disturb, and calls the tier's pager webhook if it has one.
+ */
+public interface Pager {
+
+    /**
+     * @param why how the tier came to be notified, for the message ("not acknowledged for
+     *            30m", "escalated by &lt;@U…&gt;: db is down")
+     */
+    Result page(Walk walk, OnCallRoster.TierOnCall tier, String why);
+
+    /**
+     * @param reached     who was notified and can be expected to see it (user ids, or a pager)
+     * @param unreachable who was not, and why ("U… is in Do Not Disturb until 07:00")
+     */
+    record Result(List<String> reached, List<String> unreachable) {
+        public Result {
+            reached = List.copyOf(reached);
+            unreachable = List.copyOf(unreachable);
+        }
+
+        public boolean anyoneReached() {
+            return !reached.isEmpty();
+        }
+    }
+}

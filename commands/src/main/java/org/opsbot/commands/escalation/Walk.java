@@ -1,0 +1,41 @@
+package org.opsbot.commands.escalation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Where one subject's escalation stands.
+ *
+ * @param subject     what is escalated, e.g. {@code alert-group:42}
+ * @param nextTier    the index of the tier to notify next (in {@code round})
+ * @param anchorAt    when the last tier was notified (or the subject opened)
+ * @param anchorAfter that tier's {@code after}: tier i is due {@code after(i) − anchorAfter} after
+ *                    {@code anchorAt}, so when a tier is reached early the later waits count
+ *                    from then
+ * @param dueAt       when the walk next needs attention (a tier, a repeat, or an ack whose
+ *                    resolve-within ran out); empty when nothing is pending
+ * @param version     bumped by every change; a change applies only to the version it read
+ */
+public record Walk(String subject, String team, String severity, Status status, int round, int nextTier,
+                   Instant anchorAt, Duration anchorAfter, Optional<Instant> dueAt, Instant openedAt, long version) {
+
+    public enum Status {
+        /** tiers are being notified as they fall due */
+        WALKING,
+        /** someone acknowledged; due again only if it is not resolved within resolve-within */
+        ACKNOWLEDGED,
+        /** the last tier was notified and the policy does not repeat */
+        ENDED,
+        /** resolved: nothing more will happen */
+        STOPPED
+    }
+
+    Walk with(Status status, int round, int nextTier, Instant anchorAt, Duration anchorAfter, Optional<Instant> dueAt) {
+        return new Walk(subject, team, severity, status, round, nextTier, anchorAt, anchorAfter, dueAt, openedAt, version);
+    }
+
+    Walk due(Optional<Instant> at) {
+        return with(status, round, nextTier, anchorAt, anchorAfter, at);
+    }
+}

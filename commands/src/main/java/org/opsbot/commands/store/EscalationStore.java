@@ -1,0 +1,160 @@
+package org.opsbot.commands.store;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.opsbot.commands.escalation.Walk;
+import org.opsbot.commands.escalation.WalkEvent;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Escalation walks and their history. Every change is a compare-and-set on the walk's version,
+ * and due walks are claimed before they are fired, so with two replicas a step fires once.
+ */
+public final class EscalationStore {
+    private static final String COLUMNS = """
+            subject, team, severity, status, round, next_tier, anchor_at, anchor_after_ms, due_at, opened_at, version""";
+
+    private static final RowMapper<Walk> WALK = (rs, ctx) -> {
+        long due = rs.getLong("due_at");
+        Optional<Instant> dueAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(due));
+        return new Walk(rs.getString("subject"), rs.getString("team"), rs.getString("severity"),
+                Walk.Status.valueOf(rs.getString("status")), rs.getInt("round"), rs.getInt("next_tier"),
+                Instant.ofEpochMilli(rs.getLong("anchor_at")), Duration.ofMillis(rs.getLong("anchor_after_ms")),
+                dueAt, Instant.ofEpochMilli(rs.getLong("opened_at")), rs.getLong("version"));
+    };
+
+    private static final RowMapper<WalkEvent> EVENT = (rs, ctx) -> {
+        int tier = rs.getInt("tier");
+        OptionalInt t = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(tier);
+        return new WalkEvent(rs.getString("subject"), Instant.ofEpochMilli(rs.getLong("at")),
+                WalkEvent.Kind.valueOf(rs.getString("kind")), t, rs.getString("detail"));
+    };
+
+    private final Database db;
+    private final Clock clock;
+
+    public EscalationStore(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** Stores a new walk with its first events; false (and nothing written) if the subject has one. */
+    public boolean insert(Walk walk, List<WalkEvent> events) {
+        return db.write(h -> {
+            int inserted = h.createUpdate("INSERT INTO escalation (" + COLUMNS + ", updated_at) VALUES (:subject, :team, "
+                            + ":severity, :status, :round, :nextTier, :anchorAt, :anchorAfter, :dueAt, :openedAt, 0, :now) "
+                            + "ON CONFLICT (subject) DO NOTHING")
+                    .bind("subject", walk.subject())
+                    .bind("team", walk.team())
+                    .bind("severity", walk.severity())
+                    .bind("status", walk.status().name())
+                    .bind("round", walk.round())
+                    .bind("nextTier", walk.nextTier())
+                    .bind("anchorAt", walk.anchorAt().toEpochMilli())
+                    .bind("anchorAfter", walk.anchorAfter().toMillis())
+                    .bind("dueAt", walk.dueAt().map(Instant::toEpochMilli).orElse(null))
+                    .bind("openedAt", walk.openedAt().toEpochMilli())
+                    .bind("now", clock.millis())
+                    .execute();
+            if (inserted == 1) {
+                append(h, events);
+            }
+            return inserted == 1;
+        });
+    }
+
+    public Optional<Walk> find(String subject) {
+        return db.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM escalation WHERE subject = :subject")
+                .bind("subject", subject)
+                .map(WALK)
+                .findOne());
+    }
+
+    /**
+     * Replaces the walk that was read at {@code walk.version()} with {@code walk}, and records
+     * its events, in one transaction; false when someone else changed it meanwhile.
+     */
+    public boolean save(Walk walk, List<WalkEvent> events) {
+        return db.write(h -> {
+            int updated = h.createUpdate("""
+                            UPDATE escalation SET status = :status, round = :round, next_tier = :nextTier,
+                                   anchor_at = :anchorAt, anchor_after_ms = :anchorAfter, due_at = :dueAt,
+                                   version = version + 1, updated_at = :now
+                            WHERE subject = :subject AND version = :version""")
+                    .bind("subject", walk.subject())
+                    .bind("status", walk.status().name())
+                    .bind("round", walk.round())
+                    .bind("nextTier", walk.nextTier())
+                    .bind("anchorAt", walk.anchorAt().toEpochMilli())
+                    .bind("anchorAfter", walk.anchorAfter().toMillis())
+                    .bind("dueAt", walk.dueAt().map(Instant::toEpochMilli).orElse(null))
+                    .bind("version", walk.version())
+                    .bind("now", clock.millis())
+                    .execute();
+            if (updated == 1) {
+                append(h, events);
+            }
+            return updated == 1;
+        });
+    }
+
+    /**
+     * Claims up to {@code limit} walks due at {@code now}: each is pushed {@code claimFor} into the
+     * future, so a replica that dies while firing it leaves it due again later, and another
+     * replica's claim of the same walk fails on the version.
+     */
+    public List<Walk> claimDue(Instant now, Duration claimFor, int limit) {
+        List<Walk> due = db.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM escalation "
+                        + "WHERE status IN ('WALKING', 'ACKNOWLEDGED') AND due_at <= :now ORDER BY due_at LIMIT :limit")
+                .bind("now", now.toEpochMilli())
+                .bind("limit", limit)
+                .map(WALK)
+                .list());
+        List<Walk> claimed = new ArrayList<>();
+        for (Walk walk : due) {
+            boolean mine = db.write(h -> h.createUpdate("""
+                            UPDATE escalation SET due_at = :until, version = version + 1, updated_at = :now
+                            WHERE subject = :subject AND version = :version""")
+                    .bind("until", now.plus(claimFor).toEpochMilli())
+                    .bind("now", clock.millis())
+                    .bind("subject", walk.subject())
+                    .bind("version", walk.version())
+                    .execute() == 1);
+            if (mine) {
+                // The claimed row, as it now is: the fire's result is saved against this version.
+                claimed.add(new Walk(walk.subject(), walk.team(), walk.severity(), walk.status(), walk.round(),
+                        walk.nextTier(), walk.anchorAt(), walk.anchorAfter(), walk.dueAt(), walk.openedAt(),
+                        walk.version() + 1));
+            }
+        }
+        return claimed;
+    }
+
+    /** The walk's history, oldest first. */
+    public List<WalkEvent> events(String subject) {
+        return db.read(h -> h.createQuery("SELECT subject, at, kind, tier, detail FROM escalation_event "
+                        + "WHERE subject = :subject ORDER BY id")
+                .bind("subject", subject)
+                .map(EVENT)
+                .list());
+    }
+
+    private static void append(Handle h, List<WalkEvent> events) {
+        for (WalkEvent e : events) {
+            h.createUpdate("INSERT INTO escalation_event (subject, at, kind, tier, detail) VALUES (:subject, :at, :kind, :tier, :detail)")
+                    .bind("subject", e.subject())
+                    .bind("at", e.at().toEpochMilli())
+                    .bind("kind", e.kind().name())
+                    .bind("tier", e.tier().isPresent() ? e.tier().getAsInt() : null)
+                    .bind("detail", e.detail())
+                    .execute();
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package org.opsbot.commands.escalation;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.audit.AuditLog;
+import org.opsbot.commands.config.ConfigParser;
+import org.opsbot.commands.config.OpsbotConfig;
+import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.Dialect;
+import org.opsbot.commands.store.EscalationStore;
+import org.opsbot.commands.store.MutableClock;
+import org.opsbot.commands.store.OverrideStore;
+import org.opsbot.commands.store.TestDatabases;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EscalationsTest {
+    private static final OpsbotConfig CONFIG = ConfigParser.parse("""
+            roles: {responders: [U0ALICE001]}
+            severities:
+              - {name: P1, description: Outage, ack-within: 5m, resolve-within: 30m}
+              - {name: P2, description: Degraded, ack-within: 1h}
+            schedules:
+              primary: {time-zone: UTC, rotation: weekly, start: 2026-01-05, hand-off: "Mon 09:00",
+                        members: [U0ALICE001, U0BOB00001]}
+            teams:
+              cdc:
+                channel: "#cdc"
+                responders: responders
+                escalation:
+                  tiers:
+                    - {name: On-call, notify: ["schedule:primary"]}
+                    - {name: Lead, after: 30m, notify: [U0LEAD0001]}
+                    - {name: Manager, after: 60m, notify: [U0MGR00001]}
+                    - {name: CTO, after: 60m, notify: [U0CTO00001], severities: [P1]}
+              looping:
+                channel: "#loop"
+                escalation:
+                  repeat: 1
+                  repeat-after: 10m
+                  tiers:
+                    - {name: Only, notify: [U0LOOP0001]}
+            routes: [{team: cdc}]
+            """, "opsbot.yaml").require();
+
+    /** Records every page; people in {@code dnd} are not reached. */
+    static final class RecordingPager implements Pager {
+        final List<String> pages = Collections.synchronizedList(new ArrayList<>());
+        final Set<String> dnd = new HashSet<>();
+
+        @Override
+        public Result page(Walk walk, OnCallRoster.TierOnCall tier, String why) {
+            List<String> reached = new ArrayList<>();
+            List<String> unreachable = new ArrayList<>();
+            for (OnCallRoster.Person p : tier.people()) {
+                (dnd.contains(p.userId()) ? unreachable : reached).add(p.userId());
+                pages.add(tier.name() + ":" + p.userId() + (dnd.contains(p.userId()) ? " (dnd)" : ""));
+            }
+            return new Result(reached, unreachable.stream().map(u -> u + " is in Do Not Disturb").toList());
+        }
+    }
+
+    // Tuesday 13 January 2026: Bob has the primary week.
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-13T10:00:00Z"));
+    private final RecordingPager pager = new RecordingPager();
+    private final String dbUrl = TestDatabases.sqliteUrl();
+    private Database db = Database.open(dbUrl);
+    private Escalations escalations = escalations(db, pager);
+
+    private Escalations escalations(Database database, Pager p) {
+        return new Escalations(new EscalationStore(database, clock), CONFIG, GroupDirectory.none(),
+                new OverrideStore(database, clock), new AuditLog(database, clock), p, clock);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private void after(Duration d) {
+        clock.advance(d);
+        escalations.fireDue();
+    }
+
+    private List<WalkEvent.Kind> kinds(String subject) {
+        return escalations.history(subject).stream().map(WalkEvent::kind).toList();
+    }
+
+    @Test
+    void anUnacknowledgedAlertReachesEachTierAtItsTime() {
+        escalations.open("alert-group:1", "cdc", "P1");
+        escalations.fireDue();
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001");
+
+        after(Duration.ofMinutes(29));
+        assertThat(pager.pages).hasSize(1);
+        after(Duration.ofMinutes(1));
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001", "Lead:U0LEAD0001");
+        after(Duration.ofMinutes(30));
+        assertThat(pager.pages).as("manager and CTO share a wait: notified together")
+                .containsExactly("On-call:U0BOB00001", "Lead:U0LEAD0001", "Manager:U0MGR00001", "CTO:U0CTO00001");
+        assertThat(escalations.find("alert-group:1").orElseThrow().status()).isEqualTo(Walk.Status.ENDED);
+        assertThat(kinds("alert-group:1")).containsExactly(WalkEvent.Kind.OPENED, WalkEvent.Kind.NOTIFIED,
+                WalkEvent.Kind.NOTIFIED, WalkEvent.Kind.NOTIFIED, WalkEvent.Kind.NOTIFIED, WalkEvent.Kind.ENDED);
+    }
+
+    @Test
+    void anAcknowledgedAlertStopsTheWalk() {
+        escalations.open("alert-group:1", "cdc", "P2");
+        escalations.fireDue();
+        escalations.acknowledged("alert-group:1", "U0BOB00001");
+
+        after(Duration.ofHours(5));
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001");
+        assertThat(escalations.history("alert-group:1").getLast().detail()).isEqualTo("acknowledged by <@U0BOB00001>");
+    }
+
+    @Test
+    void aCriticalOnlyTierIsPassedOverForWarnings() {
+        escalations.open("alert-group:1", "cdc", "P2");
+        escalations.fireDue();
+        after(Duration.ofMinutes(30));
+        after(Duration.ofMinutes(30));
+
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001", "Lead:U0LEAD0001", "Manager:U0MGR00001");
+        assertThat(escalations.history("alert-group:1")).anySatisfy(e -> {
+            assertThat(e.kind()).isEqualTo(WalkEvent.Kind.PASSED_OVER);
+            assertThat(e.detail()).isEqualTo("CTO: only for P1");
+        });
+    }
+
+    @Test
+    void aTierWhosePeopleAreAllInDoNotDisturbIsPassedAtOnceAndSaid() {
+        pager.dnd.add("U0BOB00001");
+        escalations.open("alert-group:1", "cdc", "P1");
+        escalations.fireDue();
+
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001 (dnd)", "Lead:U0LEAD0001");
+        assertThat(escalations.history("alert-group:1").get(1).detail())
+                .isEqualTo("On-call could not be reached (U0BOB00001 is in Do Not Disturb): moving on at once");
+        after(Duration.ofMinutes(29));
+        assertThat(pager.pages).as("the manager's wait counts from the lead's early page").hasSize(2);
+        after(Duration.ofMinutes(1));
+        assertThat(pager.pages).contains("Manager:U0MGR00001");
+    }
+
+    @Test
+    void anAckNotFollowedByAResolveEscalatesAgainAfterResolveWithin() {
+        escalations.open("alert-group:1", "cdc", "P1");
+        escalations.fireDue();
+        escalations.acknowledged("alert-group:1", "U0BOB00001");
+
+        after(Duration.ofMinutes(29));
+        assertThat(pager.pages).hasSize(1);
+        after(Duration.ofMinutes(1));
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001", "On-call:U0BOB00001");
+        assertThat(kinds("alert-group:1")).contains(WalkEvent.Kind.REOPENED);
+        escalations.resolved("alert-group:1", "U0BOB00001");
+        after(Duration.ofHours(3));
+        assertThat(pager.pages).hasSize(2);
+    }
+
+    @Test
+    void escalatingByHandNotifiesTheNextTierAtOnceAndLaterWaitsCountFromThen() {
+        escalations.open("alert-group:1", "cdc", "P1");
+        escalations.fireDue();
+        clock.advance(Duration.ofMinutes(5));
+
+        escalations.escalate("alert-group:1", "U0BOB00001", "database is down, need the lead");
+
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001", "Lead:U0LEAD0001");
+        assertThat(escalations.history("alert-group:1")).anySatisfy(e ->
+                assertThat(e.detail()).isEqualTo("escalated by <@U0BOB00001>: database is down, need the lead"));
+        after(Duration.ofMinutes(29));
+        assertThat(pager.pages).hasSize(2);
+        after(Duration.ofMinutes(1));
+        assertThat(pager.pages).contains("Manager:U0MGR00001", "CTO:U0CTO00001");
+    }
+
+    @Test
+    void unacknowledgingStartsAgainFromTheFirstTier() {
+        escalations.open("alert-group:1", "cdc", "P2");
+        escalations.fireDue();
+        escalations.acknowledged("alert-group:1", "U0BOB00001");
+        clock.advance(Duration.ofMinutes(45));
+
+        escalations.unacknowledged("alert-group:1", "U0BOB00001");
+        escalations.fireDue();
+
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001", "On-call:U0BOB00001");
+    }
+
+    @Test
+    void aPolicyThatRepeatsStartsAgainAndThenEnds() {
+        escalations.open("alert-group:9", "looping", "P2");
+        escalations.fireDue();
+        after(Duration.ofMinutes(10));
+        after(Duration.ofMinutes(10));
+
+        assertThat(pager.pages).containsExactly("Only:U0LOOP0001", "Only:U0LOOP0001");
+        assertThat(kinds("alert-group:9")).containsSubsequence(WalkEvent.Kind.REPEATED, WalkEvent.Kind.ENDED);
+    }
+
+    @Test
+    void aRestartInTheMiddleResumesWhereTheDatabaseSays() {
+        escalations.open("alert-group:1", "cdc", "P1");
+        escalations.fireDue();
+        db.close();
+        clock.advance(Duration.ofMinutes(45));
+
+        db = Database.open(dbUrl);
+        escalations = escalations(db, pager);
+        escalations.fireDue();
+
+        assertThat(pager.pages).as("the overdue tier fires once, at once").containsExactly("On-call:U0BOB00001", "Lead:U0LEAD0001");
+        escalations.fireDue();
+        assertThat(pager.pages).hasSize(2);
+    }
+
+    @Test
+    void openingTheSameSubjectTwiceStartsOneWalk() {
+        escalations.open("alert-group:1", "cdc", "P1");
+        escalations.open("alert-group:1", "cdc", "P1");
+        escalations.fireDue();
+
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001");
+    }
+
+    @Test
+    void aSubjectThatFiresAgainAfterItsResolveStartsOver() {
+        escalations.open("alert-group:1", "cdc", "P2");
+        escalations.fireDue();
+        escalations.resolved("alert-group:1", "opsbot");
+        clock.advance(Duration.ofHours(2));
+
+        escalations.open("alert-group:1", "cdc", "P2");
+        escalations.fireDue();
+
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001", "On-call:U0BOB00001");
+        assertThat(escalations.history("alert-group:1")).anySatisfy(e ->
+                assertThat(e.detail()).isEqualTo("fired again: escalation starts over"));
+    }
+
+    @Test
+    void aSnoozePausesTheWalkUntilItEnds() {
+        escalations.open("alert-group:1", "cdc", "P2");
+        escalations.fireDue();
+        escalations.pause("alert-group:1", "U0BOB00001", clock.instant().plus(Duration.ofHours(2)));
+
+        after(Duration.ofMinutes(119));
+        assertThat(pager.pages).as("the lead is not paged while snoozed").hasSize(1);
+        after(Duration.ofMinutes(1));
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001", "On-call:U0BOB00001");
+    }
+
+    static List<Dialect> dialects() {
+        return TestDatabases.dialects();
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void twoReplicasFiringAtOnceNotifyEachTierOnce(Dialect dialect) throws Exception {
+        try (Database shared = TestDatabases.open(dialect)) {
+            RecordingPager one = new RecordingPager();
+            RecordingPager two = new RecordingPager();
+            Escalations a = escalations(shared, one);
+            Escalations b = escalations(shared, two);
+            for (int i = 0; i < 40; i++) {
+                a.open("alert-group:" + i, "cdc", "P1");
+            }
+            CountDownLatch go = new CountDownLatch(1);
+            try (var replicas = Executors.newFixedThreadPool(2)) {
+                replicas.submit(() -> { go.await(); return a.fireDue(); });
+                replicas.submit(() -> { go.await(); return b.fireDue(); });
+                go.countDown();
+            }
+            assertThat(one.pages.size() + two.pages.size()).isEqualTo(40);
+        }
+    }
+}
