@@ -40,6 +40,8 @@ final class ActionMessages {
     static final String OPEN = "actions.open";
     static final String PARAMS_VIEW = "actions.params";
     static final String REJECT_VIEW = "actions.reject-reason";
+    static final String BREAK_GLASS = "actions.breakglass";
+    static final String BREAK_GLASS_VIEW = "actions.breakglass-reason";
     static final String REASON_BLOCK = "reason";
     static final String VALUE = "value";
     static final String PARAM_BLOCK = "param:";
@@ -49,6 +51,11 @@ final class ActionMessages {
 
     /** The request message in the team channel, in whatever state the request is in. */
     static SlackMessage request(ActionRequest r) {
+        return request(r, false);
+    }
+
+    /** @param offerBreakGlass whether a waiting request shows a Break glass… button */
+    static SlackMessage request(ActionRequest r, boolean offerBreakGlass) {
         List<LayoutBlock> blocks = new ArrayList<>();
         String head = switch (r.state()) {
             case PENDING -> r.breakGlass() ? ":rotating_light: *Break glass:* " : ":raising_hand: *Approval needed:* ";
@@ -60,13 +67,19 @@ final class ActionMessages {
             case EXPIRED -> ":hourglass: *Expired:* ";
         };
         StringBuilder text = new StringBuilder();
+        String breaker = r.decidedBy().filter(b -> r.breakGlass()).orElse(r.requester());
+        boolean asked = !r.breakGlass() || !breaker.equals(r.requester());
         if (r.breakGlass()) {
             // Loud on purpose: everyone in the channel should know an approval was skipped.
-            text.append(":rotating_light: <!here> *BREAK GLASS* — ").append(user(r.requester()))
-                    .append(" runs ").append(code(r.reference())).append(" *without approval*\n");
+            text.append(":rotating_light: <!here> *BREAK GLASS* — ").append(user(breaker))
+                    .append(" runs ").append(code(r.reference())).append(" *without approval*");
+            if (asked) {
+                text.append(": ").append(escape(r.decisionNote().orElse("")));
+            }
+            text.append("\n");
         }
         text.append(head).append(escape(r.title()));
-        if (!r.breakGlass()) {
+        if (asked) {
             text.append("\n").append(user(r.requester())).append(" asks to run ").append(code(r.reference()));
         }
         text.append("\n*Runs:* ").append(code(r.plan()));
@@ -98,9 +111,13 @@ final class ActionMessages {
         blocks.add(context(c -> c.elements(List.of(markdownText(Mrkdwn.fit(String.join(" · ", facts), 2_900))))));
         if (r.state() == ActionRequest.State.PENDING && !r.breakGlass()) {
             String value = r.id() + ":" + r.planHash();
-            blocks.add(actions(a -> a.blockId("actions.decide").elements(List.of(
+            List<BlockElement> buttons = new ArrayList<>(List.of(
                     button(b -> b.actionId(APPROVE).text(plainText("Approve")).style("primary").value(value)),
-                    button(b -> b.actionId(REJECT).text(plainText("Reject…")).style("danger").value(value))))));
+                    button(b -> b.actionId(REJECT).text(plainText("Reject…")).style("danger").value(value))));
+            if (offerBreakGlass) {
+                buttons.add(button(b -> b.actionId(BREAK_GLASS).text(plainText("Break glass…")).value(value)));
+            }
+            blocks.add(actions(a -> a.blockId("actions.decide").elements(buttons)));
         }
         String fallback = (r.breakGlass() ? "BREAK GLASS by " + r.requester() + ": " : "") + head.replaceAll(":[a-z_]+: ", "").replace("*", "") + r.title() + " (" + r.reference() + ") — "
                 + r.state().name().toLowerCase(java.util.Locale.ROOT);
@@ -207,6 +224,20 @@ final class ActionMessages {
                 .submit(viewSubmit(s -> s.type("plain_text").text(approval ? "Ask for approval" : "Run")))
                 .close(viewClose(c -> c.type("plain_text").text("Cancel")))
                 .blocks(blocks));
+    }
+
+    /** The Break glass button's modal: the reason is required, and it says what happens. */
+    static View breakGlassForm(ActionRequest r) {
+        return view(v -> v.type("modal").callbackId(BREAK_GLASS_VIEW)
+                .privateMetadata(Long.toString(r.id()))
+                .title(viewTitle(t -> t.type("plain_text").text("Break glass")))
+                .submit(viewSubmit(s -> s.type("plain_text").text("Run it now")))
+                .close(viewClose(c -> c.type("plain_text").text("Cancel")))
+                .blocks(List.of(
+                        section(s -> s.text(markdownText(":rotating_light: This runs " + code(r.plan())
+                                + " *now, without approval*. The channel is told, and the audit log records you and your reason."))),
+                        input(i -> i.blockId(REASON_BLOCK).label(plainText("Why can this not wait for an approval?"))
+                                .element(plainTextInput(t -> t.actionId(VALUE).multiline(true)))))));
     }
 
     /** The Reject button's modal: the reason is required. */

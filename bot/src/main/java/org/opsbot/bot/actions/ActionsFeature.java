@@ -33,7 +33,7 @@ import java.util.concurrent.Executor;
 
 /**
  * Runbook actions in Slack: {@code /ops run}, {@code /ops breakglass}, {@code /ops audit}, the
- * Approve and Reject buttons, the Run form and the reject-reason form. It owns the action ids
+ * Approve, Reject and Break glass buttons, the Run form and the reason forms. It owns the action ids
  * and view callback ids of {@link ActionMessages}. A background sweep expires requests nobody
  * approved and marks runs abandoned by a dead process as interrupted.
  */
@@ -64,7 +64,8 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         this.policy = policy;
         this.groups = groups;
         this.executor = executor;
-        this.runs = new Runs(approvals, outbox);
+        this.runs = new Runs(approvals, outbox, config.roles().getOrDefault(Approvals.EMERGENCY_ROLE, List.of()).stream()
+                .anyMatch(m -> !m.startsWith("@")));
         approvals.interruptAbandoned(soleProcess).forEach(runs::closedBySweep);
         this.sweeper = Thread.ofVirtual().name("opsbot-action-sweep").start(this::sweep);
     }
@@ -148,6 +149,38 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
             } else {
                 openModal(ctx, req.getPayload().getTriggerId(), ActionMessages.rejectForm(r.get()), b.channel(), b.user());
             }
+            return ctx.ack();
+        });
+        app.blockAction(ActionMessages.BREAK_GLASS, (req, ctx) -> {
+            Button b = Button.of(req.getPayload());
+            Optional<ActionRequest> r = approvals.find(b.requestId());
+            try {
+                checkEmergency(b.user());
+                if (r.isEmpty() || r.get().state() != ActionRequest.State.PENDING) {
+                    outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: This request is no longer waiting."));
+                } else {
+                    openModal(ctx, req.getPayload().getTriggerId(), ActionMessages.breakGlassForm(r.get()), b.channel(), b.user());
+                }
+            } catch (NotAllowed e) {
+                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: " + e.getMessage()));
+            }
+            return ctx.ack();
+        });
+        app.viewSubmission(ActionMessages.BREAK_GLASS_VIEW, (req, ctx) -> {
+            View view = req.getPayload().getView();
+            String user = req.getPayload().getUser().getId();
+            long id = Long.parseLong(view.getPrivateMetadata());
+            ViewState.Value v = view.getState().getValues().getOrDefault(ActionMessages.REASON_BLOCK, Map.of())
+                    .get(ActionMessages.VALUE);
+            String reason = v == null || v.getValue() == null ? "" : v.getValue().strip();
+            // Two conditional UPDATEs: quick enough to answer inside the modal, so a refusal shows there.
+            Optional<ActionRequest> claimed;
+            try {
+                claimed = approvals.breakGlass(id, user, reason);
+            } catch (NotAllowed e) {
+                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, Mrkdwn.fit(e.getMessage(), 150)));
+            }
+            claimed.ifPresent(running -> executor.execute(() -> runs.brokeGlass(running)));
             return ctx.ack();
         });
         app.blockAction(ActionMessages.OPEN, (req, ctx) -> {

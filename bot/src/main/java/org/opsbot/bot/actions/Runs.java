@@ -19,10 +19,17 @@ final class Runs {
 
     private final Approvals approvals;
     private final Outbox outbox;
+    private final boolean offerBreakGlass;
 
-    Runs(Approvals approvals, Outbox outbox) {
+    /** @param offerBreakGlass whether someone may break glass, so waiting requests show the button */
+    Runs(Approvals approvals, Outbox outbox, boolean offerBreakGlass) {
         this.approvals = approvals;
         this.outbox = outbox;
+        this.offerBreakGlass = offerBreakGlass;
+    }
+
+    private SlackMessage message(ActionRequest r) {
+        return ActionMessages.request(r, offerBreakGlass);
     }
 
     /**
@@ -39,7 +46,7 @@ final class Runs {
                 return;
             }
             ActionRequest running = claimed.get();
-            long message = outbox.post(running.channel(), ActionMessages.request(running));
+            long message = outbox.post(running.channel(), message(running));
             approvals.attachMessage(running, message);
             if (!askedIn.equals(running.channel())) {
                 outbox.ephemeral(askedIn, r.requester(), SlackMessage.text((r.breakGlass()
@@ -48,7 +55,7 @@ final class Runs {
             run(running, message, r.requester(), false);
             return;
         }
-        long message = outbox.post(r.channel(), ActionMessages.request(r));
+        long message = outbox.post(r.channel(), message(r));
         approvals.attachMessage(r, message);
         outbox.ephemeral(askedIn, r.requester(), SlackMessage.text("Asked for approval of " + r.title() + " in "
                 + channelRef(r.channel()) + " (request #" + r.id() + "). It runs once "
@@ -64,11 +71,11 @@ final class Runs {
                 outbox.ephemeral(clickedIn, clicker, SlackMessage.text(":no_entry: " + refused.why()));
                 // The click may be what found the request expired: the message must say so too.
                 if (r.state() == ActionRequest.State.EXPIRED) {
-                    r.messageId().ifPresent(m -> outbox.update(m, ActionMessages.request(r)));
+                    r.messageId().ifPresent(m -> outbox.update(m, message(r)));
                 }
             }
             case Approvals.Approval.Counted counted -> r.messageId().ifPresent(m -> {
-                outbox.update(m, ActionMessages.request(r));
+                outbox.update(m, message(r));
                 if (counted.have() < counted.need()) {
                     outbox.reply(m, ActionMessages.note(":ballot_box_with_check: " + Mrkdwn.user(clicker) + " approved ("
                             + counted.have() + " of " + counted.need() + ")"));
@@ -87,9 +94,21 @@ final class Runs {
         }
     }
 
+    /** Break glass on a waiting request: said loudly in the channel, then run like an approved one. */
+    void brokeGlass(ActionRequest running) {
+        String breaker = running.decidedBy().orElse("?");
+        outbox.post(running.channel(), ActionMessages.note(":rotating_light: <!here> *BREAK GLASS* — " + Mrkdwn.user(breaker)
+                + " runs " + Mrkdwn.escape(running.title()) + " (request #" + running.id() + ") without approval: "
+                + Mrkdwn.escape(running.decisionNote().orElse(""))));
+        Optional<Long> message = running.messageId();
+        message.ifPresent(m -> outbox.reply(m, ActionMessages.note(":rotating_light: " + Mrkdwn.user(breaker)
+                + " broke the glass; running it now")));
+        run(running, message.orElse(null), breaker, true);
+    }
+
     void rejected(ActionRequest r) {
         r.messageId().ifPresent(m -> {
-            outbox.update(m, ActionMessages.request(r));
+            outbox.update(m, message(r));
             outbox.reply(m, ActionMessages.note(":no_entry: " + r.decidedBy().map(Mrkdwn::user).orElse("?")
                     + " rejected this: " + Mrkdwn.escape(r.decisionNote().orElse("")) + "\n" + Mrkdwn.user(r.requester())
                     + ", it will not run."));
@@ -99,7 +118,7 @@ final class Runs {
     /** Expired or interrupted while nobody was looking: the message says so, the thread tells the requester. */
     void closedBySweep(ActionRequest r) {
         r.messageId().ifPresent(m -> {
-            outbox.update(m, ActionMessages.request(r));
+            outbox.update(m, message(r));
             String note = r.state() == ActionRequest.State.EXPIRED
                     ? ":hourglass: " + Mrkdwn.user(r.requester()) + ", nobody approved this in time, so it will not run."
                     : ":warning: " + Mrkdwn.user(r.requester()) + ", the bot stopped while this ran. It was not run again:"
@@ -111,11 +130,11 @@ final class Runs {
     /** @param showRunning whether the message still shows the request as waiting */
     private void run(ActionRequest running, Long message, String actor, boolean showRunning) {
         if (message != null && showRunning) {
-            outbox.update(message, ActionMessages.request(running));
+            outbox.update(message, message(running));
         }
         Approvals.RanRequest ran = approvals.run(running, actor);
         if (message != null) {
-            outbox.update(message, ActionMessages.request(ran.request()));
+            outbox.update(message, message(ran.request()));
             outbox.reply(message, ActionMessages.result(ran.request(), ran.result()));
         }
     }

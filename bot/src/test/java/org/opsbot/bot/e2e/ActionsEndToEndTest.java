@@ -288,6 +288,33 @@ class ActionsEndToEndTest {
     }
 
     @Test
+    void anEmergencyMemberCanBreakTheGlassOnAWaitingRequestWithAReason() throws Exception {
+        startBot();
+        slash(ALICE, "run restart-connector connector=sqlserver-source-connector stuck, lead asleep");
+        String button = approvalButton();
+        long id = Long.parseLong(button.substring(0, button.indexOf(':')));
+        assertThat(calls("chat.postMessage").get(0)).contains("actions.breakglass", "Break glass…");
+
+        click(BOB, "actions.breakglass", button);
+        awaitCall("a non-member is refused", "chat.postEphemeral", "user=" + BOB, "break glass is for people listed by name");
+        click(FIREFIGHTER, "actions.breakglass", button);
+        awaitCall("the reason modal opens", "views.open", "actions.breakglass-reason", "without approval");
+        assertThat(send(SlackPayloads.viewSubmission(TEAM, FIREFIGHTER, "actions.breakglass-reason", Long.toString(id),
+                Map.of("reason", SlackPayloads.textInput("")))).body()).contains("\"errors\"", "needs a reason");
+        send(SlackPayloads.viewSubmission(TEAM, FIREFIGHTER, "actions.breakglass-reason", Long.toString(id),
+                Map.of("reason", SlackPayloads.textInput("orders are failing"))));
+
+        awaitCall("announced loudly", "chat.postMessage", "channel=" + TEAM_CHANNEL, "<!here>", "BREAK GLASS",
+                "<@" + FIREFIGHTER + ">", "orders are failing");
+        awaitCall("the request shows it", "chat.update", "Done:", "BREAK GLASS", "<@" + ALICE + "> asks to run");
+        click(LEAD1, "actions.approve", button);
+        awaitCall("a late approval is told", "chat.postEphemeral", "user=" + LEAD1, "already");
+        assertThat(targetCalls("/connectors/sqlserver-source-connector/restart")).isEqualTo(1);
+        assertThat(new AuditLog(bot.database(), Clock.systemUTC()).latest(5)).extracting(e -> e.action())
+                .contains("action.break-glass");
+    }
+
+    @Test
     void aRejectionAsksForAReasonInAModalAndClosesTheRequest() throws Exception {
         startBot();
         slash(ALICE, "run restart-connector connector=sqlserver-source-connector stuck");

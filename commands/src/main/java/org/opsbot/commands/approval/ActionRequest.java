@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param approverRole empty when the action needs no approval
  * @param needed       distinct approvers needed (0 without approval, and for break glass)
  * @param messageId    the outbox id of the request's message, once posted
- * @param decidedBy    who rejected it, or who broke the glass
+ * @param decidedBy    who rejected it, or who broke the glass (the requester, or an emergency
+ *                     member who broke it on a waiting request)
  * @param decisionNote the rejection's or the break glass's reason
  * @param outcome      how the run ended, or why the request closed
  * @param approvers    who approved, in order

@@ -119,6 +119,18 @@ public final class ActionStore {
                 .execute() == 1);
     }
 
+    /**
+     * A pending request becomes break glass: it needs no approvals any more and records who
+     * broke the glass and why. False when it was no longer pending.
+     */
+    public boolean breakGlass(long id, String by, String reason) {
+        return db.write(h -> h.createUpdate("""
+                        UPDATE action_request SET break_glass = 1, needed = 0, decided_by = :by, decision_note = :reason
+                        WHERE id = :id AND state = 'PENDING'""")
+                .bind("id", id).bind("by", by).bind("reason", reason)
+                .execute() == 1);
+    }
+
     /** RUNNING → {@code state} (SUCCEEDED or FAILED); false when it was no longer running. */
     public boolean finish(long id, ActionRequest.State state, String outcome, long now) {
         return db.write(h -> h.createUpdate("""

@@ -324,4 +324,23 @@ class ApprovalsTest {
         assertThat(ran.request().state()).isEqualTo(ActionRequest.State.FAILED);
         assertThat(ran.result().summary()).isEqualTo("HTTP 302: a redirect to https://login.example.com/, not followed");
     }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void breakingTheGlassOnAWaitingRequestRunsItOnceAndRecordsWhoAndWhy(Dialect dialect) throws Exception {
+        open(dialect);
+        ActionRequest r = ask("full-sync", Map.of());
+
+        assertThatThrownBy(() -> approvals.breakGlass(r.id(), LEAD1, "urgent")).isInstanceOf(NotAllowed.class);
+        ActionRequest running = approvals.breakGlass(r.id(), FIREFIGHTER, "the nightly load is lost").orElseThrow();
+        assertThatThrownBy(() -> approvals.breakGlass(r.id(), FIREFIGHTER, "again"))
+                .isInstanceOf(NotAllowed.class).hasMessage("this action is already running");
+        approvals.run(running, FIREFIGHTER);
+
+        assertThat(running.breakGlass()).isTrue();
+        assertThat(running.decidedBy()).contains(FIREFIGHTER);
+        assertThat(running.requester()).isEqualTo(REQUESTER);
+        target.verify(1, postRequestedFor(urlEqualTo("/sync")));
+        assertThat(audit.latest(3).get(2).details()).containsEntry("break_glass_reason", "the nightly load is lost");
+    }
 }
