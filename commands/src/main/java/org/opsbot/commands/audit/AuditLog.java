@@ -56,9 +56,11 @@ public final class AuditLog {
 
     /** Walks the whole chain; reads only. */
     public AuditChain.Verification verify() {
-        AuditChain.Verifier verifier = new AuditChain.Verifier();
+        // The head first: entries appended while the walk runs then only extend the chain past it.
+        AuditStore.Head head = store.head();
+        AuditChain.Verifier verifier = new AuditChain.Verifier(head);
         store.forEach(verifier::accept);
-        return verifier.finish(store.head());
+        return verifier.finish(head);
     }
 
     /**
