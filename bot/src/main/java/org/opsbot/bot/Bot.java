@@ -11,6 +11,7 @@ import org.opsbot.bot.checks.ChecksFeature;
 import org.opsbot.bot.checks.RunbookValidator;
 import org.opsbot.bot.checks.Runbooks;
 import org.opsbot.bot.alerts.AlertsFeature;
+import org.opsbot.bot.actions.ActionsFeature;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.oncall.UserTimeZones;
@@ -27,11 +28,18 @@ import org.opsbot.bot.slack.ops.OpsCommands;
 import org.opsbot.bot.slack.ops.OpsRouter;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.approval.ActionRunner;
+import org.opsbot.commands.approval.Approvals;
 import org.opsbot.commands.audit.AuditLog;
+import org.opsbot.commands.check.CheckRunner;
+import org.opsbot.commands.check.ExecAllowList;
+import org.opsbot.commands.check.SecretMasker;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.escalation.Escalations;
+import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.EscalationStore;
 import org.opsbot.commands.store.LeaseStore;
 import org.opsbot.commands.store.Replica;
@@ -48,6 +56,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -153,7 +162,22 @@ public final class Bot implements AutoCloseable {
                 checks(settings, config, clock),
                 alerts,
                 new OnCallFeature(config, overrides, audit, groups, zones, clock),
-                escalation);
+                escalation,
+                actions(settings, config, clock, audit));
+    }
+
+    /** Runbook actions with approvals; its sweep (expiry, interrupted runs) stops with the bot. */
+    private ActionsFeature actions(Settings settings, OpsbotConfig config, Clock clock, AuditLog audit) {
+        // In production Main's environment is this one: runbooks expand ${VAR} from it, and the
+        // values of secret-looking variables are masked in what actions print.
+        Map<String, String> env = System.getenv();
+        ExecAllowList allowList = Runbooks.allowList(settings);
+        SecretMasker masker = SecretMasker.fromEnvironment(env);
+        Approvals approvals = new Approvals(Runbooks.catalog(settings, env), config.roles(), new ActionStore(database),
+                new ActionRunner(CheckRunner.defaultHttpClient(), allowList, masker, ActionRunner.TIMEOUT),
+                audit, masker, clock);
+        return remember(new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers,
+                database.dialect() == Dialect.SQLITE));
     }
 
     /** Refuses to start on invalid runbooks, with the messages of {@code opsbot validate}. */

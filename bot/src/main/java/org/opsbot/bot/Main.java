@@ -44,7 +44,9 @@ import java.util.concurrent.Callable;
         description = "Self-hosted ChatOps bot for Slack. Without a command, runs 'serve'.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:invalid configuration or environment", "2:wrong usage",
-                "check: 0 OK, 1 WARN, 2 CRIT or ERROR (or the checks could not run)"})
+                "check: 0 OK, 1 WARN, 2 CRIT or ERROR (or the checks could not run)",
+                "audit verify: 3 the audit log was changed"},
+        subcommands = AuditCli.class)
 public final class Main implements Callable<Integer> {
 
     /**
@@ -52,7 +54,7 @@ public final class Main implements Callable<Integer> {
      * what validate reports and serve insists on.
      */
     static List<Validator> validators(Map<String, String> env) {
-        return List.of(new RunbookValidator(env));
+        return List.of(new RunbookValidator(env), new ActionsValidator(env));
     }
 
     /** What {@code serve} does once everything checked out; tests replace the blocking server. */
@@ -245,6 +247,11 @@ public final class Main implements Callable<Integer> {
             }
         }
         return new Checked(settings, config, problems, okLines);
+    }
+
+    /** The environment this command line runs with; subcommands read settings from it. */
+    Map<String, String> environment() {
+        return env;
     }
 
     private PrintWriter out() {

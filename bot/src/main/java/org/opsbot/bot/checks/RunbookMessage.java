@@ -4,6 +4,7 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.commands.check.Check;
+import org.opsbot.bot.actions.ActionsFeature;
 import org.opsbot.commands.runbook.Action;
 import org.opsbot.commands.runbook.Runbook;
 import org.opsbot.commands.runbook.Schedule;
@@ -126,11 +127,19 @@ final class RunbookMessage {
 
         if (!runbook.actions().isEmpty()) {
             blocks.add(divider());
-            List<String> lines = new ArrayList<>();
-            lines.add("*Actions* — running them from Slack comes with `" + slash + " run`; here they are for reference");
-            runbook.actions().forEach(a -> lines.add(actionLine(a)));
             int room = Math.max(1, ReportMessage.MAX_BLOCKS - blocks.size() - 2);
-            ReportMessage.sections(lines, room).forEach(text -> blocks.add(section(s -> s.text(markdownText(text)))));
+            if (runbook.actions().size() + 1 <= room) {
+                // One section each, so every action gets its own Run… button (the actions feature's form).
+                blocks.add(section(s -> s.text(markdownText("*Actions* — press Run… for a form, or type `" + slash
+                        + " run " + runbook.name() + "/<action> name=value … why`"))));
+                runbook.actions().forEach(a -> blocks.add(section(s -> s.text(markdownText(SlackText.cut(actionLine(a), 2_900)))
+                        .accessory(ActionsFeature.runButton(runbook.name() + "/" + a.id())))));
+            } else {
+                List<String> lines = new ArrayList<>();
+                lines.add("*Actions* — run one with `" + slash + " run " + runbook.name() + "/<action> name=value … why`");
+                runbook.actions().forEach(a -> lines.add(actionLine(a)));
+                ReportMessage.sections(lines, room).forEach(text -> blocks.add(section(s -> s.text(markdownText(text)))));
+            }
         }
 
         String about = "`" + runbook.file().getFileName() + "` · shown " + SlackText.date(since)

@@ -114,6 +114,38 @@ public final class SlackPayloads {
         return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
     }
 
+    /**
+     * A modal's submission: {@code values} maps block id → the JSON of its one element's state
+     * under action id {@code value} (e.g. {@code {"type":"plain_text_input","value":"why"}}).
+     */
+    public static String viewSubmission(String teamId, String userId, String callbackId, String privateMetadata,
+                                        Map<String, String> values) {
+        String state = values.entrySet().stream()
+                .map(e -> "\"" + e.getKey() + "\":{\"value\":" + e.getValue() + "}")
+                .collect(Collectors.joining(","));
+        String json = """
+                {"type":"view_submission","team":{"id":"%1$s","domain":"example"},\
+                "user":{"id":"%2$s","username":"someone","name":"someone","team_id":"%1$s"},\
+                "api_app_id":"A123456","token":"gIkuvaNzQIHg97ATvDxqgjtO","trigger_id":"13345224609.738474920.0000000000",\
+                "view":{"id":"V0000000001","team_id":"%1$s","type":"modal","blocks":[],"private_metadata":"%4$s",\
+                "callback_id":"%3$s","state":{"values":{%5$s}},"hash":"1700000000.abcdef","title":{"type":"plain_text","text":"Form"},\
+                "clear_on_close":false,"notify_on_close":false,"root_view_id":"V0000000001","app_id":"A123456",\
+                "bot_id":"B0BOT00001"},"response_urls":[],"is_enterprise_install":false}"""
+                .formatted(teamId, userId, callbackId, privateMetadata, state);
+        return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
+    }
+
+    /** The state of a plain text input. */
+    public static String textInput(String text) {
+        return "{\"type\":\"plain_text_input\",\"value\":\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    }
+
+    /** The state of a static select with {@code value} chosen. */
+    public static String selected(String value) {
+        return "{\"type\":\"static_select\",\"selected_option\":{\"text\":{\"type\":\"plain_text\",\"text\":\""
+                + value + "\"},\"value\":\"" + value + "\"}}";
+    }
+
     /** An Events API {@code app_mention}, as JSON. */
     public static String appMention(String teamId, String eventId, String userId, String channel, String ts) {
         return """

@@ -11,11 +11,11 @@ import java.time.Duration;
 import javax.net.ssl.SSLException;
 
 /** Turns what went wrong into the words an on-call engineer needs. */
-final class Errors {
+public final class Errors {
     private Errors() {
     }
 
-    static String describe(Throwable e, Duration timeout) {
+    public static String describe(Throwable e, Duration timeout) {
         Throwable t = e;
         for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
             String m = t.getMessage() == null ? "" : t.getMessage();
@@ -47,7 +47,7 @@ final class Errors {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
-    static String timedOut(Duration timeout) {
+    public static String timedOut(Duration timeout) {
         return "timeout after " + Numbers.duration(timeout);
     }
 }

@@ -22,6 +22,20 @@ class ShippedRunbooksTest {
     }
 
     @Test
+    void theExecExamplesValidateOnceTheirProgramsAreAllowedAndOnlyThen() {
+        Path exec = FOLDER.resolve("exec");
+
+        RunbookCatalog allowed = RunbookCatalog.load(exec, Map.of(), ExecAllowList.of("make", "kubectl"));
+        assertThat(allowed.problems()).isEmpty();
+        assertThat(allowed.find("ivoris-deploy").orElseThrow().action("rollback-deployment").orElseThrow().exec().orElseThrow()
+                .args()).containsExactly("rollout", "undo", "--namespace", "ivoris", "deployment", "{{deployment}}");
+        assertThat(allowed.find("meltano-oracle-sync").orElseThrow().actions()).extracting(Action::id)
+                .containsExactly("incremental-sync", "full-sync");
+        assertThat(RunbookCatalog.load(exec, Map.of(), ExecAllowList.none()).problems())
+                .anySatisfy(p -> assertThat(p.toString()).contains("not allow-listed"));
+    }
+
+    @Test
     void theLocalRunbookChecksTheBotsOwnPortFromTheEnvironment() {
         RunbookCatalog catalog = RunbookCatalog.load(FOLDER, Map.of("OPSBOT_PORT", "9999"), ExecAllowList.none());
 

@@ -1,0 +1,324 @@
+package org.opsbot.bot.actions;
+
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.Context;
+import com.slack.api.model.block.element.ButtonElement;
+import com.slack.api.model.view.View;
+import com.slack.api.model.view.ViewState;
+import org.opsbot.bot.outbox.Outbox;
+import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.SlackFeature;
+import org.opsbot.bot.slack.ops.OpsCommand;
+import org.opsbot.commands.access.AccessPolicy;
+import org.opsbot.commands.access.Decision;
+import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.approval.ActionRequest;
+import org.opsbot.commands.approval.Approvals;
+import org.opsbot.commands.approval.InvalidParameters;
+import org.opsbot.commands.approval.NotAllowed;
+import org.opsbot.commands.audit.AuditLog;
+import org.opsbot.commands.config.OpsbotConfig;
+import org.opsbot.commands.config.Team;
+import org.opsbot.commands.runbook.Action;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * Runbook actions in Slack: {@code /ops run}, {@code /ops breakglass}, {@code /ops audit}, the
+ * Approve, Reject and Break glass buttons, the Run form and the reason forms. It owns the action ids
+ * and view callback ids of {@link ActionMessages}. A background sweep expires requests nobody
+ * approved and marks runs abandoned by a dead process as interrupted.
+ */
+public final class ActionsFeature implements SlackFeature, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ActionsFeature.class);
+    static final Duration SWEEP = Duration.ofSeconds(15);
+
+    private final Approvals approvals;
+    private final AuditLog audit;
+    private final OpsbotConfig config;
+    private final Outbox outbox;
+    private final AccessPolicy policy;
+    private final GroupDirectory groups;
+    private final Executor executor;
+    private final Runs runs;
+    private final Thread sweeper;
+
+    /**
+     * @param soleProcess whether this process is the only one using the database (SQLite): then
+     *                    every run still marked RUNNING at start-up was cut off by a crash
+     */
+    public ActionsFeature(Approvals approvals, AuditLog audit, OpsbotConfig config, Outbox outbox, AccessPolicy policy,
+                          GroupDirectory groups, Executor executor, boolean soleProcess) {
+        this.approvals = approvals;
+        this.audit = audit;
+        this.config = config;
+        this.outbox = outbox;
+        this.policy = policy;
+        this.groups = groups;
+        this.executor = executor;
+        this.runs = new Runs(approvals, outbox, config.roles().getOrDefault(Approvals.EMERGENCY_ROLE, List.of()).stream()
+                .anyMatch(m -> !m.startsWith("@")));
+        approvals.interruptAbandoned(soleProcess).forEach(runs::closedBySweep);
+        this.sweeper = Thread.ofVirtual().name("opsbot-action-sweep").start(this::sweep);
+    }
+
+    /** A Run… button that opens the form of {@code runbook/action}; for other features' messages. */
+    public static ButtonElement runButton(String reference) {
+        return ActionMessages.runButton(reference);
+    }
+
+    @Override
+    public List<OpsCommand> commands() {
+        return List.of(new RunCommand(this, false), new RunCommand(this, true), new AuditCommand(audit));
+    }
+
+    Approvals approvals() {
+        return approvals;
+    }
+
+    boolean knows(String reference) {
+        try {
+            approvals.find(reference);
+            return true;
+        } catch (InvalidParameters e) {
+            return false;
+        }
+    }
+
+    void checkEmergency(String user) throws NotAllowed {
+        if (!approvals.namedMember(Approvals.EMERGENCY_ROLE, user)) {
+            throw new NotAllowed(config.roles().containsKey(Approvals.EMERGENCY_ROLE)
+                    ? "break glass is for people listed by name under the `emergency` role, and you are not one of them"
+                    : "break glass needs an `emergency` role in opsbot.yaml, and there is none");
+        }
+    }
+
+    /** The team's channel, else the default channel, else where the request was made. */
+    String channelFor(Approvals.Target target, String askedIn) {
+        return Optional.ofNullable(config.teams().get(target.runbook().team())).flatMap(Team::channel)
+                .or(() -> config.slack().defaultChannel())
+                .orElse(askedIn);
+    }
+
+    /** On the executor: records the request, posts it, and runs it when it needs nobody else. */
+    void start(Approvals.Target target, Map<String, String> values, String user, String reason, String askedIn,
+               boolean breakGlass) {
+        try {
+            String channel = channelFor(target, askedIn);
+            ActionRequest r = breakGlass
+                    ? approvals.breakGlass(target, values, user, reason, channel)
+                    : approvals.request(target, values, user, reason, channel);
+            runs.started(r, askedIn);
+        } catch (InvalidParameters e) {
+            outbox.ephemeral(askedIn, user, ActionMessages.problems(target.reference(), e.problems(), true));
+        } catch (NotAllowed e) {
+            outbox.ephemeral(askedIn, user, SlackMessage.text(":no_entry: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.error("action {} for {} failed", target.reference(), user, e);
+            outbox.ephemeral(askedIn, user, SlackMessage.text(":warning: Requesting " + target.action().title()
+                    + " failed unexpectedly; the details are in opsbot's log."));
+        }
+    }
+
+    @Override
+    public void register(App app) {
+        app.blockAction(ActionMessages.APPROVE, (req, ctx) -> {
+            BlockActionPayload p = req.getPayload();
+            Button b = Button.of(p);
+            executor.execute(() -> guarded(b, () -> runs.decided(approvals.approve(b.requestId(), b.hash(), b.user()),
+                    b.user(), b.channel())));
+            return ctx.ack();
+        });
+        app.blockAction(ActionMessages.REJECT, (req, ctx) -> {
+            Button b = Button.of(req.getPayload());
+            Optional<ActionRequest> r = approvals.find(b.requestId());
+            if (r.isEmpty() || r.get().state() != ActionRequest.State.PENDING) {
+                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: This request is no longer waiting for a decision."));
+            } else if (!b.user().equals(r.get().requester())
+                    && !approvals.namedMember(r.get().approverRole().orElse(""), b.user())) {
+                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: Only named members of the `"
+                        + r.get().approverRole().orElse("?") + "` role (or the requester) may reject this."));
+            } else {
+                openModal(ctx, req.getPayload().getTriggerId(), ActionMessages.rejectForm(r.get()), b.channel(), b.user());
+            }
+            return ctx.ack();
+        });
+        app.blockAction(ActionMessages.BREAK_GLASS, (req, ctx) -> {
+            Button b = Button.of(req.getPayload());
+            Optional<ActionRequest> r = approvals.find(b.requestId());
+            try {
+                checkEmergency(b.user());
+                if (r.isEmpty() || r.get().state() != ActionRequest.State.PENDING) {
+                    outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: This request is no longer waiting."));
+                } else {
+                    openModal(ctx, req.getPayload().getTriggerId(), ActionMessages.breakGlassForm(r.get()), b.channel(), b.user());
+                }
+            } catch (NotAllowed e) {
+                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: " + e.getMessage()));
+            }
+            return ctx.ack();
+        });
+        app.viewSubmission(ActionMessages.BREAK_GLASS_VIEW, (req, ctx) -> {
+            View view = req.getPayload().getView();
+            String user = req.getPayload().getUser().getId();
+            long id = Long.parseLong(view.getPrivateMetadata());
+            ViewState.Value v = view.getState().getValues().getOrDefault(ActionMessages.REASON_BLOCK, Map.of())
+                    .get(ActionMessages.VALUE);
+            String reason = v == null || v.getValue() == null ? "" : v.getValue().strip();
+            // Two conditional UPDATEs: quick enough to answer inside the modal, so a refusal shows there.
+            Optional<ActionRequest> claimed;
+            try {
+                claimed = approvals.breakGlass(id, user, reason);
+            } catch (NotAllowed e) {
+                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, Mrkdwn.fit(e.getMessage(), 150)));
+            }
+            claimed.ifPresent(running -> executor.execute(() -> runs.brokeGlass(running)));
+            return ctx.ack();
+        });
+        app.blockAction(ActionMessages.OPEN, (req, ctx) -> {
+            BlockActionPayload p = req.getPayload();
+            String user = p.getUser().getId();
+            String channel = p.getChannel() == null ? p.getContainer().getChannelId() : p.getChannel().getId();
+            String reference = p.getActions().get(0).getValue();
+            Decision may = policy.decide("run", user, groups);
+            if (may instanceof Decision.Denied denied) {
+                outbox.ephemeral(channel, user, SlackMessage.text(":no_entry: " + denied.reason()));
+                return ctx.ack();
+            }
+            try {
+                openModal(ctx, p.getTriggerId(), ActionMessages.form(approvals.find(reference), channel), channel, user);
+            } catch (InvalidParameters e) {
+                outbox.ephemeral(channel, user, SlackMessage.text(":warning: " + Mrkdwn.escape(e.problems().get(0))));
+            }
+            return ctx.ack();
+        });
+        app.viewSubmission(ActionMessages.PARAMS_VIEW, (req, ctx) -> {
+            View view = req.getPayload().getView();
+            String user = req.getPayload().getUser().getId();
+            String[] meta = view.getPrivateMetadata().split("\\|", 2);
+            Decision may = policy.decide("run", user, groups);
+            if (may instanceof Decision.Denied denied) {
+                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, Mrkdwn.fit(denied.reason(), 150)));
+            }
+            Approvals.Target target;
+            try {
+                target = approvals.find(meta[0]);
+            } catch (InvalidParameters e) {
+                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, Mrkdwn.fit(e.problems().get(0), 150)));
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            Map<String, Map<String, ViewState.Value>> state = view.getState().getValues();
+            for (Action.Param param : target.action().params()) {
+                ViewState.Value v = state.getOrDefault(ActionMessages.PARAM_BLOCK + param.name(), Map.of()).get(ActionMessages.VALUE);
+                String value = v == null ? null : v.getSelectedOption() != null ? v.getSelectedOption().getValue() : v.getValue();
+                if (value != null) {
+                    values.put(param.name(), value.strip());
+                }
+            }
+            ViewState.Value reasonValue = state.getOrDefault(ActionMessages.REASON_BLOCK, Map.of()).get(ActionMessages.VALUE);
+            String reason = reasonValue == null || reasonValue.getValue() == null ? "" : reasonValue.getValue().strip();
+            Map<String, String> errors = new LinkedHashMap<>();
+            try {
+                approvals.plan(target, values);
+            } catch (InvalidParameters e) {
+                // Each problem starts with the parameter's name: show it under that field.
+                for (String problem : e.problems()) {
+                    String block = target.action().params().stream().map(Action.Param::name)
+                            .filter(n -> problem.startsWith(n + " ")).findFirst()
+                            .map(n -> ActionMessages.PARAM_BLOCK + n).orElse(ActionMessages.REASON_BLOCK);
+                    errors.merge(block, Mrkdwn.fit(problem, 150), (a, b) -> a);
+                }
+            }
+            if (target.action().approval().isPresent() && reason.isBlank()) {
+                errors.putIfAbsent(ActionMessages.REASON_BLOCK, "Say why: the approvers read it");
+            }
+            if (!errors.isEmpty()) {
+                return ctx.ackWithErrors(errors);
+            }
+            String channel = meta.length > 1 ? meta[1] : channelFor(target, "");
+            executor.execute(() -> start(target, values, user, reason, channel, false));
+            return ctx.ack();
+        });
+        app.viewSubmission(ActionMessages.REJECT_VIEW, (req, ctx) -> {
+            View view = req.getPayload().getView();
+            String user = req.getPayload().getUser().getId();
+            long id = Long.parseLong(view.getPrivateMetadata());
+            ViewState.Value v = view.getState().getValues().getOrDefault(ActionMessages.REASON_BLOCK, Map.of())
+                    .get(ActionMessages.VALUE);
+            String reason = v == null || v.getValue() == null ? "" : v.getValue().strip();
+            // One conditional UPDATE: quick enough to answer inside the modal, so a refusal shows there.
+            Approvals.Approval outcome = approvals.reject(id, user, reason);
+            if (outcome instanceof Approvals.Approval.Refused refused) {
+                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, Mrkdwn.fit(refused.why(), 150)));
+            }
+            executor.execute(() -> runs.rejected(outcome.request()));
+            return ctx.ack();
+        });
+    }
+
+    /**
+     * views.open is the one Web API call made directly, not through the outbox: Slack accepts
+     * a trigger_id only for 3 seconds, so a queued call would be useless. A failure (dry-run,
+     * Slack down) is told to the clicker.
+     */
+    private void openModal(Context ctx, String triggerId, View view, String channel, String user) {
+        try {
+            var response = ctx.client().viewsOpen(r -> r.triggerId(triggerId).view(view));
+            if (!response.isOk()) {
+                LOG.warn("views.open failed: {}", response.getError());
+                outbox.ephemeral(channel, user, SlackMessage.text(":warning: Slack did not open the form ("
+                        + response.getError() + "); try again, or type the command instead."));
+            }
+        } catch (Exception e) {
+            LOG.warn("views.open failed: {}", e.toString());
+            outbox.ephemeral(channel, user, SlackMessage.text(":warning: The form could not be opened; type the command instead:"
+                    + " `/ops run <runbook/action> name=value … why`"));
+        }
+    }
+
+    /** A click on Approve or Reject: the request id and plan hash ride on the button. */
+    record Button(long requestId, String hash, String user, String channel) {
+        static Button of(BlockActionPayload p) {
+            String value = p.getActions().get(0).getValue();
+            int colon = value.indexOf(':');
+            String channel = p.getChannel() != null ? p.getChannel().getId() : p.getContainer().getChannelId();
+            return new Button(Long.parseLong(value.substring(0, colon)), value.substring(colon + 1), p.getUser().getId(), channel);
+        }
+    }
+
+    private void guarded(Button b, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.error("action request {} failed", b.requestId(), e);
+            outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":warning: That failed unexpectedly; the details are in opsbot's log."));
+        }
+    }
+
+    private void sweep() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(SWEEP);
+                approvals.expireDue().forEach(runs::closedBySweep);
+                approvals.interruptAbandoned(false).forEach(runs::closedBySweep);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("action sweep failed: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeper.interrupt();
+    }
+}

@@ -1,0 +1,46 @@
+package org.opsbot.bot.actions;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Slack mrkdwn pieces. Everything a person typed or a program printed goes through {@link #escape}. */
+final class Mrkdwn {
+    private static final DateTimeFormatter FALLBACK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private Mrkdwn() {
+    }
+
+    /**
+     * Escapes &amp;, &lt; and &gt;, so typed text or program output can never become a mention,
+     * a {@code <!channel>} or a link.
+     */
+    static String escape(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** Inline code; backticks inside would end it early, so they become a look-alike. */
+    static String code(String s) {
+        return "`" + escape(s).replace('`', 'ˋ') + "`";
+    }
+
+    /** A code block for program output. */
+    static String block(String s) {
+        return "```\n" + escape(s).replace("```", "ˋˋˋ") + "\n```";
+    }
+
+    /** A time every reader sees in their own zone, with a UTC fallback. */
+    static String date(Instant at) {
+        return "<!date^" + at.getEpochSecond() + "^{date_short_pretty} {time}|" + FALLBACK.format(at) + ">";
+    }
+
+    static String user(String id) {
+        return id.matches("[UW][A-Z0-9]+") ? "<@" + id + ">" : escape(id);
+    }
+
+    /** Slack allows 3,000 characters in a section; keep the end, where outcomes are. */
+    static String fit(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,145 @@
+package org.opsbot.bot.actions;
+
+import org.opsbot.bot.outbox.Outbox;
+import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.commands.approval.ActionRequest;
+import org.opsbot.commands.approval.Approvals;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/**
+ * What happens in Slack as a request moves on: its message is posted once and then only
+ * updated in place; notes, the output and the result go into its thread. Called on the
+ * handler executor, never before an ack.
+ */
+final class Runs {
+    private static final Logger LOG = LoggerFactory.getLogger(Runs.class);
+
+    private final Approvals approvals;
+    private final Outbox outbox;
+    private final boolean offerBreakGlass;
+
+    /** @param offerBreakGlass whether someone may break glass, so waiting requests show the button */
+    Runs(Approvals approvals, Outbox outbox, boolean offerBreakGlass) {
+        this.approvals = approvals;
+        this.outbox = outbox;
+        this.offerBreakGlass = offerBreakGlass;
+    }
+
+    private SlackMessage message(ActionRequest r) {
+        return ActionMessages.request(r, offerBreakGlass);
+    }
+
+    /**
+     * A new request: one without approval (or break glass) is claimed and run at once; one that
+     * needs approval is posted with its buttons.
+     *
+     * @param askedIn the channel the requester typed in, told where the request went
+     */
+    void started(ActionRequest r, String askedIn) {
+        if (r.needed() == 0) {
+            Optional<ActionRequest> claimed = approvals.claim(r);
+            if (claimed.isEmpty()) {
+                LOG.warn("action request {} could not be claimed right after it was made", r.id());
+                return;
+            }
+            ActionRequest running = claimed.get();
+            long message = outbox.post(running.channel(), message(running));
+            approvals.attachMessage(running, message);
+            if (!askedIn.equals(running.channel())) {
+                outbox.ephemeral(askedIn, r.requester(), SlackMessage.text((r.breakGlass()
+                        ? "Break glass: running " : "Running ") + r.title() + " now; follow it in " + channelRef(running.channel())));
+            }
+            run(running, message, r.requester(), false);
+            return;
+        }
+        long message = outbox.post(r.channel(), message(r));
+        approvals.attachMessage(r, message);
+        outbox.ephemeral(askedIn, r.requester(), SlackMessage.text("Asked for approval of " + r.title() + " in "
+                + channelRef(r.channel()) + " (request #" + r.id() + "). It runs once "
+                + (r.needed() == 1 ? "someone" : r.needed() + " people") + " from " + r.approverRole().orElse("?")
+                + " approve" + (r.needed() == 1 ? "s" : "") + "."));
+    }
+
+    /** After a click: count it in the thread, or run when it completed the quorum. */
+    void decided(Approvals.Approval outcome, String clicker, String clickedIn) {
+        ActionRequest r = outcome.request();
+        switch (outcome) {
+            case Approvals.Approval.Refused refused -> {
+                outbox.ephemeral(clickedIn, clicker, SlackMessage.text(":no_entry: " + refused.why()));
+                // The click may be what found the request expired: the message must say so too.
+                if (r.state() == ActionRequest.State.EXPIRED) {
+                    r.messageId().ifPresent(m -> outbox.update(m, message(r)));
+                }
+            }
+            case Approvals.Approval.Counted counted -> r.messageId().ifPresent(m -> {
+                outbox.update(m, message(r));
+                if (counted.have() < counted.need()) {
+                    outbox.reply(m, ActionMessages.note(":ballot_box_with_check: " + Mrkdwn.user(clicker) + " approved ("
+                            + counted.have() + " of " + counted.need() + ")"));
+                }
+            });
+            case Approvals.Approval.Approved approved -> {
+                Optional<Long> message = r.messageId();
+                if (message.isEmpty()) {
+                    LOG.warn("approved action request {} has no message; running it anyway", r.id());
+                }
+                message.ifPresent(m -> outbox.reply(m, ActionMessages.note(":white_check_mark: " + Mrkdwn.user(clicker)
+                        + " approved; running it now")));
+                run(r, message.orElse(null), clicker, true);
+            }
+            case Approvals.Approval.Rejected rejected -> rejected(rejected.request());
+        }
+    }
+
+    /** Break glass on a waiting request: said loudly in the channel, then run like an approved one. */
+    void brokeGlass(ActionRequest running) {
+        String breaker = running.decidedBy().orElse("?");
+        outbox.post(running.channel(), ActionMessages.note(":rotating_light: <!here> *BREAK GLASS* — " + Mrkdwn.user(breaker)
+                + " runs " + Mrkdwn.escape(running.title()) + " (request #" + running.id() + ") without approval: "
+                + Mrkdwn.escape(running.decisionNote().orElse(""))));
+        Optional<Long> message = running.messageId();
+        message.ifPresent(m -> outbox.reply(m, ActionMessages.note(":rotating_light: " + Mrkdwn.user(breaker)
+                + " broke the glass; running it now")));
+        run(running, message.orElse(null), breaker, true);
+    }
+
+    void rejected(ActionRequest r) {
+        r.messageId().ifPresent(m -> {
+            outbox.update(m, message(r));
+            outbox.reply(m, ActionMessages.note(":no_entry: " + r.decidedBy().map(Mrkdwn::user).orElse("?")
+                    + " rejected this: " + Mrkdwn.escape(r.decisionNote().orElse("")) + "\n" + Mrkdwn.user(r.requester())
+                    + ", it will not run."));
+        });
+    }
+
+    /** Expired or interrupted while nobody was looking: the message says so, the thread tells the requester. */
+    void closedBySweep(ActionRequest r) {
+        r.messageId().ifPresent(m -> {
+            outbox.update(m, message(r));
+            String note = r.state() == ActionRequest.State.EXPIRED
+                    ? ":hourglass: " + Mrkdwn.user(r.requester()) + ", nobody approved this in time, so it will not run."
+                    : ":warning: " + Mrkdwn.user(r.requester()) + ", the bot stopped while this ran. It was not run again:"
+                    + " check the target's state before asking again.";
+            outbox.reply(m, ActionMessages.note(note));
+        });
+    }
+
+    /** @param showRunning whether the message still shows the request as waiting */
+    private void run(ActionRequest running, Long message, String actor, boolean showRunning) {
+        if (message != null && showRunning) {
+            outbox.update(message, message(running));
+        }
+        Approvals.RanRequest ran = approvals.run(running, actor);
+        if (message != null) {
+            outbox.update(message, message(ran.request()));
+            outbox.reply(message, ActionMessages.result(ran.request(), ran.result()));
+        }
+    }
+
+    private static String channelRef(String channel) {
+        return channel.startsWith("C") || channel.startsWith("G") ? "<#" + channel + ">" : channel;
+    }
+}

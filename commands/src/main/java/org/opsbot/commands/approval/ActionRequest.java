@@ -1,0 +1,51 @@
+package org.opsbot.commands.approval;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One request to run an action, as stored.
+ *
+ * @param plan         what will run, in one line, masked ({@link ActionPlan#whatRuns()})
+ * @param planHash     {@link ActionPlan#hash()}: approvals count only for this exact plan
+ * @param channel      where the request (or the break-glass announcement) is posted
+ * @param approverRole empty when the action needs no approval
+ * @param needed       distinct approvers needed (0 without approval, and for break glass)
+ * @param messageId    the outbox id of the request's message, once posted
+ * @param decidedBy    who rejected it, or who broke the glass (the requester, or an emergency
+ *                     member who broke it on a waiting request)
+ * @param decisionNote the rejection's or the break glass's reason
+ * @param outcome      how the run ended, or why the request closed
+ * @param approvers    who approved, in order
+ */
+public record ActionRequest(long id, String runbook, String action, String title, Map<String, String> params,
+                            String plan, String planHash, String requester, String reason, String channel,
+                            Optional<String> approverRole, int needed, boolean breakGlass, State state,
+                            Instant createdAt, Optional<Instant> expiresAt, Optional<Long> messageId,
+                            Optional<String> decidedBy, Optional<String> decisionNote, Optional<Instant> startedAt,
+                            Optional<Instant> finishedAt, Optional<String> outcome, List<String> approvers) {
+
+    public ActionRequest {
+        params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+        approvers = List.copyOf(approvers);
+    }
+
+    public enum State {
+        PENDING, RUNNING, SUCCEEDED, FAILED, INTERRUPTED, REJECTED, EXPIRED;
+
+        public boolean closed() {
+            return this != PENDING && this != RUNNING;
+        }
+    }
+
+    public String reference() {
+        return runbook + "/" + action;
+    }
+
+    /** The values as {@code name=value} words, as typed after {@code /ops run}. */
+    public String paramsText() {
+        return String.join(" ", params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+}
