@@ -46,7 +46,8 @@ final class SlackPager implements Pager {
             Optional<java.time.Instant> quietUntil = dnd.until(person.userId());
             if (quietUntil.isPresent()) {
                 unreachable.add("<@" + person.userId() + "> is in Do Not Disturb until <!date^"
-                        + quietUntil.get().getEpochSecond() + "^{time}|" + quietUntil.get() + ">");
+                        + quietUntil.get().getEpochSecond() + "^{time}|" + quietUntil.get().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                        + ">");
                 continue;
             }
             outbox.post(person.userId(), dm(walk, tier, why, title, subject));

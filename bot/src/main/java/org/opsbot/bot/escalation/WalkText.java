@@ -36,7 +36,11 @@ public final class WalkText {
         };
     }
 
+    private static final java.time.format.DateTimeFormatter FALLBACK =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+    /** At a time each reader sees in their own zone; the fallback is for notifications and the log. */
     private static String date(Instant at) {
-        return "<!date^" + at.getEpochSecond() + "^{time}|" + at + ">";
+        return "at <!date^" + at.getEpochSecond() + "^{time}|" + FALLBACK.format(at) + ">";
     }
 }
