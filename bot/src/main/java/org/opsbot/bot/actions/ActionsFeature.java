@@ -170,9 +170,7 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
             View view = req.getPayload().getView();
             String user = req.getPayload().getUser().getId();
             long id = Long.parseLong(view.getPrivateMetadata());
-            ViewState.Value v = view.getState().getValues().getOrDefault(ActionMessages.REASON_BLOCK, Map.of())
-                    .get(ActionMessages.VALUE);
-            String reason = v == null || v.getValue() == null ? "" : v.getValue().strip();
+            String reason = reason(view);
             // Two conditional UPDATEs: quick enough to answer inside the modal, so a refusal shows there.
             Optional<ActionRequest> claimed;
             try {
@@ -251,9 +249,7 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
             View view = req.getPayload().getView();
             String user = req.getPayload().getUser().getId();
             long id = Long.parseLong(view.getPrivateMetadata());
-            ViewState.Value v = view.getState().getValues().getOrDefault(ActionMessages.REASON_BLOCK, Map.of())
-                    .get(ActionMessages.VALUE);
-            String reason = v == null || v.getValue() == null ? "" : v.getValue().strip();
+            String reason = reason(view);
             // One conditional UPDATE: quick enough to answer inside the modal, so a refusal shows there.
             Approvals.Approval outcome = approvals.reject(id, user, reason);
             if (outcome instanceof Approvals.Approval.Refused refused) {
@@ -320,5 +316,12 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
     @Override
     public void close() {
         sweeper.interrupt();
+    }
+
+    /** The text typed into a reason modal (break glass, reject); empty when none. */
+    private static String reason(View view) {
+        ViewState.Value v = view.getState().getValues().getOrDefault(ActionMessages.REASON_BLOCK, Map.of())
+                .get(ActionMessages.VALUE);
+        return v == null || v.getValue() == null ? "" : v.getValue().strip();
     }
 }

@@ -2,6 +2,7 @@ package org.opsbot.commands.store;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Update;
 import org.opsbot.commands.escalation.Walk;
 import org.opsbot.commands.escalation.WalkEvent;
 
@@ -48,21 +49,9 @@ public final class EscalationStore {
     /** Stores a new walk with its first events; false (and nothing written) if the subject has one. */
     public boolean insert(Walk walk, List<WalkEvent> events) {
         return db.write(h -> {
-            int inserted = h.createUpdate("INSERT INTO escalation (" + COLUMNS + ", updated_at) VALUES (:subject, :team, "
-                            + ":severity, :status, :round, :nextTier, :lastTier, :anchorAt, :anchorAfter, :dueAt, :openedAt, 0, :now) "
-                            + "ON CONFLICT (subject) DO NOTHING")
-                    .bind("subject", walk.subject())
-                    .bind("team", walk.team())
-                    .bind("severity", walk.severity())
-                    .bind("status", walk.status().name())
-                    .bind("round", walk.round())
-                    .bind("nextTier", walk.nextTier())
-                    .bind("lastTier", walk.lastTier())
-                    .bind("anchorAt", walk.anchorAt().toEpochMilli())
-                    .bind("anchorAfter", walk.anchorAfter().toMillis())
-                    .bind("dueAt", walk.dueAt().map(Instant::toEpochMilli).orElse(null))
-                    .bind("openedAt", walk.openedAt().toEpochMilli())
-                    .bind("now", clock.millis())
+            int inserted = bound(h.createUpdate("INSERT INTO escalation (" + COLUMNS + ", updated_at) VALUES (:subject, "
+                            + ":team, :severity, :status, :round, :nextTier, :lastTier, :anchorAt, :anchorAfter, :dueAt, :openedAt, "
+                            + "0, :now) ON CONFLICT (subject) DO NOTHING"), walk)
                     .execute();
             if (inserted == 1) {
                 append(h, events);
@@ -84,21 +73,12 @@ public final class EscalationStore {
      */
     public boolean save(Walk walk, List<WalkEvent> events) {
         return db.write(h -> {
-            int updated = h.createUpdate("""
+            int updated = bound(h.createUpdate("""
                             UPDATE escalation SET status = :status, round = :round, next_tier = :nextTier, last_tier = :lastTier,
                                    anchor_at = :anchorAt, anchor_after_ms = :anchorAfter, due_at = :dueAt,
                                    version = version + 1, updated_at = :now
-                            WHERE subject = :subject AND version = :version""")
-                    .bind("subject", walk.subject())
-                    .bind("status", walk.status().name())
-                    .bind("round", walk.round())
-                    .bind("nextTier", walk.nextTier())
-                    .bind("lastTier", walk.lastTier())
-                    .bind("anchorAt", walk.anchorAt().toEpochMilli())
-                    .bind("anchorAfter", walk.anchorAfter().toMillis())
-                    .bind("dueAt", walk.dueAt().map(Instant::toEpochMilli).orElse(null))
+                            WHERE subject = :subject AND version = :version"""), walk)
                     .bind("version", walk.version())
-                    .bind("now", clock.millis())
                     .execute();
             if (updated == 1) {
                 append(h, events);
@@ -146,6 +126,23 @@ public final class EscalationStore {
                 .bind("subject", subject)
                 .map(EVENT)
                 .list());
+    }
+
+    /** Binds every column a walk has; statements use the names they need. */
+    private Update bound(Update update, Walk walk) {
+        return update
+                .bind("subject", walk.subject())
+                .bind("team", walk.team())
+                .bind("severity", walk.severity())
+                .bind("status", walk.status().name())
+                .bind("round", walk.round())
+                .bind("nextTier", walk.nextTier())
+                .bind("lastTier", walk.lastTier())
+                .bind("anchorAt", walk.anchorAt().toEpochMilli())
+                .bind("anchorAfter", walk.anchorAfter().toMillis())
+                .bind("dueAt", walk.dueAt().map(Instant::toEpochMilli).orElse(null))
+                .bind("openedAt", walk.openedAt().toEpochMilli())
+                .bind("now", clock.millis());
     }
 
     private static void append(Handle h, List<WalkEvent> events) {
