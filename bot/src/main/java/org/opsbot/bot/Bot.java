@@ -7,6 +7,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.slack.api.methods.MethodsClient;
 import org.opsbot.bot.escalation.DoNotDisturb;
 import org.opsbot.bot.escalation.EscalationFeature;
+import org.opsbot.bot.escalation.Subjects;
+import org.opsbot.bot.incidents.IncidentsFeature;
+import org.opsbot.commands.incident.Incidents;
+import org.opsbot.commands.incident.Postmortems;
 import org.opsbot.bot.checks.ChecksFeature;
 import org.opsbot.bot.checks.RunbookValidator;
 import org.opsbot.bot.checks.Runbooks;
@@ -57,6 +61,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -86,6 +91,7 @@ public final class Bot implements AutoCloseable {
     private AccessPolicy policy;
     private ExecutorService handlers;
     private AlertsFeature alerts;
+    private Optional<MethodsClient> methods = Optional.empty();
 
     private Bot() {
     }
@@ -110,6 +116,7 @@ public final class Bot implements AutoCloseable {
             // Reads that answer a request now (who is in a group, a user's time zone); every
             // message the bot sends goes through the outbox instead.
             MethodsClient reads = Slack.getInstance(slackConfig).methods(token);
+            methods = Optional.of(reads);
             groups = remember(new SlackUserGroups(reads).start(USER_GROUP_REFRESH));
             zones = UserTimeZones.from(reads);
             dnd = DoNotDisturb.askSlack(reads, clock);
@@ -157,13 +164,22 @@ public final class Bot implements AutoCloseable {
                 slack.outbox(), dnd, new LeaseStore(database, clock), Replica.NAME, handlers));
         alerts = remember(new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
                 escalation.escalations(), handlers, clock));
-        escalation.subjects(alerts.subjects());
+        IncidentsFeature incidents = incidents(settings, config, clock, audit, escalation.escalations());
+        escalation.subjects(Subjects.byPrefix(Map.of("alert-group:", alerts.subjects(), "incident:", incidents.subjects())));
         return List.of(
                 checks(settings, config, clock),
                 alerts,
                 new OnCallFeature(config, overrides, audit, groups, zones, clock),
                 escalation,
+                incidents,
                 actions(settings, config, clock, audit));
+    }
+
+    /** Incidents and postmortems; templates in OPSBOT_TEMPLATES override the bundled ones. */
+    private IncidentsFeature incidents(Settings settings, OpsbotConfig config, Clock clock, AuditLog audit, Escalations escalations) {
+        Incidents incidents = new Incidents(database, config, escalations, audit, clock);
+        return new IncidentsFeature(incidents, new Postmortems(incidents, settings.templatesDir(), clock),
+                IncidentsFeature.files(methods), policy, groups, slack.outbox(), handlers);
     }
 
     /** Runbook actions with approvals; its sweep (expiry, interrupted runs) stops with the bot. */

@@ -197,6 +197,7 @@ final class AlertMessages {
         }
         out.add(button(b -> b.actionId(RESOLVE).text(plainText("Resolve")).value(id)));
         out.add(button(b -> b.actionId(ESCALATE).text(plainText("Escalate")).value(id)));
+        out.add(button(b -> b.actionId(org.opsbot.bot.incidents.IncidentsFeature.DECLARE_FROM_ALERT).text(plainText("Declare incident")).value(id)));
         out.add(staticSelect(s -> s.actionId(SNOOZE).placeholder(plainText("Snooze…")).options(options(id, SNOOZES))));
         if ("ALERTMANAGER".equals(g.source()) && g.externalUrl() != null && g.silenceId() == null) {
             out.add(staticSelect(s -> s.actionId(SILENCE).placeholder(plainText("Silence…")).options(options(id, SILENCES))));

@@ -47,4 +47,35 @@ public interface Subjects {
             }
         };
     }
+
+    /**
+     * Several owners behind one registration, each answering for the subjects that start with
+     * its prefix ({@code alert-group:}, {@code incident:}).
+     */
+    static Subjects byPrefix(java.util.Map<String, Subjects> owners) {
+        java.util.Map<String, Subjects> copy = java.util.Map.copyOf(owners);
+        java.util.function.Function<String, Subjects> owner = subject -> copy.entrySet().stream()
+                .filter(e -> subject.startsWith(e.getKey())).map(java.util.Map.Entry::getValue).findFirst().orElse(none());
+        return new Subjects() {
+            @Override
+            public Optional<Subject> find(String subject) {
+                return owner.apply(subject).find(subject);
+            }
+
+            @Override
+            public String acknowledge(String subject, String userId) {
+                return owner.apply(subject).acknowledge(subject, userId);
+            }
+
+            @Override
+            public void paged(String subject, java.util.List<String> userIds) {
+                owner.apply(subject).paged(subject, userIds);
+            }
+
+            @Override
+            public void changed(String subject) {
+                owner.apply(subject).changed(subject);
+            }
+        };
+    }
 }

@@ -222,6 +222,17 @@ public final class Incidents {
                 + String.join(", ", here.stream().map(i -> "#" + i.id()).toList()) + "); name one with `#<id>`.");
     }
 
+    /** The newest incident declared in {@code channel}, resolved or not: what a postmortem there is about. */
+    public Incident latestOfChannel(String channel) {
+        return store.latestIn(channel).orElseThrow(() -> new IncidentException(
+                "No incident was declared in this channel; name one, e.g. `/ops postmortem 12`."));
+    }
+
+    /** An alert group an incident could be declared for or linked to. */
+    public StoredAlertGroup linkedGroupCandidate(long alertGroupId) {
+        return alerts.group(alertGroupId).orElseThrow(() -> new IncidentException("There is no alert group #" + alertGroupId + "."));
+    }
+
     /** The linked alert groups, in the order they were linked. */
     public List<StoredAlertGroup> linkedGroups(long id) {
         return store.links(id).stream().map(l -> alerts.group(l.alertGroupId())).flatMap(Optional::stream).toList();

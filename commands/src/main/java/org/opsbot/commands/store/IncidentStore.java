@@ -93,6 +93,13 @@ public final class IncidentStore {
                 .bind("channel", channel).map(INCIDENT).list());
     }
 
+    /** The newest incident declared in {@code channel}, open or not. */
+    public Optional<Incident> latestIn(String channel) {
+        return db.read(h -> h.createQuery("SELECT " + COLUMNS
+                        + " FROM incident WHERE origin_channel = :channel ORDER BY id DESC LIMIT 1")
+                .bind("channel", channel).map(INCIDENT).findOne());
+    }
+
     /**
      * Saves {@code next} and its event when the stored row still equals {@code was} in the
      * fields people change: two people acting at once are applied one after the other, never

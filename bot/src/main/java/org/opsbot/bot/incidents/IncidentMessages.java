@@ -1,0 +1,86 @@
+package org.opsbot.bot.incidents;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.element.BlockElement;
+import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.commands.config.Severity;
+import org.opsbot.commands.incident.Incident;
+import org.opsbot.commands.incident.Postmortems;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static com.slack.api.model.block.Blocks.actions;
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.button;
+
+/** The incident message in the incidents channel, and the short texts around it. */
+final class IncidentMessages {
+    static final String ACK = "incident-ack";
+    static final String RESOLVE = "incident-resolve";
+
+    private IncidentMessages() {
+    }
+
+    /** The incident message; updated in place as the incident changes, never reposted. */
+    static SlackMessage incident(Incident i, Optional<Severity> severity) {
+        String emoji = i.open() ? (i.ackedBy().isPresent() ? ":large_orange_circle:" : ":red_circle:") : ":large_green_circle:";
+        String state = i.open() ? (i.mitigatedAt().isPresent() ? "Mitigated" : i.ackedBy().isPresent() ? "Acknowledged" : "Open")
+                : "Resolved";
+        String headline = emoji + " *" + state + " · " + i.severity() + " · " + plain(i.title(), 150) + "*";
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.text(markdownText(headline))));
+        StringBuilder facts = new StringBuilder("Incident `#" + i.id() + "`");
+        i.team().ifPresent(t -> facts.append(" · team *").append(plain(t, 40)).append('*'));
+        facts.append(" · commander <@").append(i.commander()).append('>');
+        facts.append(" · declared ").append(date(i.declaredAt().toEpochMilli()));
+        i.ackedBy().ifPresent(u -> facts.append(" · acked by <@").append(u).append("> after ")
+                .append(Postmortems.duration(i.timeToAcknowledge().orElse(Duration.ZERO))));
+        i.resolvedAt().ifPresent(at -> facts.append(" · resolved after ")
+                .append(Postmortems.duration(i.timeToResolve().orElse(Duration.ZERO))));
+        if (i.open() && i.ackedBy().isEmpty()) {
+            severity.ifPresent(s -> facts.append(" · ack within ").append(Postmortems.duration(s.ackWithin())));
+        }
+        blocks.add(context(c -> c.elements(List.of(markdownText(facts.toString())))));
+        String id = Long.toString(i.id());
+        List<BlockElement> buttons = new ArrayList<>();
+        if (i.open()) {
+            if (i.ackedBy().isEmpty()) {
+                buttons.add(button(b -> b.actionId(ACK).text(plainText("Acknowledge")).value(id).style("primary")));
+            }
+            buttons.add(button(b -> b.actionId(RESOLVE).text(plainText("Resolve")).value(id)));
+        }
+        if (!buttons.isEmpty()) {
+            blocks.add(actions(a -> a.blockId("incident-actions-" + id).elements(buttons)));
+        } else {
+            blocks.add(context(c -> c.elements(List.of(markdownText("Postmortem: `/ops postmortem " + id + "`")))));
+        }
+        String text = state + " · " + i.severity() + " · " + i.title() + " (incident #" + i.id() + ")";
+        return SlackMessage.of(text, blocks);
+    }
+
+    static String ref(Incident i) {
+        return "*#" + i.id() + " " + plain(i.title(), 80) + "*";
+    }
+
+    /** User text as Slack shows it: no accidental mentions, links or formatting, bounded. */
+    static String plain(String s, int max) {
+        String cut = s.length() > max ? s.substring(0, max - 1) + "…" : s;
+        return cut.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** Like {@link #plain}, but people mentioned stay mentioned: an update may name who is on it. */
+    static String withMentions(String s, int max) {
+        return plain(s, max).replaceAll("&lt;@([UW][A-Z0-9]+)(\\|[^&]*)?&gt;", "<@$1>");
+    }
+
+    static String date(long epochMillis) {
+        return "<!date^" + (epochMillis / 1000) + "^{date_short_pretty} {time}|"
+                + java.time.Instant.ofEpochMilli(epochMillis).toString().substring(0, 16).replace('T', ' ') + " UTC>";
+    }
+}

@@ -1,0 +1,101 @@
+package org.opsbot.bot.incidents;
+
+import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.ops.CommandReply;
+import org.opsbot.bot.slack.ops.OpsCommand;
+import org.opsbot.bot.slack.ops.OpsInvocation;
+import org.opsbot.bot.slack.ops.UsageException;
+import org.opsbot.commands.incident.Incident;
+import org.opsbot.commands.incident.IncidentException;
+import org.opsbot.commands.incident.Incidents;
+import org.opsbot.commands.incident.PostmortemException;
+import org.opsbot.commands.incident.Postmortems;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /ops postmortem [incident]}: renders the postmortem from the current timeline before the
+ * ack, so a template error is the answer and nothing is posted; then shares the file and, once it
+ * is up, a short summary.
+ */
+final class PostmortemCommand implements OpsCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(PostmortemCommand.class);
+    private static final Pattern ID = Pattern.compile("#?(\\d{1,15})");
+
+    private final Incidents incidents;
+    private final Postmortems postmortems;
+    private final PostmortemFiles files;
+
+    PostmortemCommand(Incidents incidents, Postmortems postmortems, PostmortemFiles files) {
+        this.incidents = incidents;
+        this.postmortems = postmortems;
+        this.files = files;
+    }
+
+    @Override
+    public String name() {
+        return "postmortem";
+    }
+
+    @Override
+    public String usage() {
+        return "[incident]";
+    }
+
+    @Override
+    public String summary() {
+        return "posts the postmortem of an incident, written from its timeline";
+    }
+
+    @Override
+    public CommandReply handle(OpsInvocation in) throws UsageException {
+        if (in.args().size() > 1) {
+            throw new UsageException("Give at most the incident's id, e.g. `/ops postmortem 12`.");
+        }
+        Incident incident;
+        Postmortems.Rendered rendered;
+        try {
+            if (in.args().isEmpty()) {
+                incident = incidents.latestOfChannel(in.channelId());
+            } else {
+                Matcher m = ID.matcher(in.args().getFirst());
+                if (!m.matches()) {
+                    throw new UsageException("`" + in.args().getFirst() + "` is not an incident id like `12`.");
+                }
+                incident = incidents.require(Long.parseLong(m.group(1)));
+            }
+            rendered = postmortems.render(incident.id());
+        } catch (IncidentException e) {
+            return CommandReply.ephemeral(":warning: " + e.getMessage());
+        } catch (PostmortemException e) {
+            return CommandReply.ephemeral(":x: The postmortem template has a problem, so nothing was posted.\n"
+                    + IncidentMessages.plain(e.getMessage(), 2500));
+        }
+        in.executor().execute(() -> share(in, incident, rendered));
+        return CommandReply.ephemeral(":hourglass_flowing_sand: Writing the postmortem of " + IncidentMessages.ref(incident) + "…");
+    }
+
+    private void share(OpsInvocation in, Incident incident, Postmortems.Rendered rendered) {
+        try {
+            files.share(in.channelId(), rendered.fileName(), "Postmortem: " + incident.title(), rendered.markdown());
+        } catch (RuntimeException e) {
+            LOG.error("sharing the postmortem of incident {} failed", incident.id(), e);
+            in.outbox().ephemeral(in.channelId(), in.userId(), SlackMessage.text(
+                    ":x: Slack did not take the postmortem file (" + e.getMessage() + "); try `/ops postmortem "
+                            + incident.id() + "` again."));
+            return;
+        }
+        in.outbox().post(in.channelId(), SlackMessage.text(summary(incident)));
+    }
+
+    static String summary(Incident i) {
+        return ":page_facing_up: Postmortem of " + IncidentMessages.ref(i) + " (" + i.severity() + ", " + (i.open() ? "still open" : "resolved")
+                + "): acknowledged " + i.timeToAcknowledge().map(d -> "after " + Postmortems.duration(d)).orElse("by nobody")
+                + " · mitigated " + i.timeToMitigate().map(d -> "after " + Postmortems.duration(d)).orElse("not yet")
+                + " · resolved " + i.timeToResolve().map(d -> "after " + Postmortems.duration(d)).orElse("not yet")
+                + ". Root cause, impact and follow-ups are yours to fill in.";
+    }
+}
