@@ -1,0 +1,174 @@
+package org.opsbot.bot.incidents;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsbot.bot.Bot;
+import org.opsbot.bot.testing.Eventually;
+import org.opsbot.bot.testing.SlackPayloads;
+import org.opsbot.bot.testing.SlackSigner;
+import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.store.MutableClock;
+import org.opsbot.commands.store.TestDatabases;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A whole incident through signed slash commands to the assembled bot, ending in its postmortem file. */
+class IncidentsEndToEndTest {
+    private static final String SECRET = "incidents-e2e-secret";
+    private static final String TEAM = "T0E2E00001";
+    private static final String ALICE = "U0ALICE001";
+    private static final String BOB = "U0BOB00001";
+
+    private final WireMockServer slack = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T03:00:00Z"));
+    private final SlackSigner signer = new SlackSigner(SECRET);
+    private Bot bot;
+    @TempDir
+    Path runbooks;
+    @TempDir
+    Path templates;
+
+    private void start() {
+        slack.start();
+        slack.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).willReturn(okJson(
+                "{\"ok\":true,\"channel\":\"C0INC00001\",\"ts\":\"1763780400.000100\"}")));
+        slack.stubFor(post(urlPathEqualTo("/api/chat.update")).willReturn(okJson(
+                "{\"ok\":true,\"channel\":\"C0INC00001\",\"ts\":\"1763780400.000100\"}")));
+        slack.stubFor(post(urlPathEqualTo("/api/usergroups.list")).willReturn(okJson("{\"ok\":true,\"usergroups\":[]}")));
+        slack.stubFor(post(urlPathEqualTo("/api/dnd.info")).willReturn(okJson("{\"ok\":true,\"dnd_enabled\":false,\"snooze_enabled\":false}")));
+        slack.stubFor(post(urlPathEqualTo("/api/files.getUploadURLExternal")).willReturn(okJson(
+                "{\"ok\":true,\"upload_url\":\"" + slack.baseUrl() + "/upload/F0PM000001\",\"file_id\":\"F0PM000001\"}")));
+        slack.stubFor(post(urlPathEqualTo("/upload/F0PM000001")).willReturn(aResponse().withStatus(200).withBody("OK - 1234")));
+        slack.stubFor(post(urlPathEqualTo("/api/files.completeUploadExternal")).willReturn(okJson(
+                "{\"ok\":true,\"files\":[{\"id\":\"F0PM000001\",\"title\":\"Postmortem\"}]}")));
+        Settings settings = new Settings(Optional.of("xoxb-e2e"), Optional.of(SECRET), Optional.empty(),
+                slack.baseUrl() + "/api/", 0, TestDatabases.sqliteUrl(), Path.of("opsbot.yaml"), runbooks,
+                templates, List.of(), Optional.of(TEAM), List.of());
+        bot = Bot.start(settings, ConfigLoader.bundledExample().require(), clock);
+    }
+
+    @AfterEach
+    void stop() {
+        if (bot != null) {
+            bot.close();
+        }
+        slack.stop();
+    }
+
+    private String ops(String user, String text) throws Exception {
+        HttpResponse<String> response = http.send(signer.post(URI.create("http://localhost:" + bot.port() + "/slack/events"),
+                SlackSigner.FORM, SlackPayloads.slashCommand(TEAM, user, text)), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        var json = com.google.gson.JsonParser.parseString(response.body()).getAsJsonObject();
+        String shown = (json.has("response_type") ? json.get("response_type").getAsString() + "\n" : "")
+                + json.get("text").getAsString();
+        return shown.replace("\\u003c", "<").replace("\\u003e", ">");
+    }
+
+    private List<String> calls(String path) {
+        return slack.findAll(postRequestedFor(urlPathEqualTo(path))).stream().map(LoggedRequest::getBodyAsString)
+                .map(b -> URLDecoder.decode(b, StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
+    void aWholeIncidentEndsInAPostmortemWithItsTimelineInOrderAndItsDurations() throws Exception {
+        start();
+        assertThat(ops(ALICE, "incident declare P1 team=cdc Orders are not replicated"))
+                .startsWith("in_channel").contains("<@" + ALICE + "> declared P1", "*#1 Orders are not replicated*", "Paging team *cdc*");
+        Eventually.await("the incident message", Duration.ofSeconds(10),
+                () -> calls("/api/chat.postMessage").stream().anyMatch(b -> b.contains("channel=#incidents")));
+
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(ops(BOB, "incident ack")).contains("<@" + BOB + "> acknowledged *#1");
+        assertThat(ops(ALICE, "incident ack #1")).startsWith("ephemeral").contains("acknowledged it already");
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(ops(ALICE, "incident update  Failing over to  db2")).contains("Failing over to  db2");
+        assertThat(ops(ALICE, "incident commander <@" + BOB + "|bob>")).contains("<@" + BOB + "> commands *#1");
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(ops(BOB, "incident mitigated")).contains("mitigated");
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(ops(BOB, "incident resolve #1")).contains("resolved *#1", "/ops postmortem 1");
+        assertThat(ops(BOB, "incident list")).contains("No open incidents");
+        Eventually.await("the incident message updated in place", Duration.ofSeconds(10),
+                () -> calls("/api/chat.update").stream().anyMatch(b -> b.contains("Resolved")));
+
+        assertThat(ops(BOB, "postmortem")).startsWith("ephemeral").contains("Writing the postmortem of *#1");
+        Eventually.await("the postmortem shared", Duration.ofSeconds(15),
+                () -> !calls("/api/files.completeUploadExternal").isEmpty());
+        String md = slack.findAll(postRequestedFor(urlPathEqualTo("/upload/F0PM000001"))).getFirst().getBodyAsString();
+        assertThat(md).contains("# Postmortem: Orders are not replicated", "| Severity | P1 (Complete outage or data loss) |",
+                "Time to acknowledge: 3m (target 5m, met)", "Time to mitigate: 18m", "Time to resolve: 48m",
+                "| 2026-11-22 03:03:00 UTC | 3m | U0BOB00001 | acknowledged the incident |",
+                "| 2026-11-22 03:13:00 UTC | 13m | U0ALICE001 | Failing over to  db2 |",
+                "| 2026-11-22 03:48:00 UTC | 48m | U0BOB00001 | resolved the incident |", "## Root cause");
+        assertThat(md.indexOf("P1 declared")).isLessThan(md.indexOf("acknowledged the incident"));
+        assertThat(md.indexOf("acknowledged the incident")).isLessThan(md.indexOf("Failing over"));
+        assertThat(md.indexOf("Failing over")).isLessThan(md.indexOf("is the commander now"));
+        assertThat(md.indexOf("is the commander now")).isLessThan(md.indexOf("marked the impact mitigated"));
+        assertThat(md.indexOf("marked the impact mitigated")).isLessThan(md.indexOf("resolved the incident"));
+        assertThat(calls("/api/files.completeUploadExternal").getFirst()).contains("channel_id=C2147483705", "F0PM000001");
+        Eventually.await("the summary after the file", Duration.ofSeconds(10),
+                () -> calls("/api/chat.postMessage").stream().anyMatch(b -> b.contains("Postmortem of *#1")
+                        && b.contains("acknowledged after 3m") && b.contains("resolved after 48m")));
+    }
+
+    @Test
+    void declaringTheTopSeverityNeedsItsPermission() throws Exception {
+        start();
+        assertThat(ops("U0CAROL001", "incident declare P1 Everything is down")).startsWith("ephemeral")
+                .contains("You may not declare a P1");
+        assertThat(ops("U0CAROL001", "incident declare P2 Checkout is slow")).startsWith("in_channel").contains("declared P2");
+        assertThat(ops("U0CAROL001", "incident declare P9 Nope")).contains("There is no severity `P9`");
+    }
+
+    @Test
+    void aTemplateErrorIsTheAnswerAndNothingIsPosted() throws Exception {
+        Files.writeString(templates.resolve("postmortem.md.ftl"), "# ${incident.title}\n\n${incident.rootCause}\n");
+        start();
+        ops(ALICE, "incident declare P3 Search is slow");
+
+        String answer = ops(ALICE, "postmortem 1");
+
+        assertThat(answer).startsWith("ephemeral").contains("nothing was posted", "Template postmortem.md.ftl, line 3:",
+                "incident.rootCause");
+        Thread.sleep(500);
+        assertThat(calls("/api/files.getUploadURLExternal")).isEmpty();
+    }
+
+    @Test
+    void aTemplateInTheTemplatesFolderReplacesTheBundledOne() throws Exception {
+        Files.writeString(templates.resolve("postmortem-P3.md.ftl"), "P3 notes for ${incident.title}: ${timeline?size} event(s)\n");
+        start();
+        ops(ALICE, "incident declare P3 Search is slow");
+
+        ops(ALICE, "postmortem #1");
+
+        Eventually.await("the postmortem shared", Duration.ofSeconds(15),
+                () -> !calls("/api/files.completeUploadExternal").isEmpty());
+        assertThat(slack.findAll(postRequestedFor(urlPathEqualTo("/upload/F0PM000001"))).getFirst().getBodyAsString())
+                .isEqualTo("P3 notes for Search is slow: 1 event(s)\n");
+    }
+}
