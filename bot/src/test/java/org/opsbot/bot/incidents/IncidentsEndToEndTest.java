@@ -40,6 +40,7 @@ class IncidentsEndToEndTest {
     private static final String TEAM = "T0E2E00001";
     private static final String ALICE = "U0ALICE001";
     private static final String BOB = "U0BOB00001";
+    private static final String HOOK_TOKEN = "incidents-e2e-hook-token";
 
     private final WireMockServer slack = new WireMockServer(WireMockConfiguration.options().dynamicPort());
     private final HttpClient http = HttpClient.newHttpClient();
@@ -66,7 +67,7 @@ class IncidentsEndToEndTest {
                 "{\"ok\":true,\"files\":[{\"id\":\"F0PM000001\",\"title\":\"Postmortem\"}]}")));
         Settings settings = new Settings(Optional.of("xoxb-e2e"), Optional.of(SECRET), Optional.empty(),
                 slack.baseUrl() + "/api/", 0, TestDatabases.sqliteUrl(), Path.of("opsbot.yaml"), runbooks,
-                templates, List.of(), Optional.of(TEAM), List.of());
+                templates, List.of(HOOK_TOKEN), Optional.of(TEAM), List.of());
         bot = Bot.start(settings, ConfigLoader.bundledExample().require(), clock);
     }
 
@@ -170,5 +171,44 @@ class IncidentsEndToEndTest {
                 () -> !calls("/api/files.completeUploadExternal").isEmpty());
         assertThat(slack.findAll(postRequestedFor(urlPathEqualTo("/upload/F0PM000001"))).getFirst().getBodyAsString())
                 .isEqualTo("P3 notes for Search is slow: 1 event(s)\n");
+    }
+
+    @Test
+    void declareIncidentOnAnAlertGroupLinksItAndItsAlertsReachThePostmortem() throws Exception {
+        start();
+        String webhook = """
+                {"receiver":"opsbot","status":"firing","alerts":[
+                 {"status":"firing","labels":{"alertname":"CDCReplicationLagHigh","team":"cdc","severity":"critical"},
+                  "annotations":{"summary":"Replication lag is 1200s"},"startsAt":"2026-11-22T02:58:00Z",
+                  "endsAt":"0001-01-01T00:00:00Z","fingerprint":"fp1"}],
+                 "groupLabels":{"alertname":"CDCReplicationLagHigh"},"commonLabels":{"team":"cdc"},"commonAnnotations":{},
+                 "externalURL":"http://127.0.0.1:1","version":"4","groupKey":"{}:{alertname=\\"CDCReplicationLagHigh\\"}",
+                 "truncatedAlerts":0}""";
+        HttpResponse<String> intake = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + bot.port() + "/alerts/alertmanager"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + HOOK_TOKEN)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(webhook)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(intake.statusCode()).isEqualTo(200);
+        Eventually.await("the alert's message", Duration.ofSeconds(10),
+                () -> calls("/api/chat.postMessage").stream().anyMatch(b -> b.contains("Declare incident")));
+
+        String click = SlackPayloads.blockActions(TEAM, ALICE, "alice", "C0CDC00001", "1763780300.000100",
+                IncidentsFeature.DECLARE_FROM_ALERT, "1", false);
+        assertThat(http.send(signer.post(URI.create("http://localhost:" + bot.port() + "/slack/events"), SlackSigner.FORM, click),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+        Eventually.await("the incident message and the reply in the alert's thread", Duration.ofSeconds(10),
+                () -> calls("/api/chat.postMessage").stream().anyMatch(b -> b.contains("channel=#incidents")
+                        && b.contains("CDCReplicationLagHigh"))
+                        && calls("/api/chat.postMessage").stream().anyMatch(b -> b.contains("thread_ts=1763780300.000100")
+                        && b.contains("declared P1")));
+        clock.advance(Duration.ofMinutes(2));
+        ops(BOB, "incident resolve #1");
+        ops(BOB, "postmortem 1");
+        Eventually.await("the postmortem shared", Duration.ofSeconds(15),
+                () -> !calls("/api/files.completeUploadExternal").isEmpty());
+        String md = slack.findAll(postRequestedFor(urlPathEqualTo("/upload/F0PM000001"))).getFirst().getBodyAsString();
+        assertThat(md).contains("| Team | cdc |", "- Alert group #1: CDCReplicationLagHigh (cdc, firing)",
+                "CDCReplicationLagHigh fired: Replication lag is 1200s", "linked alert group #1");
+        assertThat(md.indexOf("CDCReplicationLagHigh fired")).isLessThan(md.indexOf("P1 declared"));
     }
 }
