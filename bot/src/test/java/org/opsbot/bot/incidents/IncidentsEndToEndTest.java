@@ -211,4 +211,18 @@ class IncidentsEndToEndTest {
                 "CDCReplicationLagHigh fired: Replication lag is 1200s", "linked alert group #1");
         assertThat(md.indexOf("CDCReplicationLagHigh fired")).isLessThan(md.indexOf("P1 declared"));
     }
+
+    @Test
+    void aQuietIncidentRemindsItsCommanderInItsThreadAndByDirectMessage() throws Exception {
+        start();
+        ops(ALICE, "incident declare P1 team=cdc Orders are not replicated");
+        ops(ALICE, "incident commander <@" + BOB + "|bob>");
+
+        clock.advance(Duration.ofMinutes(31));
+
+        Eventually.await("the reminder", Duration.ofSeconds(20), () -> calls("/api/chat.postMessage").stream()
+                .anyMatch(b -> b.contains("channel=" + BOB) && b.contains("has had no update for 30m")));
+        assertThat(calls("/api/chat.postMessage")).anyMatch(b -> b.contains("thread_ts=") && b.contains("<@" + BOB + ">, *#1")
+                && b.contains("/ops incident update #1"));
+    }
 }
