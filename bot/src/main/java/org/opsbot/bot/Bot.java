@@ -179,7 +179,7 @@ public final class Bot implements AutoCloseable {
     private IncidentsFeature incidents(Settings settings, OpsbotConfig config, Clock clock, AuditLog audit, Escalations escalations) {
         Incidents incidents = new Incidents(database, config, escalations, audit, clock);
         return new IncidentsFeature(incidents, new Postmortems(incidents, settings.templatesDir(), clock),
-                IncidentsFeature.files(methods), policy, groups, slack.outbox(), handlers);
+                IncidentsFeature.files(methods), IncidentsFeature.channels(methods), policy, groups, slack.outbox(), handlers);
     }
 
     /** Runbook actions with approvals; its sweep (expiry, interrupted runs) stops with the bot. */

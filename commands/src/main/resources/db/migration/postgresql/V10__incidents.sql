@@ -10,6 +10,8 @@ CREATE TABLE incident (
     state             TEXT    NOT NULL CHECK (state IN ('OPEN', 'RESOLVED')),
     -- where it was declared, so "/ops incident update" there finds it without an id
     origin_channel    TEXT,
+    -- its own channel's id, when slack.incident-channels created one
+    channel_id        TEXT,
     -- the incident message's outbox id, updated in place
     message_id        BIGINT,
     declared_at       BIGINT  NOT NULL,

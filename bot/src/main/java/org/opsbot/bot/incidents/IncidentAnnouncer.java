@@ -5,7 +5,11 @@ import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.commands.incident.Incident;
 import org.opsbot.commands.incident.Incidents;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * The incident message: posted once to the incidents channel (or, when none is configured, where
@@ -15,11 +19,16 @@ final class IncidentAnnouncer {
     private final Incidents incidents;
     private final Outbox outbox;
     private final Optional<String> incidentsChannel;
+    private final IncidentChannels channels;
+    private final Executor executor;
 
-    IncidentAnnouncer(Incidents incidents, Outbox outbox, Optional<String> incidentsChannel) {
+    IncidentAnnouncer(Incidents incidents, Outbox outbox, Optional<String> incidentsChannel, IncidentChannels channels,
+                      Executor executor) {
         this.incidents = incidents;
         this.outbox = outbox;
         this.incidentsChannel = incidentsChannel;
+        this.channels = channels;
+        this.executor = executor;
     }
 
     void declared(Incident incident) {
@@ -29,6 +38,37 @@ final class IncidentAnnouncer {
         }
         long id = outbox.post(channel.get(), IncidentMessages.incident(incident, incidents.severityOf(incident)));
         incidents.attachMessage(incident.id(), id);
+        if (incidents.config().slack().incidentChannels()) {
+            // conversations.create is a slow Web API call: after the command's answer.
+            executor.execute(() -> openChannel(incident));
+        }
+    }
+
+    /** The incident's own channel, with its commander and its team's responders invited. */
+    private void openChannel(Incident incident) {
+        String name = IncidentChannels.nameFor(incident.id(), incident.title());
+        String channelId;
+        try {
+            channelId = channels.create(name, people(incident));
+        } catch (RuntimeException e) {
+            note(incident, ":warning: Could not create #" + name + " (" + e.getMessage() + "); the incident stays here.");
+            return;
+        }
+        incidents.attachChannel(incident.id(), channelId);
+        outbox.post(channelId, SlackMessage.text(":rotating_light: This channel is for " + IncidentMessages.ref(incident)
+                + " (" + incident.severity() + "). Commander: <@" + incident.commander() + ">. Commands typed here need no id,"
+                + " e.g. `/ops incident update <text>`."));
+        note(incident, ":speech_balloon: Working channel: <#" + channelId + ">");
+    }
+
+    private List<String> people(Incident incident) {
+        LinkedHashSet<String> people = new LinkedHashSet<>();
+        people.add(incident.commander());
+        incident.team().map(t -> incidents.config().teams().get(t)).flatMap(t -> t.responders())
+                .map(role -> incidents.config().roles().getOrDefault(role, List.of())).orElse(List.of()).stream()
+                .filter(member -> member.matches("[UW][A-Z0-9]+")) // user groups are not invited one by one
+                .forEach(people::add);
+        return new ArrayList<>(people);
     }
 
     /** Refreshes the incident message and says {@code note} in its thread. */

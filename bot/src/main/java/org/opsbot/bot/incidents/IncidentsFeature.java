@@ -43,10 +43,11 @@ public final class IncidentsFeature implements SlackFeature {
     private final Executor executor;
     private final List<OpsCommand> commands;
 
-    public IncidentsFeature(Incidents incidents, Postmortems postmortems, PostmortemFiles files, AccessPolicy policy,
-                            GroupDirectory groups, Outbox outbox, Executor executor) {
+    public IncidentsFeature(Incidents incidents, Postmortems postmortems, PostmortemFiles files, IncidentChannels channels,
+                            AccessPolicy policy, GroupDirectory groups, Outbox outbox, Executor executor) {
         this.incidents = incidents;
-        this.announcer = new IncidentAnnouncer(incidents, outbox, incidents.config().slack().incidentsChannel());
+        this.announcer = new IncidentAnnouncer(incidents, outbox, incidents.config().slack().incidentsChannel(), channels,
+                executor);
         this.policy = policy;
         this.groups = groups;
         this.outbox = outbox;
@@ -57,6 +58,11 @@ public final class IncidentsFeature implements SlackFeature {
     /** Shares postmortems through Slack's external upload when there is a bot token; logs them in a dry run. */
     public static PostmortemFiles files(Optional<com.slack.api.methods.MethodsClient> methods) {
         return methods.<PostmortemFiles>map(m -> PostmortemFiles.slack(m, new okhttp3.OkHttpClient())).orElseGet(PostmortemFiles::log);
+    }
+
+    /** Creates incident channels when there is a bot token. */
+    public static IncidentChannels channels(Optional<com.slack.api.methods.MethodsClient> methods) {
+        return methods.map(IncidentChannels::slack).orElseGet(IncidentChannels::none);
     }
 
     @Override

@@ -53,6 +53,10 @@ class IncidentsEndToEndTest {
     Path templates;
 
     private void start() {
+        start(ConfigLoader.bundledExample().require());
+    }
+
+    private void start(org.opsbot.commands.config.OpsbotConfig config) {
         slack.start();
         slack.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).willReturn(okJson(
                 "{\"ok\":true,\"channel\":\"C0INC00001\",\"ts\":\"1763780400.000100\"}")));
@@ -63,12 +67,16 @@ class IncidentsEndToEndTest {
         slack.stubFor(post(urlPathEqualTo("/api/files.getUploadURLExternal")).willReturn(okJson(
                 "{\"ok\":true,\"upload_url\":\"" + slack.baseUrl() + "/upload/F0PM000001\",\"file_id\":\"F0PM000001\"}")));
         slack.stubFor(post(urlPathEqualTo("/upload/F0PM000001")).willReturn(aResponse().withStatus(200).withBody("OK - 1234")));
+        slack.stubFor(post(urlPathEqualTo("/api/conversations.create")).willReturn(okJson(
+                "{\"ok\":true,\"channel\":{\"id\":\"C0OWN00001\",\"name\":\"inc-1-orders-are-not-replicated\"}}")));
+        slack.stubFor(post(urlPathEqualTo("/api/conversations.invite")).willReturn(okJson(
+                "{\"ok\":true,\"channel\":{\"id\":\"C0OWN00001\"}}")));
         slack.stubFor(post(urlPathEqualTo("/api/files.completeUploadExternal")).willReturn(okJson(
                 "{\"ok\":true,\"files\":[{\"id\":\"F0PM000001\",\"title\":\"Postmortem\"}]}")));
         Settings settings = new Settings(Optional.of("xoxb-e2e"), Optional.of(SECRET), Optional.empty(),
                 slack.baseUrl() + "/api/", 0, TestDatabases.sqliteUrl(), Path.of("opsbot.yaml"), runbooks,
                 templates, List.of(HOOK_TOKEN), Optional.of(TEAM), List.of());
-        bot = Bot.start(settings, ConfigLoader.bundledExample().require(), clock);
+        bot = Bot.start(settings, config, clock);
     }
 
     @AfterEach
@@ -80,8 +88,13 @@ class IncidentsEndToEndTest {
     }
 
     private String ops(String user, String text) throws Exception {
+        return opsIn("C2147483705", user, text);
+    }
+
+    private String opsIn(String channel, String user, String text) throws Exception {
+        String form = SlackPayloads.slashCommand(TEAM, user, text).replace("channel_id=C2147483705", "channel_id=" + channel);
         HttpResponse<String> response = http.send(signer.post(URI.create("http://localhost:" + bot.port() + "/slack/events"),
-                SlackSigner.FORM, SlackPayloads.slashCommand(TEAM, user, text)), HttpResponse.BodyHandlers.ofString());
+                SlackSigner.FORM, form), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         var json = com.google.gson.JsonParser.parseString(response.body()).getAsJsonObject();
         String shown = (json.has("response_type") ? json.get("response_type").getAsString() + "\n" : "")
@@ -220,9 +233,31 @@ class IncidentsEndToEndTest {
 
         clock.advance(Duration.ofMinutes(31));
 
-        Eventually.await("the reminder", Duration.ofSeconds(20), () -> calls("/api/chat.postMessage").stream()
+        Eventually.await("the reminder by direct message", Duration.ofSeconds(20), () -> calls("/api/chat.postMessage").stream()
                 .anyMatch(b -> b.contains("channel=" + BOB) && b.contains("has had no update for 30m")));
-        assertThat(calls("/api/chat.postMessage")).anyMatch(b -> b.contains("thread_ts=") && b.contains("<@" + BOB + ">, *#1")
-                && b.contains("/ops incident update #1"));
+        Eventually.await("the reminder in the incident's thread", Duration.ofSeconds(10), () -> calls("/api/chat.postMessage")
+                .stream().anyMatch(b -> b.contains("thread_ts=") && b.contains("<@" + BOB + ">, *#1")
+                        && b.contains("/ops incident update #1")));
+    }
+
+    @Test
+    void withIncidentChannelsEachIncidentGetsOneWithItsPeopleAndCommandsThereNeedNoId(@TempDir Path config) throws Exception {
+        Path file = config.resolve("opsbot.yaml");
+        Files.writeString(file, ConfigLoader.exampleText().replace("incidents-channel: \"#incidents\"",
+                "incidents-channel: \"#incidents\"\n  incident-channels: true"));
+        start(ConfigLoader.load(file, false).require());
+
+        ops(ALICE, "incident declare P2 team=cdc Orders are not replicated");
+
+        Eventually.await("the channel created and announced", Duration.ofSeconds(10),
+                () -> calls("/api/chat.postMessage").stream().anyMatch(b -> b.contains("channel=C0OWN00001")
+                        && b.contains("This channel is for *#1")));
+        assertThat(calls("/api/conversations.create").getFirst()).contains("name=inc-1-orders-are-not-replicated");
+        assertThat(calls("/api/conversations.invite").getFirst()).contains("channel=C0OWN00001", ALICE, BOB);
+        Eventually.await("the channel named in the incident's thread", Duration.ofSeconds(10),
+                () -> calls("/api/chat.postMessage").stream().anyMatch(b -> b.contains("Working channel: <#C0OWN00001>")));
+
+        assertThat(opsIn("C0OWN00001", BOB, "incident update Failover started")).startsWith("in_channel")
+                .contains("*#1 Orders are not replicated*", "Failover started");
     }
 }

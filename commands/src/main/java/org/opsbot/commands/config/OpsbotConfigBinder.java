@@ -102,8 +102,16 @@ final class OpsbotConfigBinder {
     }
 
     private SlackConfig slack(YamlMap m) {
-        in.onlyKeys(m, "slack", List.of("default-channel", "incidents-channel"));
-        return new SlackConfig(channel(m, "default-channel", "slack"), channel(m, "incidents-channel", "slack"));
+        in.onlyKeys(m, "slack", List.of("default-channel", "incidents-channel", "incident-channels"));
+        boolean own = in.scalar(m, "incident-channels", "slack", false).map(s -> {
+            String v = s.text().strip();
+            if (!v.equals("true") && !v.equals("false")) {
+                in.problem(s.line(), "slack.incident-channels '" + v + "' is not true or false",
+                        "write true to give each incident a channel of its own, or leave it out");
+            }
+            return v.equals("true");
+        }).orElse(false);
+        return new SlackConfig(channel(m, "default-channel", "slack"), channel(m, "incidents-channel", "slack"), own);
     }
 
     private Optional<String> channel(YamlMap m, String key, String path) {

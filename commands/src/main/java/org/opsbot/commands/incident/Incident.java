@@ -8,11 +8,12 @@ import java.util.Optional;
  * An incident as stored.
  *
  * @param originChannel where it was declared: {@code /ops incident update} there needs no id
+ * @param channel       its own channel, when one was created for it (there, too, commands need no id)
  * @param messageId     the outbox id of the incident message, updated in place
  * @param lastUpdateAt  the last status update (or the declaration); the reminder counts from it
  */
 public record Incident(long id, String severity, String title, Optional<String> team, String commander,
-                       String declaredBy, State state, Optional<String> originChannel, Optional<Long> messageId,
+                       String declaredBy, State state, Optional<String> originChannel, Optional<String> channel, Optional<Long> messageId,
                        Instant declaredAt, Optional<Instant> ackedAt, Optional<String> ackedBy,
                        Optional<Instant> mitigatedAt, Optional<Instant> resolvedAt, Optional<String> resolvedBy,
                        Instant lastUpdateAt, Optional<Instant> remindedAt) {

@@ -104,7 +104,7 @@ public final class Incidents {
         Optional<String> owner = team.or(() -> group.map(StoredAlertGroup::team));
         Instant now = now();
         Incident draft = new Incident(0, severity.name(), title.strip(), owner, user, user, Incident.State.OPEN, channel,
-                Optional.empty(), now, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), now, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), now, Optional.empty());
         Incident incident = store.declare(draft, severity.name() + " declared: " + draft.title());
         audit.append(user, "incident.declare", incident.subject(), details(incident));
@@ -307,6 +307,11 @@ public final class Incidents {
         return store.attachMessage(id, outboxId);
     }
 
+    /** Records the channel created for the incident; commands typed there need no id. */
+    public boolean attachChannel(long id, String channelId) {
+        return store.attachChannel(id, channelId);
+    }
+
     public OpsbotConfig config() {
         return config;
     }
@@ -399,7 +404,7 @@ public final class Incidents {
             edit.accept(d);
         }
         return new Incident(i.id(), i.severity(), i.title(), i.team(), d.commander, i.declaredBy(), d.state,
-                i.originChannel(), i.messageId(), i.declaredAt(), d.ackedAt, d.ackedBy, d.mitigatedAt, d.resolvedAt,
+                i.originChannel(), i.channel(), i.messageId(), i.declaredAt(), d.ackedAt, d.ackedBy, d.mitigatedAt, d.resolvedAt,
                 d.resolvedBy, d.lastUpdateAt, d.remindedAt);
     }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
 /** Incidents, their linked alert groups and their own events. */
 public final class IncidentStore {
     private static final String COLUMNS = """
-            id, severity, title, team, commander, declared_by, state, origin_channel, message_id, declared_at,
+            id, severity, title, team, commander, declared_by, state, origin_channel, channel_id, message_id, declared_at,
             acked_at, acked_by, mitigated_at, resolved_at, resolved_by, last_update_at, reminded_at""";
 
     private static final RowMapper<Incident> INCIDENT = (rs, ctx) -> new Incident(
@@ -25,6 +25,7 @@ public final class IncidentStore {
             rs.getString("declared_by"),
             Incident.State.valueOf(rs.getString("state")),
             Optional.ofNullable(rs.getString("origin_channel")),
+            Optional.ofNullable(rs.getString("channel_id")),
             optionalLong(rs, "message_id"),
             Instant.ofEpochMilli(rs.getLong("declared_at")),
             optionalLong(rs, "acked_at").map(Instant::ofEpochMilli),
@@ -89,14 +90,14 @@ public final class IncidentStore {
     /** Open incidents declared in {@code channel}, oldest first. */
     public List<Incident> openIn(String channel) {
         return db.read(h -> h.createQuery("SELECT " + COLUMNS
-                        + " FROM incident WHERE state = 'OPEN' AND origin_channel = :channel ORDER BY id")
+                        + " FROM incident WHERE state = 'OPEN' AND (origin_channel = :channel OR channel_id = :channel) ORDER BY id")
                 .bind("channel", channel).map(INCIDENT).list());
     }
 
     /** The newest incident declared in {@code channel}, open or not. */
     public Optional<Incident> latestIn(String channel) {
         return db.read(h -> h.createQuery("SELECT " + COLUMNS
-                        + " FROM incident WHERE origin_channel = :channel ORDER BY id DESC LIMIT 1")
+                        + " FROM incident WHERE origin_channel = :channel OR channel_id = :channel ORDER BY id DESC LIMIT 1")
                 .bind("channel", channel).map(INCIDENT).findOne());
     }
 
@@ -144,6 +145,12 @@ public final class IncidentStore {
     public boolean attachMessage(long id, long outboxId) {
         return db.write(h -> h.createUpdate("UPDATE incident SET message_id = :m WHERE id = :id AND message_id IS NULL")
                 .bind("m", outboxId).bind("id", id).execute() == 1);
+    }
+
+    /** Records the incident's own channel; false when one was recorded already. */
+    public boolean attachChannel(long id, String channelId) {
+        return db.write(h -> h.createUpdate("UPDATE incident SET channel_id = :c WHERE id = :id AND channel_id IS NULL")
+                .bind("c", channelId).bind("id", id).execute() == 1);
     }
 
     /** Marks the reminder sent, once per quiet spell, even with several replicas. */

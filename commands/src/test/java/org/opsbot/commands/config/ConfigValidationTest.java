@@ -74,7 +74,7 @@ class ConfigValidationTest {
         var p = only(VALID + "slack:\n  wibble: 1\n");
 
         assertThat(p.line()).isEqualTo(10);
-        assertThat(p.fix()).isEqualTo("remove it; the keys allowed here are default-channel, incidents-channel");
+        assertThat(p.fix()).isEqualTo("remove it; the keys allowed here are default-channel, incidents-channel, incident-channels");
     }
 
     @Test
