@@ -259,10 +259,15 @@ public final class Incidents {
         }
         List<String> subjects = new ArrayList<>();
         subjects.add(incident.subject());
+        java.util.Set<String> runbooks = new java.util.TreeSet<>();
+        long from = incident.declaredAt().toEpochMilli();
         for (IncidentStore.Link link : store.links(id)) {
             String subject = "alert-group:" + link.alertGroupId();
             subjects.add(subject);
             for (StoredAlert a : alerts.alerts(link.alertGroupId())) {
+                Optional.ofNullable(a.labels().get("runbook")).or(() -> Optional.ofNullable(a.annotations().get("runbook")))
+                        .ifPresent(runbooks::add);
+                from = Math.min(from, a.startsAt());
                 String name = a.labels().getOrDefault("alertname", a.fingerprint());
                 String summary = Optional.ofNullable(a.firedAnnotations().get("summary")).map(s -> ": " + s).orElse("");
                 out.add(new TimelineEntry(Instant.ofEpochMilli(a.startsAt()), "alertmanager", "ALERT_FIRING",
@@ -280,6 +285,13 @@ public final class Incidents {
             }
             String where = row.subject().equals(incident.subject()) ? "escalation" : row.subject();
             out.add(new TimelineEntry(Instant.ofEpochMilli(row.at()), row.actor(), row.action(), describe(row), where));
+        }
+        // Check runs and actions of the runbooks the linked alerts name, while the incident lasted:
+        // they are recorded against the runbook, not the alert.
+        long to = incident.resolvedAt().orElseGet(this::now).toEpochMilli();
+        for (IncidentStore.AuditRow row : store.auditAboutRunbooks(runbooks, from, to)) {
+            out.add(new TimelineEntry(Instant.ofEpochMilli(row.at()), row.actor(), row.action(), describe(row),
+                    "runbook:" + row.subject()));
         }
         // A stable sort: entries at the same millisecond keep the order their source wrote them in.
         out.sort(Comparator.comparing(TimelineEntry::at));
@@ -361,6 +373,13 @@ public final class Incidents {
         }
         if (row.action().startsWith("escalation.")) {
             return "escalation: " + details.getOrDefault("detail", row.action().substring("escalation.".length()));
+        }
+        if (row.action().equals("check.run")) {
+            return "checks of runbook " + row.subject() + ": " + details.getOrDefault("status", "?")
+                    + Optional.ofNullable(details.get("summary")).map(s -> " — " + s).orElse("");
+        }
+        if (row.subject().contains("/") && !row.subject().startsWith("alert-group:")) {
+            return row.action() + " " + row.subject() + Optional.ofNullable(details.get("request")).map(r -> " (request " + r + ")").orElse("");
         }
         String what = switch (row.action()) {
             case "alert.ack" -> "acknowledged";

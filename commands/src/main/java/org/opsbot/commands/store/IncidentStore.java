@@ -213,6 +213,24 @@ public final class IncidentStore {
                 .list());
     }
 
+    /**
+     * What the audit log has about these runbooks between {@code from} and {@code to}: their
+     * check runs (subject: the runbook) and actions (subject: {@code runbook/action}), oldest first.
+     */
+    public List<AuditRow> auditAboutRunbooks(Collection<String> runbooks, long from, long to) {
+        if (runbooks.isEmpty()) {
+            return List.of();
+        }
+        return db.read(h -> h.createQuery("""
+                        SELECT id, at, actor, action, subject, details FROM audit
+                        WHERE at BETWEEN :from AND :to ORDER BY at, id""")
+                .bind("from", from).bind("to", to)
+                .map((rs, ctx) -> new AuditRow(rs.getLong("id"), rs.getLong("at"), rs.getString("actor"),
+                        rs.getString("action"), rs.getString("subject"), rs.getString("details")))
+                .filter(r -> runbooks.stream().anyMatch(rb -> r.subject().equals(rb) || r.subject().startsWith(rb + "/")))
+                .list());
+    }
+
     private static void insertEvent(org.jdbi.v3.core.Handle h, long incidentId, long at, String actor, String kind, String text) {
         h.createUpdate("""
                         INSERT INTO incident_event (incident_id, at, actor, kind, text)

@@ -61,7 +61,7 @@ class IncidentsTest {
         String json = """
                 {"receiver":"opsbot","status":"firing","alerts":[
                  {"status":"firing","labels":{"alertname":"ReplicationLagHigh","team":"cdc","severity":"critical"},
-                  "annotations":{"summary":"Replication lag is 1200s"},"startsAt":"2026-11-22T02:58:00Z",
+                  "annotations":{"summary":"Replication lag is 1200s","runbook":"cdc-morning"},"startsAt":"2026-11-22T02:58:00Z",
                   "endsAt":"0001-01-01T00:00:00Z","fingerprint":"fp1"}],
                  "groupLabels":{"alertname":"ReplicationLagHigh"},"commonLabels":{"team":"cdc"},"commonAnnotations":{},
                  "externalURL":"http://alertmanager:9093","version":"4","groupKey":"{}:{alertname=\\"ReplicationLagHigh\\"}",
@@ -91,6 +91,8 @@ class IncidentsTest {
             assertThat(incidents.link(declared.id(), group, ALICE).why()).contains("linked already");
             clock.advance(Duration.ofMinutes(2));
             alerts.acknowledge(group, BOB);
+            new AuditLog(db, clock).append(BOB, "check.run", "cdc-morning", java.util.Map.of("status", "WARN", "summary", "lag 1200s"));
+            new AuditLog(db, clock).append(BOB, "check.run", "other-runbook", java.util.Map.of("status", "OK"));
             clock.advance(Duration.ofSeconds(1));
             assertThat(incidents.acknowledge(declared.id(), BOB).changed()).isTrue();
             assertThat(incidents.acknowledge(declared.id(), ALICE).why()).contains(BOB);
@@ -116,12 +118,14 @@ class IncidentsTest {
                     "P1 declared: Orders are not replicated",
                     "linked alert group #" + group + ": ReplicationLagHigh",
                     "acknowledged alert group #" + group + " (ReplicationLagHigh)",
+                    "checks of runbook cdc-morning: WARN — lag 1200s",
                     "acknowledged the incident",
                     "Failing over to the replica",
                     "<@" + BOB + "> is the commander now",
                     "marked the impact mitigated",
                     "resolved the incident");
             assertThat(timeline).anySatisfy(e -> assertThat(e.text()).startsWith("escalation: "));
+            assertThat(timeline).noneMatch(e -> e.text().contains("other-runbook"));
         }
     }
 
