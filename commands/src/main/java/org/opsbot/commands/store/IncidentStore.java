@@ -112,7 +112,9 @@ public final class IncidentStore {
                             UPDATE incident SET severity = :severity, title = :title, commander = :commander,
                                    state = :state, acked_at = :ackedAt, acked_by = :ackedBy,
                                    mitigated_at = :mitigatedAt, resolved_at = :resolvedAt, resolved_by = :resolvedBy,
-                                   last_update_at = :lastUpdateAt, reminded_at = :remindedAt
+                                   last_update_at = :lastUpdateAt,
+                                   -- only an update starts a new quiet spell; a reminder claimed meanwhile stays claimed
+                                   reminded_at = CASE WHEN :newSpell THEN NULL ELSE reminded_at END
                             WHERE id = :id AND state = :wasState AND commander = :wasCommander
                               AND last_update_at = :wasLastUpdate
                               AND COALESCE(acked_at, -1) = :wasAcked AND COALESCE(mitigated_at, -1) = :wasMitigated""")
@@ -126,7 +128,7 @@ public final class IncidentStore {
                     .bind("resolvedAt", millis(next.resolvedAt()))
                     .bind("resolvedBy", next.resolvedBy().orElse(null))
                     .bind("lastUpdateAt", next.lastUpdateAt().toEpochMilli())
-                    .bind("remindedAt", millis(next.remindedAt()))
+                    .bind("newSpell", !next.lastUpdateAt().equals(was.lastUpdateAt()))
                     .bind("id", was.id())
                     .bind("wasState", was.state().name())
                     .bind("wasCommander", was.commander())
