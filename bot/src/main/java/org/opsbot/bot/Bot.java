@@ -162,12 +162,14 @@ public final class Bot implements AutoCloseable {
         EscalationFeature escalation = remember(EscalationFeature.start(
                 pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
                 slack.outbox(), dnd, new LeaseStore(database, clock), Replica.NAME, handlers));
+        ChecksFeature checks = checks(settings, config, clock);
+        // The Run runbook button on an alert group runs its checks into the group's thread.
         alerts = remember(new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
-                escalation.escalations(), handlers, clock));
+                escalation.escalations(), checks::runInThread, handlers, clock));
         IncidentsFeature incidents = incidents(settings, config, clock, audit, escalation.escalations());
         escalation.subjects(Subjects.byPrefix(Map.of("alert-group:", alerts.subjects(), "incident:", incidents.subjects())));
         return List.of(
-                checks(settings, config, clock),
+                checks,
                 alerts,
                 new OnCallFeature(config, overrides, audit, groups, zones, clock),
                 escalation,

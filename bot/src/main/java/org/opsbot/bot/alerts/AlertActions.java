@@ -1,5 +1,6 @@
 package org.opsbot.bot.alerts;
 
+import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.alert.ActionResult;
@@ -27,10 +28,23 @@ final class AlertActions {
 
     enum Kind { ACK, UNACK, RESOLVE, ESCALATE, SNOOZE, SILENCE, UNSILENCE, RUNBOOK }
 
-    /** {@code message} is shown only to the caller; empty when the thread already tells it. */
-    record Outcome(boolean changed, Optional<String> message) {
+    /**
+     * {@code message} is shown only to the caller; empty when the thread already tells it.
+     * {@code blocks}, when present, is the same answer with buttons or formatting (a runbook's
+     * "did you mean"); {@link #answer()} prefers it.
+     */
+    record Outcome(boolean changed, Optional<String> message, Optional<SlackMessage> blocks) {
+        Outcome(boolean changed, Optional<String> message) {
+            this(changed, message, Optional.empty());
+        }
+
         static Outcome said(String message) {
             return new Outcome(false, Optional.of(message));
+        }
+
+        /** What to show the caller, if anything. */
+        Optional<SlackMessage> answer() {
+            return blocks.or(() -> message.map(SlackMessage::text));
         }
     }
 
@@ -39,10 +53,12 @@ final class AlertActions {
     private final AlertmanagerSilences silences;
     private final GroupDirectory groups;
     private final Escalations escalations;
+    private final RunbookRunner runbooks;
     private final Clock clock;
 
     AlertActions(Alerts alerts, AlertPublisher publisher, AlertmanagerSilences silences, GroupDirectory groups,
-                 Escalations escalations, Clock clock) {
+                 Escalations escalations, RunbookRunner runbooks, Clock clock) {
+        this.runbooks = runbooks;
         this.alerts = alerts;
         this.publisher = publisher;
         this.silences = silences;
@@ -61,6 +77,11 @@ final class AlertActions {
             return Outcome.said("There is no alert group `" + id + "`. `/ops alerts` lists the open ones.");
         }
         StoredAlertGroup g = found.get();
+        if (kind == Kind.RUNBOOK) {
+            // Running checks changes nothing: it is decided as /ops check decides, not by who may
+            // act on the group (anyone who may type `/ops check` in the channel may click this).
+            return runbook(g, user, arg.orElse(""));
+        }
         Decision decision = alerts.mayAct(g, user, groups);
         if (decision instanceof Decision.Denied denied) {
             return Outcome.said(":no_entry: " + denied.reason());
@@ -71,8 +92,7 @@ final class AlertActions {
             case RESOLVE -> alerts.resolve(id, user);
             case SNOOZE -> alerts.snooze(id, user, bounded(arg, MAX_SNOOZE));
             case ESCALATE -> escalate(g, user, arg.filter(r -> !r.isBlank()).map(r -> Mrkdwn.plain(r, 200)).orElse(""));
-            case RUNBOOK -> alerts.note(id, user, "alert.runbook", "asked for runbook `" + Mrkdwn.plain(arg.orElse(""), 100)
-                    + "`: run `/ops check " + Mrkdwn.plain(arg.orElse(""), 100) + "` to run its checks here.");
+            case RUNBOOK -> throw new IllegalStateException("decided above");
             case SILENCE -> silence(g, user, userName, bounded(arg, MAX_SILENCE));
             case UNSILENCE -> unsilence(g, user);
         };
@@ -84,6 +104,27 @@ final class AlertActions {
             case ActionResult.Unchanged u -> Outcome.said(u.why());
             case ActionResult.NotFound n -> Outcome.said("There is no alert group `" + id + "`.");
         };
+    }
+
+    /**
+     * Runs the runbook's checks with the report as a reply in the group's thread, updated as
+     * checks finish. Audited as {@code alert.runbook} in the group's history; the report itself
+     * is the thread's note of it (it names who started it), so no second reply is posted.
+     */
+    private Outcome runbook(StoredAlertGroup g, String user, String name) {
+        if (name.isBlank()) {
+            return Outcome.said("Which runbook? `/ops check` lists them.");
+        }
+        if (g.messageId() == null) {
+            return Outcome.said("Alert group `" + g.id() + "` has no message in Slack yet, so its thread cannot take a"
+                    + " report; try again in a moment, or run `/ops check " + Mrkdwn.plain(name, 100) + "`.");
+        }
+        Optional<SlackMessage> refused = runbooks.runInThread(name, user, g.messageId());
+        if (refused.isPresent()) {
+            return new Outcome(false, Optional.of(refused.get().text()), refused);
+        }
+        alerts.note(g.id(), user, "alert.runbook", "ran runbook `" + Mrkdwn.plain(name, 100) + "`; the report is in the thread.");
+        return new Outcome(true, Optional.empty());
     }
 
     /** Pages the next tier now; the pages themselves tell the thread who was reached. */

@@ -57,13 +57,15 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
     private final Thread muteLoop;
 
     public AlertsFeature(Database db, OpsbotConfig config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
-                         MeterRegistry meters, Escalations escalations, Executor executor, Clock clock) {
+                         MeterRegistry meters, Escalations escalations, RunbookRunner runbooks, Executor executor,
+                         Clock clock) {
         this.alerts = new Alerts(db, config, clock);
         this.escalation = new AlertEscalation(alerts, escalations);
         this.publisher = new AlertPublisher(alerts, outbox, clock,
                 g -> escalations.find(AlertEscalation.subject(g.id())).flatMap(w -> WalkText.status(w, escalations.policyOf(w))),
                 escalation::follow);
-        this.actions = new AlertActions(alerts, publisher, new AlertmanagerSilences(), groups, escalations, clock);
+        this.actions = new AlertActions(alerts, publisher, new AlertmanagerSilences(), groups, escalations, runbooks,
+                clock);
         this.endpoints = new AlertEndpoints(webhookTokens, alerts, publisher, meters);
         this.outbox = outbox;
         this.executor = executor;
@@ -150,8 +152,9 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
         Optional<String> arg = parts.length > 1 ? Optional.of(parts[1]) : Optional.empty();
         try {
             AlertActions.Outcome outcome = actions.perform(kind, id, user, payload.getUser().getUsername(), arg);
-            if (outcome.message().isPresent() && channel != null) {
-                outbox.ephemeral(channel, user, SlackMessage.text(outcome.message().get()));
+            Optional<SlackMessage> answer = outcome.answer();
+            if (answer.isPresent() && channel != null) {
+                outbox.ephemeral(channel, user, answer.get());
             }
         } catch (RuntimeException e) {
             log.error("alert button {} on group {} failed", action.getActionId(), id, e);

@@ -13,7 +13,8 @@ import java.util.concurrent.Executor;
 /**
  * Runs a runbook for a channel: one message, posted at once ("0/8 checks done…"), updated as
  * checks finish and finally replaced by the report. Every entry point in Slack goes through
- * here: {@code /ops check}, the Run buttons and the schedule.
+ * here: {@code /ops check}, the Run buttons, the schedule, and an alert group's Run runbook
+ * button (whose message is a reply in the group's thread).
  *
  * <p>Progress is sent with {@code chat.update} through the outbox (whose pending updates of one
  * message coalesce), never through the command's {@code response_url}, which allows 5 uses.
@@ -40,6 +41,15 @@ final class ChannelRun {
     void start(Runbook runbook, String actor, String channel, Optional<String> note) {
         long message = outbox.post(channel, ReportMessage.progress(runbook, actor, 0, runbook.checks().size()));
         executor.execute(() -> run(runbook, actor, message, note));
+    }
+
+    /**
+     * The same run, its message a reply in the thread of {@code parentId} (an outbox id, e.g. an
+     * alert group's parent message); returns at once.
+     */
+    void startInThread(Runbook runbook, String actor, long parentId) {
+        long message = outbox.reply(parentId, ReportMessage.progress(runbook, actor, 0, runbook.checks().size()));
+        executor.execute(() -> run(runbook, actor, message, Optional.empty()));
     }
 
     /** Runs on the caller's thread and returns once the report is in the outbox (the scheduler). */

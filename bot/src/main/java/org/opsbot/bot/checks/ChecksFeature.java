@@ -120,24 +120,55 @@ public final class ChecksFeature implements SlackFeature {
 
     private void runClicked(String name, String user, String channel) {
         try {
-            if (permission.isPresent()
-                    && policy.decide(permission.get(), user, groups) instanceof Decision.Denied denied) {
-                outbox.ephemeral(channel, user, SlackMessage.text(":no_entry: You may not run checks: " + denied.reason()));
-                return;
+            switch (pick(name, user, "/ops check", true)) {
+                case Pick.Refused refused -> outbox.ephemeral(channel, user, refused.answer());
+                case Pick.Run run -> runs.start(run.runbook(), user, channel);
             }
-            Optional<Runbook> runbook = runbooks.catalog().find(name);
-            if (runbook.isEmpty()) {
-                outbox.ephemeral(channel, user, CheckCommand.unknown(runbooks.catalog(), name, "/ops check", true));
-                return;
-            }
-            if (runbook.get().checks().isEmpty()) {
-                outbox.ephemeral(channel, user, CheckCommand.noChecks(runbook.get(), "/ops"));
-                return;
-            }
-            runs.start(runbook.get(), user, channel);
         } catch (RuntimeException e) {
             LOG.error("Run button for {} clicked by {} failed", name, user, e);
         }
+    }
+
+    /**
+     * Runs a runbook's checks for {@code user} with the report as a reply in the thread of
+     * {@code parentId} (an outbox message id): an alert group's Run runbook button. Decided as
+     * {@code /ops check} decides: the {@code check} permission when opsbot.yaml lists it, a known
+     * runbook, one with checks.
+     *
+     * @return empty when the run started; otherwise the answer for {@code user} alone
+     */
+    public Optional<SlackMessage> runInThread(String name, String user, long parentId) {
+        // No Run buttons under "did you mean": they would report in the channel, not this thread.
+        return switch (pick(name, user, "/ops check", false)) {
+            case Pick.Refused refused -> Optional.of(refused.answer());
+            case Pick.Run run -> {
+                runs.startInThread(run.runbook(), user, parentId);
+                yield Optional.empty();
+            }
+        };
+    }
+
+    /** What a click or a thread run may run, or the caller's answer saying why not. */
+    private sealed interface Pick {
+        record Run(Runbook runbook) implements Pick {
+        }
+
+        record Refused(SlackMessage answer) implements Pick {
+        }
+    }
+
+    private Pick pick(String name, String user, String listCommand, boolean runButtons) {
+        if (permission.isPresent() && policy.decide(permission.get(), user, groups) instanceof Decision.Denied denied) {
+            return new Pick.Refused(SlackMessage.text(":no_entry: You may not run checks: " + denied.reason()));
+        }
+        Optional<Runbook> runbook = runbooks.catalog().find(name);
+        if (runbook.isEmpty()) {
+            return new Pick.Refused(CheckCommand.unknown(runbooks.catalog(), name, listCommand, runButtons));
+        }
+        if (runbook.get().checks().isEmpty()) {
+            return new Pick.Refused(CheckCommand.noChecks(runbook.get(), "/ops"));
+        }
+        return new Pick.Run(runbook.get());
     }
 
     private static String channel(BlockActionPayload p) {

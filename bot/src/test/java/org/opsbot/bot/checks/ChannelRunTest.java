@@ -57,4 +57,29 @@ class ChannelRunTest {
         assertThat(calls.get(3).message().text()).startsWith("disks: CRIT — 2/3 OK, 1 CRIT\nCRIT Three: ");
         assertThat(calls.subList(1, 4)).extracting(RecordingOutbox.Call::target).containsOnly("1");
     }
+
+    @Test
+    void inAThreadTheRunIsOneReplyToTheParentUpdatedUntilItHoldsTheReport() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("runbooks"));
+        Files.writeString(folder.resolve("disks.yaml"), """
+                name: disks
+                team: ops
+                checks:
+                  - {name: One, disk: {path: "%1$s"}}
+                  - {name: Two, disk: {path: "%1$s"}}
+                """.formatted(dir));
+        Settings settings = new Settings(Optional.empty(), Optional.empty(), Optional.empty(), Settings.DEFAULT_SLACK_API_URL,
+                0, "jdbc:sqlite::memory:", dir.resolve("opsbot.yaml"), folder, dir, List.of());
+        Runbooks runbooks = Runbooks.open(settings, Map.of(), db, Clock.systemUTC());
+        ChannelRun runs = new ChannelRun(runbooks.checks(), outbox, Runnable::run);
+
+        runs.startInThread(runbooks.catalog().find("disks").orElseThrow(), "U0ALICE001", 42);
+
+        List<RecordingOutbox.Call> calls = outbox.calls();
+        assertThat(calls).extracting(RecordingOutbox.Call::method).containsExactly("reply", "update", "update");
+        assertThat(calls.get(0).target()).isEqualTo("42");
+        assertThat(calls.get(0).message().text()).isEqualTo("Running disks: 0/2 checks done…");
+        assertThat(calls.get(2).message().text()).startsWith("disks: OK — 2/2 OK");
+        assertThat(calls.subList(1, 3)).extracting(RecordingOutbox.Call::target).containsOnly("1");
+    }
 }

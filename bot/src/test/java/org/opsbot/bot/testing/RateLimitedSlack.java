@@ -42,6 +42,8 @@ public final class RateLimitedSlack implements AutoCloseable {
         }
     }
 
+    private static final long FIRST_TS = 1_700_000_000_000L;
+
     public final WireMockServer server;
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger rateLimited = new AtomicInteger();
@@ -86,6 +88,18 @@ public final class RateLimitedSlack implements AutoCloseable {
         return calls("chat.postMessage").stream().filter(c -> c.get("channel").matches("[UW][A-Z0-9]+")).toList();
     }
 
+    /** The {@code ts} this fake answered an accepted {@code chat.postMessage} with (they are numbered in order). */
+    public String tsOf(Call post) {
+        List<Call> posts = calls("chat.postMessage");
+        for (int i = 0; i < posts.size(); i++) {
+            if (posts.get(i) == post) {
+                long ts = FIRST_TS + 100L * (i + 1);
+                return (ts / 1_000_000) + "." + String.format("%06d", ts % 1_000_000);
+            }
+        }
+        throw new IllegalArgumentException("not a post this fake accepted: " + post);
+    }
+
     public int rateLimited() {
         return rateLimited.get();
     }
@@ -99,7 +113,7 @@ public final class RateLimitedSlack implements AutoCloseable {
         private final Map<String, Deque<Long>> postsByChannel = new HashMap<>();
         private final Deque<Long> updates = new ArrayDeque<>();
         private final Map<String, String> channelIds = new HashMap<>();
-        private long ts = 1_700_000_000_000L;
+        private long ts = FIRST_TS;
 
         @Override
         public String getName() {

@@ -328,6 +328,9 @@ public final class Alerts {
         details.put("team", change.group().team());
         details.put("state", change.group().state());
         change.notes().forEach(n -> details.put("note", n.getClass().getSimpleName()));
+        // What a person's note said (e.g. which runbook they ran), for the group's history.
+        change.notes().stream().filter(n -> n instanceof AlertNote.Note).map(n -> ((AlertNote.Note) n).text())
+                .forEach(text -> details.put("text", text));
         return details;
     }
 

@@ -388,10 +388,14 @@ public final class Incidents {
             case "alert.snooze" -> "snoozed";
             case "alert.silence" -> "silenced";
             case "alert.unsilence" -> "removed the silence of";
+            case "alert.runbook" -> "ran a runbook on";
             default -> row.action();
         };
         Object title = details.get("title");
-        return what + " " + row.subject().replace("alert-group:", "alert group #") + (title == null ? "" : " (" + title + ")");
+        // A note's own words (which runbook was run) say more than its action's name.
+        Object said = details.get("text");
+        return what + " " + row.subject().replace("alert-group:", "alert group #") + (title == null ? "" : " (" + title + ")")
+                + (said == null ? "" : ": " + said);
     }
 
     /** A mutable copy, so each change above names only the fields it sets. */
