@@ -70,6 +70,10 @@ public final class PagerWebhooks {
 
     /** A tier's webhook with its headers filled in (secret values: never logged). */
     private record Target(PagerWebhook webhook, Map<String, String> headers) {
+        @Override
+        public String toString() {
+            return "Target[" + webhook.display() + ", headers " + headers.keySet() + "]";
+        }
     }
 
     /** How a call went: {@code reached} only on a 2xx. */
