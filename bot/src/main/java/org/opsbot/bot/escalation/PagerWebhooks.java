@@ -76,7 +76,7 @@ public final class PagerWebhooks {
         }
     }
 
-    /** How a call went: {@code reached} only on a 2xx. */
+    /** How a call went: {@code reached} only on a 2xx; {@code detail} for the thread, after the webhook's host. */
     public record Outcome(boolean reached, String detail) {
     }
 
@@ -207,7 +207,7 @@ public final class PagerWebhooks {
                 store.delivered(call.id());
                 LOG.info("pager webhook {} accepted the page of {} (tier {}, attempt {}, dedup key {})", where,
                         call.subject(), call.tier(), attempt, call.dedupKey());
-                return new Outcome(true, where + " answered " + code);
+                return new Outcome(true, "answered " + code);
             }
             if (code == 429 || code >= 500) {
                 Duration wait = retryAfter(response.header("Retry-After")).orElse(backoff(attempt));
@@ -217,7 +217,7 @@ public final class PagerWebhooks {
             LOG.warn("pager webhook {} refused the page of {} (tier {}) with {}; not retried: check its URL and"
                     + " headers", where, call.subject(), call.tier(), error);
             store.failed(call.id(), error);
-            return new Outcome(false, where + " refused it (" + error + ")");
+            return new Outcome(false, "refused it (" + error + "); not retried");
         } catch (IOException e) {
             return retry(call, attempt, where, e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), backoff(attempt));
@@ -229,13 +229,13 @@ public final class PagerWebhooks {
             LOG.warn("pager webhook {} never accepted the page of {} (tier {}): given up after {} attempts, last {}",
                     where, call.subject(), call.tier(), attempt, error);
             store.failed(call.id(), error);
-            return new Outcome(false, where + " did not accept it (" + error + "); given up");
+            return new Outcome(false, "did not accept it (" + error + "); given up");
         }
         Instant next = clock.instant().plus(wait);
         LOG.info("pager webhook {} did not accept the page of {} (tier {}, attempt {}): {}; retrying in {} s", where,
                 call.subject(), call.tier(), attempt, error, wait.toSeconds());
         store.retryAt(call.id(), next, error);
-        return new Outcome(false, where + " did not answer 2xx (" + error + "); retrying in the background");
+        return new Outcome(false, "did not answer 2xx (" + error + "); retrying in the background");
     }
 
     /** 5 s, 10 s, 20 s … up to 5 min, with up to 20 % jitter so that retries of many calls spread out. */

@@ -205,6 +205,8 @@ class PagerWebhooksTest {
         assertThat(kinds()).containsExactly(WalkEvent.Kind.OPENED, WalkEvent.Kind.UNREACHABLE, WalkEvent.Kind.NOTIFIED,
                 WalkEvent.Kind.ENDED);
         assertThat(outbox.calls()).anyMatch(c -> c.target().equals("U0LEAD0001"));
+        assertThat(escalations.history("alert-group:1").get(1).detail()).matches(".*pager webhook http://localhost:\\d+:"
+                + " did not answer 2xx \\(HTTP 503\\); retrying in the background.*");
         assertThat(calls.forSubject("alert-group:1").getFirst().state()).as("still retried")
                 .isEqualTo(PagerWebhookStore.State.PENDING);
     }
