@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.slack.api.methods.MethodsClient;
 import org.opsbot.bot.escalation.DoNotDisturb;
 import org.opsbot.bot.escalation.EscalationFeature;
+import org.opsbot.bot.escalation.PagerWebhooks;
 import org.opsbot.bot.escalation.Subjects;
 import org.opsbot.bot.incidents.IncidentsFeature;
 import org.opsbot.commands.incident.Incidents;
@@ -46,6 +47,7 @@ import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.EscalationStore;
 import org.opsbot.commands.store.LeaseStore;
+import org.opsbot.commands.store.PagerWebhookStore;
 import org.opsbot.commands.store.Replica;
 import org.opsbot.commands.store.OverrideStore;
 import org.opsbot.commands.store.SettingStore;
@@ -161,7 +163,7 @@ public final class Bot implements AutoCloseable {
         OverrideStore overrides = new OverrideStore(database, clock);
         EscalationFeature escalation = remember(EscalationFeature.start(
                 pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
-                slack.outbox(), dnd, new LeaseStore(database, clock), Replica.NAME, handlers));
+                slack.outbox(), dnd, pagerWebhooks(config, clock), new LeaseStore(database, clock), Replica.NAME, handlers));
         ChecksFeature checks = checks(settings, config, clock);
         // The Run runbook button on an alert group runs its checks into the group's thread.
         alerts = remember(new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
@@ -182,6 +184,15 @@ public final class Bot implements AutoCloseable {
         Incidents incidents = new Incidents(database, config, escalations, audit, clock);
         return new IncidentsFeature(incidents, new Postmortems(incidents, settings.templatesDir(), clock),
                 IncidentsFeature.files(methods), IncidentsFeature.channels(methods), policy, groups, slack.outbox(), handlers);
+    }
+
+    /**
+     * The tiers' pager webhooks, their headers filled in from the environment now: a variable
+     * that is not set stops the start, not a page at 3 a.m. Retries are wall-clock time.
+     */
+    private Optional<PagerWebhooks> pagerWebhooks(OpsbotConfig config, Clock clock) {
+        PagerWebhooks webhooks = PagerWebhooks.of(config, System.getenv(), new PagerWebhookStore(database, clock), clock);
+        return webhooks.any() ? Optional.of(webhooks) : Optional.empty();
     }
 
     /** Runbook actions with approvals; its sweep (expiry, interrupted runs) stops with the bot. */

@@ -33,21 +33,30 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
     private final Outbox outbox;
     private final Executor work;
     private final EscalationLoop loop;
+    private final Optional<PagerWebhookWorker> webhookWorker;
 
     private EscalationFeature(Escalations escalations, AtomicReference<Subjects> subjects, Outbox outbox, Executor work,
-                              EscalationLoop loop) {
+                              EscalationLoop loop, Optional<PagerWebhookWorker> webhookWorker) {
         this.escalations = escalations;
         this.subjects = subjects;
         this.outbox = outbox;
         this.work = work;
         this.loop = loop;
+        this.webhookWorker = webhookWorker;
     }
 
     /**
-     * @param build makes the engine from the pager this feature provides
+     * @param build    makes the engine from the pager this feature provides
+     * @param webhooks the tiers' pager webhooks, when any tier has one
      */
     public static EscalationFeature start(Function<Pager, Escalations> build,
                                           Outbox outbox, DoNotDisturb dnd, LeaseStore leases, String holder, Executor work) {
+        return start(build, outbox, dnd, Optional.empty(), leases, holder, work);
+    }
+
+    public static EscalationFeature start(Function<Pager, Escalations> build, Outbox outbox, DoNotDisturb dnd,
+                                          Optional<PagerWebhooks> webhooks, LeaseStore leases, String holder,
+                                          Executor work) {
         AtomicReference<Subjects> subjects = new AtomicReference<>(Subjects.none());
         Subjects current = new Subjects() {
             @Override
@@ -70,9 +79,10 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
                 subjects.get().changed(subject);
             }
         };
-        Escalations escalations = build.apply(new SlackPager(outbox, current, dnd));
+        Escalations escalations = build.apply(new SlackPager(outbox, current, dnd, webhooks));
         EscalationLoop loop = new EscalationLoop(escalations, leases, holder, current).start();
-        return new EscalationFeature(escalations, subjects, outbox, work, loop);
+        Optional<PagerWebhookWorker> worker = webhooks.map(w -> new PagerWebhookWorker(w, leases, holder).start());
+        return new EscalationFeature(escalations, subjects, outbox, work, loop, worker);
     }
 
     public Escalations escalations() {
@@ -125,5 +135,6 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
     @Override
     public void close() {
         loop.close();
+        webhookWorker.ifPresent(PagerWebhookWorker::close);
     }
 }

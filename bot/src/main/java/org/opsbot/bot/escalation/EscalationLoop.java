@@ -1,6 +1,7 @@
 package org.opsbot.bot.escalation;
 
 import org.opsbot.commands.escalation.Escalations;
+import org.opsbot.commands.escalation.FireLoop;
 import org.opsbot.commands.store.LeaseStore;
 import org.opsbot.commands.store.StoreException;
 import org.slf4j.Logger;
@@ -9,29 +10,28 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 
 /**
- * Fires due escalation steps about once a second, in the replica that holds the
- * {@code escalations} lease. Due times live in the database, so after a restart or a failover
+ * Fires due escalation steps as they fall due (paced by {@link FireLoop}), in the replica that
+ * holds the {@code escalations} lease. Due times live in the database, so after a restart or a failover
  * the overdue steps fire once, at once.
  */
 final class EscalationLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EscalationLoop.class);
     private static final String LEASE = "escalations";
     private static final Duration LEASE_TTL = Duration.ofSeconds(15);
-    private static final Duration TICK = Duration.ofSeconds(1);
+    private static final Duration LEASE_RENEW = Duration.ofSeconds(1);
 
-    private final Escalations escalations;
     private final LeaseStore leases;
     private final String holder;
-    private final Subjects subjects;
+    private final FireLoop fire;
     private final Thread thread;
-    private volatile boolean running = true;
+    private volatile long leaseCheckedAt;
+    private volatile boolean leaseHeld;
 
     EscalationLoop(Escalations escalations, LeaseStore leases, String holder, Subjects subjects) {
-        this.escalations = escalations;
         this.leases = leases;
         this.holder = holder;
-        this.subjects = subjects;
-        this.thread = Thread.ofPlatform().name("opsbot-escalations").daemon(true).unstarted(this::loop);
+        this.fire = new FireLoop(this::holdsLease, escalations::fireDue, escalations::untilNextDue, subjects::changed);
+        this.thread = Thread.ofPlatform().name("opsbot-escalations").daemon(true).unstarted(fire::run);
     }
 
     EscalationLoop start() {
@@ -39,28 +39,25 @@ final class EscalationLoop implements AutoCloseable {
         return this;
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                if (leases.acquire(LEASE, holder, LEASE_TTL)) {
-                    escalations.fireDue().forEach(subjects::changed);
-                }
-            } catch (StoreException e) {
-                LOG.warn("Escalations cannot reach the database, retrying: {}", e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.error("Escalation loop error, retrying", e);
-            }
-            try {
-                Thread.sleep(TICK);
-            } catch (InterruptedException e) {
-                return;
-            }
+    /** The lease is taken or renewed about once a second, not on every round of a backlog. */
+    private boolean holdsLease() {
+        long now = System.nanoTime();
+        if (leaseHeld && now - leaseCheckedAt < LEASE_RENEW.toNanos()) {
+            return true;
         }
+        try {
+            leaseHeld = leases.acquire(LEASE, holder, LEASE_TTL);
+        } catch (StoreException e) {
+            leaseHeld = false;
+            throw e;
+        }
+        leaseCheckedAt = now;
+        return leaseHeld;
     }
 
     @Override
     public void close() {
-        running = false;
+        fire.stop();
         thread.interrupt();
         try {
             thread.join(5_000);

@@ -29,11 +29,13 @@ final class SlackPager implements Pager {
     private final Outbox outbox;
     private final Subjects subjects;
     private final DoNotDisturb dnd;
+    private final Optional<PagerWebhooks> webhooks;
 
-    SlackPager(Outbox outbox, Subjects subjects, DoNotDisturb dnd) {
+    SlackPager(Outbox outbox, Subjects subjects, DoNotDisturb dnd, Optional<PagerWebhooks> webhooks) {
         this.outbox = outbox;
         this.subjects = subjects;
         this.dnd = dnd;
+        this.webhooks = webhooks;
     }
 
     @Override
@@ -53,9 +55,25 @@ final class SlackPager implements Pager {
             outbox.post(person.userId(), dm(walk, tier, why, title, subject));
             reached.add(person.userId());
         }
+        List<String> paged = List.copyOf(reached);
+        if (tier.tier().webhook().isPresent()) {
+            // Reached only on a 2xx now; a retry that succeeds later is a page, but too late to stop the walk moving on.
+            String label = "pager webhook " + tier.tier().webhook().get().display();
+            if (webhooks.isEmpty()) {
+                unreachable.add(label + " is not set up in this process");
+            } else {
+                PagerWebhooks.Outcome outcome = webhooks.get().page(walk, tier, why, title,
+                        subject.flatMap(Subjects.Subject::link), paged);
+                if (outcome.reached()) {
+                    reached.add(label);
+                } else {
+                    unreachable.add(label + ": " + outcome.detail());
+                }
+            }
+        }
         subject.flatMap(Subjects.Subject::threadParent).ifPresent(parent -> outbox.reply(parent, SlackMessage.text(
                 threadNote(tier, why, reached, unreachable))));
-        subjects.paged(walk.subject(), reached);
+        subjects.paged(walk.subject(), paged);
         return new Result(reached, unreachable);
     }
 
@@ -76,7 +94,8 @@ final class SlackPager implements Pager {
     private static String threadNote(OnCallRoster.TierOnCall tier, String why, List<String> reached, List<String> unreachable) {
         StringBuilder note = new StringBuilder(":mega: Tier " + tier.number() + " (" + tier.name() + ")");
         if (!reached.isEmpty()) {
-            note.append(" paged ").append(String.join(", ", reached.stream().map(u -> "<@" + u + ">").toList()));
+            note.append(" paged ").append(String.join(", ", reached.stream()
+                    .map(u -> u.startsWith("pager webhook") ? u : "<@" + u + ">").toList()));
         } else {
             note.append(" could not be reached");
         }

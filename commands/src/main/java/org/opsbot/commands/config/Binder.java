@@ -27,6 +27,10 @@ class Binder {
         this.file = file;
     }
 
+    String file() {
+        return file;
+    }
+
     List<Problem> problems() {
         return List.copyOf(problems);
     }

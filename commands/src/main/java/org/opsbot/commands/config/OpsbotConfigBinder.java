@@ -347,7 +347,7 @@ final class OpsbotConfigBinder {
                 continue;
             }
             var map = tm.get();
-            in.onlyKeys(map, tierPath, List.of("name", "after", "notify", "severities", "hours"));
+            in.onlyKeys(map, tierPath, List.of("name", "after", "notify", "severities", "hours", "webhook"));
             var name = in.text(map, "name", tierPath, false).orElse("tier " + (i + 1));
             // The first tier usually fires at once; a later one without 'after' is almost always
             // an omission rather than "in parallel with the previous".
@@ -364,7 +364,10 @@ final class OpsbotConfigBinder {
             for (var target : targets) {
                 notifyTarget(target, tierPath + ".notify").ifPresent(notify::add);
             }
-            if (targets.isEmpty() && !(map.get("notify").orElse(null) instanceof YamlMap)) {
+            var webhook = map.get("webhook").flatMap(n -> in.map(n, tierPath + ".webhook"))
+                    .flatMap(wm -> webhook(wm, tierPath + ".webhook", map.entry("webhook").get().line()));
+            // A tier may page through its webhook alone.
+            if (targets.isEmpty() && map.get("webhook").isEmpty() && !(map.get("notify").orElse(null) instanceof YamlMap)) {
                 in.problem(map.entry("notify").map(YamlMap.Entry::line).orElse(map.line()),
                         tierPath + " (" + name + ") notifies nobody",
                         "add notify: with user ids, \"@usergroup\" or \"schedule:name\"");
@@ -378,13 +381,72 @@ final class OpsbotConfigBinder {
             var hours = map.get("hours").flatMap(n -> in.map(n, tierPath + ".hours"))
                     .flatMap(hm -> hours(hm, tierPath + ".hours"));
             var effective = after.orElse(previous);
-            tiers.add(new Tier(name, effective, notify, tierSeverities, hours));
+            tiers.add(new Tier(name, effective, notify, tierSeverities, hours, webhook));
             if (effective.compareTo(previous) >= 0) {
                 previous = effective;
                 previousName = name;
             }
         }
         return new Escalation(repeat, repeatAfter, tiers);
+    }
+
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+
+    private Optional<PagerWebhook> webhook(YamlMap m, String path, int line) {
+        in.onlyKeys(m, path, List.of("url", "headers"));
+        var url = in.scalar(m, "url", path, true).flatMap(s -> {
+            var fix = "write the pager's events URL, e.g. https://events.pagerduty.com/v2/enqueue";
+            try {
+                var uri = new java.net.URI(s.text().strip());
+                var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
+                    in.problem(s.line(), path + ".url '" + s.text() + "' is not an http(s) URL", fix);
+                    return Optional.empty();
+                }
+                if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+                    // The user part may be a credential: not quoted back.
+                    in.problem(s.line(), path + ".url has a user part or a #fragment",
+                            "remove it; give credentials in headers: from the environment, e.g. {Authorization: \"Bearer ${PAGER_TOKEN}\"}");
+                    return Optional.empty();
+                }
+                return Optional.of(uri);
+            } catch (java.net.URISyntaxException e) {
+                in.problem(s.line(), path + ".url is not a valid URL: " + e.getReason(), fix);
+                return Optional.empty();
+            }
+        });
+        var headers = new LinkedHashMap<String, String>();
+        var ok = true;
+        var hm = m.get("headers").flatMap(n -> in.map(n, path + ".headers"));
+        if (hm.isPresent()) {
+            for (var e : hm.get().entries()) {
+                var headerPath = path + ".headers." + e.key();
+                if (!HEADER_NAME.matcher(e.key()).matches()) {
+                    in.problem(e.line(), headerPath + " is not an HTTP header name", "use letters, digits and '-', e.g. Authorization");
+                    ok = false;
+                    continue;
+                }
+                var value = in.scalar(hm.get(), e.key(), path + ".headers", true);
+                if (value.isEmpty()) {
+                    ok = false;
+                    continue;
+                }
+                if (!PagerWebhook.TEMPLATE.matcher(value.get().text().strip()).matches()) {
+                    // Never quoted back: it may be the secret itself.
+                    in.problem(value.get().line(), headerPath + " is a literal value; header values come from the"
+                                    + " environment only, since " + in.file() + " is kept in Git",
+                            "write \"${NAME}\" or \"Bearer ${NAME}\" (one variable, no default) and set NAME where opsbot"
+                                    + " runs; rotate the value if it was ever committed");
+                    ok = false;
+                    continue;
+                }
+                headers.put(e.key(), value.get().text().strip());
+            }
+        }
+        if (url.isEmpty() || !ok) {
+            return Optional.empty();
+        }
+        return Optional.of(new PagerWebhook(url.get(), headers, in.file() + ":" + line, path));
     }
 
     private Optional<NotifyTarget> notifyTarget(YamlScalar target, String path) {

@@ -13,9 +13,15 @@ import java.util.Set;
  * @param after      time since the alert group opened; non-decreasing along the policy
  * @param severities the levels this tier applies to; empty means all
  * @param hours      when set, the tier only applies inside these hours
+ * @param webhook    when set, the tier also calls this pager webhook
  */
 public record Tier(String name, Duration after, List<NotifyTarget> targets, Set<String> severities,
-                   Optional<BusinessHours> hours) {
+                   Optional<BusinessHours> hours, Optional<PagerWebhook> webhook) {
+
+    public Tier(String name, Duration after, List<NotifyTarget> targets, Set<String> severities,
+                Optional<BusinessHours> hours) {
+        this(name, after, targets, severities, hours, Optional.empty());
+    }
 
     public Tier {
         targets = List.copyOf(targets);

@@ -154,7 +154,8 @@ public final class EscalationSteps {
                 i++;
                 continue;
             }
-            Pager.Result result = onCall.people().isEmpty()
+            // A tier with a pager webhook is paged even when nobody in Slack is on call for it.
+            Pager.Result result = onCall.people().isEmpty() && tier.webhook().isEmpty()
                     ? new Pager.Result(List.of(), onCall.unresolved().isEmpty() ? List.of("nobody is on call") : onCall.unresolved())
                     : pager.page(walk, onCall, reason);
             if (result.anyoneReached()) {

@@ -122,6 +122,11 @@ public final class Escalations {
         return fired;
     }
 
+    /** How long until the earliest pending walk falls due (negative when overdue), for the loop's pace. */
+    public Optional<Duration> untilNextDue() {
+        return store.nextDue().map(due -> Duration.between(clock.instant(), due));
+    }
+
     public Optional<Walk> find(String subject) {
         return store.find(subject);
     }

@@ -99,24 +99,43 @@ public final class EscalationStore {
                 .bind("limit", limit)
                 .map(WALK)
                 .list());
-        List<Walk> claimed = new ArrayList<>();
-        for (Walk walk : due) {
-            boolean mine = db.write(h -> h.createUpdate("""
-                            UPDATE escalation SET due_at = :until, version = version + 1, updated_at = :now
-                            WHERE subject = :subject AND version = :version""")
-                    .bind("until", now.plus(claimFor).toEpochMilli())
-                    .bind("now", clock.millis())
-                    .bind("subject", walk.subject())
-                    .bind("version", walk.version())
-                    .execute() == 1);
-            if (mine) {
-                // The claimed row, as it now is: the fire's result is saved against this version.
-                claimed.add(new Walk(walk.subject(), walk.team(), walk.severity(), walk.status(), walk.round(),
-                        walk.nextTier(), walk.lastTier(), walk.anchorAt(), walk.anchorAfter(), walk.dueAt(), walk.openedAt(),
-                        walk.version() + 1));
-            }
+        if (due.isEmpty()) {
+            return List.of();
         }
+        // One transaction for the whole batch: on SQLite every write transaction is a trip
+        // through the single writer thread and a commit, and a claim is only a compare-and-set.
+        List<Walk> claimed = db.write(h -> {
+            List<Walk> mine = new ArrayList<>();
+            for (Walk walk : due) {
+                boolean won = h.createUpdate("""
+                                UPDATE escalation SET due_at = :until, version = version + 1, updated_at = :now
+                                WHERE subject = :subject AND version = :version""")
+                        .bind("until", now.plus(claimFor).toEpochMilli())
+                        .bind("now", clock.millis())
+                        .bind("subject", walk.subject())
+                        .bind("version", walk.version())
+                        .execute() == 1;
+                if (won) {
+                    // The claimed row, as it now is: the fire's result is saved against this version.
+                    mine.add(new Walk(walk.subject(), walk.team(), walk.severity(), walk.status(), walk.round(),
+                            walk.nextTier(), walk.lastTier(), walk.anchorAt(), walk.anchorAfter(), walk.dueAt(),
+                            walk.openedAt(), walk.version() + 1));
+                }
+            }
+            return mine;
+        });
         return claimed;
+    }
+
+    /** The earliest due time of a walk that is walking or acknowledged. */
+    public Optional<Instant> nextDue() {
+        return db.read(h -> h.createQuery("SELECT MIN(due_at) FROM escalation WHERE status IN ('WALKING', 'ACKNOWLEDGED')")
+                .mapTo(Long.class)
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .map(Instant::ofEpochMilli));
     }
 
     /** The walk's history, oldest first. */

@@ -566,6 +566,72 @@ class ConfigValidationTest {
         assertThat(problems.get(1).message()).startsWith("routes[1].team names team 'extraction'");
     }
 
+    @Test
+    void a_tier_webhook_is_read_with_its_header_templates() {
+        var result = ConfigParser.parse(VALID.replace("    responders: responders\n", """
+                    responders: responders
+                    escalation:
+                      tiers:
+                        - name: On-call
+                          notify: [U0ALICE001]
+                          webhook:
+                            url: https://events.pagerduty.com/v2/enqueue
+                            headers: {Authorization: "Bearer ${PAGER_TOKEN}", X-Routing-Key: "${PD_KEY}"}
+                        - {name: Pager only, after: 30m, webhook: {url: "https://api.opsgenie.com/v2/alerts"}}
+                """), "opsbot.yaml");
+
+        assertThat(result.problems()).isEmpty();
+        var tiers = result.config().orElseThrow().teams().get("cdc").escalation().tiers();
+        var webhook = tiers.get(0).webhook().orElseThrow();
+        assertThat(webhook.url().toString()).isEqualTo("https://events.pagerduty.com/v2/enqueue");
+        assertThat(webhook.where()).isEqualTo("opsbot.yaml:11");
+        var expanded = webhook.headers(java.util.Map.of("PAGER_TOKEN", "t0k", "PD_KEY", "k3y"));
+        assertThat(expanded.headers()).containsEntry("Authorization", "Bearer t0k").containsEntry("X-Routing-Key", "k3y");
+        assertThat(webhook.headers(java.util.Map.of()).missing()).containsExactly("PAGER_TOKEN", "PD_KEY");
+        assertThat(tiers.get(1).targets()).as("a tier may page through its webhook alone").isEmpty();
+    }
+
+    @Test
+    void a_bad_webhook_url_is_reported_with_its_line() {
+        var problems = problems(VALID.replace("    responders: responders\n", """
+                    responders: responders
+                    escalation:
+                      tiers:
+                        - {name: On-call, notify: [U0ALICE001], webhook: {url: "ftp://pager.example.com/x"}}
+                        - {name: Lead, after: 5m, notify: [U0LEAD0001], webhook: {url: "not a url"}}
+                        - {name: CTO, after: 9m, notify: [U0CTO00001], webhook: {headers: {A: "${B}"}}}
+                """));
+
+        assertThat(problems).extracting(Problem::line, Problem::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(9, "teams.cdc.escalation.tiers[0].webhook.url 'ftp://pager.example.com/x'"
+                        + " is not an http(s) URL"),
+                org.assertj.core.groups.Tuple.tuple(10, "teams.cdc.escalation.tiers[1].webhook.url is not a valid URL: Illegal"
+                        + " character in path"),
+                org.assertj.core.groups.Tuple.tuple(11, "teams.cdc.escalation.tiers[2].webhook needs 'url'"));
+    }
+
+    @Test
+    void a_literal_secret_in_webhook_headers_is_reported_without_quoting_it() {
+        var problems = problems(VALID.replace("    responders: responders\n", """
+                    responders: responders
+                    escalation:
+                      tiers:
+                        - name: On-call
+                          notify: [U0ALICE001]
+                          webhook:
+                            url: https://pager.example.com/events
+                            headers:
+                              Authorization: "GenieKey 0123-abcd-secret"
+                              X-Key: "${KEY:-fallback-secret}"
+                """));
+
+        assertThat(problems).extracting(Problem::line).containsExactly(14, 15);
+        assertThat(problems.get(0).message()).isEqualTo("teams.cdc.escalation.tiers[0].webhook.headers.Authorization is"
+                + " a literal value; header values come from the environment only, since opsbot.yaml is kept in Git");
+        assertThat(problems.get(0).fix()).contains("\"Bearer ${NAME}\"");
+        assertThat(problems).allSatisfy(p -> assertThat(p.message() + p.fix()).doesNotContain("secret-").doesNotContain("0123"));
+    }
+
     private static List<Problem> problems(String yaml) {
         return ConfigParser.parse(yaml, "opsbot.yaml").problems();
     }
