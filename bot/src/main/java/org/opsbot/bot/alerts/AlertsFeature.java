@@ -114,7 +114,7 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
                 new AlertCommand("ack", "<id>", "acknowledges an alert group", AlertActions.Kind.ACK, actions),
                 new AlertCommand("unack", "<id>", "takes back an acknowledgement", AlertActions.Kind.UNACK, actions),
                 new AlertCommand("resolve", "<id>", "resolves an alert group by hand", AlertActions.Kind.RESOLVE, actions),
-                new AlertCommand("escalate", "<id> [reason]", "asks for escalation of an alert group", AlertActions.Kind.ESCALATE, actions),
+                new AlertCommand("escalate", "<id> [reason]", "pages the next escalation tier now", AlertActions.Kind.ESCALATE, actions),
                 new AlertCommand("snooze", "<id> <duration>", "mutes the bot for an alert group, e.g. 1h", AlertActions.Kind.SNOOZE, actions),
                 new AlertCommand("silence", "<id> <duration>", "silences an alert group in its Alertmanager, e.g. 4h",
                         AlertActions.Kind.SILENCE, actions));

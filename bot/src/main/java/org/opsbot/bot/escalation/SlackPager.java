@@ -5,6 +5,7 @@ import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.commands.escalation.OnCallRoster;
 import org.opsbot.commands.escalation.Pager;
 import org.opsbot.commands.escalation.Walk;
+import org.opsbot.commands.escalation.WalkEvent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -71,10 +72,31 @@ final class SlackPager implements Pager {
                 }
             }
         }
-        subject.flatMap(Subjects.Subject::threadParent).ifPresent(parent -> outbox.reply(parent, SlackMessage.text(
-                threadNote(tier, why, reached, unreachable))));
+        if (!reached.isEmpty()) {
+            // A tier nobody could be reached in is told by tell(UNREACHABLE), with the walk's words.
+            subject.flatMap(Subjects.Subject::threadParent).ifPresent(parent -> outbox.reply(parent, SlackMessage.text(
+                    threadNote(tier, why, reached, unreachable))));
+        }
         subjects.paged(walk.subject(), paged);
         return new Result(reached, unreachable);
+    }
+
+    @Override
+    public void tell(Walk walk, WalkEvent event) {
+        String emoji = switch (event.kind()) {
+            case UNREACHABLE -> ":warning:";
+            case REPEATED -> ":repeat:";
+            case ENDED -> ":checkered_flag:";
+            case REOPENED -> ":rotating_light:";
+            default -> null;
+        };
+        if (emoji == null) {
+            return;
+        }
+        String detail = event.detail();
+        String text = emoji + " Escalation: " + Character.toLowerCase(detail.charAt(0)) + detail.substring(1) + ".";
+        subjects.find(walk.subject()).flatMap(Subjects.Subject::threadParent)
+                .ifPresent(parent -> outbox.reply(parent, SlackMessage.text(text)));
     }
 
     private static SlackMessage dm(Walk walk, OnCallRoster.TierOnCall tier, String why, String title,

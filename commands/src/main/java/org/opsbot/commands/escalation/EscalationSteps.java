@@ -48,7 +48,7 @@ public final class EscalationSteps {
         if (walk.status() == Walk.Status.ACKNOWLEDGED) {
             why = "acknowledged, but still not resolved";
             // The wait that ran out was an ack's resolve-within or a snooze: either way, unresolved.
-            events.add(WalkEvent.of(walk, now, WalkEvent.Kind.REOPENED, -1,
+            told(pager, walk, events, WalkEvent.of(walk, now, WalkEvent.Kind.REOPENED, -1,
                     "still not resolved: escalating again from the first tier"));
             walk = walk.with(Walk.Status.WALKING, walk.round(), 0, now, policy.tiers().getFirst().after(), Optional.of(now));
         }
@@ -166,7 +166,7 @@ public final class EscalationSteps {
                 anchorAfter = tier.after();
                 walk = walk.notified(i);
             } else {
-                events.add(WalkEvent.of(walk, now, WalkEvent.Kind.UNREACHABLE, i, tier.name() + " could not be reached ("
+                told(pager, walk, events, WalkEvent.of(walk, now, WalkEvent.Kind.UNREACHABLE, i, tier.name() + " could not be reached ("
                         + String.join("; ", result.unreachable()) + "): moving on at once"));
                 if (i + 1 < tiers.size()) {
                     anchorAt = now;
@@ -180,14 +180,21 @@ public final class EscalationSteps {
         if (round < policy.repeat()) {
             Duration wait = policy.repeatAfter().orElse(tiers.getLast().after());
             Instant again = anchorAt.plus(wait);
-            events.add(WalkEvent.of(walk, now, WalkEvent.Kind.REPEATED, -1, "all tiers notified; starting again from the first at "
-                    + again + " (" + (round + 1) + " of " + policy.repeat() + " repeats)"));
+            told(pager, walk, events, WalkEvent.of(walk, now, WalkEvent.Kind.REPEATED, -1, "all tiers notified; starting again from the first at "
+                    + java.time.format.DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC).format(again)
+                    + " (" + (round + 1) + " of " + policy.repeat() + " repeats)"));
             Walk next = walk.with(Walk.Status.WALKING, round + 1, 0, again, tiers.getFirst().after(), Optional.of(again));
             return new Step(next, events);
         }
-        events.add(WalkEvent.of(walk, now, WalkEvent.Kind.ENDED, -1, "all tiers notified; the policy does not repeat,"
+        told(pager, walk, events, WalkEvent.of(walk, now, WalkEvent.Kind.ENDED, -1, "all tiers notified; the policy does not repeat,"
                 + " so nobody more will be paged until someone escalates by hand"));
         return new Step(walk.with(Walk.Status.ENDED, round, tiers.size(), anchorAt, anchorAfter, Optional.empty()), events);
+    }
+
+    /** Records {@code event} and tells the subject's thread about it. */
+    private static void told(Pager pager, Walk walk, List<WalkEvent> events, WalkEvent event) {
+        events.add(event);
+        pager.tell(walk, event);
     }
 
     private static String mention(String reached) {

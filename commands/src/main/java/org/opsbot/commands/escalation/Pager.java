@@ -16,6 +16,13 @@ public interface Pager {
     Result page(Walk walk, OnCallRoster.TierOnCall tier, String why);
 
     /**
+     * Tells the subject's thread what the walk did besides paging: a tier nobody could be
+     * reached in, the walk starting again or ending.
+     */
+    default void tell(Walk walk, WalkEvent event) {
+    }
+
+    /**
      * @param reached     who was notified and can be expected to see it (user ids, or a pager)
      * @param unreachable who was not, and why ("U… is in Do Not Disturb until 07:00")
      */

@@ -60,6 +60,12 @@ class EscalationsTest {
     static final class RecordingPager implements Pager {
         final List<String> pages = Collections.synchronizedList(new ArrayList<>());
         final Set<String> dnd = new HashSet<>();
+        final List<WalkEvent.Kind> told = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void tell(Walk walk, WalkEvent event) {
+            told.add(event.kind());
+        }
 
         @Override
         public Result page(Walk walk, OnCallRoster.TierOnCall tier, String why) {
@@ -113,6 +119,7 @@ class EscalationsTest {
         assertThat(pager.pages).as("manager and CTO share a wait: notified together")
                 .containsExactly("On-call:U0BOB00001", "Lead:U0LEAD0001", "Manager:U0MGR00001", "CTO:U0CTO00001");
         assertThat(escalations.find("alert-group:1").orElseThrow().status()).isEqualTo(Walk.Status.ENDED);
+        assertThat(pager.told).as("the thread is told the walk ended").containsExactly(WalkEvent.Kind.ENDED);
         assertThat(kinds("alert-group:1")).containsExactly(WalkEvent.Kind.OPENED, WalkEvent.Kind.NOTIFIED,
                 WalkEvent.Kind.NOTIFIED, WalkEvent.Kind.NOTIFIED, WalkEvent.Kind.NOTIFIED, WalkEvent.Kind.ENDED);
     }
@@ -151,6 +158,7 @@ class EscalationsTest {
         assertThat(pager.pages).containsExactly("On-call:U0BOB00001 (dnd)", "Lead:U0LEAD0001");
         assertThat(escalations.history("alert-group:1").get(1).detail())
                 .isEqualTo("On-call could not be reached (U0BOB00001 is in Do Not Disturb): moving on at once");
+        assertThat(pager.told).as("the thread is told").containsExactly(WalkEvent.Kind.UNREACHABLE);
         after(Duration.ofMinutes(29));
         assertThat(pager.pages).as("the manager's wait counts from the lead's early page").hasSize(2);
         after(Duration.ofMinutes(1));
