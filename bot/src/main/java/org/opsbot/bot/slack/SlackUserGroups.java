@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -60,7 +61,8 @@ public final class SlackUserGroups implements GroupDirectory, AutoCloseable {
                 return false;
             }
             Map<String, Set<String>> snapshot = new HashMap<>();
-            for (Usergroup group : response.getUsergroups()) {
+            // A workspace without user groups may leave the list out altogether.
+            for (Usergroup group : response.getUsergroups() == null ? List.<Usergroup>of() : response.getUsergroups()) {
                 if (group.getHandle() != null) {
                     snapshot.put(group.getHandle(), group.getUsers() == null ? Set.of() : Set.copyOf(group.getUsers()));
                 }

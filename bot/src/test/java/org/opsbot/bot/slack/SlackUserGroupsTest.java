@@ -64,6 +64,15 @@ class SlackUserGroupsTest {
     }
 
     @Test
+    void aWorkspaceWithoutUserGroupsIsAnEmptyDirectoryNotAnError() {
+        slackApi.stubFor(post(urlPathEqualTo("/api/usergroups.list")).willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"ok\":true}")));
+
+        assertThat(groups.refresh()).isTrue();
+        assertThat(groups.members("oncall")).contains(Set.of());
+    }
+
+    @Test
     void aFailedRefreshKeepsTheLastKnownMembership() {
         slackHasOncall("U0BOB00001");
         groups.refresh();
