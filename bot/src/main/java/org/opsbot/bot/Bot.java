@@ -2,6 +2,7 @@ package org.opsbot.bot;
 
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
+import org.opsbot.bot.slack.SlackWebApi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.slack.api.methods.MethodsClient;
@@ -113,8 +114,7 @@ public final class Bot implements AutoCloseable {
         if (settings.slackBotToken().isPresent()) {
             String token = settings.slackBotToken().get();
             identity.learn(token, settings.slackApiUrl());
-            SlackConfig slackConfig = new SlackConfig();
-            slackConfig.setMethodsEndpointUrlPrefix(settings.slackApiUrl());
+            SlackConfig slackConfig = SlackWebApi.config(settings.slackApiUrl());
             // Reads that answer a request now (who is in a group, a user's time zone); every
             // message the bot sends goes through the outbox instead.
             MethodsClient reads = Slack.getInstance(slackConfig).methods(token);

@@ -2,6 +2,7 @@ package org.opsbot.bot.outbox;
 
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
+import org.opsbot.bot.slack.SlackWebApi;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
@@ -44,8 +45,7 @@ final class WebApiGateway implements SlackGateway {
     private final Map<String, String> channelIds = new ConcurrentHashMap<>();
 
     WebApiGateway(String token, String apiUrl, Duration timeout, String installationId) {
-        SlackConfig config = new SlackConfig();
-        config.setMethodsEndpointUrlPrefix(apiUrl);
+        SlackConfig config = SlackWebApi.config(apiUrl);
         OkHttpClient http = new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .readTimeout(timeout)

@@ -50,8 +50,7 @@ public final class BotIdentity implements AutoCloseable {
 
     /** Asks Slack who the bot is, in the background, retrying until Slack answers. */
     public void learn(String botToken, String slackApiUrl) {
-        SlackConfig config = new SlackConfig();
-        config.setMethodsEndpointUrlPrefix(slackApiUrl);
+        SlackConfig config = SlackWebApi.config(slackApiUrl);
         var methods = Slack.getInstance(config).methods(botToken);
         asking = Thread.ofVirtual().name("opsbot-auth-test").start(() -> {
             Duration wait = Duration.ofSeconds(1);

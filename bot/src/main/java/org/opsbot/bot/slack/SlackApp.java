@@ -54,8 +54,7 @@ public final class SlackApp {
      */
     public static App create(Settings settings, Supplier<Optional<String>> ownTeamId, OpsRouter router,
                              EventLedger ledger, Outbox outbox, MeterRegistry meters, List<SlackFeature> features) {
-        SlackConfig slackConfig = new SlackConfig();
-        slackConfig.setMethodsEndpointUrlPrefix(settings.slackApiUrl());
+        SlackConfig slackConfig = SlackWebApi.config(settings.slackApiUrl());
         AppConfig config = AppConfig.builder()
                 // Set both explicitly: AppConfig otherwise reads SLACK_BOT_TOKEN itself.
                 .singleTeamBotToken(settings.slackBotToken().orElse(null))
