@@ -1,5 +1,7 @@
 package org.opsbot.bot.actions;
 
+import org.opsbot.bot.slack.SlackMarkup;
+
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,7 +19,7 @@ final class Mrkdwn {
      * a {@code <!channel>} or a link.
      */
     static String escape(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return SlackMarkup.escape(s);
     }
 
     /** Inline code; backticks inside would end it early, so they become a look-alike. */
@@ -41,6 +43,6 @@ final class Mrkdwn {
 
     /** Slack allows 3,000 characters in a section; keep the end, where outcomes are. */
     static String fit(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+        return SlackMarkup.cut(s, max);
     }
 }

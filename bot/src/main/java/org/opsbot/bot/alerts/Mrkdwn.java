@@ -1,5 +1,7 @@
 package org.opsbot.bot.alerts;
 
+import org.opsbot.bot.slack.SlackMarkup;
+
 import java.time.Instant;
 
 /** Slack mrkdwn for text that came from outside: escaped, bounded, and times in the reader's zone. */
@@ -12,20 +14,12 @@ final class Mrkdwn {
      * {@code <!channel>} or forge a user mention.
      */
     static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return SlackMarkup.escape(s);
     }
 
     /** Escaped and cut to {@code max} characters of the original text, on one line. */
     static String plain(String s, int max) {
-        String oneLine = s.replaceAll("\\s+", " ").strip();
-        if (oneLine.length() > max) {
-            int end = max - 1;
-            if (Character.isHighSurrogate(oneLine.charAt(end - 1))) {
-                end--;
-            }
-            oneLine = oneLine.substring(0, end) + "…";
-        }
-        return escape(oneLine);
+        return escape(SlackMarkup.cut(s.replaceAll("\\s+", " ").strip(), max));
     }
 
     /** Inline code can hold neither a backtick nor a newline. */

@@ -1,5 +1,7 @@
 package org.opsbot.bot.checks;
 
+import org.opsbot.bot.slack.SlackMarkup;
+
 import org.opsbot.commands.check.Status;
 
 import java.time.Duration;
@@ -53,10 +55,10 @@ final class SlackText {
 
     /** Slack's mrkdwn treats these three as markup; text from runbooks and checks is escaped. */
     static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return SlackMarkup.escape(text);
     }
 
     static String cut(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+        return SlackMarkup.cut(text, max);
     }
 }

@@ -1,5 +1,7 @@
 package org.opsbot.bot.incidents;
 
+import org.opsbot.bot.slack.SlackMarkup;
+
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.element.BlockElement;
 import org.opsbot.bot.outbox.SlackMessage;
@@ -70,8 +72,7 @@ final class IncidentMessages {
 
     /** User text as Slack shows it: no accidental mentions, links or formatting, bounded. */
     static String plain(String s, int max) {
-        String cut = s.length() > max ? s.substring(0, max - 1) + "…" : s;
-        return cut.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return SlackMarkup.escape(SlackMarkup.cut(s, max));
     }
 
     /** Like {@link #plain}, but people mentioned stay mentioned: an update may name who is on it. */

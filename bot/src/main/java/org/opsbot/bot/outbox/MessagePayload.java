@@ -1,5 +1,7 @@
 package org.opsbot.bot.outbox;
 
+import org.opsbot.bot.slack.SlackMarkup;
+
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -169,13 +171,6 @@ final class MessagePayload {
     }
 
     static String cut(String s, int max) {
-        if (s.length() <= max) {
-            return s;
-        }
-        int end = max - 1;
-        if (Character.isHighSurrogate(s.charAt(end - 1))) {
-            end--;
-        }
-        return s.substring(0, end) + "…";
+        return SlackMarkup.cut(s, max);
     }
 }
