@@ -3,13 +3,9 @@ package org.opsbot.bot.actions;
 import org.opsbot.bot.slack.SlackMarkup;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /** Slack mrkdwn pieces. Everything a person typed or a program printed goes through {@link #escape}. */
 final class Mrkdwn {
-    private static final DateTimeFormatter FALLBACK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC);
 
     private Mrkdwn() {
     }
@@ -34,7 +30,7 @@ final class Mrkdwn {
 
     /** A time every reader sees in their own zone, with a UTC fallback. */
     static String date(Instant at) {
-        return "<!date^" + at.getEpochSecond() + "^{date_short_pretty} {time}|" + FALLBACK.format(at) + ">";
+        return SlackMarkup.date(at);
     }
 
     static String user(String id) {

@@ -6,13 +6,9 @@ import org.opsbot.commands.check.Status;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /** Small pieces of Slack text the check messages share. */
 final class SlackText {
-    private static final DateTimeFormatter FALLBACK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC);
 
     private SlackText() {
     }
@@ -28,7 +24,7 @@ final class SlackText {
 
     /** A time each reader sees in their own zone; the fallback is for clients that cannot. */
     static String date(Instant at) {
-        return "<!date^" + at.getEpochSecond() + "^{date_short_pretty} {time}|" + FALLBACK.format(at) + ">";
+        return SlackMarkup.date(at);
     }
 
     /** Who started a run, as a person reads it: a mention, "the schedule `0 6 * * *`" or "the terminal". */

@@ -81,7 +81,6 @@ final class IncidentMessages {
     }
 
     static String date(long epochMillis) {
-        return "<!date^" + (epochMillis / 1000) + "^{date_short_pretty} {time}|"
-                + java.time.Instant.ofEpochMilli(epochMillis).toString().substring(0, 16).replace('T', ' ') + " UTC>";
+        return SlackMarkup.date(java.time.Instant.ofEpochMilli(epochMillis));
     }
 }

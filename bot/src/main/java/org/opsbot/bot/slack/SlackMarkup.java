@@ -1,7 +1,14 @@
 package org.opsbot.bot.slack;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
 /** Text into Slack's mrkdwn, the same way for every feature. */
 public final class SlackMarkup {
+    private static final DateTimeFormatter FALLBACK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
     private SlackMarkup() {
     }
 
@@ -11,6 +18,11 @@ public final class SlackMarkup {
      */
     public static String escape(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** A time every reader sees in their own zone; UTC for notifications, the log and old clients. */
+    public static String date(Instant at) {
+        return "<!date^" + at.getEpochSecond() + "^{date_short_pretty} {time}|" + FALLBACK.format(at) + ">";
     }
 
     /** At most {@code max} characters, ending in "…" when cut, never splitting a surrogate pair. */
