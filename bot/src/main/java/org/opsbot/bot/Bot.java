@@ -5,6 +5,7 @@ import com.slack.api.SlackConfig;
 import org.opsbot.bot.slack.SlackWebApi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import okhttp3.OkHttpClient;
 import com.slack.api.methods.MethodsClient;
 import org.opsbot.bot.escalation.DoNotDisturb;
 import org.opsbot.bot.escalation.EscalationFeature;
@@ -44,6 +45,7 @@ import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.store.ActionStore;
+import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.EscalationStore;
@@ -164,7 +166,10 @@ public final class Bot implements AutoCloseable {
         EscalationFeature escalation = remember(EscalationFeature.start(
                 pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
                 slack.outbox(), dnd, pagerWebhooks(config, clock), new LeaseStore(database, clock), Replica.NAME, handlers));
-        ChecksFeature checks = checks(settings, config, clock);
+        // Runbooks are read once, and checks and actions call out through one HTTP client.
+        OkHttpClient http = CheckRunner.defaultHttpClient();
+        Runbooks runbooks = runbooks(settings, config, clock, http);
+        ChecksFeature checks = new ChecksFeature(runbooks, config, database, slack.outbox(), handlers, policy, groups, clock);
         // The Run runbook button on an alert group runs its checks into the group's thread.
         alerts = remember(new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
                 escalation.escalations(), checks::runInThread, handlers, clock));
@@ -176,7 +181,7 @@ public final class Bot implements AutoCloseable {
                 new OnCallFeature(config, overrides, audit, groups, zones, clock),
                 escalation,
                 incidents,
-                actions(settings, config, clock, audit));
+                actions(settings, config, clock, audit, runbooks.catalog(), http));
     }
 
     /** Incidents and postmortems; templates in OPSBOT_TEMPLATES override the bundled ones. */
@@ -196,29 +201,30 @@ public final class Bot implements AutoCloseable {
     }
 
     /** Runbook actions with approvals; its sweep (expiry, interrupted runs) stops with the bot. */
-    private ActionsFeature actions(Settings settings, OpsbotConfig config, Clock clock, AuditLog audit) {
+    private ActionsFeature actions(Settings settings, OpsbotConfig config, Clock clock, AuditLog audit,
+                                   RunbookCatalog catalog, OkHttpClient http) {
         // In production Main's environment is this one: runbooks expand ${VAR} from it, and the
         // values of secret-looking variables are masked in what actions print.
         Map<String, String> env = System.getenv();
         ExecAllowList allowList = Runbooks.allowList(settings);
         SecretMasker masker = SecretMasker.fromEnvironment(env);
-        Approvals approvals = new Approvals(Runbooks.catalog(settings, env), config.roles(), new ActionStore(database),
-                new ActionRunner(CheckRunner.defaultHttpClient(), allowList, masker, ActionRunner.TIMEOUT),
+        Approvals approvals = new Approvals(catalog, config.roles(), new ActionStore(database),
+                new ActionRunner(http, allowList, masker, ActionRunner.TIMEOUT),
                 audit, masker, clock);
         return remember(new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers,
                 database.dialect() == Dialect.SQLITE));
     }
 
     /** Refuses to start on invalid runbooks, with the messages of {@code opsbot validate}. */
-    private ChecksFeature checks(Settings settings, OpsbotConfig config, Clock clock) {
+    private Runbooks runbooks(Settings settings, OpsbotConfig config, Clock clock, OkHttpClient http) {
         // In production Main's environment is this one; runbooks expand ${VAR} from it.
-        Runbooks runbooks = Runbooks.open(settings, System.getenv(), database, clock);
+        Runbooks runbooks = Runbooks.open(settings, System.getenv(), database, clock, http);
         List<Problem> problems = RunbookValidator.problems(settings, runbooks.catalog(), config);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("the runbooks have " + problems.size() + " problem(s):\n"
                     + String.join("\n", problems.stream().map(Problem::format).toList()));
         }
-        return new ChecksFeature(runbooks, config, database, slack.outbox(), handlers, policy, groups, clock);
+        return runbooks;
     }
 
     /** Starts the bot; on failure, whatever had started is stopped again before the exception. */

@@ -47,8 +47,13 @@ public record Runbooks(RunbookCatalog catalog, RunbookChecks checks) {
      *                    what checks report
      */
     public static Runbooks open(Settings settings, Map<String, String> environment, Database db, Clock clock) {
-        CheckRunner runner = new CheckRunner(CheckRunner.defaultHttpClient(), allowList(settings),
-                SecretMasker.fromEnvironment(environment), clock);
+        return open(settings, environment, db, clock, CheckRunner.defaultHttpClient());
+    }
+
+    /** @param http the process's one HTTP client, shared with whatever else calls out (actions) */
+    public static Runbooks open(Settings settings, Map<String, String> environment, Database db, Clock clock,
+                                okhttp3.OkHttpClient http) {
+        CheckRunner runner = new CheckRunner(http, allowList(settings), SecretMasker.fromEnvironment(environment), clock);
         return new Runbooks(catalog(settings, environment),
                 new RunbookChecks(runner, new CheckRunStore(db), new AuditLog(db, clock)));
     }
