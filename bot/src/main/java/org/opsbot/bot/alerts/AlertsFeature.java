@@ -122,12 +122,8 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
 
     @Override
     public void register(App app) {
-        app.blockAction(ACTION_IDS, (req, ctx) -> {
-            BlockActionPayload payload = req.getPayload();
-            // Ack first: Slack shows an error after 3 seconds, and a silence calls Alertmanager.
-            executor.execute(() -> click(payload));
-            return ctx.ack();
-        });
+        // Ack first: a silence calls Alertmanager.
+        app.blockAction(ACTION_IDS, SlackFeature.afterAck(executor, this::click));
     }
 
     private void click(BlockActionPayload payload) {

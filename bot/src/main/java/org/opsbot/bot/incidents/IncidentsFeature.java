@@ -94,12 +94,7 @@ public final class IncidentsFeature implements SlackFeature {
     @Override
     public void register(App app) {
         for (String actionId : List.of(IncidentMessages.ACK, IncidentMessages.RESOLVE, DECLARE_FROM_ALERT)) {
-            app.blockAction(actionId, (req, ctx) -> {
-                BlockActionPayload payload = req.getPayload();
-                // Ack first: declaring writes to the database and posts.
-                executor.execute(() -> click(payload));
-                return ctx.ack();
-            });
+            app.blockAction(actionId, SlackFeature.afterAck(executor, this::click));
         }
     }
 

@@ -1,10 +1,14 @@
 package org.opsbot.bot.slack;
 
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.App;
+import com.slack.api.bolt.handler.builtin.BlockActionHandler;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.ops.OpsCommand;
 
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * One capability's whole Slack surface: its {@code /ops} subcommands and its buttons, modals
@@ -25,5 +29,17 @@ public interface SlackFeature {
 
     /** Registers this feature's block actions, view submissions and events on the Bolt app. */
     default void register(App app) {
+    }
+
+    /**
+     * A button handler that acks at once and does {@code work} afterwards on {@code executor}:
+     * Slack shows an error after 3 seconds, and the work writes to the database and posts.
+     */
+    static BlockActionHandler afterAck(Executor executor, Consumer<BlockActionPayload> work) {
+        return (req, ctx) -> {
+            BlockActionPayload payload = req.getPayload();
+            executor.execute(() -> work.accept(payload));
+            return ctx.ack();
+        };
     }
 }
