@@ -184,6 +184,22 @@ public final class OutboxStore {
         });
     }
 
+    /**
+     * Frees the calls other workers claimed. Only the holder of the outbox lease claims, so a
+     * claim by another worker was made by a holder that lost the lease (it died, or stalled
+     * past the lease): the new holder must not wait for those claims to run out. A post that
+     * was already attempted stays {@code uncertain} and is looked for before it is posted again.
+     *
+     * @return how many calls were freed
+     */
+    public int releaseClaimsOfOthers(String worker) {
+        return db.write(h -> h.createUpdate("""
+                        UPDATE outbox SET claimed_by = NULL, claimed_until = NULL
+                        WHERE status = 'PENDING' AND claimed_by IS NOT NULL AND claimed_by <> :worker""")
+                .bind("worker", worker)
+                .execute());
+    }
+
     public Optional<OutboxEntry> find(long id) {
         return db.read(h -> findIn(h, id));
     }
