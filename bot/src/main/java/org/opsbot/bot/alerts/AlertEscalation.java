@@ -45,7 +45,9 @@ final class AlertEscalation {
         StoredAlertGroup g = change.group();
         String subject = subject(g.id());
         String severity = g.severity() == null ? "none" : g.severity();
-        if (change.opened() && Alerts.FIRING.equals(g.state())) {
+        // A firing group without a message may be one whose opening request was cut off
+        // before it started escalating; opening again is a no-op for a walk under way.
+        if ((change.opened() || g.messageId() == null) && Alerts.FIRING.equals(g.state())) {
             escalations.open(subject, g.team(), severity);
         }
         for (AlertNote note : change.notes()) {

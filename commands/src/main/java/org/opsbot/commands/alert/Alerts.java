@@ -186,6 +186,13 @@ public final class Alerts {
         StoredAlertGroup saved = after.build();
         boolean changed = locked.created() || refreshed || n.truncated() != group.truncatedAlerts() || !notes.isEmpty() || !started.isEmpty() || !resolved.isEmpty();
         if (!changed && saved.equals(group.with().updatedAt(now).build())) {
+            if (group.messageId() == null) {
+                // Nothing new, but the group's message was never handed to the outbox: the
+                // request that opened it was cut off between its commit and its post (kill -9),
+                // so it got no answer and this is its re-send. Without a change nobody would
+                // ever post it; the publisher posts it unless the opener is just about to.
+                return new GroupChange(group, false, false, List.of());
+            }
             return null;
         }
         tx.save(saved);

@@ -6,6 +6,7 @@ import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.MutableClock;
+import org.opsbot.commands.store.OutboxStore;
 import org.opsbot.commands.store.TestDatabases;
 
 import java.nio.charset.StandardCharsets;
@@ -66,6 +67,8 @@ class AlertsTest {
                 assertThat(c.group().severity()).isEqualTo("P1");
             });
             long id = first.changes().getFirst().group().id();
+            // As the publisher does once the group's message is in the outbox.
+            alerts.attachMessage(id, new OutboxStore(db, clock).enqueuePost("#cdc-alerts", null, "{}"));
 
             Alerts.Intake resend = alerts.receive(parse(webhook("firing", start, "1200", "firing", "firing")));
             assertThat(resend.changes()).isEmpty();
@@ -108,6 +111,28 @@ class AlertsTest {
                 assertThat(c.group().id()).isEqualTo(id);
                 assertThat(c.notes()).singleElement().isInstanceOf(AlertNote.Reopened.class);
             });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aResendOfAGroupWhoseMessageWasNeverPostedIsAChangeSoItGetsPosted(Dialect dialect) throws Exception {
+        try (Database db = TestDatabases.open(dialect)) {
+            Alerts alerts = new Alerts(db, ConfigLoader.bundledExample().require(), clock);
+            String start = "2026-11-22T02:58:00Z";
+            // The opening request stored the group and died before its message reached the outbox.
+            long id = alerts.receive(parse(webhook("firing", start, "1200", "firing"))).changes().getFirst().group().id();
+
+            Alerts.Intake resend = alerts.receive(parse(webhook("firing", start, "1200", "firing")));
+
+            assertThat(resend.repeats()).isEqualTo(1);
+            assertThat(resend.changes()).singleElement().satisfies(c -> {
+                assertThat(c.group().id()).isEqualTo(id);
+                assertThat(c.opened()).isFalse();
+                assertThat(c.notes()).isEmpty();
+            });
+            alerts.attachMessage(id, new OutboxStore(db, clock).enqueuePost("#cdc-alerts", null, "{}"));
+            assertThat(alerts.receive(parse(webhook("firing", start, "1200", "firing"))).changes()).isEmpty();
         }
     }
 
@@ -157,7 +182,10 @@ class AlertsTest {
                     long changed = 0;
                     for (Future<Alerts.Intake> r : results) {
                         opened += r.get().changes().stream().filter(GroupChange::opened).count();
-                        changed += r.get().changes().size();
+                        // A duplicate may also come back as "make sure its message is posted"
+                        // (no message is attached here), which changes nothing in Slack.
+                        changed += r.get().changes().stream().filter(c -> c.opened() || c.parentChanged()
+                                || !c.notes().isEmpty()).count();
                     }
                     assertThat(opened).isEqualTo(1);
                     assertThat(changed).isEqualTo(1);
