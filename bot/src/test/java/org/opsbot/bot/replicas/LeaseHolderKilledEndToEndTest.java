@@ -32,6 +32,11 @@ import static org.opsbot.bot.replicas.Replicas.SECOND;
 class LeaseHolderKilledEndToEndTest {
     /** The leases' time to live is 15 s; taking over needs one more look (1 s) and the work itself. */
     private static final Duration TAKEOVER = Duration.ofSeconds(20);
+    /**
+     * A page is a Slack message: it follows the fire through the outbox, whose current batch may
+     * be waiting up to 5 s for another channel's rate limit.
+     */
+    private static final Duration PAGED = TAKEOVER.plusSeconds(5);
     /** An abandoned run is noticed by a sweep (every 5 s) after its 15 s run lease. */
     private static final Duration INTERRUPTED_NOTICED = Duration.ofSeconds(25);
     private static final List<String> LEASES = List.of("outbox", "escalations", "scheduler");
@@ -59,6 +64,11 @@ class LeaseHolderKilledEndToEndTest {
         replicas.slack.hold("#slow");
         assertThat(replicas.webhook(holder, Replicas.alertmanager("slow", "HeldPost", "shop-3")).statusCode()).isEqualTo(200);
         Eventually.await("Slack has the held post", Duration.ofSeconds(20), () -> replicas.slack.posts("#slow").size() == 1);
+        // A replica killed while it fires a walk leaves that walk claimed for two minutes (a known
+        // limit, see docs/configuration.md): kill it after it has recorded the first tier.
+        Eventually.await("the first tier recorded", Duration.ofSeconds(20), () -> replicas.count(
+                "SELECT COUNT(*) FROM escalation_event e JOIN escalation w ON w.subject = e.subject"
+                        + " WHERE w.team = 'slow' AND e.kind = 'NOTIFIED' AND e.tier = 0") == 1);
 
         holder.kill9();
         killedAt = System.nanoTime();
@@ -78,9 +88,9 @@ class LeaseHolderKilledEndToEndTest {
     @Test
     @Order(1)
     void theSurvivorTakesEveryLeaseAndSendsWhatWasQueuedWithinTheLeaseTime() {
-        Eventually.await("the new alert posted", TAKEOVER.plusSeconds(10), () -> firstPost("AfterTheKill") > 0);
+        replicas.await("the new alert posted", TAKEOVER.plusSeconds(10), () -> firstPost("AfterTheKill") > 0);
         Duration sent = Duration.ofMillis(firstPost("AfterTheKill") - killedAtMillis);
-        Eventually.await("the survivor holds every lease", TAKEOVER.plusSeconds(10),
+        replicas.await("the survivor holds every lease", TAKEOVER.plusSeconds(10),
                 () -> LEASES.stream().allMatch(l -> replicas.holds(survivor, l)));
         Duration leases = Replicas.since(killedAt);
         System.out.printf("kill -9 → the survivor sent the alert queued meanwhile after %d ms, held every lease after"
@@ -92,10 +102,16 @@ class LeaseHolderKilledEndToEndTest {
     @Test
     @Order(2)
     void theDueEscalationFiresOnceOnTheSurvivor() {
-        Eventually.await("the second tier paged", TAKEOVER.plusSeconds(10), () -> pages(SECOND, "HeldPost") >= 1);
+        replicas.await("the second tier paged", PAGED.plusSeconds(10), () -> pages(SECOND, "HeldPost") >= 1);
+        // Tier numbers count from 1 in messages and from 0 in the walk's history.
+        long firedAt = replicas.count("SELECT MIN(e.at) FROM escalation_event e JOIN escalation w ON w.subject = e.subject"
+                + " WHERE w.team = 'slow' AND e.kind = 'NOTIFIED' AND e.tier = 1");
+        Duration fired = Duration.ofMillis(firedAt - killedAtMillis);
         Duration paged = Duration.ofMillis(replicas.slack.directMessages(SECOND).getFirst().at() - killedAtMillis);
-        System.out.printf("kill -9 → the survivor paged the tier that fell due after %d ms%n", paged.toMillis());
-        assertThat(paged).isLessThanOrEqualTo(TAKEOVER);
+        System.out.printf("kill -9 → the survivor fired the tier that fell due after %d ms; the page reached Slack after %d ms%n",
+                fired.toMillis(), paged.toMillis());
+        assertThat(fired).isLessThanOrEqualTo(TAKEOVER);
+        assertThat(paged).isLessThanOrEqualTo(PAGED);
         replicas.awaitOutboxEmpty(Duration.ofSeconds(20));
         assertThat(pages(FIRST, "HeldPost")).isEqualTo(1);
         assertThat(pages(SECOND, "HeldPost")).isEqualTo(1);
@@ -116,7 +132,7 @@ class LeaseHolderKilledEndToEndTest {
     @Test
     @Order(4)
     void theCutOffActionIsMarkedInterruptedItsRequesterToldAndItIsNotRunAgain() {
-        Eventually.await("the requester told in the thread", INTERRUPTED_NOTICED.plusSeconds(10), () -> !replicas.slack
+        replicas.await("the requester told in the thread", INTERRUPTED_NOTICED.plusSeconds(10), () -> !replicas.slack
                 .replies("the bot stopped while this ran").isEmpty());
         System.out.printf("kill -9 → interrupted run reported after %d ms%n", Replicas.since(killedAt).toMillis());
         assertThat(Replicas.since(killedAt)).isLessThanOrEqualTo(INTERRUPTED_NOTICED);

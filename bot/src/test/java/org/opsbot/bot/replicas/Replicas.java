@@ -196,6 +196,32 @@ final class Replicas implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Waits like {@link Eventually#await}; on a timeout the error also shows what the database
+     * holds (leases, unsent outbox calls, escalation walks, action runs), to tell slow from lost.
+     */
+    void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+        try {
+            Eventually.await(what, timeout, condition);
+        } catch (AssertionError timedOut) {
+            throw new AssertionError(timedOut.getMessage() + "\n" + state(), timedOut);
+        }
+    }
+
+    String state() {
+        return db.read(h -> String.join("\n",
+                "leases: " + h.createQuery("SELECT name || '=' || holder || ' until ' || expires_at FROM lease").mapTo(String.class).list(),
+                "outbox not sent: " + h.createQuery("SELECT id || ' ' || kind || ' ' || channel || ' ' || status || ' attempts='"
+                        + " || attempts || ' next=' || next_attempt_at || ' by=' || COALESCE(claimed_by, '-') || ' until='"
+                        + " || COALESCE(CAST(claimed_until AS TEXT), '-') || ' error=' || COALESCE(last_error, '-')"
+                        + " FROM outbox WHERE status <> 'SENT' ORDER BY id").mapTo(String.class).list(),
+                "walks: " + h.createQuery("SELECT subject || ' ' || status || ' next_tier=' || next_tier || ' due='"
+                        + " || COALESCE(CAST(due_at AS TEXT), '-') FROM escalation").mapTo(String.class).list(),
+                "actions: " + h.createQuery("SELECT id || ' ' || action || ' ' || state || ' deadline=' || COALESCE(CAST(deadline_at AS TEXT), '-')"
+                        + " FROM action_request").mapTo(String.class).list(),
+                "now: " + System.currentTimeMillis()));
+    }
+
     /** Outbox calls not sent yet (nor given up). */
     long outboxPending() {
         return count("SELECT COUNT(*) FROM outbox WHERE status = 'PENDING'");
@@ -203,7 +229,7 @@ final class Replicas implements AutoCloseable {
 
     /** Waits until the outbox has sent everything it holds, however the replicas share the work. */
     void awaitOutboxEmpty(Duration timeout) {
-        Eventually.await("the outbox to be empty", timeout, () -> outboxPending() == 0);
+        await("the outbox to be empty", timeout, () -> outboxPending() == 0);
     }
 
     /** How often the system the actions act on was called at {@code path}. */
