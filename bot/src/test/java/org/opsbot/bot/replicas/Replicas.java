@@ -64,6 +64,7 @@ final class Replicas implements AutoCloseable {
     private final List<BotProcess> bots = new ArrayList<>();
 
     private Replicas(String postgresUrl, String name) {
+        slack.channels("#alerts", "#web-alerts", "#slow", "#reports", "#intake-0", "#intake-1", "#intake-2", "#intake-3");
         target.start();
         target.stubFor(get(urlPathEqualTo("/health")).willReturn(aResponse().withStatus(200).withBody("{\"up\":true}")));
         target.stubFor(post(urlPathEqualTo("/restart")).willReturn(aResponse().withStatus(204)));

@@ -79,6 +79,13 @@ final class SharedSlack implements AutoCloseable {
         return server.baseUrl() + "/api/";
     }
 
+    /** The workspace's channels ("#name"), which {@code conversations.list} lists before anything is posted. */
+    synchronized void channels(String... names) {
+        for (String name : names) {
+            channelId(name);
+        }
+    }
+
     /** Posts to {@code channel} ("#name") are kept but not answered for a long while. */
     void hold(String channel) {
         onHold.add(channel);
