@@ -3,6 +3,7 @@ package org.opsbot.bot;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.JdbcUrls;
 import org.opsbot.commands.store.StoreException;
 import org.slf4j.Logger;
@@ -36,6 +37,9 @@ public final class Launcher {
         } catch (UncheckedIOException | IllegalStateException e) {
             LOG.error("Not starting: {}", e.getMessage());
             return 1;
+        }
+        if (bot.database().dialect() == Dialect.SQLITE) {
+            SharedSqlite.watch(bot.database(), settings.databaseUrl());
         }
         if (settings.slackAppToken().isPresent()) {
             LOG.warn("SLACK_APP_TOKEN is set, but Socket Mode is not supported yet: opsbot serves the HTTP Request URL"
