@@ -49,6 +49,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code deploy/kubernetes} read as kustomize and the kubelet read it, and held against the bot
@@ -265,10 +266,36 @@ class DeploymentManifestsTest {
     }
 
     @Test
-    void twoReplicasStartingTogetherOnAnEmptyPostgreSqlDatabaseMigrateItOnce() throws Exception {
-        if (!TestDatabases.dialects().contains(Dialect.POSTGRESQL)) {
-            return; // PostgreSQL not available here (TestDatabases fails instead when CI requires it)
+    void kustomizeBuildsItAndThePodsMountTheGeneratedConfigMaps() throws Exception {
+        Path kubectl = onPath("kubectl");
+        assumeTrue(kubectl != null, "kubectl is not installed here");
+        Process build = new ProcessBuilder(kubectl.toString(), "kustomize", KUSTOMIZE.toString())
+                .redirectErrorStream(true).start();
+        String rendered = new String(build.getInputStream().readAllBytes());
+        assertThat(build.waitFor()).as(rendered).isZero();
+
+        List<Map<String, Object>> docs = new ArrayList<>();
+        new Yaml(new LoaderOptions()).loadAll(rendered).forEach(d -> docs.add(map(d)));
+        Set<String> configMaps = new HashSet<>();
+        docs.stream().filter(d -> "ConfigMap".equals(d.get("kind"))).forEach(d -> configMaps.add((String) at(d, "metadata", "name")));
+        Map<String, Object> deployment = docs.stream().filter(d -> "Deployment".equals(d.get("kind"))).findFirst().orElseThrow();
+        Set<String> mounted = new HashSet<>();
+        for (Object v : list(at(deployment, "spec", "template", "spec", "volumes"))) {
+            Object configMap = map(v).get("configMap");
+            if (configMap != null) {
+                mounted.add((String) at(configMap, "name"));
+            }
         }
+
+        // Names with a content hash: a changed opsbot.yaml rolls the pods.
+        assertThat(mounted).hasSize(2).allMatch(n -> n.matches("opsbot-(config|runbooks)-[a-z0-9]{10}"));
+        assertThat(configMaps).isEqualTo(mounted);
+        assertThat(docs).noneMatch(d -> "Secret".equals(d.get("kind")));
+    }
+
+    @Test
+    void twoReplicasStartingTogetherOnAnEmptyPostgreSqlDatabaseMigrateItOnce() throws Exception {
+        assumeTrue(TestDatabases.dialects().contains(Dialect.POSTGRESQL), "needs OPSBOT_TEST_POSTGRES_URL");
         String url = freshPostgresSchema();
 
         var first = CompletableFuture.supplyAsync(() -> Database.open(url));
@@ -355,6 +382,16 @@ class DeploymentManifestsTest {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    private static Path onPath(String program) {
+        for (String folder : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(folder, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     private static int freePort() {
