@@ -121,6 +121,7 @@ public final class SocketMode implements AutoCloseable {
         Backoff backoff = new Backoff(timing.firstRetry(), timing.maxRetry());
         SocketLink credited = null;
         SocketLink refreshing = null;
+        String failure = null;
         while (!closed) {
             SocketLink live = current;
             if (live != null && !live.refreshRequested()) {
@@ -144,7 +145,15 @@ public final class SocketMode implements AutoCloseable {
             } else {
                 wait = backoff.next();
             }
-            if (!pause(wait.compareTo(retryAfter) < 0 ? retryAfter : wait)) {
+            if (wait.compareTo(retryAfter) < 0) {
+                wait = retryAfter;
+            }
+            if (failure != null) {
+                log.warn("Socket Mode: could not connect to Slack: {}; trying again in {} s{}", failure,
+                        Math.round(wait.toMillis() / 1000.0), live != null ? " (the current link stays up meanwhile)" : "");
+                failure = null;
+            }
+            if (!pause(wait)) {
                 return;
             }
             retryAfter = Duration.ZERO;
@@ -171,8 +180,7 @@ public final class SocketMode implements AutoCloseable {
                 }
             } catch (LinkFailure e) {
                 retryAfter = e.retryAfter;
-                log.warn("Socket Mode: could not connect to Slack: {}; trying again{}", e.getMessage(),
-                        live != null ? " (the current link stays up meanwhile)" : "");
+                failure = e.getMessage();
             } catch (InterruptedException e) {
                 return;
             }
