@@ -22,7 +22,7 @@ final class SocketLink extends WebSocketClient {
 
     private static final Logger log = LoggerFactory.getLogger(SocketLink.class);
 
-    // Slack pings every few seconds; without a pong for this long the link is half-open and closed.
+    // The link pings every 30 s; one that stays silent for 1.5 times that is half-open and is closed.
     private static final int CONNECTION_LOST_SECONDS = 30;
 
     /** What the link tells its owner; called on the link's own reader thread, so never blocking. */

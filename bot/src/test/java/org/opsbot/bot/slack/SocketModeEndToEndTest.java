@@ -187,6 +187,10 @@ class SocketModeEndToEndTest {
         Ack help = slash("U0ALICE001", "help");
         assertThat(help.link()).isEqualTo(1);
         assertThat(health()).contains("\"socketMode\"", "\"CONNECTED\"");
+        assertThat(send(HttpRequest.newBuilder(uri("/metrics")).build()).body()).contains(
+                "opsbot_slack_socket_connected 1.0", "opsbot_slack_socket_connects_total 2.0",
+                "opsbot_slack_requests_total{kind=\"command\",status=\"200\"} 2.0",
+                "opsbot_slack_ack_seconds_count{kind=\"command\"} 2");
     }
 
     @Test
@@ -214,17 +218,39 @@ class SocketModeEndToEndTest {
         assertThat(slash("U0ALICE001", "help").payload()).contains("opsbot commands");
     }
 
+    @Test
+    void theBotStartsWhileSlackHandsOutNoLinkAndConnectsOnceItDoes() throws Exception {
+        slack.stubFor(post(urlPathEqualTo("/api/apps.connections.open")).atPriority(1)
+                .willReturn(okJson("{\"ok\":false,\"error\":\"internal_error\"}")));
+
+        bot = Bot.start(settings(), ConfigLoader.bundledExample().require(), Clock.systemUTC());
+
+        Eventually.await("a refused apps.connections.open", WAIT,
+                () -> !slack.findAll(postRequestedFor(urlEqualTo("/api/apps.connections.open"))).isEmpty());
+        HttpResponse<String> ready = send(HttpRequest.newBuilder(uri("/health/ready")).build());
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"CONNECTING\"");
+        slack.resetMappings();
+        slackIsUpAgain();
+        Eventually.await("connected", WAIT, () -> socket.openLinks() == 1 && health().contains("\"CONNECTED\""));
+        assertThat(slash("U0ALICE001", "help").payload()).contains("opsbot commands");
+    }
+
     private void slackIsUpAgain() {
         slack.stubFor(post(urlPathEqualTo("/api/auth.test")).willReturn(okJson(
                 "{\"ok\":true,\"team_id\":\"" + TEAM + "\",\"user_id\":\"U0BOT00001\",\"bot_id\":\"B0BOT00001\"}")));
         slackHandsOutLinks();
     }
 
-    private void startBot() {
-        Settings settings = new Settings(Optional.of("xoxb-socket"), Optional.empty(), Optional.of(APP_TOKEN),
+    /** A bot token and an app-level token, and no signing secret: Socket Mode needs none. */
+    private Settings settings() {
+        return new Settings(Optional.of("xoxb-socket"), Optional.empty(), Optional.of(APP_TOKEN),
                 slack.baseUrl() + "/api/", 0, TestDatabases.sqliteUrl(), Path.of("opsbot.yaml"), runbooks,
                 Path.of("templates"), List.of(), Optional.empty());
-        bot = Bot.start(settings, ConfigLoader.bundledExample().require(), Clock.systemUTC());
+    }
+
+    private void startBot() {
+        bot = Bot.start(settings(), ConfigLoader.bundledExample().require(), Clock.systemUTC());
         Eventually.await("the Socket Mode link", WAIT, () -> socket.openLinks() == 1);
     }
 
