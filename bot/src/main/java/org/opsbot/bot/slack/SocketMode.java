@@ -349,7 +349,11 @@ public final class SocketMode implements AutoCloseable {
                 Response response = app.run(request.getBoltRequest());
                 status = response.getStatusCode() == null ? 200 : response.getStatusCode();
                 if (status == 200) {
-                    acknowledge(link, request.getEnvelope().getEnvelopeId(), response);
+                    // Slack says which envelopes take an answer in the ack (slash commands, modal
+                    // submissions); for the rest a payload would be ignored at best.
+                    boolean withPayload = !Boolean.FALSE.equals(request.getEnvelope().getAcceptsResponsePayload());
+                    acknowledge(link, request.getEnvelope().getEnvelopeId(), withPayload ? response.getBody() : null,
+                            response.getContentType());
                 } else {
                     // As over HTTP, where Slack gets this status: no ack, so Slack shows or retries it.
                     log.info("Socket Mode: a {} envelope was not acknowledged (status {})", kind, status);
@@ -371,13 +375,11 @@ public final class SocketMode implements AutoCloseable {
     }
 
     /** {@code {"envelope_id":…}}, with Bolt's response as the payload when it has a body. */
-    private void acknowledge(SocketLink link, String envelopeId, Response response) {
+    private void acknowledge(SocketLink link, String envelopeId, String body, String contentType) {
         JsonObject ack = new JsonObject();
         ack.addProperty("envelope_id", envelopeId);
-        String body = response.getBody();
         if (body != null && !body.isEmpty()) {
-            String contentType = Optional.ofNullable(response.getContentType()).orElse("");
-            if (contentType.startsWith("application/json")) {
+            if (Optional.ofNullable(contentType).orElse("").startsWith("application/json")) {
                 ack.add("payload", JsonParser.parseString(body));
             } else {
                 JsonObject payload = new JsonObject();

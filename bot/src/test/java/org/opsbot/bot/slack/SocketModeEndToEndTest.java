@@ -143,6 +143,7 @@ class SocketModeEndToEndTest {
 
         assertThat(Duration.ofNanos(click.arrivedNanos() - sent)).isLessThan(SLACKS_ACK_DEADLINE);
         assertThat(click.message().get("envelope_id").getAsString()).isEqualTo(clickId);
+        assertThat(click.hasPayload()).as("a click's envelope takes no payload").isFalse();
         Eventually.await("a report for the click", WAIT, () -> calls("chat.update").stream()
                 .anyMatch(b -> b.contains("Run again") && b.contains("by <@U0BOB00001>")));
         assertThat(calls("chat.postMessage")).hasSize(2).allSatisfy(b -> assertThat(b).contains("channel=C2147483705"));
