@@ -52,17 +52,17 @@ public final class SocketMode implements AutoCloseable {
     public record Status(State state, Instant since) {
     }
 
-    /** How patient reconnecting is; the defaults suit Slack, tests may shorten them. */
-    public record Timing(Duration connectTimeout, Duration helloTimeout, Duration firstRetry, Duration maxRetry,
-                         Duration stable) {
-        public static final Timing DEFAULT = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(10),
-                Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30));
-    }
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    // Slack says hello right after the handshake; a link that stays mute is no use.
+    private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(60);
+    // A link up this long before it dropped earns an immediate reconnect.
+    private static final Duration STABLE = Duration.ofSeconds(30);
 
     private final App app;
     private final String appToken;
     private final Executor handlers;
-    private final Timing timing;
     private final SocketModeRequestParser parser;
     private final MeterRegistry meters;
     private final Counter reconnects;
@@ -70,17 +70,13 @@ public final class SocketMode implements AutoCloseable {
     private final Thread supervisor;
 
     private volatile SocketLink current;
-    // The supervisor's own: the last link that said hello, and how long Slack asked us to wait.
-    private volatile SocketLink lastConnected;
-    private Duration retryAfter = Duration.ZERO;
     private volatile Status status;
     private volatile boolean closed;
 
-    private SocketMode(App app, String appToken, Executor handlers, MeterRegistry meters, Timing timing) {
+    private SocketMode(App app, String appToken, Executor handlers, MeterRegistry meters) {
         this.app = app;
         this.appToken = appToken;
         this.handlers = handlers;
-        this.timing = timing;
         this.parser = new SocketModeRequestParser(app.config());
         this.meters = meters;
         this.status = new Status(State.CONNECTING, Instant.now());
@@ -101,14 +97,10 @@ public final class SocketMode implements AutoCloseable {
      * @param appToken the app-level token ({@code xapp-…}, scope {@code connections:write})
      * @param handlers where envelopes are handled, so a slow one never holds up the link
      */
-    public static SocketMode start(App app, String appToken, Executor handlers, MeterRegistry meters, Timing timing) {
-        SocketMode socket = new SocketMode(app, appToken, handlers, meters, timing);
+    public static SocketMode start(App app, String appToken, Executor handlers, MeterRegistry meters) {
+        SocketMode socket = new SocketMode(app, appToken, handlers, meters);
         socket.supervisor.start();
         return socket;
-    }
-
-    public static SocketMode start(App app, String appToken, Executor handlers, MeterRegistry meters) {
-        return start(app, appToken, handlers, meters, Timing.DEFAULT);
     }
 
     public Status status() {
@@ -118,10 +110,12 @@ public final class SocketMode implements AutoCloseable {
     // --- the supervisor: the only thread that opens links ---
 
     private void supervise() {
-        Backoff backoff = new Backoff(timing.firstRetry(), timing.maxRetry());
+        Backoff backoff = new Backoff(FIRST_RETRY, MAX_RETRY);
+        SocketLink lastConnected = null;
         SocketLink credited = null;
         SocketLink refreshing = null;
         String failure = null;
+        Duration retryAfter = Duration.ZERO;
         while (!closed) {
             SocketLink live = current;
             if (live != null && !live.refreshRequested()) {
@@ -133,7 +127,7 @@ public final class SocketMode implements AutoCloseable {
             SocketLink last = live != null ? live : lastConnected;
             // A link that stayed up a while earns an immediate reconnect; one that keeps
             // dropping at once is retried ever more slowly instead of hammering Slack.
-            if (last != null && last != credited && last.lasted(timing.stable(), Instant.now())) {
+            if (last != null && last != credited && last.lasted(STABLE, Instant.now())) {
                 backoff.reset();
                 credited = last;
             }
@@ -150,7 +144,8 @@ public final class SocketMode implements AutoCloseable {
             }
             if (failure != null) {
                 log.warn("Socket Mode: could not connect to Slack: {}; trying again in {} s{}", failure,
-                        Math.round(wait.toMillis() / 1000.0), live != null ? " (the current link stays up meanwhile)" : "");
+                        Math.round(wait.toMillis() / 1000.0),
+                        live != null ? " (the current link stays up meanwhile)" : "");
                 failure = null;
             }
             if (!pause(wait)) {
@@ -175,7 +170,7 @@ public final class SocketMode implements AutoCloseable {
                     lost(fresh, -1, "closed at once");
                 }
                 if (live != null) {
-                    // Only now that the new link said hello: envelopes on the old one were acked there.
+                    // Only now that the new link said hello; acks still due on the old one go on this one.
                     live.close();
                 }
             } catch (LinkFailure e) {
@@ -191,7 +186,7 @@ public final class SocketMode implements AutoCloseable {
     private SocketLink connect() throws LinkFailure, InterruptedException {
         URI url = URI.create(openUrl());
         reconnects.increment();
-        SocketLink link = new SocketLink(url, timing.connectTimeout(), new SocketLink.Listener() {
+        SocketLink link = new SocketLink(url, CONNECT_TIMEOUT, new SocketLink.Listener() {
             @Override
             public void message(SocketLink link, String text) {
                 received(link, text);
@@ -204,12 +199,12 @@ public final class SocketMode implements AutoCloseable {
         });
         boolean ready = false;
         try {
-            if (!link.connectBlocking(timing.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!link.connectBlocking(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new LinkFailure("no WebSocket connection to " + link.host(), Duration.ZERO);
             }
-            if (!link.awaitHello(timing.helloTimeout())) {
-                throw new LinkFailure("no hello from " + link.host() + " within "
-                        + timing.helloTimeout().toSeconds() + " s", Duration.ZERO);
+            if (!link.awaitHello(HELLO_TIMEOUT)) {
+                throw new LinkFailure("no hello from " + link.host() + " within " + HELLO_TIMEOUT.toSeconds() + " s",
+                        Duration.ZERO);
             }
             ready = true;
             return link;
@@ -283,7 +278,7 @@ public final class SocketMode implements AutoCloseable {
             log.warn("Socket Mode: a message that is not JSON was ignored");
             return;
         }
-        String type = message.has("type") && message.get("type").isJsonPrimitive() ? message.get("type").getAsString() : "";
+        String type = text(message, "type");
         switch (type) {
             case "hello" -> link.helloReceived(Instant.now());
             case "disconnect" -> disconnectRequested(link, message);
@@ -292,9 +287,13 @@ public final class SocketMode implements AutoCloseable {
         }
     }
 
+    private static String text(JsonObject message, String field) {
+        JsonElement value = message.get(field);
+        return value != null && value.isJsonPrimitive() ? value.getAsString() : "";
+    }
+
     private void disconnectRequested(SocketLink link, JsonObject message) {
-        String reason = message.has("reason") && message.get("reason").isJsonPrimitive()
-                ? message.get("reason").getAsString() : "unknown";
+        String reason = text(message, "reason").isEmpty() ? "no reason given" : text(message, "reason");
         if ("warning".equals(reason)) {
             // Slack announces a refresh a few seconds ahead; refresh_requested follows.
             log.debug("Socket Mode: Slack will refresh the link to {} soon", link.host());
