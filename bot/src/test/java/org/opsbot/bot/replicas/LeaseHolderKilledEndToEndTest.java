@@ -22,7 +22,7 @@ import static org.opsbot.bot.replicas.Replicas.SECOND;
 /**
  * {@code kill -9} of the replica that holds every lease, at a bad moment: a post of it is on
  * its way to Slack (Slack got it, the answer had not come back), an escalation tier falls due
- * two seconds later, an action it runs waits for a slow endpoint, and a new alert arrives at the
+ * seconds later, an action it runs waits for a slow endpoint, and a new alert arrives at the
  * other replica right after. The survivor must take all of it over within the lease time, do
  * each thing once, and run nothing again by itself.
  */
@@ -60,7 +60,8 @@ class LeaseHolderKilledEndToEndTest {
         Eventually.await("the action is under way", Duration.ofSeconds(20), () -> replicas.targetCalls("/slow-restart") == 1);
 
         // A group message Slack receives but does not answer before the holder dies (which
-        // holds up the holder's outbox); its second tier falls due 6 s after it opened.
+        // holds up the holder's outbox); its second tier falls due 12 s after it opened, after
+        // the kill and before the lease runs out.
         replicas.slack.hold("#slow");
         assertThat(replicas.webhook(holder, Replicas.alertmanager("slow", "HeldPost", "shop-3")).statusCode()).isEqualTo(200);
         Eventually.await("Slack has the held post", Duration.ofSeconds(20), () -> replicas.slack.posts("#slow").size() == 1);
@@ -69,6 +70,8 @@ class LeaseHolderKilledEndToEndTest {
         Eventually.await("the first tier recorded", Duration.ofSeconds(20), () -> replicas.count(
                 "SELECT COUNT(*) FROM escalation_event e JOIN escalation w ON w.subject = e.subject"
                         + " WHERE w.team = 'slow' AND e.kind = 'NOTIFIED' AND e.tier = 0") == 1);
+        assertThat(replicas.count("SELECT COUNT(*) FROM escalation WHERE team = 'slow' AND next_tier = 1"))
+                .as("the second tier is still to come").isEqualTo(1);
 
         holder.kill9();
         killedAt = System.nanoTime();
@@ -104,6 +107,9 @@ class LeaseHolderKilledEndToEndTest {
     void theDueEscalationFiresOnceOnTheSurvivor() {
         replicas.await("the second tier paged", PAGED.plusSeconds(10), () -> pages(SECOND, "HeldPost") >= 1);
         // Tier numbers count from 1 in messages and from 0 in the walk's history.
+        replicas.await("the second tier recorded", Duration.ofSeconds(10), () -> replicas.count(
+                "SELECT COUNT(*) FROM escalation_event e JOIN escalation w ON w.subject = e.subject"
+                        + " WHERE w.team = 'slow' AND e.kind = 'NOTIFIED' AND e.tier = 1") == 1);
         long firedAt = replicas.count("SELECT MIN(e.at) FROM escalation_event e JOIN escalation w ON w.subject = e.subject"
                 + " WHERE w.team = 'slow' AND e.kind = 'NOTIFIED' AND e.tier = 1");
         Duration fired = Duration.ofMillis(firedAt - killedAtMillis);

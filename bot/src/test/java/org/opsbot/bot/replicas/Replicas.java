@@ -194,6 +194,9 @@ final class Replicas implements AutoCloseable {
     /** The single number {@code sql} (a SELECT COUNT(*) …) answers in the bots' database. */
     long count(String sql) {
         Long n = db.read(h -> h.createQuery(sql).mapTo(Long.class).one());
+        if (n == null) {
+            throw new AssertionError("no value for " + sql + "\n" + state());
+        }
         return n;
     }
 
@@ -276,7 +279,7 @@ final class Replicas implements AutoCloseable {
                 escalation:
                   tiers:
                     - {name: First, notify: [U0FIRST001]}
-                    - {name: Second, after: 6s, notify: [U0SECOND01]}
+                    - {name: Second, after: 12s, notify: [U0SECOND01]}
               intake-0: {channel: "#intake-0", responders: responders, severity-map: {critical: P1}}
               intake-1: {channel: "#intake-1", responders: responders, severity-map: {critical: P1}}
               intake-2: {channel: "#intake-2", responders: responders, severity-map: {critical: P1}}
