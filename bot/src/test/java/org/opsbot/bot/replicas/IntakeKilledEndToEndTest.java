@@ -104,6 +104,7 @@ class IntakeKilledEndToEndTest {
         assertThat(posts.keySet()).containsExactlyInAnyOrderElementsOf(
                 IntStream.range(0, ALERTS).mapToObj(IntakeKilledEndToEndTest::name).collect(Collectors.toCollection(TreeSet::new)));
         assertThat(posts).allSatisfy((alert, n) -> assertThat(n).as("posts of " + alert).isEqualTo(1));
+        assertThat(replicas.postsPerOutboxId()).allSatisfy((id, n) -> assertThat(n).as("posts of outbox message " + id).isEqualTo(1));
         assertThat(replicas.count("SELECT COUNT(*) FROM alert_group WHERE team LIKE 'intake-%'")).isEqualTo(ALERTS);
         assertThat(replicas.count("SELECT COUNT(*) FROM alert WHERE group_id IN (SELECT id FROM alert_group WHERE team LIKE 'intake-%')"))
                 .isEqualTo(ALERTS);

@@ -151,6 +151,14 @@ class LeaseHolderKilledEndToEndTest {
         assertThat(replicas.targetCalls("/slow-restart")).as("calls of the action's endpoint").isEqualTo(1);
     }
 
+    @Test
+    @Order(5)
+    void noMessageReachedSlackTwice() {
+        replicas.awaitOutboxEmpty(Duration.ofSeconds(20));
+        assertThat(replicas.postsPerOutboxId()).doesNotContainKey(-1L)
+                .allSatisfy((id, n) -> assertThat(n).as("posts of outbox message " + id).isEqualTo(1));
+    }
+
     private long pages(String user, String alertname) {
         return replicas.slack.directMessages(user).stream().filter(c -> c.get("text").startsWith("You are paged"))
                 .filter(c -> c.get("text").contains(alertname)).count();

@@ -236,6 +236,12 @@ final class Replicas implements AutoCloseable {
         await("the outbox to be empty", timeout, () -> outboxPending() == 0);
     }
 
+    /** How often Slack got each outbox message (by the outbox id in its metadata). */
+    java.util.Map<Long, Long> postsPerOutboxId() {
+        return slack.calls("chat.postMessage").stream().collect(java.util.stream.Collectors.groupingBy(
+                SharedSlack.Call::outboxId, java.util.stream.Collectors.counting()));
+    }
+
     /** How often the system the actions act on was called at {@code path}. */
     int targetCalls(String path) {
         return target.findAll(anyRequestedFor(urlPathEqualTo(path))).size();
