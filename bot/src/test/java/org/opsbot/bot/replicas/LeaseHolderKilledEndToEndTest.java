@@ -65,8 +65,8 @@ class LeaseHolderKilledEndToEndTest {
         replicas.slack.hold("#slow");
         assertThat(replicas.webhook(holder, Replicas.alertmanager("slow", "HeldPost", "shop-3")).statusCode()).isEqualTo(200);
         Eventually.await("Slack has the held post", Duration.ofSeconds(20), () -> replicas.slack.posts("#slow").size() == 1);
-        // A replica killed while it fires a walk leaves that walk claimed for two minutes (a known
-        // limit, see docs/configuration.md): kill it after it has recorded the first tier.
+        // Killed after it recorded the first tier: a kill in the middle of that fire would make the
+        // survivor page the first tier again (at least once), and this test counts pages.
         Eventually.await("the first tier recorded", Duration.ofSeconds(20), () -> replicas.count(
                 "SELECT COUNT(*) FROM escalation_event e JOIN escalation w ON w.subject = e.subject"
                         + " WHERE w.team = 'slow' AND e.kind = 'NOTIFIED' AND e.tier = 0") == 1);
