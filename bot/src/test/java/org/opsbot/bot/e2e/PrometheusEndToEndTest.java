@@ -177,7 +177,7 @@ class PrometheusEndToEndTest {
     }
 
     @Test
-    void aFiringRuleBecomesOneGroupMessageAnAckStopsEscalationAndTheRuleStoppingResolvesIt() throws Exception {
+    void aFiringRuleBecomesOneGroupMessageAnAckStopsEscalationTheRuleStoppingResolvesItAndFiringAgainReopensIt() throws Exception {
         start();
 
         long high = System.nanoTime();
@@ -221,6 +221,18 @@ class PrometheusEndToEndTest {
         assertThat(parents()).as("one group message, updated in place, never reposted").hasSize(1);
         assertThat(slack.calls("chat.update")).allSatisfy(u -> assertThat(u.get("ts")).isEqualTo(slack.tsOf(parent)));
         assertThat(paged()).containsExactly("U0BOB00001");
+
+
+        // Firing again is a new episode (Prometheus gives it a new startsAt): the same message
+        // reopens, says so in its thread, and the escalation starts over.
+        prometheus.set(GAUGE, 900);
+        Eventually.await("reopened in the thread", WAIT, () -> replies().stream()
+                .anyMatch(r -> r.get("text").contains("*Reopened*: a new firing episode started")));
+        Eventually.await("the message firing again", WAIT, () -> lastParent().contains("Demo queue holds 900 jobs"));
+        assertThat(lastParent()).contains("FIRING", "Acknowledge").doesNotContain("RESOLVED", "Acknowledged by");
+        Eventually.await("the on-call engineer paged again", WAIT,
+                () -> paged().equals(List.of("U0BOB00001", "U0BOB00001")));
+        assertThat(parents()).as("still the one group message").hasSize(1);
     }
 
     @Test
