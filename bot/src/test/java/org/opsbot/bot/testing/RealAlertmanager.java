@@ -113,12 +113,7 @@ public final class RealAlertmanager implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        RealPrometheus.stop(process);
         TempDirs.delete(dir);
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -69,34 +70,19 @@ public final class RealPrometheus implements AutoCloseable {
         }
         Gauges gauges = Gauges.start();
         Path dir = Files.createTempDirectory("opsbot-prometheus");
-        Files.writeString(dir.resolve("rules.yml"), rules);
-        Files.writeString(dir.resolve("prometheus.yml"), """
-                global:
-                  scrape_interval: 1s
-                  evaluation_interval: 1s
-                rule_files: [rules.yml]
-                alerting:
-                  alertmanagers:
-                    - static_configs:
-                        - targets: ["%s"]
-                scrape_configs:
-                  - job_name: %s
-                    static_configs:
-                      - targets: ["%s"]
-                """.formatted(URI.create(alertmanager.url).getAuthority(), JOB, gauges.target()));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         String url = "http://127.0.0.1:" + port;
-        Process process = new ProcessBuilder(binary.get().toString(), "--config.file=" + dir.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
-                // The alerts' generatorURL (the "source" link on the bot's message) points here.
-                "--web.external-url=" + url)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("prometheus.log").toFile())
-                .start();
+        Process process;
+        try {
+            process = launch(binary.get(), dir, port, rules, alertmanager, gauges);
+        } catch (IOException | RuntimeException e) {
+            gauges.close();
+            TempDirs.delete(dir);
+            throw e;
+        }
         RealPrometheus prometheus = new RealPrometheus(process, dir, gauges, url);
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
@@ -113,6 +99,33 @@ public final class RealPrometheus implements AutoCloseable {
         String log = prometheus.log();
         prometheus.close();
         throw new IllegalStateException("Prometheus did not become ready and scrape " + gauges.target() + ": " + log);
+    }
+
+    private static Process launch(Path binary, Path dir, int port, String rules, RealAlertmanager alertmanager,
+                                  Gauges gauges) throws IOException {
+        Files.writeString(dir.resolve("rules.yml"), rules);
+        Files.writeString(dir.resolve("prometheus.yml"), """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                rule_files: [rules.yml]
+                alerting:
+                  alertmanagers:
+                    - static_configs:
+                        - targets: ["%s"]
+                scrape_configs:
+                  - job_name: %s
+                    static_configs:
+                      - targets: ["%s"]
+                """.formatted(URI.create(alertmanager.url).getAuthority(), JOB, gauges.target()));
+        return new ProcessBuilder(binary.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
+                // The alerts' generatorURL (the "source" link on the bot's message) points here.
+                "--web.external-url=http://127.0.0.1:" + port)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("prometheus.log").toFile())
+                .start();
     }
 
     /** Sets a gauge on the scraped endpoint; Prometheus sees it at its next scrape (within a second). */
@@ -146,14 +159,21 @@ public final class RealPrometheus implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(process);
+        gauges.close();
+        TempDirs.delete(dir);
+    }
+
+    /** SIGTERM, and SIGKILL if it has not exited within seconds: a hung server must not hang the build. */
+    static void stop(Process process) {
         process.destroy();
         try {
-            process.waitFor();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        gauges.close();
-        TempDirs.delete(dir);
     }
 
     /** A loopback {@code /metrics} endpoint in Prometheus' text format, serving the gauges set last. */
