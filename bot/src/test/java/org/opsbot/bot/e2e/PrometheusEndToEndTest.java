@@ -236,7 +236,8 @@ class PrometheusEndToEndTest {
     }
 
     @Test
-    void aPrometheusCheckInARunbookReadsTheSameServerCritWhileTheGaugeIsHighAndOkOnceItIsNormal() throws Exception {
+    void aPrometheusCheckReadsTheSameServerCritWhileTheGaugeIsHighByCommandAndFromTheAlertAndOkOnceItIsNormal()
+            throws Exception {
         start();
 
         prometheus.set(GAUGE, 750);
@@ -246,12 +247,26 @@ class PrometheusEndToEndTest {
         assertThat(high).contains(":red_circle: *Demo queue*: *CRIT* — ",
                 ":red_circle: *Demo queue depth* — 750 (crit &gt; 500)", "run #1 by <@U0ALICE001>");
 
+        // The alert the same gauge fires names the runbook: its button runs it into the group's thread.
+        Eventually.await("the group message in #alerts", WAIT, () -> !parents().isEmpty());
+        RateLimitedSlack.Call parent = parents().getFirst();
+        assertThat(parent.get("attachments")).contains("Run runbook demo-queue");
+        Eventually.await("the page noted in the thread", WAIT, () -> !slack.pageNotes().isEmpty());
+        click("U0BOB00001", slack.pageNotes().getFirst().get("channel"), slack.tsOf(parent), "alert.runbook",
+                groupId(parent) + ":demo-queue");
+        String fromTheAlert = awaitReport(2);
+        assertThat(fromTheAlert).contains(":red_circle: *Demo queue depth* — 750 (crit &gt; 500)", "run #2 by <@U0BOB00001>");
+        assertThat(replies()).anySatisfy(r -> {
+            assertThat(r.get("text")).startsWith("Running demo-queue");
+            assertThat(r.get("thread_ts")).isEqualTo(slack.tsOf(parent));
+        });
+
         prometheus.set(GAUGE, 3);
         awaitPrometheusSees("3");
         slash("U0ALICE001", "check demo-queue");
-        String normal = awaitReport(2);
+        String normal = awaitReport(3);
         assertThat(normal).contains("*Demo queue*: *OK* — ", ":white_check_mark: *Demo queue depth* — value 3",
-                "run #2 by <@U0ALICE001>").doesNotContain("CRIT", "WARN");
+                "run #3 by <@U0ALICE001>").doesNotContain("CRIT", "WARN");
     }
 
     private void awaitPrometheusSees(String value) {
