@@ -5,6 +5,7 @@ import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.opsbot.commands.store.StoreException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -127,6 +128,7 @@ public final class OpsbotServer implements AutoCloseable {
                     .featuresDiscoverServices(false)
                     .routing(routing -> {
                         routing.addFilter(new AccessLog())
+                                .error(StoreException.class, new StoreErrors())
                                 .post("/slack/events", slack)
                                 .register("/health", health)
                                 .get("/metrics", (req, res) -> res

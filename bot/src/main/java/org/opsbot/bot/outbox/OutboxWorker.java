@@ -32,6 +32,10 @@ final class OutboxWorker implements AutoCloseable {
     private static final Duration CLAIM = Duration.ofMinutes(2);
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    // While Slack cannot be reached at all, only the head of each lane keeps trying, so trying
+    // often costs little; a long back-off would leave the backlog waiting minutes after Slack
+    // is back.
+    static final Duration MAX_UNREACHABLE_BACKOFF = Duration.ofSeconds(10);
     private static final Duration MAX_RATE_WAIT = Duration.ofSeconds(5);
     // How long an uncertain post keeps waiting for Slack to say whether it arrived. After that
     // it is posted again: a duplicate is better than a lost alert.
@@ -266,7 +270,8 @@ final class OutboxWorker implements AutoCloseable {
         } else {
             reachability.unreachable(r.reason());
         }
-        Duration wait = r.rateLimited() ? r.after() : max(r.after(), backoff(entry.attempts()));
+        Duration wait = r.rateLimited() ? r.after()
+                : max(r.after(), backoff(entry.attempts(), r.reachedSlack() ? MAX_BACKOFF : MAX_UNREACHABLE_BACKOFF));
         Instant at = clock.instant().plus(wait);
         store.retryLater(entry.id(), holder, at, r.reason(), uncertain);
         retried.incrementAndGet();
@@ -281,10 +286,10 @@ final class OutboxWorker implements AutoCloseable {
                 entry.channel(), reason);
     }
 
-    private static Duration backoff(int attempts) {
+    private static Duration backoff(int attempts, Duration cap) {
         long base = 1000L << Math.min(Math.max(attempts - 1, 0), 9);
         long jittered = (long) (base * (0.8 + ThreadLocalRandom.current().nextDouble() * 0.4));
-        return Duration.ofMillis(Math.min(jittered, MAX_BACKOFF.toMillis()));
+        return Duration.ofMillis(Math.min(jittered, cap.toMillis()));
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -8,11 +8,14 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,13 +32,21 @@ import java.util.concurrent.Future;
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-    private static final int BUSY_TIMEOUT_MS = 5_000;
+    // Long enough for another process's short write (the CLI, a backup's snapshot), short
+    // enough that a request waiting behind it still answers within Slack's 3 seconds.
+    private static final int BUSY_TIMEOUT_MS = 1_500;
+    // While the file is known to be locked, a write only checks whether the lock is gone.
+    private static final int LOCKED_BUSY_TIMEOUT_MS = 100;
+    private static final int CONNECTION_TIMEOUT_MS = 1_500;
 
     private final Dialect dialect;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final ExecutorService writer;
     private final String description;
+    // SQLite: the last write found the file locked by another process, and none has succeeded
+    // since. Set and cleared on the writer thread; read by readiness.
+    private volatile boolean locked;
 
     private Database(Dialect dialect, HikariDataSource dataSource, String description) {
         this.dialect = dialect;
@@ -111,7 +122,8 @@ public final class Database implements AutoCloseable {
         hikari.setPoolName("opsbot-postgresql");
         hikari.setMaximumPoolSize(10);
         hikari.setMinimumIdle(1);
-        hikari.setConnectionTimeout(5_000);
+        // Waiting longer for a connection would only turn a down database into a hung request.
+        hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         hikari.setValidationTimeout(2_000);
         // Start without a connection: the server can come up and report "not ready" rather
         // than refuse to start while the database is still booting.
@@ -164,22 +176,65 @@ public final class Database implements AutoCloseable {
                 throw translate(e);
             }
         }
-        Future<T> result = writer.submit(() -> jdbi.inTransaction(callback));
+        Future<T> result = writer.submit(() -> writeOnWriter(callback));
         try {
             return result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while waiting for the database writer", e);
+            throw StoreException.unavailable("interrupted while waiting for the database writer", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw translate(re);
             }
-            throw new StoreException(rootMessage(e), e.getCause());
+            throw translate(new StoreException(rootMessage(e), e.getCause()));
         }
     }
 
-    /** Whether the database answers a trivial query right now (readiness). */
+    /** On the writer thread: one transaction, with a short lock wait while the file is known locked. */
+    private <T> T writeOnWriter(HandleCallback<T, RuntimeException> callback) {
+        try {
+            T value = locked ? jdbi.withHandle(h -> {
+                busyTimeout(h.getConnection(), LOCKED_BUSY_TIMEOUT_MS);
+                try {
+                    return h.inTransaction(callback);
+                } finally {
+                    busyTimeout(h.getConnection(), BUSY_TIMEOUT_MS);
+                }
+            }) : jdbi.inTransaction(callback);
+            if (locked) {
+                LOG.info("The SQLite database takes writes again");
+                locked = false;
+            }
+            return value;
+        } catch (RuntimeException e) {
+            if (Failures.sqliteBusy(e) && !locked) {
+                LOG.warn("The SQLite database is locked by another connection: writes fail until it is released");
+                locked = true;
+            }
+            throw e;
+        }
+    }
+
+    private static void busyTimeout(Connection c, int millis) {
+        try {
+            c.unwrap(SQLiteConnection.class).setBusyTimeout(millis);
+        } catch (SQLException e) {
+            throw new StoreException("cannot set SQLite's busy timeout: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the database can take work right now (readiness): it answers a trivial query, and
+     * SQLite, if the last write found it locked, takes a write again.
+     */
     public boolean isUp() {
+        if (locked) {
+            try {
+                write(h -> null);
+            } catch (StoreException e) {
+                return false;
+            }
+        }
         try (var c = dataSource.getConnection(); var s = c.createStatement()) {
             s.setQueryTimeout(2);
             s.execute("SELECT 1");
@@ -203,8 +258,11 @@ public final class Database implements AutoCloseable {
     }
 
     private static RuntimeException translate(RuntimeException e) {
-        if (e instanceof StoreException) {
+        if (e instanceof StoreException s && (s.unavailable() || !Failures.unavailable(s))) {
             return e;
+        }
+        if (Failures.unavailable(e)) {
+            return StoreException.unavailable("database unavailable: " + rootMessage(e), e);
         }
         return new StoreException("database error: " + rootMessage(e), e);
     }
