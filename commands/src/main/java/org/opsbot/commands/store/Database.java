@@ -2,6 +2,7 @@ package org.opsbot.commands.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -29,6 +30,14 @@ import java.util.concurrent.Future;
  * virtual thread waiting on the file lock would pin its carrier, and on a 2-core machine two
  * such writers stall the whole server. Write transactions begin {@code IMMEDIATE}, so they wait
  * for the lock up front (busy_timeout) instead of failing with SQLITE_BUSY when a read upgrades.
+ *
+ * <p>Failures say whether the database cannot take work right now ({@link StoreException#unavailable()}:
+ * locked by another process, down, unreachable) or refused it for good; the first is an HTTP
+ * 503 and a retry, the second a bug. Both come quickly, so a request still gets its answer
+ * within Slack's 3 seconds: SQLite's busy timeout is short, and once a write has found the file
+ * locked the next ones only look until one gets through (otherwise every queued write would
+ * wait the full timeout in turn); PostgreSQL's pool waits briefly for a connection, and more
+ * briefly still once the server is known to be unreachable.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -38,6 +47,9 @@ public final class Database implements AutoCloseable {
     // While the file is known to be locked, a write only checks whether the lock is gone.
     private static final int LOCKED_BUSY_TIMEOUT_MS = 100;
     private static final int CONNECTION_TIMEOUT_MS = 1_500;
+    // While PostgreSQL is known to be unreachable, a request only checks whether it is back
+    // (Hikari's smallest timeout), so a request that needs two connections still answers in time.
+    private static final int UNREACHABLE_CONNECTION_TIMEOUT_MS = 250;
 
     private final Dialect dialect;
     private final HikariDataSource dataSource;
@@ -47,11 +59,13 @@ public final class Database implements AutoCloseable {
     // SQLite: the last write found the file locked by another process, and none has succeeded
     // since. Set and cleared on the writer thread; read by readiness.
     private volatile boolean locked;
+    // PostgreSQL: the last call could not reach the server, and none has since.
+    private volatile boolean unreachable;
 
     private Database(Dialect dialect, HikariDataSource dataSource, String description) {
         this.dialect = dialect;
         this.dataSource = dataSource;
-        this.jdbi = Jdbi.create(dataSource);
+        this.jdbi = Jdbi.create(this::connection);
         this.description = description;
         this.writer = dialect == Dialect.SQLITE
                 ? Executors.newSingleThreadExecutor(r -> {
@@ -161,9 +175,9 @@ public final class Database implements AutoCloseable {
     /** Runs a read; SQLite's WAL lets readers proceed while the writer works. */
     public <T> T read(HandleCallback<T, RuntimeException> callback) {
         try {
-            return jdbi.withHandle(callback);
+            return reached(jdbi.withHandle(callback));
         } catch (RuntimeException e) {
-            throw translate(e);
+            throw failed(e);
         }
     }
 
@@ -171,9 +185,9 @@ public final class Database implements AutoCloseable {
     public <T> T write(HandleCallback<T, RuntimeException> callback) {
         if (writer == null) {
             try {
-                return jdbi.inTransaction(callback);
+                return reached(jdbi.inTransaction(callback));
             } catch (RuntimeException e) {
-                throw translate(e);
+                throw failed(e);
             }
         }
         Future<T> result = writer.submit(() -> writeOnWriter(callback));
@@ -235,11 +249,13 @@ public final class Database implements AutoCloseable {
                 return false;
             }
         }
-        try (var c = dataSource.getConnection(); var s = c.createStatement()) {
+        try (var c = connection(); var s = c.createStatement()) {
             s.setQueryTimeout(2);
             s.execute("SELECT 1");
+            reached(null);
             return true;
         } catch (Exception e) {
+            failed(new StoreException("readiness probe: " + rootMessage(e), e));
             return false;
         }
     }
@@ -255,6 +271,32 @@ public final class Database implements AutoCloseable {
     @Override
     public String toString() {
         return description;
+    }
+
+    /** A pooled connection; while PostgreSQL is known to be unreachable, only a brief wait for one. */
+    private Connection connection() throws SQLException {
+        if (unreachable && dataSource.getHikariPoolMXBean() instanceof HikariPool pool) {
+            return pool.getConnection(UNREACHABLE_CONNECTION_TIMEOUT_MS);
+        }
+        return dataSource.getConnection();
+    }
+
+    /** PostgreSQL answered: connections get their normal time again. */
+    private <T> T reached(T value) {
+        if (unreachable) {
+            unreachable = false;
+            LOG.info("PostgreSQL is reachable again");
+        }
+        return value;
+    }
+
+    private RuntimeException failed(RuntimeException e) {
+        RuntimeException translated = translate(e);
+        if (dialect == Dialect.POSTGRESQL && !unreachable && Failures.connection(e)) {
+            unreachable = true;
+            LOG.warn("PostgreSQL is unreachable ({}): requests fail fast until it answers again", rootMessage(e));
+        }
+        return translated;
     }
 
     private static RuntimeException translate(RuntimeException e) {

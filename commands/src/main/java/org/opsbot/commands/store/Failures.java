@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 import java.util.Set;
 
@@ -42,6 +43,18 @@ final class Failures {
                 }
             } else if (t instanceof IOException) {
                 // A socket refused, reset or timed out under the driver.
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code e} or one of its causes says the server could not be reached at all. */
+    static boolean connection(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || t instanceof IOException
+                    || t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
                 return true;
             }
         }
