@@ -50,6 +50,8 @@ final class FaultScenario implements AutoCloseable {
               - {match: {team: storage}, team: storage}
               - {match: {team: network}, team: network}
               - {match: {team: payments}, team: payments}
+            permissions:
+              run: [responders]
             """;
 
     final RateLimitedSlack slack = new RateLimitedSlack().channels("#storage-alerts", "#network-alerts", "#payments-alerts");

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -59,6 +60,7 @@ public final class RateLimitedSlack implements AutoCloseable {
     private final AtomicInteger answersToLose = new AtomicInteger();
     private final AtomicInteger lostAnswers = new AtomicInteger();
     private volatile boolean resetting;
+    private final AtomicReference<Runnable> nextPost = new AtomicReference<>();
     private final Limiter limiter = new Limiter();
     private final int port;
 
@@ -108,6 +110,11 @@ public final class RateLimitedSlack implements AutoCloseable {
      */
     public void loseAnswers(int posts) {
         answersToLose.set(posts);
+    }
+
+    /** Runs {@code action} when the next post is accepted, before Slack answers it. */
+    public void onNextPost(Runnable action) {
+        nextPost.set(action);
     }
 
     /** How many answers {@link #loseAnswers} has lost. */
@@ -249,6 +256,10 @@ public final class RateLimitedSlack implements AutoCloseable {
                     calls.add(new Call(method, form, now));
                     ts += 100;
                     String messageTs = (ts / 1_000_000) + "." + String.format("%06d", ts % 1_000_000);
+                    Runnable then = nextPost.getAndSet(null);
+                    if (then != null) {
+                        then.run();
+                    }
                     if (answersToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                         lostAnswers.incrementAndGet();
                         return reset();
