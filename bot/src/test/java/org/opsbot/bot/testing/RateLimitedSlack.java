@@ -253,13 +253,14 @@ public final class RateLimitedSlack implements AutoCloseable {
                         return limited(1);
                     }
                     recent.add(now);
-                    calls.add(new Call(method, form, now));
-                    ts += 100;
-                    String messageTs = (ts / 1_000_000) + "." + String.format("%06d", ts % 1_000_000);
+                    // Before the post is visible: the test's action has happened once it is.
                     Runnable then = nextPost.getAndSet(null);
                     if (then != null) {
                         then.run();
                     }
+                    calls.add(new Call(method, form, now));
+                    ts += 100;
+                    String messageTs = (ts / 1_000_000) + "." + String.format("%06d", ts % 1_000_000);
                     if (answersToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                         lostAnswers.incrementAndGet();
                         return reset();
