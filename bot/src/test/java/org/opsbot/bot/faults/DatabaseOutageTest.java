@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.RateLimitedSlack;
+import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.TcpProxy;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.store.Dialect;
@@ -50,6 +51,8 @@ class DatabaseOutageTest {
     private static final Duration QUICK = Duration.ofMillis(2_800);
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String ALICE = "U0ALICE001";
+    private static final String MENTION_TS = "1700000100.000100";
+    private static final String MENTION = SlackPayloads.appMention(FaultScenario.TEAM, "Ev0FAULTS01", ALICE, "C0STORAGE1", MENTION_TS);
     private static final Pattern ACK_BUTTON = Pattern.compile("\"alert\\.ack\".{0,300}?\"value\":\"(\\d+)\"");
 
     @TempDir
@@ -258,6 +261,9 @@ class DatabaseOutageTest {
         Eventually.await("the requester is told", WAIT, () -> slack.calls("chat.postEphemeral").size() == 2);
         assertThat(slack.calls("chat.postEphemeral").getLast().get("text")).isEqualTo(DatabaseDown.ANSWER);
 
+        // A mention (Events API): a 5xx, so Slack delivers it again later.
+        assertThat(scenario.event(MENTION).statusCode()).isEqualTo(503);
+
         fault.end();
 
         Eventually.await("ready again", WAIT, () -> status("/health/ready") == 200);
@@ -282,16 +288,24 @@ class DatabaseOutageTest {
         // as sent (else the reply would wait minutes for the outbox's claim on it to run out).
         Eventually.await("the acknowledgement told in the thread", WAIT,
                 () -> slack.channelPosts().stream().anyMatch(p -> p.isReply() && p.get("text").contains("acknowledged")));
+        assertThat(scenario.event(MENTION).statusCode()).as("Slack's redelivery of the mention").isEqualTo(200);
+        Eventually.await("the mention answered", WAIT, () -> slack.channelPosts().stream().anyMatch(this::mentionAnswer));
         assertThat(scenario.slash(ALICE, "run storage/remount volume=data-7 the mount is stale").statusCode()).isEqualTo(200);
         Eventually.await("the action ran", WAIT, () -> restarts.get() == 1);
         Eventually.await("the action's message posted", WAIT,
                 () -> slack.calls("chat.postMessage").stream().anyMatch(p -> String.valueOf(p.get("text")).contains("Remount")));
         Thread.sleep(2_000); // anything posted or run twice would be within this
         assertThat(restarts).hasValue(1);
-        assertThat(slack.channelPosts().stream().filter(p -> !String.valueOf(p.get("text")).contains("Remount"))).hasSize(3);
+        assertThat(slack.channelPosts().stream().filter(this::mentionAnswer)).hasSize(1);
+        assertThat(slack.channelPosts().stream().filter(p -> !String.valueOf(p.get("text")).contains("Remount"))
+                .filter(p -> !mentionAnswer(p))).hasSize(3);
         assertThat(slack.channelPosts().stream().filter(p -> !p.isReply()).map(p -> p.get("attachments")))
                 .anySatisfy(a -> assertThat(a).contains("LatencyHigh"))
                 .anySatisfy(a -> assertThat(a).contains("DiskFull"));
+    }
+
+    private boolean mentionAnswer(RateLimitedSlack.Call post) {
+        return MENTION_TS.equals(post.get("thread_ts"));
     }
 
     private record Timed(HttpResponse<String> response, Duration took) {

@@ -98,6 +98,10 @@ final class FaultScenario implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> event(String json) throws Exception {
+        return http.send(signer.post(uri("/slack/events"), SlackSigner.JSON, json), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> click(String user, String actionId, String value) throws Exception {
         String body = SlackPayloads.blockActions(TEAM, user, "steve", "C000000001", "1700000.000100", actionId, value, false);
         return http.send(signer.post(uri("/slack/events"), SlackSigner.FORM, body), HttpResponse.BodyHandlers.ofString());
