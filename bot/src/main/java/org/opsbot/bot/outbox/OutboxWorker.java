@@ -33,7 +33,7 @@ final class OutboxWorker implements AutoCloseable {
     private static final Duration LEASE_RENEW = Duration.ofSeconds(5);
     private static final Duration CLAIM = Duration.ofMinutes(2);
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     // While Slack cannot be reached at all, only the head of each lane keeps trying, so trying
     // often costs little; a long back-off would leave the backlog waiting minutes after Slack
     // is back.
@@ -317,7 +317,7 @@ final class OutboxWorker implements AutoCloseable {
         }
     }
 
-    private static Duration backoff(int attempts, Duration cap) {
+    static Duration backoff(int attempts, Duration cap) {
         long base = 1000L << Math.min(Math.max(attempts - 1, 0), 9);
         long jittered = (long) (base * (0.8 + ThreadLocalRandom.current().nextDouble() * 0.4));
         return Duration.ofMillis(Math.min(jittered, cap.toMillis()));
