@@ -2,7 +2,10 @@ package org.opsbot.commands.store;
 
 import org.sqlite.SQLiteException;
 
-import java.io.IOException;
+import java.io.EOFException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -41,8 +44,7 @@ final class Failures {
                 if (state.startsWith("08") || state.startsWith("53") || TRANSIENT_STATES.contains(state)) {
                     return true;
                 }
-            } else if (t instanceof IOException) {
-                // A socket refused, reset or timed out under the driver.
+            } else if (network(t)) {
                 return true;
             }
         }
@@ -53,7 +55,7 @@ final class Failures {
     static boolean connection(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-                    || t instanceof IOException
+                    || network(t)
                     || t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
                 return true;
             }
@@ -69,6 +71,15 @@ final class Failures {
             }
         }
         return false;
+    }
+
+    /**
+     * A socket refused, reset, closed or timed out under the driver. Not any IOException: a
+     * JSON column that does not parse is one too, and that is a bug.
+     */
+    private static boolean network(Throwable t) {
+        return t instanceof SocketException || t instanceof SocketTimeoutException || t instanceof EOFException
+                || t instanceof UnknownHostException;
     }
 
     private static boolean busy(SQLiteException e) {

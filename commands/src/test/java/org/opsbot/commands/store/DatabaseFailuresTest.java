@@ -2,6 +2,9 @@ package org.opsbot.commands.store;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.CharConversionException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -63,6 +66,14 @@ class DatabaseFailuresTest {
                     () -> db.write(h -> h.execute("INSERT INTO setting (name, value) VALUES ('t-a', '2')")));
             StoreException noTable = catchThrowableOfType(StoreException.class,
                     () -> db.read(h -> h.execute("SELECT * FROM no_such_table")));
+            StoreException badJson = catchThrowableOfType(StoreException.class, () -> db.read(h -> {
+                throw new UncheckedIOException(new CharConversionException("a JSON column that does not parse"));
+            }));
+            StoreException socket = catchThrowableOfType(StoreException.class, () -> db.read(h -> {
+                throw new UncheckedIOException(new ConnectException("Connection refused"));
+            }));
+            assertThat(badJson.unavailable()).isFalse();
+            assertThat(socket.unavailable()).as("the driver's socket failing is an outage").isTrue();
             assertThat(duplicate.unavailable()).isFalse();
             assertThat(noTable.unavailable()).isFalse();
             assertThat(StoreException.isUnavailable(new RuntimeException(duplicate))).isFalse();
