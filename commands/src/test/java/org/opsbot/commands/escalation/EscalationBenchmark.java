@@ -91,6 +91,9 @@ public final class EscalationBenchmark {
             run(dialect, walks, window, false);
             run(dialect, walks, window, true);
         }
+        if (!TestDatabases.dialects().contains(Dialect.POSTGRESQL)) {
+            System.out.println("PostgreSQL: skipped: no PostgreSQL (set OPSBOT_TEST_POSTGRES_URL or -Dbench.postgres=URL)");
+        }
     }
 
     private static void run(Dialect dialect, int walks, int window, boolean allAtOnce) throws Exception {
