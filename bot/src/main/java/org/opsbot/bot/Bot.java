@@ -23,6 +23,7 @@ import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.bot.http.SlackStatus;
+import org.opsbot.bot.http.SocketStatus;
 import org.opsbot.bot.outbox.OutboxMeters;
 import org.opsbot.bot.outbox.SlackOutbox;
 import org.opsbot.bot.outbox.SlackReachability;
@@ -31,6 +32,7 @@ import org.opsbot.bot.slack.BotIdentity;
 import org.opsbot.bot.slack.SlackApp;
 import org.opsbot.bot.slack.SlackFeature;
 import org.opsbot.bot.slack.SlackUserGroups;
+import org.opsbot.bot.slack.SocketMode;
 import org.opsbot.bot.slack.ops.OpsCommands;
 import org.opsbot.bot.slack.ops.OpsRouter;
 import org.opsbot.commands.access.AccessPolicy;
@@ -147,7 +149,14 @@ public final class Bot implements AutoCloseable {
         Thread housekeeping = Thread.ofVirtual().name("opsbot-housekeeping").start(() -> forgetOldEvents(events));
         parts.push(housekeeping::interrupt);
 
-        server = remember(OpsbotServer.builder()
+        // Socket Mode (SLACK_APP_TOKEN) delivers to the same app as /slack/events would; it starts
+        // after everything a handler needs, and connects in the background.
+        Optional<SocketMode> socket = settings.slackAppToken()
+                .map(token -> remember(SocketMode.start(app, token, handlers, meters)));
+
+        OpsbotServer.Builder http = OpsbotServer.builder();
+        socket.ifPresent(s -> http.socketMode(() -> socketStatus(s.status())));
+        server = remember(http
                 .port(settings.port())
                 .slackApp(app)
                 .signingSecret(settings.slackSigningSecret())
@@ -283,6 +292,14 @@ public final class Bot implements AutoCloseable {
             case UNREACHABLE -> SlackStatus.unreachableSince(status.since());
             case REACHABLE, UNKNOWN -> SlackStatus.reachable();
         };
+    }
+
+    private static SocketStatus socketStatus(SocketMode.Status status) {
+        return new SocketStatus(switch (status.state()) {
+            case CONNECTING -> SocketStatus.State.CONNECTING;
+            case CONNECTED -> SocketStatus.State.CONNECTED;
+            case RECONNECTING -> SocketStatus.State.RECONNECTING;
+        }, status.since());
     }
 
     private static void forgetOldEvents(SlackEventStore events) {

@@ -4,6 +4,7 @@ import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.runbook.RunbookCatalog;
+import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.JdbcUrls;
 import org.opsbot.commands.store.StoreException;
 import org.slf4j.Logger;
@@ -38,9 +39,8 @@ public final class Launcher {
             LOG.error("Not starting: {}", e.getMessage());
             return 1;
         }
-        if (settings.slackAppToken().isPresent()) {
-            LOG.warn("SLACK_APP_TOKEN is set, but Socket Mode is not supported yet: opsbot serves the HTTP Request URL"
-                    + " (/slack/events) only, so Slack must be able to reach it");
+        if (bot.database().dialect() == Dialect.SQLITE) {
+            SharedSqlite.watch(bot.database(), settings.databaseUrl());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -73,14 +73,20 @@ public final class Launcher {
         } else {
             b.append("  Slack          posting with the bot token through ").append(settings.slackApiUrl()).append('\n');
         }
-        if (settings.slackSigningSecret().isEmpty()) {
+        if (settings.socketMode()) {
+            b.append("  Socket Mode    Slack's requests arrive over a WebSocket the bot opens (SLACK_APP_TOKEN);\n")
+                    .append("                 no Request URL is needed. The link's state is in /health/ready\n");
+            b.append("  /slack/events  not served (404): Socket Mode\n");
+        } else if (settings.slackSigningSecret().isEmpty()) {
             b.append("  /slack/events  answers 401 to everything: SLACK_SIGNING_SECRET is not set\n");
         } else {
             b.append("  /slack/events  accepts requests signed with SLACK_SIGNING_SECRET\n");
         }
         b.append("\nTry:\n");
         b.append("  curl -s ").append(base).append("/health/ready\n");
-        if (settings.slackSigningSecret().isPresent()) {
+        if (settings.socketMode()) {
+            b.append("  /ops help in Slack      (over Socket Mode; bin/try-ops needs the Request URL, which is not served)\n");
+        } else if (settings.slackSigningSecret().isPresent()) {
             b.append("  bin/try-ops help        (a signed /ops help, as Slack sends it; needs the same SLACK_SIGNING_SECRET)\n");
             b.append("  bin/try-ops check local (runs runbooks/local.yaml; the report the bot would post appears in this log)\n");
         } else {

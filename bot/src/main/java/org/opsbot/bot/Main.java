@@ -50,7 +50,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:success", "1:invalid configuration or environment", "2:wrong usage",
                 "check: 0 OK, 1 WARN, 2 CRIT or ERROR (or the checks could not run)",
                 "audit verify: 3 the audit log was changed"},
-        subcommands = AuditCli.class)
+        subcommands = {AuditCli.class, CopyDatabaseCli.class})
 public final class Main implements Callable<Integer> {
 
     /**

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -28,10 +29,13 @@ final class HealthService implements HttpService {
 
     private final BooleanSupplier databaseUp;
     private final Supplier<SlackStatus> slackStatus;
+    private final Optional<Supplier<SocketStatus>> socketStatus;
 
-    HealthService(BooleanSupplier databaseUp, Supplier<SlackStatus> slackStatus) {
+    HealthService(BooleanSupplier databaseUp, Supplier<SlackStatus> slackStatus,
+                  Optional<Supplier<SocketStatus>> socketStatus) {
         this.databaseUp = databaseUp;
         this.slackStatus = slackStatus;
+        this.socketStatus = socketStatus;
     }
 
     @Override
@@ -50,6 +54,8 @@ final class HealthService implements HttpService {
         slackCheck.put("status", slack.state().name());
         slack.since().ifPresent(since -> slackCheck.put("since", since.toString()));
         slackCheck.put("gating", false);
+        socketStatus.map(Supplier::get).ifPresent(socket -> slackCheck.put("socketMode",
+                Map.of("status", socket.state().name(), "since", socket.since().toString())));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", database ? "UP" : "DOWN");
         body.put("checks", Map.of(

@@ -2,7 +2,9 @@ package org.opsbot.bot.http;
 
 import com.slack.api.bolt.App;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -15,8 +17,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * opsbot's HTTP server (Helidon SE 4): {@code POST /slack/events}, {@code /health/live},
- * {@code /health/ready} and {@code /metrics}, plus whatever routes other parts add through
+ * opsbot's HTTP server (Helidon SE 4): {@code POST /slack/events} (404 when Slack talks over
+ * Socket Mode), {@code /health/live}, {@code /health/ready} and {@code /metrics}, plus whatever routes other parts add through
  * {@link Builder#routes}. Started by {@link Builder#start()}; port 0 picks a free port.
  */
 public final class OpsbotServer implements AutoCloseable {
@@ -26,6 +28,9 @@ public final class OpsbotServer implements AutoCloseable {
      * big batch must fit). Slack's route enforces its own, much smaller limit.
      */
     public static final long MAX_PAYLOAD_BYTES = 10L * 1024 * 1024;
+
+    private static final String SOCKET_MODE_ANSWER = "opsbot receives Slack's requests over Socket Mode"
+            + " (SLACK_APP_TOKEN is set), so /slack/events is not served\n";
 
     private final WebServer server;
 
@@ -60,6 +65,7 @@ public final class OpsbotServer implements AutoCloseable {
         private PrometheusMeterRegistry meters;
         private Clock clock = Clock.systemUTC();
         private Consumer<HttpRouting.Builder> routes = routing -> { };
+        private Supplier<SocketStatus> socketStatus;
 
         private Builder() {
         }
@@ -105,6 +111,16 @@ public final class OpsbotServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Slack talks to the bot over Socket Mode: {@code /slack/events} is then not served (404:
+         * Slack has no Request URL to call, and no signing secret is needed), and
+         * {@code /health/ready} reports the link's state under the Slack check.
+         */
+        public Builder socketMode(Supplier<SocketStatus> socketStatus) {
+            this.socketStatus = socketStatus;
+            return this;
+        }
+
         /** More routes, e.g. {@code /alerts/*}; they share the 10 MiB payload limit. */
         public Builder routes(Consumer<HttpRouting.Builder> routes) {
             this.routes = routes;
@@ -116,8 +132,11 @@ public final class OpsbotServer implements AutoCloseable {
             Objects.requireNonNull(databaseUp, "databaseUp");
             Objects.requireNonNull(slackStatus, "slackStatus");
             Objects.requireNonNull(meters, "meters");
-            SlackEventsEndpoint slack = new SlackEventsEndpoint(slackApp, signingSecret, clock, meters);
-            HealthService health = new HealthService(databaseUp, slackStatus);
+            Handler slack = socketStatus == null
+                    ? new SlackEventsEndpoint(slackApp, signingSecret, clock, meters)
+                    : (req, res) -> res.status(Status.NOT_FOUND_404).header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN)
+                            .send(SOCKET_MODE_ANSWER);
+            HealthService health = new HealthService(databaseUp, slackStatus, Optional.ofNullable(socketStatus));
             PrometheusMeterRegistry registry = meters;
             Consumer<HttpRouting.Builder> extra = routes;
             WebServer server = WebServer.builder()

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  *
  * @param slackBotToken      {@code SLACK_BOT_TOKEN}; empty means dry-run
  * @param slackSigningSecret {@code SLACK_SIGNING_SECRET}; empty means /slack/events answers 401
+ *                           (not needed in Socket Mode, where /slack/events is not served)
  * @param slackAppToken      {@code SLACK_APP_TOKEN}; Socket Mode when present
  * @param slackApiUrl        {@code SLACK_API_URL}, always ending in '/'
  * @param port               {@code OPSBOT_PORT}; 0 asks for any free port (tests)
@@ -84,6 +85,11 @@ public record Settings(
         return slackBotToken.isEmpty();
     }
 
+    /** Slack delivers over a WebSocket the bot opens, not to {@code /slack/events}. */
+    public boolean socketMode() {
+        return slackAppToken.isPresent();
+    }
+
     public static Settings fromSystemEnvironment() {
         return fromEnvironment(System.getenv());
     }
@@ -114,9 +120,11 @@ public record Settings(
         appToken.filter(t -> !t.startsWith("xapp-")).ifPresent(t -> reader.problem(
                 "SLACK_APP_TOKEN does not look like an app-level token: it should start with xapp-"
                         + " (Basic Information → App-Level Tokens)"));
-        if (botToken.isPresent() && signingSecret.isEmpty()) {
+        // Socket Mode needs no signing secret: the bot dials Slack, nothing arrives at /slack/events.
+        if (botToken.isPresent() && signingSecret.isEmpty() && appToken.isEmpty()) {
             reader.problem("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not; without it every request"
-                    + " from Slack would be refused. Set it (Basic Information → Signing Secret)"
+                    + " from Slack would be refused. Set it (Basic Information → Signing Secret),"
+                    + " or set SLACK_APP_TOKEN to use Socket Mode instead of a Request URL,"
                     + " or unset SLACK_BOT_TOKEN for a dry run");
         }
         if (appToken.isPresent() && botToken.isEmpty()) {

@@ -2,6 +2,7 @@ package org.opsbot.commands.store;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Named leases: work that only one replica may do at a time (sending the outbox, firing
@@ -40,6 +41,21 @@ public final class LeaseStore {
                     .bind("now", now)
                     .execute() == 1;
         });
+    }
+
+    /** A lease as stored: who holds it, and until when (epoch milliseconds). */
+    public record Lease(String name, String holder, long expiresAt) {
+    }
+
+    /**
+     * The leases that anyone but {@code holder} holds or last held, expired or not: a holder
+     * that keeps renewing them is a live process sharing this database.
+     */
+    public List<Lease> heldByOthers(String holder) {
+        return db.read(h -> h.createQuery("SELECT name, holder, expires_at FROM lease WHERE holder <> :holder")
+                .bind("holder", holder)
+                .map((rs, ctx) -> new Lease(rs.getString("name"), rs.getString("holder"), rs.getLong("expires_at")))
+                .list());
     }
 
     /** Gives the lease up at once (a clean shutdown), so another replica need not wait it out. */

@@ -130,6 +130,19 @@ class SettingsTest {
     }
 
     @Test
+    void socket_mode_needs_no_signing_secret_but_needs_the_bot_token() {
+        var socketMode = Settings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", BOT_TOKEN,
+                "SLACK_APP_TOKEN", "xapp-1-A111-222-abc"));
+
+        assertThat(socketMode.socketMode()).isTrue();
+        assertThat(socketMode.slackSigningSecret()).isEmpty();
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("SLACK_APP_TOKEN", "xapp-1-A111-222-abc")))
+                .hasMessageContaining("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", BOT_TOKEN)))
+                .hasMessageContaining("or set SLACK_APP_TOKEN to use Socket Mode");
+    }
+
+    @Test
     void tokens_of_the_wrong_kind_are_errors_that_do_not_echo_them() {
         var env = Map.of("SLACK_BOT_TOKEN", "xoxp-user-token-oops", "SLACK_SIGNING_SECRET", SIGNING_SECRET,
                 "SLACK_APP_TOKEN", "xoxb-not-an-app-token");
