@@ -8,6 +8,7 @@ import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.bot.slack.SlackFeature;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.commands.access.AccessPolicy;
@@ -122,6 +123,11 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         } catch (NotAllowed e) {
             outbox.ephemeral(askedIn, user, SlackMessage.text(":no_entry: " + e.getMessage()));
         } catch (RuntimeException e) {
+            if (DatabaseDown.is(e)) {
+                LOG.warn("action {} for {} refused: {}", target.reference(), user, e.getMessage());
+                outbox.ephemeral(askedIn, user, SlackMessage.text(DatabaseDown.ANSWER));
+                return;
+            }
             LOG.error("action {} for {} failed", target.reference(), user, e);
             outbox.ephemeral(askedIn, user, SlackMessage.text(":warning: Requesting " + target.action().title()
                     + " failed unexpectedly; the details are in opsbot's log."));
@@ -294,8 +300,14 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         try {
             work.run();
         } catch (RuntimeException e) {
-            LOG.error("action request {} failed", b.requestId(), e);
-            outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":warning: That failed unexpectedly; the details are in opsbot's log."));
+            boolean down = DatabaseDown.is(e);
+            if (down) {
+                LOG.warn("action request {} refused: {}", b.requestId(), e.getMessage());
+            } else {
+                LOG.error("action request {} failed", b.requestId(), e);
+            }
+            outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(down ? DatabaseDown.ANSWER
+                    : ":warning: That failed unexpectedly; the details are in opsbot's log."));
         }
     }
 

@@ -8,11 +8,13 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.opsbot.bot.http.StoreErrors;
 import org.opsbot.commands.alert.AlertSource;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.alert.Notification;
 import org.opsbot.commands.alert.WebhookParser;
+import org.opsbot.commands.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,8 @@ import java.util.Locale;
  * A bearer token first (compared in constant time); then the alerts are stored in one
  * transaction before the answer, and what changed is handed to the outbox. Bad alerts are
  * skipped, logged and counted; only a body that is not JSON is refused, because Alertmanager
- * never retries a 4xx and would drop the good alerts with the bad.
+ * never retries a 4xx and would drop the good alerts with the bad. A database that cannot take
+ * the alerts right now is a 503 with {@code Retry-After} (Alertmanager retries a 5xx).
  */
 public final class AlertEndpoints {
     private static final Logger log = LoggerFactory.getLogger(AlertEndpoints.class);
@@ -80,7 +83,19 @@ public final class AlertEndpoints {
             return;
         }
         Timer.Sample stored = Timer.start(meters);
-        Alerts.Intake intake = alerts.receive(notification);
+        Alerts.Intake intake;
+        try {
+            intake = alerts.receive(notification);
+        } catch (StoreException e) {
+            if (!e.unavailable()) {
+                throw e; // a bug: StoreErrors answers 500
+            }
+            // Nothing was stored (one transaction); a 503 makes Alertmanager send it again.
+            log.warn("{} webhook refused with 503: {}", tag, e.getMessage());
+            meters.counter("opsbot.alerts.webhooks", "source", tag, "status", "503").increment();
+            StoreErrors.unavailable(res);
+            return;
+        }
         stored.stop(meters.timer("opsbot.alerts.intake", "source", tag));
         if (!intake.problems().isEmpty()) {
             meters.counter("opsbot.alerts.rejected", "source", tag).increment(intake.problems().size());

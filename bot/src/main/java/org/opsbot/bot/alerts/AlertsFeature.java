@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.helidon.webserver.http.HttpRouting;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.bot.slack.SlackFeature;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.commands.access.GroupDirectory;
@@ -153,9 +154,15 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
                 outbox.ephemeral(channel, user, answer.get());
             }
         } catch (RuntimeException e) {
-            log.error("alert button {} on group {} failed", action.getActionId(), id, e);
+            boolean down = DatabaseDown.is(e);
+            if (down) {
+                log.warn("alert button {} on group {} refused: {}", action.getActionId(), id, e.getMessage());
+            } else {
+                log.error("alert button {} on group {} failed", action.getActionId(), id, e);
+            }
             if (channel != null) {
-                outbox.ephemeral(channel, user, SlackMessage.text(":warning: That did not work; the details are in opsbot's log."));
+                outbox.ephemeral(channel, user, SlackMessage.text(down ? DatabaseDown.ANSWER
+                        : ":warning: That did not work; the details are in opsbot's log."));
             }
         }
     }

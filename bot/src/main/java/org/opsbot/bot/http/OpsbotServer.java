@@ -7,6 +7,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.opsbot.commands.store.StoreException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -146,6 +147,7 @@ public final class OpsbotServer implements AutoCloseable {
                     .featuresDiscoverServices(false)
                     .routing(routing -> {
                         routing.addFilter(new AccessLog())
+                                .error(StoreException.class, new StoreErrors())
                                 .post("/slack/events", slack)
                                 .register("/health", health)
                                 .get("/metrics", (req, res) -> res

@@ -16,6 +16,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.opsbot.bot.slack.SlackApp;
+import org.opsbot.commands.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,10 +90,19 @@ final class SlackEventsEndpoint implements Handler {
                 }
             }
         } catch (Exception e) {
-            status = 500;
-            log.error("handling a Slack {} request failed", kind, e);
-            if (!res.isSent()) {
-                res.status(Status.INTERNAL_SERVER_ERROR_500).send();
+            if (StoreException.isUnavailable(e)) {
+                // E.g. an event's delivery could not be recorded: Slack retries a 5xx later.
+                status = 503;
+                log.warn("a Slack {} request was refused with 503: the database is unavailable", kind);
+                if (!res.isSent()) {
+                    StoreErrors.unavailable(res);
+                }
+            } else {
+                status = 500;
+                log.error("handling a Slack {} request failed", kind, e);
+                if (!res.isSent()) {
+                    res.status(Status.INTERNAL_SERVER_ERROR_500).send();
+                }
             }
         }
         long elapsed = System.nanoTime() - started;

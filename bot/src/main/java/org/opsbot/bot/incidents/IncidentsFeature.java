@@ -6,6 +6,7 @@ import org.opsbot.bot.escalation.Subjects;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.scheduler.Scheduler;
+import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.bot.slack.SlackFeature;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.commands.access.AccessPolicy;
@@ -121,8 +122,13 @@ public final class IncidentsFeature implements SlackFeature {
         } catch (IncidentException e) {
             answer = ":warning: " + e.getMessage();
         } catch (RuntimeException e) {
-            LOG.error("incident button {} failed", action.getActionId(), e);
-            answer = ":x: That did not work (" + e.getClass().getSimpleName() + "); try again, or use `/ops incident`.";
+            if (DatabaseDown.is(e)) {
+                LOG.warn("incident button {} refused: {}", action.getActionId(), e.getMessage());
+                answer = DatabaseDown.ANSWER;
+            } else {
+                LOG.error("incident button {} failed", action.getActionId(), e);
+                answer = ":x: That did not work (" + e.getClass().getSimpleName() + "); try again, or use `/ops incident`.";
+            }
         }
         if (answer == null || channel == null) {
             return;

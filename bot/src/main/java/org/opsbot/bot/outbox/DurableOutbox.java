@@ -1,23 +1,36 @@
 package org.opsbot.bot.outbox;
 
 import org.opsbot.commands.store.OutboxStore;
+import org.opsbot.commands.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 
-/** The {@link Outbox} the bot uses: every call is stored, then the worker is woken to send it. */
+/**
+ * The {@link Outbox} the bot uses: every call is stored, then the worker is woken to send it.
+ * Only an ephemeral answer goes straight to Slack when the database cannot take it: it is not
+ * worth keeping (it expires in minutes), and the answer a person then needs most is the one
+ * saying the database is down and to try again.
+ */
 final class DurableOutbox implements Outbox {
+    private static final Logger LOG = LoggerFactory.getLogger(DurableOutbox.class);
+    /** What {@link #ephemeral} answers for a message sent without being stored. */
+    static final long NOT_STORED = -1;
     // An ephemeral answer that arrives minutes after the question only confuses; drop it instead.
     static final Duration EPHEMERAL_TTL = Duration.ofMinutes(2);
 
     private final OutboxStore store;
     private final Runnable wake;
     private final Clock clock;
+    private final SlackGateway direct;
 
-    DurableOutbox(OutboxStore store, Runnable wake, Clock clock) {
+    DurableOutbox(OutboxStore store, Runnable wake, Clock clock, SlackGateway direct) {
         this.store = store;
         this.wake = wake;
         this.clock = clock;
+        this.direct = direct;
     }
 
     @Override
@@ -42,8 +55,19 @@ final class DurableOutbox implements Outbox {
 
     @Override
     public long ephemeral(String channel, String user, SlackMessage message) {
-        return woken(store.enqueueEphemeral(channel, user, null, MessagePayload.toJson(message),
-                clock.instant().plus(EPHEMERAL_TTL)));
+        String payload = MessagePayload.toJson(message);
+        try {
+            return woken(store.enqueueEphemeral(channel, user, null, payload, clock.instant().plus(EPHEMERAL_TTL)));
+        } catch (StoreException e) {
+            if (!e.unavailable()) {
+                throw e;
+            }
+            Delivery outcome = direct.ephemeral(channel, user, null, MessagePayload.parse(payload));
+            if (!(outcome instanceof Delivery.Sent)) {
+                LOG.warn("Ephemeral message to {} not stored (database unavailable) nor sent: {}", user, outcome);
+            }
+            return NOT_STORED;
+        }
     }
 
     private long woken(long id) {

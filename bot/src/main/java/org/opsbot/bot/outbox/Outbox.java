@@ -20,6 +20,9 @@ public interface Outbox {
     /** Replaces a message this outbox posted; pending updates of one message coalesce. */
     long update(long messageId, SlackMessage message);
 
-    /** A message only {@code user} sees; dropped rather than delivered late. */
+    /**
+     * A message only {@code user} sees; dropped rather than delivered late. When the database
+     * cannot store it, it is sent at once instead (and the id is negative).
+     */
     long ephemeral(String channel, String user, SlackMessage message);
 }

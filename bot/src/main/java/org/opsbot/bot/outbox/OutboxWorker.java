@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,7 +33,11 @@ final class OutboxWorker implements AutoCloseable {
     private static final Duration LEASE_RENEW = Duration.ofSeconds(5);
     private static final Duration CLAIM = Duration.ofMinutes(2);
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    // While Slack cannot be reached at all, only the head of each lane keeps trying, so trying
+    // often costs little; a long back-off would leave the backlog waiting minutes after Slack
+    // is back.
+    static final Duration MAX_UNREACHABLE_BACKOFF = Duration.ofSeconds(10);
     private static final Duration MAX_RATE_WAIT = Duration.ofSeconds(5);
     // How long an uncertain post keeps waiting for Slack to say whether it arrived. After that
     // it is posted again: a duplicate is better than a lost alert.
@@ -46,6 +52,8 @@ final class OutboxWorker implements AutoCloseable {
     private final SendRates rates;
     private final SlackReachability reachability;
     private final Semaphore wake = new Semaphore(0);
+    // Outcomes of calls that Slack answered but the database could not record; see recorded().
+    private final Map<Long, Runnable> unrecorded = new ConcurrentSkipListMap<>();
     private final Thread thread;
     private volatile boolean running = true;
     private long leaseRenewedAt = Long.MIN_VALUE;
@@ -84,6 +92,7 @@ final class OutboxWorker implements AutoCloseable {
                     pause(LEASE_RENEW);
                     continue;
                 }
+                recordLeftovers();
                 List<OutboxEntry> due = store.claimDue(holder, CLAIM, BATCH);
                 if (due.isEmpty()) {
                     pause(IDLE_POLL);
@@ -131,7 +140,7 @@ final class OutboxWorker implements AutoCloseable {
     private void deliver(OutboxEntry entry) {
         try {
             if (entry.expiresAt() != null && clock.millis() > entry.expiresAt()) {
-                store.markExpired(entry.id(), holder);
+                recorded(entry.id(), () -> store.markExpired(entry.id(), holder));
                 expired.incrementAndGet();
                 LOG.info("Ephemeral message {} to {} expired undelivered", entry.id(), entry.userId());
                 return;
@@ -203,7 +212,7 @@ final class OutboxWorker implements AutoCloseable {
         }
         Delivery outcome = gateway.update(target.get().sentChannel(), target.get().sentTs(), MessagePayload.parse(newest.payload()));
         if (outcome instanceof Delivery.Sent) {
-            store.markUpdatesSent(entry.targetId(), newest.id(), holder);
+            recorded(entry.id(), () -> store.markUpdatesSent(entry.targetId(), newest.id(), holder));
             reachability.reached();
             sent.incrementAndGet();
             return;
@@ -230,7 +239,8 @@ final class OutboxWorker implements AutoCloseable {
                 return true;
             }
             if (wait.compareTo(MAX_RATE_WAIT) > 0) {
-                store.retryLater(entry.id(), holder, clock.instant().plus(wait), "waiting for Slack's rate limit", entry.uncertain());
+                Instant at = clock.instant().plus(wait);
+                recorded(entry.id(), () -> store.retryLater(entry.id(), holder, at, "waiting for Slack's rate limit", entry.uncertain()));
                 return false;
             }
             Thread.sleep(wait.toMillis());
@@ -255,7 +265,7 @@ final class OutboxWorker implements AutoCloseable {
     }
 
     private void record(OutboxEntry entry, Delivery.Sent s) {
-        store.markSent(entry.id(), holder, s.channel(), s.ts());
+        recorded(entry.id(), () -> store.markSent(entry.id(), holder, s.channel(), s.ts()));
         reachability.reached();
         sent.incrementAndGet();
     }
@@ -266,25 +276,51 @@ final class OutboxWorker implements AutoCloseable {
         } else {
             reachability.unreachable(r.reason());
         }
-        Duration wait = r.rateLimited() ? r.after() : max(r.after(), backoff(entry.attempts()));
+        Duration wait = r.rateLimited() ? r.after()
+                : max(r.after(), backoff(entry.attempts(), r.reachedSlack() ? MAX_BACKOFF : MAX_UNREACHABLE_BACKOFF));
         Instant at = clock.instant().plus(wait);
-        store.retryLater(entry.id(), holder, at, r.reason(), uncertain);
+        recorded(entry.id(), () -> store.retryLater(entry.id(), holder, at, r.reason(), uncertain));
         retried.incrementAndGet();
         LOG.warn("Slack call {} ({} to {}) not delivered yet: {}; next try in {} s", entry.id(),
                 entry.kind().name().toLowerCase(), entry.channel(), r.reason(), Math.max(1, wait.toSeconds()));
     }
 
     private void giveUp(OutboxEntry entry, String reason) {
-        store.markFailed(entry.id(), holder, reason);
+        recorded(entry.id(), () -> store.markFailed(entry.id(), holder, reason));
         failed.incrementAndGet();
         LOG.error("Slack call {} ({} to {}) failed for good: {}", entry.id(), entry.kind().name().toLowerCase(),
                 entry.channel(), reason);
     }
 
-    private static Duration backoff(int attempts) {
+    /**
+     * Records how a call ended. If the database cannot take it right now, the record is kept
+     * and written again before the next claim: otherwise the call would stay claimed, and its
+     * whole lane (the channel's later posts, a thread's replies) would wait for the claim to run
+     * out, minutes after the database is back.
+     */
+    private void recorded(long id, Runnable write) {
+        try {
+            write.run();
+        } catch (StoreException e) {
+            unrecorded.put(id, write);
+            throw e;
+        }
+    }
+
+    /** Writes the records the database could not take earlier, oldest first. */
+    private void recordLeftovers() {
+        for (var it = unrecorded.entrySet().iterator(); it.hasNext(); ) {
+            var leftover = it.next();
+            leftover.getValue().run(); // a StoreException leaves it for the next round
+            it.remove();
+            LOG.info("Outbox call {}: its outcome is recorded now", leftover.getKey());
+        }
+    }
+
+    static Duration backoff(int attempts, Duration cap) {
         long base = 1000L << Math.min(Math.max(attempts - 1, 0), 9);
         long jittered = (long) (base * (0.8 + ThreadLocalRandom.current().nextDouble() * 0.4));
-        return Duration.ofMillis(Math.min(jittered, MAX_BACKOFF.toMillis()));
+        return Duration.ofMillis(Math.min(jittered, cap.toMillis()));
     }
 
     private static Duration max(Duration a, Duration b) {

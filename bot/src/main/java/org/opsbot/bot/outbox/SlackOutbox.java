@@ -20,11 +20,12 @@ public final class SlackOutbox implements AutoCloseable {
     private final OutboxStore store;
     private final SlackReachability reachability;
 
-    private SlackOutbox(OutboxStore store, OutboxWorker worker, SlackReachability reachability, Clock clock) {
+    private SlackOutbox(OutboxStore store, OutboxWorker worker, SlackGateway gateway, SlackReachability reachability,
+                        Clock clock) {
         this.store = store;
         this.worker = worker;
         this.reachability = reachability;
-        this.outbox = new DurableOutbox(store, worker::wake, clock);
+        this.outbox = new DurableOutbox(store, worker::wake, clock, gateway);
     }
 
     /**
@@ -40,7 +41,7 @@ public final class SlackOutbox implements AutoCloseable {
                 .orElseGet(DryRunGateway::new);
         SlackReachability reachability = new SlackReachability(clock, botToken.isEmpty());
         OutboxWorker worker = new OutboxWorker(store, new LeaseStore(db, clock), gateway, reachability, clock, Replica.NAME);
-        SlackOutbox slackOutbox = new SlackOutbox(store, worker, reachability, clock);
+        SlackOutbox slackOutbox = new SlackOutbox(store, worker, gateway, reachability, clock);
         worker.start();
         return slackOutbox;
     }

@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -28,6 +30,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
  * {@code Retry-After} whenever a channel gets more than one post a second, or the app more than
  * 50 {@code chat.update} a minute. Posts get their own {@code ts}; {@code #name} channels get
  * a stable id. Every accepted call is recorded, in order, for exact assertions.
+ *
+ * <p>It can also be away the ways Slack is away: {@link #goDown()} stops the server (connection
+ * refused) and {@link #comeBack()} starts a new one on the same port, remembering what it had
+ * accepted; {@link #resetConnections()} resets every connection before Slack acts, and
+ * {@link #loseAnswers(int)} lets Slack act on the next posts but resets the connection before
+ * the answer (the bot cannot know they arrived). {@code conversations.history} and
+ * {@code .replies} list the accepted posts with their metadata, as Slack does, so a bot can look
+ * for a post before repeating it.
  */
 public final class RateLimitedSlack implements AutoCloseable {
 
@@ -44,18 +54,77 @@ public final class RateLimitedSlack implements AutoCloseable {
 
     private static final long FIRST_TS = 1_700_000_000_000L;
 
-    public final WireMockServer server;
+    public volatile WireMockServer server;
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger rateLimited = new AtomicInteger();
+    private final AtomicInteger answersToLose = new AtomicInteger();
+    private final AtomicInteger lostAnswers = new AtomicInteger();
+    private volatile boolean resetting;
+    private final AtomicReference<Runnable> nextPost = new AtomicReference<>();
+    private final Limiter limiter = new Limiter();
+    private final int port;
 
     public RateLimitedSlack() {
-        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(new Limiter()));
-        server.start();
-        server.stubFor(any(urlPathMatching("/api/.*")).willReturn(okJson("{\"ok\":true}")));
+        server = started(WireMockConfiguration.options().dynamicPort());
+        port = server.port();
+    }
+
+    private WireMockServer started(WireMockConfiguration options) {
+        WireMockServer s = new WireMockServer(options.extensions(limiter));
+        s.start();
+        s.stubFor(any(urlPathMatching("/api/.*")).willReturn(okJson("{\"ok\":true}")));
+        return s;
     }
 
     public String apiUrl() {
-        return server.baseUrl() + "/api/";
+        return "http://localhost:" + port + "/api/";
+    }
+
+    /**
+     * Channels that exist in the workspace before the bot posts to them, so that
+     * {@code conversations.list} names them (otherwise a channel gets its id on its first post).
+     */
+    public RateLimitedSlack channels(String... names) {
+        limiter.create(names);
+        return this;
+    }
+
+    /** Slack is gone: connections to its port are refused until {@link #comeBack()}. */
+    public void goDown() {
+        server.stop();
+    }
+
+    /** A new server on the same port, with everything accepted so far still known. */
+    public void comeBack() {
+        server = started(WireMockConfiguration.options().port(port));
+    }
+
+    /** From now on every connection is reset before Slack acts on the call, until {@link #heal()}. */
+    public void resetConnections() {
+        resetting = true;
+    }
+
+    /**
+     * The next {@code posts} accepted {@code chat.postMessage} calls are acted on (the message is
+     * in the channel) but the connection is reset before the answer.
+     */
+    public void loseAnswers(int posts) {
+        answersToLose.set(posts);
+    }
+
+    /** Runs {@code action} when the next post is accepted, before Slack answers it. */
+    public void onNextPost(Runnable action) {
+        nextPost.set(action);
+    }
+
+    /** How many answers {@link #loseAnswers} has lost. */
+    public int lostAnswers() {
+        return lostAnswers.get();
+    }
+
+    /** Connections are answered normally again. */
+    public void heal() {
+        resetting = false;
     }
 
     public List<Call> calls() {
@@ -115,6 +184,12 @@ public final class RateLimitedSlack implements AutoCloseable {
         private final Map<String, String> channelIds = new HashMap<>();
         private long ts = FIRST_TS;
 
+        synchronized void create(String... names) {
+            for (String name : names) {
+                channelIds.computeIfAbsent(name, c -> "C" + String.format("%09d", channelIds.size() + 1));
+            }
+        }
+
         @Override
         public String getName() {
             return "slack-rate-limits";
@@ -122,6 +197,9 @@ public final class RateLimitedSlack implements AutoCloseable {
 
         @Override
         public synchronized ResponseDefinition transform(ServeEvent event) {
+            if (resetting) {
+                return reset();
+            }
             String path = event.getRequest().getUrl();
             String method = path.substring(path.lastIndexOf('/') + 1);
             int q = method.indexOf('?');
@@ -129,6 +207,36 @@ public final class RateLimitedSlack implements AutoCloseable {
             Map<String, String> form = form(event.getRequest().getBodyAsString());
             long now = System.currentTimeMillis();
             switch (method) {
+                case "conversations.list" -> {
+                    StringBuilder channels = new StringBuilder();
+                    channelIds.forEach((name, id) -> {
+                        if (name.startsWith("#")) {
+                            channels.append(channels.isEmpty() ? "" : ",")
+                                    .append("{\"id\":\"").append(id).append("\",\"name\":\"").append(name.substring(1)).append("\"}");
+                        }
+                    });
+                    return okJson("{\"ok\":true,\"channels\":[" + channels + "],\"response_metadata\":{\"next_cursor\":\"\"}}").build();
+                }
+                case "conversations.history", "conversations.replies" -> {
+                    String channel = form.get("channel");
+                    String thread = method.equals("conversations.replies") ? form.get("ts") : null;
+                    StringBuilder messages = new StringBuilder();
+                    List<Call> posts = calls("chat.postMessage");
+                    for (int i = 0; i < posts.size(); i++) {
+                        Call post = posts.get(i);
+                        if (!channel.equals(channelIds.get(post.get("channel")))
+                                || thread != null && !thread.equals(post.get("thread_ts"))
+                                || thread == null && post.isReply()) {
+                            continue;
+                        }
+                        long postTs = FIRST_TS + 100L * (i + 1);
+                        messages.append(messages.isEmpty() ? "" : ",").append("{\"type\":\"message\",\"ts\":\"")
+                                .append((postTs / 1_000_000) + "." + String.format("%06d", postTs % 1_000_000)).append("\"")
+                                .append(post.get("metadata") == null ? "" : ",\"metadata\":" + post.get("metadata"))
+                                .append("}");
+                    }
+                    return okJson("{\"ok\":true,\"messages\":[" + messages + "],\"has_more\":false}").build();
+                }
                 case "auth.test" -> {
                     return okJson("{\"ok\":true,\"url\":\"https://e2e.slack.com/\",\"team\":\"E2E\",\"user\":\"opsbot\","
                             + "\"team_id\":\"T0E2E00001\",\"user_id\":\"U0BOT00001\",\"bot_id\":\"B0BOT00001\"}").build();
@@ -145,9 +253,18 @@ public final class RateLimitedSlack implements AutoCloseable {
                         return limited(1);
                     }
                     recent.add(now);
+                    // Before the post is visible: the test's action has happened once it is.
+                    Runnable then = nextPost.getAndSet(null);
+                    if (then != null) {
+                        then.run();
+                    }
                     calls.add(new Call(method, form, now));
                     ts += 100;
                     String messageTs = (ts / 1_000_000) + "." + String.format("%06d", ts % 1_000_000);
+                    if (answersToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        lostAnswers.incrementAndGet();
+                        return reset();
+                    }
                     return okJson("{\"ok\":true,\"channel\":\"" + channel + "\",\"ts\":\"" + messageTs + "\"}").build();
                 }
                 case "chat.update" -> {
@@ -165,6 +282,10 @@ public final class RateLimitedSlack implements AutoCloseable {
                             + "\"messages\":[]}").build();
                 }
             }
+        }
+
+        private ResponseDefinition reset() {
+            return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
         }
 
         private ResponseDefinition limited(int seconds) {

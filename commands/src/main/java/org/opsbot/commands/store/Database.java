@@ -2,17 +2,21 @@ package org.opsbot.commands.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -27,21 +31,42 @@ import java.util.concurrent.Future;
  * virtual thread waiting on the file lock would pin its carrier, and on a 2-core machine two
  * such writers stall the whole server. Write transactions begin {@code IMMEDIATE}, so they wait
  * for the lock up front (busy_timeout) instead of failing with SQLITE_BUSY when a read upgrades.
+ *
+ * <p>Failures say whether the database cannot take work right now ({@link StoreException#unavailable()}:
+ * locked by another process, down, unreachable) or refused it for good; the first is an HTTP
+ * 503 and a retry, the second a bug. Both come quickly, so a request still gets its answer
+ * within Slack's 3 seconds: SQLite's busy timeout is short, and once a write has found the file
+ * locked the next ones only look until one gets through (otherwise every queued write would
+ * wait the full timeout in turn); PostgreSQL's pool waits briefly for a connection, and more
+ * briefly still once the server is known to be unreachable.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-    private static final int BUSY_TIMEOUT_MS = 5_000;
+    // Long enough for another process's short write (the CLI, a backup's snapshot), short
+    // enough that a request waiting behind it still answers within Slack's 3 seconds.
+    private static final int BUSY_TIMEOUT_MS = 1_500;
+    // While the file is known to be locked, a write only checks whether the lock is gone.
+    private static final int LOCKED_BUSY_TIMEOUT_MS = 100;
+    private static final int CONNECTION_TIMEOUT_MS = 1_500;
+    // While PostgreSQL is known to be unreachable, a request only checks whether it is back
+    // (Hikari's smallest timeout), so a request that needs two connections still answers in time.
+    private static final int UNREACHABLE_CONNECTION_TIMEOUT_MS = 250;
 
     private final Dialect dialect;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final ExecutorService writer;
     private final String description;
+    // SQLite: the last write found the file locked by another process, and none has succeeded
+    // since. Set and cleared on the writer thread; read by readiness.
+    private volatile boolean locked;
+    // PostgreSQL: the last call could not reach the server, and none has since.
+    private volatile boolean unreachable;
 
     private Database(Dialect dialect, HikariDataSource dataSource, String description) {
         this.dialect = dialect;
         this.dataSource = dataSource;
-        this.jdbi = Jdbi.create(dataSource);
+        this.jdbi = Jdbi.create(this::connection);
         this.description = description;
         this.writer = dialect == Dialect.SQLITE
                 ? Executors.newSingleThreadExecutor(r -> {
@@ -112,7 +137,8 @@ public final class Database implements AutoCloseable {
         hikari.setPoolName("opsbot-postgresql");
         hikari.setMaximumPoolSize(10);
         hikari.setMinimumIdle(1);
-        hikari.setConnectionTimeout(5_000);
+        // Waiting longer for a connection would only turn a down database into a hung request.
+        hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         hikari.setValidationTimeout(2_000);
         // Start without a connection: the server can come up and report "not ready" rather
         // than refuse to start while the database is still booting.
@@ -151,9 +177,9 @@ public final class Database implements AutoCloseable {
     /** Runs a read; SQLite's WAL lets readers proceed while the writer works. */
     public <T> T read(HandleCallback<T, RuntimeException> callback) {
         try {
-            return jdbi.withHandle(callback);
+            return reached(jdbi.withHandle(callback));
         } catch (RuntimeException e) {
-            throw translate(e);
+            throw failed(e);
         }
     }
 
@@ -161,32 +187,77 @@ public final class Database implements AutoCloseable {
     public <T> T write(HandleCallback<T, RuntimeException> callback) {
         if (writer == null) {
             try {
-                return jdbi.inTransaction(callback);
+                return reached(jdbi.inTransaction(callback));
             } catch (RuntimeException e) {
-                throw translate(e);
+                throw failed(e);
             }
         }
-        Future<T> result = writer.submit(() -> jdbi.inTransaction(callback));
+        Future<T> result = writer.submit(() -> writeOnWriter(callback));
         try {
             return result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while waiting for the database writer", e);
+            throw StoreException.unavailable("interrupted while waiting for the database writer", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw translate(re);
             }
-            throw new StoreException(rootMessage(e), e.getCause());
+            throw translate(new StoreException(rootMessage(e), e.getCause()));
         }
     }
 
-    /** Whether the database answers a trivial query right now (readiness). */
+    /** On the writer thread: one transaction, with a short lock wait while the file is known locked. */
+    private <T> T writeOnWriter(HandleCallback<T, RuntimeException> callback) {
+        try {
+            T value = locked ? jdbi.withHandle(h -> {
+                busyTimeout(h.getConnection(), LOCKED_BUSY_TIMEOUT_MS);
+                try {
+                    return h.inTransaction(callback);
+                } finally {
+                    busyTimeout(h.getConnection(), BUSY_TIMEOUT_MS);
+                }
+            }) : jdbi.inTransaction(callback);
+            if (locked) {
+                LOG.info("The SQLite database takes writes again");
+                locked = false;
+            }
+            return value;
+        } catch (RuntimeException e) {
+            if (Failures.sqliteBusy(e) && !locked) {
+                LOG.warn("The SQLite database is locked by another connection: writes fail until it is released");
+                locked = true;
+            }
+            throw e;
+        }
+    }
+
+    private static void busyTimeout(Connection c, int millis) {
+        try {
+            c.unwrap(SQLiteConnection.class).setBusyTimeout(millis);
+        } catch (SQLException e) {
+            throw new StoreException("cannot set SQLite's busy timeout: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the database can take work right now (readiness): it answers a trivial query, and
+     * SQLite, if the last write found it locked, takes a write again.
+     */
     public boolean isUp() {
-        try (var c = dataSource.getConnection(); var s = c.createStatement()) {
+        if (locked) {
+            try {
+                write(h -> null);
+            } catch (StoreException e) {
+                return false;
+            }
+        }
+        try (var c = connection(); var s = c.createStatement()) {
             s.setQueryTimeout(2);
             s.execute("SELECT 1");
+            reached(null);
             return true;
         } catch (Exception e) {
+            failed(new StoreException("readiness probe: " + rootMessage(e), e));
             return false;
         }
     }
@@ -204,9 +275,38 @@ public final class Database implements AutoCloseable {
         return description;
     }
 
+    /** A pooled connection; while PostgreSQL is known to be unreachable, only a brief wait for one. */
+    private Connection connection() throws SQLException {
+        if (unreachable && dataSource.getHikariPoolMXBean() instanceof HikariPool pool) {
+            return pool.getConnection(UNREACHABLE_CONNECTION_TIMEOUT_MS);
+        }
+        return dataSource.getConnection();
+    }
+
+    /** PostgreSQL answered: connections get their normal time again. */
+    private <T> T reached(T value) {
+        if (unreachable) {
+            unreachable = false;
+            LOG.info("PostgreSQL is reachable again");
+        }
+        return value;
+    }
+
+    private RuntimeException failed(RuntimeException e) {
+        RuntimeException translated = translate(e);
+        if (dialect == Dialect.POSTGRESQL && !unreachable && Failures.connection(e)) {
+            unreachable = true;
+            LOG.warn("PostgreSQL is unreachable ({}): requests fail fast until it answers again", rootMessage(e));
+        }
+        return translated;
+    }
+
     private static RuntimeException translate(RuntimeException e) {
-        if (e instanceof StoreException) {
+        if (e instanceof StoreException s && (s.unavailable() || !Failures.unavailable(s))) {
             return e;
+        }
+        if (Failures.unavailable(e)) {
+            return StoreException.unavailable("database unavailable: " + rootMessage(e), e);
         }
         return new StoreException("database error: " + rootMessage(e), e);
     }

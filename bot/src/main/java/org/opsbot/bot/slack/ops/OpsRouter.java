@@ -4,6 +4,7 @@ import com.slack.api.app_backend.slash_commands.payload.SlashCommandPayload;
 import com.slack.api.model.block.LayoutBlock;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.GroupDirectory;
@@ -70,6 +71,10 @@ public final class OpsRouter {
         } catch (UsageException e) {
             return usageProblem(slash, command, e.getMessage());
         } catch (RuntimeException e) {
+            if (DatabaseDown.is(e)) {
+                log.warn("/ops {} refused: {}", name, e.getMessage());
+                return CommandReply.ephemeral(DatabaseDown.ANSWER);
+            }
             // The stack trace goes to the log, not to Slack: it may hold internals or secrets.
             log.error("/ops {} failed", name, e);
             return CommandReply.ephemeral(":warning: `" + slash + " " + name
