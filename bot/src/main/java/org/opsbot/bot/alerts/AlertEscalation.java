@@ -64,6 +64,21 @@ final class AlertEscalation {
         }
     }
 
+    /**
+     * Starts the walk of a firing group that has none (its opener died before starting it).
+     * A walk under way is left as it is.
+     */
+    void ensureWalking(StoredAlertGroup g) {
+        String subject = subject(g.id());
+        if (Alerts.FIRING.equals(g.state()) && escalations.find(subject).isEmpty()) {
+            escalations.open(subject, g.team(), g.severity() == null ? "none" : g.severity());
+        }
+    }
+
+    static String prefix() {
+        return PREFIX;
+    }
+
     Optional<Subjects.Subject> find(String subject) {
         return groupId(subject).flatMap(alerts::group).map(g -> new Subjects.Subject(subject, g.title(), g.team(),
                 g.severity(), g.channel(), Optional.ofNullable(g.messageId()), Optional.empty()));

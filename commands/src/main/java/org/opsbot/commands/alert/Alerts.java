@@ -361,6 +361,14 @@ public final class Alerts {
         return store.open(team, limit);
     }
 
+    /**
+     * Firing groups older than {@code grace} that have no parent message or no escalation walk
+     * yet, oldest first: what a crash between an intake's commit and its publishing left behind.
+     */
+    public List<StoredAlertGroup> unfinishedOpenings(Duration grace, String walkPrefix, int limit) {
+        return store.unfinishedOpenings(clock.millis() - grace.toMillis(), walkPrefix, limit);
+    }
+
     /** Records the group's parent message; false when another flow recorded one first. */
     public boolean attachMessage(long groupId, long outboxId) {
         return store.attachMessage(groupId, outboxId);

@@ -7,6 +7,10 @@ import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.MutableClock;
 import org.opsbot.commands.store.OutboxStore;
+import org.opsbot.commands.store.EscalationStore;
+import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.escalation.EscalationSteps;
+import org.opsbot.commands.config.Escalation;
 import org.opsbot.commands.store.TestDatabases;
 
 import java.nio.charset.StandardCharsets;
@@ -14,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -223,6 +228,36 @@ class AlertsTest {
             assertThat(alerts.endExpiredMutes()).singleElement()
                     .satisfies(c -> assertThat(c.notes()).containsExactly(new AlertNote.SnoozeEnded()));
             assertThat(alerts.endExpiredMutes()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aFiringGroupWhoseOpenerDiedIsUnfinishedUntilItHasBothAMessageAndAWalk(Dialect dialect) throws Exception {
+        try (Database db = TestDatabases.open(dialect)) {
+            Alerts alerts = new Alerts(db, ConfigLoader.bundledExample().require(), clock);
+            // The intake committed and then its process died: no message, no walk.
+            long id = alerts.receive(parse(webhook("firing", "2026-11-22T02:58:00Z", "1200", "firing")))
+                    .changes().getFirst().group().id();
+            Duration grace = Duration.ofSeconds(30);
+            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50))
+                    .as("a live opener may still be publishing it").isEmpty();
+
+            clock.advance(Duration.ofSeconds(31));
+            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50)).extracting(StoredAlertGroup::id).containsExactly(id);
+
+            alerts.acknowledge(id, "U0ALICE001");
+            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50)).as("only firing groups need a walk").isEmpty();
+            alerts.unacknowledge(id, "U0ALICE001");
+
+            alerts.attachMessage(id, new OutboxStore(db, clock).enqueuePost("#cdc-alerts", null, "{}"));
+            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50))
+                    .as("posted, but its walk never started").extracting(StoredAlertGroup::id).containsExactly(id);
+
+            EscalationStore walks = new EscalationStore(db, clock);
+            walks.insert(EscalationSteps.open("alert-group:" + id, "cdc", "P1", new Escalation(0, Optional.empty(), List.of()), clock.instant()).walk(),
+                    List.of());
+            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50)).isEmpty();
         }
     }
 }
