@@ -15,14 +15,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback TCP proxy a test can cut and restore, to put a network fault between the bot and
  * a server (PostgreSQL, say) without stopping the server. {@link #cut()} resets every open
- * connection and refuses new ones, as a database that went away does; {@link #restore()}
- * listens again on the same port.
+ * connection and refuses new ones, as a database that went away does; {@link #blackHole()}
+ * swallows every byte of open and new connections and answers nothing, as a network that
+ * silently drops packets does (no reset, no refusal: the peer waits); {@link #restore()}
+ * forwards new connections again.
  */
 public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
+    // Sockets whose bytes vanish: those open when the black hole began, and those accepted
+    // during it. They stay so after restore(): the bytes already lost would corrupt the stream.
+    private final Set<Socket> swallowed = ConcurrentHashMap.newKeySet();
+    private volatile boolean blackHole;
     private volatile ServerSocket listener;
 
     private TcpProxy(InetSocketAddress target, int port) {
@@ -65,10 +71,21 @@ public final class TcpProxy implements AutoCloseable {
             closeQuietly(s);
         }
         open.clear();
+        swallowed.clear();
     }
 
-    /** Listens again on the same port. */
+    /**
+     * From now on nothing gets through and nothing is answered: open connections stay open but
+     * their bytes vanish, new ones are accepted and then ignored. Until {@link #restore()}.
+     */
+    public synchronized void blackHole() {
+        blackHole = true;
+        swallowed.addAll(open);
+    }
+
+    /** Listens again on the same port, and forwards new connections. */
     public synchronized void restore() {
+        blackHole = false;
         if (listener != null) {
             return;
         }
@@ -98,6 +115,12 @@ public final class TcpProxy implements AutoCloseable {
                 try {
                     Socket client = l.accept();
                     accepted.incrementAndGet();
+                    if (blackHole) {
+                        open.add(client);
+                        swallowed.add(client);
+                        pipe(client, null);
+                        continue;
+                    }
                     Socket server = new Socket();
                     try {
                         server.connect(target, 2_000);
@@ -119,19 +142,26 @@ public final class TcpProxy implements AutoCloseable {
     private void pipe(Socket from, Socket to) {
         Thread.ofVirtual().start(() -> {
             byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream();
+                 OutputStream out = to == null ? OutputStream.nullOutputStream() : to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
-                    out.flush();
+                    if (!swallowed.contains(from)) {
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
                 }
             } catch (IOException ignored) {
                 // one side went away; the other is closed below
             } finally {
                 open.remove(from);
-                open.remove(to);
+                swallowed.remove(from);
                 closeQuietly(from);
-                closeQuietly(to);
+                if (to != null) {
+                    open.remove(to);
+                    swallowed.remove(to);
+                    closeQuietly(to);
+                }
             }
         });
     }

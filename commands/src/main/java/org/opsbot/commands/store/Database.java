@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +39,9 @@ import java.util.concurrent.Future;
  * within Slack's 3 seconds: SQLite's busy timeout is short, and once a write has found the file
  * locked the next ones only look until one gets through (otherwise every queued write would
  * wait the full timeout in turn); PostgreSQL's pool waits briefly for a connection, and more
- * briefly still once the server is known to be unreachable.
+ * briefly still once the server is known to be unreachable, and a statement waits at most
+ * {@value #CALL_NETWORK_TIMEOUT_MS} ms for the server's next bytes, so a network that silently
+ * drops packets cannot hang a request either.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -51,21 +54,49 @@ public final class Database implements AutoCloseable {
     // While PostgreSQL is known to be unreachable, a request only checks whether it is back
     // (Hikari's smallest timeout), so a request that needs two connections still answers in time.
     private static final int UNREACHABLE_CONNECTION_TIMEOUT_MS = 250;
+    // A pooled connection that was idle gets this long to prove it is alive; shorter than the
+    // wait for a connection, so that waiting and one failed check stay within Slack's 3 s.
+    private static final int VALIDATION_TIMEOUT_MS = 1_000;
+    // Idle connections are checked this often, so one that a dropped network left dead is
+    // found and replaced before a request picks it (Hikari's minimum is 30 s).
+    private static final int KEEPALIVE_MS = 60_000;
+    /**
+     * How long one call's statement waits for the next bytes from PostgreSQL. A network that
+     * silently drops packets leaves a connection waiting forever (nothing resets it); with this
+     * the call fails as "unreachable" and the request still answers within Slack's 3 s.
+     * Statements of a chat bot come back in milliseconds, so this only cuts off a lost server.
+     */
+    static final int CALL_NETWORK_TIMEOUT_MS = 2_000;
+    /**
+     * pgjdbc's settings for a connection unless the URL sets them (pgjdbc reads the URL over
+     * these): no wait without end to connect or to read (the driver's defaults are 10 s and
+     * forever; the read timeout here is for what runs outside {@link #read}/{@link #write}, such
+     * as the migrations, whose statements may legitimately take long), and TCP keepalives so that
+     * the kernel notices a peer that went away while idle.
+     */
+    static final Map<String, String> POSTGRES_DEFAULTS = Map.of(
+            "connectTimeout", "5",
+            "socketTimeout", "30",
+            "tcpKeepAlive", "true");
 
     private final Dialect dialect;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final ExecutorService writer;
     private final String description;
+    // PostgreSQL: milliseconds a call waits for the server's next bytes; 0 for SQLite, or when
+    // the URL sets its own socketTimeout (the operator's choice then holds for every call).
+    private final int callNetworkTimeoutMs;
     // SQLite: the last write found the file locked by another process, and none has succeeded
     // since. Set and cleared on the writer thread; read by readiness.
     private volatile boolean locked;
     // PostgreSQL: the last call could not reach the server, and none has since.
     private volatile boolean unreachable;
 
-    private Database(Dialect dialect, HikariDataSource dataSource, String description) {
+    private Database(Dialect dialect, HikariDataSource dataSource, String description, int callNetworkTimeoutMs) {
         this.dialect = dialect;
         this.dataSource = dataSource;
+        this.callNetworkTimeoutMs = callNetworkTimeoutMs;
         this.jdbi = Jdbi.create(this::connection);
         this.description = description;
         this.writer = dialect == Dialect.SQLITE
@@ -110,7 +141,22 @@ public final class Database implements AutoCloseable {
             throw new StoreException("Could not prepare the database " + JdbcUrls.masked(jdbcUrl)
                     + ": " + rootMessage(e), e);
         }
-        return new Database(dialect, ds, JdbcUrls.masked(jdbcUrl));
+        int callTimeout = dialect == Dialect.POSTGRESQL && !urlSets(jdbcUrl, "socketTimeout") ? CALL_NETWORK_TIMEOUT_MS : 0;
+        return new Database(dialect, ds, JdbcUrls.masked(jdbcUrl), callTimeout);
+    }
+
+    /** Whether the JDBC URL's query string sets {@code parameter}. */
+    static boolean urlSets(String jdbcUrl, String parameter) {
+        int query = jdbcUrl.indexOf('?');
+        if (query < 0) {
+            return false;
+        }
+        for (String pair : jdbcUrl.substring(query + 1).split("&")) {
+            if (pair.equals(parameter) || pair.startsWith(parameter + "=")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static HikariDataSource sqlite(String jdbcUrl) {
@@ -139,7 +185,9 @@ public final class Database implements AutoCloseable {
         hikari.setMinimumIdle(1);
         // Waiting longer for a connection would only turn a down database into a hung request.
         hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
-        hikari.setValidationTimeout(2_000);
+        hikari.setValidationTimeout(VALIDATION_TIMEOUT_MS);
+        hikari.setKeepaliveTime(KEEPALIVE_MS);
+        POSTGRES_DEFAULTS.forEach(hikari::addDataSourceProperty);
         // Start without a connection: the server can come up and report "not ready" rather
         // than refuse to start while the database is still booting.
         hikari.setInitializationFailTimeout(-1);
@@ -277,10 +325,19 @@ public final class Database implements AutoCloseable {
 
     /** A pooled connection; while PostgreSQL is known to be unreachable, only a brief wait for one. */
     private Connection connection() throws SQLException {
-        if (unreachable && dataSource.getHikariPoolMXBean() instanceof HikariPool pool) {
-            return pool.getConnection(UNREACHABLE_CONNECTION_TIMEOUT_MS);
+        Connection c = unreachable && dataSource.getHikariPoolMXBean() instanceof HikariPool pool
+                ? pool.getConnection(UNREACHABLE_CONNECTION_TIMEOUT_MS)
+                : dataSource.getConnection();
+        if (callNetworkTimeoutMs > 0) {
+            try {
+                // The pool puts its own timeout back when the connection is returned.
+                c.setNetworkTimeout(Runnable::run, callNetworkTimeoutMs);
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
         }
-        return dataSource.getConnection();
+        return c;
     }
 
     /** PostgreSQL answered: connections get their normal time again. */
