@@ -124,6 +124,9 @@ public final class Database implements AutoCloseable {
             case POSTGRESQL -> postgres(jdbcUrl, schema);
         };
         try {
+            if (upToDate(ds, dialect)) {
+                return new Database(dialect, ds, JdbcUrls.masked(jdbcUrl), callNetworkTimeout(dialect, jdbcUrl));
+            }
             var flyway = Flyway.configure()
                     .dataSource(ds)
                     .locations(dialect.migrations())
@@ -141,8 +144,23 @@ public final class Database implements AutoCloseable {
             throw new StoreException("Could not prepare the database " + JdbcUrls.masked(jdbcUrl)
                     + ": " + rootMessage(e), e);
         }
-        int callTimeout = dialect == Dialect.POSTGRESQL && !urlSets(jdbcUrl, "socketTimeout") ? CALL_NETWORK_TIMEOUT_MS : 0;
-        return new Database(dialect, ds, JdbcUrls.masked(jdbcUrl), callTimeout);
+        return new Database(dialect, ds, JdbcUrls.masked(jdbcUrl), callNetworkTimeout(dialect, jdbcUrl));
+    }
+
+    private static int callNetworkTimeout(Dialect dialect, String jdbcUrl) {
+        return dialect == Dialect.POSTGRESQL && !urlSets(jdbcUrl, "socketTimeout") ? CALL_NETWORK_TIMEOUT_MS : 0;
+    }
+
+    /**
+     * Whether the schema already has every bundled migration (then Flyway is not started, see
+     * {@link Migrations}). A database that cannot be reached yet goes to Flyway, which reports it.
+     */
+    private static boolean upToDate(HikariDataSource ds, Dialect dialect) {
+        try (Connection c = ds.getConnection()) {
+            return Migrations.upToDate(c, dialect);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Whether the JDBC URL's query string sets {@code parameter}. */
