@@ -38,6 +38,7 @@ COPY --from=build /src/bot/target/opsbot.jar opsbot.jar
 COPY runbooks/ runbooks/
 COPY templates/ templates/
 COPY opsbot.example.yaml ./
+COPY --chmod=755 bin/cds-java bin/cds-java
 # Everything above stays root-owned and read-only to the bot; only the SQLite folder is its own.
 RUN mkdir -p /app/data && chown opsbot:opsbot /app/data
 VOLUME ["/app/data"]
@@ -55,8 +56,11 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # Serial GC and 75% of the container's memory limit suit a small, mostly idle service, and the
 # heap-free ratios give memory back when idle; exit on OOM so the orchestrator restarts a clean
 # process. The class-data archive is written to the data volume on the first clean stop and
-# halves later start-ups (BENCHMARKS.md). More flags: JDK_JAVA_OPTIONS.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=5", \
+# halves later start-ups (BENCHMARKS.md). bin/cds-java names it after this image's jars and JDK
+# (/app/data/opsbot-<build>-jdk<version>.jsa) and removes the archives of other images: an
+# archive of an earlier image would be refused and, JDK 25 at least, never rewritten. It execs
+# java, which stays PID 1 and gets the stop signal. More flags: JDK_JAVA_OPTIONS.
+ENTRYPOINT ["/app/bin/cds-java", "java", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=5", \
             "-XX:MaxHeapFreeRatio=20", "-XX:+ExitOnOutOfMemoryError", \
             "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=/app/data/opsbot.jsa", \
             "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "--enable-native-access=ALL-UNNAMED", \
