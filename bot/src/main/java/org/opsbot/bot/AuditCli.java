@@ -102,6 +102,6 @@ final class AuditCli {
             e.problems().forEach(p -> spec.commandLine().getErr().println("environment: " + p));
             return null;
         }
-        return Database.open(settings.databaseUrl());
+        return Database.openForTool(settings.databaseUrl());
     }
 }

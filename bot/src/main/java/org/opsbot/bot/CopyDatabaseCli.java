@@ -72,7 +72,7 @@ final class CopyDatabaseCli implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        try (Database source = Database.open(from); Database target = Database.open(settings.databaseUrl())) {
+        try (Database source = Database.openForTool(from); Database target = Database.openForTool(settings.databaseUrl())) {
             DatabaseCopy.Result result = DatabaseCopy.sqliteToPostgresql(source, target, Clock.systemUTC());
             result.rows().forEach((table, rows) -> out.printf("%-22s %d%n", table, rows));
             out.println("Copied " + result.total() + " rows from " + file + " into " + JdbcUrls.masked(settings.databaseUrl())

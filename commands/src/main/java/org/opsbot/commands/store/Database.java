@@ -118,6 +118,20 @@ public final class Database implements AutoCloseable {
      * missing). Tests use this to give every test its own schema on one server.
      */
     public static Database open(String jdbcUrl, String schema) {
+        return open(jdbcUrl, schema, true);
+    }
+
+    /**
+     * Opens the database for a command-line tool ({@code opsbot copy-database}, {@code audit
+     * verify}): no Slack request waits on it, and a statement over a whole table may take long,
+     * so PostgreSQL statements wait up to the driver's {@code socketTimeout} (30 s by default)
+     * rather than {@value #CALL_NETWORK_TIMEOUT_MS} ms.
+     */
+    public static Database openForTool(String jdbcUrl) {
+        return open(jdbcUrl, null, false);
+    }
+
+    private static Database open(String jdbcUrl, String schema, boolean serving) {
         Dialect dialect = Dialect.of(jdbcUrl);
         HikariDataSource ds = switch (dialect) {
             case SQLITE -> sqlite(jdbcUrl);
@@ -125,7 +139,7 @@ public final class Database implements AutoCloseable {
         };
         try {
             if (upToDate(ds, dialect)) {
-                return new Database(dialect, ds, JdbcUrls.masked(jdbcUrl), callNetworkTimeout(dialect, jdbcUrl));
+                return new Database(dialect, ds, JdbcUrls.masked(jdbcUrl), serving ? callNetworkTimeout(dialect, jdbcUrl) : 0);
             }
             var flyway = Flyway.configure()
                     .dataSource(ds)
@@ -144,7 +158,7 @@ public final class Database implements AutoCloseable {
             throw new StoreException("Could not prepare the database " + JdbcUrls.masked(jdbcUrl)
                     + ": " + rootMessage(e), e);
         }
-        return new Database(dialect, ds, JdbcUrls.masked(jdbcUrl), callNetworkTimeout(dialect, jdbcUrl));
+        return new Database(dialect, ds, JdbcUrls.masked(jdbcUrl), serving ? callNetworkTimeout(dialect, jdbcUrl) : 0);
     }
 
     private static int callNetworkTimeout(Dialect dialect, String jdbcUrl) {
