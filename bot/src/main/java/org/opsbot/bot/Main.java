@@ -54,7 +54,7 @@ public final class Main implements Callable<Integer> {
      * what validate reports and serve insists on.
      */
     static List<Validator> validators(Map<String, String> env) {
-        return List.of(new RunbookValidator(env), new ActionsValidator(env));
+        return List.of(new RunbookValidator(env), new ActionsValidator(env), new PagerWebhooksValidator(env));
     }
 
     /** What {@code serve} does once everything checked out; tests replace the blocking server. */
