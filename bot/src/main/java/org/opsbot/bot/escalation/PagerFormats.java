@@ -121,8 +121,7 @@ final class PagerFormats {
                 body.putArray("tags").add("opsbot").add(walk.team()).add(walk.severity());
                 ObjectNode stringDetails = body.putObject("details");
                 // Opsgenie's details are a map of strings.
-                details.fields().forEachRemaining(e -> stringDetails.put(e.getKey(),
-                        e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+                details.fields().forEachRemaining(e -> stringDetails.put(e.getKey(), text(e.getValue())));
                 body.put("entity", walk.subject());
                 body.put("source", "opsbot");
                 body.put("priority", opsgeniePriority(walk.severity()));
@@ -221,6 +220,16 @@ final class PagerFormats {
         ArrayNode array = PagerWebhooks.object().arrayNode();
         values.forEach(array::add);
         return array;
+    }
+
+    /** A detail as Opsgenie's string: a list as "a, b". */
+    private static String text(JsonNode value) {
+        if (!value.isArray()) {
+            return value.asText();
+        }
+        List<String> items = new java.util.ArrayList<>();
+        value.elements().forEachRemaining(v -> items.add(v.asText()));
+        return String.join(", ", items);
     }
 
     private static String cut(String text, int max) {
