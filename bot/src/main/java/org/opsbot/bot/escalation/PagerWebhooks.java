@@ -242,7 +242,7 @@ public final class PagerWebhooks {
         PagerWebhookStore.Call page = null;
         for (PagerWebhookStore.Call call : calls) {
             if (call.event() == Event.TRIGGER) {
-                if (!(call.state() == PagerWebhookStore.State.FAILED)) {
+                if (call.state() != PagerWebhookStore.State.FAILED) {
                     page = call;
                 }
             } else if (call.event() == Event.RESOLVE || call.event() == event) {
