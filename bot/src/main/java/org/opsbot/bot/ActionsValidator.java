@@ -1,6 +1,6 @@
 package org.opsbot.bot;
 
-import org.opsbot.bot.checks.Runbooks;
+import org.opsbot.bot.checks.RunbookLoader;
 import org.opsbot.commands.approval.ApprovalRoles;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
@@ -17,10 +17,14 @@ import java.util.Map;
  * here, so nothing is reported twice.
  */
 final class ActionsValidator implements Validator {
-    private final Map<String, String> environment;
+    private final RunbookLoader runbooks;
 
     ActionsValidator(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+        this(new RunbookLoader(environment));
+    }
+
+    ActionsValidator(RunbookLoader runbooks) {
+        this.runbooks = runbooks;
     }
 
     @Override
@@ -28,7 +32,7 @@ final class ActionsValidator implements Validator {
         if (!Files.isDirectory(settings.runbooksDir())) {
             return new Report(List.of(), "OK: no runbook actions (no runbooks folder)");
         }
-        RunbookCatalog catalog = Runbooks.catalog(settings, environment);
+        RunbookCatalog catalog = runbooks.load(settings);
         List<Problem> problems = ApprovalRoles.problems(catalog, config.roles(), settings.configFile()).stream()
                 .map(p -> new Problem(p.file().toString(), p.line(), p.message(), p.fix()))
                 .toList();

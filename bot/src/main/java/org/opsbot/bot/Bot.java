@@ -99,17 +99,20 @@ public final class Bot implements AutoCloseable {
     private ExecutorService handlers;
     private AlertsFeature alerts;
     private Optional<MethodsClient> methods = Optional.empty();
+    private final StartPhases phases = new StartPhases();
 
     private Bot() {
     }
 
-    private void startParts(Settings settings, OpsbotConfig config, Clock clock) {
+    private void startParts(Settings settings, OpsbotConfig config, RunbookCatalog catalog, Clock clock) {
         database = remember(Database.open(settings.databaseUrl()));
+        phases.done("database");
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Slack's rate limits and retry waits are wall-clock time, whatever clock the features run on.
         slack = remember(SlackOutbox.start(database, settings.slackBotToken(), settings.slackApiUrl(), SLACK_TIMEOUT,
                 Clock.systemUTC()));
         OutboxMeters.register(slack, meters);
+        phases.done("outbox");
 
         BotIdentity identity = remember(new BotIdentity(settings.slackTeamId(), new SettingStore(database)));
         groups = GroupDirectory.none();
@@ -127,16 +130,18 @@ public final class Bot implements AutoCloseable {
             zones = UserTimeZones.from(reads);
             dnd = DoNotDisturb.askSlack(reads, clock);
         }
+        phases.done("slack clients");
 
         handlers = Executors.newVirtualThreadPerTaskExecutor();
         parts.push(handlers::shutdown);
         policy = new AccessPolicy(config.roles(), config.permissions());
-        List<SlackFeature> features = features(settings, config, clock);
+        List<SlackFeature> features = features(settings, config, catalog, clock);
         OpsCommands commands = new OpsCommands(features.stream().flatMap(f -> f.commands().stream()).toList());
         OpsRouter router = new OpsRouter(commands, policy, groups, slack.outbox(), handlers);
         SlackEventStore events = new SlackEventStore(database, clock);
         var app = SlackApp.create(settings, identity::teamId, router, events::firstDelivery, slack.outbox(), meters,
                 features);
+        phases.done("slack app");
 
         remember(new Scheduler(new LeaseStore(database, clock), clock, SCHEDULER_TICK,
                 features.stream().flatMap(f -> f.jobs().stream()).toList(), Replica.NAME).start());
@@ -163,34 +168,42 @@ public final class Bot implements AutoCloseable {
                 .clock(Clock.systemUTC())
                 .routes(alerts::routes)
                 .start());
+        phases.done("http");
+        LOG.info("Started the bot's parts in {} ms: {}", phases.totalMillis(), phases.summary());
     }
 
     /**
      * Every capability the bot has, in the order {@code /ops help} lists their commands: the
      * one place a feature is added. Each is built with what it needs from the parts above.
      */
-    private List<SlackFeature> features(Settings settings, OpsbotConfig config, Clock clock) {
+    private List<SlackFeature> features(Settings settings, OpsbotConfig config, RunbookCatalog catalog, Clock clock) {
         AuditLog audit = new AuditLog(database, clock);
         OverrideStore overrides = new OverrideStore(database, clock);
         EscalationFeature escalation = remember(EscalationFeature.start(
                 pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
                 slack.outbox(), dnd, pagerWebhooks(settings, config, clock), new LeaseStore(database, clock), Replica.NAME, handlers));
+        phases.done("escalation");
         // Runbooks are read once, and checks and actions call out through one HTTP client.
         OkHttpClient http = CheckRunner.defaultHttpClient();
-        Runbooks runbooks = runbooks(settings, config, clock, http);
+        Runbooks runbooks = runbooks(settings, config, catalog, clock, http);
+        phases.done("runbooks");
         ChecksFeature checks = new ChecksFeature(runbooks, config, database, slack.outbox(), handlers, policy, groups, clock);
         // The Run runbook button on an alert group runs its checks into the group's thread.
         alerts = remember(new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
                 escalation.escalations(), checks::runInThread, handlers, clock));
+        phases.done("checks, alerts");
         IncidentsFeature incidents = incidents(settings, config, clock, audit, escalation.escalations());
         escalation.subjects(Subjects.byPrefix(Map.of("alert-group:", alerts.subjects(), "incident:", incidents.subjects())));
+        phases.done("incidents");
+        ActionsFeature actions = actions(settings, config, clock, audit, runbooks.catalog(), http);
+        phases.done("actions");
         return List.of(
                 checks,
                 alerts,
                 new OnCallFeature(config, overrides, audit, groups, zones, clock),
                 escalation,
                 incidents,
-                actions(settings, config, clock, audit, runbooks.catalog(), http));
+                actions);
     }
 
     /** Incidents and postmortems; templates in OPSBOT_TEMPLATES override the bundled ones. */
@@ -227,9 +240,12 @@ public final class Bot implements AutoCloseable {
     }
 
     /** Refuses to start on invalid runbooks, with the messages of {@code opsbot validate}. */
-    private Runbooks runbooks(Settings settings, OpsbotConfig config, Clock clock, OkHttpClient http) {
-        // In production Main's environment is this one; runbooks expand ${VAR} from it.
-        Runbooks runbooks = Runbooks.open(settings, System.getenv(), database, clock, http);
+    private Runbooks runbooks(Settings settings, OpsbotConfig config, RunbookCatalog catalog, Clock clock,
+                              OkHttpClient http) {
+        // In production Main's environment is this one; runbooks expand ${VAR} from it. Checked
+        // again because a bot started without Main must refuse bad runbooks too; it is cheap, as
+        // the folder is not read again.
+        Runbooks runbooks = Runbooks.open(settings, System.getenv(), catalog, database, clock, http);
         List<Problem> problems = RunbookValidator.problems(settings, runbooks.catalog(), config);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("the runbooks have " + problems.size() + " problem(s):\n"
@@ -238,11 +254,20 @@ public final class Bot implements AutoCloseable {
         return runbooks;
     }
 
-    /** Starts the bot; on failure, whatever had started is stopped again before the exception. */
+    /** Starts the bot, reading the runbook folder itself (tests; {@code opsbot serve} passes what it validated). */
     public static Bot start(Settings settings, OpsbotConfig config, Clock clock) {
+        return start(settings, config, Runbooks.catalog(settings, System.getenv()), clock);
+    }
+
+    /**
+     * Starts the bot; on failure, whatever had started is stopped again before the exception.
+     *
+     * @param runbooks the runbook folder as {@code opsbot serve} read and validated it
+     */
+    public static Bot start(Settings settings, OpsbotConfig config, RunbookCatalog runbooks, Clock clock) {
         Bot bot = new Bot();
         try {
-            bot.startParts(settings, config, clock);
+            bot.startParts(settings, config, runbooks, clock);
             return bot;
         } catch (RuntimeException e) {
             bot.close();

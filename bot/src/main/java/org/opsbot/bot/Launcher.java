@@ -3,6 +3,7 @@ package org.opsbot.bot;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.JdbcUrls;
 import org.opsbot.commands.store.StoreException;
@@ -27,10 +28,10 @@ public final class Launcher {
      * @param configSource where the configuration came from (a path, or
      *                     {@link ConfigLoader#BUNDLED_EXAMPLE}), for the banner
      */
-    public static int serve(Settings settings, OpsbotConfig config, String configSource) {
+    public static int serve(Settings settings, OpsbotConfig config, RunbookCatalog runbooks, String configSource) {
         Bot bot;
         try {
-            bot = Bot.start(settings, config, Clock.systemUTC());
+            bot = Bot.start(settings, config, runbooks, Clock.systemUTC());
         } catch (StoreException e) {
             LOG.error("Not starting: {}. Check OPSBOT_DB ({}).", e.getMessage(), JdbcUrls.masked(settings.databaseUrl()));
             return 1;

@@ -332,8 +332,8 @@ class DeploymentManifestsTest {
         List<Bot> bots = new ArrayList<>();
         StringWriter err = new StringWriter();
 
-        int code = new CommandLine(new Main(env, Main.validators(env), (settings, config, source) -> {
-            Bot bot = Bot.start(settings, config, Clock.systemUTC());
+        int code = new CommandLine(new Main(env, Main.validators(env), (settings, config, runbooks, source) -> {
+            Bot bot = Bot.start(settings, config, runbooks, Clock.systemUTC());
             bots.add(bot);
             started.add(bot);
             return 0;

@@ -177,7 +177,7 @@ class MainTest {
 
         var served = new java.util.concurrent.atomic.AtomicReference<Settings>();
         int code = new CommandLine(new Main(Map.of("OPSBOT_CONFIG", file.toString(), "OPSBOT_PORT", "0"), List.of(),
-                (settings, config, source) -> {
+                (settings, config, runbooks, source) -> {
                     served.set(settings);
                     return 0;
                 })).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute();
@@ -186,6 +186,30 @@ class MainTest {
         assertThat(err.toString()).isEmpty();
         assertThat(served.get().port()).isZero();
         assertThat(served.get().dryRun()).isTrue();
+    }
+
+    @Test
+    void serve_hands_the_server_the_runbooks_it_validated_instead_of_reading_them_again() throws IOException {
+        var file = write("opsbot.yaml", ConfigLoader.exampleText());
+        Path folder = Files.createDirectories(dir.resolve("runbooks"));
+        Files.writeString(folder.resolve("api.yaml"), """
+                name: api
+                team: cdc
+                checks:
+                  - name: API health
+                    http: {url: "http://127.0.0.1:9/health"}
+                """);
+
+        var served = new java.util.concurrent.atomic.AtomicReference<org.opsbot.commands.runbook.RunbookCatalog>();
+        int code = new CommandLine(new Main(Map.of("OPSBOT_CONFIG", file.toString(), "OPSBOT_PORT", "0",
+                "OPSBOT_RUNBOOKS", folder.toString()),
+                (settings, config, runbooks, source) -> {
+                    served.set(runbooks);
+                    return 0;
+                })).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("serve");
+
+        assertThat(code).isZero();
+        assertThat(served.get().all()).extracting(r -> r.name()).containsExactly("api");
     }
 
     @Test

@@ -40,7 +40,8 @@ import java.util.concurrent.Executor;
  */
 public final class ActionsFeature implements SlackFeature, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ActionsFeature.class);
-    static final Duration SWEEP = Duration.ofSeconds(15);
+    // Well within Approvals.RUN_LEASE: each sweep first extends this process's running runs.
+    static final Duration SWEEP = Duration.ofSeconds(5);
 
     private final Approvals approvals;
     private final AuditLog audit;
@@ -315,6 +316,7 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(SWEEP);
+                approvals.keepRunsAlive();
                 approvals.expireDue().forEach(runs::closedBySweep);
                 approvals.interruptAbandoned(false).forEach(runs::closedBySweep);
             } catch (InterruptedException e) {

@@ -45,7 +45,9 @@ final class AlertEscalation {
         StoredAlertGroup g = change.group();
         String subject = subject(g.id());
         String severity = g.severity() == null ? "none" : g.severity();
-        if (change.opened() && Alerts.FIRING.equals(g.state())) {
+        // A firing group without a message may be one whose opening request was cut off
+        // before it started escalating; opening again is a no-op for a walk under way.
+        if ((change.opened() || g.messageId() == null) && Alerts.FIRING.equals(g.state())) {
             escalations.open(subject, g.team(), severity);
         }
         for (AlertNote note : change.notes()) {
@@ -60,6 +62,21 @@ final class AlertEscalation {
                 }
             }
         }
+    }
+
+    /**
+     * Starts the walk of a firing group that has none (its opener died before starting it).
+     * A walk under way is left as it is.
+     */
+    void ensureWalking(StoredAlertGroup g) {
+        String subject = subject(g.id());
+        if (Alerts.FIRING.equals(g.state()) && escalations.find(subject).isEmpty()) {
+            escalations.open(subject, g.team(), g.severity() == null ? "none" : g.severity());
+        }
+    }
+
+    static String prefix() {
+        return PREFIX;
     }
 
     Optional<Subjects.Subject> find(String subject) {

@@ -81,7 +81,7 @@ final class AlertPublisher {
         StoredAlertGroup group = alerts.group(id).orElse(change.group());
         SlackMessage parent = parentMessage(group);
         if (change.opened()) {
-            long messageId = outbox.post(group.channel(), parent);
+            long messageId = outbox.postOnce(parentKey(id), group.channel(), parent);
             if (!alerts.attachMessage(id, messageId)) {
                 log.warn("alert group {} already had a parent message", id);
             }
@@ -90,10 +90,9 @@ final class AlertPublisher {
         Optional<Long> messageId = parentOf(group);
         if (messageId.isEmpty()) {
             // The flow that opened the group stopped between its commit and its post (a crash):
-            // post the parent now, showing the current state, rather than never.
-            long posted = outbox.post(group.channel(), parent);
-            if (alerts.attachMessage(id, posted)) {
-                log.warn("alert group {} had no parent message; posted it now", id);
+            // post the parent now, showing the current state, rather than never. Once per group:
+            // if the opener got as far as the outbox (but not the group), that post is the one.
+            if (postMissingParent(group, parent)) {
                 return;
             }
             messageId = alerts.group(id).map(StoredAlertGroup::messageId);
@@ -108,6 +107,31 @@ final class AlertPublisher {
         List<AlertNote> notes = muted(group) ? change.notes().stream().filter(AlertPublisher::saidByPeople).toList()
                 : change.notes();
         AlertMessages.reply(group, notes).ifPresent(reply -> outbox.reply(parentId, reply));
+    }
+
+    /**
+     * Finishes an opening that a crash cut short before its parent message was queued: posts it
+     * now, showing the current state. Nothing is posted twice, whoever else is finishing it.
+     */
+    void finishOpening(StoredAlertGroup group) {
+        if (group.messageId() == null) {
+            postMissingParent(group, parentMessage(group));
+        }
+    }
+
+    /** Posts a parent the group should have had; false when someone else attached one first. */
+    private boolean postMissingParent(StoredAlertGroup group, SlackMessage parent) {
+        long posted = outbox.postOnce(parentKey(group.id()), group.channel(), parent);
+        if (alerts.attachMessage(group.id(), posted)) {
+            log.warn("alert group {} had no parent message; posted it now", group.id());
+            return true;
+        }
+        return false;
+    }
+
+    /** The outbox key of a group's parent message: it is posted once, whoever posts it. */
+    private static String parentKey(long groupId) {
+        return "alert-group:" + groupId;
     }
 
     private Optional<Long> parentOf(StoredAlertGroup group) {

@@ -5,6 +5,7 @@ import com.slack.api.bolt.App;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.helidon.webserver.http.HttpRouting;
 import org.opsbot.bot.outbox.Outbox;
+import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.bot.slack.SlackFeature;
@@ -17,11 +18,13 @@ import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.StoredAlertGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +40,10 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlertsFeature.class);
     private static final Pattern ACTION_IDS = Pattern.compile("^alert\\.[a-z]+$");
     private static final Duration MUTE_CHECK = Duration.ofSeconds(15);
+    // An intake publishes within milliseconds of its commit; a group still unfinished after
+    // this long had its opener killed (a crash, kill -9, a lost database connection).
+    private static final Duration OPENING_GRACE = Duration.ofSeconds(30);
+    private static final Duration OPENING_SWEEP = Duration.ofSeconds(15);
 
     private static final Map<String, AlertActions.Kind> BUTTONS = Map.of(
             AlertMessages.ACK, AlertActions.Kind.ACK,
@@ -165,6 +172,37 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
                         : ":warning: That did not work; the details are in opsbot's log."));
             }
         }
+    }
+
+    /**
+     * Finishes alert groups whose opening a crash cut short (stored, but never posted or never
+     * escalating): the lease holder looks for them now and then, so such a group is posted and
+     * pages its on-call without waiting for the source to send it again.
+     */
+    @Override
+    public List<Scheduler.Job> jobs() {
+        return List.of(new Scheduler.Job() {
+            private Instant next = Instant.MIN;
+
+            @Override
+            public String name() {
+                return "unfinished alert openings";
+            }
+
+            @Override
+            public void runDue(Instant now) {
+                if (now.isBefore(next)) {
+                    return;
+                }
+                next = now.plus(OPENING_SWEEP);
+                for (StoredAlertGroup g : alerts.unfinishedOpenings(OPENING_GRACE, AlertEscalation.prefix(), 50)) {
+                    log.warn("alert group {} ({}) was stored but its opening did not finish; finishing it now",
+                            g.id(), g.title());
+                    publisher.finishOpening(g);
+                    escalation.ensureWalking(g);
+                }
+            }
+        });
     }
 
     private void endMutes() {

@@ -26,15 +26,20 @@ import java.util.regex.Pattern;
 public final class RunbookValidator implements Validator {
     private static final Pattern TEAM_KEY = Pattern.compile("^team\\s*:.*");
 
-    private final Map<String, String> environment;
+    private final RunbookLoader runbooks;
 
     public RunbookValidator(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+        this(new RunbookLoader(environment));
+    }
+
+    /** @param runbooks shared with the other validators and the server, so the folder is read once */
+    public RunbookValidator(RunbookLoader runbooks) {
+        this.runbooks = runbooks;
     }
 
     @Override
     public Report validate(Settings settings, OpsbotConfig config) {
-        RunbookCatalog catalog = Runbooks.catalog(settings, environment);
+        RunbookCatalog catalog = runbooks.load(settings);
         List<Problem> problems = new ArrayList<>(problems(settings, catalog, config));
         int n = catalog.all().size();
         if (Runbooks.noFolder(settings)) {

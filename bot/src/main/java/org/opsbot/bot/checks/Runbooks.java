@@ -53,8 +53,13 @@ public record Runbooks(RunbookCatalog catalog, RunbookChecks checks) {
     /** @param http the process's one HTTP client, shared with whatever else calls out (actions) */
     public static Runbooks open(Settings settings, Map<String, String> environment, Database db, Clock clock,
                                 okhttp3.OkHttpClient http) {
+        return open(settings, environment, catalog(settings, environment), db, clock, http);
+    }
+
+    /** @param catalog the folder as already read (and validated) by the caller */
+    public static Runbooks open(Settings settings, Map<String, String> environment, RunbookCatalog catalog,
+                                Database db, Clock clock, okhttp3.OkHttpClient http) {
         CheckRunner runner = new CheckRunner(http, allowList(settings), SecretMasker.fromEnvironment(environment), clock);
-        return new Runbooks(catalog(settings, environment),
-                new RunbookChecks(runner, new CheckRunStore(db), new AuditLog(db, clock)));
+        return new Runbooks(catalog, new RunbookChecks(runner, new CheckRunStore(db), new AuditLog(db, clock)));
     }
 }

@@ -22,6 +22,7 @@ final class EscalationLoop implements AutoCloseable {
 
     private final LeaseStore leases;
     private final String holder;
+    private final Escalations escalations;
     private final FireLoop fire;
     private final Thread thread;
     private volatile long leaseCheckedAt;
@@ -30,6 +31,7 @@ final class EscalationLoop implements AutoCloseable {
     EscalationLoop(Escalations escalations, LeaseStore leases, String holder, Subjects subjects) {
         this.leases = leases;
         this.holder = holder;
+        this.escalations = escalations;
         this.fire = new FireLoop(this::holdsLease, escalations::fireDue, escalations::untilNextDue, subjects::changed);
         this.thread = Thread.ofPlatform().name("opsbot-escalations").daemon(true).unstarted(fire::run);
     }
@@ -46,7 +48,13 @@ final class EscalationLoop implements AutoCloseable {
             return true;
         }
         try {
-            leaseHeld = leases.acquire(LEASE, holder, LEASE_TTL);
+            boolean acquired = leases.acquire(LEASE, holder, LEASE_TTL);
+            if (acquired && !leaseHeld) {
+                // Walks a dead holder claimed would otherwise wait out their 2-minute claim. If
+                // this fails the lease does not count as held, so it is tried again first.
+                escalations.takeOverClaims();
+            }
+            leaseHeld = acquired;
         } catch (StoreException e) {
             leaseHeld = false;
             throw e;

@@ -39,6 +39,11 @@ final class DurableOutbox implements Outbox {
     }
 
     @Override
+    public long postOnce(String key, String channel, SlackMessage message) {
+        return woken(store.enqueuePostOnce(key, channel, MessagePayload.toJson(message)));
+    }
+
+    @Override
     public long reply(long parentId, SlackMessage message) {
         return woken(store.enqueueReply(parentId, MessagePayload.toJson(message)));
     }

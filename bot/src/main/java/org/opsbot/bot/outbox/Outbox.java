@@ -11,6 +11,13 @@ public interface Outbox {
     /** A new top-level message in a channel (id or {@code #name}), or a DM when given a user id. */
     long post(String channel, SlackMessage message);
 
+    /**
+     * Like {@link #post}, once per {@code key}: a second call with the same key posts nothing
+     * and returns the first call's id. For messages that two flows may both try to post, such as
+     * an alert group's parent after a crash.
+     */
+    long postOnce(String key, String channel, SlackMessage message);
+
     /** A reply in the thread of a message this outbox posted (it may not be sent yet). */
     long reply(long parentId, SlackMessage message);
 

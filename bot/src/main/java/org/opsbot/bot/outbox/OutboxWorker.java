@@ -31,6 +31,9 @@ final class OutboxWorker implements AutoCloseable {
     static final String LEASE = "outbox";
     private static final Duration LEASE_TTL = Duration.ofSeconds(15);
     private static final Duration LEASE_RENEW = Duration.ofSeconds(5);
+    // How often a replica without the lease asks for it: a holder that died is replaced within
+    // LEASE_TTL + LEASE_RETRY of its last renewal.
+    private static final Duration LEASE_RETRY = Duration.ofSeconds(1);
     private static final Duration CLAIM = Duration.ofMinutes(2);
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
@@ -89,7 +92,7 @@ final class OutboxWorker implements AutoCloseable {
         while (running) {
             try {
                 if (!holdLease()) {
-                    pause(LEASE_RENEW);
+                    pause(LEASE_RETRY);
                     continue;
                 }
                 recordLeftovers();
@@ -116,12 +119,21 @@ final class OutboxWorker implements AutoCloseable {
     private boolean holdLease() {
         long now = clock.millis();
         if (!holdsLease || now - leaseRenewedAt >= LEASE_RENEW.toMillis()) {
-            boolean had = holdsLease;
-            holdsLease = leases.acquire(LEASE, holder, LEASE_TTL);
+            boolean acquired = leases.acquire(LEASE, holder, LEASE_TTL);
             leaseRenewedAt = now;
-            if (holdsLease != had) {
-                LOG.info(holdsLease ? "This replica now sends the Slack outbox" : "Another replica sends the Slack outbox");
+            if (acquired && !holdsLease) {
+                // Calls the previous holder claimed would otherwise wait out their claim (CLAIM,
+                // minutes) although nobody works on them any more. If this fails, the lease is
+                // not counted as held, so it is tried again before anything is sent.
+                int freed = store.releaseClaimsOfOthers(holder);
+                if (freed > 0) {
+                    LOG.info("Took over {} Slack call(s) the previous outbox sender had claimed", freed);
+                }
             }
+            if (acquired != holdsLease) {
+                LOG.info(acquired ? "This replica now sends the Slack outbox" : "Another replica sends the Slack outbox");
+            }
+            holdsLease = acquired;
         }
         return holdsLease;
     }

@@ -21,6 +21,12 @@ import java.util.List;
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     static final String LEASE = "scheduler";
+    // The same lease time as the outbox's and the escalations': a holder killed with kill -9 is
+    // replaced within this (plus one retry) of its last renewal.
+    private static final Duration LEASE_TTL = Duration.ofSeconds(15);
+    // A replica without the lease asks this often, whatever the tick, so takeover is not
+    // delayed by a whole tick.
+    private static final Duration LEASE_RETRY = Duration.ofSeconds(1);
 
     /** Something the scheduler asks, every tick, to start what is due. */
     public interface Job {
@@ -52,9 +58,9 @@ public final class Scheduler implements AutoCloseable {
     public Scheduler start() {
         loop = Thread.ofVirtual().name("opsbot-scheduler").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                tick();
+                boolean holding = tick();
                 try {
-                    Thread.sleep(every);
+                    Thread.sleep(holding || every.compareTo(LEASE_RETRY) < 0 ? every : LEASE_RETRY);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -63,18 +69,24 @@ public final class Scheduler implements AutoCloseable {
         return this;
     }
 
-    /** One round: take or renew the lease, then let every job start what is due. */
-    public void tick() {
+    /**
+     * One round: take or renew the lease, then let every job start what is due.
+     *
+     * @return whether this replica holds the lease
+     */
+    public boolean tick() {
         boolean holding;
         try {
-            // Several ticks of slack, so a slow tick does not lose the lease to another replica.
-            holding = leases.acquire(LEASE, holder, every.multipliedBy(6).plusSeconds(10));
+            // At least two ticks of slack, so one slow tick does not lose the lease to another
+            // replica; but no more than that, or a dead holder's work waits (it was 40 s).
+            Duration ttl = every.multipliedBy(3).compareTo(LEASE_TTL) > 0 ? every.multipliedBy(3) : LEASE_TTL;
+            holding = leases.acquire(LEASE, holder, ttl);
         } catch (RuntimeException e) {
             LOG.warn("Scheduler skipped a tick: {}", e.getMessage());
-            return;
+            return false;
         }
         if (!holding) {
-            return;
+            return false;
         }
         Instant now = clock.instant();
         for (Job job : jobs) {
@@ -85,6 +97,7 @@ public final class Scheduler implements AutoCloseable {
                 LOG.error("Scheduled job {} failed", job.name(), e);
             }
         }
+        return true;
     }
 
     @Override

@@ -42,8 +42,9 @@ import java.util.regex.Pattern;
  *   <li><b>Intake</b>: Alertmanager webhooks of 100 alerts each, parsed and stored with dedup by
  *   the engine ({@code Alerts.receive}), from 4 senders at once: first as new alerts, then as the
  *   re-sends a {@code repeat_interval} brings. On SQLite (the default), and on PostgreSQL too
- *   when {@code OPSBOT_TEST_POSTGRES_URL} names one (a fresh schema is used).</li>
- *   <li><b>Webhook to Slack</b>: the assembled bot (in this JVM, SQLite, a fake Slack that answers
+ *   when {@code OPSBOT_TEST_POSTGRES_URL} or {@code -Dbench.postgres} names one (a fresh schema is used).</li>
+ *   <li><b>Webhook to Slack</b>: the assembled bot (in this JVM, on SQLite and then on PostgreSQL
+ *   when there is one, a fake Slack that answers
  *   429 whenever a channel gets more than one post a second) receives {@code POST
  *   /alerts/alertmanager} webhooks of 100 alerts, each a new group, on a fixed timetable spread
  *   over 20 team channels so that Slack's per-channel limit is not what is measured; for each,
@@ -82,13 +83,28 @@ public final class AlertIntakeBenchmark {
         System.out.printf("JDK %s (%s), %d CPUs, max heap %d MiB%n", System.getProperty("java.runtime.version"),
                 System.getProperty("java.home"), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
+        boolean postgres = TestDatabases.dialects().contains(Dialect.POSTGRESQL);
         intake("SQLite", Database.open(TestDatabases.sqliteUrl()), webhooks);
-        if (TestDatabases.POSTGRES_URL != null && !TestDatabases.POSTGRES_URL.isBlank()) {
+        if (postgres) {
             intake("PostgreSQL", TestDatabases.open(Dialect.POSTGRESQL), webhooks);
         } else {
-            System.out.println("PostgreSQL: skipped (set OPSBOT_TEST_POSTGRES_URL to measure it)");
+            System.out.println("PostgreSQL: skipped: no PostgreSQL (set OPSBOT_TEST_POSTGRES_URL or -Dbench.postgres=URL)");
         }
-        latency(groups, rate, webhooks);
+        latency("SQLite", TestDatabases.sqliteUrl(), groups, rate, webhooks);
+        if (postgres) {
+            latency("PostgreSQL", postgresSchema(), groups, rate, webhooks);
+        }
+    }
+
+    /**
+     * A JDBC URL for the bot on a new, migrated schema of the test server: the bot opens its
+     * database from a URL alone, and PostgreSQL's {@code currentSchema} points it there.
+     */
+    private static String postgresSchema() {
+        String schema = "bench_" + Long.toHexString(System.nanoTime());
+        Database.open(TestDatabases.POSTGRES_URL, schema).close();
+        return TestDatabases.POSTGRES_URL + (TestDatabases.POSTGRES_URL.contains("?") ? "&" : "?")
+                + "currentSchema=" + schema;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -149,12 +165,12 @@ public final class AlertIntakeBenchmark {
 
     private static final Pattern GROUP_NAME = Pattern.compile("Lat(\\d{5})x");
 
-    private static void latency(int groups, int rate, int intake) throws Exception {
+    private static void latency(String database, String databaseUrl, int groups, int rate, int intake) throws Exception {
         Path runbooks = Files.createTempDirectory("opsbot-bench-runbooks");
         runbooks.toFile().deleteOnExit();
         RateLimitedSlack slack = new RateLimitedSlack();
         Settings settings = new Settings(Optional.of("xoxb-bench"), Optional.of("bench-signing-secret"), Optional.empty(),
-                slack.apiUrl(), 0, TestDatabases.sqliteUrl(), Path.of("opsbot.yaml"), runbooks, Path.of("templates"),
+                slack.apiUrl(), 0, databaseUrl, Path.of("opsbot.yaml"), runbooks, Path.of("templates"),
                 List.of(TOKEN), Optional.of("T0E2E00001"));
         Bot bot = Bot.start(settings, benchConfig(), Clock.systemUTC());
         int webhooks = intake;
@@ -162,8 +178,9 @@ public final class AlertIntakeBenchmark {
         try {
             URI uri = URI.create("http://localhost:" + bot.port() + "/alerts/alertmanager");
             int warmup = Math.max(CHANNELS, groups / 4);
-            System.out.printf("Webhook → parent chat.postMessage: the bot in this JVM on SQLite, %d webhooks × 100 alerts,"
-                    + " each a new group, %d/s over %d channels (%d warm-up first, discarded)%n", groups, rate, CHANNELS, warmup);
+            System.out.printf("Webhook → parent chat.postMessage: the bot in this JVM on %s, %d webhooks × 100 alerts,"
+                    + " each a new group, %d/s over %d channels (%d warm-up first, discarded)%n", database, groups, rate,
+                    CHANNELS, warmup);
             send(http, uri, slack, 0, warmup, rate);
             Thread.sleep(3_000);
             Result r = send(http, uri, slack, warmup, groups, rate);
@@ -177,7 +194,7 @@ public final class AlertIntakeBenchmark {
                     r.parents.length == groups && p99 < TARGET_P99_MS ? "OK" : "MISSED");
             // Last, as its hundreds of new groups queue parents in the outbox for a while.
             int limited = slack.rateLimited();
-            httpIntake(http, uri, webhooks);
+            httpIntake(database, http, uri, webhooks);
             Thread.sleep(2_000);
             System.out.printf("  (429s from Slack so far, each retried after its Retry-After: %d; the outbox was still"
                     + " posting parents at 1/s per channel)%n", slack.rateLimited() - limited);
@@ -192,12 +209,13 @@ public final class AlertIntakeBenchmark {
      * token check, size limit, parsing, storing and the Slack messages queued for new groups; 4
      * senders, each sending its next webhook when the last was answered.
      */
-    private static void httpIntake(HttpClient http, URI uri, int webhooks) throws Exception {
+    private static void httpIntake(String database, HttpClient http, URI uri, int webhooks) throws Exception {
         List<String> bodies = new ArrayList<>();
         for (int w = 0; w < webhooks; w++) {
             bodies.add(webhook("Http", w));
         }
-        System.out.printf("Over HTTP into the same bot: %d webhooks × 100 alerts, each a new group, 4 senders%n", webhooks);
+        System.out.printf("Over HTTP into the same bot (%s): %d webhooks × 100 alerts, each a new group, 4 senders%n",
+                database, webhooks);
         for (String what : List.of("  new alerts", "  re-sends (dedup)")) {
             long start = System.nanoTime();
             List<Future<Integer>> answers = new ArrayList<>();

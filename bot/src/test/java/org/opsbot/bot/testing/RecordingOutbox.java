@@ -4,6 +4,8 @@ import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,6 +18,7 @@ public final class RecordingOutbox implements Outbox {
 
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
+    private final Map<String, Long> once = new ConcurrentHashMap<>();
 
     public List<Call> calls() {
         return List.copyOf(calls);
@@ -33,6 +36,11 @@ public final class RecordingOutbox implements Outbox {
     @Override
     public long post(String channel, SlackMessage message) {
         return record("post", channel, message);
+    }
+
+    @Override
+    public long postOnce(String key, String channel, SlackMessage message) {
+        return once.computeIfAbsent(key, k -> record("post", channel, message));
     }
 
     @Override

@@ -186,6 +186,13 @@ public final class Alerts {
         StoredAlertGroup saved = after.build();
         boolean changed = locked.created() || refreshed || n.truncated() != group.truncatedAlerts() || !notes.isEmpty() || !started.isEmpty() || !resolved.isEmpty();
         if (!changed && saved.equals(group.with().updatedAt(now).build())) {
+            if (group.messageId() == null) {
+                // Nothing new, but the group's message was never handed to the outbox: the
+                // request that opened it was cut off between its commit and its post (kill -9),
+                // so it got no answer and this is its re-send. Without a change nobody would
+                // ever post it; the publisher posts it unless the opener is just about to.
+                return new GroupChange(group, false, false, List.of());
+            }
             return null;
         }
         tx.save(saved);
@@ -352,6 +359,14 @@ public final class Alerts {
 
     public List<StoredAlertGroup> open(Optional<String> team, int limit) {
         return store.open(team, limit);
+    }
+
+    /**
+     * Firing groups older than {@code grace} that have no parent message or no escalation walk
+     * yet, oldest first: what a crash between an intake's commit and its publishing left behind.
+     */
+    public List<StoredAlertGroup> unfinishedOpenings(Duration grace, String walkPrefix, int limit) {
+        return store.unfinishedOpenings(clock.millis() - grace.toMillis(), walkPrefix, limit);
     }
 
     /** Records the group's parent message; false when another flow recorded one first. */

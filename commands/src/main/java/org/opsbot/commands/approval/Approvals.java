@@ -9,12 +9,15 @@ import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.yaml.Suggestions;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Four eyes for runbook actions: requests, approvals by named members of the action's
@@ -25,6 +28,12 @@ import java.util.Optional;
 public final class Approvals {
     /** The role whose named members may run an approval-requiring action at once (break glass). */
     public static final String EMERGENCY_ROLE = "emergency";
+    /**
+     * How long a run counts as carried out without word from its process: the process extends
+     * it ({@link #keepRunsAlive}) while the run lasts, so a replica killed mid-run leaves a run
+     * that another replica marks interrupted this long after, not after the action's timeout.
+     */
+    public static final Duration RUN_LEASE = Duration.ofSeconds(15);
 
     private final RunbookCatalog catalog;
     private final Map<String, List<String>> roles;
@@ -33,6 +42,8 @@ public final class Approvals {
     private final AuditLog audit;
     private final SecretMasker masker;
     private final Clock clock;
+    // The runs this process is carrying out now, whose deadline it keeps extending.
+    private final Set<Long> running = ConcurrentHashMap.newKeySet();
 
     public Approvals(RunbookCatalog catalog, Map<String, List<String>> roles, ActionStore store, ActionRunner runner,
                      AuditLog audit, SecretMasker masker, Clock clock) {
@@ -254,7 +265,8 @@ public final class Approvals {
      */
     public Optional<ActionRequest> claim(ActionRequest r) {
         long now = now().toEpochMilli();
-        if (!store.claimRun(r.id(), now, now + runner.timeout().toMillis() + 60_000)) {
+        // The claimer starts the run at once, and extends the deadline while it runs.
+        if (!store.claimRun(r.id(), now, now + RUN_LEASE.toMillis())) {
             return Optional.empty();
         }
         return store.find(r.id());
@@ -277,7 +289,12 @@ public final class Approvals {
             details.put("approvers", claimed.approvers());
             details.put("break_glass", claimed.breakGlass());
             audit("action.run", actor, claimed, details);
-            result = runner.run(plan.get());
+            running.add(claimed.id());
+            try {
+                result = runner.run(plan.get());
+            } finally {
+                running.remove(claimed.id());
+            }
         }
         ActionRequest.State end = result.succeeded() ? ActionRequest.State.SUCCEEDED : ActionRequest.State.FAILED;
         store.finish(claimed.id(), end, result.summary(), now().toEpochMilli());
@@ -306,6 +323,14 @@ public final class Approvals {
         List<ActionRequest> expired = store.expireDue(now().toEpochMilli());
         expired.forEach(r -> audit("action.expire", "system", r, Map.of("approvals", r.approvers().size(), "needed", r.needed())));
         return expired;
+    }
+
+    /**
+     * Tells the other replicas that this process's runs are still being carried out: call it
+     * well within {@link #RUN_LEASE}.
+     */
+    public void keepRunsAlive() {
+        store.extendRuns(Set.copyOf(running), now().plus(RUN_LEASE).toEpochMilli());
     }
 
     /**

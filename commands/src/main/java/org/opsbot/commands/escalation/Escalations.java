@@ -135,6 +135,18 @@ public final class Escalations {
         return fired;
     }
 
+    /**
+     * After taking the escalations lease over: the walks the previous holder claimed and never
+     * finished firing (it died) are due at once.
+     */
+    public int takeOverClaims() {
+        int freed = store.releaseClaimsOfOthers(clock.instant());
+        if (freed > 0) {
+            LOG.info("Took over {} escalation step(s) the previous holder was firing when it stopped", freed);
+        }
+        return freed;
+    }
+
     /** How long until the earliest pending walk falls due (negative when overdue), for the loop's pace. */
     public Optional<Duration> untilNextDue() {
         return store.nextDue().map(due -> Duration.between(clock.instant(), due));

@@ -9,6 +9,7 @@ import org.opsbot.commands.approval.ActionRequest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,22 @@ public final class ActionStore {
                 .execute() == 1);
     }
 
+    /**
+     * Moves the deadline of runs that are still RUNNING to {@code deadline}: the process carrying
+     * them out says it is alive, so other replicas do not take them for abandoned.
+     */
+    public void extendRuns(Collection<Long> ids, long deadline) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        db.write(h -> h.createUpdate("""
+                        UPDATE action_request SET deadline_at = :deadline
+                        WHERE id IN (<ids>) AND state = 'RUNNING'""")
+                .bind("deadline", deadline)
+                .bindList("ids", List.copyOf(ids))
+                .execute());
+    }
+
     /** PENDING → REJECTED; false when it was no longer pending. */
     public boolean reject(long id, String by, String note, long now) {
         return db.write(h -> h.createUpdate("""
@@ -158,7 +175,7 @@ public final class ActionStore {
     /**
      * RUNNING → INTERRUPTED for runs that no process is carrying out any more: every running
      * one when {@code all} (one process owns the database and it just started), else those
-     * past their deadline (the process running them would have finished by then).
+     * past their deadline (the process running them stopped extending it: it died).
      */
     public List<ActionRequest> interrupt(long now, boolean all) {
         return db.write(h -> {

@@ -100,6 +100,25 @@ public final class AlertStore {
                 .list());
     }
 
+    /**
+     * Firing groups, opened before {@code openedBefore}, whose opening was cut short: no parent
+     * message, or no escalation walk (whose subject is {@code walkPrefix} followed by the id).
+     * A process killed between the intake's commit and its post or its walk leaves these behind.
+     */
+    public List<StoredAlertGroup> unfinishedOpenings(long openedBefore, String walkPrefix, int limit) {
+        return db.read(h -> h.createQuery("SELECT " + GROUP_COLUMNS + """
+                         FROM alert_group g
+                        WHERE g.state = 'FIRING' AND g.opened_at < :before
+                          AND (g.message_id IS NULL
+                               OR NOT EXISTS (SELECT 1 FROM escalation e WHERE e.subject = :prefix || g.id))
+                        ORDER BY g.id LIMIT :limit""")
+                .bind("before", openedBefore)
+                .bind("prefix", walkPrefix)
+                .bind("limit", limit)
+                .map(GROUP)
+                .list());
+    }
+
     /** Groups whose snooze or silence ran out by {@code now}. */
     public List<Long> mutesEndedBy(long now) {
         return db.read(h -> h.createQuery("""

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -113,7 +114,7 @@ public final class Database implements AutoCloseable {
     }
 
     private static HikariDataSource sqlite(String jdbcUrl) {
-        createParentFolder(jdbcUrl);
+        createParentFolder(jdbcUrl).ifPresent(SqliteNativeLibrary::loadFromCopyIn);
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
@@ -151,18 +152,19 @@ public final class Database implements AutoCloseable {
         return new HikariDataSource(hikari);
     }
 
-    private static void createParentFolder(String jdbcUrl) {
+    /** The database file's folder, created if missing; empty for an in-memory or {@code file:} URL. */
+    private static Optional<Path> createParentFolder(String jdbcUrl) {
         String path = jdbcUrl.substring("jdbc:sqlite:".length());
         int query = path.indexOf('?');
         if (query >= 0) {
             path = path.substring(0, query);
         }
         if (path.isEmpty() || path.startsWith(":memory:") || path.startsWith("file:")) {
-            return;
+            return Optional.empty();
         }
         Path parent = Path.of(path).toAbsolutePath().getParent();
         try {
-            Files.createDirectories(parent);
+            return Optional.of(Files.createDirectories(parent));
         } catch (IOException e) {
             throw new StoreException("Cannot create the folder " + parent + " for the SQLite database: " + e.getMessage(), e);
         }

@@ -40,10 +40,17 @@ public final class EscalationStore {
 
     private final Database db;
     private final Clock clock;
+    private final String claimer;
 
     public EscalationStore(Database db, Clock clock) {
+        this(db, clock, Replica.NAME);
+    }
+
+    /** @param claimer this process, as it marks the walks it claims (tests play two processes) */
+    public EscalationStore(Database db, Clock clock, String claimer) {
         this.db = db;
         this.clock = clock;
+        this.claimer = claimer;
     }
 
     /** Stores a new walk with its first events; false (and nothing written) if the subject has one. */
@@ -76,7 +83,7 @@ public final class EscalationStore {
             int updated = bound(h.createUpdate("""
                             UPDATE escalation SET status = :status, round = :round, next_tier = :nextTier, last_tier = :lastTier,
                                    anchor_at = :anchorAt, anchor_after_ms = :anchorAfter, due_at = :dueAt,
-                                   version = version + 1, updated_at = :now
+                                   version = version + 1, updated_at = :now, claimed_by = NULL
                             WHERE subject = :subject AND version = :version"""), walk)
                     .bind("version", walk.version())
                     .execute();
@@ -108,9 +115,11 @@ public final class EscalationStore {
             List<Walk> mine = new ArrayList<>();
             for (Walk walk : due) {
                 boolean won = h.createUpdate("""
-                                UPDATE escalation SET due_at = :until, version = version + 1, updated_at = :now
+                                UPDATE escalation SET due_at = :until, version = version + 1, updated_at = :now,
+                                       claimed_by = :claimer
                                 WHERE subject = :subject AND version = :version""")
                         .bind("until", now.plus(claimFor).toEpochMilli())
+                        .bind("claimer", claimer)
                         .bind("now", clock.millis())
                         .bind("subject", walk.subject())
                         .bind("version", walk.version())
@@ -125,6 +134,23 @@ public final class EscalationStore {
             return mine;
         });
         return claimed;
+    }
+
+    /**
+     * Makes the walks other processes claimed due at {@code now}. Only the holder of the
+     * escalations lease claims, so such a claim belongs to a holder that lost the lease (it
+     * died while firing): the walk fires again at once rather than when the claim runs out, and
+     * the version moves on, so a late save by the old holder fails.
+     *
+     * @return how many walks were freed
+     */
+    public int releaseClaimsOfOthers(Instant now) {
+        return db.write(h -> h.createUpdate("""
+                        UPDATE escalation SET due_at = :now, claimed_by = NULL, version = version + 1, updated_at = :now
+                        WHERE claimed_by IS NOT NULL AND claimed_by <> :claimer AND status IN ('WALKING', 'ACKNOWLEDGED')""")
+                .bind("now", now.toEpochMilli())
+                .bind("claimer", claimer)
+                .execute());
     }
 
     /** The earliest due time of a walk that is walking or acknowledged. */

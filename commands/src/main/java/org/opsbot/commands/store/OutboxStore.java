@@ -68,6 +68,32 @@ public final class OutboxStore {
         return db.write(h -> insert(h, OutboxEntry.Kind.POST, channel, channel, threadTs, null, null, null, payload, null));
     }
 
+    /**
+     * A new message in {@code channel}, once per {@code key}: when a post with this key exists
+     * already (sent or not), nothing is written and its id is returned instead.
+     */
+    public long enqueuePostOnce(String key, String channel, String payload) {
+        long now = clock.millis();
+        return db.write(h -> {
+            // ON CONFLICT: of two writers racing with one key, the second waits for the first
+            // (PostgreSQL) and then finds its row.
+            h.createUpdate("""
+                            INSERT INTO outbox (kind, lane, channel, payload, status, attempts, next_attempt_at, uncertain,
+                                                created_at, post_key)
+                            VALUES ('POST', :channel, :channel, :payload, 'PENDING', 0, :now, 0, :now, :key)
+                            ON CONFLICT (post_key) DO NOTHING""")
+                    .bind("channel", channel)
+                    .bind("payload", payload)
+                    .bind("now", now)
+                    .bind("key", key)
+                    .execute();
+            return h.createQuery("SELECT id FROM outbox WHERE post_key = :key")
+                    .bind("key", key)
+                    .mapTo(Long.class)
+                    .one();
+        });
+    }
+
     /** A reply in the thread of an earlier outbox message, which may not be sent yet. */
     public long enqueueReply(long parentId, String payload) {
         return db.write(h -> {
@@ -182,6 +208,22 @@ public final class OutboxStore {
                     .map(MAPPER)
                     .list();
         });
+    }
+
+    /**
+     * Frees the calls other workers claimed. Only the holder of the outbox lease claims, so a
+     * claim by another worker was made by a holder that lost the lease (it died, or stalled
+     * past the lease): the new holder must not wait for those claims to run out. A post that
+     * was already attempted stays {@code uncertain} and is looked for before it is posted again.
+     *
+     * @return how many calls were freed
+     */
+    public int releaseClaimsOfOthers(String worker) {
+        return db.write(h -> h.createUpdate("""
+                        UPDATE outbox SET claimed_by = NULL, claimed_until = NULL
+                        WHERE status = 'PENDING' AND claimed_by IS NOT NULL AND claimed_by <> :worker""")
+                .bind("worker", worker)
+                .execute());
     }
 
     public Optional<OutboxEntry> find(long id) {

@@ -277,6 +277,30 @@ class ApprovalsTest {
 
     @ParameterizedTest
     @MethodSource("dialects")
+    void aRunKeptAliveByItsProcessIsLeftAloneAndOneWhoseProcessDiedIsInterruptedAfterTheRunLease(Dialect dialect)
+            throws Exception {
+        open(dialect);
+        target.stubFor(post(urlPathEqualTo("/connectors/sink/restart")).willReturn(aResponse().withStatus(204).withFixedDelay(1_500)));
+        ActionRequest sink = ask("restart", Map.of("connector", "sink"));
+        ActionRequest running = ((Approvals.Approval.Approved) approvals.approve(sink.id(), sink.planHash(), LEAD1)).request();
+        ActionRequest source = ask("restart", Map.of("connector", "source"));
+        // Claimed by a process that died before it ran it.
+        ActionRequest orphan = ((Approvals.Approval.Approved) approvals.approve(source.id(), source.planHash(), LEAD1)).request();
+
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<Approvals.RanRequest> run = pool.submit(() -> approvals.run(running, LEAD1));
+            Thread.sleep(300); // the request to the target is under way
+            clock.advance(Approvals.RUN_LEASE.plusSeconds(5));
+            approvals.keepRunsAlive();
+
+            // What any replica's sweep does: only the run nobody keeps alive is interrupted.
+            assertThat(approvals.interruptAbandoned(false)).extracting(ActionRequest::id).containsExactly(orphan.id());
+            assertThat(run.get().request().state()).isEqualTo(ActionRequest.State.SUCCEEDED);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
     void anApprovalCountsOnlyForThePlanItWasShown(Dialect dialect) throws Exception {
         open(dialect);
         ActionRequest r = ask("restart", Map.of("connector", "sink"));

@@ -125,6 +125,23 @@ class EscalationsTest {
     }
 
     @Test
+    void aStepTheDeadLeaseHolderWasFiringIsFiredAtOnceByTheNextHolder() {
+        escalations.open("alert-group:1", "cdc", "P1");
+        // The holder claimed the walk to fire it and was killed before it saved the step.
+        assertThat(new EscalationStore(db, clock, "dead-replica").claimDue(clock.instant(), Duration.ofMinutes(2), 10)).hasSize(1);
+        Escalations next = new Escalations(new EscalationStore(db, clock, "next-replica"), CONFIG, GroupDirectory.none(),
+                new OverrideStore(db, clock), new AuditLog(db, clock), pager, clock);
+        next.fireDue();
+        assertThat(pager.pages).as("claimed by the dead holder").isEmpty();
+
+        assertThat(next.takeOverClaims()).isEqualTo(1);
+        next.fireDue();
+
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001");
+        assertThat(next.takeOverClaims()).as("its own saved step is nobody's claim").isZero();
+    }
+
+    @Test
     void anAcknowledgedAlertStopsTheWalk() {
         escalations.open("alert-group:1", "cdc", "P2");
         escalations.fireDue();

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class OutboxStoreTest {
     private static final Duration CLAIM = Duration.ofSeconds(30);
@@ -42,6 +43,41 @@ class OutboxStoreTest {
 
             outbox.markSent(first, "w", "C1", "1.1");
             assertThat(outbox.claimDue("w", CLAIM, 10)).extracting(OutboxEntry::id).containsExactly(second);
+            return null;
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aPostWithAKeyIsWrittenOnceAndTheSecondWriterGetsTheFirstOnesId(Dialect dialect) {
+        with(dialect, outbox -> {
+            long first = outbox.enqueuePostOnce("alert-group:7", "#alerts", "{\"text\":\"first\"}");
+            long again = outbox.enqueuePostOnce("alert-group:7", "#alerts", "{\"text\":\"second\"}");
+            long other = outbox.enqueuePostOnce("alert-group:8", "#alerts", "{\"text\":\"other\"}");
+
+            assertThat(again).isEqualTo(first);
+            assertThat(other).isNotEqualTo(first);
+            assertThat(outbox.find(first)).hasValueSatisfying(e -> assertThat(e.payload()).contains("first"));
+            assertThat(outbox.depth().pending()).isEqualTo(2);
+            return null;
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aNewWorkerFreesTheCallsAnotherWorkerClaimedButKeepsThemUncertain(Dialect dialect) {
+        with(dialect, outbox -> {
+            long attempted = outbox.enqueuePost("#alerts", null, "{}");
+            long claimed = outbox.enqueuePost("#ops", null, "{}");
+            outbox.claimDue("dead", CLAIM, 10);
+            outbox.markAttempt(attempted, "dead", true);
+
+            assertThat(outbox.claimDue("new", CLAIM, 10)).as("claimed by the dead worker").isEmpty();
+            assertThat(outbox.releaseClaimsOfOthers("new")).isEqualTo(2);
+
+            assertThat(outbox.claimDue("new", CLAIM, 10)).extracting(OutboxEntry::id, OutboxEntry::uncertain)
+                    .containsExactly(tuple(attempted, true), tuple(claimed, false));
+            assertThat(outbox.releaseClaimsOfOthers("new")).as("its own claims stay").isZero();
             return null;
         });
     }

@@ -15,7 +15,9 @@ import java.util.UUID;
  * of quietly testing SQLite alone.
  */
 public final class TestDatabases {
-    public static final String POSTGRES_URL = System.getenv("OPSBOT_TEST_POSTGRES_URL");
+    /** {@code -Dopsbot.test.postgres.url} when given (the benchmarks' {@code -Dbench.postgres}), else the environment's. */
+    public static final String POSTGRES_URL = firstSet(System.getProperty("opsbot.test.postgres.url"),
+            System.getenv("OPSBOT_TEST_POSTGRES_URL"));
     private static final boolean REQUIRE_POSTGRES = Boolean.parseBoolean(System.getenv("OPSBOT_TEST_REQUIRE_POSTGRES"));
 
     private TestDatabases() {
@@ -39,6 +41,10 @@ public final class TestDatabases {
             case POSTGRESQL -> Database.open(POSTGRES_URL,
                     "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT));
         };
+    }
+
+    private static String firstSet(String a, String b) {
+        return a != null && !a.isBlank() ? a : b;
     }
 
     /** A SQLite file in a fresh temporary folder (removed when the JVM exits). */
