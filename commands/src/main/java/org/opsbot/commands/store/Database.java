@@ -13,16 +13,19 @@ import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 
 /**
  * The database: SQLite by default, PostgreSQL for several replicas. Opening it applies the
@@ -70,9 +73,9 @@ public final class Database implements AutoCloseable {
     /**
      * pgjdbc's settings for a connection unless the URL sets them (pgjdbc reads the URL over
      * these): no wait without end to connect or to read (the driver's defaults are 10 s and
-     * forever; the read timeout here is for what runs outside {@link #read}/{@link #write}, such
-     * as the migrations, whose statements may legitimately take long), and TCP keepalives so that
-     * the kernel notices a peer that went away while idle.
+     * forever; the read timeout here bounds what runs outside {@link #read}/{@link #write}: the
+     * pool's own work and the command-line tools; the migrations wait as long as they take), and
+     * TCP keepalives so that the kernel notices a peer that went away while idle.
      */
     static final Map<String, String> POSTGRES_DEFAULTS = Map.of(
             "connectTimeout", "5",
@@ -142,7 +145,7 @@ public final class Database implements AutoCloseable {
                 return new Database(dialect, ds, JdbcUrls.masked(jdbcUrl), serving ? callNetworkTimeout(dialect, jdbcUrl) : 0);
             }
             var flyway = Flyway.configure()
-                    .dataSource(ds)
+                    .dataSource(dialect == Dialect.POSTGRESQL ? new UnhurriedReads(ds) : ds)
                     .locations(dialect.migrations())
                     .failOnMissingLocations(true);
             if (schema != null && dialect == Dialect.POSTGRESQL) {
@@ -189,6 +192,68 @@ public final class Database implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * The pool, for the migrations: their reads wait as long as the server takes (an index built
+     * on a big table may take minutes), not the driver's {@code socketTimeout}. The pool puts the
+     * timeout back when a connection is returned.
+     */
+    private record UnhurriedReads(HikariDataSource pool) implements DataSource {
+        @Override
+        public Connection getConnection() throws SQLException {
+            return unhurried(pool.getConnection());
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return unhurried(pool.getConnection(username, password));
+        }
+
+        private static Connection unhurried(Connection c) throws SQLException {
+            try {
+                c.setNetworkTimeout(Runnable::run, 0);
+                return c;
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public PrintWriter getLogWriter() throws SQLException {
+            return pool.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) throws SQLException {
+            pool.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            pool.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return pool.getLoginTimeout();
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            return pool.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            return pool.unwrap(type);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) throws SQLException {
+            return pool.isWrapperFor(type);
+        }
     }
 
     private static HikariDataSource sqlite(String jdbcUrl) {
