@@ -13,6 +13,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -23,8 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Sends the outbox. One replica at a time holds the {@code outbox} lease and sends; each lane's
  * calls (one channel's posts, one message's updates) go strictly in order, different lanes in
- * parallel. Transient failures are retried with backoff for as long as it takes; only calls
- * Slack can never accept are given up, and ephemeral messages expire.
+ * parallel and independently: a lane's next call is claimed as soon as its previous one ended,
+ * whatever other lanes wait for, so a page to a person never waits behind a busy channel's rate
+ * limit. Transient failures are retried with backoff for as long as it takes; only calls Slack
+ * can never accept are given up, and ephemeral messages expire.
  */
 final class OutboxWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
@@ -46,6 +51,10 @@ final class OutboxWorker implements AutoCloseable {
     // it is posted again: a duplicate is better than a lost alert.
     private static final Duration MAX_LOOKUP = Duration.ofMinutes(10);
     private static final int BATCH = 32;
+    // Lanes being worked on at once. Most of them sleep on a rate limit (virtual threads, no
+    // connection held), so this is generous: a storm's many message updates waiting for the
+    // workspace-wide chat.update limit must not take every place a direct message needs.
+    static final int MAX_IN_FLIGHT = 256;
 
     private final OutboxStore store;
     private final LeaseStore leases;
@@ -55,6 +64,8 @@ final class OutboxWorker implements AutoCloseable {
     private final SendRates rates;
     private final SlackReachability reachability;
     private final Semaphore wake = new Semaphore(0);
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final ExecutorService lanes = Executors.newVirtualThreadPerTaskExecutor();
     // Outcomes of calls that Slack answered but the database could not record; see recorded().
     private final Map<Long, Runnable> unrecorded = new ConcurrentSkipListMap<>();
     private final Thread thread;
@@ -96,15 +107,19 @@ final class OutboxWorker implements AutoCloseable {
                     continue;
                 }
                 recordLeftovers();
-                List<OutboxEntry> due = store.claimDue(holder, CLAIM, BATCH);
-                if (due.isEmpty()) {
-                    pause(IDLE_POLL);
-                    continue;
-                }
-                try (var lanes = Executors.newVirtualThreadPerTaskExecutor()) {
-                    for (OutboxEntry entry : due) {
-                        lanes.submit(() -> deliver(entry));
+                int room = Math.min(BATCH, MAX_IN_FLIGHT - inFlight.size());
+                List<OutboxEntry> due = room <= 0 ? List.of() : store.claimDue(holder, CLAIM, room);
+                for (OutboxEntry entry : due) {
+                    // A call still in flight is claimed and so not due; this only guards against
+                    // one outliving its claim.
+                    if (inFlight.add(entry.id())) {
+                        lanes.submit(() -> deliverInLane(entry));
                     }
+                }
+                if (due.size() < room) {
+                    // Nothing more is due now; a new call, or a call ending (its lane's next one
+                    // becomes due), wakes the loop at once.
+                    pause(IDLE_POLL);
                 }
             } catch (StoreException e) {
                 LOG.warn("Outbox cannot reach the database, retrying in 1 s: {}", e.getMessage());
@@ -146,6 +161,17 @@ final class OutboxWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
+        }
+    }
+
+    private void deliverInLane(OutboxEntry entry) {
+        try {
+            deliver(entry);
+        } catch (RuntimeException e) {
+            LOG.error("Outbox call {} failed unexpectedly; it is tried again when its claim runs out", entry.id(), e);
+        } finally {
+            inFlight.remove(entry.id());
+            wake.release();
         }
     }
 
@@ -243,14 +269,19 @@ final class OutboxWorker implements AutoCloseable {
         finish(entry, outcome, "ephemeral");
     }
 
-    /** Waits briefly for the rate limit; a longer wait hands the call back with a due time. */
+    /**
+     * Waits briefly for the rate limit; a longer wait hands the call back with a due time. Many
+     * lanes may wait on one key (all updates share one limit), so the wait is bounded in total,
+     * not per try.
+     */
     private boolean waitForRate(OutboxEntry entry, String key, SendRates.Bucket bucket) throws InterruptedException {
+        long giveBackAt = clock.millis() + MAX_RATE_WAIT.toMillis();
         while (true) {
             Duration wait = rates.take(key, bucket);
             if (wait.isZero()) {
                 return true;
             }
-            if (wait.compareTo(MAX_RATE_WAIT) > 0) {
+            if (clock.millis() + wait.toMillis() > giveBackAt) {
                 Instant at = clock.instant().plus(wait);
                 recorded(entry.id(), () -> store.retryLater(entry.id(), holder, at, "waiting for Slack's rate limit", entry.uncertain()));
                 return false;
@@ -345,6 +376,10 @@ final class OutboxWorker implements AutoCloseable {
         wake.release();
         try {
             thread.join(5_000);
+            lanes.shutdown();
+            if (!lanes.awaitTermination(5, TimeUnit.SECONDS)) {
+                lanes.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
