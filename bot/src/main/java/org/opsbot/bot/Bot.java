@@ -210,7 +210,7 @@ public final class Bot implements AutoCloseable {
     private IncidentsFeature incidents(Settings settings, OpsbotConfig config, Clock clock, AuditLog audit, Escalations escalations) {
         Incidents incidents = new Incidents(database, config, escalations, audit, clock);
         return new IncidentsFeature(incidents, new Postmortems(incidents, settings.templatesDir(), clock),
-                IncidentsFeature.files(methods), IncidentsFeature.channels(methods), policy, groups, slack.outbox(), handlers);
+                policy, groups, slack.outbox(), handlers);
     }
 
     /**

@@ -79,8 +79,11 @@ final class OutboxWorker implements AutoCloseable {
     final AtomicLong expired = new AtomicLong();
     final AtomicLong rateLimited = new AtomicLong();
 
+    private final ChannelListeners channelListeners;
+
     OutboxWorker(OutboxStore store, LeaseStore leases, SlackGateway gateway, SlackReachability reachability,
-                 Clock clock, String holder) {
+                 Clock clock, String holder, ChannelListeners channelListeners) {
+        this.channelListeners = channelListeners;
         this.store = store;
         this.leases = leases;
         this.gateway = gateway;
@@ -187,6 +190,8 @@ final class OutboxWorker implements AutoCloseable {
                 case POST -> deliverPost(entry);
                 case UPDATE -> deliverUpdate(entry);
                 case EPHEMERAL -> deliverEphemeral(entry);
+                case CHANNEL -> deliverChannel(entry);
+                case FILE -> deliverFile(entry);
             }
         } catch (StoreException e) {
             // The claim runs out and the call is due again; if it was a post, it is uncertain.
@@ -269,6 +274,75 @@ final class OutboxWorker implements AutoCloseable {
         finish(entry, outcome, "ephemeral");
     }
 
+    private void deliverChannel(OutboxEntry entry) throws InterruptedException {
+        ChannelRequest request = ChannelRequest.parse(entry.payload());
+        if (!waitForRate(entry, "conversations.create", SendRates.CHANNELS)) {
+            return;
+        }
+        if (!store.markAttempt(entry.id(), holder, false)) {
+            return;
+        }
+        Delivery outcome = gateway.createChannel(request.name(), request.invite());
+        Optional<ChannelListener> listener = channelListeners.of(request.purpose());
+        if (outcome instanceof Delivery.Sent s && listener.isPresent()) {
+            try {
+                listener.get().created(request.purpose(), s.channel());
+            } catch (RuntimeException e) {
+                // Tried again: creating finds the channel made now, and the listener runs again.
+                retry(entry, Delivery.Retry.transientFailure(Duration.ofSeconds(5),
+                        "channel #" + request.name() + " created, but recording it failed: " + e.getMessage(), false, true), false);
+                return;
+            }
+        }
+        if (outcome instanceof Delivery.Failed f && listener.isPresent()) {
+            try {
+                listener.get().failed(request.purpose(), f.reason());
+            } catch (RuntimeException e) {
+                LOG.warn("Channel #{} could not be created, and saying so failed: {}", request.name(), e.getMessage());
+            }
+        }
+        finish(entry, outcome, "conversations.create");
+    }
+
+    /**
+     * Uploads, then shares. The file id is recorded between the two, so a retry shares that
+     * file rather than uploading another; a share whose answer was lost is looked up first.
+     */
+    private void deliverFile(OutboxEntry entry) throws InterruptedException {
+        FileRequest request = FileRequest.parse(entry.payload());
+        String fileId = entry.progress();
+        if (fileId != null && entry.uncertain()) {
+            try {
+                if (gateway.fileShared(fileId)) {
+                    LOG.info("File {} of outbox call {} had been shared before; not sharing it again", fileId, entry.id());
+                    record(entry, new Delivery.Sent(entry.channel(), null));
+                    return;
+                }
+            } catch (SlackGateway.LookupFailedException e) {
+                retry(entry, Delivery.Retry.transientFailure(Duration.ofSeconds(5), e.getMessage(), true, false), true);
+                return;
+            }
+        }
+        if (!waitForRate(entry, "files", SendRates.FILES)) {
+            return;
+        }
+        if (!store.markAttempt(entry.id(), holder, fileId != null)) {
+            return;
+        }
+        if (fileId == null) {
+            Delivery uploaded = gateway.uploadFile(request.fileName(), request.bytes());
+            if (!(uploaded instanceof Delivery.Sent s)) {
+                finish(entry, uploaded, "files");
+                return;
+            }
+            fileId = s.channel();
+            String uploadedId = fileId;
+            recorded(entry.id(), () -> store.recordProgress(entry.id(), holder, uploadedId));
+        }
+        Delivery shared = gateway.completeUpload(fileId, entry.channel(), request.title());
+        finish(entry, shared, "files");
+    }
+
     /**
      * Waits briefly for the rate limit; a longer wait hands the call back with a due time. Many
      * lanes may wait on one key (all updates share one limit), so the wait is bounded in total,
@@ -298,7 +372,7 @@ final class OutboxWorker implements AutoCloseable {
                     rates.pause(rateKey, r.after());
                     rateLimited.incrementAndGet();
                 }
-                retry(entry, r, entry.kind() == OutboxEntry.Kind.POST && r.uncertain());
+                retry(entry, r, (entry.kind() == OutboxEntry.Kind.POST || entry.kind() == OutboxEntry.Kind.FILE) && r.uncertain());
             }
             case Delivery.Failed f -> {
                 reachability.reached();
@@ -330,6 +404,11 @@ final class OutboxWorker implements AutoCloseable {
 
     private void giveUp(OutboxEntry entry, String reason) {
         recorded(entry.id(), () -> store.markFailed(entry.id(), holder, reason));
+        if (entry.kind() == OutboxEntry.Kind.FILE && entry.userId() != null) {
+            FileRequest file = FileRequest.parse(entry.payload());
+            store.enqueuePost(entry.userId(), null, MessagePayload.toJson(SlackMessage.text(":x: Slack did not take the file *"
+                    + file.title() + "* for <#" + entry.channel() + "> (" + reason + "); nothing was shared. Try again once that is fixed.")));
+        }
         failed.incrementAndGet();
         LOG.error("Slack call {} ({} to {}) failed for good: {}", entry.id(), entry.kind().name().toLowerCase(),
                 entry.channel(), reason);

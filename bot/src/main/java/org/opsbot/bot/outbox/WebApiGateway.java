@@ -9,7 +9,12 @@ import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.model.ConversationType;
 import com.slack.api.model.Message;
 import com.slack.api.util.http.SlackHttpClient;
+import com.slack.api.methods.request.files.FilesCompleteUploadExternalRequest;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -40,7 +45,10 @@ final class WebApiGateway implements SlackGateway {
     private static final Set<String> AUTH = Set.of(
             "invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "no_permission");
 
+    private static final MediaType OCTETS = MediaType.get("application/octet-stream");
+
     private final MethodsClient methods;
+    private final OkHttpClient http;
     private final String installationId;
     private final Map<String, String> channelIds = new ConcurrentHashMap<>();
 
@@ -53,6 +61,7 @@ final class WebApiGateway implements SlackGateway {
                 .callTimeout(timeout.multipliedBy(2))
                 .retryOnConnectionFailure(false)
                 .build();
+        this.http = http;
         this.methods = Slack.getInstance(config, new SlackHttpClient(http)).methods(token);
         this.installationId = installationId;
     }
@@ -100,6 +109,82 @@ final class WebApiGateway implements SlackGateway {
                     .attachmentsAsString(message.attachmentsJson()));
             return response.isOk() ? new Delivery.Sent(channel, null) : refused(response, false);
         });
+    }
+
+    @Override
+    public Delivery createChannel(String name, List<String> invite) {
+        return call(false, () -> {
+            var created = methods.conversationsCreate(r -> r.name(name));
+            String id;
+            if (created.isOk()) {
+                id = created.getChannel().getId();
+            } else if ("name_taken".equals(created.getError())) {
+                // Made by an attempt whose answer was lost, or by hand: either way it is the
+                // channel asked for.
+                channelIds.remove("#" + name);
+                try {
+                    id = channelId("#" + name);
+                } catch (LookupFailedException e) {
+                    return new Delivery.Failed("the name #" + name + " is taken by a channel the bot cannot see");
+                }
+            } else {
+                return refused(created, false);
+            }
+            if (!invite.isEmpty()) {
+                var invited = methods.conversationsInvite(r -> r.channel(id).users(invite));
+                if (!invited.isOk() && !"already_in_channel".equals(invited.getError())) {
+                    // The channel exists; people can still join it by hand.
+                    LoggerFactory.getLogger(WebApiGateway.class).warn("inviting {} to #{} failed: {}", invite, name, invited.getError());
+                }
+            }
+            return new Delivery.Sent(id, null);
+        });
+    }
+
+    @Override
+    public Delivery uploadFile(String fileName, byte[] content) {
+        return call(false, () -> {
+            var url = methods.filesGetUploadURLExternal(r -> r.filename(fileName).length(content.length));
+            if (!url.isOk()) {
+                return refused(url, false);
+            }
+            try (var response = http.newCall(new Request.Builder().url(url.getUploadUrl())
+                    .post(RequestBody.create(content, OCTETS)).build()).execute()) {
+                if (!response.isSuccessful()) {
+                    return Delivery.Retry.transientFailure(Duration.ofSeconds(2), "the upload URL answered HTTP " + response.code(),
+                            false, true);
+                }
+            }
+            return new Delivery.Sent(url.getFileId(), null);
+        });
+    }
+
+    @Override
+    public Delivery completeUpload(String fileId, String channel, String title) {
+        return call(true, () -> {
+            var done = methods.filesCompleteUploadExternal(r -> r.channelId(channel)
+                    .files(List.of(FilesCompleteUploadExternalRequest.FileDetails.builder().id(fileId).title(title).build())));
+            return done.isOk() ? new Delivery.Sent(channel, null) : refused(done, true);
+        });
+    }
+
+    @Override
+    public boolean fileShared(String fileId) {
+        try {
+            var info = methods.filesInfo(r -> r.file(fileId));
+            var file = checked(info, info.getFile());
+            if (file == null) {
+                throw new LookupFailedException("Slack did not describe file " + fileId);
+            }
+            return file.getShares() != null || notEmpty(file.getChannels()) || notEmpty(file.getGroups())
+                    || notEmpty(file.getIms());
+        } catch (IOException | SlackApiException e) {
+            throw new LookupFailedException("could not ask Slack whether the file was shared: " + describe(e));
+        }
+    }
+
+    private static boolean notEmpty(List<?> list) {
+        return list != null && !list.isEmpty();
     }
 
     @Override
