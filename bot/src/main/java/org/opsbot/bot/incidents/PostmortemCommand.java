@@ -10,8 +10,6 @@ import org.opsbot.commands.incident.IncidentException;
 import org.opsbot.commands.incident.Incidents;
 import org.opsbot.commands.incident.PostmortemException;
 import org.opsbot.commands.incident.Postmortems;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +21,6 @@ import java.util.regex.Pattern;
  * it is up, a short summary below it, however long Slack is away.
  */
 final class PostmortemCommand implements OpsCommand {
-    private static final Logger LOG = LoggerFactory.getLogger(PostmortemCommand.class);
     private static final Pattern ID = Pattern.compile("#?(\\d{1,15})");
 
     private final Incidents incidents;
