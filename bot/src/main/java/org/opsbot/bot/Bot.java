@@ -161,7 +161,7 @@ public final class Bot implements AutoCloseable {
                 .slackApp(app)
                 .signingSecret(settings.slackSigningSecret())
                 .databaseUp(database::isUp)
-                .slackStatus(() -> slackStatus(slack.reachability().status()))
+                .slackStatus(() -> slackStatus(slack.reachability().status()).withCannotPostIn(slack.reachability().cannotPostIn()))
                 .meters(meters)
                 // Slack's timestamps are wall-clock time, whatever clock the features run on
                 // (Bolt's own verifier reads the system clock too).

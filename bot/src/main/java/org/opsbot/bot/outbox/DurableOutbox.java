@@ -27,18 +27,30 @@ final class DurableOutbox implements Outbox {
     private final Clock clock;
     private final SlackGateway direct;
     private final ChannelListeners channelListeners;
+    private final String requestedBy;
 
     DurableOutbox(OutboxStore store, Runnable wake, Clock clock, SlackGateway direct, ChannelListeners channelListeners) {
+        this(store, wake, clock, direct, channelListeners, null);
+    }
+
+    private DurableOutbox(OutboxStore store, Runnable wake, Clock clock, SlackGateway direct,
+                          ChannelListeners channelListeners, String requestedBy) {
         this.store = store;
         this.wake = wake;
         this.clock = clock;
         this.direct = direct;
         this.channelListeners = channelListeners;
+        this.requestedBy = requestedBy;
+    }
+
+    @Override
+    public Outbox onBehalfOf(String user) {
+        return new DurableOutbox(store, wake, clock, direct, channelListeners, user);
     }
 
     @Override
     public long post(String channel, SlackMessage message) {
-        return woken(store.enqueuePost(channel, null, MessagePayload.toJson(message)));
+        return woken(store.enqueuePost(channel, null, MessagePayload.toJson(message), requestedBy));
     }
 
     @Override
@@ -53,7 +65,7 @@ final class DurableOutbox implements Outbox {
 
     @Override
     public long reply(String channel, String threadTs, SlackMessage message) {
-        return woken(store.enqueuePost(channel, threadTs, MessagePayload.toJson(message)));
+        return woken(store.enqueuePost(channel, threadTs, MessagePayload.toJson(message), requestedBy));
     }
 
     @Override

@@ -50,6 +50,12 @@ public interface Outbox {
      */
     long shareFile(String channel, String fileName, String title, String content, String requestedBy);
 
+    /**
+     * This outbox, with its posts made on behalf of {@code user}: if one cannot be delivered
+     * (the bot is not in the channel), the user is told by direct message.
+     */
+    Outbox onBehalfOf(String user);
+
     /** {@code listener} hears the outcome of channel creations whose purpose starts with {@code purposePrefix}. */
     void onChannels(String purposePrefix, ChannelListener listener);
 }

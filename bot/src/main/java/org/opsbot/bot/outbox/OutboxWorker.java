@@ -78,6 +78,7 @@ final class OutboxWorker implements AutoCloseable {
     final AtomicLong failed = new AtomicLong();
     final AtomicLong expired = new AtomicLong();
     final AtomicLong rateLimited = new AtomicLong();
+    final AtomicLong notInChannel = new AtomicLong();
 
     private final ChannelListeners channelListeners;
 
@@ -378,12 +379,37 @@ final class OutboxWorker implements AutoCloseable {
                 reachability.reached();
                 giveUp(entry, f.reason());
             }
+            case Delivery.NotInChannel n -> {
+                reachability.reached();
+                notInChannel(entry, n);
+            }
+        }
+    }
+
+    /**
+     * A post the bot can never make until a person acts: said once, clearly, in the log, on
+     * /health/ready (as a warning, until a post there works) and to whoever asked for it.
+     */
+    private void notInChannel(OutboxEntry entry, Delivery.NotInChannel n) {
+        recorded(entry.id(), () -> store.markFailed(entry.id(), holder, n.reason()));
+        failed.incrementAndGet();
+        notInChannel.incrementAndGet();
+        reachability.cannotPostIn(n.channel(), n.reason());
+        LOG.error("Cannot post to {}: {}. To fix: {}. Message {} is kept as failed.", n.channel(), n.why(), n.fix(), entry.id());
+        if (entry.kind() == OutboxEntry.Kind.POST && entry.userId() != null) {
+            String where = n.channel().startsWith("#") ? n.channel() : "<#" + n.channel() + ">";
+            store.enqueuePost(entry.userId(), null, MessagePayload.toJson(SlackMessage.text(":warning: Your message could not be"
+                    + " delivered to " + where + ": " + n.why() + ". To fix it, " + n.fix() + ", then try again.")));
+            wake.release();
         }
     }
 
     private void record(OutboxEntry entry, Delivery.Sent s) {
         recorded(entry.id(), () -> store.markSent(entry.id(), holder, s.channel(), s.ts()));
         reachability.reached();
+        if (entry.kind() == OutboxEntry.Kind.POST) {
+            reachability.canPostIn(entry.channel());
+        }
         sent.incrementAndGet();
     }
 

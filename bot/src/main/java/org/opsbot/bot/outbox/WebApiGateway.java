@@ -68,7 +68,12 @@ final class WebApiGateway implements SlackGateway {
 
     @Override
     public Delivery post(long outboxId, String channel, String threadTs, MessagePayload message) {
-        return call(true, () -> {
+        return call(true, () -> send(outboxId, channel, threadTs, message, true));
+    }
+
+    private Delivery send(long outboxId, String channel, String threadTs, MessagePayload message, boolean mayJoin)
+            throws IOException, SlackApiException {
+        {
             var response = methods.chatPostMessage(r -> r
                     .channel(channel)
                     .threadTs(threadTs)
@@ -80,8 +85,48 @@ final class WebApiGateway implements SlackGateway {
                             .eventType(METADATA_EVENT)
                             .eventPayload(Map.of("outbox_id", outboxId, "installation", installationId))
                             .build()));
-            return response.isOk() ? new Delivery.Sent(response.getChannel(), response.getTs()) : refused(response, true);
-        });
+            if (response.isOk()) {
+                return new Delivery.Sent(response.getChannel(), response.getTs());
+            }
+            return switch (response.getError()) {
+                case "not_in_channel" -> mayJoin ? joinAndPostAgain(outboxId, channel, threadTs, message)
+                        : notInChannel(channel, "the bot joined " + channel + " but still may not post there");
+                case "channel_not_found" -> notInChannel(channel, "Slack knows no channel " + channel
+                        + " the bot can see (a private channel the bot is not in, or none by that name)");
+                default -> refused(response, true);
+            };
+        }
+    }
+
+    /**
+     * A public channel the bot is not in: it joins ({@code channels:join}) and posts once more.
+     * Private channels cannot be joined; someone has to invite the bot.
+     */
+    private Delivery joinAndPostAgain(long outboxId, String channel, String threadTs, MessagePayload message)
+            throws IOException, SlackApiException {
+        String id;
+        try {
+            id = channelId(channel);
+        } catch (LookupFailedException e) {
+            return notInChannel(channel, "the bot is not in " + channel + " and cannot find it to join (" + e.getMessage() + ")");
+        }
+        var joined = methods.conversationsJoin(r -> r.channel(id));
+        if (!joined.isOk()) {
+            String why = switch (joined.getError()) {
+                case "missing_scope" -> "the bot is not in " + channel + " and may not join channels (the app lacks the channels:join scope)";
+                case "method_not_supported_for_channel_type" -> channel + " is private and the bot is not in it";
+                case "is_archived" -> channel + " is archived";
+                default -> "the bot is not in " + channel + " and joining failed (" + joined.getError() + ")";
+            };
+            return notInChannel(channel, why);
+        }
+        LoggerFactory.getLogger(WebApiGateway.class).info("Joined {} to post there", channel);
+        return send(outboxId, channel, threadTs, message, false);
+    }
+
+    private static Delivery notInChannel(String channel, String why) {
+        String name = channel.startsWith("#") ? channel : "<#" + channel + ">";
+        return new Delivery.NotInChannel(channel, why, "type `/invite @opsbot` in " + name + " (or fix the channel in opsbot.yaml)");
     }
 
     @Override

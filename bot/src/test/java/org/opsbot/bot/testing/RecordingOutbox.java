@@ -74,6 +74,11 @@ public final class RecordingOutbox implements Outbox {
     }
 
     @Override
+    public Outbox onBehalfOf(String user) {
+        return this;
+    }
+
+    @Override
     public void onChannels(String purposePrefix, org.opsbot.bot.outbox.ChannelListener listener) {
     }
 }

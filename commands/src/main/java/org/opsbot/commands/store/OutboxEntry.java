@@ -9,6 +9,8 @@ package org.opsbot.commands.store;
  * @param payload   the message as JSON: {@code text}, {@code blocks}, {@code attachments}
  * @param uncertain a post attempt may have reached Slack without us learning its outcome; the
  *                  next attempt looks for the message before posting again
+ * @param userId    who sees an ephemeral message; for a post, file or channel, who asked for it
+ *                  (told when it cannot be made), if anyone did
  * @param progress  how far a call made in steps got (a file: its Slack file id once uploaded)
  */
 public record OutboxEntry(

@@ -66,7 +66,12 @@ public final class OutboxStore {
 
     /** A new message in {@code channel}, optionally in the thread {@code threadTs}. */
     public long enqueuePost(String channel, String threadTs, String payload) {
-        return db.write(h -> insert(h, OutboxEntry.Kind.POST, channel, channel, threadTs, null, null, null, payload, null));
+        return enqueuePost(channel, threadTs, payload, null);
+    }
+
+    /** As {@link #enqueuePost(String, String, String)}, on behalf of {@code requestedBy}, who is told if it cannot be posted. */
+    public long enqueuePost(String channel, String threadTs, String payload, String requestedBy) {
+        return db.write(h -> insert(h, OutboxEntry.Kind.POST, channel, channel, threadTs, null, null, requestedBy, payload, null));
     }
 
     /**
