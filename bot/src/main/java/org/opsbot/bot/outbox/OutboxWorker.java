@@ -320,8 +320,12 @@ final class OutboxWorker implements AutoCloseable {
                     return;
                 }
             } catch (SlackGateway.LookupFailedException e) {
-                retry(entry, Delivery.Retry.transientFailure(Duration.ofSeconds(5), e.getMessage(), true, false), true);
-                return;
+                if (clock.millis() - entry.createdAt() < MAX_LOOKUP.toMillis()) {
+                    retry(entry, Delivery.Retry.transientFailure(Duration.ofSeconds(5), e.getMessage(), true, false), true);
+                    return;
+                }
+                LOG.warn("File {} may already be shared but Slack cannot say ({}); sharing it again rather than losing it",
+                        fileId, e.getMessage());
             }
         }
         if (!waitForRate(entry, "files", SendRates.FILES)) {
