@@ -29,6 +29,7 @@ import org.opsbot.bot.outbox.SlackOutbox;
 import org.opsbot.bot.outbox.SlackReachability;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.BotIdentity;
+import org.opsbot.bot.slack.EventLedger;
 import org.opsbot.bot.slack.SlackApp;
 import org.opsbot.bot.slack.SlackFeature;
 import org.opsbot.bot.slack.SlackUserGroups;
@@ -139,7 +140,7 @@ public final class Bot implements AutoCloseable {
         OpsCommands commands = new OpsCommands(features.stream().flatMap(f -> f.commands().stream()).toList());
         OpsRouter router = new OpsRouter(commands, policy, groups, slack.outbox(), handlers);
         SlackEventStore events = new SlackEventStore(database, clock);
-        var app = SlackApp.create(settings, identity::teamId, router, events::firstDelivery, slack.outbox(), meters,
+        var app = SlackApp.create(settings, identity::teamId, router, EventLedger.stored(events), slack.outbox(), meters,
                 features);
         phases.done("slack app");
 
