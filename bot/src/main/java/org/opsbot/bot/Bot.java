@@ -50,7 +50,6 @@ import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.store.Database;
-import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.EscalationStore;
 import org.opsbot.commands.store.LeaseStore;
 import org.opsbot.commands.store.PagerWebhookStore;
@@ -234,8 +233,7 @@ public final class Bot implements AutoCloseable {
         Approvals approvals = new Approvals(catalog, config.roles(), new ActionStore(database),
                 new ActionRunner(http, allowList, masker, ActionRunner.TIMEOUT),
                 audit, masker, clock);
-        return remember(new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers,
-                database.dialect() == Dialect.SQLITE));
+        return remember(new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers));
     }
 
     /** Refuses to start on invalid runbooks, with the messages of {@code opsbot validate}. */
