@@ -181,7 +181,7 @@ public final class Bot implements AutoCloseable {
         OverrideStore overrides = new OverrideStore(database, clock);
         EscalationFeature escalation = remember(EscalationFeature.start(
                 pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
-                slack.outbox(), dnd, pagerWebhooks(config, clock), new LeaseStore(database, clock), Replica.NAME, handlers));
+                slack.outbox(), dnd, pagerWebhooks(settings, config, clock), new LeaseStore(database, clock), Replica.NAME, handlers));
         phases.done("escalation");
         // Runbooks are read once, and checks and actions call out through one HTTP client.
         OkHttpClient http = CheckRunner.defaultHttpClient();
@@ -215,10 +215,12 @@ public final class Bot implements AutoCloseable {
 
     /**
      * The tiers' pager webhooks, their headers filled in from the environment now: a variable
-     * that is not set stops the start, not a page at 3 a.m. Retries are wall-clock time.
+     * that is not set stops the start, not a page at 3 a.m. Retries are wall-clock time. In
+     * dry-run (no Slack token) they are written to the log instead of sent, like Slack messages.
      */
-    private Optional<PagerWebhooks> pagerWebhooks(OpsbotConfig config, Clock clock) {
-        PagerWebhooks webhooks = PagerWebhooks.of(config, System.getenv(), new PagerWebhookStore(database, clock), clock);
+    private Optional<PagerWebhooks> pagerWebhooks(Settings settings, OpsbotConfig config, Clock clock) {
+        PagerWebhooks webhooks = PagerWebhooks.of(config, System.getenv(), new PagerWebhookStore(database, clock), clock,
+                settings.slackBotToken().isEmpty());
         return webhooks.any() ? Optional.of(webhooks) : Optional.empty();
     }
 

@@ -58,12 +58,12 @@ public final class Main implements Callable<Integer> {
      * what validate reports and serve insists on.
      */
     static List<Validator> validators(Map<String, String> env) {
-        return validators(new RunbookLoader(env));
+        return validators(env, new RunbookLoader(env));
     }
 
     /** @param runbooks read once, however many validators look at the runbooks */
-    static List<Validator> validators(RunbookLoader runbooks) {
-        return List.of(new RunbookValidator(runbooks), new ActionsValidator(runbooks));
+    static List<Validator> validators(Map<String, String> env, RunbookLoader runbooks) {
+        return List.of(new RunbookValidator(runbooks), new ActionsValidator(runbooks), new PagerWebhooksValidator(env));
     }
 
     /** What {@code serve} does once everything checked out; tests replace the blocking server. */
@@ -100,7 +100,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private Main(Map<String, String> env, RunbookLoader runbooks, Server server) {
-        this(env, runbooks, validators(runbooks), server);
+        this(env, runbooks, validators(env, runbooks), server);
     }
 
     Main(Map<String, String> env, List<Validator> validators) {

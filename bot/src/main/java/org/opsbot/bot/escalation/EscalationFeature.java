@@ -81,6 +81,10 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
         };
         Escalations escalations = build.apply(new SlackPager(outbox, current, dnd, webhooks));
         EscalationLoop loop = new EscalationLoop(escalations, leases, holder, current).start();
+        // A call the pager refused or never took is said in the subject's thread, not only logged.
+        webhooks.ifPresent(w -> w.reportTo((subject, text) -> current.find(subject)
+                .flatMap(Subjects.Subject::threadParent)
+                .ifPresent(parent -> outbox.reply(parent, SlackMessage.text(text)))));
         Optional<PagerWebhookWorker> worker = webhooks.map(w -> new PagerWebhookWorker(w, leases, holder).start());
         return new EscalationFeature(escalations, subjects, outbox, work, loop, worker);
     }

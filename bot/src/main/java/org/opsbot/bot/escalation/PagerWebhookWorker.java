@@ -6,11 +6,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Retries pager webhook calls whose first attempt did not get a 2xx, and sends those left
- * behind by a crash, about once a second, in the one replica that holds the
- * {@code pager-webhooks} lease.
+ * Sends pager webhook calls: at once when this process queues one (it wakes the worker), and
+ * otherwise about once a second, which also covers retries, calls queued by another replica and
+ * those left behind by a crash. Runs in the one replica that holds the {@code pager-webhooks}
+ * lease, on its own thread, so a pager that hangs delays only other pager calls.
  */
 final class PagerWebhookWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PagerWebhookWorker.class);
@@ -22,6 +25,7 @@ final class PagerWebhookWorker implements AutoCloseable {
     private final LeaseStore leases;
     private final String holder;
     private final Thread thread;
+    private final Semaphore queued = new Semaphore(0);
     private volatile boolean running = true;
 
     PagerWebhookWorker(PagerWebhooks webhooks, LeaseStore leases, String holder) {
@@ -29,6 +33,7 @@ final class PagerWebhookWorker implements AutoCloseable {
         this.leases = leases;
         this.holder = holder;
         this.thread = Thread.ofPlatform().name("opsbot-pager-webhooks").daemon(true).unstarted(this::loop);
+        webhooks.wakeWith(queued::release);
     }
 
     PagerWebhookWorker start() {
@@ -52,7 +57,9 @@ final class PagerWebhookWorker implements AutoCloseable {
                 continue; // more may be due
             }
             try {
-                Thread.sleep(TICK);
+                if (queued.tryAcquire(TICK.toMillis(), TimeUnit.MILLISECONDS)) {
+                    queued.drainPermits();
+                }
             } catch (InterruptedException e) {
                 return;
             }

@@ -58,7 +58,7 @@ final class SlackPager implements Pager {
         }
         List<String> paged = List.copyOf(reached);
         if (tier.tier().webhook().isPresent()) {
-            // Reached only on a 2xx now; a retry that succeeds later is a page, but too late to stop the walk moving on.
+            // Queued, not sent: the worker sends it. Counted on unless that pager's last call failed.
             String label = "pager webhook " + tier.tier().webhook().get().display();
             if (webhooks.isEmpty()) {
                 unreachable.add(label + " is not set up in this process");
@@ -79,6 +79,11 @@ final class SlackPager implements Pager {
         }
         subjects.paged(walk.subject(), paged);
         return new Result(reached, unreachable);
+    }
+
+    @Override
+    public void settled(Walk walk, Settled how) {
+        webhooks.ifPresent(w -> w.settled(walk, how));
     }
 
     @Override

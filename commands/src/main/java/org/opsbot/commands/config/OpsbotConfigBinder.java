@@ -390,11 +390,26 @@ final class OpsbotConfigBinder {
         return new Escalation(repeat, repeatAfter, tiers);
     }
 
+    private static final Pattern RESPONDER = Pattern.compile("(team|user|escalation|schedule):\\S.*");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
 
     private Optional<PagerWebhook> webhook(YamlMap m, String path, int line) {
-        in.onlyKeys(m, path, List.of("url", "headers"));
-        var url = in.scalar(m, "url", path, true).flatMap(s -> {
+        in.onlyKeys(m, path, List.of("format", "url", "headers", "routing-key", "api-key", "responders"));
+        var format = PagerWebhook.Format.OPSBOT;
+        var formatOk = true;
+        var named = in.scalar(m, "format", path, false);
+        if (named.isPresent()) {
+            var f = PagerWebhook.Format.named(named.get().text().strip());
+            if (f.isEmpty()) {
+                in.problem(named.get().line(), path + ".format '" + named.get().text() + "' is not a pager format",
+                        "write opsbot (opsbot's own JSON, the default), pagerduty (Events API v2) or opsgenie (Alert API v2)");
+                formatOk = false;
+            } else {
+                format = f.get();
+            }
+        }
+        final var fmt = format;
+        var url = in.scalar(m, "url", path, fmt.defaultUrl().isEmpty()).flatMap(s -> {
             var fix = "write the pager's events URL, e.g. https://events.pagerduty.com/v2/enqueue";
             try {
                 var uri = new java.net.URI(s.text().strip());
@@ -414,9 +429,54 @@ final class OpsbotConfigBinder {
                 in.problem(s.line(), path + ".url is not a valid URL: " + e.getReason(), fix);
                 return Optional.empty();
             }
-        });
+        }).or(() -> m.get("url").isPresent() ? Optional.empty() : fmt.defaultUrl());
+        // The format's own secret: one variable, required, and only where the format has one.
+        Optional<String> key = Optional.empty();
+        for (var keyName : List.of("routing-key", "api-key")) {
+            var value = in.scalar(m, keyName, path, false);
+            if (value.isEmpty()) {
+                continue;
+            }
+            if (!fmt.keyName().equals(Optional.of(keyName))) {
+                in.problem(value.get().line(), path + "." + keyName + " is not used by the " + fmt.configName() + " format",
+                        fmt.keyName().map(k -> "write " + k + " instead").orElse("remove it, or set format: to "
+                                + (keyName.equals("routing-key") ? "pagerduty" : "opsgenie")));
+                formatOk = false;
+            } else if (!PagerWebhook.VARIABLE.matcher(value.get().text().strip()).matches()) {
+                // Never quoted back: it may be the secret itself.
+                in.problem(value.get().line(), path + "." + keyName + " is a literal value; it comes from the"
+                                + " environment only, since " + in.file() + " is kept in Git",
+                        "write \"${NAME}\" (one variable, no default) and set NAME where opsbot runs; rotate the"
+                                + " value if it was ever committed");
+                formatOk = false;
+            } else {
+                key = Optional.of(value.get().text().strip());
+            }
+        }
+        if (formatOk && fmt.keyName().isPresent() && key.isEmpty()) {
+            in.problem(line, path + " (format " + fmt.configName() + ") has no " + fmt.keyName().get(),
+                    fmt == PagerWebhook.Format.PAGERDUTY
+                            ? "add routing-key: \"${PAGERDUTY_ROUTING_KEY}\" (the service's Events API v2 integration key, from the environment)"
+                            : "add api-key: \"${OPSGENIE_API_KEY}\" (an API integration's key, from the environment)");
+            formatOk = false;
+        }
+        var responders = new ArrayList<String>();
+        for (var r : in.scalars(m, "responders", path)) {
+            if (fmt != PagerWebhook.Format.OPSGENIE) {
+                in.problem(r.line(), path + ".responders is only used by the opsgenie format", "remove it");
+                formatOk = false;
+                break;
+            }
+            if (!RESPONDER.matcher(r.text().strip()).matches()) {
+                in.problem(r.line(), path + ".responders '" + r.text() + "' is not type:name",
+                        "write team:<name>, user:<username>, escalation:<name> or schedule:<name>");
+                formatOk = false;
+                continue;
+            }
+            responders.add(r.text().strip());
+        }
+        var ok = formatOk;
         var headers = new LinkedHashMap<String, String>();
-        var ok = true;
         var hm = m.get("headers").flatMap(n -> in.map(n, path + ".headers"));
         if (hm.isPresent()) {
             for (var e : hm.get().entries()) {
@@ -446,7 +506,7 @@ final class OpsbotConfigBinder {
         if (url.isEmpty() || !ok) {
             return Optional.empty();
         }
-        return Optional.of(new PagerWebhook(url.get(), headers, in.file() + ":" + line, path));
+        return Optional.of(new PagerWebhook(fmt, url.get(), headers, key, responders, in.file() + ":" + line, path));
     }
 
     private Optional<NotifyTarget> notifyTarget(YamlScalar target, String path) {

@@ -78,7 +78,9 @@ public final class Escalations {
     }
 
     public void acknowledged(String subject, String by) {
-        change(subject, by, walk -> EscalationSteps.acknowledge(walk, by, resolveWithin(walk), clock.instant()));
+        change(subject, by, walk -> EscalationSteps.acknowledge(walk, by, resolveWithin(walk), clock.instant()))
+                .filter(walk -> walk.status() == Walk.Status.ACKNOWLEDGED)
+                .ifPresent(walk -> settled(walk, Pager.Settled.ACKNOWLEDGED));
     }
 
     public void unacknowledged(String subject, String by) {
@@ -87,7 +89,18 @@ public final class Escalations {
 
     public void resolved(String subject, String by) {
         change(subject, by, walk -> EscalationSteps.stop(walk, "resolved by " + (by.equals("opsbot") ? "its source" : "<@" + by + ">")
-                + ": escalation stopped", clock.instant()));
+                + ": escalation stopped", clock.instant()))
+                .filter(walk -> walk.status() == Walk.Status.STOPPED)
+                .ifPresent(walk -> settled(walk, Pager.Settled.RESOLVED));
+    }
+
+    /** The pagers are told after the walk is stored; telling them must not undo the ack or resolve. */
+    private void settled(Walk walk, Pager.Settled how) {
+        try {
+            pager.settled(walk, how);
+        } catch (RuntimeException e) {
+            LOG.error("telling the pagers that {} was {} failed", walk.subject(), how.name().toLowerCase(java.util.Locale.ROOT), e);
+        }
     }
 
     /** Notifies the next tier now; the answer says who was reached (empty if the subject has no walk). */

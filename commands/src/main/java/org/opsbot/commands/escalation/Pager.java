@@ -23,6 +23,17 @@ public interface Pager {
     }
 
     /**
+     * The subject was acknowledged or resolved in opsbot: pagers that were paged about it are
+     * told, so the incident closes there too. Called after the walk was stored; may be called
+     * again for the same change (it must not tell a pager twice).
+     */
+    default void settled(Walk walk, Settled how) {
+    }
+
+    /** How a subject was settled in opsbot. */
+    enum Settled { ACKNOWLEDGED, RESOLVED }
+
+    /**
      * @param reached     who was notified and can be expected to see it (user ids, or a pager)
      * @param unreachable who was not, and why ("U… is in Do Not Disturb until 07:00")
      */

@@ -12,24 +12,30 @@ import java.util.Optional;
 /**
  * The pager webhook outbox: a call is written here before it is sent, so a crash between the
  * escalation step and the pager's answer leaves it to be sent (again, with the same dedup key)
- * rather than lost. Whoever sends a call first claims it by pushing {@code next_attempt_at}
- * into the future with a compare-and-set, so the first attempt (made by the escalation step)
- * and the retrying worker never send one call at the same time.
+ * rather than lost. Calls are written due at once and sent by one worker; whoever sends a call
+ * claims it first by pushing {@code next_attempt_at} into the future with a compare-and-set, so
+ * two senders (say, replicas around a lease hand-over) never send one call at the same time.
  */
 public final class PagerWebhookStore {
     public enum State { PENDING, DELIVERED, FAILED }
 
+    /** What a call tells the pager. */
+    public enum Event { TRIGGER, ACKNOWLEDGE, RESOLVE }
+
     /** One call, as stored. */
-    public record Call(long id, String dedupKey, String subject, String team, int tier, String payload, State state,
-                       int attempts, Instant nextAttemptAt, Optional<String> lastError) {
+    public record Call(long id, String dedupKey, String subject, String team, int tier, Event event, String payload,
+                       State state, int attempts, Instant nextAttemptAt, Optional<String> lastError) {
+        Call claimedUntil(Instant until) {
+            return new Call(id, dedupKey, subject, team, tier, event, payload, state, attempts, until, lastError);
+        }
     }
 
-    private static final String COLUMNS = "id, dedup_key, subject, team, tier, payload, state, attempts, next_attempt_at, last_error";
+    private static final String COLUMNS = "id, dedup_key, subject, team, tier, event, payload, state, attempts, next_attempt_at, last_error";
 
     private static final RowMapper<Call> CALL = (rs, ctx) -> new Call(rs.getLong("id"), rs.getString("dedup_key"),
-            rs.getString("subject"), rs.getString("team"), rs.getInt("tier"), rs.getString("payload"),
-            State.valueOf(rs.getString("state")), rs.getInt("attempts"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
-            Optional.ofNullable(rs.getString("last_error")));
+            rs.getString("subject"), rs.getString("team"), rs.getInt("tier"), Event.valueOf(rs.getString("event")),
+            rs.getString("payload"), State.valueOf(rs.getString("state")), rs.getInt("attempts"),
+            Instant.ofEpochMilli(rs.getLong("next_attempt_at")), Optional.ofNullable(rs.getString("last_error")));
 
     private final Database db;
     private final Clock clock;
@@ -39,33 +45,42 @@ public final class PagerWebhookStore {
         this.clock = clock;
     }
 
-    /**
-     * Writes a call, claimed by its writer until {@code claimedUntil} (the first attempt is the
-     * writer's; if the writer dies, the worker sends it after that).
-     */
-    public Call enqueue(String dedupKey, String subject, String team, int tier, String payload, Instant claimedUntil) {
+    /** Writes a page, due at once: the worker sends it. */
+    public Call enqueue(String dedupKey, String subject, String team, int tier, String payload, Instant dueAt) {
+        return enqueue(dedupKey, subject, team, tier, Event.TRIGGER, payload, dueAt);
+    }
+
+    /** Writes a call, due at {@code dueAt} (usually now: the worker sends it at once). */
+    public Call enqueue(String dedupKey, String subject, String team, int tier, Event event, String payload,
+                        Instant dueAt) {
         long now = clock.millis();
+        Instant claimedUntil = dueAt;
         long id = db.write(h -> h.createUpdate("""
-                        INSERT INTO pager_webhook (dedup_key, subject, team, tier, payload, state, attempts, next_attempt_at,
-                                                   created_at, updated_at)
-                        VALUES (:dedupKey, :subject, :team, :tier, :payload, 'PENDING', 0, :next, :now, :now)""")
+                        INSERT INTO pager_webhook (dedup_key, subject, team, tier, event, payload, state, attempts,
+                                                   next_attempt_at, created_at, updated_at)
+                        VALUES (:dedupKey, :subject, :team, :tier, :event, :payload, 'PENDING', 0, :next, :now, :now)""")
                 .bind("dedupKey", dedupKey)
                 .bind("subject", subject)
                 .bind("team", team)
                 .bind("tier", tier)
+                .bind("event", event.name())
                 .bind("payload", payload)
                 .bind("next", claimedUntil.toEpochMilli())
                 .bind("now", now)
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)
                 .one());
-        return new Call(id, dedupKey, subject, team, tier, payload, State.PENDING, 0, claimedUntil, Optional.empty());
+        return new Call(id, dedupKey, subject, team, tier, event, payload, State.PENDING, 0, claimedUntil, Optional.empty());
     }
 
     /** Claims up to {@code limit} pending calls due at {@code now} for {@code claimFor}. */
     public List<Call> claimDue(Instant now, Duration claimFor, int limit) {
-        List<Call> due = db.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM pager_webhook "
-                        + "WHERE state = 'PENDING' AND next_attempt_at <= :now ORDER BY next_attempt_at, id LIMIT :limit")
+        // Calls about one alert reach its pager in the order they were written: an acknowledge
+        // sent before its page (still being retried) would be dropped, and the page would then ring.
+        List<Call> due = db.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM pager_webhook p "
+                        + "WHERE state = 'PENDING' AND next_attempt_at <= :now AND NOT EXISTS (SELECT 1 FROM pager_webhook e "
+                        + "WHERE e.state = 'PENDING' AND e.dedup_key = p.dedup_key AND e.team = p.team AND e.tier = p.tier "
+                        + "AND e.id < p.id) ORDER BY next_attempt_at, id LIMIT :limit")
                 .bind("now", now.toEpochMilli())
                 .bind("limit", limit)
                 .map(CALL)
@@ -82,8 +97,7 @@ public final class PagerWebhookStore {
                     .bind("seen", c.nextAttemptAt().toEpochMilli())
                     .execute() == 1);
             if (mine) {
-                claimed.add(new Call(c.id(), c.dedupKey(), c.subject(), c.team(), c.tier(), c.payload(), c.state(),
-                        c.attempts(), Instant.ofEpochMilli(until), c.lastError()));
+                claimed.add(c.claimedUntil(Instant.ofEpochMilli(until)));
             }
         }
         return claimed;
@@ -120,6 +134,22 @@ public final class PagerWebhookStore {
     public Optional<Call> find(long id) {
         return db.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM pager_webhook WHERE id = :id")
                 .bind("id", id).map(CALL).findOne());
+    }
+
+    /**
+     * Whether the last call to a tier's pager that has an answer went wrong (refused, given up,
+     * or waiting for a retry): such a pager is not counted on to page anyone now.
+     */
+    public boolean failing(String team, int tier) {
+        return db.read(h -> h.createQuery("""
+                        SELECT state, last_error FROM pager_webhook
+                        WHERE team = :team AND tier = :tier AND attempts > 0
+                        ORDER BY updated_at DESC, id DESC LIMIT 1""")
+                .bind("team", team)
+                .bind("tier", tier)
+                .map((rs, ctx) -> !rs.getString("state").equals("DELIVERED"))
+                .findOne()
+                .orElse(false));
     }
 
     /** A subject's calls, oldest first. */

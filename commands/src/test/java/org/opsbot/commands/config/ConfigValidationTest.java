@@ -592,6 +592,69 @@ class ConfigValidationTest {
     }
 
     @Test
+    void pagerduty_and_opsgenie_webhooks_take_their_keys_from_the_environment_and_default_their_urls() {
+        var result = ConfigParser.parse(VALID.replace("    responders: responders\n", """
+                    responders: responders
+                    escalation:
+                      tiers:
+                        - name: PagerDuty
+                          webhook: {format: pagerduty, routing-key: "${PD_ROUTING_KEY}"}
+                        - name: Opsgenie
+                          after: 0m
+                          webhook:
+                            format: opsgenie
+                            url: https://api.eu.opsgenie.com
+                            api-key: "${OPSGENIE_API_KEY}"
+                            responders: ["team:cdc-ops", "user:alice@example.com"]
+                """), "opsbot.yaml");
+
+        assertThat(result.problems()).isEmpty();
+        var tiers = result.config().orElseThrow().teams().get("cdc").escalation().tiers();
+        var pagerDuty = tiers.get(0).webhook().orElseThrow();
+        assertThat(pagerDuty.format()).isEqualTo(PagerWebhook.Format.PAGERDUTY);
+        assertThat(pagerDuty.url().toString()).isEqualTo("https://events.pagerduty.com/v2/enqueue");
+        var pd = pagerDuty.headers(java.util.Map.of("PD_ROUTING_KEY", "r0ut1ng"));
+        assertThat(pd.routingKey()).contains("r0ut1ng");
+        assertThat(pd.headers()).as("the routing key travels in the body").isEmpty();
+        assertThat(pd.toString()).doesNotContain("r0ut1ng");
+        var opsgenie = tiers.get(1).webhook().orElseThrow();
+        assertThat(opsgenie.url().toString()).isEqualTo("https://api.eu.opsgenie.com");
+        assertThat(opsgenie.responders()).containsExactly("team:cdc-ops", "user:alice@example.com");
+        assertThat(opsgenie.headers(java.util.Map.of("OPSGENIE_API_KEY", "g3n1e")).headers())
+                .containsExactly(java.util.Map.entry("Authorization", "GenieKey g3n1e"));
+        assertThat(opsgenie.headers(java.util.Map.of()).missing()).containsExactly("OPSGENIE_API_KEY");
+    }
+
+    @Test
+    void an_unknown_pager_format_or_a_missing_or_literal_key_is_reported_with_its_line() {
+        var problems = problems(VALID.replace("    responders: responders\n", """
+                    responders: responders
+                    escalation:
+                      tiers:
+                        - {name: A, webhook: {format: victorops, url: "https://pager.example.com"}}
+                        - {name: B, after: 1m, webhook: {format: pagerduty}}
+                        - {name: C, after: 2m, webhook: {format: pagerduty, routing-key: "R0UT1NGKEY0001"}}
+                        - {name: D, after: 3m, webhook: {url: "https://relay.example.com", routing-key: "${K}"}}
+                        - {name: E, after: 4m, webhook: {format: opsgenie, api-key: "${K}", responders: [cdc-ops]}}
+                """));
+
+        assertThat(problems).extracting(Problem::line, Problem::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(9, "teams.cdc.escalation.tiers[0].webhook.format 'victorops' is not a"
+                        + " pager format"),
+                org.assertj.core.groups.Tuple.tuple(10, "teams.cdc.escalation.tiers[1].webhook (format pagerduty) has no"
+                        + " routing-key"),
+                org.assertj.core.groups.Tuple.tuple(11, "teams.cdc.escalation.tiers[2].webhook.routing-key is a literal value;"
+                        + " it comes from the environment only, since opsbot.yaml is kept in Git"),
+                org.assertj.core.groups.Tuple.tuple(12, "teams.cdc.escalation.tiers[3].webhook.routing-key is not used by"
+                        + " the opsbot format"),
+                org.assertj.core.groups.Tuple.tuple(13, "teams.cdc.escalation.tiers[4].webhook.responders 'cdc-ops' is not"
+                        + " type:name"));
+        assertThat(problems.get(0).fix()).contains("opsbot", "pagerduty", "opsgenie");
+        assertThat(problems.get(1).fix()).contains("routing-key: \"${PAGERDUTY_ROUTING_KEY}\"");
+        assertThat(problems).allSatisfy(p -> assertThat(p.format()).doesNotContain("R0UT1NGKEY0001"));
+    }
+
+    @Test
     void a_bad_webhook_url_is_reported_with_its_line() {
         var problems = problems(VALID.replace("    responders: responders\n", """
                     responders: responders

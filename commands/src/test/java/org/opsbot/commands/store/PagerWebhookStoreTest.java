@@ -44,4 +44,37 @@ class PagerWebhookStoreTest {
             assertThat(store.claimDue(clock.instant(), CLAIM, 10)).isEmpty();
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void anAlertsCallsReachItsPagerInTheOrderTheyWereWritten(Dialect dialect) {
+        try (Database db = TestDatabases.open(dialect)) {
+            PagerWebhookStore store = new PagerWebhookStore(db, clock);
+            PagerWebhookStore.Call page = store.enqueue("opsbot:alert-group:1", "alert-group:1", "cdc", 1,
+                    PagerWebhookStore.Event.TRIGGER, "{}", clock.instant());
+            PagerWebhookStore.Call otherTier = store.enqueue("opsbot:alert-group:1", "alert-group:1", "cdc", 2,
+                    PagerWebhookStore.Event.TRIGGER, "{}", clock.instant());
+            assertThat(store.claimDue(clock.instant(), CLAIM, 10)).extracting(PagerWebhookStore.Call::id)
+                    .containsExactly(page.id(), otherTier.id());
+            store.retryAt(page.id(), clock.instant().plusSeconds(60), "HTTP 503");
+            store.delivered(otherTier.id());
+            assertThat(store.failing("cdc", 1)).as("its last answer was a 503").isTrue();
+            assertThat(store.failing("cdc", 2)).isFalse();
+            assertThat(store.failing("cdc", 3)).as("never called").isFalse();
+
+            PagerWebhookStore.Call ack = store.enqueue("opsbot:alert-group:1", "alert-group:1", "cdc", 1,
+                    PagerWebhookStore.Event.ACKNOWLEDGE, "{}", clock.instant());
+            assertThat(store.claimDue(clock.instant(), CLAIM, 10)).as("the page it acknowledges is still pending").isEmpty();
+
+            clock.advance(Duration.ofSeconds(60));
+            assertThat(store.claimDue(clock.instant(), CLAIM, 10)).extracting(PagerWebhookStore.Call::id)
+                    .containsExactly(page.id());
+            store.delivered(page.id());
+            assertThat(store.claimDue(clock.instant(), CLAIM, 10)).singleElement().satisfies(c -> {
+                assertThat(c.id()).isEqualTo(ack.id());
+                assertThat(c.event()).isEqualTo(PagerWebhookStore.Event.ACKNOWLEDGE);
+            });
+            assertThat(store.failing("cdc", 1)).isFalse();
+        }
+    }
 }
