@@ -22,9 +22,10 @@ import java.util.Optional;
  * the team's, or {@code slack.default-channel}).
  *
  * <p>A run is started only by whoever wins its claim in the database, so a restart or a second
- * replica never starts it twice. A claim whose holder was killed before starting the run is
- * taken over by the next lease holder and run then, once (see {@link ScheduleStore}). When the bot was down at a scheduled time, the calendar
- * returns only the latest missed time: it runs once. A schedule seen for the first time is
+ * replica never starts it twice. A claim whose holder was killed (or failed on the database)
+ * before starting the run is taken over by the next lease holder and run then, once (see
+ * {@link ScheduleStore}). When the bot was down at a scheduled time, the calendar returns only
+ * the latest missed time: it runs once. A schedule seen for the first time is
  * remembered at its latest past time without running, so that downtime afterwards is noticed
  * and caught up.
  */

@@ -164,6 +164,20 @@ class ScheduledRunbooksTest {
                 .singleElement().satisfies(c -> assertThat(c.message().text()).isEqualTo("morning: OK — 1/1 OK"));
     }
 
+    @Test
+    void aRunWhoseFirstMessageCouldNotBeWrittenStartsOnTheNextTick() {
+        scheduler("replica-a").tick();
+        clock.advance(Duration.ofMinutes(2).plusSeconds(3));
+        scheduler("replica-a", job("replica-a", new KilledOutbox())).tick();
+
+        clock.advance(Duration.ofSeconds(5));
+        Scheduler again = scheduler("replica-a");
+        again.tick();
+        again.tick();
+
+        assertThat(postsTo("#morning")).containsExactly("Running morning: 0/1 checks done…");
+    }
+
     /** Stands in for a process killed at the moment it would write the run's first message. */
     private static final class KilledOutbox implements Outbox {
         private static long killed() {
