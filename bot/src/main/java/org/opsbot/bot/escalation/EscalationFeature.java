@@ -85,6 +85,8 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
         webhooks.ifPresent(w -> w.reportTo((subject, text) -> current.find(subject)
                 .flatMap(Subjects.Subject::threadParent)
                 .ifPresent(parent -> outbox.reply(parent, SlackMessage.text(text)))));
+        // A tier reached by its pager alone is not reached when the pager does not take the page.
+        webhooks.ifPresent(w -> w.unansweredTo((subject, tier, detail) -> escalations.pageUnanswered(subject, tier - 1, detail)));
         Optional<PagerWebhookWorker> worker = webhooks.map(w -> new PagerWebhookWorker(w, leases, holder).start());
         return new EscalationFeature(escalations, subjects, outbox, work, loop, worker);
     }

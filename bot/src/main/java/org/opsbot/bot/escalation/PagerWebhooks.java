@@ -175,6 +175,20 @@ public final class PagerWebhooks {
         this.wake = wake;
     }
 
+    /** Told when a page that alone reached its tier failed its first attempt. */
+    @FunctionalInterface
+    interface Unanswered {
+        /** @param tierNumber 1-based, as in the call */
+        void page(String subject, int tierNumber, String detail);
+    }
+
+    private volatile Unanswered unanswered = (subject, tier, detail) -> { };
+
+    /** Where a page that alone reached its tier and failed its first attempt is reported, so the walk moves on. */
+    void unansweredTo(Unanswered unanswered) {
+        this.unanswered = unanswered;
+    }
+
     /** Where a call the pager refused or never took is reported: (subject, text for its thread). */
     void reportTo(BiConsumer<String, String> report) {
         this.report = report;
@@ -198,8 +212,9 @@ public final class PagerWebhooks {
         }
         boolean failing = !dryRun && store.failing(walk.team(), tier.number());
         String body = write(target.formats().trigger(dedupKey(walk.subject()), walk, tier, why, title, link, people));
+        boolean alone = !failing && people.isEmpty();
         store.enqueue(dedupKey(walk.subject()), walk.subject(), walk.team(), tier.number(), Event.TRIGGER, body,
-                clock.instant());
+                clock.instant(), alone);
         wake.run();
         return failing
                 ? new Outcome(false, "its last call failed, so it is not counted on; the page is queued and retried in the background")
@@ -293,19 +308,38 @@ public final class PagerWebhooks {
                 return;
             }
             if (code == 429 || code >= 500) {
+                firstPageFailed(call, where + " answered HTTP " + code + "; the page is retried in the background");
                 Duration wait = retryAfter(response.header("Retry-After")).orElse(backoff(attempt));
                 retry(call, attempt, where, what, "HTTP " + code, wait);
                 return;
             }
             String error = "HTTP " + code + (code >= 300 && code < 400 ? " (redirects are not followed)" : "");
+            firstPageFailed(call, where + " refused it with " + error);
             LOG.warn("pager webhook {} refused {} with {}; not retried: check its URL, format and keys. It answered: {}",
                     where, what, error, excerpt(response.body()));
             store.failed(call.id(), error);
             report.accept(call.subject(), ":warning: Pager webhook " + where + " refused " + noun(call) + " ("
                     + error + "); not retried: check the tier's webhook settings.");
         } catch (IOException e) {
+            firstPageFailed(call, where + " did not answer (" + e.getClass().getSimpleName()
+                    + "); the page is retried in the background");
             retry(call, attempt, where, what, e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), backoff(attempt));
+        }
+    }
+
+    /**
+     * A tier reached by this page alone was not reached after all when the pager does not take
+     * the first attempt; the walk is told so it moves on at once. Later attempts may still land.
+     */
+    private void firstPageFailed(PagerWebhookStore.Call call, String detail) {
+        if (call.event() != Event.TRIGGER || !call.countedAlone() || call.attempts() > 0) {
+            return;
+        }
+        try {
+            unanswered.page(call.subject(), call.tier(), detail);
+        } catch (RuntimeException e) {
+            LOG.error("telling the walk of {} that its pager did not take the page failed", call.subject(), e);
         }
     }
 

@@ -182,6 +182,9 @@ class PagerFormatsTest {
         assertThat(escalations.history("alert-group:1")).filteredOn(e -> e.kind() == WalkEvent.Kind.NOTIFIED)
                 .extracting(WalkEvent::detail).allSatisfy(d -> assertThat(d).contains("pager webhook http://localhost:"));
 
+        Thread.sleep(1_500); // the pagers took their pages: nothing moves the walk on
+        assertThat(leadPaged()).as("the pagers reached their tiers; the lead's 30 minutes have not passed").isFalse();
+
         escalations.acknowledged("alert-group:1", "U0ALICE001");
         Eventually.await("both told of the ack", WAIT, () -> pagerDutyEvents().size() == 2 && opsgenieCalls().size() == 2);
         assertThat(json(pagerDutyEvents().get(1).getBodyAsString())).isEqualTo(json("""
@@ -261,6 +264,37 @@ class PagerFormatsTest {
         Eventually.await("PagerDuty told of the resolve", WAIT, () -> pagerDutyEvents().size() == 4);
         Thread.sleep(1_500);
         assertThat(opsgenieCalls()).hasSize(1);
+    }
+
+    private boolean leadPaged() {
+        return outbox.calls().stream().anyMatch(c -> c.method().equals("post") && c.target().equals("U0LEAD0001"));
+    }
+
+    @Test
+    void aTierReachedOnlyByItsPagerIsNotReachedWhenThePagerDoesNotTakeThePageAndTheWalkMovesOnAtOnce() throws Exception {
+        pagerDuty.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(503)));
+        opsgenie.stubFor(post("/v2/alerts").willReturn(aResponse().withStatus(400)));
+        startEscalation(false);
+
+        escalations.open("alert-group:1", "cdc", "P1");
+        // Neither pager took its page, so neither tier was reached: the lead is paged now, not in 30 minutes.
+        Eventually.await("the lead paged at once", WAIT, this::leadPaged);
+        assertThat(escalations.history("alert-group:1")).filteredOn(e -> e.kind() == WalkEvent.Kind.UNREACHABLE)
+                .extracting(WalkEvent::detail)
+                .anySatisfy(d -> assertThat(d).startsWith("Opsgenie could not be reached (its pager did not take the page:")
+                        .contains("refused it with HTTP 400").endsWith("moving on at once"));
+        Eventually.await("the thread is told why", WAIT, () -> outbox.calls().stream().anyMatch(c ->
+                c.method().equals("reply") && c.message().text().contains("Escalation: opsgenie could not be reached")));
+        assertThat(escalations.find("alert-group:1").orElseThrow().lastTier()).as("the lead's tier").isEqualTo(2);
+
+        // PagerDuty's page is still retried in the background and lands once it is back.
+        pagerDuty.resetAll();
+        pagerDuty.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(202)));
+        clock.advance(Duration.ofSeconds(7));
+        Eventually.await("PagerDuty's page delivered on retry", WAIT, () -> calls.forSubject("alert-group:1").stream()
+                .anyMatch(c -> c.tier() == 1 && c.state() == PagerWebhookStore.State.DELIVERED));
+        assertThat(outbox.calls().stream().filter(c -> c.method().equals("post") && c.target().equals("U0LEAD0001")))
+                .as("paged once").hasSize(1);
     }
 
     @Test

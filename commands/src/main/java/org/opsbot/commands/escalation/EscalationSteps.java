@@ -58,6 +58,25 @@ public final class EscalationSteps {
         return walkOn(walk, policy, now, roster, pager, why, events);
     }
 
+    /**
+     * The pager that alone reached tier {@code tier} did not take its page (refused, failed or
+     * timed out on the first attempt): the tier was not reached after all, so the walk moves on
+     * at once, as for a tier whose people are all in Do Not Disturb. Nothing changes when the
+     * walk has moved past that tier already, or was acknowledged or stopped meanwhile.
+     */
+    public static Step pageUnanswered(Walk walk, Escalation policy, int tier, String detail, Instant now) {
+        if (walk.status() != Walk.Status.WALKING || walk.lastTier() != tier || tier >= policy.tiers().size()) {
+            return new Step(walk, List.of());
+        }
+        int next = walk.nextTier();
+        Duration anchorAfter = next < policy.tiers().size() ? policy.tiers().get(next).after() : walk.anchorAfter();
+        // Due now: the fire loop notifies the next tier (or repeats or ends the round) at once.
+        Walk moved = walk.with(Walk.Status.WALKING, walk.round(), next, now, anchorAfter, Optional.of(now));
+        return new Step(moved, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.UNREACHABLE, tier,
+                policy.tiers().get(tier).name() + " could not be reached (its pager did not take the page: " + detail
+                        + "): moving on at once")));
+    }
+
     /** {@code /ops escalate} or the Escalate button: the next tier, now, whatever its wait. */
     public static Step escalateNow(Walk walk, Escalation policy, String by, String reason, Instant now,
                                    Function<Tier, OnCallRoster.TierOnCall> roster, Pager pager) {

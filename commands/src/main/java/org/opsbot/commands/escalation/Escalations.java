@@ -103,6 +103,18 @@ public final class Escalations {
         }
     }
 
+    /**
+     * The pager that alone reached tier {@code tier} (0-based) of {@code subject}'s walk did not
+     * take the page: the walk moves on at once, and the subject's thread is told why.
+     */
+    public void pageUnanswered(String subject, int tier, String detail) {
+        change(subject, "opsbot", walk -> {
+            EscalationSteps.Step step = EscalationSteps.pageUnanswered(walk, policy(walk.team()), tier, detail, clock.instant());
+            step.events().forEach(event -> pager.tell(walk, event));
+            return step;
+        });
+    }
+
     /** Notifies the next tier now; the answer says who was reached (empty if the subject has no walk). */
     public Optional<Walk> escalate(String subject, String by, String reason) {
         return change(subject, by, walk -> EscalationSteps.escalateNow(walk, policy(walk.team()), by, reason, clock.instant(),

@@ -22,20 +22,28 @@ public final class PagerWebhookStore {
     /** What a call tells the pager. */
     public enum Event { TRIGGER, ACKNOWLEDGE, RESOLVE }
 
-    /** One call, as stored. */
+    /**
+     * One call, as stored.
+     *
+     * @param countedAlone a page that was all that reached its tier: its tier counted as reached
+     *                     on the strength of this page alone
+     */
     public record Call(long id, String dedupKey, String subject, String team, int tier, Event event, String payload,
-                       State state, int attempts, Instant nextAttemptAt, Optional<String> lastError) {
+                       State state, int attempts, Instant nextAttemptAt, Optional<String> lastError, boolean countedAlone) {
         Call claimedUntil(Instant until) {
-            return new Call(id, dedupKey, subject, team, tier, event, payload, state, attempts, until, lastError);
+            return new Call(id, dedupKey, subject, team, tier, event, payload, state, attempts, until, lastError,
+                    countedAlone);
         }
     }
 
-    private static final String COLUMNS = "id, dedup_key, subject, team, tier, event, payload, state, attempts, next_attempt_at, last_error";
+    private static final String COLUMNS =
+            "id, dedup_key, subject, team, tier, event, payload, state, attempts, next_attempt_at, last_error, counted_alone";
 
     private static final RowMapper<Call> CALL = (rs, ctx) -> new Call(rs.getLong("id"), rs.getString("dedup_key"),
             rs.getString("subject"), rs.getString("team"), rs.getInt("tier"), Event.valueOf(rs.getString("event")),
             rs.getString("payload"), State.valueOf(rs.getString("state")), rs.getInt("attempts"),
-            Instant.ofEpochMilli(rs.getLong("next_attempt_at")), Optional.ofNullable(rs.getString("last_error")));
+            Instant.ofEpochMilli(rs.getLong("next_attempt_at")), Optional.ofNullable(rs.getString("last_error")),
+            rs.getInt("counted_alone") == 1);
 
     private final Database db;
     private final Clock clock;
@@ -53,12 +61,23 @@ public final class PagerWebhookStore {
     /** Writes a call, due at {@code dueAt} (usually now: the worker sends it at once). */
     public Call enqueue(String dedupKey, String subject, String team, int tier, Event event, String payload,
                         Instant dueAt) {
+        return enqueue(dedupKey, subject, team, tier, event, payload, dueAt, false);
+    }
+
+    /**
+     * Writes a call, due at {@code dueAt}; {@code countedAlone} marks a page that was all that
+     * reached its tier.
+     */
+    public Call enqueue(String dedupKey, String subject, String team, int tier, Event event, String payload,
+                        Instant dueAt, boolean countedAlone) {
         long now = clock.millis();
         Instant claimedUntil = dueAt;
         long id = db.write(h -> h.createUpdate("""
                         INSERT INTO pager_webhook (dedup_key, subject, team, tier, event, payload, state, attempts,
-                                                   next_attempt_at, created_at, updated_at)
-                        VALUES (:dedupKey, :subject, :team, :tier, :event, :payload, 'PENDING', 0, :next, :now, :now)""")
+                                                   next_attempt_at, created_at, updated_at, counted_alone)
+                        VALUES (:dedupKey, :subject, :team, :tier, :event, :payload, 'PENDING', 0, :next, :now, :now,
+                                :alone)""")
+                .bind("alone", countedAlone ? 1 : 0)
                 .bind("dedupKey", dedupKey)
                 .bind("subject", subject)
                 .bind("team", team)
@@ -70,7 +89,8 @@ public final class PagerWebhookStore {
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)
                 .one());
-        return new Call(id, dedupKey, subject, team, tier, event, payload, State.PENDING, 0, claimedUntil, Optional.empty());
+        return new Call(id, dedupKey, subject, team, tier, event, payload, State.PENDING, 0, claimedUntil, Optional.empty(),
+                countedAlone);
     }
 
     /** Claims up to {@code limit} pending calls due at {@code now} for {@code claimFor}. */
