@@ -213,5 +213,24 @@ class ScheduledRunbooksTest {
         public long ephemeral(String channel, String user, SlackMessage message) {
             return killed();
         }
+
+        @Override
+        public long createChannel(String name, java.util.List<String> invite, String purpose) {
+            return killed();
+        }
+
+        @Override
+        public long shareFile(String channel, String fileName, String title, String content, String requestedBy) {
+            return killed();
+        }
+
+        @Override
+        public Outbox onBehalfOf(String user) {
+            return this;
+        }
+
+        @Override
+        public void onChannels(String purposePrefix, org.opsbot.bot.outbox.ChannelListener listener) {
+        }
     }
 }
