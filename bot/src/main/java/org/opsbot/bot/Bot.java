@@ -29,6 +29,7 @@ import org.opsbot.bot.outbox.SlackOutbox;
 import org.opsbot.bot.outbox.SlackReachability;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.BotIdentity;
+import org.opsbot.bot.slack.EventLedger;
 import org.opsbot.bot.slack.SlackApp;
 import org.opsbot.bot.slack.SlackFeature;
 import org.opsbot.bot.slack.SlackUserGroups;
@@ -49,7 +50,6 @@ import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.store.Database;
-import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.EscalationStore;
 import org.opsbot.commands.store.LeaseStore;
 import org.opsbot.commands.store.PagerWebhookStore;
@@ -140,7 +140,7 @@ public final class Bot implements AutoCloseable {
         OpsCommands commands = new OpsCommands(features.stream().flatMap(f -> f.commands().stream()).toList());
         OpsRouter router = new OpsRouter(commands, policy, groups, slack.outbox(), handlers);
         SlackEventStore events = new SlackEventStore(database, clock);
-        var app = SlackApp.create(settings, identity::teamId, router, events::firstDelivery, slack.outbox(), meters,
+        var app = SlackApp.create(settings, identity::teamId, router, EventLedger.stored(events), slack.outbox(), meters,
                 features);
         phases.done("slack app");
 
@@ -162,7 +162,7 @@ public final class Bot implements AutoCloseable {
                 .slackApp(app)
                 .signingSecret(settings.slackSigningSecret())
                 .databaseUp(database::isUp)
-                .slackStatus(() -> slackStatus(slack.reachability().status()))
+                .slackStatus(() -> slackStatus(slack.reachability().status()).withCannotPostIn(slack.reachability().cannotPostIn()))
                 .meters(meters)
                 // Slack's timestamps are wall-clock time, whatever clock the features run on
                 // (Bolt's own verifier reads the system clock too).
@@ -228,7 +228,7 @@ public final class Bot implements AutoCloseable {
     private IncidentsFeature incidents(Settings settings, OpsbotConfig config, Clock clock, AuditLog audit, Escalations escalations) {
         Incidents incidents = new Incidents(database, config, escalations, audit, clock);
         return new IncidentsFeature(incidents, new Postmortems(incidents, settings.templatesDir(), clock),
-                IncidentsFeature.files(methods), IncidentsFeature.channels(methods), policy, groups, slack.outbox(), handlers);
+                policy, groups, slack.outbox(), handlers);
     }
 
     /**
@@ -253,8 +253,7 @@ public final class Bot implements AutoCloseable {
         Approvals approvals = new Approvals(catalog, config.roles(), new ActionStore(database),
                 new ActionRunner(http, allowList, masker, ActionRunner.TIMEOUT),
                 audit, masker, clock);
-        return remember(new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers,
-                database.dialect() == Dialect.SQLITE));
+        return remember(new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers));
     }
 
     /** Refuses to start on invalid runbooks, with the messages of {@code opsbot validate}. */

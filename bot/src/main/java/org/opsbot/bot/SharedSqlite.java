@@ -16,9 +16,9 @@ import java.util.Optional;
 
 /**
  * Notices a second opsbot process on the same SQLite file. SQLite is for one process: two
- * compete for its one write lock, its locks do not hold on a network volume, and a process
- * starting on it marks every action still running as interrupted by a crash (ActionsFeature's
- * soleProcess), including those the other process is running at that moment.
+ * compete for its one write lock and its locks do not hold on a network volume. (Running
+ * actions survive it: a run counts as abandoned only once its process stopped extending its
+ * lease, on SQLite as on PostgreSQL.)
  *
  * <p>The leases tell a live neighbour from a dead one: a live process renews its leases every
  * few seconds, while one killed with {@code kill -9} leaves them behind unchanged. So the leases
@@ -40,9 +40,9 @@ final class SharedSqlite {
             try {
                 otherProcess(new LeaseStore(database, Clock.systemUTC()), Replica.NAME, SharedSqlite::sleep)
                         .ifPresent(holder -> LOG.warn("Another opsbot process ({}) is using the same SQLite database"
-                                + " ({}). SQLite is for one process: two compete for its single write lock, its locks"
-                                + " do not hold on a network volume, and each start marks the other's running actions"
-                                + " as interrupted. For two replicas use PostgreSQL (OPSBOT_DB=jdbc:postgresql://…;"
+                                + " ({}). SQLite is for one process: two compete for its single write lock and its"
+                                + " locks do not hold on a network volume. For two replicas use PostgreSQL"
+                                + " (OPSBOT_DB=jdbc:postgresql://…;"
                                 + " README, \"SQLite or PostgreSQL?\").", holder, JdbcUrls.masked(databaseUrl)));
             } catch (RuntimeException e) {
                 // The bot stopped meanwhile (database closed, thread interrupted): nothing to say.

@@ -53,12 +53,8 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
     private final Runs runs;
     private final Thread sweeper;
 
-    /**
-     * @param soleProcess whether this process is the only one using the database (SQLite): then
-     *                    every run still marked RUNNING at start-up was cut off by a crash
-     */
     public ActionsFeature(Approvals approvals, AuditLog audit, OpsbotConfig config, Outbox outbox, AccessPolicy policy,
-                          GroupDirectory groups, Executor executor, boolean soleProcess) {
+                          GroupDirectory groups, Executor executor) {
         this.approvals = approvals;
         this.audit = audit;
         this.config = config;
@@ -68,7 +64,10 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         this.executor = executor;
         this.runs = new Runs(approvals, outbox, config.roles().getOrDefault(Approvals.EMERGENCY_ROLE, List.of()).stream()
                 .anyMatch(m -> !m.startsWith("@")));
-        approvals.interruptAbandoned(soleProcess).forEach(runs::closedBySweep);
+        // Only runs whose lease ran out, on SQLite too: a RUNNING run may be another live
+        // process's (two processes on one file), and one cut off by a crash is found by the
+        // sweep within RUN_LEASE anyway.
+        approvals.interruptAbandoned().forEach(runs::closedBySweep);
         this.sweeper = Thread.ofVirtual().name("opsbot-action-sweep").start(this::sweep);
     }
 
@@ -318,7 +317,7 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
                 Thread.sleep(SWEEP);
                 approvals.keepRunsAlive();
                 approvals.expireDue().forEach(runs::closedBySweep);
-                approvals.interruptAbandoned(false).forEach(runs::closedBySweep);
+                approvals.interruptAbandoned().forEach(runs::closedBySweep);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs a runbook for a channel: one message, posted at once ("0/8 checks done…"), updated as
@@ -41,6 +42,23 @@ final class ChannelRun {
     void start(Runbook runbook, String actor, String channel, Optional<String> note) {
         long message = outbox.post(channel, ReportMessage.progress(runbook, actor, 0, runbook.checks().size()));
         executor.execute(() -> run(runbook, actor, message, note));
+    }
+
+    /**
+     * A scheduled run: its message is posted once per {@code key} (a replica that takes over a
+     * claim its dead holder had already posted for reuses that message), and the checks run
+     * only if {@code begin} says this caller may start them once the message is written.
+     *
+     * @return whether the run started here
+     */
+    boolean startOnce(String key, Runbook runbook, String actor, String channel, Optional<String> note,
+                      BooleanSupplier begin) {
+        long message = outbox.postOnce(key, channel, ReportMessage.progress(runbook, actor, 0, runbook.checks().size()));
+        if (!begin.getAsBoolean()) {
+            return false;
+        }
+        executor.execute(() -> run(runbook, actor, message, note));
+        return true;
     }
 
     /**

@@ -16,6 +16,7 @@ import org.opsbot.commands.runbook.Runbook;
 import org.opsbot.commands.store.ChecklistStore;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.OutboxStore;
+import org.opsbot.commands.store.Replica;
 import org.opsbot.commands.store.ScheduleStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ public final class ChecksFeature implements SlackFeature {
         this.runs = new ChannelRun(runbooks.checks(), outbox, executor);
         this.checklists = new Checklists(runbooks.catalog(), new ChecklistStore(db, clock), new AuditLog(db, clock),
                 outbox, new OutboxStore(db, clock), clock);
-        this.scheduled = new ScheduledRunbooks(runbooks.catalog(), new ScheduleStore(db), runs, config);
+        this.scheduled = new ScheduledRunbooks(runbooks.catalog(), new ScheduleStore(db), runs, config, Replica.NAME);
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -54,6 +55,11 @@ final class HealthService implements HttpService {
         slackCheck.put("status", slack.state().name());
         slack.since().ifPresent(since -> slackCheck.put("since", since.toString()));
         slackCheck.put("gating", false);
+        if (!slack.cannotPostIn().isEmpty()) {
+            // A channel the bot is not in needs a person, not a restart: said here, never failing readiness.
+            slackCheck.put("warnings", new TreeMap<>(slack.cannotPostIn()).entrySet().stream()
+                    .map(e -> "cannot post to " + e.getKey() + ": " + e.getValue()).toList());
+        }
         socketStatus.map(Supplier::get).ifPresent(socket -> slackCheck.put("socketMode",
                 Map.of("status", socket.state().name(), "since", socket.since().toString())));
         Map<String, Object> body = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package org.opsbot.bot.incidents;
 
+import org.opsbot.bot.outbox.ChannelListener;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.commands.incident.Incident;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 
 /**
  * The incident message: posted once to the incidents channel (or, when none is configured, where
@@ -19,16 +19,23 @@ final class IncidentAnnouncer {
     private final Incidents incidents;
     private final Outbox outbox;
     private final Optional<String> incidentsChannel;
-    private final IncidentChannels channels;
-    private final Executor executor;
-
-    IncidentAnnouncer(Incidents incidents, Outbox outbox, Optional<String> incidentsChannel, IncidentChannels channels,
-                      Executor executor) {
+    IncidentAnnouncer(Incidents incidents, Outbox outbox, Optional<String> incidentsChannel) {
         this.incidents = incidents;
         this.outbox = outbox;
         this.incidentsChannel = incidentsChannel;
-        this.channels = channels;
-        this.executor = executor;
+        outbox.onChannels(IncidentChannels.PURPOSE, new ChannelListener() {
+            @Override
+            public void created(String purpose, String channelId) {
+                channelOpened(incidents.require(IncidentChannels.incidentOf(purpose)), channelId);
+            }
+
+            @Override
+            public void failed(String purpose, String reason) {
+                Incident incident = incidents.require(IncidentChannels.incidentOf(purpose));
+                note(incident, ":warning: Could not create #" + IncidentChannels.nameFor(incident.id(), incident.title())
+                        + " (" + reason + "); the incident stays here.");
+            }
+        });
     }
 
     void declared(Incident incident) {
@@ -39,25 +46,22 @@ final class IncidentAnnouncer {
         long id = outbox.post(channel.get(), IncidentMessages.incident(incident, incidents.severityOf(incident)));
         incidents.attachMessage(incident.id(), id);
         if (incidents.config().slack().incidentChannels()) {
-            // conversations.create is a slow Web API call: after the command's answer.
-            executor.execute(() -> openChannel(incident));
+            // Through the outbox: made once Slack can be reached, however long that takes.
+            outbox.createChannel(IncidentChannels.nameFor(incident.id(), incident.title()), people(incident),
+                    IncidentChannels.purposeOf(incident.id()));
         }
     }
 
-    /** The incident's own channel, with its commander and its team's responders invited. */
-    private void openChannel(Incident incident) {
-        String name = IncidentChannels.nameFor(incident.id(), incident.title());
-        String channelId;
-        try {
-            channelId = channels.create(name, people(incident));
-        } catch (RuntimeException e) {
-            note(incident, ":warning: Could not create #" + name + " (" + e.getMessage() + "); the incident stays here.");
-            return;
-        }
+    /**
+     * The incident's own channel exists: the incident records it and both channels say so. Run
+     * again when one of these writes failed: the first message is once-only, and the note, last,
+     * is only written when all else was.
+     */
+    private void channelOpened(Incident incident, String channelId) {
         incidents.attachChannel(incident.id(), channelId);
-        outbox.post(channelId, SlackMessage.text(":rotating_light: This channel is for " + IncidentMessages.ref(incident)
-                + " (" + incident.severity() + "). Commander: <@" + incident.commander() + ">. Commands typed here need no id,"
-                + " e.g. `/ops incident update <text>`."));
+        outbox.postOnce("incident-channel-intro:" + incident.id(), channelId, SlackMessage.text(":rotating_light: This channel is for "
+                + IncidentMessages.ref(incident) + " (" + incident.severity() + "). Commander: <@" + incident.commander()
+                + ">. Commands typed here need no id, e.g. `/ops incident update <text>`."));
         note(incident, ":speech_balloon: Working channel: <#" + channelId + ">");
     }
 

@@ -44,26 +44,15 @@ public final class IncidentsFeature implements SlackFeature {
     private final Executor executor;
     private final List<OpsCommand> commands;
 
-    public IncidentsFeature(Incidents incidents, Postmortems postmortems, PostmortemFiles files, IncidentChannels channels,
-                            AccessPolicy policy, GroupDirectory groups, Outbox outbox, Executor executor) {
+    public IncidentsFeature(Incidents incidents, Postmortems postmortems, AccessPolicy policy, GroupDirectory groups,
+                            Outbox outbox, Executor executor) {
         this.incidents = incidents;
-        this.announcer = new IncidentAnnouncer(incidents, outbox, incidents.config().slack().incidentsChannel(), channels,
-                executor);
+        this.announcer = new IncidentAnnouncer(incidents, outbox, incidents.config().slack().incidentsChannel());
         this.policy = policy;
         this.groups = groups;
         this.outbox = outbox;
         this.executor = executor;
-        this.commands = List.of(new IncidentCommand(incidents, announcer), new PostmortemCommand(incidents, postmortems, files));
-    }
-
-    /** Shares postmortems through Slack's external upload when there is a bot token; logs them in a dry run. */
-    public static PostmortemFiles files(Optional<com.slack.api.methods.MethodsClient> methods) {
-        return methods.<PostmortemFiles>map(m -> PostmortemFiles.slack(m, new okhttp3.OkHttpClient())).orElseGet(PostmortemFiles::log);
-    }
-
-    /** Creates incident channels when there is a bot token. */
-    public static IncidentChannels channels(Optional<com.slack.api.methods.MethodsClient> methods) {
-        return methods.map(IncidentChannels::slack).orElseGet(IncidentChannels::none);
+        this.commands = List.of(new IncidentCommand(incidents, announcer), new PostmortemCommand(incidents, postmortems));
     }
 
     @Override

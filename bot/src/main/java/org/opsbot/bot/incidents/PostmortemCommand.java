@@ -10,29 +10,25 @@ import org.opsbot.commands.incident.IncidentException;
 import org.opsbot.commands.incident.Incidents;
 import org.opsbot.commands.incident.PostmortemException;
 import org.opsbot.commands.incident.Postmortems;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code /ops postmortem [incident]}: renders the postmortem from the current timeline before the
- * ack, so a template error is the answer and nothing is posted; then shares the file and, once it
- * is up, a short summary.
+ * ack, so a template error is the answer and nothing is posted; then the outbox shares the file
+ * ({@code files.getUploadURLExternal}, the bytes, {@code files.completeUploadExternal}) and, once
+ * it is up, a short summary below it, however long Slack is away.
  */
 final class PostmortemCommand implements OpsCommand {
-    private static final Logger LOG = LoggerFactory.getLogger(PostmortemCommand.class);
     private static final Pattern ID = Pattern.compile("#?(\\d{1,15})");
 
     private final Incidents incidents;
     private final Postmortems postmortems;
-    private final PostmortemFiles files;
 
-    PostmortemCommand(Incidents incidents, Postmortems postmortems, PostmortemFiles files) {
+    PostmortemCommand(Incidents incidents, Postmortems postmortems) {
         this.incidents = incidents;
         this.postmortems = postmortems;
-        this.files = files;
     }
 
     @Override
@@ -74,21 +70,10 @@ final class PostmortemCommand implements OpsCommand {
             return CommandReply.ephemeral(":x: The postmortem template has a problem, so nothing was posted.\n"
                     + IncidentMessages.plain(e.getMessage(), 2500));
         }
-        in.executor().execute(() -> share(in, incident, rendered));
+        long file = in.outbox().shareFile(in.channelId(), rendered.fileName(), "Postmortem: " + incident.title(),
+                rendered.markdown(), in.userId());
+        in.outbox().reply(file, SlackMessage.text(summary(incident)));
         return CommandReply.ephemeral(":hourglass_flowing_sand: Writing the postmortem of " + IncidentMessages.ref(incident) + "…");
-    }
-
-    private void share(OpsInvocation in, Incident incident, Postmortems.Rendered rendered) {
-        try {
-            files.share(in.channelId(), rendered.fileName(), "Postmortem: " + incident.title(), rendered.markdown());
-        } catch (RuntimeException e) {
-            LOG.error("sharing the postmortem of incident {} failed", incident.id(), e);
-            in.outbox().ephemeral(in.channelId(), in.userId(), SlackMessage.text(
-                    ":x: Slack did not take the postmortem file (" + e.getMessage() + "); try `/ops postmortem "
-                            + incident.id() + "` again."));
-            return;
-        }
-        in.outbox().post(in.channelId(), SlackMessage.text(summary(incident)));
     }
 
     static String summary(Incident i) {

@@ -30,4 +30,15 @@ sealed interface Delivery {
     /** It can never succeed as it stands (unknown channel, malformed blocks, …). */
     record Failed(String reason) implements Delivery {
     }
+
+    /**
+     * The bot cannot post in {@code channel} (as the caller named it): it is not a member and
+     * could not join (a private channel, {@code channels:join} not granted), or Slack knows no
+     * such channel. {@code why} says which, {@code fix} what a person should do.
+     */
+    record NotInChannel(String channel, String why, String fix) implements Delivery {
+        String reason() {
+            return why + "; " + fix;
+        }
+    }
 }

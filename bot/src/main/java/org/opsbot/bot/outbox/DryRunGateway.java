@@ -3,6 +3,7 @@ package org.opsbot.bot.outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,6 +34,28 @@ final class DryRunGateway implements SlackGateway {
     public Delivery ephemeral(String channel, String user, String threadTs, MessagePayload message) {
         LOG.info("Would show only to {} in {}:\n{}", user, channel, DryRunRendering.render(message));
         return new Delivery.Sent(channel, null);
+    }
+
+    @Override
+    public Delivery createChannel(String name, List<String> invite) {
+        return new Delivery.Failed("no Slack token (dry run): channel #" + name + " not created");
+    }
+
+    @Override
+    public Delivery uploadFile(String fileName, byte[] content) {
+        LOG.info("Would upload {}:\n{}", fileName, new String(content, java.nio.charset.StandardCharsets.UTF_8));
+        return new Delivery.Sent("F0DRYRUN" + nextTs().replace(".", ""), null);
+    }
+
+    @Override
+    public Delivery completeUpload(String fileId, String channel, String title) {
+        LOG.info("Would share file {} ({}) in {}", fileId, title, channel);
+        return new Delivery.Sent(channel, null);
+    }
+
+    @Override
+    public boolean fileShared(String fileId) {
+        return false;
     }
 
     @Override

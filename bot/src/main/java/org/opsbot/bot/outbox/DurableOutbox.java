@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The {@link Outbox} the bot uses: every call is stored, then the worker is woken to send it.
@@ -25,17 +26,31 @@ final class DurableOutbox implements Outbox {
     private final Runnable wake;
     private final Clock clock;
     private final SlackGateway direct;
+    private final ChannelListeners channelListeners;
+    private final String requestedBy;
 
-    DurableOutbox(OutboxStore store, Runnable wake, Clock clock, SlackGateway direct) {
+    DurableOutbox(OutboxStore store, Runnable wake, Clock clock, SlackGateway direct, ChannelListeners channelListeners) {
+        this(store, wake, clock, direct, channelListeners, null);
+    }
+
+    private DurableOutbox(OutboxStore store, Runnable wake, Clock clock, SlackGateway direct,
+                          ChannelListeners channelListeners, String requestedBy) {
         this.store = store;
         this.wake = wake;
         this.clock = clock;
         this.direct = direct;
+        this.channelListeners = channelListeners;
+        this.requestedBy = requestedBy;
+    }
+
+    @Override
+    public Outbox onBehalfOf(String user) {
+        return new DurableOutbox(store, wake, clock, direct, channelListeners, user);
     }
 
     @Override
     public long post(String channel, SlackMessage message) {
-        return woken(store.enqueuePost(channel, null, MessagePayload.toJson(message)));
+        return woken(store.enqueuePost(channel, null, MessagePayload.toJson(message), requestedBy));
     }
 
     @Override
@@ -50,7 +65,7 @@ final class DurableOutbox implements Outbox {
 
     @Override
     public long reply(String channel, String threadTs, SlackMessage message) {
-        return woken(store.enqueuePost(channel, threadTs, MessagePayload.toJson(message)));
+        return woken(store.enqueuePost(channel, threadTs, MessagePayload.toJson(message), requestedBy));
     }
 
     @Override
@@ -73,6 +88,21 @@ final class DurableOutbox implements Outbox {
             }
             return NOT_STORED;
         }
+    }
+
+    @Override
+    public long createChannel(String name, List<String> invite, String purpose) {
+        return woken(store.enqueueChannel(name, new ChannelRequest(name, List.copyOf(invite), purpose).toJson(), null));
+    }
+
+    @Override
+    public long shareFile(String channel, String fileName, String title, String content, String requestedBy) {
+        return woken(store.enqueueFile(channel, new FileRequest(fileName, title, content).toJson(), requestedBy));
+    }
+
+    @Override
+    public void onChannels(String purposePrefix, ChannelListener listener) {
+        channelListeners.register(purposePrefix, listener);
     }
 
     private long woken(long id) {

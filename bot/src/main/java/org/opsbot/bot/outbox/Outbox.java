@@ -1,5 +1,7 @@
 package org.opsbot.bot.outbox;
 
+import java.util.List;
+
 /**
  * Every Slack Web API call the bot makes goes through here: the call is written to the
  * database first and sent later by the outbox worker, so a crash, a Slack outage or a rate
@@ -32,4 +34,28 @@ public interface Outbox {
      * cannot store it, it is sent at once instead (and the id is negative).
      */
     long ephemeral(String channel, String user, SlackMessage message);
+
+    /**
+     * Creates the public channel {@code name}, or uses the one of that name that exists, and
+     * invites {@code invite}. The listener registered for {@code purpose}'s prefix
+     * ({@link #onChannels}) hears the outcome; a {@link #reply(long, SlackMessage)} to the
+     * returned id is a first message in the channel, posted once it exists.
+     */
+    long createChannel(String name, List<String> invite, String purpose);
+
+    /**
+     * Uploads {@code content} as a file and shares it in {@code channel}; a
+     * {@link #reply(long, SlackMessage)} to the returned id is posted below it once it is shared.
+     * {@code requestedBy} (or null) is told by direct message if Slack never takes it.
+     */
+    long shareFile(String channel, String fileName, String title, String content, String requestedBy);
+
+    /**
+     * This outbox, with its posts made on behalf of {@code user}: if one cannot be delivered
+     * (the bot is not in the channel), the user is told by direct message.
+     */
+    Outbox onBehalfOf(String user);
+
+    /** {@code listener} hears the outcome of channel creations whose purpose starts with {@code purposePrefix}. */
+    void onChannels(String purposePrefix, ChannelListener listener);
 }

@@ -31,6 +31,7 @@ public final class OutboxMeters {
         outcome(meters, outbox, "failed", w -> w.failed.get());
         outcome(meters, outbox, "expired", w -> w.expired.get());
         outcome(meters, outbox, "rate_limited", w -> w.rateLimited.get());
+        outcome(meters, outbox, "not_in_channel", w -> w.notInChannel.get());
     }
 
     private static void outcome(MeterRegistry meters, SlackOutbox outbox, String outcome, ToLongFunction<OutboxWorker> count) {

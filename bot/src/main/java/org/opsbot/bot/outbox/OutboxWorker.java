@@ -13,6 +13,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -23,8 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Sends the outbox. One replica at a time holds the {@code outbox} lease and sends; each lane's
  * calls (one channel's posts, one message's updates) go strictly in order, different lanes in
- * parallel. Transient failures are retried with backoff for as long as it takes; only calls
- * Slack can never accept are given up, and ephemeral messages expire.
+ * parallel and independently: a lane's next call is claimed as soon as its previous one ended,
+ * whatever other lanes wait for, so a page to a person never waits behind a busy channel's rate
+ * limit. Transient failures are retried with backoff for as long as it takes; only calls Slack
+ * can never accept are given up, and ephemeral messages expire.
  */
 final class OutboxWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
@@ -46,6 +51,10 @@ final class OutboxWorker implements AutoCloseable {
     // it is posted again: a duplicate is better than a lost alert.
     private static final Duration MAX_LOOKUP = Duration.ofMinutes(10);
     private static final int BATCH = 32;
+    // Lanes being worked on at once. Most of them sleep on a rate limit (virtual threads, no
+    // connection held), so this is generous: a storm's many message updates waiting for the
+    // workspace-wide chat.update limit must not take every place a direct message needs.
+    static final int MAX_IN_FLIGHT = 256;
 
     private final OutboxStore store;
     private final LeaseStore leases;
@@ -55,6 +64,8 @@ final class OutboxWorker implements AutoCloseable {
     private final SendRates rates;
     private final SlackReachability reachability;
     private final Semaphore wake = new Semaphore(0);
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final ExecutorService lanes = Executors.newVirtualThreadPerTaskExecutor();
     // Outcomes of calls that Slack answered but the database could not record; see recorded().
     private final Map<Long, Runnable> unrecorded = new ConcurrentSkipListMap<>();
     private final Thread thread;
@@ -67,9 +78,13 @@ final class OutboxWorker implements AutoCloseable {
     final AtomicLong failed = new AtomicLong();
     final AtomicLong expired = new AtomicLong();
     final AtomicLong rateLimited = new AtomicLong();
+    final AtomicLong notInChannel = new AtomicLong();
+
+    private final ChannelListeners channelListeners;
 
     OutboxWorker(OutboxStore store, LeaseStore leases, SlackGateway gateway, SlackReachability reachability,
-                 Clock clock, String holder) {
+                 Clock clock, String holder, ChannelListeners channelListeners) {
+        this.channelListeners = channelListeners;
         this.store = store;
         this.leases = leases;
         this.gateway = gateway;
@@ -96,15 +111,19 @@ final class OutboxWorker implements AutoCloseable {
                     continue;
                 }
                 recordLeftovers();
-                List<OutboxEntry> due = store.claimDue(holder, CLAIM, BATCH);
-                if (due.isEmpty()) {
-                    pause(IDLE_POLL);
-                    continue;
-                }
-                try (var lanes = Executors.newVirtualThreadPerTaskExecutor()) {
-                    for (OutboxEntry entry : due) {
-                        lanes.submit(() -> deliver(entry));
+                int room = Math.min(BATCH, MAX_IN_FLIGHT - inFlight.size());
+                List<OutboxEntry> due = room <= 0 ? List.of() : store.claimDue(holder, CLAIM, room);
+                for (OutboxEntry entry : due) {
+                    // A call still in flight is claimed and so not due; this only guards against
+                    // one outliving its claim.
+                    if (inFlight.add(entry.id())) {
+                        lanes.submit(() -> deliverInLane(entry));
                     }
+                }
+                if (due.size() < room) {
+                    // Nothing more is due now; a new call, or a call ending (its lane's next one
+                    // becomes due), wakes the loop at once.
+                    pause(IDLE_POLL);
                 }
             } catch (StoreException e) {
                 LOG.warn("Outbox cannot reach the database, retrying in 1 s: {}", e.getMessage());
@@ -149,6 +168,17 @@ final class OutboxWorker implements AutoCloseable {
         }
     }
 
+    private void deliverInLane(OutboxEntry entry) {
+        try {
+            deliver(entry);
+        } catch (RuntimeException e) {
+            LOG.error("Outbox call {} failed unexpectedly; it is tried again when its claim runs out", entry.id(), e);
+        } finally {
+            inFlight.remove(entry.id());
+            wake.release();
+        }
+    }
+
     private void deliver(OutboxEntry entry) {
         try {
             if (entry.expiresAt() != null && clock.millis() > entry.expiresAt()) {
@@ -161,6 +191,8 @@ final class OutboxWorker implements AutoCloseable {
                 case POST -> deliverPost(entry);
                 case UPDATE -> deliverUpdate(entry);
                 case EPHEMERAL -> deliverEphemeral(entry);
+                case CHANNEL -> deliverChannel(entry);
+                case FILE -> deliverFile(entry);
             }
         } catch (StoreException e) {
             // The claim runs out and the call is due again; if it was a post, it is uncertain.
@@ -243,14 +275,92 @@ final class OutboxWorker implements AutoCloseable {
         finish(entry, outcome, "ephemeral");
     }
 
-    /** Waits briefly for the rate limit; a longer wait hands the call back with a due time. */
+    private void deliverChannel(OutboxEntry entry) throws InterruptedException {
+        ChannelRequest request = ChannelRequest.parse(entry.payload());
+        if (!waitForRate(entry, "conversations.create", SendRates.CHANNELS)) {
+            return;
+        }
+        if (!store.markAttempt(entry.id(), holder, false)) {
+            return;
+        }
+        Delivery outcome = gateway.createChannel(request.name(), request.invite());
+        Optional<ChannelListener> listener = channelListeners.of(request.purpose());
+        if (outcome instanceof Delivery.Sent s && listener.isPresent()) {
+            try {
+                listener.get().created(request.purpose(), s.channel());
+            } catch (RuntimeException e) {
+                // Tried again: creating finds the channel made now, and the listener runs again.
+                retry(entry, Delivery.Retry.transientFailure(Duration.ofSeconds(5),
+                        "channel #" + request.name() + " created, but recording it failed: " + e.getMessage(), false, true), false);
+                return;
+            }
+        }
+        if (outcome instanceof Delivery.Failed f && listener.isPresent()) {
+            try {
+                listener.get().failed(request.purpose(), f.reason());
+            } catch (RuntimeException e) {
+                LOG.warn("Channel #{} could not be created, and saying so failed: {}", request.name(), e.getMessage());
+            }
+        }
+        finish(entry, outcome, "conversations.create");
+    }
+
+    /**
+     * Uploads, then shares. The file id is recorded between the two, so a retry shares that
+     * file rather than uploading another; a share whose answer was lost is looked up first.
+     */
+    private void deliverFile(OutboxEntry entry) throws InterruptedException {
+        FileRequest request = FileRequest.parse(entry.payload());
+        String fileId = entry.progress();
+        if (fileId != null && entry.uncertain()) {
+            try {
+                if (gateway.fileShared(fileId)) {
+                    LOG.info("File {} of outbox call {} had been shared before; not sharing it again", fileId, entry.id());
+                    record(entry, new Delivery.Sent(entry.channel(), null));
+                    return;
+                }
+            } catch (SlackGateway.LookupFailedException e) {
+                if (clock.millis() - entry.createdAt() < MAX_LOOKUP.toMillis()) {
+                    retry(entry, Delivery.Retry.transientFailure(Duration.ofSeconds(5), e.getMessage(), true, false), true);
+                    return;
+                }
+                LOG.warn("File {} may already be shared but Slack cannot say ({}); sharing it again rather than losing it",
+                        fileId, e.getMessage());
+            }
+        }
+        if (!waitForRate(entry, "files", SendRates.FILES)) {
+            return;
+        }
+        if (!store.markAttempt(entry.id(), holder, fileId != null)) {
+            return;
+        }
+        if (fileId == null) {
+            Delivery uploaded = gateway.uploadFile(request.fileName(), request.bytes());
+            if (!(uploaded instanceof Delivery.Sent s)) {
+                finish(entry, uploaded, "files");
+                return;
+            }
+            fileId = s.channel();
+            String uploadedId = fileId;
+            recorded(entry.id(), () -> store.recordProgress(entry.id(), holder, uploadedId));
+        }
+        Delivery shared = gateway.completeUpload(fileId, entry.channel(), request.title());
+        finish(entry, shared, "files");
+    }
+
+    /**
+     * Waits briefly for the rate limit; a longer wait hands the call back with a due time. Many
+     * lanes may wait on one key (all updates share one limit), so the wait is bounded in total,
+     * not per try.
+     */
     private boolean waitForRate(OutboxEntry entry, String key, SendRates.Bucket bucket) throws InterruptedException {
+        long giveBackAt = clock.millis() + MAX_RATE_WAIT.toMillis();
         while (true) {
             Duration wait = rates.take(key, bucket);
             if (wait.isZero()) {
                 return true;
             }
-            if (wait.compareTo(MAX_RATE_WAIT) > 0) {
+            if (clock.millis() + wait.toMillis() > giveBackAt) {
                 Instant at = clock.instant().plus(wait);
                 recorded(entry.id(), () -> store.retryLater(entry.id(), holder, at, "waiting for Slack's rate limit", entry.uncertain()));
                 return false;
@@ -267,18 +377,43 @@ final class OutboxWorker implements AutoCloseable {
                     rates.pause(rateKey, r.after());
                     rateLimited.incrementAndGet();
                 }
-                retry(entry, r, entry.kind() == OutboxEntry.Kind.POST && r.uncertain());
+                retry(entry, r, (entry.kind() == OutboxEntry.Kind.POST || entry.kind() == OutboxEntry.Kind.FILE) && r.uncertain());
             }
             case Delivery.Failed f -> {
                 reachability.reached();
                 giveUp(entry, f.reason());
             }
+            case Delivery.NotInChannel n -> {
+                reachability.reached();
+                notInChannel(entry, n);
+            }
+        }
+    }
+
+    /**
+     * A post the bot can never make until a person acts: said once, clearly, in the log, on
+     * /health/ready (as a warning, until a post there works) and to whoever asked for it.
+     */
+    private void notInChannel(OutboxEntry entry, Delivery.NotInChannel n) {
+        recorded(entry.id(), () -> store.markFailed(entry.id(), holder, n.reason()));
+        failed.incrementAndGet();
+        notInChannel.incrementAndGet();
+        reachability.cannotPostIn(n.channel(), n.reason());
+        LOG.error("Cannot post to {}: {}. To fix: {}. Message {} is kept as failed.", n.channel(), n.why(), n.fix(), entry.id());
+        if (entry.kind() == OutboxEntry.Kind.POST && entry.userId() != null) {
+            String where = n.channel().startsWith("#") ? n.channel() : "<#" + n.channel() + ">";
+            store.enqueuePost(entry.userId(), null, MessagePayload.toJson(SlackMessage.text(":warning: Your message could not be"
+                    + " delivered to " + where + ": " + n.why() + ". To fix it, " + n.fix() + ", then try again.")));
+            wake.release();
         }
     }
 
     private void record(OutboxEntry entry, Delivery.Sent s) {
         recorded(entry.id(), () -> store.markSent(entry.id(), holder, s.channel(), s.ts()));
         reachability.reached();
+        if (entry.kind() == OutboxEntry.Kind.POST) {
+            reachability.canPostIn(entry.channel());
+        }
         sent.incrementAndGet();
     }
 
@@ -299,6 +434,11 @@ final class OutboxWorker implements AutoCloseable {
 
     private void giveUp(OutboxEntry entry, String reason) {
         recorded(entry.id(), () -> store.markFailed(entry.id(), holder, reason));
+        if (entry.kind() == OutboxEntry.Kind.FILE && entry.userId() != null) {
+            FileRequest file = FileRequest.parse(entry.payload());
+            store.enqueuePost(entry.userId(), null, MessagePayload.toJson(SlackMessage.text(":x: Slack did not take the file *"
+                    + file.title() + "* for <#" + entry.channel() + "> (" + reason + "); nothing was shared. Try again once that is fixed.")));
+        }
         failed.incrementAndGet();
         LOG.error("Slack call {} ({} to {}) failed for good: {}", entry.id(), entry.kind().name().toLowerCase(),
                 entry.channel(), reason);
@@ -345,6 +485,10 @@ final class OutboxWorker implements AutoCloseable {
         wake.release();
         try {
             thread.join(5_000);
+            lanes.shutdown();
+            if (!lanes.awaitTermination(5, TimeUnit.SECONDS)) {
+                lanes.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -17,6 +17,10 @@ final class SendRates {
     // chat.postEphemeral is tier 4: 100+ a minute.
     static final Bucket EPHEMERALS = new Bucket(20, 100.0 / 60);
 
+    // conversations.create and the files.* calls are tier 2 / tier 4; these are rare, stay low.
+    static final Bucket CHANNELS = new Bucket(3, 20.0 / 60);
+    static final Bucket FILES = new Bucket(3, 20.0 / 60);
+
     record Bucket(int capacity, double perSecond) {
     }
 

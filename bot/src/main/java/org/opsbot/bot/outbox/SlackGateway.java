@@ -1,5 +1,6 @@
 package org.opsbot.bot.outbox;
 
+import java.util.List;
 import java.util.Optional;
 
 /** The Web API calls the outbox worker makes; Slack itself, or the log in dry-run. */
@@ -10,6 +11,25 @@ interface SlackGateway {
     Delivery update(String channelId, String ts, MessagePayload message);
 
     Delivery ephemeral(String channel, String user, String threadTs, MessagePayload message);
+
+    /**
+     * Creates the public channel {@code name}, or finds it when it exists already (a retry after
+     * an answer that was lost, or someone made it by hand), and invites {@code invite}. Sent
+     * names the channel's id.
+     */
+    Delivery createChannel(String name, List<String> invite);
+
+    /** Uploads a file's bytes (not yet shared anywhere); Sent names the new file's id as its channel. */
+    Delivery uploadFile(String fileName, byte[] content);
+
+    /** Shares an uploaded file in {@code channel}. */
+    Delivery completeUpload(String fileId, String channel, String title);
+
+    /**
+     * Whether an uploaded file is shared already: a completion whose answer was lost may have
+     * been acted on. A {@link LookupFailedException} when Slack could not be asked.
+     */
+    boolean fileShared(String fileId);
 
     /**
      * Looks for a message that an earlier, uncertain attempt of outbox call {@code outboxId}

@@ -21,11 +21,11 @@ public final class SlackOutbox implements AutoCloseable {
     private final SlackReachability reachability;
 
     private SlackOutbox(OutboxStore store, OutboxWorker worker, SlackGateway gateway, SlackReachability reachability,
-                        Clock clock) {
+                        Clock clock, ChannelListeners channelListeners) {
         this.store = store;
         this.worker = worker;
         this.reachability = reachability;
-        this.outbox = new DurableOutbox(store, worker::wake, clock, gateway);
+        this.outbox = new DurableOutbox(store, worker::wake, clock, gateway, channelListeners);
     }
 
     /**
@@ -40,8 +40,10 @@ public final class SlackOutbox implements AutoCloseable {
                 .<SlackGateway>map(token -> new WebApiGateway(token, slackApiUrl, slackTimeout, installationId))
                 .orElseGet(DryRunGateway::new);
         SlackReachability reachability = new SlackReachability(clock, botToken.isEmpty());
-        OutboxWorker worker = new OutboxWorker(store, new LeaseStore(db, clock), gateway, reachability, clock, Replica.NAME);
-        SlackOutbox slackOutbox = new SlackOutbox(store, worker, gateway, reachability, clock);
+        ChannelListeners channelListeners = new ChannelListeners();
+        OutboxWorker worker = new OutboxWorker(store, new LeaseStore(db, clock), gateway, reachability, clock, Replica.NAME,
+                channelListeners);
+        SlackOutbox slackOutbox = new SlackOutbox(store, worker, gateway, reachability, clock, channelListeners);
         worker.start();
         return slackOutbox;
     }

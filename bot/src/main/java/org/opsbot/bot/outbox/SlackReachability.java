@@ -2,6 +2,8 @@ package org.opsbot.bot.outbox;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Whether the bot's last calls reached Slack. Reported on /health/ready but never gating it:
@@ -17,6 +19,8 @@ public final class SlackReachability {
 
     private final Clock clock;
     private volatile Status status;
+    // Channel (as named by the bot's callers) → why the bot cannot post there.
+    private final Map<String, String> cannotPost = new ConcurrentSkipListMap<>();
 
     SlackReachability(Clock clock, boolean dryRun) {
         this.clock = clock;
@@ -25,6 +29,22 @@ public final class SlackReachability {
 
     public Status status() {
         return status;
+    }
+
+    /**
+     * Channels the bot's last post could not reach until a person acts (invites the bot):
+     * warnings, never a reason to take the bot out of rotation.
+     */
+    public Map<String, String> cannotPostIn() {
+        return Map.copyOf(cannotPost);
+    }
+
+    void cannotPostIn(String channel, String why) {
+        cannotPost.put(channel, why);
+    }
+
+    void canPostIn(String channel) {
+        cannotPost.remove(channel);
     }
 
     void reached() {

@@ -9,7 +9,12 @@ import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.model.ConversationType;
 import com.slack.api.model.Message;
 import com.slack.api.util.http.SlackHttpClient;
+import com.slack.api.methods.request.files.FilesCompleteUploadExternalRequest;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -40,7 +45,10 @@ final class WebApiGateway implements SlackGateway {
     private static final Set<String> AUTH = Set.of(
             "invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "no_permission");
 
+    private static final MediaType OCTETS = MediaType.get("application/octet-stream");
+
     private final MethodsClient methods;
+    private final OkHttpClient http;
     private final String installationId;
     private final Map<String, String> channelIds = new ConcurrentHashMap<>();
 
@@ -53,13 +61,19 @@ final class WebApiGateway implements SlackGateway {
                 .callTimeout(timeout.multipliedBy(2))
                 .retryOnConnectionFailure(false)
                 .build();
+        this.http = http;
         this.methods = Slack.getInstance(config, new SlackHttpClient(http)).methods(token);
         this.installationId = installationId;
     }
 
     @Override
     public Delivery post(long outboxId, String channel, String threadTs, MessagePayload message) {
-        return call(true, () -> {
+        return call(true, () -> send(outboxId, channel, threadTs, message, true));
+    }
+
+    private Delivery send(long outboxId, String channel, String threadTs, MessagePayload message, boolean mayJoin)
+            throws IOException, SlackApiException {
+        {
             var response = methods.chatPostMessage(r -> r
                     .channel(channel)
                     .threadTs(threadTs)
@@ -71,8 +85,48 @@ final class WebApiGateway implements SlackGateway {
                             .eventType(METADATA_EVENT)
                             .eventPayload(Map.of("outbox_id", outboxId, "installation", installationId))
                             .build()));
-            return response.isOk() ? new Delivery.Sent(response.getChannel(), response.getTs()) : refused(response, true);
-        });
+            if (response.isOk()) {
+                return new Delivery.Sent(response.getChannel(), response.getTs());
+            }
+            return switch (response.getError()) {
+                case "not_in_channel" -> mayJoin ? joinAndPostAgain(outboxId, channel, threadTs, message)
+                        : notInChannel(channel, "the bot joined " + channel + " but still may not post there");
+                case "channel_not_found" -> notInChannel(channel, "Slack knows no channel " + channel
+                        + " the bot can see (a private channel the bot is not in, or none by that name)");
+                default -> refused(response, true);
+            };
+        }
+    }
+
+    /**
+     * A public channel the bot is not in: it joins ({@code channels:join}) and posts once more.
+     * Private channels cannot be joined; someone has to invite the bot.
+     */
+    private Delivery joinAndPostAgain(long outboxId, String channel, String threadTs, MessagePayload message)
+            throws IOException, SlackApiException {
+        String id;
+        try {
+            id = channelId(channel);
+        } catch (LookupFailedException e) {
+            return notInChannel(channel, "the bot is not in " + channel + " and cannot find it to join (" + e.getMessage() + ")");
+        }
+        var joined = methods.conversationsJoin(r -> r.channel(id));
+        if (!joined.isOk()) {
+            String why = switch (joined.getError()) {
+                case "missing_scope" -> "the bot is not in " + channel + " and may not join channels (the app lacks the channels:join scope)";
+                case "method_not_supported_for_channel_type" -> channel + " is private and the bot is not in it";
+                case "is_archived" -> channel + " is archived";
+                default -> "the bot is not in " + channel + " and joining failed (" + joined.getError() + ")";
+            };
+            return notInChannel(channel, why);
+        }
+        LoggerFactory.getLogger(WebApiGateway.class).info("Joined {} to post there", channel);
+        return send(outboxId, channel, threadTs, message, false);
+    }
+
+    private static Delivery notInChannel(String channel, String why) {
+        String name = channel.startsWith("#") ? channel : "<#" + channel + ">";
+        return new Delivery.NotInChannel(channel, why, "type `/invite @opsbot` in " + name + " (or fix the channel in opsbot.yaml)");
     }
 
     @Override
@@ -100,6 +154,82 @@ final class WebApiGateway implements SlackGateway {
                     .attachmentsAsString(message.attachmentsJson()));
             return response.isOk() ? new Delivery.Sent(channel, null) : refused(response, false);
         });
+    }
+
+    @Override
+    public Delivery createChannel(String name, List<String> invite) {
+        return call(false, () -> {
+            var created = methods.conversationsCreate(r -> r.name(name));
+            String id;
+            if (created.isOk()) {
+                id = created.getChannel().getId();
+            } else if ("name_taken".equals(created.getError())) {
+                // Made by an attempt whose answer was lost, or by hand: either way it is the
+                // channel asked for.
+                channelIds.remove("#" + name);
+                try {
+                    id = channelId("#" + name);
+                } catch (LookupFailedException e) {
+                    return new Delivery.Failed("the name #" + name + " is taken by a channel the bot cannot see");
+                }
+            } else {
+                return refused(created, false);
+            }
+            if (!invite.isEmpty()) {
+                var invited = methods.conversationsInvite(r -> r.channel(id).users(invite));
+                if (!invited.isOk() && !"already_in_channel".equals(invited.getError())) {
+                    // The channel exists; people can still join it by hand.
+                    LoggerFactory.getLogger(WebApiGateway.class).warn("inviting {} to #{} failed: {}", invite, name, invited.getError());
+                }
+            }
+            return new Delivery.Sent(id, null);
+        });
+    }
+
+    @Override
+    public Delivery uploadFile(String fileName, byte[] content) {
+        return call(false, () -> {
+            var url = methods.filesGetUploadURLExternal(r -> r.filename(fileName).length(content.length));
+            if (!url.isOk()) {
+                return refused(url, false);
+            }
+            try (var response = http.newCall(new Request.Builder().url(url.getUploadUrl())
+                    .post(RequestBody.create(content, OCTETS)).build()).execute()) {
+                if (!response.isSuccessful()) {
+                    return Delivery.Retry.transientFailure(Duration.ofSeconds(2), "the upload URL answered HTTP " + response.code(),
+                            false, true);
+                }
+            }
+            return new Delivery.Sent(url.getFileId(), null);
+        });
+    }
+
+    @Override
+    public Delivery completeUpload(String fileId, String channel, String title) {
+        return call(true, () -> {
+            var done = methods.filesCompleteUploadExternal(r -> r.channelId(channel)
+                    .files(List.of(FilesCompleteUploadExternalRequest.FileDetails.builder().id(fileId).title(title).build())));
+            return done.isOk() ? new Delivery.Sent(channel, null) : refused(done, true);
+        });
+    }
+
+    @Override
+    public boolean fileShared(String fileId) {
+        try {
+            var info = methods.filesInfo(r -> r.file(fileId));
+            var file = checked(info, info.getFile());
+            if (file == null) {
+                throw new LookupFailedException("Slack did not describe file " + fileId);
+            }
+            return file.getShares() != null || notEmpty(file.getChannels()) || notEmpty(file.getGroups())
+                    || notEmpty(file.getIms());
+        } catch (IOException | SlackApiException e) {
+            throw new LookupFailedException("could not ask Slack whether the file was shared: " + describe(e));
+        }
+    }
+
+    private static boolean notEmpty(List<?> list) {
+        return list != null && !list.isEmpty();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.opsbot.bot.slack;
 
+import org.opsbot.commands.store.SlackEventStore.Delivery;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,6 +11,7 @@ import java.util.Map;
  */
 public final class InMemoryEventLedger implements EventLedger {
 
+    /** By event id: whether its handling committed (false while it runs). */
     private final Map<String, Boolean> seen;
 
     public InMemoryEventLedger(int capacity) {
@@ -25,7 +28,18 @@ public final class InMemoryEventLedger implements EventLedger {
     }
 
     @Override
-    public synchronized boolean firstDelivery(String eventId) {
-        return seen.putIfAbsent(eventId, Boolean.TRUE) == null;
+    public synchronized Delivery claim(String eventId) {
+        Boolean handled = seen.putIfAbsent(eventId, Boolean.FALSE);
+        return handled == null ? Delivery.NEW : handled ? Delivery.HANDLED : Delivery.HANDLING;
+    }
+
+    @Override
+    public synchronized void handled(String eventId) {
+        seen.put(eventId, Boolean.TRUE);
+    }
+
+    @Override
+    public synchronized void failed(String eventId) {
+        seen.remove(eventId, Boolean.FALSE);
     }
 }

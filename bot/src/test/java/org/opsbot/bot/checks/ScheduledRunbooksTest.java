@@ -4,6 +4,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsbot.bot.outbox.Outbox;
+import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.testing.RecordingOutbox;
 import org.opsbot.commands.config.ConfigLoader;
@@ -34,7 +36,7 @@ class ScheduledRunbooksTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-20T05:58:00Z"));
     private final RecordingOutbox outbox = new RecordingOutbox();
     private final OpsbotConfig config = ConfigLoader.bundledExample().require();
-    private ScheduledRunbooks job;
+    private Runbooks runbooks;
 
     @BeforeEach
     void aRunbookAtSixEveryMorningAndOneForTheTeamsChannel() throws Exception {
@@ -57,9 +59,13 @@ class ScheduledRunbooksTest {
                 """.formatted(dir));
         Settings settings = new Settings(Optional.empty(), Optional.empty(), Optional.empty(), Settings.DEFAULT_SLACK_API_URL,
                 0, "jdbc:sqlite::memory:", dir.resolve("opsbot.yaml"), folder, dir, List.of());
-        Runbooks runbooks = Runbooks.open(settings, Map.of(), db, clock);
-        job = new ScheduledRunbooks(runbooks.catalog(), new ScheduleStore(db),
-                new ChannelRun(runbooks.checks(), outbox, Runnable::run), config);
+        runbooks = Runbooks.open(settings, Map.of(), db, clock);
+    }
+
+    /** The job as the replica {@code holder} runs it, posting to {@code outbox}. */
+    private ScheduledRunbooks job(String holder, Outbox outbox) {
+        return new ScheduledRunbooks(runbooks.catalog(), new ScheduleStore(db),
+                new ChannelRun(runbooks.checks(), outbox, Runnable::run), config, holder);
     }
 
     @AfterEach
@@ -68,6 +74,10 @@ class ScheduledRunbooksTest {
     }
 
     private Scheduler scheduler(String holder) {
+        return scheduler(holder, job(holder, outbox));
+    }
+
+    private Scheduler scheduler(String holder, ScheduledRunbooks job) {
         return new Scheduler(new LeaseStore(db, clock), clock, Duration.ofSeconds(5), List.of(job), holder);
     }
 
@@ -130,5 +140,97 @@ class ScheduledRunbooksTest {
         scheduler.tick();
 
         assertThat(postsTo("#extraction-alerts")).hasSize(1);
+    }
+
+    @Test
+    void aRunClaimedByAReplicaKilledBeforeStartingItIsRunByTheNextLeaseHolder() {
+        scheduler("replica-a").tick();
+        clock.advance(Duration.ofMinutes(2).plusSeconds(3));
+        // replica-a wins the 06:00 claim and dies before the run's message is written.
+        Scheduler dying = scheduler("replica-a", job("replica-a", new KilledOutbox()));
+        dying.tick();
+        assertThat(outbox.calls()).isEmpty();
+
+        Scheduler b = scheduler("replica-b");
+        assertThat(b.tick()).as("the dead holder's lease has not run out yet").isFalse();
+        clock.advance(Duration.ofSeconds(16));
+        b.tick();
+        b.tick();
+        clock.advance(Duration.ofMinutes(1));
+        b.tick();
+
+        assertThat(postsTo("#morning")).containsExactly("Running morning: 0/1 checks done…");
+        assertThat(outbox.calls()).filteredOn(c -> c.method().equals("update") && c.message().text().startsWith("morning"))
+                .singleElement().satisfies(c -> assertThat(c.message().text()).isEqualTo("morning: OK — 1/1 OK"));
+    }
+
+    @Test
+    void aRunWhoseFirstMessageCouldNotBeWrittenStartsOnTheNextTick() {
+        scheduler("replica-a").tick();
+        clock.advance(Duration.ofMinutes(2).plusSeconds(3));
+        scheduler("replica-a", job("replica-a", new KilledOutbox())).tick();
+
+        clock.advance(Duration.ofSeconds(5));
+        Scheduler again = scheduler("replica-a");
+        again.tick();
+        again.tick();
+
+        assertThat(postsTo("#morning")).containsExactly("Running morning: 0/1 checks done…");
+    }
+
+    /** Stands in for a process killed at the moment it would write the run's first message. */
+    private static final class KilledOutbox implements Outbox {
+        private static long killed() {
+            throw new IllegalStateException("killed");
+        }
+
+        @Override
+        public long post(String channel, SlackMessage message) {
+            return killed();
+        }
+
+        @Override
+        public long postOnce(String key, String channel, SlackMessage message) {
+            return killed();
+        }
+
+        @Override
+        public long reply(long parentId, SlackMessage message) {
+            return killed();
+        }
+
+        @Override
+        public long reply(String channel, String threadTs, SlackMessage message) {
+            return killed();
+        }
+
+        @Override
+        public long update(long messageId, SlackMessage message) {
+            return killed();
+        }
+
+        @Override
+        public long ephemeral(String channel, String user, SlackMessage message) {
+            return killed();
+        }
+
+        @Override
+        public long createChannel(String name, java.util.List<String> invite, String purpose) {
+            return killed();
+        }
+
+        @Override
+        public long shareFile(String channel, String fileName, String title, String content, String requestedBy) {
+            return killed();
+        }
+
+        @Override
+        public Outbox onBehalfOf(String user) {
+            return this;
+        }
+
+        @Override
+        public void onChannels(String purposePrefix, org.opsbot.bot.outbox.ChannelListener listener) {
+        }
     }
 }

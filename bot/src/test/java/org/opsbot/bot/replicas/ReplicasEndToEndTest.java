@@ -51,7 +51,7 @@ class ReplicasEndToEndTest {
         // been down a little: the latest due time is caught up at once (by one of them), and
         // the test need not wait for the next minute.
         scheduleSeededFor = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(1));
-        new ScheduleStore(replicas.db).claim("web", SCHEDULE, scheduleSeededFor);
+        new ScheduleStore(replicas.db).remember("web", SCHEDULE, scheduleSeededFor);
         both = replicas.start("replicas-a", "replicas-b");
     }
 

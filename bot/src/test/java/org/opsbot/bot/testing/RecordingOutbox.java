@@ -62,4 +62,23 @@ public final class RecordingOutbox implements Outbox {
     public long ephemeral(String channel, String user, SlackMessage message) {
         return record("ephemeral", channel + "/" + user, message);
     }
+
+    @Override
+    public long createChannel(String name, List<String> invite, String purpose) {
+        return record("createChannel", "#" + name, SlackMessage.text(String.join(",", invite)));
+    }
+
+    @Override
+    public long shareFile(String channel, String fileName, String title, String content, String requestedBy) {
+        return record("shareFile", channel, SlackMessage.text(content));
+    }
+
+    @Override
+    public Outbox onBehalfOf(String user) {
+        return this;
+    }
+
+    @Override
+    public void onChannels(String purposePrefix, org.opsbot.bot.outbox.ChannelListener listener) {
+    }
 }

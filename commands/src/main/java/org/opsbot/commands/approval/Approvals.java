@@ -334,12 +334,11 @@ public final class Approvals {
     }
 
     /**
-     * Runs that no process carries out any more, now INTERRUPTED and audited; never run again.
-     *
-     * @param all every RUNNING request (at start-up, when this process alone uses the database)
+     * Runs that no process carries out any more (their {@link #RUN_LEASE} ran out unextended),
+     * now INTERRUPTED and audited; never run again.
      */
-    public List<ActionRequest> interruptAbandoned(boolean all) {
-        List<ActionRequest> stopped = store.interrupt(now().toEpochMilli(), all);
+    public List<ActionRequest> interruptAbandoned() {
+        List<ActionRequest> stopped = store.interrupt(now().toEpochMilli());
         stopped.forEach(r -> audit("action.interrupted", "system", r, Map.of()));
         return stopped;
     }

@@ -200,17 +200,31 @@ public final class Escalations {
         return locks.computeIfAbsent(subject, s -> new ReentrantLock());
     }
 
+    /**
+     * Who each tier of the walk's team notifies. The overrides are read once per roster, when the
+     * first tier is asked (a fire that reaches several tiers used to read them once per tier),
+     * and every tier is judged at that same instant.
+     */
     private Function<Tier, OnCallRoster.TierOnCall> roster(Walk walk) {
         Team team = config.teams().get(walk.team());
-        return tier -> {
-            Instant now = clock.instant();
-            Team single = new Team(team.name(), team.channel(), team.responders(), team.severityMap(),
-                    new Escalation(0, Optional.empty(), List.of(tier)));
-            OnCallRoster.TierOnCall onCall = OnCallRoster.of(single, config.schedules(), overrides.endingAfter(now), groups,
-                    Optional.of(walk.severity()), now).getFirst();
-            int number = team.escalation().tiers().indexOf(tier) + 1;
-            return new OnCallRoster.TierOnCall(number, onCall.name(), onCall.after(), tier, onCall.people(),
-                    onCall.unresolved(), onCall.notApplicable());
+        return new Function<>() {
+            private Instant now;
+            private List<OnCallOverride> current;
+
+            @Override
+            public OnCallRoster.TierOnCall apply(Tier tier) {
+                if (current == null) {
+                    now = clock.instant();
+                    current = overrides.endingAfter(now);
+                }
+                Team single = new Team(team.name(), team.channel(), team.responders(), team.severityMap(),
+                        new Escalation(0, Optional.empty(), List.of(tier)));
+                OnCallRoster.TierOnCall onCall = OnCallRoster.of(single, config.schedules(), current, groups,
+                        Optional.of(walk.severity()), now).getFirst();
+                int number = team.escalation().tiers().indexOf(tier) + 1;
+                return new OnCallRoster.TierOnCall(number, onCall.name(), onCall.after(), tier, onCall.people(),
+                        onCall.unresolved(), onCall.notApplicable());
+            }
         };
     }
 

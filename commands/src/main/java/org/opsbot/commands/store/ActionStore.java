@@ -173,15 +173,16 @@ public final class ActionStore {
     }
 
     /**
-     * RUNNING → INTERRUPTED for runs that no process is carrying out any more: every running
-     * one when {@code all} (one process owns the database and it just started), else those
-     * past their deadline (the process running them stopped extending it: it died).
+     * RUNNING → INTERRUPTED for runs that no process is carrying out any more: those past their
+     * deadline (the process running them stopped extending it: it died). The same rule on both
+     * databases: a process starting on a SQLite file another live process uses must not take
+     * that process's runs for a crash's leftovers.
      */
-    public List<ActionRequest> interrupt(long now, boolean all) {
+    public List<ActionRequest> interrupt(long now) {
         return db.write(h -> {
             List<Long> stale = h.createQuery("""
-                            SELECT id FROM action_request WHERE state = 'RUNNING' AND (:all = 1 OR deadline_at <= :now)""")
-                    .bind("all", all ? 1 : 0).bind("now", now).mapTo(Long.class).list();
+                            SELECT id FROM action_request WHERE state = 'RUNNING' AND deadline_at <= :now""")
+                    .bind("now", now).mapTo(Long.class).list();
             return stale.stream().filter(id -> h.createUpdate("""
                                     UPDATE action_request SET state = 'INTERRUPTED', finished_at = :now,
                                         outcome = 'interrupted: the bot stopped while it ran; it was not run again'

@@ -9,6 +9,9 @@ package org.opsbot.commands.store;
  * @param payload   the message as JSON: {@code text}, {@code blocks}, {@code attachments}
  * @param uncertain a post attempt may have reached Slack without us learning its outcome; the
  *                  next attempt looks for the message before posting again
+ * @param userId    who sees an ephemeral message; for a post, file or channel, who asked for it
+ *                  (told when it cannot be made), if anyone did
+ * @param progress  how far a call made in steps got (a file: its Slack file id once uploaded)
  */
 public record OutboxEntry(
         long id,
@@ -28,9 +31,14 @@ public record OutboxEntry(
         String sentChannel,
         String sentTs,
         String lastError,
-        long createdAt) {
+        long createdAt,
+        String progress) {
 
-    public enum Kind { POST, UPDATE, EPHEMERAL }
+    /**
+     * POST, UPDATE and EPHEMERAL are chat messages; CHANNEL creates a channel (payload: its name
+     * and who to invite); FILE uploads and shares a file in {@code channel}.
+     */
+    public enum Kind { POST, UPDATE, EPHEMERAL, CHANNEL, FILE }
 
     public enum Status { PENDING, SENT, FAILED, EXPIRED, SUPERSEDED }
 }

@@ -16,7 +16,7 @@ import java.util.Optional;
 public final class OutboxStore {
     private static final String COLUMNS = """
             id, kind, lane, channel, thread_ts, parent_id, target_id, user_id, payload, status,
-            attempts, next_attempt_at, expires_at, uncertain, sent_channel, sent_ts, last_error, created_at""";
+            attempts, next_attempt_at, expires_at, uncertain, sent_channel, sent_ts, last_error, created_at, progress""";
 
     private static final RowMapper<OutboxEntry> MAPPER = (rs, ctx) -> new OutboxEntry(
             rs.getLong("id"),
@@ -36,7 +36,8 @@ public final class OutboxStore {
             rs.getString("sent_channel"),
             rs.getString("sent_ts"),
             rs.getString("last_error"),
-            rs.getLong("created_at"));
+            rs.getLong("created_at"),
+            rs.getString("progress"));
 
     // The head of each lane that is due and not being worked on. A call waits for every earlier
     // call of its lane (order per channel and per message), and an update waits for its message
@@ -65,7 +66,12 @@ public final class OutboxStore {
 
     /** A new message in {@code channel}, optionally in the thread {@code threadTs}. */
     public long enqueuePost(String channel, String threadTs, String payload) {
-        return db.write(h -> insert(h, OutboxEntry.Kind.POST, channel, channel, threadTs, null, null, null, payload, null));
+        return enqueuePost(channel, threadTs, payload, null);
+    }
+
+    /** As {@link #enqueuePost(String, String, String)}, on behalf of {@code requestedBy}, who is told if it cannot be posted. */
+    public long enqueuePost(String channel, String threadTs, String payload, String requestedBy) {
+        return db.write(h -> insert(h, OutboxEntry.Kind.POST, channel, channel, threadTs, null, null, requestedBy, payload, null));
     }
 
     /**
@@ -94,13 +100,38 @@ public final class OutboxStore {
         });
     }
 
-    /** A reply in the thread of an earlier outbox message, which may not be sent yet. */
+    /**
+     * A channel named {@code name} is created (or, if one exists, used). Its own lane: channel
+     * creation is slow and must not hold up messages. {@code requestedBy} is told if it fails.
+     */
+    public long enqueueChannel(String name, String payload, String requestedBy) {
+        return db.write(h -> insert(h, OutboxEntry.Kind.CHANNEL, "channel:" + name, "#" + name, null, null, null,
+                requestedBy, payload, null));
+    }
+
+    /**
+     * A file shared in {@code channel}; in the channel's lane, so what is posted after it comes
+     * after it. {@code requestedBy} is told if it fails.
+     */
+    public long enqueueFile(String channel, String payload, String requestedBy) {
+        return db.write(h -> insert(h, OutboxEntry.Kind.FILE, channel, channel, null, null, null, requestedBy, payload, null));
+    }
+
+    /**
+     * A reply in the thread of an earlier outbox message, which may not be sent yet. After a
+     * created channel it is a first message in that channel; after a file, a message below it.
+     */
     public long enqueueReply(long parentId, String payload) {
         return db.write(h -> {
             OutboxEntry parent = findIn(h, parentId)
                     .orElseThrow(() -> new StoreException("no outbox message " + parentId + " to reply to"));
-            if (parent.kind() != OutboxEntry.Kind.POST) {
+            if (parent.kind() == OutboxEntry.Kind.UPDATE || parent.kind() == OutboxEntry.Kind.EPHEMERAL) {
                 throw new StoreException("outbox message " + parentId + " is not a post");
+            }
+            if (parent.kind() == OutboxEntry.Kind.CHANNEL) {
+                // Its own lane: the channel does not exist yet, it is posted to once it does.
+                return insert(h, OutboxEntry.Kind.POST, "after:" + parentId, parent.channel(), null, parentId, null, null,
+                        payload, null);
             }
             return insert(h, OutboxEntry.Kind.POST, parent.lane(), parent.channel(), null, parentId, null, null, payload, null);
         });
@@ -272,6 +303,20 @@ public final class OutboxStore {
                 .bind("worker", worker)
                 .bind("uncertain", uncertain ? 1 : 0)
                 .execute() == 1);
+    }
+
+    /**
+     * A call made in steps got this far, and its next step is about to leave: a retry goes on
+     * from here, and first looks whether that step had taken effect (uncertain).
+     */
+    public void recordProgress(long id, String worker, String progress) {
+        db.write(h -> h.createUpdate("""
+                        UPDATE outbox SET progress = :progress, uncertain = 1
+                        WHERE id = :id AND claimed_by = :worker AND status = 'PENDING'""")
+                .bind("id", id)
+                .bind("worker", worker)
+                .bind("progress", progress)
+                .execute());
     }
 
     /** Slack accepted the call; {@code channel}/{@code ts} identify the message from now on. */

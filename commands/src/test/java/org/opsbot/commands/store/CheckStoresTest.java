@@ -80,11 +80,46 @@ class CheckStoresTest {
             ScheduleStore schedules = new ScheduleStore(db);
             Instant six = Instant.parse("2026-11-22T06:00:00Z");
 
-            assertThat(schedules.claim("cdc", "0 6 * * * UTC", six)).isTrue();
-            assertThat(schedules.claim("cdc", "0 6 * * * UTC", six)).as("a second replica loses").isFalse();
-            assertThat(schedules.claim("cdc", "0 6 * * * UTC", six.minusSeconds(86_400))).isFalse();
+            assertThat(schedules.claim("cdc", "0 6 * * * UTC", six, "a")).isTrue();
+            assertThat(schedules.claim("cdc", "0 6 * * * UTC", six, "b")).as("a second replica loses").isFalse();
+            assertThat(schedules.claim("cdc", "0 6 * * * UTC", six.minusSeconds(86_400), "b")).isFalse();
             assertThat(schedules.lastFired("cdc")).containsExactly(Map.entry("0 6 * * * UTC", six));
-            assertThat(schedules.claim("cdc", "0 6 * * * UTC", six.plusSeconds(86_400))).isTrue();
+            assertThat(schedules.claim("cdc", "0 6 * * * UTC", six.plusSeconds(86_400), "b")).isTrue();
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aClaimWhoseHolderDiedBeforeStartingIsTakenOverAndStartedOnce(Dialect dialect) {
+        with(dialect, db -> {
+            ScheduleStore schedules = new ScheduleStore(db);
+            Instant six = Instant.parse("2026-11-22T06:00:00Z");
+            schedules.claim("cdc", "0 6 * * * UTC", six, "a");
+            assertThat(schedules.unstarted("cdc")).containsExactly(Map.entry("0 6 * * * UTC", six));
+
+            assertThat(schedules.retake("cdc", "0 6 * * * UTC", six, "b")).isTrue();
+            assertThat(schedules.started("cdc", "0 6 * * * UTC", six, "a"))
+                    .as("a, only slow, finds its claim taken over and does not run it").isFalse();
+            assertThat(schedules.started("cdc", "0 6 * * * UTC", six, "b")).isTrue();
+            assertThat(schedules.started("cdc", "0 6 * * * UTC", six, "b")).as("started once").isFalse();
+            assertThat(schedules.unstarted("cdc")).isEmpty();
+            assertThat(schedules.retake("cdc", "0 6 * * * UTC", six, "c")).as("a started run is not taken over").isFalse();
+            assertThat(schedules.lastFired("cdc")).containsExactly(Map.entry("0 6 * * * UTC", six));
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aRememberedTimeIsNotARunToTakeOver(Dialect dialect) {
+        with(dialect, db -> {
+            ScheduleStore schedules = new ScheduleStore(db);
+            Instant six = Instant.parse("2026-11-22T06:00:00Z");
+            schedules.remember("cdc", "0 6 * * * UTC", six);
+            schedules.remember("cdc", "0 6 * * * UTC", six.plusSeconds(86_400));
+
+            assertThat(schedules.lastFired("cdc")).containsExactly(Map.entry("0 6 * * * UTC", six));
+            assertThat(schedules.unstarted("cdc")).isEmpty();
+            assertThat(schedules.retake("cdc", "0 6 * * * UTC", six, "b")).isFalse();
         });
     }
 

@@ -44,7 +44,7 @@ class DatabaseTest {
                 for (int i = 0; i < 200; i++) {
                     String id = "Ev" + (i % 50);
                     all.add(pool.submit(() -> {
-                        if (events.firstDelivery(id)) {
+                        if (events.claim(id) == SlackEventStore.Delivery.NEW) {
                             first.incrementAndGet();
                         }
                     }));

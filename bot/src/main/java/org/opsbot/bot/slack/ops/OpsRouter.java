@@ -65,7 +65,7 @@ public final class OpsRouter {
         }
         OpsInvocation invocation = new OpsInvocation(payload.getTeamId(), payload.getChannelId(),
                 payload.getUserId(), payload.getUserName(), slash, args, argsText, payload.getTriggerId(),
-                outbox, executor, permission -> policy.decide(permission, payload.getUserId(), groups));
+                outbox.onBehalfOf(payload.getUserId()), executor, permission -> policy.decide(permission, payload.getUserId(), groups));
         try {
             return command.handle(invocation);
         } catch (UsageException e) {
