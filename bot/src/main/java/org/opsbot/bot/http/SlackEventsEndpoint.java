@@ -14,8 +14,8 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.opsbot.bot.slack.SlackApp;
+import org.opsbot.bot.slack.SlackRequestMeters;
 import org.opsbot.commands.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +25,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,14 +105,7 @@ final class SlackEventsEndpoint implements Handler {
             }
         }
         long elapsed = System.nanoTime() - started;
-        meters.counter("opsbot.slack.requests", "kind", kind, "status", Integer.toString(status)).increment();
-        Timer.builder("opsbot.slack.ack")
-                .description("time from receiving a Slack request to answering it (Slack gives up after 3 s)")
-                .tag("kind", kind)
-                .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-                        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3))
-                .register(meters)
-                .record(Duration.ofNanos(elapsed));
+        SlackRequestMeters.record(meters, kind, status, elapsed);
     }
 
     /** Either the verified raw body, or why the request is refused. */

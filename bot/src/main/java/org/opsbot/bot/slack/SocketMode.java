@@ -12,7 +12,6 @@ import com.slack.api.methods.response.apps.connections.AppsConnectionsOpenRespon
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -362,15 +361,7 @@ public final class SocketMode implements AutoCloseable {
             status = 500;
             log.error("Socket Mode: handling a {} envelope failed", kind, e);
         }
-        // The same meters as /slack/events, so dashboards and alerts work in both modes.
-        meters.counter("opsbot.slack.requests", "kind", kind, "status", Integer.toString(status)).increment();
-        Timer.builder("opsbot.slack.ack")
-                .description("time from receiving a Slack request to answering it (Slack gives up after 3 s)")
-                .tag("kind", kind)
-                .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-                        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3))
-                .register(meters)
-                .record(Duration.ofNanos(System.nanoTime() - receivedAt));
+        SlackRequestMeters.record(meters, kind, status, System.nanoTime() - receivedAt);
     }
 
     /** {@code {"envelope_id":…}}, with Bolt's response as the payload when it has a body. */

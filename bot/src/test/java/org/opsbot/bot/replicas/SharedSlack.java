@@ -10,13 +10,11 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import org.opsbot.bot.testing.RateLimitedSlack;
 
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -236,16 +234,6 @@ final class SharedSlack implements AutoCloseable {
     }
 
     private static Map<String, String> form(String body) {
-        Map<String, String> form = new LinkedHashMap<>();
-        if (body == null || body.isEmpty()) {
-            return form;
-        }
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            form.put(key, value);
-        }
-        return form;
+        return RateLimitedSlack.form(body);
     }
 }

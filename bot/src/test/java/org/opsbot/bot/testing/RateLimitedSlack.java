@@ -297,7 +297,8 @@ public final class RateLimitedSlack implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> form(String body) {
+    /** A form-encoded Web API call's fields, as Slack reads them. */
+    public static Map<String, String> form(String body) {
         Map<String, String> form = new LinkedHashMap<>();
         if (body == null || body.isEmpty()) {
             return form;
