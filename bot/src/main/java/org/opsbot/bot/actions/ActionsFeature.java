@@ -123,14 +123,9 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         } catch (NotAllowed e) {
             outbox.ephemeral(askedIn, user, SlackMessage.text(":no_entry: " + e.getMessage()));
         } catch (RuntimeException e) {
-            if (DatabaseDown.is(e)) {
-                LOG.warn("action {} for {} refused: {}", target.reference(), user, e.getMessage());
-                outbox.ephemeral(askedIn, user, SlackMessage.text(DatabaseDown.ANSWER));
-                return;
-            }
-            LOG.error("action {} for {} failed", target.reference(), user, e);
-            outbox.ephemeral(askedIn, user, SlackMessage.text(":warning: Requesting " + target.action().title()
-                    + " failed unexpectedly; the details are in opsbot's log."));
+            outbox.ephemeral(askedIn, user, SlackMessage.text(DatabaseDown.answer(LOG, e,
+                    "action " + target.reference() + " for " + user, ":warning: Requesting " + target.action().title()
+                            + " failed unexpectedly; the details are in opsbot's log.")));
         }
     }
 
@@ -300,14 +295,8 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         try {
             work.run();
         } catch (RuntimeException e) {
-            boolean down = DatabaseDown.is(e);
-            if (down) {
-                LOG.warn("action request {} refused: {}", b.requestId(), e.getMessage());
-            } else {
-                LOG.error("action request {} failed", b.requestId(), e);
-            }
-            outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(down ? DatabaseDown.ANSWER
-                    : ":warning: That failed unexpectedly; the details are in opsbot's log."));
+            outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(DatabaseDown.answer(LOG, e,
+                    "action request " + b.requestId(), ":warning: That failed unexpectedly; the details are in opsbot's log.")));
         }
     }
 

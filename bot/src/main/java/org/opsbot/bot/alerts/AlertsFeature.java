@@ -161,15 +161,10 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
                 outbox.ephemeral(channel, user, answer.get());
             }
         } catch (RuntimeException e) {
-            boolean down = DatabaseDown.is(e);
-            if (down) {
-                log.warn("alert button {} on group {} refused: {}", action.getActionId(), id, e.getMessage());
-            } else {
-                log.error("alert button {} on group {} failed", action.getActionId(), id, e);
-            }
+            String answer = DatabaseDown.answer(log, e, "alert button " + action.getActionId() + " on group " + id,
+                    ":warning: That did not work; the details are in opsbot's log.");
             if (channel != null) {
-                outbox.ephemeral(channel, user, SlackMessage.text(down ? DatabaseDown.ANSWER
-                        : ":warning: That did not work; the details are in opsbot's log."));
+                outbox.ephemeral(channel, user, SlackMessage.text(answer));
             }
         }
     }

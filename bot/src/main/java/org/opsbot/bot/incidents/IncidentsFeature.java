@@ -111,13 +111,8 @@ public final class IncidentsFeature implements SlackFeature {
         } catch (IncidentException e) {
             answer = ":warning: " + e.getMessage();
         } catch (RuntimeException e) {
-            if (DatabaseDown.is(e)) {
-                LOG.warn("incident button {} refused: {}", action.getActionId(), e.getMessage());
-                answer = DatabaseDown.ANSWER;
-            } else {
-                LOG.error("incident button {} failed", action.getActionId(), e);
-                answer = ":x: That did not work (" + e.getClass().getSimpleName() + "); try again, or use `/ops incident`.";
-            }
+            answer = DatabaseDown.answer(LOG, e, "incident button " + action.getActionId(), ":x: That did not work ("
+                    + e.getClass().getSimpleName() + "); try again, or use `/ops incident`.");
         }
         if (answer == null || channel == null) {
             return;

@@ -71,14 +71,8 @@ public final class OpsRouter {
         } catch (UsageException e) {
             return usageProblem(slash, command, e.getMessage());
         } catch (RuntimeException e) {
-            if (DatabaseDown.is(e)) {
-                log.warn("/ops {} refused: {}", name, e.getMessage());
-                return CommandReply.ephemeral(DatabaseDown.ANSWER);
-            }
-            // The stack trace goes to the log, not to Slack: it may hold internals or secrets.
-            log.error("/ops {} failed", name, e);
-            return CommandReply.ephemeral(":warning: `" + slash + " " + name
-                    + "` failed unexpectedly; the details are in opsbot's log.");
+            return CommandReply.ephemeral(DatabaseDown.answer(log, e, "/ops " + name, ":warning: `" + slash + " " + name
+                    + "` failed unexpectedly; the details are in opsbot's log."));
         }
     }
 
