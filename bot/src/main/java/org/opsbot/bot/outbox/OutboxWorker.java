@@ -223,8 +223,7 @@ final class OutboxWorker implements AutoCloseable {
                     return;
                 }
             } catch (SlackGateway.LookupFailedException e) {
-                if (clock.millis() - entry.createdAt() < MAX_LOOKUP.toMillis()) {
-                    retry(entry, Delivery.Retry.transientFailure(Duration.ofSeconds(5), e.getMessage(), true, false), true);
+                if (askAgainLater(entry, e)) {
                     return;
                 }
                 LOG.warn("Message {} may already be in Slack but Slack cannot say ({}); posting it again rather than losing it",
@@ -320,8 +319,7 @@ final class OutboxWorker implements AutoCloseable {
                     return;
                 }
             } catch (SlackGateway.LookupFailedException e) {
-                if (clock.millis() - entry.createdAt() < MAX_LOOKUP.toMillis()) {
-                    retry(entry, Delivery.Retry.transientFailure(Duration.ofSeconds(5), e.getMessage(), true, false), true);
+                if (askAgainLater(entry, e)) {
                     return;
                 }
                 LOG.warn("File {} may already be shared but Slack cannot say ({}); sharing it again rather than losing it",
@@ -415,6 +413,19 @@ final class OutboxWorker implements AutoCloseable {
             reachability.canPostIn(entry.channel());
         }
         sent.incrementAndGet();
+    }
+
+    /**
+     * Slack could not say whether an uncertain call already went through: while the entry is
+     * younger than {@code MAX_LOOKUP} it is put back to ask again (true); after that the caller
+     * sends it again rather than lose it (false).
+     */
+    private boolean askAgainLater(OutboxEntry entry, SlackGateway.LookupFailedException e) {
+        if (clock.millis() - entry.createdAt() >= MAX_LOOKUP.toMillis()) {
+            return false;
+        }
+        retry(entry, Delivery.Retry.transientFailure(Duration.ofSeconds(5), e.getMessage(), true, false), true);
+        return true;
     }
 
     private void retry(OutboxEntry entry, Delivery.Retry r, boolean uncertain) {
