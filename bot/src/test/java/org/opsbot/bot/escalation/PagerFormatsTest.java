@@ -238,12 +238,18 @@ class PagerFormatsTest {
                 c.method().equals("reply") && c.target().equals(Long.toString(THREAD))
                         && c.message().text().contains("Pager webhook http://localhost:" + opsgenie.port()
                         + " refused the page (HTTP 400); not retried")));
+        Eventually.await("the 429 recorded", WAIT, () -> calls.forSubject("alert-group:1").stream()
+                .anyMatch(c -> c.tier() == 1 && c.attempts() == 1));
 
         clock.advance(Duration.ofSeconds(29));
         Thread.sleep(1_500);
         assertThat(pagerDutyEvents()).as("Retry-After: 30 s").hasSize(1);
         clock.advance(Duration.ofSeconds(1));
         Eventually.await("retried after Retry-After", WAIT, () -> pagerDutyEvents().size() == 2);
+        // The worker schedules the next try from the clock when the 502 comes back: wait for that
+        // before moving the clock, or the backoff counts from the moved clock.
+        Eventually.await("the 502 recorded", WAIT, () -> calls.forSubject("alert-group:1").stream()
+                .anyMatch(c -> c.tier() == 1 && c.attempts() == 2));
         clock.advance(Duration.ofSeconds(13)); // the backoff after a second failed attempt: 10 s + up to 20 %
         Eventually.await("retried after the 502", WAIT, () -> pagerDutyEvents().size() == 3);
         Eventually.await("delivered", WAIT, () -> calls.forSubject("alert-group:1").stream()
