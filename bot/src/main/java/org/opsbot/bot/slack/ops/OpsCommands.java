@@ -1,6 +1,5 @@
 package org.opsbot.bot.slack.ops;
 
-import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.yaml.Suggestions;
 
 import java.util.ArrayList;
@@ -48,11 +47,6 @@ public final class OpsCommands {
 
     public List<OpsCommand> all() {
         return List.copyOf(byName.values());
-    }
-
-    /** Every permission key these commands declare. */
-    public PermissionKeys permissionKeys() {
-        return PermissionKeys.union(byName.values().stream().map(OpsCommand::permissionKeys).toList());
     }
 
     /** The command a typo most likely meant: a unique prefix, or within two edits. */
