@@ -212,7 +212,8 @@ public final class Bot implements AutoCloseable {
 
     /**
      * Every capability the bot has, in the order {@code /ops help} lists their commands: the
-     * one place a feature is added (with its permission keys in {@link #permissionKeys()}). Each is built with what it needs from the parts above.
+     * one place a feature is added (its permission keys go into {@link #permissionKeys()}). Each is
+     * built with what it needs from the parts above.
      */
     private List<SlackFeature> features(Settings settings, OpsbotConfig config, RunbookCatalog catalog, Clock clock) {
         AuditLog audit = new AuditLog(database, clock);
