@@ -38,6 +38,7 @@ import org.opsbot.bot.slack.ops.OpsCommands;
 import org.opsbot.bot.slack.ops.OpsRouter;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.approval.ActionRunner;
 import org.opsbot.commands.approval.Approvals;
 import org.opsbot.commands.audit.AuditLog;
@@ -135,9 +136,14 @@ public final class Bot implements AutoCloseable {
 
         handlers = Executors.newVirtualThreadPerTaskExecutor();
         parts.push(handlers::shutdown);
-        policy = new AccessPolicy(config.roles(), config.permissions());
+        policy = new AccessPolicy(config.roles(), config.permissions(), permissionKeys());
         List<SlackFeature> features = features(settings, config, catalog, clock);
         OpsCommands commands = new OpsCommands(features.stream().flatMap(f -> f.commands().stream()).toList());
+        PermissionKeys declared = PermissionKeys.union(features.stream().map(SlackFeature::permissionKeys).toList());
+        if (!declared.equals(permissionKeys())) {
+            throw new IllegalStateException("the features' commands declare the permission keys [" + declared
+                    + "], but Bot.permissionKeys() lists [" + permissionKeys() + "]; add the feature's PERMISSION_KEYS there");
+        }
         OpsRouter router = new OpsRouter(commands, policy, groups, slack.outbox(), handlers);
         SlackEventStore events = new SlackEventStore(database, clock);
         var app = SlackApp.create(settings, identity::teamId, router, EventLedger.stored(events), slack.outbox(), meters,
@@ -191,8 +197,23 @@ public final class Bot implements AutoCloseable {
     }
 
     /**
+     * The keys opsbot.yaml's {@code permissions:} may name: what the commands of the features
+     * below declare ({@code OpsCommand.permissionKeys()}), known before any feature is built, so
+     * that {@code opsbot validate} and {@code serve} check the file against them. The start checks
+     * that the running features declare exactly these, so a new key cannot be missing here.
+     */
+    public static PermissionKeys permissionKeys() {
+        return PermissionKeys.union(List.of(
+                ChecksFeature.PERMISSION_KEYS,
+                OnCallFeature.PERMISSION_KEYS,
+                IncidentsFeature.PERMISSION_KEYS,
+                ActionsFeature.PERMISSION_KEYS));
+    }
+
+    /**
      * Every capability the bot has, in the order {@code /ops help} lists their commands: the
-     * one place a feature is added. Each is built with what it needs from the parts above.
+     * one place a feature is added (its permission keys go into {@link #permissionKeys()}). Each is
+     * built with what it needs from the parts above.
      */
     private List<SlackFeature> features(Settings settings, OpsbotConfig config, RunbookCatalog catalog, Clock clock) {
         AuditLog audit = new AuditLog(database, clock);

@@ -256,11 +256,14 @@ public final class Main implements Callable<Integer> {
             var problems = new ArrayList<>(e.problems().stream().map(p -> "environment: " + p).toList());
             var file = configOverride != null ? configOverride : Settings.configFile(env);
             if (configOverride != null || Files.exists(file)) {
-                ConfigParser.parse(file).problems().forEach(p -> problems.add(p.format()));
+                ConfigParser.parse(file, Bot.permissionKeys()).problems().forEach(p -> problems.add(p.format()));
             }
             return new Checked(null, null, problems, List.of());
         }
-        var config = configOverride == null ? ConfigLoader.load(settings) : ConfigParser.parse(configOverride);
+        // The keys permissions: may name are those the bot's commands declare; the server's
+        // AccessPolicy holds the same ones.
+        var config = configOverride == null ? ConfigLoader.load(settings, Bot.permissionKeys())
+                : ConfigParser.parse(configOverride, Bot.permissionKeys());
         if (!config.valid()) {
             return new Checked(settings, config, config.problems().stream().map(Problem::format).toList(), List.of());
         }

@@ -63,6 +63,58 @@ class MainTest {
                 "2 problems found");
     }
 
+    /** What permissions: may name is what the bot's commands declare, not a list kept elsewhere. */
+    private static final String PERMISSIONS = """
+            roles:
+              responders: [U0ALICE001]
+            teams:
+              cdc:
+                channel: "#cdc-alerts"
+                responders: responders
+            routes:
+              - {team: cdc}
+            permissions:
+              run: [responders]
+              overide: [responders]
+              alerts: [responders]
+            """;
+
+    @Test
+    void validate_reports_a_permission_key_no_command_declares_with_its_line() throws IOException {
+        var file = write("opsbot.yaml", PERMISSIONS);
+
+        int code = run(Map.of(), "validate", "--config", file.toString());
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString().lines().toList()).containsExactly(
+                file + ":11: unknown key 'overide' in permissions. Fix: did you mean 'override'? Rename it",
+                file + ":12: unknown key 'alerts' in permissions. Fix: remove it; the keys allowed here are"
+                        + " audit, check, declare-top-severity, override, run",
+                "2 problems found");
+    }
+
+    @Test
+    void serve_refuses_the_same_permission_keys_as_validate() throws IOException {
+        var file = write("opsbot.yaml", PERMISSIONS);
+
+        int code = run(Map.of("OPSBOT_CONFIG", file.toString()), "serve");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains(file + ":11: unknown key 'overide' in permissions")
+                .contains(file + ":12: unknown key 'alerts' in permissions").contains("not starting: 2 problems");
+    }
+
+    @Test
+    void every_permission_key_the_commands_declare_is_accepted() throws IOException {
+        var file = write("opsbot.yaml", PERMISSIONS.replaceAll("(?s)permissions:.*", "permissions:\n")
+                + String.join("", Bot.permissionKeys().keys().stream().map(k -> "  " + k + ": [responders]\n").toList()));
+
+        int code = run(Map.of(), "validate", "--config", file.toString());
+
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(Bot.permissionKeys().keys()).contains("run", "override", "audit", "declare-top-severity", "check");
+    }
+
     @Test
     void validate_reads_OPSBOT_CONFIG_when_no_file_is_given() throws IOException {
         var file = write("ops.yaml", "teams: {}\nslack: {default-channel: alerts}\n");

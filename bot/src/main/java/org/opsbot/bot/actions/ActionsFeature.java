@@ -14,6 +14,7 @@ import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.approval.ActionRequest;
 import org.opsbot.commands.approval.Approvals;
 import org.opsbot.commands.approval.InvalidParameters;
@@ -42,6 +43,8 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ActionsFeature.class);
     // Well within Approvals.RUN_LEASE: each sweep first extends this process's running runs.
     static final Duration SWEEP = Duration.ofSeconds(5);
+    /** The permission keys of its commands, which the Run… button and form decide on too. */
+    public static final PermissionKeys PERMISSION_KEYS = PermissionKeys.of(RunCommand.PERMISSION, AuditCommand.PERMISSION);
 
     private final Approvals approvals;
     private final AuditLog audit;
@@ -187,7 +190,7 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
             String user = p.getUser().getId();
             String channel = p.getChannel() == null ? p.getContainer().getChannelId() : p.getChannel().getId();
             String reference = p.getActions().get(0).getValue();
-            Decision may = policy.decide("run", user, groups);
+            Decision may = policy.decide(RunCommand.PERMISSION, user, groups);
             if (may instanceof Decision.Denied denied) {
                 outbox.ephemeral(channel, user, SlackMessage.text(":no_entry: " + denied.reason()));
                 return ctx.ack();
@@ -203,7 +206,7 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
             View view = req.getPayload().getView();
             String user = req.getPayload().getUser().getId();
             String[] meta = view.getPrivateMetadata().split("\\|", 2);
-            Decision may = policy.decide("run", user, groups);
+            Decision may = policy.decide(RunCommand.PERMISSION, user, groups);
             if (may instanceof Decision.Denied denied) {
                 return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, Mrkdwn.fit(denied.reason(), 150)));
             }

@@ -20,6 +20,7 @@ import static com.slack.api.model.block.composition.BlockCompositions.markdownTe
 
 /** {@code /ops audit [n]}: the newest entries, newest first, only for the caller. */
 final class AuditCommand implements OpsCommand {
+    static final String PERMISSION = "audit";
     static final int DEFAULT = 10;
     static final int MAX = 50;
 
@@ -46,7 +47,7 @@ final class AuditCommand implements OpsCommand {
 
     @Override
     public Optional<String> permission() {
-        return Optional.of("audit");
+        return Optional.of(PERMISSION);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.Optional;
  * once; storing, posting and running happen on the executor.
  */
 final class RunCommand implements OpsCommand {
+    static final String PERMISSION = "run";
     private final ActionsFeature feature;
     private final boolean breakGlass;
 
@@ -47,7 +48,7 @@ final class RunCommand implements OpsCommand {
     public Optional<String> permission() {
         // Break glass is decided by the emergency role itself, so it also works for someone who
         // holds nothing else.
-        return breakGlass ? Optional.empty() : Optional.of("run");
+        return breakGlass ? Optional.empty() : Optional.of(PERMISSION);
     }
 
     /** The words after the reference: {@code name=value} pairs first, then the reason. */

@@ -6,6 +6,7 @@ import org.opsbot.bot.slack.ops.CommandReply;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
 import org.opsbot.bot.slack.ops.UsageException;
+import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.runbook.Runbook;
 import org.opsbot.commands.runbook.RunbookCatalog;
 
@@ -48,6 +49,12 @@ final class CheckCommand implements OpsCommand {
     @Override
     public Optional<String> permission() {
         return permission;
+    }
+
+    /** Declared whether or not opsbot.yaml lists it: listing it is what closes the command. */
+    @Override
+    public PermissionKeys permissionKeys() {
+        return PermissionKeys.of(ChecksFeature.PERMISSION);
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.runbook.Runbook;
@@ -39,6 +40,8 @@ import java.util.stream.Collectors;
 public final class ChecksFeature implements SlackFeature {
     private static final Logger LOG = LoggerFactory.getLogger(ChecksFeature.class);
     static final String PERMISSION = "check";
+    /** The permission keys of {@code /ops check} and the Run buttons. */
+    public static final PermissionKeys PERMISSION_KEYS = PermissionKeys.of(PERMISSION);
 
     private final Runbooks runbooks;
     private final ChannelRun runs;

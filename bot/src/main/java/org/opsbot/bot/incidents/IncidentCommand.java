@@ -5,6 +5,7 @@ import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
 import org.opsbot.bot.slack.ops.UsageException;
 import org.opsbot.commands.access.Decision;
+import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.config.Severity;
 import org.opsbot.commands.incident.Incident;
 import org.opsbot.commands.incident.IncidentException;
@@ -49,6 +50,12 @@ final class IncidentCommand implements OpsCommand {
     @Override
     public String summary() {
         return "declares and runs an incident; without #id, the incident declared in this channel";
+    }
+
+    /** Anyone may declare an incident; the top severity needs a role. */
+    @Override
+    public PermissionKeys permissionKeys() {
+        return PermissionKeys.of(DECLARE_TOP);
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.config.Severity;
 import org.opsbot.commands.incident.Incident;
 import org.opsbot.commands.incident.IncidentException;
@@ -34,6 +35,8 @@ import java.util.concurrent.Executor;
 public final class IncidentsFeature implements SlackFeature {
     /** The Declare incident button on an alert group's message; its value is the group's id. */
     public static final String DECLARE_FROM_ALERT = "incident-declare-from-alert";
+    /** The permission keys of its commands, which the Declare incident button decides on too. */
+    public static final PermissionKeys PERMISSION_KEYS = PermissionKeys.of(IncidentCommand.DECLARE_TOP);
     private static final Logger LOG = LoggerFactory.getLogger(IncidentsFeature.class);
 
     private final Incidents incidents;

@@ -3,6 +3,7 @@ package org.opsbot.bot.oncall;
 import org.opsbot.bot.slack.SlackFeature;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.store.OverrideStore;
@@ -12,6 +13,9 @@ import java.util.List;
 
 /** Who is on call: {@code /ops oncall} and {@code /ops override}. */
 public final class OnCallFeature implements SlackFeature {
+    /** The permission keys its commands declare. */
+    public static final PermissionKeys PERMISSION_KEYS = PermissionKeys.of(OverrideCommand.PERMISSION);
+
     private final List<OpsCommand> commands;
 
     public OnCallFeature(OpsbotConfig config, OverrideStore overrides, AuditLog audit, GroupDirectory groups,

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  * by itself; the team's channel is told.
  */
 final class OverrideCommand implements OpsCommand {
+    static final String PERMISSION = "override";
     // With should_escape, Slack sends a mention as <@U123|name>; typed ids are accepted too.
     private static final Pattern MENTION = Pattern.compile("<@([UW][A-Z0-9]+)(?:\\|[^>]*)?>|([UW][A-Z0-9]{6,})");
     private static final Duration LONGEST = Duration.ofDays(31);
@@ -63,7 +64,7 @@ final class OverrideCommand implements OpsCommand {
 
     @Override
     public Optional<String> permission() {
-        return Optional.of("override");
+        return Optional.of(PERMISSION);
     }
 
     @Override

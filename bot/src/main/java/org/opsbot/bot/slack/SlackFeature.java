@@ -5,6 +5,7 @@ import com.slack.api.bolt.App;
 import com.slack.api.bolt.handler.builtin.BlockActionHandler;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.ops.OpsCommand;
+import org.opsbot.commands.access.PermissionKeys;
 
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -20,6 +21,14 @@ public interface SlackFeature {
     /** The {@code /ops} subcommands this feature adds, in the order help lists them. */
     default List<OpsCommand> commands() {
         return List.of();
+    }
+
+    /**
+     * The keys under opsbot.yaml's {@code permissions:} this feature decides on: its commands'
+     * (the default), and any its buttons decide on beyond those.
+     */
+    default PermissionKeys permissionKeys() {
+        return PermissionKeys.union(commands().stream().map(OpsCommand::permissionKeys).toList());
     }
 
     /** What this feature starts on its own when due (scheduled runs, timers), asked every scheduler tick. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * opsbot.yaml's {@code roles:} (role → Slack user ids or "@usergroup" handles) and
@@ -19,10 +20,34 @@ public final class AccessPolicy {
 
     private final Map<String, List<String>> roles;
     private final Map<String, List<String>> permissions;
+    private final Optional<PermissionKeys> declared;
 
+    /** A policy that decides any key (tests; one-off decisions such as a team's own role). */
     public AccessPolicy(Map<String, List<String>> roles, Map<String, List<String>> permissions) {
+        this(roles, permissions, Optional.empty());
+    }
+
+    /**
+     * The bot's policy: {@code permissions:} may name only {@code declared} keys (opsbot validate
+     * has said where a wrong one is), and deciding on a key no command declared is a bug.
+     *
+     * @throws IllegalArgumentException when {@code permissions} names a key that is not declared
+     */
+    public AccessPolicy(Map<String, List<String>> roles, Map<String, List<String>> permissions, PermissionKeys declared) {
+        this(roles, permissions, Optional.of(declared));
+        var unknown = new TreeSet<>(this.permissions.keySet());
+        unknown.removeAll(declared.keys());
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("permissions: names " + String.join(", ", unknown)
+                    + ", which no command decides on (known: " + declared + "); run opsbot validate");
+        }
+    }
+
+    private AccessPolicy(Map<String, List<String>> roles, Map<String, List<String>> permissions,
+                         Optional<PermissionKeys> declared) {
         this.roles = copy(roles);
         this.permissions = copy(permissions);
+        this.declared = declared;
     }
 
     /** No roles, no permissions: every command that needs a permission is denied. */
@@ -36,6 +61,11 @@ public final class AccessPolicy {
      * @param groups     user-group membership as currently known
      */
     public Decision decide(String permission, String userId, GroupDirectory groups) {
+        if (declared.isPresent() && !declared.get().contains(permission)) {
+            // A key nobody declared could never be configured: it would be denied forever.
+            throw new IllegalArgumentException("no command declares the permission key '" + permission
+                    + "'; declare it in the permission keys of the command that decides it");
+        }
         List<String> allowedRoles = permissions.get(permission);
         if (allowedRoles == null || allowedRoles.isEmpty()) {
             return Decision.deny("`" + permission + "` needs a role, and opsbot.yaml gives it none. "
@@ -77,11 +107,6 @@ public final class AccessPolicy {
                     + " could not be checked yet; try again in a minute.)";
         }
         return Decision.deny(reason);
-    }
-
-    /** Whether the permission is listed at all; {@code opsbot validate} may want to warn. */
-    public boolean lists(String permission) {
-        return permissions.containsKey(permission);
     }
 
     private static String names(List<String> roles) {

@@ -43,9 +43,4 @@ public record ActionRequest(long id, String runbook, String action, String title
     public String reference() {
         return runbook + "/" + action;
     }
-
-    /** The values as {@code name=value} words, as typed after {@code /ops run}. */
-    public String paramsText() {
-        return String.join(" ", params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
-    }
 }

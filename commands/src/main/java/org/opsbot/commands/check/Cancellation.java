@@ -8,12 +8,12 @@ import java.util.List;
  * its work (cancel the HTTP call, cancel the statement, kill the process tree), because
  * interrupting a thread blocked in I/O does nothing.
  */
-final class Cancellation {
+public final class Cancellation {
     private final List<Runnable> hooks = new ArrayList<>();
     private boolean cancelled;
 
     /** Runs {@code hook} on cancel, or at once if already cancelled. */
-    void onCancel(Runnable hook) {
+    public void onCancel(Runnable hook) {
         boolean now;
         synchronized (this) {
             now = cancelled;

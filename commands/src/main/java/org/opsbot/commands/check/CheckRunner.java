@@ -27,12 +27,8 @@ public final class CheckRunner {
     static final Duration GRACE = Duration.ofMillis(500);
     public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(2);
 
-    private final HttpProber http;
-    private final PrometheusProber prometheus;
-    private final TcpProber tcp = new TcpProber();
-    private final SqlProber sql = new SqlProber();
-    private final DiskProber disk = new DiskProber();
-    private final ExecProber exec;
+    private final OkHttpClient http;
+    private final ExecAllowList allowList;
     private final SecretMasker masker;
     private final Clock clock;
 
@@ -41,9 +37,8 @@ public final class CheckRunner {
      *                   per-check timeouts are set on each call
      */
     public CheckRunner(OkHttpClient httpClient, ExecAllowList allowList, SecretMasker masker, Clock clock) {
-        this.http = new HttpProber(httpClient);
-        this.prometheus = new PrometheusProber(httpClient);
-        this.exec = new ExecProber(allowList);
+        this.http = httpClient;
+        this.allowList = allowList;
         this.masker = masker;
         this.clock = clock;
     }
@@ -161,17 +156,12 @@ public final class CheckRunner {
 
     CheckResult measure(int position, Check check, Duration timeout, Cancellation cancellation) {
         long start = System.nanoTime();
-        SecretMasker mask = check.probe() instanceof Probe.Sql s && s.password().isPresent()
-                ? masker.with(s.password().get()) : masker;
+        SecretMasker mask = masker;
+        for (String secret : check.probe().secrets()) {
+            mask = mask.with(secret);
+        }
         try {
-            Measurement m = switch (check.probe()) {
-                case Probe.Http p -> http.measure(p, timeout, cancellation);
-                case Probe.Prometheus p -> prometheus.measure(p, timeout, cancellation);
-                case Probe.Tcp p -> tcp.measure(p, timeout, cancellation);
-                case Probe.Sql p -> sql.measure(p, timeout, cancellation);
-                case Probe.Disk p -> disk.measure(p);
-                case Probe.Exec p -> exec.measure(p, timeout, cancellation);
-            };
+            Measurement m = measure(CheckKinds.of(check.probe()), check.probe(), new ProbeContext(timeout, cancellation, http, allowList));
             Duration took = millisSince(start);
             return judge(position, check, m, took, mask);
         } catch (ProbeException e) {
@@ -180,6 +170,10 @@ public final class CheckRunner {
             String why = cancellation.isCancelled() ? Errors.timedOut(timeout) : Errors.describe(e, timeout);
             return error(position, check, mask.mask(why), millisSince(start));
         }
+    }
+
+    private static <P extends Probe> Measurement measure(CheckKind<P> kind, Probe probe, ProbeContext context) throws Exception {
+        return kind.measure(kind.probeType().cast(probe), context);
     }
 
     private CheckResult judge(int position, Check check, Measurement m, Duration took, SecretMasker mask) {
@@ -212,12 +206,17 @@ public final class CheckRunner {
             message = (m.verdict() == Status.OK ? "" : message + "; ") + where + worst.shown() + " (" + crossed + ")";
         }
         Optional<Double> value = worst == null ? Optional.empty() : Optional.of(worst.value());
-        return new CheckResult(position, check.name(), check.probe().kind(), status, Optional.ofNullable(mask.mask(observed)),
+        return new CheckResult(position, check.name(), kindOf(check), status, Optional.ofNullable(mask.mask(observed)),
                 value, Optional.ofNullable(crossed), mask.mask(message), took);
     }
 
+    // A probe of no registered kind is a bug of its own check, reported as that check's ERROR.
+    private static String kindOf(Check check) {
+        return CheckKinds.forProbe(check.probe()).map(CheckKind::key).orElse("unregistered");
+    }
+
     private static CheckResult error(int position, Check check, String why, Duration took) {
-        return new CheckResult(position, check.name(), check.probe().kind(), Status.ERROR, Optional.empty(),
+        return new CheckResult(position, check.name(), kindOf(check), Status.ERROR, Optional.empty(),
                 Optional.empty(), Optional.empty(), why, took);
     }
 }

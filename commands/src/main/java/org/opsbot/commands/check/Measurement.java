@@ -12,18 +12,18 @@ import java.util.List;
  *                 multi-series queries: the worst one counts)
  * @param message  one line for people
  */
-record Measurement(Status verdict, String observed, List<Sample> samples, String message) {
-    Measurement {
+public record Measurement(Status verdict, String observed, List<Sample> samples, String message) {
+    public Measurement {
         samples = List.copyOf(samples);
     }
 
-    static Measurement ok(String observed, String message, List<Sample> samples) {
+    public static Measurement ok(String observed, String message, List<Sample> samples) {
         return new Measurement(Status.OK, observed, samples, message);
     }
 
     /** A number with the label it came from ({@code /tasks/1/lag}, {@code {connector="x"}}) and its unit. */
-    record Sample(String label, double value, String unit) {
-        String shown() {
+    public record Sample(String label, double value, String unit) {
+        public String shown() {
             return Numbers.format(value) + unit;
         }
     }

@@ -1,5 +1,6 @@
 package org.opsbot.commands.config;
 
+import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.yaml.Problem;
 
 import java.io.IOException;
@@ -27,16 +28,27 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /** Without the bot's permission keys: {@code permissions:} keys are not checked. */
     public static ConfigResult load(Settings settings) {
-        return load(settings.configFile(), settings.dryRun());
+        return load(settings.configFile(), settings.dryRun(), Optional.empty());
     }
 
+    /** @param permissionKeys what the bot's commands declare; any other key under {@code permissions:} is a problem */
+    public static ConfigResult load(Settings settings, PermissionKeys permissionKeys) {
+        return load(settings.configFile(), settings.dryRun(), Optional.of(permissionKeys));
+    }
+
+    /** Without the bot's permission keys: {@code permissions:} keys are not checked. */
     public static ConfigResult load(Path file, boolean dryRun) {
+        return load(file, dryRun, Optional.empty());
+    }
+
+    private static ConfigResult load(Path file, boolean dryRun, Optional<PermissionKeys> permissionKeys) {
         if (Files.exists(file)) {
-            return ConfigParser.parse(displayed(file));
+            return ConfigParser.parse(displayed(file), permissionKeys);
         }
         if (dryRun) {
-            return bundledExample();
+            return bundledExample(permissionKeys);
         }
         var name = displayed(file).toString();
         return new ConfigResult(Optional.empty(), name, false, List.of(Problem.ofFile(name,
@@ -47,7 +59,11 @@ public final class ConfigLoader {
     }
 
     public static ConfigResult bundledExample() {
-        var result = ConfigParser.parse(exampleText(), BUNDLED_EXAMPLE);
+        return bundledExample(Optional.empty());
+    }
+
+    private static ConfigResult bundledExample(Optional<PermissionKeys> permissionKeys) {
+        var result = ConfigParser.parse(exampleText(), BUNDLED_EXAMPLE, permissionKeys);
         return new ConfigResult(result.config(), BUNDLED_EXAMPLE, true, result.problems());
     }
 

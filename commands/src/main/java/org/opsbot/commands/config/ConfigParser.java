@@ -1,5 +1,6 @@
 package org.opsbot.commands.config;
 
+import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.yaml.Problem;
 import org.opsbot.commands.yaml.SecretScan;
 import org.opsbot.commands.yaml.YamlReader;
@@ -14,16 +15,30 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads and validates opsbot.yaml text; {@link ConfigLoader} decides which file that is. */
+/**
+ * Reads and validates opsbot.yaml text; {@link ConfigLoader} decides which file that is. The keys
+ * {@code permissions:} may name are the bot's commands' business: given them, a key that is not
+ * one of them is reported; without them (tests, tools that know no commands) keys are not checked.
+ */
 public final class ConfigParser {
 
     private ConfigParser() {
     }
 
-    /**
-     * @param file the name problems are reported under (as the user would type it)
-     */
+    /** Without the bot's permission keys: {@code permissions:} keys are not checked. */
     public static ConfigResult parse(String text, String file) {
+        return parse(text, file, Optional.empty());
+    }
+
+    /**
+     * @param file           the name problems are reported under (as the user would type it)
+     * @param permissionKeys what the bot's commands declare; any other key under {@code permissions:} is a problem
+     */
+    public static ConfigResult parse(String text, String file, PermissionKeys permissionKeys) {
+        return parse(text, file, Optional.of(permissionKeys));
+    }
+
+    static ConfigResult parse(String text, String file, Optional<PermissionKeys> permissionKeys) {
         var yaml = YamlReader.read(text, file);
         if (yaml.root().isEmpty()) {
             var problems = new ArrayList<>(yaml.problems());
@@ -39,7 +54,7 @@ public final class ConfigParser {
         if (!secrets.isEmpty()) {
             return new ConfigResult(Optional.empty(), file, false, secrets);
         }
-        var binder = new OpsbotConfigBinder(file);
+        var binder = new OpsbotConfigBinder(file, permissionKeys);
         var config = binder.bind(yaml.root().get());
         var problems = new ArrayList<Problem>(yaml.problems());
         problems.addAll(binder.problems());
@@ -47,10 +62,19 @@ public final class ConfigParser {
         return new ConfigResult(config, file, false, problems);
     }
 
+    /** Without the bot's permission keys: {@code permissions:} keys are not checked. */
     public static ConfigResult parse(Path file) {
+        return parse(file, Optional.empty());
+    }
+
+    public static ConfigResult parse(Path file, PermissionKeys permissionKeys) {
+        return parse(file, Optional.of(permissionKeys));
+    }
+
+    static ConfigResult parse(Path file, Optional<PermissionKeys> permissionKeys) {
         var name = file.toString();
         try {
-            return parse(Files.readString(file), name);
+            return parse(Files.readString(file), name, permissionKeys);
         } catch (NoSuchFileException e) {
             return failed(name, "file not found", "check the path, or create it: cp opsbot.example.yaml " + name);
         } catch (MalformedInputException e) {

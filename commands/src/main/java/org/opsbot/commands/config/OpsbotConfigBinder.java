@@ -1,5 +1,6 @@
 package org.opsbot.commands.config;
 
+import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.yaml.Problem;
 import org.opsbot.commands.yaml.Suggestions;
 import org.opsbot.commands.yaml.YamlMap;
@@ -38,11 +39,6 @@ final class OpsbotConfigBinder {
     static final List<String> SECTIONS =
             List.of("slack", "roles", "severities", "schedules", "teams", "routes", "permissions", "server");
 
-    /** The commands permissions may name; PRODUCT.md's /ops commands plus the top-severity gate. */
-    static final List<String> COMMANDS = List.of("help", "check", "runbook", "alerts", "ack", "unack", "resolve",
-            "escalate", "snooze", "silence", "oncall", "override", "run", "incident", "declare-top-severity",
-            "postmortem", "audit");
-
     static final Pattern USER_ID = Pattern.compile("[UW][A-Z0-9]{2,}");
     static final Pattern USER_GROUP = Pattern.compile("@[a-z0-9][a-z0-9._-]*|S[A-Z0-9]{2,}");
     static final Pattern CHANNEL = Pattern.compile("#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{2,}");
@@ -57,14 +53,17 @@ final class OpsbotConfigBinder {
     private static final String GROUP_FIX = "or a user group as \"@handle\" (quoted)";
 
     private final Binder in;
+    /** What permissions: may name, as the bot's commands declare it; empty: not checked. */
+    private final Optional<PermissionKeys> permissionKeys;
     private Map<String, List<String>> roles = Map.of();
     private List<Severity> severities = Severity.DEFAULTS;
     private Map<String, Schedule> schedules = Map.of();
     private Map<String, Team> teams = Map.of();
     private SlackConfig slack = SlackConfig.NONE;
 
-    OpsbotConfigBinder(String file) {
+    OpsbotConfigBinder(String file, Optional<PermissionKeys> permissionKeys) {
         this.in = new Binder(file);
+        this.permissionKeys = permissionKeys;
     }
 
     List<Problem> problems() {
@@ -631,10 +630,10 @@ final class OpsbotConfigBinder {
     }
 
     private Map<String, List<String>> permissions(YamlMap m) {
-        in.onlyKeys(m, "permissions", COMMANDS);
+        permissionKeys.ifPresent(known -> in.onlyKeys(m, "permissions", known.keys()));
         var out = new LinkedHashMap<String, List<String>>();
         for (var e : m.entries()) {
-            if (!COMMANDS.contains(e.key())) {
+            if (permissionKeys.isPresent() && !permissionKeys.get().contains(e.key())) {
                 continue;
             }
             var allowed = new ArrayList<String>();

@@ -90,10 +90,6 @@ public record Settings(
         return slackAppToken.isPresent();
     }
 
-    public static Settings fromSystemEnvironment() {
-        return fromEnvironment(System.getenv());
-    }
-
     /**
      * @throws SettingsException listing every unusable variable at once
      */

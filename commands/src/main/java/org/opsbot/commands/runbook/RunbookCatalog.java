@@ -95,10 +95,6 @@ public final class RunbookCatalog {
         return runbooks.values().stream().sorted(java.util.Comparator.comparing(Runbook::name)).toList();
     }
 
-    public List<Runbook> ofTeam(String team) {
-        return all().stream().filter(r -> r.team().equals(team)).toList();
-    }
-
     /** Every problem found, in file and line order. */
     public List<Problem> problems() {
         return problems;

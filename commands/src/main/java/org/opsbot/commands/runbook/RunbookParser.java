@@ -6,9 +6,11 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
 import org.opsbot.commands.check.Check;
+import org.opsbot.commands.check.CheckKind;
+import org.opsbot.commands.check.CheckKinds;
 import org.opsbot.commands.check.ExecAllowList;
+import org.opsbot.commands.check.KindSettings;
 import org.opsbot.commands.check.Probe;
-import org.opsbot.commands.check.Status;
 import org.opsbot.commands.check.Threshold;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -50,7 +52,7 @@ final class RunbookParser {
     static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_-]+)\\s*}}");
-    private static final List<String> KINDS = List.of("http", "prometheus", "tcp", "sql", "disk", "exec");
+    private static final List<String> KINDS = CheckKinds.keys();
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
     private final Path file;
@@ -222,22 +224,12 @@ final class RunbookParser {
                     "split it into one check per kind");
         } else {
             String kind = present.get(0);
-            Node spec = f.node(kind).orElseThrow();
-            probe = switch (kind) {
-                case "http" -> http(spec);
-                case "prometheus" -> prometheus(spec);
-                case "tcp" -> tcp(spec);
-                case "sql" -> sql(spec);
-                case "disk" -> disk(spec);
-                default -> exec(spec);
-            };
+            probe = probe(CheckKinds.find(kind).orElseThrow(), f.node(kind).orElseThrow());
         }
         if (probe != null) {
-            boolean latency = probe instanceof Probe.Tcp
-                    || probe instanceof Probe.Http h && (h.json().isEmpty() || h.equals().isPresent() || h.contains().isPresent());
             for (String key : List.of("warn", "crit")) {
                 Optional<Threshold> t = key.equals("warn") ? warn : crit;
-                if (t.isPresent() && t.get().isTime() && !latency) {
+                if (t.isPresent() && t.get().isTime() && !probe.valueIsLatency()) {
                     problem(f.line(key), key + " threshold \"" + t.get() + "\" has a time unit, but this check's value is not a latency",
                             "write the number in the value's own unit, e.g. \"> 10\" for a metric in seconds");
                 }
@@ -250,115 +242,15 @@ final class RunbookParser {
         return Optional.of(new Check(name.get(), probe, timeout.isZero() ? Check.DEFAULT_TIMEOUT : timeout, warn, crit));
     }
 
-    private Probe http(Node node) {
-        Fields f = kindFields(node, "http", "url", "method", "headers", "body", "status", "json", "equals", "contains", "pattern");
+    /** The kind reads its own settings; the keys it does not know are reported here. */
+    private Probe probe(CheckKind<?> kind, Node node) {
+        Fields f = kindFields(node, kind.key(), kind.settings().toArray(String[]::new));
         if (f == null) {
             return null;
         }
-        Optional<String> url = f.url("url");
-        String method = f.string("method", false).map(s -> s.toUpperCase(Locale.ROOT)).orElse("GET");
-        if (!Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS").contains(method)) {
-            problem(f.line("method"), "unknown HTTP method " + method, "use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS");
-        }
-        Map<String, String> headers = f.map("headers");
-        List<String> status = f.strings("status");
-        for (String s : status) {
-            if (!s.matches("[1-5](\\d\\d|xx)")) {
-                problem(f.line("status"), "expected status \"" + s + "\" is not a status", "write 200, [200, 204] or 2xx");
-            }
-        }
-        Optional<String> json = f.string("json", false);
-        if (json.isPresent() && !(json.get().isEmpty() || json.get().startsWith("/"))) {
-            problem(f.line("json"), "JSON pointer \"" + json.get() + "\" must start with /",
-                    "write it like /connector/state; /tasks/*/state checks every task");
-        }
-        Optional<String> equals = f.string("equals", false);
-        Optional<String> contains = f.string("contains", false);
-        if (equals.isPresent() && json.isEmpty()) {
-            problem(f.line("equals"), "equals needs a json pointer to compare", "add json: /path/to/value, or use contains: for the body");
-        }
-        Optional<String> pattern = f.regex("pattern");
-        Optional<String> body = f.string("body", false);
+        Optional<? extends Probe> probe = kind.parse(f);
         f.finish();
-        return url.map(u -> new Probe.Http(method, u, headers, body, status.isEmpty() ? List.of("2xx") : status,
-                json, equals, contains, pattern)).orElse(null);
-    }
-
-    private Probe prometheus(Node node) {
-        Fields f = kindFields(node, "prometheus", "url", "query", "headers", "no-data");
-        if (f == null) {
-            return null;
-        }
-        Optional<String> url = f.url("url");
-        Optional<String> query = f.string("query", true);
-        Map<String, String> headers = f.map("headers");
-        Status noData = Status.ERROR;
-        Optional<String> nd = f.string("no-data", false);
-        if (nd.isPresent()) {
-            try {
-                noData = Status.valueOf(nd.get().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                problem(f.line("no-data"), "no-data must be ok, warn, crit or error, not \"" + nd.get() + "\"",
-                        "say what an empty answer means: ok for alert-style queries (\"> 0\" returns nothing when fine)");
-            }
-        }
-        f.finish();
-        if (url.isEmpty() || query.isEmpty()) {
-            return null;
-        }
-        return new Probe.Prometheus(url.get(), query.get(), headers, noData);
-    }
-
-    private Probe tcp(Node node) {
-        Fields f = kindFields(node, "tcp", "host", "port");
-        if (f == null) {
-            return null;
-        }
-        Optional<String> host = f.string("host", true);
-        Optional<Long> port = f.integer("port", true, 1, 65535);
-        f.finish();
-        return host.isPresent() && port.isPresent() ? new Probe.Tcp(host.get(), port.get().intValue()) : null;
-    }
-
-    private Probe sql(Node node) {
-        Fields f = kindFields(node, "sql", "url", "query", "user", "password");
-        if (f == null) {
-            return null;
-        }
-        Optional<String> url = f.string("url", true);
-        url.filter(u -> !u.startsWith("jdbc:")).ifPresent(u -> problem(f.line("url"), "sql url must be a JDBC URL",
-                "write jdbc:postgresql://host:5432/db or jdbc:sqlite:/path/file.db"));
-        Optional<String> query = f.string("query", true);
-        Optional<String> user = f.string("user", false);
-        Optional<String> password = f.string("password", false);
-        f.finish();
-        return url.isPresent() && query.isPresent() ? new Probe.Sql(url.get(), query.get(), user, password) : null;
-    }
-
-    private Probe disk(Node node) {
-        Fields f = kindFields(node, "disk", "path");
-        if (f == null) {
-            return null;
-        }
-        Optional<String> path = f.string("path", true);
-        f.finish();
-        return path.map(Probe.Disk::new).orElse(null);
-    }
-
-    private Probe exec(Node node) {
-        Fields f = kindFields(node, "exec", "command", "args", "exit-code", "output");
-        if (f == null) {
-            return null;
-        }
-        Optional<String> command = f.string("command", true);
-        command.filter(c -> !allowList.allows(c)).ifPresent(c -> problem(f.line("command"),
-                "the program " + c + " is not allow-listed",
-                "add it to the exec allow-list of the bot's configuration (now: " + allowList + "), or check another way"));
-        List<String> args = f.strings("args");
-        long exit = f.integer("exit-code", false, 0, 255).orElse(0L);
-        Optional<String> output = f.regex("output");
-        f.finish();
-        return command.map(c -> new Probe.Exec(c, args, (int) exit, output)).orElse(null);
+        return probe.orElse(null);
     }
 
     private Optional<Action> action(String id, Node node) {
@@ -554,7 +446,7 @@ final class RunbookParser {
     }
 
     /** The keys of one mapping: typed reads, and a complaint for each key nobody read. */
-    private final class Fields {
+    private final class Fields implements KindSettings {
         private final MappingNode map;
         private final String what;
         private final Set<String> allowed;
@@ -573,7 +465,8 @@ final class RunbookParser {
             }
         }
 
-        boolean has(String key) {
+        @Override
+        public boolean has(String key) {
             return tuples.containsKey(key);
         }
 
@@ -581,12 +474,14 @@ final class RunbookParser {
             return Optional.ofNullable(tuples.get(key)).map(NodeTuple::getValueNode);
         }
 
-        int line(String key) {
+        @Override
+        public int line(String key) {
             NodeTuple t = tuples.get(key);
             return t == null ? RunbookParser.line(map) : RunbookParser.line(t.getValueNode());
         }
 
-        Optional<String> string(String key, boolean required) {
+        @Override
+        public Optional<String> string(String key, boolean required) {
             Optional<Node> n = node(key);
             if (n.isEmpty()) {
                 if (required) {
@@ -602,7 +497,8 @@ final class RunbookParser {
             return v;
         }
 
-        Optional<String> url(String key) {
+        @Override
+        public Optional<String> url(String key) {
             Optional<String> v = string(key, true);
             if (v.isPresent() && okhttp3.HttpUrl.parse(v.get()) == null) {
                 problem(line(key), "\"" + v.get() + "\" is not an http(s) URL", "write it like http://host:8083/path");
@@ -611,7 +507,8 @@ final class RunbookParser {
             return v;
         }
 
-        Optional<Long> integer(String key, boolean required, long min, long max) {
+        @Override
+        public Optional<Long> integer(String key, boolean required, long min, long max) {
             Optional<String> v = string(key, required);
             if (v.isEmpty()) {
                 return Optional.empty();
@@ -629,7 +526,8 @@ final class RunbookParser {
             }
         }
 
-        Optional<Duration> duration(String key) {
+        @Override
+        public Optional<Duration> duration(String key) {
             Optional<String> v = string(key, false);
             if (v.isEmpty()) {
                 return Optional.empty();
@@ -654,7 +552,8 @@ final class RunbookParser {
             return t;
         }
 
-        Optional<String> regex(String key) {
+        @Override
+        public Optional<String> regex(String key) {
             Optional<String> v = string(key, false);
             if (v.isPresent()) {
                 try {
@@ -667,7 +566,8 @@ final class RunbookParser {
             return v;
         }
 
-        List<String> strings(String key) {
+        @Override
+        public List<String> strings(String key) {
             Optional<Node> n = node(key);
             if (n.isEmpty()) {
                 return List.of();
@@ -682,7 +582,8 @@ final class RunbookParser {
             return out;
         }
 
-        Map<String, String> map(String key) {
+        @Override
+        public Map<String, String> map(String key) {
             Optional<Node> n = node(key);
             if (n.isEmpty()) {
                 return Map.of();
@@ -696,6 +597,16 @@ final class RunbookParser {
                 scalar(t.getValueNode(), key).ifPresent(v -> out.put(keyOf(t), v));
             }
             return out;
+        }
+
+        @Override
+        public void problem(int line, String message, String fix) {
+            RunbookParser.this.problem(line, message, fix);
+        }
+
+        @Override
+        public ExecAllowList allowList() {
+            return allowList;
         }
 
         /** Reports every key that is not one of the allowed ones. */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AccessPolicyTest {
 
@@ -67,5 +68,30 @@ class AccessPolicyTest {
     @Test
     void anEmptyPolicyDeniesEverything() {
         assertThat(AccessPolicy.empty().decide("run", "U0ALICE001", oncall).allowed()).isFalse();
+    }
+
+    @Test
+    void theBotsPolicyRefusesToDecideAKeyNoCommandDeclared() {
+        var declared = new AccessPolicy(Map.of("responders", List.of("U0ALICE001")), Map.of("run", List.of("responders")),
+                PermissionKeys.of("run", "override", "override.cancel"));
+
+        assertThat(declared.decide("run", "U0ALICE001", oncall).allowed()).isTrue();
+        assertThat(declared.decide("override.cancel", "U0ALICE001", oncall).allowed()).isFalse();
+        assertThatThrownBy(() -> declared.decide("overide", "U0ALICE001", oncall))
+                .hasMessageContaining("no command declares the permission key 'overide'");
+    }
+
+    @Test
+    void theBotsPolicyRefusesPermissionsNoCommandDecides() {
+        assertThatThrownBy(() -> new AccessPolicy(Map.of(), Map.of("run", List.of(), "alerts", List.of()), PermissionKeys.of("run")))
+                .hasMessageContaining("permissions: names alerts, which no command decides on");
+    }
+
+    @Test
+    void aPermissionKeyIsLowerCaseWordsJoinedByDashesAndDots() {
+        assertThat(PermissionKeys.of("override.cancel", "declare-top-severity", "audit").keys())
+                .containsExactly("audit", "declare-top-severity", "override.cancel");
+        assertThatThrownBy(() -> PermissionKeys.of("Override")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PermissionKeys.of("override.")).isInstanceOf(IllegalArgumentException.class);
     }
 }

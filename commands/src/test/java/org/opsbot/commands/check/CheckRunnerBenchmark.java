@@ -42,7 +42,7 @@ public final class CheckRunnerBenchmark {
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/slow";
         List<Check> checks = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            checks.add(new Check("endpoint " + i, Probe.Http.get(url).withJson("/state").withEquals("RUNNING"))
+            checks.add(new Check("endpoint " + i, HttpKind.Http.get(url).withJson("/state").withEquals("RUNNING"))
                     .withTimeout(Duration.ofSeconds(30)));
         }
         CheckRunner runner = new CheckRunner(CheckRunner.defaultHttpClient(), ExecAllowList.none(), SecretMasker.of(), Clock.systemUTC());

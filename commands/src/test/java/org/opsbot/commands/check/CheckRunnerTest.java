@@ -34,7 +34,7 @@ class CheckRunnerTest {
     }
 
     private Check http(String name, String path) {
-        return new Check(name, Probe.Http.get(server.baseUrl() + path)).withTimeout(Duration.ofSeconds(5));
+        return new Check(name, HttpKind.Http.get(server.baseUrl() + path)).withTimeout(Duration.ofSeconds(5));
     }
 
     @Test
@@ -56,7 +56,7 @@ class CheckRunnerTest {
     @Test
     void oneHungEndpointHoldsTheReportOnlyUntilItsTimeout() {
         List<Check> checks = List.of(http("fine", "/slow"),
-                new Check("hung", Probe.Http.get(server.baseUrl() + "/hang")).withTimeout(Duration.ofMillis(700)),
+                new Check("hung", HttpKind.Http.get(server.baseUrl() + "/hang")).withTimeout(Duration.ofMillis(700)),
                 http("down", "/down"));
         long start = System.nanoTime();
 
@@ -73,7 +73,7 @@ class CheckRunnerTest {
 
     @Test
     void theOverallDeadlineCutsEveryCheckShort() {
-        List<Check> checks = List.of(new Check("hung", Probe.Http.get(server.baseUrl() + "/hang")).withTimeout(Duration.ofSeconds(30)));
+        List<Check> checks = List.of(new Check("hung", HttpKind.Http.get(server.baseUrl() + "/hang")).withTimeout(Duration.ofSeconds(30)));
         long start = System.nanoTime();
 
         RunReport report = Checks.runner().run("d", "D", checks, "cli", Duration.ofMillis(600), ProgressListener.NONE);

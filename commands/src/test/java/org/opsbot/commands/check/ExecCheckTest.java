@@ -18,7 +18,7 @@ class ExecCheckTest {
     Path dir;
 
     private static Check exec(String command, List<String> args, int exit, String pattern) {
-        return new Check("exec", new Probe.Exec(command, args, exit, Optional.ofNullable(pattern)));
+        return new Check("exec", new ExecKind.Exec(command, args, exit, Optional.ofNullable(pattern)));
     }
 
     @Test

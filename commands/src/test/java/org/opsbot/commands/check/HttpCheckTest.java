@@ -49,7 +49,7 @@ class HttpCheckTest {
     void aHealthyEndpointIsOkWithItsStatusAndLatency() {
         server.stubFor(get("/health").willReturn(okJson("{\"status\":\"ok\"}")));
 
-        CheckResult r = Checks.run(check(Probe.Http.get(url("/health"))));
+        CheckResult r = Checks.run(check(HttpKind.Http.get(url("/health"))));
 
         assertThat(r.status()).isEqualTo(Status.OK);
         assertThat(r.observed()).get().asString().startsWith("HTTP 200");
@@ -60,7 +60,7 @@ class HttpCheckTest {
     void anUnexpectedStatusIsCritAndSaysWhatWasExpected() {
         server.stubFor(get("/health").willReturn(aResponse().withStatus(503)));
 
-        CheckResult r = Checks.run(check(Probe.Http.get(url("/health"))));
+        CheckResult r = Checks.run(check(HttpKind.Http.get(url("/health"))));
 
         assertThat(r.status()).isEqualTo(Status.CRIT);
         assertThat(r.message()).isEqualTo("HTTP 503, expected 2xx");
@@ -70,9 +70,9 @@ class HttpCheckTest {
     void aConnectorThatIsRunningWithOneFailedTaskFailsTheStarPointer() {
         server.stubFor(get("/connectors/src/status").willReturn(okJson(STATUS_ONE_TASK_FAILED)));
 
-        CheckResult connector = Checks.run(check(Probe.Http.get(url("/connectors/src/status"))
+        CheckResult connector = Checks.run(check(HttpKind.Http.get(url("/connectors/src/status"))
                 .withJson("/connector/state").withEquals("RUNNING")));
-        CheckResult tasks = Checks.run(check(Probe.Http.get(url("/connectors/src/status"))
+        CheckResult tasks = Checks.run(check(HttpKind.Http.get(url("/connectors/src/status"))
                 .withJson("/tasks/*/state").withEquals("RUNNING")));
 
         assertThat(connector.status()).as("the connector itself says RUNNING").isEqualTo(Status.OK);
@@ -85,7 +85,7 @@ class HttpCheckTest {
     void everyTaskRunningPassesTheStarPointer() {
         server.stubFor(get("/s").willReturn(okJson("{\"tasks\":[{\"state\":\"RUNNING\"},{\"state\":\"RUNNING\"}]}")));
 
-        CheckResult r = Checks.run(check(Probe.Http.get(url("/s")).withJson("/tasks/*/state").withEquals("RUNNING")));
+        CheckResult r = Checks.run(check(HttpKind.Http.get(url("/s")).withJson("/tasks/*/state").withEquals("RUNNING")));
 
         assertThat(r.status()).isEqualTo(Status.OK);
         assertThat(r.message()).isEqualTo("/tasks/*/state: all 2 are RUNNING");
@@ -95,7 +95,7 @@ class HttpCheckTest {
     void aConnectorWithoutTasksDoesNotPassTheStarPointer() {
         server.stubFor(get("/s").willReturn(okJson("{\"tasks\":[]}")));
 
-        CheckResult r = Checks.run(check(Probe.Http.get(url("/s")).withJson("/tasks/*/state").withEquals("RUNNING")));
+        CheckResult r = Checks.run(check(HttpKind.Http.get(url("/s")).withJson("/tasks/*/state").withEquals("RUNNING")));
 
         assertThat(r.status()).isEqualTo(Status.CRIT);
     }
@@ -104,7 +104,7 @@ class HttpCheckTest {
     void aMissingPointerIsAnErrorNamingIt() {
         server.stubFor(get("/s").willReturn(okJson("{\"connector\":{}}")));
 
-        CheckResult r = Checks.run(check(Probe.Http.get(url("/s")).withJson("/connector/state").withEquals("RUNNING")));
+        CheckResult r = Checks.run(check(HttpKind.Http.get(url("/s")).withJson("/connector/state").withEquals("RUNNING")));
 
         assertThat(r.status()).isEqualTo(Status.ERROR);
         assertThat(r.message()).isEqualTo("pointer /connector/state not found in the response");
@@ -114,7 +114,7 @@ class HttpCheckTest {
     void aResponseThatIsNotJsonIsAnErrorSayingSo() {
         server.stubFor(get("/s").willReturn(aResponse().withBody("<html>login</html>")));
 
-        CheckResult r = Checks.run(check(Probe.Http.get(url("/s")).withJson("/state").withEquals("UP")));
+        CheckResult r = Checks.run(check(HttpKind.Http.get(url("/s")).withJson("/state").withEquals("UP")));
 
         assertThat(r.status()).isEqualTo(Status.ERROR);
         assertThat(r.message()).startsWith("the response was not JSON");
@@ -124,7 +124,7 @@ class HttpCheckTest {
     void numbersAtAPointerAreComparedWithThresholdsAndTheWorstCounts() {
         server.stubFor(get("/lag").willReturn(okJson("{\"partitions\":[{\"lag\":10},{\"lag\":12000},{\"lag\":1500}]}")));
 
-        CheckResult r = Checks.run(check(Probe.Http.get(url("/lag")).withJson("/partitions/*/lag"))
+        CheckResult r = Checks.run(check(HttpKind.Http.get(url("/lag")).withJson("/partitions/*/lag"))
                 .withWarn("> 1000").withCrit("> 10000"));
 
         assertThat(r.status()).isEqualTo(Status.CRIT);
@@ -137,7 +137,7 @@ class HttpCheckTest {
     void latencyOverTheWarnThresholdIsWarn() {
         server.stubFor(get("/slow").willReturn(okJson("{}").withFixedDelay(300)));
 
-        CheckResult r = Checks.run(check(Probe.Http.get(url("/slow"))).withWarn("> 100ms").withCrit("> 2s"));
+        CheckResult r = Checks.run(check(HttpKind.Http.get(url("/slow"))).withWarn("> 100ms").withCrit("> 2s"));
 
         assertThat(r.status()).isEqualTo(Status.WARN);
         assertThat(r.threshold()).contains("warn > 100ms");
@@ -147,7 +147,7 @@ class HttpCheckTest {
     void aBodyThatDoesNotMatchThePatternIsCrit() {
         server.stubFor(get("/p").willReturn(aResponse().withBody("status: degraded")));
 
-        CheckResult r = Checks.run(check(Probe.Http.get(url("/p")).withBodyPattern("status: (ok|healthy)")));
+        CheckResult r = Checks.run(check(HttpKind.Http.get(url("/p")).withBodyPattern("status: (ok|healthy)")));
 
         assertThat(r.status()).isEqualTo(Status.CRIT);
         assertThat(r.message()).contains("does not match");
@@ -158,7 +158,7 @@ class HttpCheckTest {
         server.stubFor(get("/hang").willReturn(okJson("{}").withFixedDelay(10_000)));
         long start = System.nanoTime();
 
-        CheckResult r = Checks.run(new Check("c", Probe.Http.get(url("/hang"))).withTimeout(Duration.ofMillis(400)));
+        CheckResult r = Checks.run(new Check("c", HttpKind.Http.get(url("/hang"))).withTimeout(Duration.ofMillis(400)));
 
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertThat(r.status()).isEqualTo(Status.ERROR);
@@ -172,7 +172,7 @@ class HttpCheckTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        CheckResult r = Checks.run(check(Probe.Http.get("http://127.0.0.1:" + port + "/health")));
+        CheckResult r = Checks.run(check(HttpKind.Http.get("http://127.0.0.1:" + port + "/health")));
 
         assertThat(r.status()).isEqualTo(Status.ERROR);
         assertThat(r.message()).startsWith("connection refused");
@@ -181,7 +181,7 @@ class HttpCheckTest {
     @Test
     void headersAreSentAndSecretsInErrorsAreMasked() {
         server.stubFor(get(urlEqualTo("/auth")).willReturn(aResponse().withStatus(500)));
-        Probe.Http probe = new Probe.Http("GET", "http://user:hunter22@127.0.0.1:1/auth", Map.of("Authorization", "Bearer s3cr3t-token"),
+        HttpKind.Http probe = new HttpKind.Http("GET", "http://user:hunter22@127.0.0.1:1/auth", Map.of("Authorization", "Bearer s3cr3t-token"),
                 Optional.empty(), List.of("2xx"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         CheckRunner runner = Checks.runner(ExecAllowList.none(), SecretMasker.fromEnvironment(Map.of("API_TOKEN", "s3cr3t-token")));
 

@@ -35,7 +35,7 @@ class PrometheusCheckTest {
     }
 
     private CheckResult run(String query, Status noData, String warn, String crit) {
-        Check check = new Check("lag", new Probe.Prometheus(server.baseUrl(), query, Map.of(), noData));
+        Check check = new Check("lag", new PrometheusKind.Prometheus(server.baseUrl(), query, Map.of(), noData));
         if (warn != null) {
             check = check.withWarn(warn);
         }

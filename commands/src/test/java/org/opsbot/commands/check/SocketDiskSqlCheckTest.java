@@ -18,7 +18,7 @@ class SocketDiskSqlCheckTest {
     @Test
     void aListeningPortIsOkWithItsConnectTime() throws Exception {
         try (ServerSocket server = new ServerSocket(0)) {
-            CheckResult r = Checks.run(new Check("port", new Probe.Tcp("127.0.0.1", server.getLocalPort())).withCrit("> 5s"));
+            CheckResult r = Checks.run(new Check("port", new TcpKind.Tcp("127.0.0.1", server.getLocalPort())).withCrit("> 5s"));
 
             assertThat(r.status()).isEqualTo(Status.OK);
             assertThat(r.observed()).get().asString().endsWith(" ms");
@@ -31,7 +31,7 @@ class SocketDiskSqlCheckTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        CheckResult r = Checks.run(new Check("port", new Probe.Tcp("127.0.0.1", port)));
+        CheckResult r = Checks.run(new Check("port", new TcpKind.Tcp("127.0.0.1", port)));
 
         assertThat(r.status()).isEqualTo(Status.ERROR);
         assertThat(r.message()).startsWith("connection refused");
@@ -39,8 +39,8 @@ class SocketDiskSqlCheckTest {
 
     @Test
     void diskUsageIsAPercentageComparedWithThresholds() {
-        CheckResult ok = Checks.run(new Check("disk", new Probe.Disk(dir.toString())).withCrit("> 100%"));
-        CheckResult crit = Checks.run(new Check("disk", new Probe.Disk(dir.toString())).withCrit(">= 0%"));
+        CheckResult ok = Checks.run(new Check("disk", new DiskKind.Disk(dir.toString())).withCrit("> 100%"));
+        CheckResult crit = Checks.run(new Check("disk", new DiskKind.Disk(dir.toString())).withCrit(">= 0%"));
 
         assertThat(ok.status()).isEqualTo(Status.OK);
         assertThat(ok.value()).get().satisfies(v -> assertThat(v).isBetween(0.0, 100.0));
@@ -51,7 +51,7 @@ class SocketDiskSqlCheckTest {
 
     @Test
     void aDiskPathThatDoesNotExistIsAnErrorSayingWhereItLooked() {
-        CheckResult r = Checks.run(new Check("disk", new Probe.Disk(dir.resolve("nope").toString())));
+        CheckResult r = Checks.run(new Check("disk", new DiskKind.Disk(dir.resolve("nope").toString())));
 
         assertThat(r.status()).isEqualTo(Status.ERROR);
         assertThat(r.message()).contains("does not exist where the bot runs");
@@ -68,7 +68,7 @@ class SocketDiskSqlCheckTest {
 
     @Test
     void aQueryReturningANumberIsComparedWithThresholds() throws Exception {
-        Probe.Sql probe = new Probe.Sql(sqlite(), "SELECT SUM(ok) FROM extractions", Optional.empty(), Optional.empty());
+        SqlKind.Sql probe = new SqlKind.Sql(sqlite(), "SELECT SUM(ok) FROM extractions", Optional.empty(), Optional.empty());
 
         CheckResult r = Checks.run(new Check("centers", probe).withWarn("< 3").withCrit("< 1"));
 
@@ -79,7 +79,7 @@ class SocketDiskSqlCheckTest {
 
     @Test
     void aQueryReturningNoRowsIsAnErrorSayingSo() throws Exception {
-        Probe.Sql probe = new Probe.Sql(sqlite(), "SELECT ok FROM extractions WHERE center = 'z'", Optional.empty(), Optional.empty());
+        SqlKind.Sql probe = new SqlKind.Sql(sqlite(), "SELECT ok FROM extractions WHERE center = 'z'", Optional.empty(), Optional.empty());
 
         CheckResult r = Checks.run(new Check("centers", probe));
 
@@ -90,7 +90,7 @@ class SocketDiskSqlCheckTest {
     @Test
     void aQueryThatRunsTooLongIsStoppedAtItsTimeout() throws Exception {
         String endless = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT COUNT(*) FROM n";
-        Probe.Sql probe = new Probe.Sql(sqlite(), endless, Optional.empty(), Optional.empty());
+        SqlKind.Sql probe = new SqlKind.Sql(sqlite(), endless, Optional.empty(), Optional.empty());
         long start = System.nanoTime();
 
         CheckResult r = Checks.run(new Check("endless", probe).withTimeout(Duration.ofSeconds(1)));
@@ -102,7 +102,7 @@ class SocketDiskSqlCheckTest {
 
     @Test
     void aDatabasePasswordNeverAppearsInTheMessage() {
-        Probe.Sql probe = new Probe.Sql("jdbc:postgresql://127.0.0.1:1/db?password=pa55word", "SELECT 1",
+        SqlKind.Sql probe = new SqlKind.Sql("jdbc:postgresql://127.0.0.1:1/db?password=pa55word", "SELECT 1",
                 Optional.of("u"), Optional.of("other-pa55"));
 
         CheckResult r = Checks.run(new Check("db", probe).withTimeout(Duration.ofSeconds(2)));

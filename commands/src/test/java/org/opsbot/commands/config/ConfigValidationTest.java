@@ -1,6 +1,7 @@
 package org.opsbot.commands.config;
 
 import org.junit.jupiter.api.Test;
+import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.yaml.Problem;
 
 import java.util.List;
@@ -9,6 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Each rule of opsbot.yaml validation, with the line the problem must point at. */
 class ConfigValidationTest {
+
+    /** What the bot's commands declare (the bot passes its own; see its MainTest). */
+    private static final PermissionKeys KEYS = PermissionKeys.of("check", "run", "override", "audit", "declare-top-severity");
 
     private static final String VALID = """
             roles:
@@ -193,6 +197,20 @@ class ConfigValidationTest {
                         + " roles: (defined: responders)"),
                 org.assertj.core.groups.Tuple.tuple(11, "unknown key 'overide' in permissions"));
         assertThat(problems.get(1).fix()).isEqualTo("did you mean 'override'? Rename it");
+    }
+
+    @Test
+    void permission_keys_are_the_commands_business_and_unchecked_without_them() {
+        var yaml = VALID + """
+                permissions:
+                  maintenance: [responders]
+                """;
+
+        assertThat(ConfigParser.parse(yaml, "opsbot.yaml").problems()).isEmpty();
+        assertThat(ConfigParser.parse(yaml, "opsbot.yaml").require().permissions()).containsKey("maintenance");
+        assertThat(ConfigParser.parse(yaml, "opsbot.yaml", KEYS.and(PermissionKeys.of("maintenance"))).problems()).isEmpty();
+        assertThat(problems(yaml)).extracting(Problem::format).containsExactly("opsbot.yaml:10: unknown key 'maintenance'"
+                + " in permissions. Fix: remove it; the keys allowed here are audit, check, declare-top-severity, override, run");
     }
 
     @Test
@@ -696,7 +714,7 @@ class ConfigValidationTest {
     }
 
     private static List<Problem> problems(String yaml) {
-        return ConfigParser.parse(yaml, "opsbot.yaml").problems();
+        return ConfigParser.parse(yaml, "opsbot.yaml", KEYS).problems();
     }
 
     private static Problem only(String yaml) {

@@ -6,7 +6,7 @@ import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.check.Check;
 import org.opsbot.commands.check.CheckRunner;
 import org.opsbot.commands.check.ExecAllowList;
-import org.opsbot.commands.check.Probe;
+import org.opsbot.commands.check.DiskKind;
 import org.opsbot.commands.check.SecretMasker;
 import org.opsbot.commands.check.Status;
 import org.opsbot.commands.store.CheckRunStore;
@@ -33,8 +33,8 @@ class RunbookChecksTest {
             RunbookChecks checks = new RunbookChecks(new CheckRunner(CheckRunner.defaultHttpClient(), ExecAllowList.none(),
                     SecretMasker.of(), Clock.systemUTC()), store, audit);
             Runbook runbook = new Runbook("local", "Local", "ops", Optional.empty(), List.of(),
-                    List.of(new Check("disk", new Probe.Disk(dir.toString())).withCrit("> 100%"),
-                            new Check("missing", new Probe.Disk(dir.resolve("nope").toString()))),
+                    List.of(new Check("disk", new DiskKind.Disk(dir.toString())).withCrit("> 100%"),
+                            new Check("missing", new DiskKind.Disk(dir.resolve("nope").toString()))),
                     List.of(), List.of(), Path.of("local.yaml"));
             List<String> progress = new ArrayList<>();
 

@@ -3,7 +3,7 @@ package org.opsbot.commands.runbook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsbot.commands.check.ExecAllowList;
-import org.opsbot.commands.check.Probe;
+import org.opsbot.commands.check.HttpKind;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,7 +82,7 @@ class RunbookValidationTest {
         });
         assertThat(rb.checks()).extracting(c -> c.probe().kind()).containsExactly("http", "prometheus", "disk", "exec");
         assertThat(rb.checks().get(0).timeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(((Probe.Http) rb.checks().get(0).probe()).url()).isEqualTo("http://localhost:8083/connectors/src/status");
+        assertThat(((HttpKind.Http) rb.checks().get(0).probe()).url()).isEqualTo("http://localhost:8083/connectors/src/status");
         assertThat(rb.checks().get(1).crit().orElseThrow().limit()).isEqualTo(10000);
         assertThat(rb.checklist()).containsExactly("Review the report");
         var restart = rb.action("restart").orElseThrow();
@@ -116,7 +116,7 @@ class RunbookValidationTest {
         Runbook rb = RunbookCatalog.loadFile(file, Map.of("API_URL", "http://api", "EMPTY", ""), ExecAllowList.none())
                 .find("x").orElseThrow();
 
-        assertThat(((Probe.Http) rb.checks().get(0).probe()).url()).isEqualTo("http://api/health?x=d&cost=$5");
+        assertThat(((HttpKind.Http) rb.checks().get(0).probe()).url()).isEqualTo("http://api/health?x=d&cost=$5");
     }
 
     @Test

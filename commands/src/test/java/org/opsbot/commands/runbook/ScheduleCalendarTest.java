@@ -2,7 +2,7 @@ package org.opsbot.commands.runbook;
 
 import org.junit.jupiter.api.Test;
 import org.opsbot.commands.check.Check;
-import org.opsbot.commands.check.Probe;
+import org.opsbot.commands.check.DiskKind;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,7 @@ class ScheduleCalendarTest {
 
     private static Runbook runbook(Schedule... schedules) {
         return new Runbook("cdc", "CDC", "cdc", Optional.empty(), List.of(schedules),
-                List.of(new Check("disk", new Probe.Disk("/"))), List.of(), List.of(), Path.of("cdc.yaml"));
+                List.of(new Check("disk", new DiskKind.Disk("/"))), List.of(), List.of(), Path.of("cdc.yaml"));
     }
 
     @Test

@@ -2,7 +2,7 @@ package org.opsbot.commands.runbook;
 
 import org.junit.jupiter.api.Test;
 import org.opsbot.commands.check.ExecAllowList;
-import org.opsbot.commands.check.Probe;
+import org.opsbot.commands.check.HttpKind;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -40,7 +40,7 @@ class ShippedRunbooksTest {
         RunbookCatalog catalog = RunbookCatalog.load(FOLDER, Map.of("OPSBOT_PORT", "9999"), ExecAllowList.none());
 
         Runbook local = catalog.find("local").orElseThrow();
-        assertThat(local.checks().get(0).probe()).isInstanceOfSatisfying(Probe.Http.class,
+        assertThat(local.checks().get(0).probe()).isInstanceOfSatisfying(HttpKind.Http.class,
                 http -> assertThat(http.url()).isEqualTo("http://localhost:9999/health/live"));
     }
 
@@ -50,7 +50,7 @@ class ShippedRunbooksTest {
                 .find("cdc-morning").orElseThrow();
 
         assertThat(cdc.checks()).filteredOn(c -> c.name().endsWith("tasks running")).hasSize(2)
-                .allSatisfy(c -> assertThat(((Probe.Http) c.probe()).json()).contains("/tasks/*/state"))
+                .allSatisfy(c -> assertThat(((HttpKind.Http) c.probe()).json()).contains("/tasks/*/state"))
                 .first().satisfies(c -> assertThat(c.probe().describe())
                         .isEqualTo("GET http://connect:8083/connectors/sqlserver-source-connector/status: /tasks/*/state = RUNNING"));
         assertThat(cdc.action("restart-connector")).get().satisfies(a -> {

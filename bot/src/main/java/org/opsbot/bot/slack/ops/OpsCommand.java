@@ -1,5 +1,7 @@
 package org.opsbot.bot.slack.ops;
 
+import org.opsbot.commands.access.PermissionKeys;
+
 import java.util.Optional;
 
 /**
@@ -22,9 +24,20 @@ public interface OpsCommand {
     /** One line for {@code /ops help}. */
     String summary();
 
-    /** The key under opsbot.yaml's {@code permissions:}; empty when everyone may use it. */
+    /** The key under opsbot.yaml's {@code permissions:} that gates the whole command; empty when everyone may use it. */
     default Optional<String> permission() {
         return Optional.empty();
+    }
+
+    /**
+     * Every key under opsbot.yaml's {@code permissions:} this command decides on: its
+     * {@link #permission()}, and what it asks {@link OpsInvocation#decide} about for a part of
+     * itself ({@code override.cancel}) or for what it does ({@code declare-top-severity}).
+     * opsbot.yaml may name only keys that a registered command declares, and the router refuses
+     * a decision on a key its command did not declare.
+     */
+    default PermissionKeys permissionKeys() {
+        return permission().map(PermissionKeys::of).orElse(PermissionKeys.none());
     }
 
     /**

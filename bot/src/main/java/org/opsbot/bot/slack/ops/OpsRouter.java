@@ -65,7 +65,7 @@ public final class OpsRouter {
         }
         OpsInvocation invocation = new OpsInvocation(payload.getTeamId(), payload.getChannelId(),
                 payload.getUserId(), payload.getUserName(), slash, args, argsText, payload.getTriggerId(),
-                outbox.onBehalfOf(payload.getUserId()), executor, permission -> policy.decide(permission, payload.getUserId(), groups));
+                outbox.onBehalfOf(payload.getUserId()), executor, permission -> decide(command, permission, payload.getUserId()));
         try {
             return command.handle(invocation);
         } catch (UsageException e) {
@@ -74,6 +74,15 @@ public final class OpsRouter {
             return CommandReply.ephemeral(DatabaseDown.answer(log, e, "/ops " + name, ":warning: `" + slash + " " + name
                     + "` failed unexpectedly; the details are in opsbot's log."));
         }
+    }
+
+    /** A key the command did not declare could not be configured in opsbot.yaml: a bug, not a denial. */
+    private Decision decide(OpsCommand command, String permission, String userId) {
+        if (!command.permissionKeys().contains(permission)) {
+            throw new IllegalStateException("/ops " + command.name() + " decides on the permission key '" + permission
+                    + "', which its permissionKeys() do not declare");
+        }
+        return policy.decide(permission, userId, groups);
     }
 
     static String usageLine(String slash, OpsCommand command) {

@@ -8,6 +8,7 @@ import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.testing.RecordingOutbox;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.access.PermissionKeys;
 
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,12 @@ class OpsRouterTest {
         @Override
         public Optional<String> permission() {
             return Optional.of("run");
+        }
+
+        /** It also asks about audit, as a command may for a part of itself. */
+        @Override
+        public PermissionKeys permissionKeys() {
+            return PermissionKeys.of("run", "audit");
         }
 
         @Override
@@ -161,6 +168,15 @@ class OpsRouterTest {
         assertThat(invocation.channelId()).isEqualTo("C0OPS00001");
         assertThat(invocation.decide("run").allowed()).isTrue();
         assertThat(invocation.decide("audit").allowed()).isFalse();
+    }
+
+    @Test
+    void aCommandDecidingOnAKeyItDidNotDeclareFailsInsteadOfDenyingForever() {
+        router.route(slash("U0ALICE001", "run restart-connector"));
+        OpsInvocation invocation = run.ran.get();
+
+        assertThatThrownBy(() -> invocation.decide("declare-top-severity"))
+                .hasMessageContaining("/ops run decides on the permission key 'declare-top-severity'");
     }
 
     @Test

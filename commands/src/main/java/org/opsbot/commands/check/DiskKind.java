@@ -6,10 +6,44 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
-/** Measures {@link Probe.Disk} on the host (or container) the bot runs on. */
-final class DiskProber {
-    Measurement measure(Probe.Disk probe) throws ProbeException, IOException {
+/**
+ * {@code disk}: the used space of a file system on the host (or container) the bot runs on;
+ * other hosts are checked through {@code http}, {@code prometheus}, {@code tcp} and {@code sql}.
+ */
+public final class DiskKind implements CheckKind<DiskKind.Disk> {
+
+    /** The used space of the file system holding {@code path}, in percent (as {@code df} counts it). */
+    public record Disk(String path) implements Probe {
+        @Override
+        public String describe() {
+            return "used space of " + path + " (where the bot runs)";
+        }
+    }
+
+    @Override
+    public String key() {
+        return "disk";
+    }
+
+    @Override
+    public List<String> settings() {
+        return List.of("path");
+    }
+
+    @Override
+    public Class<Disk> probeType() {
+        return Disk.class;
+    }
+
+    @Override
+    public Optional<Disk> parse(KindSettings f) {
+        return f.string("path", true).map(Disk::new);
+    }
+
+    @Override
+    public Measurement measure(Disk probe, ProbeContext context) throws ProbeException, IOException {
         Path path = Path.of(probe.path());
         FileStore store;
         try {

@@ -7,11 +7,55 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
-/** Measures {@link Probe.Sql}: a query that returns one number, under a query timeout. */
-final class SqlProber {
-    Measurement measure(Probe.Sql probe, Duration timeout, Cancellation cancellation) throws ProbeException, SQLException {
+/** {@code sql}: a query that returns one number, under a query timeout. */
+public final class SqlKind implements CheckKind<SqlKind.Sql> {
+
+    /** A JDBC query returning one number (first column of the first row). */
+    public record Sql(String url, String query, Optional<String> user, Optional<String> password) implements Probe {
+        @Override
+        public String describe() {
+            return query + " on " + SecretMasker.of().mask(url);
+        }
+
+        @Override
+        public List<String> secrets() {
+            return password.stream().toList();
+        }
+    }
+
+    @Override
+    public String key() {
+        return "sql";
+    }
+
+    @Override
+    public List<String> settings() {
+        return List.of("url", "query", "user", "password");
+    }
+
+    @Override
+    public Class<Sql> probeType() {
+        return Sql.class;
+    }
+
+    @Override
+    public Optional<Sql> parse(KindSettings f) {
+        Optional<String> url = f.string("url", true);
+        url.filter(u -> !u.startsWith("jdbc:")).ifPresent(u -> f.problem(f.line("url"), "sql url must be a JDBC URL",
+                "write jdbc:postgresql://host:5432/db or jdbc:sqlite:/path/file.db"));
+        Optional<String> query = f.string("query", true);
+        Optional<String> user = f.string("user", false);
+        Optional<String> password = f.string("password", false);
+        return url.isPresent() && query.isPresent() ? Optional.of(new Sql(url.get(), query.get(), user, password)) : Optional.empty();
+    }
+
+    @Override
+    public Measurement measure(Sql probe, ProbeContext context) throws ProbeException, SQLException {
+        Duration timeout = context.timeout();
+        Cancellation cancellation = context.cancellation();
         int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
         Properties props = new Properties();
         probe.user().ifPresent(u -> props.setProperty("user", u));

@@ -9,19 +9,62 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Measures {@link Probe.Exec}: an allow-listed program, started by {@link Programs} (no shell,
- * a scrubbed environment, its whole process tree killed on timeout).
+ * {@code exec}: an allow-listed program on the host (or container) the bot runs on, started by
+ * {@link Programs} (no shell, a scrubbed environment, its whole process tree killed on timeout).
  */
-final class ExecProber {
+public final class ExecKind implements CheckKind<ExecKind.Exec> {
 
-    private final ExecAllowList allowList;
+    /**
+     * An allow-listed program run without a shell.
+     *
+     * @param outputPattern a regular expression the output must contain a match of; its first
+     *                      group, if any, is the value compared with thresholds
+     */
+    public record Exec(String command, List<String> args, int expectedExitCode, Optional<String> outputPattern) implements Probe {
+        public Exec {
+            args = List.copyOf(args);
+        }
 
-    ExecProber(ExecAllowList allowList) {
-        this.allowList = allowList;
+        @Override
+        public String describe() {
+            List<String> all = new ArrayList<>();
+            all.add(command);
+            all.addAll(args);
+            return String.join(" ", all) + (expectedExitCode == 0 ? "" : " (exit " + expectedExitCode + ")");
+        }
     }
 
-    Measurement measure(Probe.Exec probe, Duration timeout, Cancellation cancellation)
-            throws ProbeException, IOException, InterruptedException {
+    @Override
+    public String key() {
+        return "exec";
+    }
+
+    @Override
+    public List<String> settings() {
+        return List.of("command", "args", "exit-code", "output");
+    }
+
+    @Override
+    public Class<Exec> probeType() {
+        return Exec.class;
+    }
+
+    @Override
+    public Optional<Exec> parse(KindSettings f) {
+        Optional<String> command = f.string("command", true);
+        command.filter(c -> !f.allowList().allows(c)).ifPresent(c -> f.problem(f.line("command"),
+                "the program " + c + " is not allow-listed",
+                "add it to the exec allow-list of the bot's configuration (now: " + f.allowList() + "), or check another way"));
+        List<String> args = f.strings("args");
+        long exit = f.integer("exit-code", false, 0, 255).orElse(0L);
+        Optional<String> output = f.regex("output");
+        return command.map(c -> new Exec(c, args, (int) exit, output));
+    }
+
+    @Override
+    public Measurement measure(Exec probe, ProbeContext context) throws ProbeException, IOException, InterruptedException {
+        ExecAllowList allowList = context.allowList();
+        Duration timeout = context.timeout();
         if (!allowList.allows(probe.command())) {
             throw new ProbeException("the program " + probe.command() + " is not allow-listed (allowed: " + allowList + ")");
         }
@@ -30,7 +73,7 @@ final class ExecProber {
         argv.addAll(probe.args());
         Programs.Ended ended;
         try {
-            ended = Programs.run(argv, timeout, cancellation);
+            ended = Programs.run(argv, timeout, context.cancellation());
         } catch (IOException e) {
             throw new ProbeException("cannot start " + probe.command() + ": " + e.getMessage());
         }

@@ -16,23 +16,122 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-/** Measures {@link Probe.Http} through the one shared OkHttp client. */
-final class HttpProber {
+/**
+ * {@code http}: an HTTP request through the one shared OkHttp client, judged by its status, its
+ * body or the value(s) at a JSON pointer.
+ */
+public final class HttpKind implements CheckKind<HttpKind.Http> {
     // Health endpoints answer small documents; a runaway body must not fill the heap.
     private static final long MAX_BODY = 2L * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
-    private final OkHttpClient client;
+    /**
+     * An HTTP request. Without {@code json}, or with {@code equals}/{@code contains}, the value
+     * compared with thresholds is the latency in milliseconds; with {@code json} alone it is the
+     * number(s) found at the pointer.
+     *
+     * @param expectedStatus e.g. {@code [200]}, {@code ["2xx"]}
+     * @param json           a JSON pointer; a {@code *} segment means every element of an array
+     * @param equals         every value at the pointer must equal this
+     * @param contains       every value at the pointer (or the body, without a pointer) must contain this
+     * @param bodyPattern    a regular expression the body must contain a match of
+     */
+    public record Http(String method, String url, Map<String, String> headers, Optional<String> body,
+                       List<String> expectedStatus, Optional<String> json, Optional<String> equals,
+                       Optional<String> contains, Optional<String> bodyPattern) implements Probe {
+        public Http {
+            headers = Map.copyOf(headers);
+            expectedStatus = List.copyOf(expectedStatus);
+        }
 
-    HttpProber(OkHttpClient client) {
-        this.client = client;
+        public static Http get(String url) {
+            return new Http("GET", url, Map.of(), Optional.empty(), List.of("2xx"), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        public Http withJson(String pointer) {
+            return new Http(method, url, headers, body, expectedStatus, Optional.of(pointer), equals, contains, bodyPattern);
+        }
+
+        public Http withEquals(String expected) {
+            return new Http(method, url, headers, body, expectedStatus, json, Optional.of(expected), contains, bodyPattern);
+        }
+
+        public Http withBodyPattern(String regex) {
+            return new Http(method, url, headers, body, expectedStatus, json, equals, contains, Optional.of(regex));
+        }
+
+        @Override
+        public String describe() {
+            StringBuilder d = new StringBuilder(method).append(' ').append(SecretMasker.of().mask(url));
+            json.ifPresent(j -> d.append(": ").append(j));
+            equals.ifPresent(e -> d.append(" = ").append(e));
+            contains.ifPresent(c -> d.append(" contains ").append(c));
+            bodyPattern.ifPresent(p -> d.append(" matching /").append(p).append('/'));
+            return d.toString();
+        }
+
+        @Override
+        public boolean valueIsLatency() {
+            return json.isEmpty() || equals.isPresent() || contains.isPresent();
+        }
     }
 
-    Measurement measure(Probe.Http probe, Duration timeout, Cancellation cancellation) throws ProbeException, IOException {
+    @Override
+    public String key() {
+        return "http";
+    }
+
+    @Override
+    public List<String> settings() {
+        return List.of("url", "method", "headers", "body", "status", "json", "equals", "contains", "pattern");
+    }
+
+    @Override
+    public Class<Http> probeType() {
+        return Http.class;
+    }
+
+    @Override
+    public Optional<Http> parse(KindSettings f) {
+        Optional<String> url = f.url("url");
+        String method = f.string("method", false).map(s -> s.toUpperCase(Locale.ROOT)).orElse("GET");
+        if (!METHODS.contains(method)) {
+            f.problem(f.line("method"), "unknown HTTP method " + method, "use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS");
+        }
+        Map<String, String> headers = f.map("headers");
+        List<String> status = f.strings("status");
+        for (String s : status) {
+            if (!s.matches("[1-5](\\d\\d|xx)")) {
+                f.problem(f.line("status"), "expected status \"" + s + "\" is not a status", "write 200, [200, 204] or 2xx");
+            }
+        }
+        Optional<String> json = f.string("json", false);
+        if (json.isPresent() && !(json.get().isEmpty() || json.get().startsWith("/"))) {
+            f.problem(f.line("json"), "JSON pointer \"" + json.get() + "\" must start with /",
+                    "write it like /connector/state; /tasks/*/state checks every task");
+        }
+        Optional<String> equals = f.string("equals", false);
+        Optional<String> contains = f.string("contains", false);
+        if (equals.isPresent() && json.isEmpty()) {
+            f.problem(f.line("equals"), "equals needs a json pointer to compare", "add json: /path/to/value, or use contains: for the body");
+        }
+        Optional<String> pattern = f.regex("pattern");
+        Optional<String> body = f.string("body", false);
+        return url.map(u -> new Http(method, u, headers, body, status.isEmpty() ? List.of("2xx") : status,
+                json, equals, contains, pattern));
+    }
+
+    @Override
+    public Measurement measure(Http probe, ProbeContext context) throws ProbeException, IOException {
         HttpUrl url = HttpUrl.parse(probe.url());
         if (url == null) {
             throw new ProbeException("not an http(s) URL: " + probe.url());
@@ -44,7 +143,7 @@ final class HttpProber {
                 .orElse(requiresBody(probe.method()) ? RequestBody.create(new byte[0]) : null);
         request.method(probe.method(), body);
 
-        Fetched fetched = fetch(client, request.build(), timeout, cancellation);
+        Fetched fetched = fetch(context.http(), request.build(), context.timeout(), context.cancellation());
         Status verdict = Status.OK;
         List<String> problems = new ArrayList<>();
         if (!statusExpected(fetched.code(), probe.expectedStatus())) {

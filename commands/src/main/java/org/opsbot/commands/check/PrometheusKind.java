@@ -2,24 +2,70 @@ package org.opsbot.commands.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
-/** Measures {@link Probe.Prometheus} with an instant query against {@code /api/v1/query}. */
-final class PrometheusProber {
-    private final OkHttpClient client;
+/** {@code prometheus}: an instant query against {@code /api/v1/query}. */
+public final class PrometheusKind implements CheckKind<PrometheusKind.Prometheus> {
 
-    PrometheusProber(OkHttpClient client) {
-        this.client = client;
+    /** A Prometheus instant query; several series are judged one by one and the worst counts. */
+    public record Prometheus(String url, String query, Map<String, String> headers, Status noData) implements Probe {
+        public Prometheus {
+            headers = Map.copyOf(headers);
+        }
+
+        @Override
+        public String describe() {
+            return query + " at " + SecretMasker.of().mask(url);
+        }
     }
 
-    Measurement measure(Probe.Prometheus probe, Duration timeout, Cancellation cancellation) throws ProbeException, IOException {
+    @Override
+    public String key() {
+        return "prometheus";
+    }
+
+    @Override
+    public List<String> settings() {
+        return List.of("url", "query", "headers", "no-data");
+    }
+
+    @Override
+    public Class<Prometheus> probeType() {
+        return Prometheus.class;
+    }
+
+    @Override
+    public Optional<Prometheus> parse(KindSettings f) {
+        Optional<String> url = f.url("url");
+        Optional<String> query = f.string("query", true);
+        Map<String, String> headers = f.map("headers");
+        Status noData = Status.ERROR;
+        Optional<String> nd = f.string("no-data", false);
+        if (nd.isPresent()) {
+            try {
+                noData = Status.valueOf(nd.get().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                f.problem(f.line("no-data"), "no-data must be ok, warn, crit or error, not \"" + nd.get() + "\"",
+                        "say what an empty answer means: ok for alert-style queries (\"> 0\" returns nothing when fine)");
+            }
+        }
+        if (url.isEmpty() || query.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Prometheus(url.get(), query.get(), headers, noData));
+    }
+
+    @Override
+    public Measurement measure(Prometheus probe, ProbeContext context) throws ProbeException, IOException {
+        Duration timeout = context.timeout();
         HttpUrl base = HttpUrl.parse(probe.url());
         if (base == null) {
             throw new ProbeException("not an http(s) URL: " + probe.url());
@@ -37,10 +83,10 @@ final class PrometheusProber {
         Request.Builder request = new Request.Builder().url(url.build()).get();
         probe.headers().forEach(request::header);
 
-        HttpProber.Fetched fetched = HttpProber.fetch(client, request.build(), timeout, cancellation);
+        HttpKind.Fetched fetched = HttpKind.fetch(context.http(), request.build(), timeout, context.cancellation());
         JsonNode root;
         try {
-            root = HttpProber.parseJson(fetched.body());
+            root = HttpKind.parseJson(fetched.body());
         } catch (ProbeException e) {
             throw new ProbeException("Prometheus answered HTTP " + fetched.code() + " and " + e.getMessage()
                     + "; is " + probe.url() + " a Prometheus server?");
