@@ -1,11 +1,14 @@
 package org.opsbot.bot.alerts;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.opsbot.bot.http.StoreErrors;
@@ -13,6 +16,7 @@ import org.opsbot.commands.alert.AlertSource;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.alert.Notification;
+import org.opsbot.commands.alert.Rejection;
 import org.opsbot.commands.alert.WebhookParser;
 import org.opsbot.commands.store.StoreException;
 import org.slf4j.Logger;
@@ -21,20 +25,28 @@ import org.slf4j.LoggerFactory;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code POST /alerts/alertmanager}, {@code /alerts/grafana} and {@code /alerts/generic}.
  * A bearer token first (compared in constant time); then the alerts are stored in one
- * transaction before the answer, and what changed is handed to the outbox. Bad alerts are
- * skipped, logged and counted; only a body that is not JSON is refused, because Alertmanager
- * never retries a 4xx and would drop the good alerts with the bad. A database that cannot take
- * the alerts right now is a 503 with {@code Retry-After} (Alertmanager retries a 5xx).
+ * transaction before the answer, and what changed is handed to the outbox. Bad alerts (the
+ * parser checks every field first) are skipped, named in the answer, logged and counted by
+ * reason; only a body that is not a JSON webhook at all is refused, because Alertmanager never
+ * retries a 4xx and would drop the good alerts with the bad, and retries a 5xx for ever. A
+ * database that cannot take the alerts right now is a 503 with {@code Retry-After}.
  */
 public final class AlertEndpoints {
     private static final Logger log = LoggerFactory.getLogger(AlertEndpoints.class);
     static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
+    /** The rejections an answer lists; its {@code rejected} count has them all. */
+    static final int MAX_LISTED = 20;
+    /** The {@code reason} of a whole webhook refused with 400. */
+    static final String BAD_BODY = "bad-body";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<byte[]> tokens;
     private final Alerts alerts;
@@ -57,12 +69,12 @@ public final class AlertEndpoints {
     private void handle(AlertSource source, ServerRequest req, ServerResponse res) throws Exception {
         String tag = source.name().toLowerCase(Locale.ROOT);
         if (tokens.isEmpty()) {
-            answer(res, Status.UNAUTHORIZED_401, tag, "{\"error\":\"alert webhooks are off: set OPSBOT_WEBHOOK_TOKEN "
-                    + "and send it as Authorization: Bearer <token>\"}");
+            answer(res, Status.UNAUTHORIZED_401, tag, Map.of("error", "alert webhooks are off: set OPSBOT_WEBHOOK_TOKEN "
+                    + "and send it as Authorization: Bearer <token>"));
             return;
         }
         if (!authorised(req.headers().first(HeaderNames.AUTHORIZATION).orElse(""))) {
-            answer(res, Status.UNAUTHORIZED_401, tag, "{\"error\":\"missing or wrong bearer token\"}");
+            answer(res, Status.UNAUTHORIZED_401, tag, Map.of("error", "missing or wrong bearer token"));
             return;
         }
         byte[] body;
@@ -71,15 +83,15 @@ public final class AlertEndpoints {
         }
         if (body.length > MAX_BODY_BYTES) {
             res.header(HeaderValues.CONNECTION_CLOSE);
-            answer(res, Status.REQUEST_ENTITY_TOO_LARGE_413, tag, "{\"error\":\"alert webhooks are limited to 10 MiB\"}");
+            answer(res, Status.REQUEST_ENTITY_TOO_LARGE_413, tag, Map.of("error", "alert webhooks are limited to 10 MiB"));
             return;
         }
         Notification notification;
         try {
             notification = WebhookParser.parse(source, body);
-        } catch (WebhookParser.NotJsonException e) {
-            meters.counter("opsbot.alerts.rejected", "source", tag).increment();
-            answer(res, Status.BAD_REQUEST_400, tag, "{\"error\":" + quote(e.getMessage()) + "}");
+        } catch (WebhookParser.BadBodyException e) {
+            rejected(tag, BAD_BODY).increment();
+            answer(res, Status.BAD_REQUEST_400, tag, Map.of("error", e.getMessage()));
             return;
         }
         Timer.Sample stored = Timer.start(meters);
@@ -97,10 +109,11 @@ public final class AlertEndpoints {
             return;
         }
         stored.stop(meters.timer("opsbot.alerts.intake", "source", tag));
-        if (!intake.problems().isEmpty()) {
-            meters.counter("opsbot.alerts.rejected", "source", tag).increment(intake.problems().size());
-            log.warn("{} webhook: {} alert(s) skipped: {}", tag, intake.problems().size(),
-                    String.join("; ", intake.problems().subList(0, Math.min(5, intake.problems().size()))));
+        List<Rejection> rejected = intake.rejected();
+        if (!rejected.isEmpty()) {
+            rejected.forEach(r -> rejected(tag, r.reason().tag()).increment());
+            log.warn("{} webhook: {} alert(s) skipped: {}", tag, rejected.size(),
+                    String.join("; ", rejected.stream().limit(5).map(Rejection::describe).toList()));
         }
         meters.counter("opsbot.alerts.received", "source", tag).increment(intake.alerts());
         meters.counter("opsbot.alerts.repeated", "source", tag).increment(intake.repeats());
@@ -112,9 +125,27 @@ public final class AlertEndpoints {
                 log.error("alert group {} was stored but could not be handed to the outbox", change.group().id(), e);
             }
         }
-        answer(res, Status.OK_200, tag, "{\"accepted\":" + intake.alerts() + ",\"repeated\":" + intake.repeats()
-                + ",\"rejected\":" + intake.problems().size() + ",\"problems\":["
-                + String.join(",", intake.problems().stream().limit(20).map(AlertEndpoints::quote).toList()) + "]}");
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("accepted", intake.alerts());
+        reply.put("repeated", intake.repeats());
+        reply.put("rejected", rejected.size());
+        reply.put("problems", rejected.stream().limit(MAX_LISTED).map(AlertEndpoints::problem).toList());
+        answer(res, Status.OK_200, tag, reply);
+    }
+
+    private Counter rejected(String tag, String reason) {
+        return meters.counter("opsbot.alerts.rejected", "source", tag, "reason", reason);
+    }
+
+    /** One skipped alert as the answer names it: where it is, who it is, why, and what would do. */
+    private static Map<String, Object> problem(Rejection r) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("index", r.index());
+        r.fingerprint().ifPresent(f -> p.put("fingerprint", f));
+        r.alertname().ifPresent(a -> p.put("alertname", a));
+        p.put("reason", r.reason().tag());
+        p.put("problem", r.problem());
+        return p;
     }
 
     private boolean authorised(String header) {
@@ -129,26 +160,14 @@ public final class AlertEndpoints {
         return ok;
     }
 
-    private void answer(ServerResponse res, Status status, String tag, String json) {
-        meters.counter("opsbot.alerts.webhooks", "source", tag, "status", Integer.toString(status.code())).increment();
-        res.status(status).header(HeaderValues.CONTENT_TYPE_JSON).send(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
+    private void answer(ServerResponse res, Status status, String tag, Map<String, ?> body) {
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an answer of strings and numbers is always JSON", e);
         }
-        return out.append('"').toString();
+        meters.counter("opsbot.alerts.webhooks", "source", tag, "status", Integer.toString(status.code())).increment();
+        res.status(status).header(HeaderValues.CONTENT_TYPE_JSON).send(json);
     }
 }

@@ -289,8 +289,65 @@ class AlertsEndToEndTest {
         assertThat(posted.length()).isLessThan(12_000);
 
         String metrics = http.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("opsbot_alerts_rejected_total{source=\"alertmanager\"} 6.0",
+        assertThat(metrics).contains("opsbot_alerts_rejected_total{reason=\"bad-type\",source=\"alertmanager\"} 3.0",
+                "opsbot_alerts_rejected_total{reason=\"bad-value\",source=\"alertmanager\"} 1.0",
+                "opsbot_alerts_rejected_total{reason=\"too-large\",source=\"alertmanager\"} 1.0",
+                "opsbot_alerts_rejected_total{reason=\"bad-body\",source=\"alertmanager\"} 1.0",
                 "opsbot_alerts_received_total{source=\"alertmanager\"} 3.0");
+    }
+
+    @Test
+    void anAlertWithATimeOutOfRangeIsNamedAndCountedAndTheGoodAlertsOfItsWebhookAreStoredAndPosted() throws Exception {
+        start(ConfigLoader.bundledExample().require());
+        String body = """
+                {"version":"4","groupKey":"{}:{alertname=\\"DiskFull\\"}","status":"firing","receiver":"opsbot",
+                 "externalURL":"http://127.0.0.1:1","groupLabels":{"alertname":"DiskFull"},"truncatedAlerts":0,"alerts":[
+                  {"status":"firing","labels":{"alertname":"DiskFull","team":"cdc","instance":"db-1"},
+                   "annotations":{"summary":"db-1 disk is 97% full"},"startsAt":"2026-11-22T03:00:00Z",
+                   "endsAt":"0001-01-01T00:00:00Z","fingerprint":"good-now"},
+                  {"status":"firing","labels":{"alertname":"DiskFull","team":"cdc","instance":"db-2"},
+                   "annotations":{"summary":"db-2 from the far future"},"startsAt":"+300000000-01-01T00:00:00Z",
+                   "endsAt":"0001-01-01T00:00:00Z","fingerprint":"far-start"},
+                  {"status":"resolved","labels":{"alertname":"DiskFull","team":"cdc","instance":"db-3"},
+                   "annotations":{"summary":"db-3 ends never"},"startsAt":"2026-11-22T02:00:00Z",
+                   "endsAt":"+999999999-12-31T23:59:59Z","fingerprint":"far-end"},
+                  {"status":"firing","labels":{"alertname":"DiskFull","team":"cdc","instance":"db-4"},
+                   "annotations":{"summary":"db-4 since the epoch"},"startsAt":"1970-01-01T00:00:00Z",
+                   "endsAt":"0001-01-01T00:00:00Z","fingerprint":"good-epoch"}]}""";
+
+        HttpResponse<String> answer = webhook("alertmanager", body, TOKEN);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"accepted\":2", "\"rejected\":2");
+        com.fasterxml.jackson.databind.JsonNode problems = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(answer.body()).get("problems");
+        assertThat(problems).hasSize(2);
+        assertThat(problems.get(0).get("index").asInt()).isEqualTo(1);
+        assertThat(problems.get(0).get("fingerprint").asText()).isEqualTo("far-start");
+        assertThat(problems.get(0).get("alertname").asText()).isEqualTo("DiskFull");
+        assertThat(problems.get(0).get("reason").asText()).isEqualTo("bad-time");
+        assertThat(problems.get(0).get("problem").asText()).contains("startsAt", "+300000000-01-01T00:00:00Z",
+                "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z");
+        assertThat(problems.get(1).get("index").asInt()).isEqualTo(2);
+        assertThat(problems.get(1).get("fingerprint").asText()).isEqualTo("far-end");
+        assertThat(problems.get(1).get("reason").asText()).isEqualTo("bad-time");
+        assertThat(problems.get(1).get("problem").asText()).contains("endsAt", "0001-01-01T00:00:00Z");
+
+        Eventually.await("the group posted", WAIT, () -> slack.channelPosts().size() == 1);
+        assertThat(slack.channelPosts().getFirst().get("attachments"))
+                .contains("db-1 disk is 97% full", "db-4 since the epoch")
+                .doesNotContain("far future", "ends never");
+        org.opsbot.commands.store.AlertStore store = new org.opsbot.commands.store.AlertStore(bot.database());
+        long group = store.open(Optional.empty(), 10).getFirst().id();
+        assertThat(store.alerts(group))
+                .extracting(org.opsbot.commands.store.StoredAlert::fingerprint, org.opsbot.commands.store.StoredAlert::startsAt)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("good-now", java.time.Instant.parse("2026-11-22T03:00:00Z").toEpochMilli()),
+                        org.assertj.core.groups.Tuple.tuple("good-epoch", 0L));
+
+        String metrics = http.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("opsbot_alerts_rejected_total{reason=\"bad-time\",source=\"alertmanager\"} 2.0",
+                "opsbot_alerts_received_total{source=\"alertmanager\"} 2.0");
     }
 
     private static String hugeLabels() {

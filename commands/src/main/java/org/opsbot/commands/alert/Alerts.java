@@ -47,14 +47,16 @@ public final class Alerts {
         this.clock = clock;
     }
 
-    /** What a webhook did: the groups it changed, and how many alerts were new or repeated. */
-    public record Intake(List<GroupChange> changes, int alerts, int repeats, List<String> problems) {
+    /**
+     * What a webhook did: the groups it changed, how many alerts were stored or repeated, and the
+     * ones skipped (the parser checked every field before this transaction).
+     */
+    public record Intake(List<GroupChange> changes, int alerts, int repeats, List<Rejection> rejected) {
     }
 
     /** Stores a notification in one transaction and answers what changed. */
     public Intake receive(Notification notification) {
-        List<String> problems = new ArrayList<>(notification.problems());
-        List<Grouping.Batch> batches = grouping.batches(notification, problems);
+        List<Grouping.Batch> batches = grouping.batches(notification);
         long now = clock.millis();
         int[] repeats = {0};
         List<GroupChange> changes = store.write(tx -> {
@@ -68,7 +70,7 @@ public final class Alerts {
             return out;
         });
         int total = batches.stream().mapToInt(b -> b.alerts().size()).sum();
-        return new Intake(changes, total, repeats[0], problems);
+        return new Intake(changes, total, repeats[0], notification.rejected());
     }
 
     private GroupChange apply(AlertStore.Tx tx, Notification n, Grouping.Batch batch, long now, int[] repeats) {

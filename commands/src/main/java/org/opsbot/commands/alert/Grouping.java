@@ -32,7 +32,7 @@ final class Grouping {
     }
 
     /** Batches in key order, so concurrent webhooks lock groups in the same order. */
-    List<Batch> batches(Notification n, List<String> problems) {
+    List<Batch> batches(Notification n) {
         Map<String, Batch> byKey = new TreeMap<>();
         for (IncomingAlert alert : n.alerts()) {
             Optional<Route> route = config.route(alert.labels());
@@ -57,12 +57,8 @@ final class Grouping {
             }
             String key = WebhookParser.sha256(n.source() + "\u0000" + teamLabel + "\u0000" + sourceKey);
             String title = alert.labels().getOrDefault("alertname", "Alert");
-            Batch batch = byKey.computeIfAbsent(key, k -> new Batch(k, teamLabel, channel, title, groupLabels, new ArrayList<>()));
-            if (batch.alerts().stream().anyMatch(a -> a.fingerprint().equals(alert.fingerprint()))) {
-                problems.add("fingerprint " + alert.fingerprint() + " appears twice; the first is kept");
-                continue;
-            }
-            batch.alerts().add(alert);
+            byKey.computeIfAbsent(key, k -> new Batch(k, teamLabel, channel, title, groupLabels, new ArrayList<>()))
+                    .alerts().add(alert);
         }
         return new ArrayList<>(byKey.values());
     }

@@ -16,6 +16,11 @@ public record IncomingAlert(String fingerprint, boolean firing, Optional<Instant
                            Optional<String> generatorUrl) {
 
     public IncomingAlert {
+        // The parser rejects such alerts; a time the store cannot hold must never reach a transaction.
+        if (startsAt.isPresent() && !AlertTime.inRange(startsAt.get()) || endsAt.isPresent() && !AlertTime.inRange(endsAt.get())) {
+            throw new IllegalArgumentException("alert " + fingerprint + ": a time outside "
+                    + AlertTime.EARLIEST + " … " + AlertTime.LATEST);
+        }
         labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
         annotations = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(annotations));
     }

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One webhook, normalised: the alerts that could be read, and a problem line for each one that
- * could not (they are skipped, logged and counted, never a reason to refuse the rest).
+ * One webhook, normalised: the alerts that could be read, each fingerprint once, and a
+ * {@link Rejection} for each one that could not (they are skipped, logged and counted, never a
+ * reason to refuse the rest).
  *
  * @param groupKey    the source's own group (Alertmanager's {@code groupKey}), if it has one
  * @param groupLabels the labels the source grouped by
@@ -14,12 +15,15 @@ import java.util.Optional;
  * @param truncated   alerts the source left out ({@code truncatedAlerts})
  */
 public record Notification(AlertSource source, Optional<String> groupKey, Map<String, String> groupLabels,
-                           Optional<String> externalUrl, List<IncomingAlert> alerts, List<String> problems,
+                           Optional<String> externalUrl, List<IncomingAlert> alerts, List<Rejection> rejected,
                            int truncated) {
 
     public Notification {
         groupLabels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(groupLabels));
         alerts = List.copyOf(alerts);
-        problems = List.copyOf(problems);
+        rejected = List.copyOf(rejected);
+        if (alerts.stream().map(IncomingAlert::fingerprint).distinct().count() != alerts.size()) {
+            throw new IllegalArgumentException("a notification holds each fingerprint once");
+        }
     }
 }
