@@ -38,13 +38,16 @@ COPY --from=build /src/bot/target/opsbot.jar opsbot.jar
 COPY runbooks/ runbooks/
 COPY templates/ templates/
 COPY opsbot.example.yaml ./
-COPY --chmod=755 bin/cds-java bin/cds-java
+COPY --chmod=755 bin/cds-java bin/opsbot bin/
 # Everything above stays root-owned and read-only to the bot; only the SQLite folder is its own.
 RUN mkdir -p /app/data && chown opsbot:opsbot /app/data
 VOLUME ["/app/data"]
 
 USER 10001:10001
 ENV OPSBOT_PORT=8080
+# `opsbot …` in the container runs another command beside the bot, as in a checkout:
+# docker exec CONTAINER opsbot audit verify, kubectl exec deploy/opsbot -- opsbot validate.
+ENV PATH=/app/bin:$PATH
 EXPOSE 8080
 
 # curl ships in the Temurin Ubuntu images. 127.0.0.1 rather than localhost: no IPv6 detour when
@@ -59,10 +62,11 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # halves later start-ups (BENCHMARKS.md). bin/cds-java names it after this image's jars and JDK
 # (/app/data/opsbot-<build>-jdk<version>.jsa) and removes the archives of other images: an
 # archive of an earlier image would be refused and, JDK 25 at least, never rewritten. It execs
-# java, which stays PID 1 and gets the stop signal. More flags: JDK_JAVA_OPTIONS.
+# java, which stays PID 1 and gets the stop signal. More flags: JDK_JAVA_OPTIONS. Native access
+# (SQLite's driver) is enabled by the jar's manifest, as for bin/opsbot.
 ENTRYPOINT ["/app/bin/cds-java", "java", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=5", \
             "-XX:MaxHeapFreeRatio=20", "-XX:+ExitOnOutOfMemoryError", \
             "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=/app/data/opsbot.jsa", \
-            "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "--enable-native-access=ALL-UNNAMED", \
+            "-Xlog:cds=off", "-Xlog:cds+dynamic=off", \
             "-jar", "/app/opsbot.jar"]
 CMD ["serve"]

@@ -3,6 +3,7 @@ package org.opsbot.bot;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.config.Team;
 import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.JdbcUrls;
@@ -13,11 +14,15 @@ import org.slf4j.LoggerFactory;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 
 /** {@code opsbot serve}: starts the bot, says how to use it, and runs until the process is stopped. */
 public final class Launcher {
     private static final Logger LOG = LoggerFactory.getLogger("opsbot");
+    private static final Pattern SLACK_USER = Pattern.compile("[UW][A-Z0-9]{2,}");
 
     private Launcher() {
     }
@@ -84,15 +89,14 @@ public final class Launcher {
         }
         b.append("\nTry:\n");
         b.append("  curl -s ").append(base).append("/health/ready\n");
+        boolean tryOps = !settings.socketMode() && settings.slackSigningSecret().isPresent();
         if (settings.socketMode()) {
             b.append("  /ops help in Slack      (over Socket Mode; bin/try-ops needs the Request URL, which is not served)\n");
-        } else if (settings.slackSigningSecret().isPresent()) {
+        } else if (tryOps) {
             b.append("  bin/try-ops help        (a signed /ops help, as Slack sends it; needs the same SLACK_SIGNING_SECRET)\n");
-            b.append("  bin/try-ops check local (runs runbooks/local.yaml; the report the bot would post appears in this log)\n");
         } else {
             b.append("  restart with SLACK_SIGNING_SECRET=<any value>, then bin/try-ops help   (a signed /ops help, as Slack sends it)\n");
         }
-        b.append("  ./mvnw -q package -Prun -Dopsbot.args='check local'   (the same checks in a terminal: opsbot check local)\n");
         String sampleAlert = "curl -H \"Authorization: Bearer $OPSBOT_WEBHOOK_TOKEN\" --data @examples/alertmanager-sample.json "
                 + base + "/alerts/alertmanager";
         if (settings.webhookTokens().isEmpty()) {
@@ -101,9 +105,38 @@ public final class Launcher {
         } else {
             b.append("  ").append(sampleAlert).append("   (a sample alert group)\n");
         }
+        if (tryOps) {
+            // bin/try-ops acts as a made-up user with no role, who may not ack, run or audit.
+            responder(config).ifPresent(r -> b.append("  TRY_OPS_USER=").append(r.user())
+                    .append(" bin/try-ops ack 1   (acknowledges the sample alert group as ").append(r.user())
+                    .append(", of role '").append(r.role())
+                    .append("' here; without TRY_OPS_USER, bin/try-ops acts as a user with no role)\n"));
+            b.append("  bin/try-ops check opsbot   (runbooks/opsbot.yaml: the bot's own health, as /ops check runs it;"
+                    + " the report it would post appears in this log)\n");
+        }
+        b.append("  bin/opsbot check local     (runbooks/local.yaml in a terminal: disk, database, configuration)\n");
         if (settings.dryRun()) {
             b.append("  to connect a real workspace: create the Slack app from slack-app-manifest.yaml (see README)\n");
         }
         return b.toString().stripTrailing();
+    }
+
+    /** Someone {@code bin/try-ops} can act as who may act on alerts: a named member of a team's responders role. */
+    record Responder(String user, String role) {
+    }
+
+    static Optional<Responder> responder(OpsbotConfig config) {
+        for (Team team : config.teams().values()) {
+            if (team.responders().isEmpty()) {
+                continue;
+            }
+            String role = team.responders().get();
+            for (String member : config.roles().getOrDefault(role, List.of())) {
+                if (SLACK_USER.matcher(member).matches()) {
+                    return Optional.of(new Responder(member, role));
+                }
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -12,6 +12,7 @@ import org.opsbot.commands.check.Status;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.ConfigResult;
+import org.opsbot.commands.config.MisspeltVariables;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.config.SettingsException;
@@ -139,6 +140,7 @@ public final class Main implements Callable<Integer> {
     int serve() {
         long started = System.nanoTime();
         var checked = checkSetup(null);
+        checked.warnings().forEach(w -> log().warn(w));
         if (!checked.ok()) {
             var err = err();
             checked.problems().forEach(err::println);
@@ -165,9 +167,11 @@ public final class Main implements Callable<Integer> {
             description = "the opsbot.yaml to check (default: $OPSBOT_CONFIG, else opsbot.yaml)") Path configFile) {
         var checked = checkSetup(configFile);
         var out = out();
+        checked.warnings().forEach(w -> out.println("warning: " + w));
         if (!checked.ok()) {
             checked.problems().forEach(out::println);
             out.println(plural(checked.problems().size(), "problem") + " found");
+            checked.notes().forEach(n -> out.println("note: " + n));
             out.flush();
             return 1;
         }
@@ -191,6 +195,7 @@ public final class Main implements Callable<Integer> {
                        description = "time zone for --at and the output (default: this machine's)") String zone) {
         var checked = checkSetup(null);
         var err = err();
+        checked.warnings().forEach(w -> err.println("warning: " + w));
         if (!checked.ok()) {
             checked.problems().forEach(err::println);
             err.flush();
@@ -206,6 +211,7 @@ public final class Main implements Callable<Integer> {
               @Option(names = "--json", description = "print the report as JSON") boolean json) {
         var err = err();
         var checked = checkSetup(null);
+        checked.warnings().forEach(w -> err.println("warning: " + w));
         if (!checked.ok()) {
             checked.problems().forEach(err::println);
             err.println("opsbot: not running checks: " + plural(checked.problems().size(), "problem")
@@ -239,14 +245,21 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** The outcome of the checks serve and validate share. */
-    private record Checked(Settings settings, ConfigResult config, List<String> problems, List<String> okLines) {
+    /**
+     * The outcome of the checks serve and validate share.
+     *
+     * @param warnings what does not stop the bot but is probably a mistake (a misspelt variable)
+     * @param notes    what could not be checked because of the problems, for validate to say
+     */
+    private record Checked(Settings settings, ConfigResult config, List<String> problems, List<String> okLines,
+                           List<String> warnings, List<String> notes) {
         boolean ok() {
             return problems.isEmpty();
         }
     }
 
     private Checked checkSetup(Path configOverride) {
+        var warnings = MisspeltVariables.warnings(env).stream().map(w -> "environment: " + w).toList();
         Settings settings;
         try {
             settings = Settings.fromEnvironment(env);
@@ -258,14 +271,24 @@ public final class Main implements Callable<Integer> {
             if (configOverride != null || Files.exists(file)) {
                 ConfigParser.parse(file, Bot.permissionKeys()).problems().forEach(p -> problems.add(p.format()));
             }
-            return new Checked(null, null, problems, List.of());
+            return new Checked(null, null, problems, List.of(), warnings, List.of());
         }
         // The keys permissions: may name are those the bot's commands declare; the server's
         // AccessPolicy holds the same ones.
         var config = configOverride == null ? ConfigLoader.load(settings, Bot.permissionKeys())
                 : ConfigParser.parse(configOverride, Bot.permissionKeys());
         if (!config.valid()) {
-            return new Checked(settings, config, config.problems().stream().map(Problem::format).toList(), List.of());
+            // The runbooks' own problems too, so that one run shows everything to fix; what they
+            // say about opsbot.yaml (teams, approvers) waits until it is valid.
+            var problems = new ArrayList<>(config.problems().stream().map(Problem::format).toList());
+            var notes = new ArrayList<String>();
+            var runbookSettings = withServerSection(settings, config);
+            for (var validator : validators) {
+                var partial = validator.validateWithoutConfig(runbookSettings);
+                partial.problems().forEach(p -> problems.add(p.format()));
+                partial.unchecked().ifPresent(notes::add);
+            }
+            return new Checked(settings, config, problems, List.of(), warnings, notes);
         }
         OpsbotConfig opsbot = config.require();
         try {
@@ -273,7 +296,7 @@ public final class Main implements Callable<Integer> {
             settings = Settings.fromEnvironment(env, opsbot.server());
         } catch (SettingsException e) {
             return new Checked(settings, config, e.problems().stream().map(p -> "environment: " + p).toList(),
-                    List.of());
+                    List.of(), warnings, List.of());
         }
         var problems = new ArrayList<String>();
         var okLines = new ArrayList<String>();
@@ -284,7 +307,16 @@ public final class Main implements Callable<Integer> {
                 okLines.add(report.okLine());
             }
         }
-        return new Checked(settings, config, problems, okLines);
+        return new Checked(settings, config, problems, okLines, warnings, List.of());
+    }
+
+    /** The settings with what an opsbot.yaml with problems says in its server: section, where that is usable. */
+    private Settings withServerSection(Settings settings, ConfigResult config) {
+        try {
+            return config.config().map(c -> Settings.fromEnvironment(env, c.server())).orElse(settings);
+        } catch (SettingsException e) {
+            return settings;
+        }
     }
 
     /** The environment this command line runs with; subcommands read settings from it. */

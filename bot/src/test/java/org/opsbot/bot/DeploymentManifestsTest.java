@@ -248,6 +248,17 @@ class DeploymentManifestsTest {
     }
 
     @Test
+    void theImageRunsTheJarAsBinOpsbotDoesAndHasOpsbotOnItsPathForExec() {
+        String dockerfile = Manifests.text(ROOT.resolve("Dockerfile"));
+
+        // The jar's manifest enables native access, for `java -jar` only: no flag needed, none given.
+        assertThat(dockerfile).containsPattern("ENTRYPOINT \\[[^]]*\"-jar\", \"/app/opsbot.jar\"\\]")
+                .doesNotContain("--enable-native-access");
+        // bin/opsbot finds opsbot.jar beside its bin/: `kubectl exec … -- opsbot validate` (docs/deployment.md).
+        assertThat(dockerfile).containsPattern("(?m)^COPY .*bin/opsbot bin/$").contains("ENV PATH=/app/bin:$PATH");
+    }
+
+    @Test
     void theContainerRunsAsTheImagesUserWithOnlyDataAndTmpWritable() {
         Dockerfile image = Dockerfile.read(ROOT.resolve("Dockerfile"));
         Map<String, Object> pod = map(at(manifests.podSpec(), "securityContext"));

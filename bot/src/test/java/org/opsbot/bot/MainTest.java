@@ -178,6 +178,67 @@ class MainTest {
     }
 
     @Test
+    void validate_reports_a_runbooks_unknown_team_together_with_its_other_problems() throws IOException {
+        var file = write("opsbot.yaml", ConfigLoader.exampleText());
+        Path folder = Files.createDirectories(dir.resolve("runbooks"));
+        Path runbook = Files.writeString(folder.resolve("api.yaml"), """
+                name: api
+                team: opx
+                checks:
+                  - name: API health
+                    http: {url: "http://127.0.0.1:9/health"}
+                    timout: 3s
+                """);
+
+        int code = run(Map.of("OPSBOT_CONFIG", file.toString(), "OPSBOT_RUNBOOKS", folder.toString()), "validate");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString().lines().toList()).containsExactly(
+                runbook + ":2: team 'opx' is not defined under teams: in opsbot.yaml (defined: cdc, extraction,"
+                        + " analytics, data-import, data-sync, ops). Fix: did you mean 'ops'? Use one of those or add"
+                        + " 'opx' under teams: with its channel",
+                runbook + ":6: unknown key \"timout\" in this check. Fix: did you mean \"timeout\"?",
+                "2 problems found");
+    }
+
+    @Test
+    void validate_reports_the_runbooks_problems_while_opsbot_yaml_has_its_own_and_says_what_waits() throws IOException {
+        var file = write("opsbot.yaml", ConfigLoader.exampleText().replace("ack-within: 1h,", "ack-within: 1hr,"));
+        Path folder = Files.createDirectories(dir.resolve("runbooks"));
+        Path runbook = Files.writeString(folder.resolve("api.yaml"), """
+                name: api
+                team: opx
+                checks:
+                  - name: API health
+                    http: {url: "http://127.0.0.1:9/health"}
+                    timout: 3s
+                """);
+
+        int code = run(Map.of("OPSBOT_CONFIG", file.toString(), "OPSBOT_RUNBOOKS", folder.toString()), "validate");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString().lines().toList()).containsExactly(
+                file + ":38: severities[1].ack-within: '1hr' is not a duration: write a number followed by s, m, h"
+                        + " or d, e.g. 30s, 15m, 1h, 2d or 1h30m. Fix: use a duration such as 30s, 15m, 1h or 2d",
+                runbook + ":6: unknown key \"timout\" in this check. Fix: did you mean \"timeout\"?",
+                "2 problems found",
+                "note: what the runbooks say about opsbot.yaml (their teams, their schedules' channels, their approvers)"
+                        + " is checked once it has no problems");
+    }
+
+    @Test
+    void validate_warns_of_a_variable_close_to_one_of_ours_and_still_passes() throws IOException {
+        var file = write("opsbot.yaml", ConfigLoader.exampleText());
+
+        int code = run(Map.of("OPSBOT_CONFIG", file.toString(), "OPSBOT_WEBHOOK_TOKENS", "secret-token"), "validate");
+
+        assertThat(code).isZero();
+        assertThat(out.toString().lines().findFirst()).hasValue("warning: environment: OPSBOT_WEBHOOK_TOKENS is set,"
+                + " but opsbot does not read it. Fix: did you mean OPSBOT_WEBHOOK_TOKEN? Rename it");
+        assertThat(out.toString()).contains("OK: opsbot.yaml is valid").doesNotContain("secret-token");
+    }
+
+    @Test
     void wrong_usage_exits_2() {
         assertThat(run(Map.of(), "validate", "--konfig", "x")).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown options: '--konfig'");

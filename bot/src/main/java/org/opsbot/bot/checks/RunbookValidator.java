@@ -7,16 +7,23 @@ import org.opsbot.commands.config.Team;
 import org.opsbot.commands.runbook.Runbook;
 import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.runbook.Schedule;
-import org.opsbot.commands.yaml.Suggestions;
 import org.opsbot.commands.yaml.Problem;
+import org.opsbot.commands.yaml.Suggestions;
+import org.opsbot.commands.yaml.YamlMap;
+import org.opsbot.commands.yaml.YamlReader;
+import org.opsbot.commands.yaml.YamlScalar;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Every runbook of {@code OPSBOT_RUNBOOKS}, as {@code opsbot validate} reports it and
@@ -52,22 +59,33 @@ public final class RunbookValidator implements Validator {
         return new Report(problems, ok);
     }
 
+    /** The runbook files' own problems: what {@code validate} reports while opsbot.yaml has problems. */
+    @Override
+    public Partial validateWithoutConfig(Settings settings) {
+        if (Runbooks.noFolder(settings)) {
+            return new Partial(List.of(), Optional.empty());
+        }
+        return new Partial(sorted(ownProblems(runbooks.load(settings))), Optional.of("what the runbooks say about"
+                + " opsbot.yaml (their teams, their schedules' channels, their approvers) is checked once it has no problems"));
+    }
+
     /** What is wrong with {@code catalog} under {@code config}; the server refuses to start on any. */
     public static List<Problem> problems(Settings settings, RunbookCatalog catalog, OpsbotConfig config) {
         List<Problem> problems = new ArrayList<>();
         if (Runbooks.noFolder(settings)) {
             return problems;
         }
-        catalog.problems().forEach(p -> problems.add(new Problem(p.file().toString(), p.line(), p.message(), p.fix())));
+        problems.addAll(ownProblems(catalog));
+        // A file with problems of its own contributes no runbook; its team is checked all the
+        // same, so that one run reports everything wrong with the file.
+        Set<Path> loaded = catalog.all().stream().map(Runbook::file).collect(Collectors.toSet());
+        catalog.problems().stream().map(p -> p.file()).distinct().filter(f -> !loaded.contains(f))
+                .forEach(file -> declaredTeam(file).filter(t -> !config.teams().containsKey(t.name()))
+                        .ifPresent(t -> problems.add(unknownTeam(file, t.line(), t.name(), config))));
         for (Runbook runbook : catalog.all()) {
             Team team = config.teams().get(runbook.team());
             if (team == null) {
-                List<String> close = Suggestions.closestFew(runbook.team(), config.teams().keySet());
-                problems.add(new Problem(runbook.file().toString(), teamLine(runbook.file()),
-                        "team '" + runbook.team() + "' is not defined under teams: in opsbot.yaml (defined: "
-                                + String.join(", ", config.teams().keySet()) + ")",
-                        (close.isEmpty() ? "" : "did you mean '" + close.getFirst() + "'? ")
-                                + "Use one of those or add '" + runbook.team() + "' under teams: with its channel"));
+                problems.add(unknownTeam(runbook.file(), teamLine(runbook.file()), runbook.team(), config));
                 continue;
             }
             for (Schedule schedule : runbook.schedules()) {
@@ -79,7 +97,44 @@ public final class RunbookValidator implements Validator {
                 }
             }
         }
-        return problems;
+        return sorted(problems);
+    }
+
+    private static List<Problem> ownProblems(RunbookCatalog catalog) {
+        return catalog.problems().stream()
+                .map(p -> new Problem(p.file().toString(), p.line(), p.message(), p.fix())).toList();
+    }
+
+    /** Each file's problems together, in line order. */
+    private static List<Problem> sorted(List<Problem> problems) {
+        return problems.stream().sorted(Comparator.comparing(Problem::file).thenComparingInt(Problem::line)).toList();
+    }
+
+    private static Problem unknownTeam(Path file, int line, String team, OpsbotConfig config) {
+        List<String> close = Suggestions.closestFew(team, config.teams().keySet());
+        return new Problem(file.toString(), line,
+                "team '" + team + "' is not defined under teams: in opsbot.yaml (defined: "
+                        + String.join(", ", config.teams().keySet()) + ")",
+                (close.isEmpty() ? "" : "did you mean '" + close.getFirst() + "'? ")
+                        + "Use one of those or add '" + team + "' under teams: with its channel");
+    }
+
+    private record DeclaredTeam(String name, int line) {
+    }
+
+    /** The top-level {@code team:} of a runbook file that did not load, if it names one. */
+    private static Optional<DeclaredTeam> declaredTeam(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        return YamlReader.read(text, file.toString()).root()
+                .filter(YamlMap.class::isInstance).map(YamlMap.class::cast)
+                .flatMap(root -> root.entry("team"))
+                .filter(e -> e.value() instanceof YamlScalar s && !s.isNull() && !s.text().isBlank())
+                .map(e -> new DeclaredTeam(((YamlScalar) e.value()).text().strip(), e.line()));
     }
 
     // The engine's model does not keep the team's line; the key is at the top level, so a scan finds it.

@@ -202,7 +202,7 @@ public final class BotProcess implements AutoCloseable {
      * manifest-only booter jar (whose manifest {@code Class-Path} holds the real classpath)
      * expanded.
      */
-    static List<String> applicationClasspath() {
+    public static List<String> applicationClasspath() {
         Set<String> entries = new LinkedHashSet<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!entry.isBlank()) {

@@ -19,6 +19,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,15 @@ final class OpsbotConfigBinder {
     private Map<String, Schedule> schedules = Map.of();
     private Map<String, Team> teams = Map.of();
     private SlackConfig slack = SlackConfig.NONE;
+    /**
+     * What a problem already reported leaves unknown: names the file declares whose definition
+     * is broken (a severity whose ack-within is not a duration, a team that is not a mapping), by
+     * section, and sections that could not be read at all. A reference to one of them is not
+     * reported again: it is a consequence of that problem, and fixing that fixes it.
+     */
+    private final Map<String, Set<String>> broken = new HashMap<>();
+    private final Set<String> unreadable = new HashSet<>();
+    private boolean defaultChannelBroken;
 
     OpsbotConfigBinder(String file, Optional<PermissionKeys> permissionKeys) {
         this.in = new Binder(file);
@@ -78,15 +88,28 @@ final class OpsbotConfigBinder {
         var doc = top.get();
         in.onlyKeys(doc, "", SECTIONS);
         var server = doc.get("server").flatMap(n -> in.map(n, "server")).map(this::server).orElse(ServerConfig.NONE);
-        doc.get("slack").flatMap(n -> in.map(n, "slack")).ifPresent(m -> slack = slack(m));
-        doc.get("roles").flatMap(n -> in.map(n, "roles")).ifPresent(m -> roles = roles(m));
+        doc.get("slack").flatMap(n -> section(n, "slack")).ifPresent(m -> slack = slack(m));
+        doc.get("roles").flatMap(n -> section(n, "roles")).ifPresent(m -> roles = roles(m));
         doc.get("severities").ifPresent(n -> severities = severities(n));
-        doc.get("schedules").flatMap(n -> in.map(n, "schedules")).ifPresent(m -> schedules = schedules(m));
-        doc.get("teams").flatMap(n -> in.map(n, "teams")).ifPresent(m -> teams = teams(m));
+        doc.get("schedules").flatMap(n -> section(n, "schedules")).ifPresent(m -> schedules = schedules(m));
+        doc.get("teams").flatMap(n -> section(n, "teams")).ifPresent(m -> teams = teams(m));
         var routes = routes(doc);
         var permissions = doc.get("permissions").flatMap(n -> in.map(n, "permissions"))
                 .map(this::permissions).orElse(Map.of());
         return Optional.of(new OpsbotConfig(slack, roles, severities, schedules, teams, routes, permissions, server));
+    }
+
+    /** A top-level section as a mapping; one that is something else is reported, and remembered as unreadable. */
+    private Optional<YamlMap> section(YamlNode node, String name) {
+        var map = in.map(node, name);
+        if (map.isEmpty() && !Binder.isNull(node)) {
+            unreadable.add(name);
+        }
+        return map;
+    }
+
+    private void broken(String section, String name) {
+        broken.computeIfAbsent(section, k -> new HashSet<>()).add(name);
     }
 
     private ServerConfig server(YamlMap m) {
@@ -110,7 +133,9 @@ final class OpsbotConfigBinder {
             }
             return v.equals("true");
         }).orElse(false);
-        return new SlackConfig(channel(m, "default-channel", "slack"), channel(m, "incidents-channel", "slack"), own);
+        var defaultChannel = channel(m, "default-channel", "slack");
+        defaultChannelBroken = defaultChannel.isEmpty() && m.entry("default-channel").isPresent();
+        return new SlackConfig(defaultChannel, channel(m, "incidents-channel", "slack"), own);
     }
 
     private Optional<String> channel(YamlMap m, String key, String path) {
@@ -149,6 +174,9 @@ final class OpsbotConfigBinder {
     private List<Severity> severities(YamlNode node) {
         var list = in.list(node, "severities");
         if (list.isEmpty()) {
+            if (!Binder.isNull(node)) {
+                unreadable.add("severities");
+            }
             return Severity.DEFAULTS;
         }
         if (list.get().items().isEmpty()) {
@@ -162,6 +190,7 @@ final class OpsbotConfigBinder {
             var path = "severities[" + i + "]";
             var m = in.map(items.get(i), path);
             if (m.isEmpty()) {
+                unreadable.add("severities");
                 continue;
             }
             in.onlyKeys(m.get(), path, List.of("name", "description", "ack-within", "resolve-within", "colour",
@@ -183,6 +212,10 @@ final class OpsbotConfigBinder {
             if (name.isPresent() && ack.isPresent()) {
                 out.add(new Severity(name.get(), in.text(m.get(), "description", path, false).orElse(""), ack.get(),
                         resolve, colour.filter(c -> COLOUR.matcher(c).matches()), update));
+            } else if (name.isPresent()) {
+                broken("severities", name.get());
+            } else {
+                unreadable.add("severities");
             }
         }
         return out;
@@ -195,6 +228,7 @@ final class OpsbotConfigBinder {
             name(e.key(), e.line(), "schedule");
             var s = in.map(e.value(), path);
             if (s.isEmpty()) {
+                broken("schedules", e.key());
                 continue;
             }
             var map = s.get();
@@ -228,6 +262,8 @@ final class OpsbotConfigBinder {
             }
             if (zone.isPresent() && rotation.isPresent() && start.isPresent()) {
                 out.put(e.key(), new Schedule(e.key(), zone.get(), rotation.get(), start.get(), handOff, members));
+            } else {
+                broken("schedules", e.key());
             }
         }
         return out;
@@ -287,6 +323,7 @@ final class OpsbotConfigBinder {
             name(e.key(), e.line(), "team");
             var t = in.map(e.value(), path);
             if (t.isEmpty()) {
+                broken("teams", e.key());
                 continue;
             }
             var map = t.get();
@@ -296,7 +333,8 @@ final class OpsbotConfigBinder {
             // A misspelt 'chanel' is already reported as such; "no channel" would only add noise.
             var misspeltChannel = map.entries().stream().anyMatch(en -> !known.contains(en.key())
                     && Suggestions.closest(en.key(), known).filter("channel"::equals).isPresent());
-            if (map.get("channel").isEmpty() && slack.defaultChannel().isEmpty() && !misspeltChannel) {
+            if (map.get("channel").isEmpty() && slack.defaultChannel().isEmpty() && !misspeltChannel
+                    && !defaultChannelBroken && !unreadable.contains("slack")) {
                 in.problem(e.line(), path + " has no channel and slack.default-channel is not set",
                         "add 'channel: \"#" + e.key() + "-alerts\"' to the team or set slack.default-channel");
             }
@@ -652,6 +690,9 @@ final class OpsbotConfigBinder {
         var name = ref.text().strip();
         if (defined.contains(name)) {
             return true;
+        }
+        if (unreadable.contains(section) || broken.getOrDefault(section, Set.of()).contains(name)) {
+            return false;
         }
         var known = defined.isEmpty() ? "none are defined" : "defined: " + String.join(", ", defined);
         var fix = Suggestions.closest(name, defined)

@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -105,6 +108,24 @@ public record Settings(
      */
     public static Settings fromEnvironment(Map<String, String> env, ServerConfig server) {
         var reader = new Reader(env);
+        var settings = read(reader, server);
+        if (!reader.problems.isEmpty()) {
+            throw new SettingsException(reader.problems);
+        }
+        return settings;
+    }
+
+    /**
+     * Every variable the bot reads (the secrets' {@code NAME_FILE} forms included), as the
+     * reading itself asks for them, so that a new variable cannot be left out of this list.
+     */
+    public static Set<String> variables() {
+        var reader = new Reader(Map.of());
+        read(reader, ServerConfig.NONE);
+        return Collections.unmodifiableSet(reader.asked);
+    }
+
+    private static Settings read(Reader reader, ServerConfig server) {
         var botToken = reader.secret("SLACK_BOT_TOKEN");
         var signingSecret = reader.secret("SLACK_SIGNING_SECRET");
         var appToken = reader.secret("SLACK_APP_TOKEN");
@@ -139,7 +160,7 @@ public record Settings(
             reader.problem("OPSBOT_DB must be a JDBC URL starting with jdbc:sqlite: or jdbc:postgresql:,"
                     + " e.g. jdbc:sqlite:data/opsbot.db");
         }
-        var config = configFile(env);
+        var config = reader.plain("OPSBOT_CONFIG").map(Path::of).orElse(DEFAULT_CONFIG_FILE);
         var runbooks = reader.plain("OPSBOT_RUNBOOKS").map(Path::of).or(server::runbooks).orElse(DEFAULT_RUNBOOKS_DIR);
         var templates = reader.plain("OPSBOT_TEMPLATES").map(Path::of).or(server::templates)
                 .orElse(DEFAULT_TEMPLATES_DIR);
@@ -149,10 +170,6 @@ public record Settings(
         var execAllow = reader.plain("OPSBOT_EXEC_ALLOW")
                 .map(w -> Arrays.stream(w.split("[,\\s]+")).filter(t -> !t.isEmpty()).toList())
                 .orElse(List.of());
-
-        if (!reader.problems.isEmpty()) {
-            throw new SettingsException(reader.problems);
-        }
         return new Settings(botToken, signingSecret, appToken, apiUrl, port, database, config, runbooks, templates,
                 webhookTokens, teamId, execAllow);
     }
@@ -219,6 +236,7 @@ public record Settings(
     private static final class Reader {
         private final Map<String, String> env;
         private final List<String> problems = new ArrayList<>();
+        private final Set<String> asked = new LinkedHashSet<>();
 
         Reader(Map<String, String> env) {
             this.env = env;
@@ -229,6 +247,7 @@ public record Settings(
         }
 
         Optional<String> plain(String name) {
+            asked.add(name);
             return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
         }
 

@@ -713,6 +713,70 @@ class ConfigValidationTest {
         assertThat(problems).allSatisfy(p -> assertThat(p.message() + p.fix()).doesNotContain("secret-").doesNotContain("0123"));
     }
 
+    @Test
+    void a_severity_with_a_bad_duration_is_reported_once_and_not_again_where_it_is_named() {
+        var p = only("""
+                severities:
+                  - {name: P1, ack-within: 5m}
+                  - {name: P2, ack-within: 1hr}
+                roles:
+                  responders: [U0ALICE001]
+                teams:
+                  cdc:
+                    channel: "#cdc-alerts"
+                    severity-map: {critical: P1, warning: P2}
+                    escalation:
+                      tiers:
+                        - {name: Day team, notify: [U0ALICE001], severities: [P2]}
+                routes:
+                  - {team: cdc}
+                """);
+
+        assertThat(p.format()).startsWith("opsbot.yaml:3: severities[1].ack-within: '1hr' is not a duration");
+    }
+
+    @Test
+    void a_name_that_is_defined_nowhere_is_still_reported_beside_a_broken_definition() {
+        var problems = problems("""
+                severities:
+                  - {name: P1, ack-within: 5m}
+                  - {name: P2, ack-within: 1hr}
+                teams:
+                  cdc:
+                    channel: "#cdc-alerts"
+                    severity-map: {critical: P1, warning: P2, info: P3}
+                routes:
+                  - {team: cdc}
+                """);
+
+        assertThat(problems).extracting(Problem::line).containsExactly(3, 7);
+        assertThat(problems.get(1).message()).contains("names severity 'P3', which is not defined");
+    }
+
+    @Test
+    void a_broken_team_schedule_or_section_is_not_reported_again_by_what_names_it() {
+        var problems = problems("""
+                slack:
+                  default-channel: "#Alerts"
+                roles: [U0ALICE001]
+                schedules:
+                  primary: {time-zone: Europe/Berlln, rotation: weekly, start: 2026-01-05, members: [U0ALICE001]}
+                teams:
+                  cdc: "#cdc-alerts"
+                  extraction:
+                    responders: responders
+                    escalation:
+                      tiers:
+                        - {name: On-call, notify: ["schedule:primary"]}
+                routes:
+                  - {team: cdc}
+                permissions:
+                  run: [responders]
+                """);
+
+        assertThat(problems).extracting(Problem::line).containsExactly(2, 3, 5, 7);
+    }
+
     private static List<Problem> problems(String yaml) {
         return ConfigParser.parse(yaml, "opsbot.yaml", KEYS).problems();
     }

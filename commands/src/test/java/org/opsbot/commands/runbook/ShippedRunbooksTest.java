@@ -3,6 +3,7 @@ package org.opsbot.commands.runbook;
 import org.junit.jupiter.api.Test;
 import org.opsbot.commands.check.ExecAllowList;
 import org.opsbot.commands.check.HttpKind;
+import org.opsbot.commands.check.SqlKind;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,7 +19,8 @@ class ShippedRunbooksTest {
 
         assertThat(catalog.problems()).isEmpty();
         assertThat(catalog.all()).extracting(Runbook::name).containsExactly(
-                "analytics-morning", "cdc-morning", "data-import-morning", "ivoris-extraction", "local", "meltano-oracle-morning");
+                "analytics-morning", "cdc-morning", "data-import-morning", "ivoris-extraction", "local", "meltano-oracle-morning",
+                "opsbot");
     }
 
     @Test
@@ -36,12 +38,23 @@ class ShippedRunbooksTest {
     }
 
     @Test
-    void theLocalRunbookChecksTheBotsOwnPortFromTheEnvironment() {
+    void theBotsOwnRunbookChecksItsPortFromTheEnvironment() {
         RunbookCatalog catalog = RunbookCatalog.load(FOLDER, Map.of("OPSBOT_PORT", "9999"), ExecAllowList.none());
 
-        Runbook local = catalog.find("local").orElseThrow();
-        assertThat(local.checks().get(0).probe()).isInstanceOfSatisfying(HttpKind.Http.class,
+        Runbook opsbot = catalog.find("opsbot").orElseThrow();
+        assertThat(opsbot.checks().get(0).probe()).isInstanceOfSatisfying(HttpKind.Http.class,
                 http -> assertThat(http.url()).isEqualTo("http://localhost:9999/health/live"));
+    }
+
+    @Test
+    void theLocalRunbookLooksOnlyAtWhatATerminalSeesAndTheDatabaseOfOpsbotDb() {
+        RunbookCatalog catalog = RunbookCatalog.load(FOLDER, Map.of("OPSBOT_DB", "jdbc:sqlite:/srv/opsbot.db"),
+                ExecAllowList.none());
+
+        Runbook local = catalog.find("local").orElseThrow();
+        assertThat(local.checks()).noneMatch(c -> c.probe() instanceof HttpKind.Http);
+        assertThat(local.checks().get(0).probe()).isInstanceOfSatisfying(SqlKind.Sql.class,
+                sql -> assertThat(sql.url()).isEqualTo("jdbc:sqlite:/srv/opsbot.db"));
     }
 
     @Test
