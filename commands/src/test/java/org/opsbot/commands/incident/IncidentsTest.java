@@ -4,9 +4,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.opsbot.commands.access.GroupDirectory;
-import org.opsbot.commands.alert.AlertSource;
+import org.opsbot.commands.alert.AlertSources;
 import org.opsbot.commands.alert.Alerts;
-import org.opsbot.commands.alert.WebhookParser;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.OpsbotConfig;
@@ -66,7 +65,7 @@ class IncidentsTest {
                  "groupLabels":{"alertname":"ReplicationLagHigh"},"commonLabels":{"team":"cdc"},"commonAnnotations":{},
                  "externalURL":"http://alertmanager:9093","version":"4","groupKey":"{}:{alertname=\\"ReplicationLagHigh\\"}",
                  "truncatedAlerts":0}""";
-        return alerts.receive(WebhookParser.parse(AlertSource.ALERTMANAGER, json.getBytes(StandardCharsets.UTF_8)))
+        return alerts.receive(AlertSources.webhook("alertmanager").parse(json.getBytes(StandardCharsets.UTF_8)))
                 .changes().getFirst().group().id();
     }
 
