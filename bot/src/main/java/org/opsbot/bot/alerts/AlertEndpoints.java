@@ -12,12 +12,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.opsbot.bot.http.StoreErrors;
-import org.opsbot.commands.alert.AlertSource;
+import org.opsbot.commands.alert.AlertSources;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.alert.Notification;
 import org.opsbot.commands.alert.Rejection;
 import org.opsbot.commands.alert.WebhookParser;
+import org.opsbot.commands.alert.WebhookSource;
 import org.opsbot.commands.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +28,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code POST /alerts/alertmanager}, {@code /alerts/grafana} and {@code /alerts/generic}.
- * A bearer token first (compared in constant time); then the alerts are stored in one
+ * {@code POST /alerts/<source>} for each {@link WebhookSource} ({@code alertmanager},
+ * {@code grafana}, {@code generic}; see {@link AlertSources}). A bearer token first (compared in constant time); then the alerts are stored in one
  * transaction before the answer, and what changed is handed to the outbox. Bad alerts (the
  * parser checks every field first) are skipped, named in the answer, logged and counted by
  * reason; only a body that is not a JSON webhook at all is refused, because Alertmanager never
@@ -61,13 +61,13 @@ public final class AlertEndpoints {
     }
 
     public void register(HttpRouting.Builder routing) {
-        routing.post("/alerts/alertmanager", (req, res) -> handle(AlertSource.ALERTMANAGER, req, res))
-                .post("/alerts/grafana", (req, res) -> handle(AlertSource.GRAFANA, req, res))
-                .post("/alerts/generic", (req, res) -> handle(AlertSource.GENERIC, req, res));
+        for (WebhookSource source : AlertSources.webhooks()) {
+            routing.post(source.path(), (req, res) -> handle(source, req, res));
+        }
     }
 
-    private void handle(AlertSource source, ServerRequest req, ServerResponse res) throws Exception {
-        String tag = source.name().toLowerCase(Locale.ROOT);
+    private void handle(WebhookSource source, ServerRequest req, ServerResponse res) throws Exception {
+        String tag = source.key();
         if (tokens.isEmpty()) {
             answer(res, Status.UNAUTHORIZED_401, tag, Map.of("error", "alert webhooks are off: set OPSBOT_WEBHOOK_TOKEN "
                     + "and send it as Authorization: Bearer <token>"));
@@ -88,7 +88,7 @@ public final class AlertEndpoints {
         }
         Notification notification;
         try {
-            notification = WebhookParser.parse(source, body);
+            notification = source.parse(body);
         } catch (WebhookParser.BadBodyException e) {
             rejected(tag, BAD_BODY).increment();
             answer(res, Status.BAD_REQUEST_400, tag, Map.of("error", e.getMessage()));

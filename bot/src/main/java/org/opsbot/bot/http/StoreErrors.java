@@ -1,5 +1,7 @@
 package org.opsbot.bot.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -10,8 +12,8 @@ import org.opsbot.commands.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * What an HTTP caller hears when the database fails under its request. A database that cannot
@@ -25,9 +27,11 @@ public final class StoreErrors implements ErrorHandler<StoreException> {
     /** How long callers are asked to wait; Alertmanager retries on its own schedule anyway. */
     public static final Duration RETRY_AFTER = Duration.ofSeconds(10);
 
-    /** The body of a 503: says what happened and that nothing was kept. */
-    public static final String UNAVAILABLE_JSON = "{\"error\":\"opsbot cannot store anything right now: its database is "
-            + "unavailable. Nothing of this request was kept; send it again later.\"}";
+    /** The error of a 503: says what happened and that nothing was kept. */
+    public static final String UNAVAILABLE = "opsbot cannot store anything right now: its database is unavailable. "
+            + "Nothing of this request was kept; send it again later.";
+    private static final String INTERNAL = "internal error; the details are in opsbot's log";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public void handle(ServerRequest req, ServerResponse res, StoreException e) {
@@ -40,16 +44,24 @@ public final class StoreErrors implements ErrorHandler<StoreException> {
             unavailable(res);
         } else {
             log.error("{} {} failed", req.prologue().method().text(), req.path().path(), e);
-            res.status(Status.INTERNAL_SERVER_ERROR_500).header(HeaderValues.CONTENT_TYPE_JSON)
-                    .send("{\"error\":\"internal error; the details are in opsbot's log\"}".getBytes(StandardCharsets.UTF_8));
+            res.status(Status.INTERNAL_SERVER_ERROR_500).header(HeaderValues.CONTENT_TYPE_JSON).send(error(INTERNAL));
         }
     }
 
-    /** Answers 503 with {@code Retry-After} and {@link #UNAVAILABLE_JSON}. */
+    /** Answers 503 with {@code Retry-After} and {@link #UNAVAILABLE} as its {@code error}. */
     public static void unavailable(ServerResponse res) {
         res.status(Status.SERVICE_UNAVAILABLE_503)
                 .header(HeaderNames.RETRY_AFTER, Long.toString(RETRY_AFTER.toSeconds()))
                 .header(HeaderValues.CONTENT_TYPE_JSON)
-                .send(UNAVAILABLE_JSON.getBytes(StandardCharsets.UTF_8));
+                .send(error(UNAVAILABLE));
+    }
+
+    /** {@code {"error": message}}, as every JSON answer of the bot names its error. */
+    private static byte[] error(String message) {
+        try {
+            return JSON.writeValueAsBytes(Map.of("error", message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of one string is always JSON", e);
+        }
     }
 }

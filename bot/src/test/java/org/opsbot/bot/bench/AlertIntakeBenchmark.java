@@ -2,9 +2,8 @@ package org.opsbot.bot.bench;
 
 import org.opsbot.bot.Bot;
 import org.opsbot.bot.testing.RateLimitedSlack;
-import org.opsbot.commands.alert.AlertSource;
+import org.opsbot.commands.alert.AlertSources;
 import org.opsbot.commands.alert.Alerts;
-import org.opsbot.commands.alert.WebhookParser;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.OpsbotConfig;
@@ -130,7 +129,7 @@ public final class AlertIntakeBenchmark {
         long start = System.nanoTime();
         List<Future<Integer>> done = new ArrayList<>();
         for (byte[] body : bodies) {
-            done.add(senders.submit(() -> alerts.receive(WebhookParser.parse(AlertSource.ALERTMANAGER, body)).alerts()));
+            done.add(senders.submit(() -> alerts.receive(AlertSources.webhook("alertmanager").parse(body)).alerts()));
         }
         long total = 0;
         for (Future<Integer> f : done) {

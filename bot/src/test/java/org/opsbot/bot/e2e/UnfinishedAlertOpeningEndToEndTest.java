@@ -7,9 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsbot.bot.Bot;
 import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.RateLimitedSlack;
-import org.opsbot.commands.alert.AlertSource;
+import org.opsbot.commands.alert.AlertSources;
 import org.opsbot.commands.alert.Alerts;
-import org.opsbot.commands.alert.WebhookParser;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
@@ -80,7 +79,7 @@ class UnfinishedAlertOpeningEndToEndTest {
         // request did is in the database, and nothing was queued for Slack or escalation.
         String orphan = AlertsEndToEndTest.amWebhook("firing", "12840", "firing");
         new Alerts(bot.database(), config, clock)
-                .receive(WebhookParser.parse(AlertSource.ALERTMANAGER, orphan.getBytes(StandardCharsets.UTF_8)));
+                .receive(AlertSources.webhook("alertmanager").parse(orphan.getBytes(StandardCharsets.UTF_8)));
         // A group opened normally at the same time, through the door Alertmanager uses.
         String healthy = orphan.replace("CDCReplicationLagHigh", "CDCConnectorFailed");
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(

@@ -74,7 +74,7 @@ public final class Alerts {
     }
 
     private GroupChange apply(AlertStore.Tx tx, Notification n, Grouping.Batch batch, long now, int[] repeats) {
-        StoredAlertGroup template = new StoredAlertGroup(0, batch.key(), n.source().name(), batch.team(),
+        StoredAlertGroup template = new StoredAlertGroup(0, batch.key(), n.source().storedName(), batch.team(),
                 batch.channel(), batch.title(), null, batch.groupLabels(), n.externalUrl().orElse(null), 0, FIRING,
                 null, null, null, null, false, null, null, null, null, null, null, now, now);
         AlertStore.Locked locked = tx.openGroup(template);

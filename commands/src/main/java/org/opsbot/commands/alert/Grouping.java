@@ -13,9 +13,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Routes each alert of a notification to a team and puts it in its group: Alertmanager's
- * {@code groupKey} (per team, as opsbot's routes may split one Alertmanager group), or the
- * route's {@code group-by} labels for other sources ({@code alertname} when it names none).
+ * Routes each alert of a notification to a team and puts it in its group: the group its source
+ * says ({@link AlertSource#group}), per team, as opsbot's routes may split a sender's group.
  */
 final class Grouping {
     static final String FALLBACK_CHANNEL = "#alerts";
@@ -41,23 +40,12 @@ final class Grouping {
             String channel = Optional.ofNullable(team).flatMap(Team::channel)
                     .or(() -> config.slack().defaultChannel()).orElse(FALLBACK_CHANNEL);
             String teamLabel = teamName == null ? "unrouted" : teamName;
-            Map<String, String> groupLabels;
-            String sourceKey;
             List<String> groupBy = route.map(Route::groupBy).orElse(List.of());
-            if (n.source() == AlertSource.ALERTMANAGER && n.groupKey().isPresent()
-                    || n.source() == AlertSource.GRAFANA && n.groupKey().isPresent() && groupBy.isEmpty()) {
-                sourceKey = n.groupKey().get();
-                groupLabels = n.groupLabels();
-            } else {
-                groupLabels = new TreeMap<>();
-                for (String label : groupBy.isEmpty() ? List.of("alertname") : groupBy) {
-                    groupLabels.put(label, alert.labels().getOrDefault(label, ""));
-                }
-                sourceKey = groupLabels.toString();
-            }
-            String key = WebhookParser.sha256(n.source() + "\u0000" + teamLabel + "\u0000" + sourceKey);
+            AlertSource.Group group = n.source().group(n, alert, groupBy);
+            // The stored name, not the key: existing groups were keyed by it.
+            String key = WebhookParser.sha256(n.source().storedName() + "\u0000" + teamLabel + "\u0000" + group.key());
             String title = alert.labels().getOrDefault("alertname", "Alert");
-            byKey.computeIfAbsent(key, k -> new Batch(k, teamLabel, channel, title, groupLabels, new ArrayList<>()))
+            byKey.computeIfAbsent(key, k -> new Batch(k, teamLabel, channel, title, group.labels(), new ArrayList<>()))
                     .alerts().add(alert);
         }
         return new ArrayList<>(byKey.values());

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One webhook, normalised: the alerts that could be read, each fingerprint once, and a
- * {@link Rejection} for each one that could not (they are skipped, logged and counted, never a
- * reason to refuse the rest).
+ * One notification from an alert source (a webhook), normalised: the alerts that could be read,
+ * each fingerprint once, and a {@link Rejection} for each one that could not (they are skipped,
+ * logged and counted, never a reason to refuse the rest).
  *
  * @param groupKey    the source's own group (Alertmanager's {@code groupKey}), if it has one
  * @param groupLabels the labels the source grouped by

@@ -26,13 +26,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Reads alert webhooks: Alertmanager's (version 4), Grafana's (the same alert shape plus
- * {@code values}) and opsbot's generic alert. Every field of every alert is checked here, before
- * anything is stored: an alert with a wrong type, a missing field, a time out of range, an
- * oversized value or text that is not UTF-8 is skipped with a {@link Rejection} naming it, and
- * the others are kept, because Alertmanager never retries a refused notification and retries a
- * failed one for ever. Only a body that is not a JSON object (or, for generic alerts, a list) is
- * refused whole.
+ * The strict reading every {@link WebhookSource} shares: the body as JSON, and each field of
+ * each alert checked before anything is stored. An alert with a wrong type, a missing field, a
+ * time out of range, an oversized value or text that is not UTF-8 is skipped with a
+ * {@link Rejection} naming it, and the others are kept, because Alertmanager never retries a
+ * refused notification and retries a failed one for ever. Only a body that is not a webhook at
+ * all (not JSON, not an object or list, no list of alerts) is refused whole.
  */
 public final class WebhookParser {
     // Bounds that keep one hostile alert from bloating the database or a Slack message.
@@ -71,7 +70,13 @@ public final class WebhookParser {
         }
     }
 
-    public static Notification parse(AlertSource source, byte[] body) throws BadBodyException {
+    /**
+     * The body of a webhook as JSON: an object, or (when {@code listAllowed}) a list. Invalid
+     * UTF-8 inside a string costs only the alert that holds it (see {@link #INVALID_BYTES}).
+     *
+     * @throws BadBodyException when it is not JSON, empty, or of another shape
+     */
+    static JsonNode json(byte[] body, boolean listAllowed) throws BadBodyException {
         JsonNode root;
         try {
             root = JSON.readTree(text(body));
@@ -80,7 +85,6 @@ public final class WebhookParser {
         } catch (CharacterCodingException e) {
             throw new BadBodyException("the body could not be read as UTF-8");
         }
-        boolean listAllowed = source == AlertSource.GENERIC;
         if (root == null || root.isMissingNode()) {
             throw new BadBodyException("the body is empty; send the webhook's JSON object");
         }
@@ -88,10 +92,7 @@ public final class WebhookParser {
             throw new BadBodyException("the body must be a JSON object" + (listAllowed ? " or a list of them" : "")
                     + ", not " + jsonType(root));
         }
-        return switch (source) {
-            case ALERTMANAGER, GRAFANA -> alertmanagerShaped(source, root);
-            case GENERIC -> generic(root);
-        };
+        return root;
     }
 
     /**
@@ -109,144 +110,50 @@ public final class WebhookParser {
         return s.startsWith("\uFEFF") ? s.substring(1) : s;
     }
 
-    private static Notification alertmanagerShaped(AlertSource source, JsonNode root) throws BadBodyException {
-        JsonNode list = root.get("alerts");
-        if (list == null) {
-            throw new BadBodyException("the body has no `alerts`; " + source.name().charAt(0)
-                    + source.name().substring(1).toLowerCase(Locale.ROOT) + "'s webhook carries its alerts in a list named `alerts`");
-        }
-        if (!list.isArray()) {
-            throw new BadBodyException("`alerts` is " + jsonType(list) + "; it must be a list of alerts");
-        }
-        Reading read = new Reading();
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode a = list.get(i);
-            try {
-                read.add(i, a, sourceAlert(source, a));
-            } catch (BadAlert e) {
-                read.reject(i, a, e);
-            }
-        }
-        Optional<String> groupKey = optionalString(root.get("groupKey")).filter(s -> !s.isBlank());
-        Map<String, String> groupLabels = stringsOrEmpty(root.get("groupLabels"));
-        Optional<String> externalUrl = optionalString(root.get("externalURL")).filter(WebhookParser::isHttpUrl);
-        int truncated = root.path("truncatedAlerts").canConvertToInt() ? Math.max(0, root.path("truncatedAlerts").asInt()) : 0;
-        return new Notification(source, groupKey, groupLabels, externalUrl, read.alerts, read.rejected, truncated);
-    }
-
-    private static IncomingAlert sourceAlert(AlertSource source, JsonNode a) throws BadAlert {
-        requireObject(a);
-        boolean firing = status(a.get("status"));
-        JsonNode labelNode = a.get("labels");
-        if (labelNode == null || labelNode.isNull()) {
-            throw new BadAlert(Reason.MISSING_FIELD, "`labels` is missing; an alert needs an object of labels such as "
-                    + "{\"alertname\": \"DiskFull\"}");
-        }
-        Map<String, String> labels = strings(labelNode, "labels", MAX_LABEL_VALUE_CHARS, false);
-        if (labels.isEmpty()) {
-            throw new BadAlert(Reason.MISSING_FIELD, "`labels` is empty; an alert needs at least one label, usually `alertname`");
-        }
-        Map<String, String> annotations = optional(a, "annotations") ? new TreeMap<>()
-                : strings(a.get("annotations"), "annotations", MAX_ANNOTATION_CHARS, true);
-        Instant startsAt = time(a.get("startsAt"), "startsAt").orElseThrow(() -> new BadAlert(Reason.MISSING_FIELD,
-                "`startsAt` is missing; send when the alert started, as an RFC 3339 time"));
-        Optional<Instant> endsAt = time(a.get("endsAt"), "endsAt");
-        if (source == AlertSource.GRAFANA && !optional(a, "values") && !annotations.containsKey("values")) {
-            annotations.put("values", grafanaValues(a.get("values")));
-        }
-        String fingerprint = fingerprint(a.get("fingerprint"), labels);
-        Optional<String> url = url(a.get("generatorURL"), "generatorURL");
-        return new IncomingAlert(fingerprint, firing, Optional.of(startsAt), endsAt, labels, annotations, url);
-    }
-
-    /** Grafana's {@code values} (query ref → number), shown as {@code B=44.2, C=1} on the alert's line. */
-    private static String grafanaValues(JsonNode node) throws BadAlert {
-        if (!node.isObject()) {
-            throw new BadAlert(Reason.BAD_TYPE, "`values` is " + jsonType(node) + "; it must be an object such as {\"B\": 44.2}");
-        }
-        StringBuilder values = new StringBuilder();
-        for (var e : node.properties()) {
-            String name = wellFormed(e.getKey(), "a name in `values`");
-            JsonNode v = e.getValue();
-            if (!v.isValueNode()) {
-                throw new BadAlert(Reason.BAD_TYPE, "`values." + quoted(name) + "` is " + jsonType(v) + "; it must be a number");
-            }
-            String shown = v.isTextual() ? wellFormed(v.asText(), "`values." + quoted(name) + "`") : v.asText();
-            values.append(values.isEmpty() ? "" : ", ").append(name).append('=').append(shown);
-        }
-        return cut(values.toString(), MAX_ANNOTATION_CHARS);
-    }
-
-    /**
-     * opsbot's generic alert: one object, a list of them, or {@code {"alerts": [...]}}.
-     * {@code title} is required; {@code status} defaults to firing.
-     */
-    private static Notification generic(JsonNode root) throws BadBodyException {
-        JsonNode list = root.isArray() ? root : root.has("alerts") ? root.get("alerts") : null;
-        Reading read = new Reading();
-        if (list == null) {
-            try {
-                read.add(0, root, genericAlert(root));
-            } catch (BadAlert e) {
-                read.reject(0, root, e);
-            }
-        } else if (!list.isArray()) {
-            throw new BadBodyException("`alerts` is " + jsonType(list) + "; it must be a list of alerts");
-        } else {
-            for (int i = 0; i < list.size(); i++) {
-                JsonNode a = list.get(i);
-                try {
-                    read.add(i, a, genericAlert(a));
-                } catch (BadAlert e) {
-                    read.reject(i, a, e);
-                }
-            }
-        }
-        return new Notification(AlertSource.GENERIC, Optional.empty(), Map.of(), Optional.empty(), read.alerts,
-                read.rejected, 0);
-    }
-
-    private static IncomingAlert genericAlert(JsonNode a) throws BadAlert {
-        requireObject(a);
-        String title = string(a.get("title"), "title").map(String::strip).filter(s -> !s.isEmpty())
-                .orElseThrow(() -> new BadAlert(Reason.MISSING_FIELD, "`title` is missing or empty; a generic alert "
-                        + "needs a title such as \"Nightly backup failed\""));
-        if (title.length() > MAX_LABEL_VALUE_CHARS) {
-            throw tooLong("title", title, MAX_LABEL_VALUE_CHARS);
-        }
-        boolean firing = optional(a, "status") || status(a.get("status"));
-        Map<String, String> labels = optional(a, "labels") ? new TreeMap<>()
-                : strings(a.get("labels"), "labels", MAX_LABEL_VALUE_CHARS, false);
-        Map<String, String> annotations = optional(a, "annotations") ? new TreeMap<>()
-                : strings(a.get("annotations"), "annotations", MAX_ANNOTATION_CHARS, true);
-        labels.putIfAbsent("alertname", cut(title, MAX_LABEL_VALUE_CHARS));
-        Optional<String> severity = string(a.get("severity"), "severity");
-        if (severity.isPresent()) {
-            if (severity.get().length() > MAX_LABEL_VALUE_CHARS) {
-                throw tooLong("severity", severity.get(), MAX_LABEL_VALUE_CHARS);
-            }
-            labels.put("severity", cut(severity.get().toLowerCase(Locale.ROOT), MAX_LABEL_VALUE_CHARS));
-        }
-        annotations.putIfAbsent("summary", cut(title, MAX_ANNOTATION_CHARS));
-        for (String field : List.of("description", "runbook")) {
-            Optional<String> value = string(a.get(field), field);
-            if (value.isPresent()) {
-                annotations.putIfAbsent(field, cut(value.get(), MAX_ANNOTATION_CHARS));
-            }
-        }
-        Optional<Instant> startsAt = time(a.get("startsAt"), "startsAt");
-        Optional<String> url = url(a.get("url"), "url");
-        String fingerprint = fingerprint(a.get("fingerprint"), labels);
-        return new IncomingAlert(fingerprint, firing, startsAt, Optional.empty(), labels, annotations, url);
+    /** Reads one alert of a webhook, or says why it cannot be stored. */
+    @FunctionalInterface
+    interface AlertReader {
+        IncomingAlert read(JsonNode alert) throws BadAlert;
     }
 
     /** The alerts read so far and the ones skipped, each fingerprint once. */
-    private static final class Reading {
-        final List<IncomingAlert> alerts = new ArrayList<>();
-        final List<Rejection> rejected = new ArrayList<>();
+    static final class Reading {
+        private final List<IncomingAlert> alerts = new ArrayList<>();
+        private final List<Rejection> rejected = new ArrayList<>();
         private final Map<String, Integer> seen = new HashMap<>();
 
-        void add(int index, JsonNode raw, IncomingAlert alert) {
+        List<IncomingAlert> alerts() {
+            return alerts;
+        }
+
+        List<Rejection> rejected() {
+            return rejected;
+        }
+
+        /** Each alert of the webhook's list {@code alerts}; one that cannot be read costs only itself. */
+        void each(JsonNode list, AlertReader reader) throws BadBodyException {
+            if (!list.isArray()) {
+                throw new BadBodyException("`alerts` is " + jsonType(list) + "; it must be a list of alerts");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                one(i, list.get(i), reader);
+            }
+        }
+
+        /** A webhook that is one alert. */
+        void one(JsonNode alert, AlertReader reader) {
+            one(0, alert, reader);
+        }
+
+        private void one(int index, JsonNode alert, AlertReader reader) {
+            try {
+                add(index, alert, reader.read(alert));
+            } catch (BadAlert e) {
+                reject(index, alert, e);
+            }
+        }
+
+        private void add(int index, JsonNode raw, IncomingAlert alert) {
             Integer first = seen.putIfAbsent(alert.fingerprint(), index);
             if (first != null) {
                 reject(index, raw, new BadAlert(Reason.DUPLICATE, "fingerprint " + quoted(alert.fingerprint())
@@ -257,7 +164,7 @@ public final class WebhookParser {
             alerts.add(alert);
         }
 
-        void reject(int index, JsonNode raw, BadAlert why) {
+        private void reject(int index, JsonNode raw, BadAlert why) {
             Optional<String> fingerprint = Optional.empty();
             Optional<String> alertname = Optional.empty();
             if (raw != null && raw.isObject()) {
@@ -279,18 +186,18 @@ public final class WebhookParser {
     // -------------------------------------------------------------------------------------------
     // Fields
 
-    private static void requireObject(JsonNode a) throws BadAlert {
+    static void requireObject(JsonNode a) throws BadAlert {
         if (a == null || !a.isObject()) {
             throw new BadAlert(Reason.BAD_TYPE, "the alert is " + jsonType(a) + "; each alert must be a JSON object");
         }
     }
 
     /** An optional field that is absent or null. */
-    private static boolean optional(JsonNode a, String field) {
+    static boolean optional(JsonNode a, String field) {
         return !a.hasNonNull(field);
     }
 
-    private static boolean status(JsonNode node) throws BadAlert {
+    static boolean status(JsonNode node) throws BadAlert {
         String s = string(node, "status").orElseThrow(() -> new BadAlert(Reason.MISSING_FIELD,
                 "`status` is missing; it must be \"firing\" or \"resolved\""));
         return switch (s.toLowerCase(Locale.ROOT)) {
@@ -302,7 +209,7 @@ public final class WebhookParser {
     }
 
     /** A string field: absent or null is empty, another JSON type or ill-formed text is a bad alert. */
-    private static Optional<String> string(JsonNode node, String what) throws BadAlert {
+    static Optional<String> string(JsonNode node, String what) throws BadAlert {
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
@@ -312,7 +219,7 @@ public final class WebhookParser {
         return Optional.of(wellFormed(node.asText(), "`" + what + "`"));
     }
 
-    private static String wellFormed(String s, String what) throws BadAlert {
+    static String wellFormed(String s, String what) throws BadAlert {
         if (!isWellFormed(s)) {
             throw new BadAlert(Reason.BAD_ENCODING, what + " is not valid UTF-8 (invalid bytes, or a lone surrogate "
                     + "in a \\u escape); send it as UTF-8 text");
@@ -321,7 +228,7 @@ public final class WebhookParser {
     }
 
     /** Labels or annotations: an object of strings, each name and value within its bound. */
-    private static Map<String, String> strings(JsonNode node, String what, int maxValue, boolean cutValues) throws BadAlert {
+    static Map<String, String> strings(JsonNode node, String what, int maxValue, boolean cutValues) throws BadAlert {
         if (!node.isObject()) {
             throw new BadAlert(Reason.BAD_TYPE, "`" + what + "` is " + jsonType(node) + "; it must be an object of strings");
         }
@@ -358,7 +265,7 @@ public final class WebhookParser {
         return map;
     }
 
-    private static Map<String, String> stringsOrEmpty(JsonNode node) {
+    static Map<String, String> stringsOrEmpty(JsonNode node) {
         try {
             return node == null || node.isNull() ? new TreeMap<>() : strings(node, "groupLabels", MAX_LABEL_VALUE_CHARS, false);
         } catch (BadAlert e) {
@@ -370,7 +277,7 @@ public final class WebhookParser {
      * An RFC 3339 time from 1970-01-01 to 9999-12-31. Absent, null and Go's zero time are "not
      * set"; anything else (another type, another format, a year out of range) is a bad alert.
      */
-    private static Optional<Instant> time(JsonNode node, String what) throws BadAlert {
+    static Optional<Instant> time(JsonNode node, String what) throws BadAlert {
         Optional<String> text = string(node, what);
         if (text.isEmpty()) {
             return Optional.empty();
@@ -397,12 +304,12 @@ public final class WebhookParser {
         return Optional.of(t);
     }
 
-    private static Optional<String> url(JsonNode node, String what) throws BadAlert {
+    static Optional<String> url(JsonNode node, String what) throws BadAlert {
         // Only a link people can open is kept (Alertmanager sends "" when it has none).
         return string(node, what).filter(WebhookParser::isHttpUrl);
     }
 
-    private static String fingerprint(JsonNode node, Map<String, String> labels) throws BadAlert {
+    static String fingerprint(JsonNode node, Map<String, String> labels) throws BadAlert {
         Optional<String> given = string(node, "fingerprint").map(String::strip).filter(s -> !s.isEmpty());
         if (given.isPresent()) {
             if (given.get().length() > MAX_FINGERPRINT_CHARS) {
@@ -413,7 +320,7 @@ public final class WebhookParser {
         return labelHash(labels);
     }
 
-    private static BadAlert tooLong(String what, String value, int max) {
+    static BadAlert tooLong(String what, String value, int max) {
         return new BadAlert(Reason.TOO_LARGE, (what.startsWith("a name") ? what : "`" + what + "`") + " has "
                 + value.length() + " characters; at most " + max + " are accepted");
     }
@@ -434,11 +341,11 @@ public final class WebhookParser {
     }
 
     /** A notification-level string (group key, external URL): kept only when it is well-formed text. */
-    private static Optional<String> optionalString(JsonNode node) {
+    static Optional<String> optionalString(JsonNode node) {
         return node != null && node.isTextual() && isWellFormed(node.asText()) ? Optional.of(node.asText()) : Optional.empty();
     }
 
-    private static boolean isHttpUrl(String s) {
+    static boolean isHttpUrl(String s) {
         String lower = s.toLowerCase(Locale.ROOT);
         return (lower.startsWith("http://") || lower.startsWith("https://")) && s.length() <= 2_000
                 && s.chars().noneMatch(c -> c < 0x21 || c == '<' || c == '>' || c == '|');
@@ -457,7 +364,7 @@ public final class WebhookParser {
         return true;
     }
 
-    private static String jsonType(JsonNode node) {
+    static String jsonType(JsonNode node) {
         if (node == null || node.isMissingNode()) {
             return "missing";
         }
@@ -473,7 +380,7 @@ public final class WebhookParser {
     }
 
     /** A bad value as a rejection quotes it back: short, and safe to write as JSON or to a log. */
-    private static String quoted(String s) {
+    static String quoted(String s) {
         return printable(s, QUOTED_CHARS);
     }
 
@@ -506,8 +413,8 @@ public final class WebhookParser {
         return clean.substring(0, end) + "…";
     }
 
-    /** Why one alert cannot be stored. */
-    private static final class BadAlert extends Exception {
+    /** Why one alert cannot be stored: skipped with a {@link Rejection} of its reason and message. */
+    static final class BadAlert extends Exception {
         final Reason reason;
 
         BadAlert(Reason reason, String message) {

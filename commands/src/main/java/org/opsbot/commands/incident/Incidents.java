@@ -3,6 +3,8 @@ package org.opsbot.commands.incident;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.opsbot.commands.alert.AlertSource;
+import org.opsbot.commands.alert.AlertSources;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Severity;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -246,6 +249,12 @@ public final class Incidents {
         return config.severity(incident.severity());
     }
 
+    /** Who a group's alerts are credited to in the timeline: the key of the source that sent them. */
+    private static String sender(StoredAlertGroup group) {
+        return AlertSources.stored(group.source()).map(AlertSource::key)
+                .orElseGet(() -> group.source().toLowerCase(Locale.ROOT)); // a source this version no longer has
+    }
+
     /**
      * Everything that happened, oldest first: the incident's own events, its escalation, and
      * for each linked group its alerts firing and resolving and what people and the bot did to
@@ -264,16 +273,17 @@ public final class Incidents {
         for (IncidentStore.Link link : store.links(id)) {
             String subject = "alert-group:" + link.alertGroupId();
             subjects.add(subject);
+            String sender = alerts.group(link.alertGroupId()).map(Incidents::sender).orElse("alerts");
             for (StoredAlert a : alerts.alerts(link.alertGroupId())) {
                 Optional.ofNullable(a.labels().get("runbook")).or(() -> Optional.ofNullable(a.annotations().get("runbook")))
                         .ifPresent(runbooks::add);
                 from = Math.min(from, a.startsAt());
                 String name = a.labels().getOrDefault("alertname", a.fingerprint());
                 String summary = Optional.ofNullable(a.firedAnnotations().get("summary")).map(s -> ": " + s).orElse("");
-                out.add(new TimelineEntry(Instant.ofEpochMilli(a.startsAt()), "alertmanager", "ALERT_FIRING",
+                out.add(new TimelineEntry(Instant.ofEpochMilli(a.startsAt()), sender, "ALERT_FIRING",
                         name + " fired" + summary, subject));
                 if (a.endsAt() != null && !a.firing()) {
-                    out.add(new TimelineEntry(Instant.ofEpochMilli(a.endsAt()), "alertmanager", "ALERT_RESOLVED",
+                    out.add(new TimelineEntry(Instant.ofEpochMilli(a.endsAt()), sender, "ALERT_RESOLVED",
                             name + " resolved", subject));
                 }
             }

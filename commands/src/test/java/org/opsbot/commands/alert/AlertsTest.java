@@ -53,7 +53,7 @@ class AlertsTest {
     }
 
     static Notification parse(String json) throws Exception {
-        return WebhookParser.parse(AlertSource.ALERTMANAGER, json.getBytes(StandardCharsets.UTF_8));
+        return AlertSources.webhook("alertmanager").parse(json.getBytes(StandardCharsets.UTF_8));
     }
 
     @ParameterizedTest

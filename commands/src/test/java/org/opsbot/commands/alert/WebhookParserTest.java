@@ -10,14 +10,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 class WebhookParserTest {
+    private static final WebhookSource ALERTMANAGER = AlertSources.webhook("alertmanager");
+    private static final WebhookSource GRAFANA = AlertSources.webhook("grafana");
+    private static final WebhookSource GENERIC = AlertSources.webhook("generic");
 
-    static Notification parse(AlertSource source, String json) throws Exception {
-        return WebhookParser.parse(source, json.getBytes(StandardCharsets.UTF_8));
+    static Notification parse(WebhookSource source, String json) throws Exception {
+        return source.parse(json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
     void anAlertmanagerV4PayloadWithMixedStatusesAndTruncatedAlertsIsReadWhole() throws Exception {
-        Notification n = parse(AlertSource.ALERTMANAGER, """
+        Notification n = parse(ALERTMANAGER, """
                 {"receiver":"opsbot","status":"firing","alerts":[
                   {"status":"firing","labels":{"alertname":"DiskFull","instance":"a"},"annotations":{"summary":"91%"},
                    "startsAt":"2026-11-22T03:00:00.123456789Z","endsAt":"0001-01-01T00:00:00Z",
@@ -47,7 +50,7 @@ class WebhookParserTest {
 
     @Test
     void badAlertsAreSkippedWithAReasonEachAndOnlyABodyThatIsNoWebhookIsRefused() throws Exception {
-        Notification n = parse(AlertSource.ALERTMANAGER, """
+        Notification n = parse(ALERTMANAGER, """
                 {"alerts":[1, {"status":"firing","labels":{}},
                  {"status":"firing","labels":{"alertname":"X","n":3,"ok":true},"startsAt":"2026-11-22T03:00:00Z","annotations":null},
                  {"status":"firing","labels":{"alertname":"X"},"startsAt":"yesterday","fingerprint":"y"},
@@ -66,23 +69,23 @@ class WebhookParserTest {
             assertThat(a.fingerprint()).hasSize(16);
         });
 
-        assertThatThrownBy(() -> parse(AlertSource.ALERTMANAGER, "<html>")).isInstanceOf(WebhookParser.BadBodyException.class)
+        assertThatThrownBy(() -> parse(ALERTMANAGER, "<html>")).isInstanceOf(WebhookParser.BadBodyException.class)
                 .hasMessageStartingWith("the body is not JSON");
-        assertThatThrownBy(() -> parse(AlertSource.ALERTMANAGER, "\"a string\"")).isInstanceOf(WebhookParser.BadBodyException.class)
+        assertThatThrownBy(() -> parse(ALERTMANAGER, "\"a string\"")).isInstanceOf(WebhookParser.BadBodyException.class)
                 .hasMessage("the body must be a JSON object, not a string");
-        assertThatThrownBy(() -> parse(AlertSource.GRAFANA, "[]")).isInstanceOf(WebhookParser.BadBodyException.class)
+        assertThatThrownBy(() -> parse(GRAFANA, "[]")).isInstanceOf(WebhookParser.BadBodyException.class)
                 .hasMessage("the body must be a JSON object, not a list");
-        assertThatThrownBy(() -> parse(AlertSource.ALERTMANAGER, "")).isInstanceOf(WebhookParser.BadBodyException.class)
+        assertThatThrownBy(() -> parse(ALERTMANAGER, "")).isInstanceOf(WebhookParser.BadBodyException.class)
                 .hasMessageStartingWith("the body is empty");
-        assertThatThrownBy(() -> parse(AlertSource.ALERTMANAGER, "{}")).isInstanceOf(WebhookParser.BadBodyException.class)
+        assertThatThrownBy(() -> parse(ALERTMANAGER, "{}")).isInstanceOf(WebhookParser.BadBodyException.class)
                 .hasMessageContaining("no `alerts`");
-        assertThatThrownBy(() -> parse(AlertSource.GENERIC, "{\"alerts\":5}")).isInstanceOf(WebhookParser.BadBodyException.class)
+        assertThatThrownBy(() -> parse(GENERIC, "{\"alerts\":5}")).isInstanceOf(WebhookParser.BadBodyException.class)
                 .hasMessage("`alerts` is a number; it must be a list of alerts");
     }
 
     @Test
     void timesFrom1970To9999AreTimesGosZeroTimeIsNotSetAndAnythingElseIsABadTime() throws Exception {
-        Notification n = parse(AlertSource.ALERTMANAGER, """
+        Notification n = parse(ALERTMANAGER, """
                 {"alerts":[
                  {"status":"firing","labels":{"alertname":"A"},"startsAt":"1970-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"epoch"},
                  {"status":"resolved","labels":{"alertname":"A"},"startsAt":"2026-11-22T03:00:00Z","endsAt":"9999-12-31T23:59:59.999Z","fingerprint":"last"},
@@ -104,7 +107,7 @@ class WebhookParserTest {
         assertThat(n.rejected().get(1).problem()).contains("`endsAt` is +999999999-12-31T23:59:59Z",
                 "1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z (or null) when it is not set");
 
-        Notification generic = parse(AlertSource.GENERIC, """
+        Notification generic = parse(GENERIC, """
                 [{"title":"Epoch","startsAt":"1970-01-01T00:00:00Z"},{"title":"Far","startsAt":"+300000000-01-01T00:00:00Z"}]""");
         assertThat(generic.alerts()).singleElement().satisfies(a -> assertThat(a.startsAt()).contains(Instant.EPOCH));
         assertThat(generic.rejected()).singleElement().satisfies(r -> {
@@ -123,7 +126,7 @@ class WebhookParserTest {
                  {"status":"firing","labels":{"alertname":"Escape"},"annotations":{"summary":"half \\ud83d an emoji"},
                   "startsAt":"2026-11-22T03:00:00Z","fingerprint":"escape"},
                  {"status":"firing","labels":{"alertname":"Fine 🔥"},"startsAt":"2026-11-22T03:00:00Z","fingerprint":"fine"}]}""");
-        Notification n = WebhookParser.parse(AlertSource.ALERTMANAGER, body);
+        Notification n = ALERTMANAGER.parse(body);
         assertThat(n.alerts()).extracting(IncomingAlert::fingerprint).containsExactly("fine");
         assertThat(n.alerts().getFirst().labels()).containsEntry("alertname", "Fine 🔥");
         assertThat(n.rejected()).extracting(Rejection::index, r -> r.reason().tag(), Rejection::problem).containsExactly(
@@ -131,12 +134,12 @@ class WebhookParserTest {
                 tuple(1, "bad-encoding", "`annotations.summary` is not valid UTF-8 (invalid bytes, or a lone surrogate in a \\u escape); send it as UTF-8 text"));
 
         byte[] broken = concat("{\"alerts\":[]", new byte[]{(byte) 0xFF}, "}");
-        assertThatThrownBy(() -> WebhookParser.parse(AlertSource.ALERTMANAGER, broken)).isInstanceOf(WebhookParser.BadBodyException.class);
+        assertThatThrownBy(() -> ALERTMANAGER.parse(broken)).isInstanceOf(WebhookParser.BadBodyException.class);
     }
 
     @Test
     void wrongTypesOversizedValuesAndRepeatedFingerprintsAreEachABadAlertNamedByIndexFingerprintAndAlertname() throws Exception {
-        Notification n = parse(AlertSource.GENERIC, """
+        Notification n = parse(GENERIC, """
                 {"alerts":[
                  {"title":"Ok","fingerprint":"ok"},
                  {"title":"Status","status":7,"fingerprint":"status"},
@@ -171,7 +174,7 @@ class WebhookParserTest {
     @Test
     void longTextIsCutWithoutSplittingAnEmoji() throws Exception {
         String summary = "a".repeat(WebhookParser.MAX_ANNOTATION_CHARS - 2) + "🔥🔥🔥";
-        Notification n = parse(AlertSource.ALERTMANAGER, """
+        Notification n = parse(ALERTMANAGER, """
                 {"alerts":[{"status":"firing","labels":{"alertname":"X"},"annotations":{"summary":"%s"},
                  "startsAt":"2026-11-22T03:00:00Z"}]}""".formatted(summary));
         String kept = n.alerts().getFirst().annotations().get("summary");
@@ -181,14 +184,14 @@ class WebhookParserTest {
 
     @Test
     void grafanaValuesBecomeAnAnnotationAndGenericAlertsNeedOnlyATitle() throws Exception {
-        Notification grafana = parse(AlertSource.GRAFANA, """
+        Notification grafana = parse(GRAFANA, """
                 {"receiver":"r","status":"firing","orgId":1,"alerts":[{"status":"firing","labels":{"alertname":"High memory usage"},
                  "annotations":{},"startsAt":"2021-10-12T09:51:03.157076+02:00","endsAt":"0001-01-01T00:00:00Z",
                  "generatorURL":"https://play.grafana.org/alerting/1afz29v7z/edit","fingerprint":"c6eadffa33fcdf37",
                  "values":{"B":44.23943737541908,"C":1}}],"groupKey":"{}:{}","externalURL":"https://play.grafana.org/","version":"1"}""");
         assertThat(grafana.alerts().getFirst().annotations()).containsEntry("values", "B=44.23943737541908, C=1");
 
-        Notification generic = parse(AlertSource.GENERIC, """
+        Notification generic = parse(GENERIC, """
                 [{"title":"Backup failed","severity":"CRITICAL","runbook":"backups"},
                  {"title":"Backup ok","status":"resolved","fingerprint":"x","labels":{"team":"cdc"}},
                  {"severity":"critical"}]""");

@@ -4,9 +4,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.opsbot.commands.access.GroupDirectory;
-import org.opsbot.commands.alert.AlertSource;
+import org.opsbot.commands.alert.AlertSources;
 import org.opsbot.commands.alert.Alerts;
-import org.opsbot.commands.alert.WebhookParser;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.OpsbotConfig;
@@ -30,6 +29,7 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class IncidentsTest {
     private static final OpsbotConfig CONFIG = ConfigLoader.bundledExample().require();
@@ -66,7 +66,7 @@ class IncidentsTest {
                  "groupLabels":{"alertname":"ReplicationLagHigh"},"commonLabels":{"team":"cdc"},"commonAnnotations":{},
                  "externalURL":"http://alertmanager:9093","version":"4","groupKey":"{}:{alertname=\\"ReplicationLagHigh\\"}",
                  "truncatedAlerts":0}""";
-        return alerts.receive(WebhookParser.parse(AlertSource.ALERTMANAGER, json.getBytes(StandardCharsets.UTF_8)))
+        return alerts.receive(AlertSources.webhook("alertmanager").parse(json.getBytes(StandardCharsets.UTF_8)))
                 .changes().getFirst().group().id();
     }
 
@@ -126,6 +126,42 @@ class IncidentsTest {
                     "resolved the incident");
             assertThat(timeline).anySatisfy(e -> assertThat(e.text()).startsWith("escalation: "));
             assertThat(timeline).noneMatch(e -> e.text().contains("other-runbook"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void theTimelineCreditsEachLinkedAlertToTheSourceThatSentIt(Dialect dialect) throws Exception {
+        try (Database db = TestDatabases.open(dialect)) {
+            Incidents incidents = incidents(db);
+            Alerts alerts = new Alerts(db, CONFIG, clock);
+            long fromAlertmanager = alertGroup(alerts);
+            String grafana = """
+                    {"receiver":"opsbot","status":"%1$s","orgId":1,"alerts":[
+                     {"status":"%1$s","labels":{"alertname":"HighMemory","team":"cdc"},"annotations":{},
+                      "startsAt":"2026-11-22T02:50:00Z","endsAt":"%2$s","fingerprint":"g1","values":{"B":91}}],
+                     "groupKey":"{}:{alertname=\\"HighMemory\\"}","externalURL":"https://grafana.example/","version":"1"}""";
+            long fromGrafana = alerts.receive(AlertSources.webhook("grafana").parse(grafana
+                    .formatted("firing", "0001-01-01T00:00:00Z").getBytes(StandardCharsets.UTF_8))).changes().getFirst().group().id();
+            alerts.receive(AlertSources.webhook("grafana").parse(grafana
+                    .formatted("resolved", "2026-11-22T02:55:00Z").getBytes(StandardCharsets.UTF_8)));
+            long fromScript = alerts.receive(AlertSources.webhook("generic").parse("""
+                    {"title":"Nightly backup failed","labels":{"team":"cdc"},"startsAt":"2026-11-22T02:40:00Z"}"""
+                    .getBytes(StandardCharsets.UTF_8))).changes().getFirst().group().id();
+            Incident incident = incidents.declare(incidents.severity("P2"), Optional.of("cdc"), "Replication is slow",
+                    ALICE, Optional.empty(), Optional.empty());
+            for (long group : List.of(fromAlertmanager, fromGrafana, fromScript)) {
+                incidents.link(incident.id(), group, ALICE);
+            }
+
+            assertThat(incidents.timeline(incident.id()))
+                    .filteredOn(e -> e.kind().startsWith("ALERT_"))
+                    .extracting(TimelineEntry::source, TimelineEntry::kind, TimelineEntry::actor)
+                    .containsExactlyInAnyOrder(
+                            tuple("alert-group:" + fromAlertmanager, "ALERT_FIRING", "alertmanager"),
+                            tuple("alert-group:" + fromGrafana, "ALERT_FIRING", "grafana"),
+                            tuple("alert-group:" + fromGrafana, "ALERT_RESOLVED", "grafana"),
+                            tuple("alert-group:" + fromScript, "ALERT_FIRING", "generic"));
         }
     }
 

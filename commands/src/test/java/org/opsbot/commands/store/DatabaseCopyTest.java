@@ -3,9 +3,8 @@ package org.opsbot.commands.store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opsbot.commands.alert.AlertSource;
+import org.opsbot.commands.alert.AlertSources;
 import org.opsbot.commands.alert.Alerts;
-import org.opsbot.commands.alert.WebhookParser;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.OpsbotConfig;
@@ -68,7 +67,7 @@ class DatabaseCopyTest {
         });
         assertThat(new OutboxStore(postgresql, clock).find(reply)).hasValueSatisfying(e -> assertThat(e.parentId()).isEqualTo(post));
         // New rows continue after the copied ids: an old message's button never meets a new group.
-        long next = moved.receive(WebhookParser.parse(AlertSource.ALERTMANAGER,
+        long next = moved.receive(AlertSources.webhook("alertmanager").parse(
                 sample().replace("CDCReplicationLagHigh", "CDCSinkStopped").getBytes())).changes().getFirst().group().id();
         assertThat(next).isGreaterThan(group);
         new AuditLog(postgresql, clock).append("U0ALICE001", "test.after-copy", "copy", Map.of());
@@ -117,7 +116,7 @@ class DatabaseCopyTest {
     /** An alert group acknowledged, an override and audit entries, written by the real stores. */
     private long aBotsDayOnSqlite() throws Exception {
         Alerts alerts = new Alerts(sqlite, CONFIG, clock);
-        long group = alerts.receive(WebhookParser.parse(AlertSource.ALERTMANAGER, sample().getBytes()))
+        long group = alerts.receive(AlertSources.webhook("alertmanager").parse(sample().getBytes()))
                 .changes().getFirst().group().id();
         alerts.acknowledge(group, "U0ALICE001");
         new OverrideStore(sqlite, clock).add("cdc-primary", "U0BOB00001", clock.instant(),
