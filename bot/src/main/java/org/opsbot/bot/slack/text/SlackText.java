@@ -70,7 +70,8 @@ public final class SlackText {
      * A person's free text (an incident update, a reason): their user mentions, {@code <@U…>} or
      * {@code <@U…|name>} as Slack sends them, stay mentions and are written back as {@code <@U…>};
      * everything else is escaped, so a broadcast, a user group, a channel or a link whose label
-     * hides its address shows as the text it was.
+     * hides its address shows as the text it was. Also for the engine's sentences (a refusal,
+     * "acknowledged by &lt;@U…&gt;"): plain text whose only markup is the mentions it wrote.
      */
     public static String person(String text) {
         if (text == null) {
