@@ -40,7 +40,7 @@
 | Time (UTC) | +Declared | Who | What |
 | --- | --- | --- | --- |
 <#list timeline as e>
-| ${e.at} | ${e.sinceDeclared} | ${e.actor} | ${e.text?replace("|", "\\|")} |
+| ${e.at} | ${e.sinceDeclared} | ${e.actor} | ${e.text} |
 </#list>
 
 ## Linked alerts

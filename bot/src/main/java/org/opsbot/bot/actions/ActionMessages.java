@@ -5,6 +5,7 @@ import com.slack.api.model.block.composition.OptionObject;
 import com.slack.api.model.block.element.BlockElement;
 import com.slack.api.model.view.View;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.approval.ActionRequest;
 import org.opsbot.commands.approval.ActionResult;
 import org.opsbot.commands.approval.Approvals;
@@ -26,9 +27,9 @@ import static com.slack.api.model.view.Views.view;
 import static com.slack.api.model.view.Views.viewClose;
 import static com.slack.api.model.view.Views.viewSubmit;
 import static com.slack.api.model.view.Views.viewTitle;
-import static org.opsbot.bot.actions.Mrkdwn.code;
-import static org.opsbot.bot.actions.Mrkdwn.escape;
-import static org.opsbot.bot.actions.Mrkdwn.user;
+import static org.opsbot.bot.slack.text.SlackText.code;
+import static org.opsbot.bot.slack.text.SlackText.escape;
+import static org.opsbot.bot.slack.text.SlackText.user;
 
 /**
  * The messages and modals of actions, written to be read on a phone at 3 a.m.: what, who, why
@@ -70,11 +71,10 @@ final class ActionMessages {
         String breaker = r.decidedBy().filter(b -> r.breakGlass()).orElse(r.requester());
         boolean asked = !r.breakGlass() || !breaker.equals(r.requester());
         if (r.breakGlass()) {
-            // Loud on purpose: everyone in the channel should know an approval was skipped.
-            text.append(":rotating_light: <!here> *BREAK GLASS* — ").append(user(breaker))
+            text.append(":rotating_light: *BREAK GLASS* — ").append(user(breaker))
                     .append(" runs ").append(code(r.reference())).append(" *without approval*");
             if (asked) {
-                text.append(": ").append(escape(r.decisionNote().orElse("")));
+                text.append(": ").append(SlackText.person(r.decisionNote().orElse("")));
             }
             text.append("\n");
         }
@@ -83,12 +83,12 @@ final class ActionMessages {
             text.append("\n").append(user(r.requester())).append(" asks to run ").append(code(r.reference()));
         }
         text.append("\n*Runs:* ").append(code(r.plan()));
-        text.append("\n*Why:* ").append(escape(r.reason().isBlank() ? "(no reason given)" : r.reason()));
-        blocks.add(section(s -> s.text(markdownText(Mrkdwn.fit(text.toString(), 2_900)))));
+        text.append("\n*Why:* ").append(r.reason().isBlank() ? "(no reason given)" : SlackText.person(r.reason()));
+        blocks.add(section(s -> s.text(markdownText(SlackText.fit(text.toString(), 2_900)))));
 
         List<String> facts = new ArrayList<>();
         if (!r.approvers().isEmpty()) {
-            facts.add("Approved by " + String.join(", ", r.approvers().stream().map(Mrkdwn::user).toList())
+            facts.add("Approved by " + String.join(", ", r.approvers().stream().map(SlackText::user).toList())
                     + (r.needed() > 1 ? " (" + r.approvers().size() + " of " + r.needed() + ")" : ""));
         }
         switch (r.state()) {
@@ -96,19 +96,19 @@ final class ActionMessages {
                 if (!r.breakGlass()) {
                     facts.add("Needs " + (r.needed() == 1 ? "1 approval" : r.needed() + " approvals from different people")
                             + " from " + code(r.approverRole().orElse("?")) + ", not the requester");
-                    r.expiresAt().ifPresent(e -> facts.add("Expires " + Mrkdwn.date(e)));
+                    r.expiresAt().ifPresent(e -> facts.add("Expires " + SlackText.date(e)));
                 }
             }
-            case RUNNING -> r.startedAt().ifPresent(t -> facts.add("Started " + Mrkdwn.date(t)));
-            case SUCCEEDED, FAILED -> facts.add(escape(r.outcome().orElse("")) + r.finishedAt().map(t -> " · " + Mrkdwn.date(t)).orElse(""));
+            case RUNNING -> r.startedAt().ifPresent(t -> facts.add("Started " + SlackText.date(t)));
+            case SUCCEEDED, FAILED -> facts.add(escape(r.outcome().orElse("")) + r.finishedAt().map(t -> " · " + SlackText.date(t)).orElse(""));
             case INTERRUPTED -> facts.add("The bot stopped while this ran; it was *not* run again. Check the target before asking again.");
-            case REJECTED -> facts.add("Rejected by " + r.decidedBy().map(Mrkdwn::user).orElse("?") + ": "
-                    + escape(r.decisionNote().orElse("")));
-            case EXPIRED -> facts.add("Nobody approved it in time" + r.expiresAt().map(t -> " (by " + Mrkdwn.date(t) + ")").orElse("")
+            case REJECTED -> facts.add("Rejected by " + r.decidedBy().map(SlackText::user).orElse("?") + ": "
+                    + SlackText.person(r.decisionNote().orElse("")));
+            case EXPIRED -> facts.add("Nobody approved it in time" + r.expiresAt().map(t -> " (by " + SlackText.date(t) + ")").orElse("")
                     + ". Ask again with " + code("/ops run " + r.reference()));
         }
         facts.add("Request #" + r.id());
-        blocks.add(context(c -> c.elements(List.of(markdownText(Mrkdwn.fit(String.join(" · ", facts), 2_900))))));
+        blocks.add(context(c -> c.elements(List.of(markdownText(SlackText.fit(String.join(" · ", facts), 2_900))))));
         if (r.state() == ActionRequest.State.PENDING && !r.breakGlass()) {
             String value = r.id() + ":" + r.planHash();
             List<BlockElement> buttons = new ArrayList<>(List.of(
@@ -119,17 +119,21 @@ final class ActionMessages {
             }
             blocks.add(actions(a -> a.blockId("actions.decide").elements(buttons)));
         }
-        String fallback = (r.breakGlass() ? "BREAK GLASS by " + r.requester() + ": " : "") + head.replaceAll(":[a-z_]+: ", "").replace("*", "") + r.title() + " (" + r.reference() + ") — "
-                + r.state().name().toLowerCase(java.util.Locale.ROOT);
-        return SlackMessage.of(fallback, blocks);
+        String fallback = (r.breakGlass() ? "BREAK GLASS by " + escape(r.requester()) + ": " : "")
+                + head.replaceAll(":[a-z_]+: ", "").replace("*", "") + SlackText.plain(r.title(), 150)
+                + " (" + escape(r.reference()) + ") — " + r.state().name().toLowerCase(java.util.Locale.ROOT);
+        SlackMessage message = SlackMessage.of(fallback, blocks);
+        // Loud on purpose: everyone in the channel should know an approval was skipped.
+        return r.breakGlass() ? message.announcedHere() : message;
     }
 
     /** The thread reply with how the run ended and what it printed. */
     static SlackMessage result(ActionRequest r, ActionResult result) {
         String line = (result.succeeded() ? ":white_check_mark: *Done:* " : ":x: *Failed:* ") + escape(result.summary());
-        String text = result.output().isBlank() ? line + "\n_(no output)_" : line + "\n" + Mrkdwn.block(result.output());
-        return SlackMessage.of((result.succeeded() ? "Done: " : "Failed: ") + r.title() + " — " + result.summary(),
-                List.of(section(s -> s.text(markdownText(Mrkdwn.fit(text, 2_990))))));
+        String text = result.output().isBlank() ? line + "\n_(no output)_" : line + "\n" + SlackText.block(result.output());
+        return SlackMessage.of((result.succeeded() ? "Done: " : "Failed: ") + SlackText.plain(r.title(), 150) + " — "
+                        + SlackText.plain(result.summary(), 300),
+                List.of(section(s -> s.text(markdownText(SlackText.fit(text, 2_990))))));
     }
 
     /** A thread note: who approved, who rejected, that it is running. */
@@ -143,7 +147,7 @@ final class ActionMessages {
         String text = ":warning: " + (problems.size() == 1 ? "That value can't be used:" : "These values can't be used:")
                 + "\n" + String.join("\n", problems.stream().map(p -> "• " + escape(p)).toList());
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(section(s -> s.text(markdownText(Mrkdwn.fit(text, 2_900)))));
+        blocks.add(section(s -> s.text(markdownText(SlackText.fit(text, 2_900)))));
         if (withForm) {
             blocks.add(actions(a -> a.elements(List.of(
                     button(b -> b.actionId(OPEN).text(plainText("Fill in a form")).value(reference))))));
@@ -171,8 +175,8 @@ final class ActionMessages {
             String line = "*" + escape(a.title()) + "* " + code(t.reference())
                     + "\n" + a.approval().map(x -> "needs " + x.count() + " approval(s) from `" + escape(x.role()) + "`")
                     .orElse("runs at once") + " · risk " + a.risk().name().toLowerCase(java.util.Locale.ROOT)
-                    + (a.params().isEmpty() ? "" : " · " + String.join(" ", a.params().stream().map(p -> p.name() + "=…").toList()));
-            fallback.append('\n').append(t.reference());
+                    + (a.params().isEmpty() ? "" : " · " + String.join(" ", a.params().stream().map(p -> escape(p.name()) + "=…").toList()));
+            fallback.append('\n').append(escape(t.reference()));
             if (breakGlass) {
                 blocks.add(section(s -> s.text(markdownText(line))));
             } else {
@@ -192,7 +196,7 @@ final class ActionMessages {
             BlockElement element;
             if (p.type() == Action.Param.Type.ENUM) {
                 List<OptionObject> options = p.values().stream()
-                        .map(v -> OptionObject.builder().text(plainText(v)).value(v).build()).toList();
+                        .map(v -> OptionObject.builder().text(plainText(SlackText.label(v, 75))).value(v).build()).toList();
                 element = staticSelect(s -> {
                     s.actionId(VALUE).options(options);
                     p.defaultValue().flatMap(d -> options.stream().filter(o -> o.getValue().equals(d)).findFirst())
@@ -211,8 +215,8 @@ final class ActionMessages {
                 case INTEGER -> "a whole number" + p.min().map(m -> " from " + m).orElse("") + p.max().map(m -> " to " + m).orElse("");
                 case STRING -> p.pattern().map(x -> "matches " + x).orElse("text");
             };
-            blocks.add(input(i -> i.blockId(PARAM_BLOCK + p.name()).label(plainText(Mrkdwn.fit(p.name(), 2_000)))
-                    .hint(plainText(Mrkdwn.fit(hint, 2_000))).element(element)));
+            blocks.add(input(i -> i.blockId(PARAM_BLOCK + p.name()).label(plainText(SlackText.label(p.name(), 2_000)))
+                    .hint(plainText(SlackText.label(hint, 2_000))).element(element)));
         }
         boolean approval = action.approval().isPresent();
         blocks.add(input(i -> i.blockId(REASON_BLOCK).optional(!approval)
@@ -220,7 +224,7 @@ final class ActionMessages {
                 .element(plainTextInput(t -> t.actionId(VALUE).multiline(true)))));
         return view(v -> v.type("modal").callbackId(PARAMS_VIEW)
                 .privateMetadata(target.reference() + "|" + channel)
-                .title(viewTitle(t -> t.type("plain_text").text(Mrkdwn.fit("Run " + action.id(), 24))))
+                .title(viewTitle(t -> t.type("plain_text").text(SlackText.label("Run " + action.id(), 24))))
                 .submit(viewSubmit(s -> s.type("plain_text").text(approval ? "Ask for approval" : "Run")))
                 .close(viewClose(c -> c.type("plain_text").text("Cancel")))
                 .blocks(blocks));

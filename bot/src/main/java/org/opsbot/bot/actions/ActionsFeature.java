@@ -10,6 +10,8 @@ import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.bot.slack.SlackFeature;
+import org.opsbot.bot.slack.text.BroadcastGuard;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.Decision;
@@ -41,6 +43,8 @@ import java.util.concurrent.Executor;
  */
 public final class ActionsFeature implements SlackFeature, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ActionsFeature.class);
+    // As Bolt writes a view itself.
+    private static final com.google.gson.Gson VIEWS = com.slack.api.util.json.GsonFactory.createSnakeCase();
     // Well within Approvals.RUN_LEASE: each sweep first extends this process's running runs.
     static final Duration SWEEP = Duration.ofSeconds(5);
     /** The permission keys of its commands, which the Run… button and form decide on too. */
@@ -124,10 +128,10 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         } catch (InvalidParameters e) {
             outbox.ephemeral(askedIn, user, ActionMessages.problems(target.reference(), e.problems(), true));
         } catch (NotAllowed e) {
-            outbox.ephemeral(askedIn, user, SlackMessage.text(":no_entry: " + e.getMessage()));
+            outbox.ephemeral(askedIn, user, SlackMessage.text(":no_entry: " + SlackText.person(e.getMessage())));
         } catch (RuntimeException e) {
             outbox.ephemeral(askedIn, user, SlackMessage.text(DatabaseDown.answer(LOG, e,
-                    "action " + target.reference() + " for " + user, ":warning: Requesting " + target.action().title()
+                    "action " + target.reference() + " for " + user, ":warning: Requesting " + SlackText.plain(target.action().title(), 150)
                             + " failed unexpectedly; the details are in opsbot's log.")));
         }
     }
@@ -148,8 +152,8 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
                 outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: This request is no longer waiting for a decision."));
             } else if (!b.user().equals(r.get().requester())
                     && !approvals.namedMember(r.get().approverRole().orElse(""), b.user())) {
-                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: Only named members of the `"
-                        + r.get().approverRole().orElse("?") + "` role (or the requester) may reject this."));
+                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: Only named members of the "
+                        + SlackText.code(r.get().approverRole().orElse("?")) + " role (or the requester) may reject this."));
             } else {
                 openModal(ctx, req.getPayload().getTriggerId(), ActionMessages.rejectForm(r.get()), b.channel(), b.user());
             }
@@ -166,7 +170,7 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
                     openModal(ctx, req.getPayload().getTriggerId(), ActionMessages.breakGlassForm(r.get()), b.channel(), b.user());
                 }
             } catch (NotAllowed e) {
-                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: " + e.getMessage()));
+                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: " + SlackText.person(e.getMessage())));
             }
             return ctx.ack();
         });
@@ -180,7 +184,7 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
             try {
                 claimed = approvals.breakGlass(id, user, reason);
             } catch (NotAllowed e) {
-                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, Mrkdwn.fit(e.getMessage(), 150)));
+                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, SlackText.label(e.getMessage(), 150)));
             }
             claimed.ifPresent(running -> executor.execute(() -> runs.brokeGlass(running)));
             return ctx.ack();
@@ -192,13 +196,13 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
             String reference = p.getActions().get(0).getValue();
             Decision may = policy.decide(RunCommand.PERMISSION, user, groups);
             if (may instanceof Decision.Denied denied) {
-                outbox.ephemeral(channel, user, SlackMessage.text(":no_entry: " + denied.reason()));
+                outbox.ephemeral(channel, user, SlackMessage.text(":no_entry: " + SlackText.escape(denied.reason())));
                 return ctx.ack();
             }
             try {
                 openModal(ctx, p.getTriggerId(), ActionMessages.form(approvals.find(reference), channel), channel, user);
             } catch (InvalidParameters e) {
-                outbox.ephemeral(channel, user, SlackMessage.text(":warning: " + Mrkdwn.escape(e.problems().get(0))));
+                outbox.ephemeral(channel, user, SlackMessage.text(":warning: " + SlackText.escape(e.problems().get(0))));
             }
             return ctx.ack();
         });
@@ -208,13 +212,13 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
             String[] meta = view.getPrivateMetadata().split("\\|", 2);
             Decision may = policy.decide(RunCommand.PERMISSION, user, groups);
             if (may instanceof Decision.Denied denied) {
-                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, Mrkdwn.fit(denied.reason(), 150)));
+                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, SlackText.label(denied.reason(), 150)));
             }
             Approvals.Target target;
             try {
                 target = approvals.find(meta[0]);
             } catch (InvalidParameters e) {
-                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, Mrkdwn.fit(e.problems().get(0), 150)));
+                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, SlackText.label(e.problems().get(0), 150)));
             }
             Map<String, String> values = new LinkedHashMap<>();
             Map<String, Map<String, ViewState.Value>> state = view.getState().getValues();
@@ -236,7 +240,7 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
                     String block = target.action().params().stream().map(Action.Param::name)
                             .filter(n -> problem.startsWith(n + " ")).findFirst()
                             .map(n -> ActionMessages.PARAM_BLOCK + n).orElse(ActionMessages.REASON_BLOCK);
-                    errors.merge(block, Mrkdwn.fit(problem, 150), (a, b) -> a);
+                    errors.merge(block, SlackText.label(problem, 150), (a, b) -> a);
                 }
             }
             if (target.action().approval().isPresent() && reason.isBlank()) {
@@ -257,7 +261,7 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
             // One conditional UPDATE: quick enough to answer inside the modal, so a refusal shows there.
             Approvals.Approval outcome = approvals.reject(id, user, reason);
             if (outcome instanceof Approvals.Approval.Refused refused) {
-                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, Mrkdwn.fit(refused.why(), 150)));
+                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, SlackText.label(refused.why(), 150)));
             }
             executor.execute(() -> runs.rejected(outcome.request()));
             return ctx.ack();
@@ -267,15 +271,17 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
     /**
      * views.open is the one Web API call made directly, not through the outbox: Slack accepts
      * a trigger_id only for 3 seconds, so a queued call would be useless. A failure (dry-run,
-     * Slack down) is told to the clicker.
+     * Slack down) is told to the clicker. Not passing the outbox, the view passes the outbox's
+     * guard against broadcasts here.
      */
     private void openModal(Context ctx, String triggerId, View view, String channel, String user) {
         try {
-            var response = ctx.client().viewsOpen(r -> r.triggerId(triggerId).view(view));
+            String json = BroadcastGuard.neutraliseJson(VIEWS.toJson(view));
+            var response = ctx.client().viewsOpen(r -> r.triggerId(triggerId).viewAsString(json));
             if (!response.isOk()) {
                 LOG.warn("views.open failed: {}", response.getError());
                 outbox.ephemeral(channel, user, SlackMessage.text(":warning: Slack did not open the form ("
-                        + response.getError() + "); try again, or type the command instead."));
+                        + SlackText.escape(response.getError()) + "); try again, or type the command instead."));
             }
         } catch (Exception e) {
             LOG.warn("views.open failed: {}", e.toString());

@@ -6,6 +6,7 @@ import org.opsbot.bot.slack.ops.CommandReply;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
 import org.opsbot.bot.slack.ops.UsageException;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.audit.AuditEntry;
 import org.opsbot.commands.audit.AuditLog;
 
@@ -57,7 +58,7 @@ final class AuditCommand implements OpsCommand {
             try {
                 n = Integer.parseInt(inv.args().get(0));
             } catch (NumberFormatException e) {
-                throw new UsageException("`" + inv.args().get(0) + "` is not a number of entries.");
+                throw new UsageException(SlackText.code(inv.args().get(0), 40) + " is not a number of entries.");
             }
             if (n < 1 || n > MAX) {
                 throw new UsageException("Ask for 1 to " + MAX + " entries; `opsbot audit export` has them all.");
@@ -72,22 +73,22 @@ final class AuditCommand implements OpsCommand {
         StringBuilder chunk = new StringBuilder();
         StringBuilder fallback = new StringBuilder("Audit log, newest first:");
         for (AuditEntry e : entries) {
-            String line = Mrkdwn.date(e.at()) + " " + Mrkdwn.user(e.actor()) + " *" + Mrkdwn.escape(e.action()) + "* "
-                    + Mrkdwn.code(e.subject()) + summary(e.details());
-            fallback.append('\n').append(e.at()).append(' ').append(e.actor()).append(' ').append(e.action())
-                    .append(' ').append(e.subject());
+            String line = SlackText.date(e.at()) + " " + SlackText.user(e.actor()) + " *" + SlackText.escape(e.action()) + "* "
+                    + SlackText.code(e.subject()) + summary(e.details());
+            fallback.append('\n').append(e.at()).append(' ').append(SlackText.escape(e.actor())).append(' ')
+                    .append(SlackText.escape(e.action())).append(' ').append(SlackText.escape(e.subject()));
             if (chunk.length() + line.length() + 1 > 2_900) {
                 String text = chunk.toString();
                 blocks.add(section(s -> s.text(markdownText(text))));
                 chunk.setLength(0);
             }
-            chunk.append(chunk.isEmpty() ? "" : "\n").append(Mrkdwn.fit(line, 2_900));
+            chunk.append(chunk.isEmpty() ? "" : "\n").append(SlackText.fit(line, 2_900));
         }
         String text = chunk.toString();
         blocks.add(section(s -> s.text(markdownText(text))));
         blocks.add(context(c -> c.elements(List.of(markdownText("Newest first · " + entries.size()
                 + " entries · all of them: `opsbot audit export`; check the chain: `opsbot audit verify`")))));
-        return CommandReply.ephemeral(SlackMessage.of(Mrkdwn.fit(fallback.toString(), 3_000), blocks));
+        return CommandReply.ephemeral(SlackMessage.of(SlackText.fit(fallback.toString(), 3_000), blocks));
     }
 
     private static String summary(Map<String, Object> details) {
@@ -95,7 +96,7 @@ final class AuditCommand implements OpsCommand {
         for (String key : List.of("request", "reason", "outcome", "result", "summary", "status")) {
             Object v = details.get(key);
             if (v != null && !v.toString().isBlank()) {
-                parts.add(key.equals("request") ? "#" + v : Mrkdwn.escape(Mrkdwn.fit(v.toString(), 120)));
+                parts.add(key.equals("request") ? "#" + SlackText.escape(v.toString()) : SlackText.plain(v.toString(), 120));
             }
         }
         return parts.isEmpty() ? "" : " — " + String.join(" · ", parts);

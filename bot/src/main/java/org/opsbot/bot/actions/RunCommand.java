@@ -4,6 +4,7 @@ import org.opsbot.bot.slack.ops.CommandReply;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
 import org.opsbot.bot.slack.ops.UsageException;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.approval.Approvals;
 import org.opsbot.commands.approval.InvalidParameters;
 import org.opsbot.commands.approval.NotAllowed;
@@ -69,7 +70,7 @@ final class RunCommand implements OpsCommand {
             }
             String name = word.substring(0, eq);
             if (values.put(name, unescape(word.substring(eq + 1))) != null) {
-                throw new UsageException("`" + name + "` is given twice.");
+                throw new UsageException(SlackText.code(name) + " is given twice.");
             }
         }
         String reason = unescape(String.join(" ", args.subList(i, args.size())));
@@ -99,21 +100,22 @@ final class RunCommand implements OpsCommand {
             throw new UsageException("Break glass needs a reason after the values: why can this not wait for an approval?");
         }
         if (!breakGlass && target.action().approval().isPresent() && p.reason().isBlank()) {
-            throw new UsageException(target.reference() + " needs approval, so say why after the values"
-                    + " (the approvers read it), e.g. `/ops run " + target.reference() + " "
+            throw new UsageException(SlackText.escape(target.reference()) + " needs approval, so say why after the values"
+                    + " (the approvers read it), e.g. " + SlackText.code("/ops run " + target.reference() + " "
                     + String.join(" ", p.values().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
-                    + " the sink is stuck since 02:00`.");
+                    + " the sink is stuck since 02:00") + ".");
         }
         if (breakGlass) {
             try {
                 feature.checkEmergency(inv.userId());
             } catch (NotAllowed e) {
-                return CommandReply.ephemeral(":no_entry: " + e.getMessage());
+                return CommandReply.ephemeral(":no_entry: " + SlackText.person(e.getMessage()));
             }
         }
         inv.executor().execute(() -> feature.start(target, p.values(), inv.userId(), p.reason(), inv.channelId(), breakGlass));
-        return CommandReply.ephemeral(breakGlass ? ":rotating_light: Breaking glass for " + target.action().title() + "…"
-                : target.action().approval().isPresent() ? "Asking for approval of " + target.action().title() + "…"
-                : "Running " + target.action().title() + "…");
+        String title = SlackText.plain(target.action().title(), 150);
+        return CommandReply.ephemeral(breakGlass ? ":rotating_light: Breaking glass for " + title + "…"
+                : target.action().approval().isPresent() ? "Asking for approval of " + title + "…"
+                : "Running " + title + "…");
     }
 }

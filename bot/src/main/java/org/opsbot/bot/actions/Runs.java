@@ -2,6 +2,7 @@ package org.opsbot.bot.actions;
 
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.approval.ActionRequest;
 import org.opsbot.commands.approval.Approvals;
 import org.slf4j.Logger;
@@ -50,16 +51,17 @@ final class Runs {
             approvals.attachMessage(running, message);
             if (!askedIn.equals(running.channel())) {
                 outbox.ephemeral(askedIn, r.requester(), SlackMessage.text((r.breakGlass()
-                        ? "Break glass: running " : "Running ") + r.title() + " now; follow it in " + channelRef(running.channel())));
+                        ? "Break glass: running " : "Running ") + SlackText.plain(r.title(), 150) + " now; follow it in "
+                        + SlackText.channel(running.channel())));
             }
             run(running, message, r.requester(), false);
             return;
         }
         long message = outbox.post(r.channel(), message(r));
         approvals.attachMessage(r, message);
-        outbox.ephemeral(askedIn, r.requester(), SlackMessage.text("Asked for approval of " + r.title() + " in "
-                + channelRef(r.channel()) + " (request #" + r.id() + "). It runs once "
-                + (r.needed() == 1 ? "someone" : r.needed() + " people") + " from " + r.approverRole().orElse("?")
+        outbox.ephemeral(askedIn, r.requester(), SlackMessage.text("Asked for approval of " + SlackText.plain(r.title(), 150) + " in "
+                + SlackText.channel(r.channel()) + " (request #" + r.id() + "). It runs once "
+                + (r.needed() == 1 ? "someone" : r.needed() + " people") + " from " + SlackText.escape(r.approverRole().orElse("?"))
                 + " approve" + (r.needed() == 1 ? "s" : "") + "."));
     }
 
@@ -68,7 +70,7 @@ final class Runs {
         ActionRequest r = outcome.request();
         switch (outcome) {
             case Approvals.Approval.Refused refused -> {
-                outbox.ephemeral(clickedIn, clicker, SlackMessage.text(":no_entry: " + refused.why()));
+                outbox.ephemeral(clickedIn, clicker, SlackMessage.text(":no_entry: " + SlackText.person(refused.why())));
                 // The click may be what found the request expired: the message must say so too.
                 if (r.state() == ActionRequest.State.EXPIRED) {
                     r.messageId().ifPresent(m -> outbox.update(m, message(r)));
@@ -77,7 +79,7 @@ final class Runs {
             case Approvals.Approval.Counted counted -> r.messageId().ifPresent(m -> {
                 outbox.update(m, message(r));
                 if (counted.have() < counted.need()) {
-                    outbox.reply(m, ActionMessages.note(":ballot_box_with_check: " + Mrkdwn.user(clicker) + " approved ("
+                    outbox.reply(m, ActionMessages.note(":ballot_box_with_check: " + SlackText.user(clicker) + " approved ("
                             + counted.have() + " of " + counted.need() + ")"));
                 }
             });
@@ -86,7 +88,7 @@ final class Runs {
                 if (message.isEmpty()) {
                     LOG.warn("approved action request {} has no message; running it anyway", r.id());
                 }
-                message.ifPresent(m -> outbox.reply(m, ActionMessages.note(":white_check_mark: " + Mrkdwn.user(clicker)
+                message.ifPresent(m -> outbox.reply(m, ActionMessages.note(":white_check_mark: " + SlackText.user(clicker)
                         + " approved; running it now")));
                 run(r, message.orElse(null), clicker, true);
             }
@@ -97,11 +99,12 @@ final class Runs {
     /** Break glass on a waiting request: said loudly in the channel, then run like an approved one. */
     void brokeGlass(ActionRequest running) {
         String breaker = running.decidedBy().orElse("?");
-        outbox.post(running.channel(), ActionMessages.note(":rotating_light: <!here> *BREAK GLASS* — " + Mrkdwn.user(breaker)
-                + " runs " + Mrkdwn.escape(running.title()) + " (request #" + running.id() + ") without approval: "
-                + Mrkdwn.escape(running.decisionNote().orElse(""))));
+        // Loud on purpose: everyone in the channel should know an approval was skipped.
+        outbox.post(running.channel(), ActionMessages.note(":rotating_light: *BREAK GLASS* — " + SlackText.user(breaker)
+                + " runs " + SlackText.plain(running.title(), 150) + " (request #" + running.id() + ") without approval: "
+                + SlackText.person(running.decisionNote().orElse(""))).announcedHere());
         Optional<Long> message = running.messageId();
-        message.ifPresent(m -> outbox.reply(m, ActionMessages.note(":rotating_light: " + Mrkdwn.user(breaker)
+        message.ifPresent(m -> outbox.reply(m, ActionMessages.note(":rotating_light: " + SlackText.user(breaker)
                 + " broke the glass; running it now")));
         run(running, message.orElse(null), breaker, true);
     }
@@ -109,8 +112,8 @@ final class Runs {
     void rejected(ActionRequest r) {
         r.messageId().ifPresent(m -> {
             outbox.update(m, message(r));
-            outbox.reply(m, ActionMessages.note(":no_entry: " + r.decidedBy().map(Mrkdwn::user).orElse("?")
-                    + " rejected this: " + Mrkdwn.escape(r.decisionNote().orElse("")) + "\n" + Mrkdwn.user(r.requester())
+            outbox.reply(m, ActionMessages.note(":no_entry: " + r.decidedBy().map(SlackText::user).orElse("?")
+                    + " rejected this: " + SlackText.person(r.decisionNote().orElse("")) + "\n" + SlackText.user(r.requester())
                     + ", it will not run."));
         });
     }
@@ -120,8 +123,8 @@ final class Runs {
         r.messageId().ifPresent(m -> {
             outbox.update(m, message(r));
             String note = r.state() == ActionRequest.State.EXPIRED
-                    ? ":hourglass: " + Mrkdwn.user(r.requester()) + ", nobody approved this in time, so it will not run."
-                    : ":warning: " + Mrkdwn.user(r.requester()) + ", the bot stopped while this ran. It was not run again:"
+                    ? ":hourglass: " + SlackText.user(r.requester()) + ", nobody approved this in time, so it will not run."
+                    : ":warning: " + SlackText.user(r.requester()) + ", the bot stopped while this ran. It was not run again:"
                     + " check the target's state before asking again.";
             outbox.reply(m, ActionMessages.note(note));
         });
@@ -137,9 +140,5 @@ final class Runs {
             outbox.update(message, message(ran.request()));
             outbox.reply(message, ActionMessages.result(ran.request(), ran.result()));
         }
-    }
-
-    private static String channelRef(String channel) {
-        return channel.startsWith("C") || channel.startsWith("G") ? "<#" + channel + ">" : channel;
     }
 }

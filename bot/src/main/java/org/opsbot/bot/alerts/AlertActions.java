@@ -1,6 +1,7 @@
 package org.opsbot.bot.alerts;
 
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.alert.ActionResult;
@@ -84,14 +85,16 @@ final class AlertActions {
         }
         Decision decision = alerts.mayAct(g, user, groups);
         if (decision instanceof Decision.Denied denied) {
-            return Outcome.said(":no_entry: " + denied.reason());
+            return Outcome.said(":no_entry: " + SlackText.escape(denied.reason()));
         }
         ActionResult result = switch (kind) {
             case ACK -> alerts.acknowledge(id, user);
             case UNACK -> alerts.unacknowledge(id, user);
             case RESOLVE -> alerts.resolve(id, user);
             case SNOOZE -> alerts.snooze(id, user, bounded(arg, MAX_SNOOZE));
-            case ESCALATE -> escalate(g, user, arg.filter(r -> !r.isBlank()).map(r -> Mrkdwn.plain(r, 200)).orElse(""));
+            // Stored as typed (one line, bounded); it is escaped where it is shown.
+            case ESCALATE -> escalate(g, user, arg.filter(r -> !r.isBlank())
+                    .map(r -> SlackText.cut(r.replaceAll("\\s+", " ").strip(), 200)).orElse(""));
             case RUNBOOK -> throw new IllegalStateException("decided above");
             case SILENCE -> silence(g, user, userName, bounded(arg, MAX_SILENCE));
             case UNSILENCE -> unsilence(g, user);
@@ -101,7 +104,8 @@ final class AlertActions {
                 publisher.publish(done.change());
                 yield new Outcome(true, Optional.empty());
             }
-            case ActionResult.Unchanged u -> Outcome.said(u.why());
+            // The engine's reasons are sentences that may name people (<@U…>), nothing more.
+            case ActionResult.Unchanged u -> Outcome.said(SlackText.person(u.why()));
             case ActionResult.NotFound n -> Outcome.said("There is no alert group `" + id + "`.");
         };
     }
@@ -117,13 +121,14 @@ final class AlertActions {
         }
         if (g.messageId() == null) {
             return Outcome.said("Alert group `" + g.id() + "` has no message in Slack yet, so its thread cannot take a"
-                    + " report; try again in a moment, or run `/ops check " + Mrkdwn.plain(name, 100) + "`.");
+                    + " report; try again in a moment, or run " + SlackText.code("/ops check " + name, 120) + ".");
         }
         Optional<SlackMessage> refused = runbooks.runInThread(name, user, g.messageId());
         if (refused.isPresent()) {
             return new Outcome(false, Optional.of(refused.get().text()), refused);
         }
-        alerts.note(g.id(), user, "alert.runbook", "ran runbook `" + Mrkdwn.plain(name, 100) + "`; the report is in the thread.");
+        // Plain text in the group's history; escaped where a thread shows it.
+        alerts.note(g.id(), user, "alert.runbook", "ran runbook `" + SlackText.cut(name, 100) + "`; the report is in the thread.");
         return new Outcome(true, Optional.empty());
     }
 
@@ -133,8 +138,8 @@ final class AlertActions {
             return new ActionResult.Unchanged(g, "It is resolved: there is nobody to escalate to.");
         }
         if (escalations.escalate(AlertEscalation.subject(g.id()), user, reason).isEmpty()) {
-            return new ActionResult.Unchanged(g, "Team *" + Mrkdwn.plain(g.team(), 40)
-                    + "* has no escalation policy in opsbot.yaml, so there is nobody to escalate to.");
+            return new ActionResult.Unchanged(g, "Team " + g.team()
+                    + " has no escalation policy in opsbot.yaml, so there is nobody to escalate to.");
         }
         publisher.refresh(g.id());
         return new ActionResult.Unchanged(g, ":arrow_double_up: Escalated: the next tier is being paged.");
@@ -146,7 +151,7 @@ final class AlertActions {
                     + "silenced from here. Snooze mutes the bot instead.");
         }
         if (g.silenceId() != null) {
-            return new ActionResult.Unchanged(g, "It is silenced already, by " + Mrkdwn.user(g.silencedBy()) + ".");
+            return new ActionResult.Unchanged(g, "It is silenced already, by " + SlackText.user(g.silencedBy()) + ".");
         }
         Map<String, String> matchers = g.groupLabels().isEmpty() ? common(alerts.alerts(g.id())) : g.groupLabels();
         Instant now = clock.instant();
@@ -154,10 +159,10 @@ final class AlertActions {
         try {
             String id = silences.create(g.externalUrl(), matchers, now, until,
                     "opsbot for " + (userName == null || userName.isBlank() ? user : userName + " (" + user + ")"),
-                    "Silenced from Slack by opsbot: alert group " + g.id() + " (" + AlertMessages.cut(g.title(), 100) + ")");
+                    "Silenced from Slack by opsbot: alert group " + g.id() + " (" + SlackText.cut(g.title(), 100) + ")");
             return alerts.silenced(g.id(), user, until, id);
         } catch (AlertmanagerSilences.SilenceException e) {
-            return new ActionResult.Unchanged(g, ":warning: Could not silence it: " + Mrkdwn.plain(e.getMessage(), 300));
+            return new ActionResult.Unchanged(g, ":warning: Could not silence it: " + SlackText.cut(e.getMessage(), 300));
         }
     }
 
@@ -169,7 +174,7 @@ final class AlertActions {
             silences.expire(g.externalUrl(), g.silenceId());
             return alerts.silenceRemoved(g.id(), user);
         } catch (AlertmanagerSilences.SilenceException e) {
-            return new ActionResult.Unchanged(g, ":warning: Could not expire the silence: " + Mrkdwn.plain(e.getMessage(), 300));
+            return new ActionResult.Unchanged(g, ":warning: Could not expire the silence: " + SlackText.cut(e.getMessage(), 300));
         }
     }
 

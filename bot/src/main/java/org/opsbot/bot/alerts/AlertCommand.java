@@ -4,6 +4,7 @@ import org.opsbot.bot.slack.ops.CommandReply;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
 import org.opsbot.bot.slack.ops.UsageException;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.config.Durations;
 
 import java.time.Duration;
@@ -55,7 +56,7 @@ final class AlertCommand implements OpsCommand {
             try {
                 d = Durations.parse(invocation.args().get(1));
             } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
+                throw new UsageException(SlackText.escape(e.getMessage()));
             }
             if (d.isZero()) {
                 throw new UsageException("A " + name + " of no time does nothing; give e.g. 30m or 4h.");
@@ -88,7 +89,7 @@ final class AlertCommand implements OpsCommand {
             }
             return id;
         } catch (NumberFormatException e) {
-            throw new UsageException("`" + Mrkdwn.plain(text, 30) + "` is not an alert group id; ids are numbers such as `12`.");
+            throw new UsageException(SlackText.code(text, 30) + " is not an alert group id; ids are numbers such as `12`.");
         }
     }
 }

@@ -4,6 +4,7 @@ import org.opsbot.bot.slack.ops.CommandReply;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
 import org.opsbot.bot.slack.ops.UsageException;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.store.StoredAlertGroup;
 
@@ -39,7 +40,7 @@ final class AlertListCommand implements OpsCommand {
     public CommandReply handle(OpsInvocation invocation) throws UsageException {
         Optional<String> team = invocation.args().stream().findFirst();
         if (team.isPresent() && !alerts.config().teams().containsKey(team.get())) {
-            throw new UsageException("There is no team `" + Mrkdwn.plain(team.get(), 40) + "`. Teams: "
+            throw new UsageException("There is no team `" + SlackText.plain(team.get(), 40) + "`. Teams: "
                     + String.join(", ", alerts.config().teams().keySet()) + ".");
         }
         List<StoredAlertGroup> open = alerts.open(team, LIMIT + 1);
@@ -49,11 +50,11 @@ final class AlertListCommand implements OpsCommand {
         StringBuilder text = new StringBuilder("*Open alert groups" + team.map(t -> " of " + t).orElse("") + "*");
         for (StoredAlertGroup g : open.subList(0, Math.min(LIMIT, open.size()))) {
             text.append("\n`").append(g.id()).append("` ")
-                    .append(g.ackedBy() == null ? ":rotating_light: FIRING" : ":eyes: ACKNOWLEDGED by " + Mrkdwn.user(g.ackedBy()))
-                    .append(g.severity() == null ? "" : " · " + Mrkdwn.plain(g.severity(), 20))
-                    .append(" · *").append(Mrkdwn.plain(g.title(), 80)).append("* · ").append(Mrkdwn.plain(g.team(), 40))
-                    .append(" · since ").append(Mrkdwn.date(g.openedAt()))
-                    .append(g.snoozedUntil() != null ? " · :zzz: until " + Mrkdwn.date(g.snoozedUntil()) : "")
+                    .append(g.ackedBy() == null ? ":rotating_light: FIRING" : ":eyes: ACKNOWLEDGED by " + SlackText.user(g.ackedBy()))
+                    .append(g.severity() == null ? "" : " · " + SlackText.plain(g.severity(), 20))
+                    .append(" · *").append(SlackText.plain(g.title(), 80)).append("* · ").append(SlackText.plain(g.team(), 40))
+                    .append(" · since ").append(SlackText.date(g.openedAt()))
+                    .append(g.snoozedUntil() != null ? " · :zzz: until " + SlackText.date(g.snoozedUntil()) : "")
                     .append(g.silenceId() != null ? " · :mute: silenced" : "");
         }
         if (open.size() > LIMIT) {

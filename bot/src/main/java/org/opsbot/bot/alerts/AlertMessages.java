@@ -5,6 +5,7 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
 import com.slack.api.model.block.element.BlockElement;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.alert.AlertNote;
 import org.opsbot.commands.config.Severity;
 import org.opsbot.commands.store.StoredAlert;
@@ -75,20 +76,21 @@ final class AlertMessages {
                                Optional<String> escalation) {
         long firing = alerts.stream().filter(StoredAlert::firing).count();
         String state = stateWord(g);
-        String sev = severity.map(Severity::name).or(() -> Optional.ofNullable(g.severity())).map(s -> s + " · ").orElse("");
-        String title = Mrkdwn.plain(g.title(), 150);
+        String sev = severity.map(Severity::name).or(() -> Optional.ofNullable(g.severity()))
+                .map(s -> SlackText.plain(s, 20) + " · ").orElse("");
+        String title = SlackText.plain(g.title(), 150);
 
         List<LayoutBlock> blocks = new ArrayList<>();
         String headline = emoji(g) + " *" + state + " · " + sev + title + "*";
-        String summary = commonSummary(alerts).map(s -> "\n" + Mrkdwn.plain(s, 300)).orElse("");
+        String summary = commonSummary(alerts).map(s -> "\n" + SlackText.plain(s, 300)).orElse("");
         blocks.add(section(s -> s.text(markdownText(headline + summary))));
 
         String counts = firing + " firing" + (alerts.size() > firing ? ", " + (alerts.size() - firing) + " resolved" : "");
         long firstStart = alerts.stream().filter(StoredAlert::firing).mapToLong(StoredAlert::startsAt).min()
                 .orElse(g.openedAt());
-        String since = (firing > 0 ? "firing since " : "opened ") + Mrkdwn.date(firing > 0 ? firstStart : g.openedAt());
+        String since = (firing > 0 ? "firing since " : "opened ") + SlackText.date(firing > 0 ? firstStart : g.openedAt());
         String ack = severity.filter(x -> !resolved(g)).map(x -> " · ack within " + human(x.ackWithin())).orElse("");
-        blocks.add(context(c -> c.elements(List.of(markdownText("Team *" + Mrkdwn.plain(g.team(), 40) + "* · " + counts
+        blocks.add(context(c -> c.elements(List.of(markdownText("Team *" + SlackText.plain(g.team(), 40) + "* · " + counts
                 + " · " + since + ack + " · group `" + g.id() + "`")))));
 
         List<StoredAlert> ordered = new ArrayList<>(alerts);
@@ -131,7 +133,7 @@ final class AlertMessages {
             blocks.add(actions(a -> a.blockId("alert-actions-" + g.id()).elements(buttons)));
         }
 
-        String fallback = "[" + state + "] " + sev + g.title() + " — " + counts + " (team " + g.team() + ")";
+        String fallback = "[" + state + "] " + sev + title + " — " + counts + " (team " + SlackText.plain(g.team(), 40) + ")";
         Attachment body = Attachment.builder().color(colour(g, severity)).blocks(blocks).fallback(fallback).build();
         return new SlackMessage(fallback, List.of(), List.of(body));
     }
@@ -156,13 +158,13 @@ final class AlertMessages {
                 .filter(e -> !QUIET_LABELS.contains(e.getKey()) && !g.groupLabels().containsKey(e.getKey())
                         && !shared.contains(e.getKey()))
                 .limit(KEY_LABELS)
-                .map(e -> Mrkdwn.code(e.getKey() + "=" + e.getValue(), 60))
+                .map(e -> SlackText.code(e.getKey() + "=" + e.getValue(), 60))
                 .collect(Collectors.joining(" "));
-        String values = Optional.ofNullable(shown.get("values")).map(v -> " · " + Mrkdwn.plain(v, 80)).orElse("");
-        String link = a.generatorUrl() == null || a.generatorUrl().length() > MAX_LINK_CHARS ? "" : " · " + Mrkdwn.link(a.generatorUrl(), "source");
-        String when = a.firing() ? " · since " + Mrkdwn.date(a.startsAt())
-                : " · resolved " + (a.endsAt() == null ? "" : Mrkdwn.date(a.endsAt()));
-        String shownSummary = a.firing() ? Mrkdwn.plain(summary, 150) : "~" + Mrkdwn.plain(summary, 150) + "~";
+        String values = Optional.ofNullable(shown.get("values")).map(v -> " · " + SlackText.plain(v, 80)).orElse("");
+        String link = a.generatorUrl() == null || a.generatorUrl().length() > MAX_LINK_CHARS ? "" : " · " + SlackText.link(a.generatorUrl(), "source");
+        String when = a.firing() ? " · since " + SlackText.date(a.startsAt())
+                : " · resolved " + (a.endsAt() == null ? "" : SlackText.date(a.endsAt()));
+        String shownSummary = a.firing() ? SlackText.plain(summary, 150) : "~" + SlackText.plain(summary, 150) + "~";
         String mark = a.firing() ? ":red_circle:" : ":large_green_circle:";
         return mark + " " + shownSummary + values + (keys.isEmpty() ? "" : " " + keys) + when + link;
     }
@@ -170,16 +172,16 @@ final class AlertMessages {
     private static String statusLine(StoredAlertGroup g, long now) {
         List<String> parts = new ArrayList<>();
         if (resolved(g)) {
-            parts.add(":white_check_mark: Resolved " + (g.resolvedBy() == null ? "at the source" : "by " + Mrkdwn.user(g.resolvedBy()))
-                    + (g.resolvedAt() == null ? "" : " " + Mrkdwn.date(g.resolvedAt())));
+            parts.add(":white_check_mark: Resolved " + (g.resolvedBy() == null ? "at the source" : "by " + SlackText.user(g.resolvedBy()))
+                    + (g.resolvedAt() == null ? "" : " " + SlackText.date(g.resolvedAt())));
         } else if (g.ackedBy() != null) {
-            parts.add(":eyes: Acknowledged by " + Mrkdwn.user(g.ackedBy()) + (g.ackedAt() == null ? "" : " " + Mrkdwn.date(g.ackedAt())));
+            parts.add(":eyes: Acknowledged by " + SlackText.user(g.ackedBy()) + (g.ackedAt() == null ? "" : " " + SlackText.date(g.ackedAt())));
         }
         if (g.snoozedUntil() != null && g.snoozedUntil() > now) {
-            parts.add(":zzz: Snoozed by " + Mrkdwn.user(g.snoozedBy()) + " until " + Mrkdwn.date(g.snoozedUntil()));
+            parts.add(":zzz: Snoozed by " + SlackText.user(g.snoozedBy()) + " until " + SlackText.date(g.snoozedUntil()));
         }
         if (g.silenceId() != null && g.silencedUntil() != null && g.silencedUntil() > now) {
-            parts.add(":mute: Silenced in Alertmanager by " + Mrkdwn.user(g.silencedBy()) + " until " + Mrkdwn.date(g.silencedUntil()));
+            parts.add(":mute: Silenced in Alertmanager by " + SlackText.user(g.silencedBy()) + " until " + SlackText.date(g.silencedUntil()));
         }
         return String.join("  ·  ", parts);
     }
@@ -203,7 +205,7 @@ final class AlertMessages {
             out.add(staticSelect(s -> s.actionId(SILENCE).placeholder(plainText("Silence…")).options(options(id, SILENCES))));
         }
         runbook(alerts).ifPresent(name -> out.add(button(b -> b.actionId(RUNBOOK)
-                .text(plainText("Run runbook " + cut(name, 50))).value(id + ":" + cut(name, 100)))));
+                .text(plainText(SlackText.label("Run runbook " + name, 75))).value(id + ":" + name))));
         return out;
     }
 
@@ -224,25 +226,25 @@ final class AlertMessages {
         List<String> parts = new ArrayList<>();
         for (AlertNote note : notes) {
             parts.add(switch (note) {
-                case AlertNote.NewAlerts n -> n.ackedBy().map(u -> Mrkdwn.user(u) + " — you acknowledged this group; ").orElse("")
+                case AlertNote.NewAlerts n -> n.ackedBy().map(u -> SlackText.user(u) + " — you acknowledged this group; ").orElse("")
                         + ":red_circle: " + count(n.alerts().size(), "new alert") + " firing:" + list(n.alerts(), g);
                 case AlertNote.AlertsResolved r -> ":large_green_circle: " + count(r.alerts().size(), "alert")
                         + " resolved at the source:" + list(r.alerts(), g);
                 case AlertNote.ResolvedAtSource r -> ":white_check_mark: Every alert has resolved at the source: the group is resolved.";
                 case AlertNote.Reopened r -> ":rotating_light: *Reopened*: a new firing episode started." + list(r.alerts(), g);
-                case AlertNote.StillFiringAtSource s -> ":warning: Still firing at the source. " + Mrkdwn.user(s.resolvedBy())
+                case AlertNote.StillFiringAtSource s -> ":warning: Still firing at the source. " + SlackText.user(s.resolvedBy())
                         + " resolved it here, so it stays resolved until a new episode starts.";
-                case AlertNote.Acknowledged a -> ":eyes: " + Mrkdwn.user(a.by()) + " acknowledged.";
-                case AlertNote.Unacknowledged u -> ":leftwards_arrow_with_hook: " + Mrkdwn.user(u.by()) + " took back the acknowledgement.";
-                case AlertNote.ResolvedByHand r -> ":white_check_mark: " + Mrkdwn.user(r.by()) + " resolved it.";
-                case AlertNote.Snoozed s -> ":zzz: " + Mrkdwn.user(s.by()) + " snoozed it until " + Mrkdwn.date(s.until().toEpochMilli())
+                case AlertNote.Acknowledged a -> ":eyes: " + SlackText.user(a.by()) + " acknowledged.";
+                case AlertNote.Unacknowledged u -> ":leftwards_arrow_with_hook: " + SlackText.user(u.by()) + " took back the acknowledgement.";
+                case AlertNote.ResolvedByHand r -> ":white_check_mark: " + SlackText.user(r.by()) + " resolved it.";
+                case AlertNote.Snoozed s -> ":zzz: " + SlackText.user(s.by()) + " snoozed it until " + SlackText.date(s.until().toEpochMilli())
                         + ": nothing new is posted here until then.";
                 case AlertNote.SnoozeEnded s -> ":alarm_clock: The snooze has ended.";
-                case AlertNote.Silenced s -> ":mute: " + Mrkdwn.user(s.by()) + " silenced it in Alertmanager until "
-                        + Mrkdwn.date(s.until().toEpochMilli()) + " (silence `" + Mrkdwn.plain(s.silenceId(), 64) + "`).";
-                case AlertNote.SilenceEnded s -> s.removedBy().map(u -> ":loud_sound: " + Mrkdwn.user(u) + " expired the silence.")
+                case AlertNote.Silenced s -> ":mute: " + SlackText.user(s.by()) + " silenced it in Alertmanager until "
+                        + SlackText.date(s.until().toEpochMilli()) + " (silence `" + SlackText.plain(s.silenceId(), 64) + "`).";
+                case AlertNote.SilenceEnded s -> s.removedBy().map(u -> ":loud_sound: " + SlackText.user(u) + " expired the silence.")
                         .orElse(":loud_sound: The silence has ended.");
-                case AlertNote.Note n -> Mrkdwn.user(n.by()) + ": " + n.text();
+                case AlertNote.Note n -> SlackText.user(n.by()) + ": " + SlackText.escape(n.text());
             });
         }
         if (parts.isEmpty()) {
@@ -251,11 +253,11 @@ final class AlertMessages {
         String text = String.join("\n", parts);
         List<LayoutBlock> blocks = new ArrayList<>();
         for (String part : parts) {
-            blocks.add(section(s -> s.text(markdownText(cut(part, 2_900)))));
+            blocks.add(section(s -> s.text(markdownText(SlackText.fit(part, 2_900)))));
         }
         notes.stream().filter(n -> n instanceof AlertNote.Silenced).findFirst().ifPresent(n -> blocks.add(actions(a -> a
                 .elements(List.of(button(b -> b.actionId(UNSILENCE).text(plainText("Expire silence")).value(Long.toString(g.id()))))))));
-        return Optional.of(SlackMessage.of(cut(text, 3_000), blocks));
+        return Optional.of(SlackMessage.of(SlackText.fit(text, 3_000), blocks));
     }
 
     private static String list(List<StoredAlert> alerts, StoredAlertGroup g) {
@@ -327,10 +329,5 @@ final class AlertMessages {
 
     private static boolean resolved(StoredAlertGroup g) {
         return "RESOLVED".equals(g.state());
-    }
-
-    /** Cuts text that is already safe for mrkdwn. */
-    static String cut(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 }

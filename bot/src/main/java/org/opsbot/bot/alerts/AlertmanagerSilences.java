@@ -2,6 +2,7 @@ package org.opsbot.bot.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.opsbot.bot.slack.text.SlackText;
 
 import java.io.IOException;
 import java.net.URI;
@@ -70,7 +71,7 @@ final class AlertmanagerSilences {
         }
         if (response.statusCode() / 100 != 2) {
             throw new SilenceException("Alertmanager at " + externalUrl + " refused the silence (HTTP "
-                    + response.statusCode() + "): " + AlertMessages.cut(response.body().strip(), 200));
+                    + response.statusCode() + "): " + SlackText.cut(response.body().strip(), 200));
         }
         try {
             JsonNode id = JSON.readTree(response.body()).path("silenceID");

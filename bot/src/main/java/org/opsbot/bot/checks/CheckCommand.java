@@ -1,5 +1,6 @@
 package org.opsbot.bot.checks;
 
+import org.opsbot.bot.slack.text.SlackText;
 import com.slack.api.model.block.LayoutBlock;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.ops.CommandReply;
@@ -80,24 +81,23 @@ final class CheckCommand implements OpsCommand {
 
     /** A runbook of only a checklist or actions: nothing to run, but something to show. */
     static SlackMessage noChecks(Runbook runbook, String slash) {
-        return SlackMessage.text("*" + SlackText.escape(runbook.name()) + "* has no automated checks; `" + slash
-                + " runbook " + runbook.name() + "` shows its checklist and actions.");
+        return SlackMessage.text("*" + SlackText.escape(runbook.name()) + "* has no automated checks; "
+                + SlackText.code(slash + " runbook " + runbook.name()) + " shows its checklist and actions.");
     }
 
     /** "There is no runbook x. Did you mean …?", with a Run button for each close name if asked. */
     static SlackMessage unknown(RunbookCatalog catalog, String name, String listCommand, boolean runButtons) {
         List<String> close = catalog.suggestions(name);
-        String shown = SlackText.escape(SlackText.cut(name, 80));
-        String text = ":grey_question: There is no runbook `" + shown + "`."
-                + (close.isEmpty() ? "" : " Did you mean " + String.join(" or ", close.stream().map(c -> "`" + c + "`").toList()) + "?")
+        String text = ":grey_question: There is no runbook " + SlackText.code(name, 80) + "."
+                + (close.isEmpty() ? "" : " Did you mean " + String.join(" or ", close.stream().map(SlackText::code).toList()) + "?")
                 + " `" + listCommand + "` lists them all.";
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(s -> s.text(markdownText(text))));
         if (runButtons && !close.isEmpty()) {
             blocks.add(actions(a -> a.elements(close.stream().map(c -> ReportMessage.runButton("Run " + c, c)).toList())));
         }
-        String fallback = "There is no runbook " + name + "." + (close.isEmpty() ? "" : " Did you mean "
-                + String.join(" or ", close) + "?");
+        String fallback = "There is no runbook " + SlackText.plain(name, 80) + "." + (close.isEmpty() ? "" : " Did you mean "
+                + SlackText.escape(String.join(" or ", close)) + "?");
         return SlackMessage.of(fallback, blocks);
     }
 }

@@ -2,6 +2,7 @@ package org.opsbot.bot.checks;
 
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.runbook.Runbook;
 import org.opsbot.commands.runbook.RunbookCatalog;
@@ -61,7 +62,7 @@ final class Checklists {
         }
         Optional<Runbook> runbook = catalog.find(block.get().runbook());
         if (runbook.isEmpty()) {
-            outbox.ephemeral(channel, user, SlackMessage.text("The runbook " + block.get().runbook()
+            outbox.ephemeral(channel, user, SlackMessage.text("The runbook " + SlackText.code(block.get().runbook(), 100)
                     + " no longer exists; nothing was recorded."));
             return;
         }
@@ -78,7 +79,7 @@ final class Checklists {
         Optional<Long> message = messageTs == null ? Optional.empty() : posts.sentPost(channel, messageTs);
         if (message.isEmpty()) {
             outbox.ephemeral(channel, user, SlackMessage.text("Recorded. (This message was not posted by this opsbot,"
-                    + " so it cannot show the tick; `/ops runbook " + r.name() + "` shows a fresh one.)"));
+                    + " so it cannot show the tick; " + SlackText.code("/ops runbook " + r.name()) + " shows a fresh one.)"));
             return;
         }
         outbox.update(message.get(), RunbookMessage.view(r, "/ops", since, store.ticks(r.name(), since)));

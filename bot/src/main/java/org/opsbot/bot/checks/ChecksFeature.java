@@ -4,6 +4,7 @@ import com.slack.api.app_backend.interactive_components.payload.BlockActionPaylo
 import com.slack.api.bolt.App;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.SlackFeature;
 import org.opsbot.bot.slack.ops.OpsCommand;
@@ -163,7 +164,7 @@ public final class ChecksFeature implements SlackFeature {
 
     private Pick pick(String name, String user, String listCommand, boolean runButtons) {
         if (permission.isPresent() && policy.decide(permission.get(), user, groups) instanceof Decision.Denied denied) {
-            return new Pick.Refused(SlackMessage.text(":no_entry: You may not run checks: " + denied.reason()));
+            return new Pick.Refused(SlackMessage.text(":no_entry: You may not run checks: " + SlackText.escape(denied.reason())));
         }
         Optional<Runbook> runbook = runbooks.catalog().find(name);
         if (runbook.isEmpty()) {

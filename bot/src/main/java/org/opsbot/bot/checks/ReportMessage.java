@@ -1,5 +1,6 @@
 package org.opsbot.bot.checks;
 
+import org.opsbot.bot.slack.text.SlackText;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.element.BlockElement;
 import org.opsbot.bot.outbox.SlackMessage;
@@ -44,8 +45,8 @@ final class ReportMessage {
         List<LayoutBlock> blocks = List.of(
                 section(s -> s.text(markdownText(line))),
                 context(c -> c.elements(List.of(markdownText(SlackText.escape(runbook.title()) + " · started by "
-                        + SlackText.actor(actor))))));
-        return SlackMessage.of("Running " + runbook.name() + ": " + done + "/" + total + " checks done…", blocks);
+                        + ReportMessage.actor(actor))))));
+        return SlackMessage.of("Running " + SlackText.escape(runbook.name()) + ": " + done + "/" + total + " checks done…", blocks);
     }
 
     static SlackMessage report(RecordedRun run) {
@@ -56,7 +57,7 @@ final class ReportMessage {
     static SlackMessage report(RecordedRun run, Optional<String> note) {
         RunReport report = run.report();
         Status status = report.status();
-        String headline = SlackText.emoji(status) + " *" + SlackText.escape(report.title()) + "*: *" + status + "* — "
+        String headline = ReportMessage.emoji(status) + " *" + SlackText.escape(report.title()) + "*: *" + status + "* — "
                 + report.summary();
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(s -> s.text(markdownText(headline))));
@@ -67,16 +68,17 @@ final class ReportMessage {
         List<String> sections = sections(lines, room);
         sections.forEach(text -> blocks.add(section(s -> s.text(markdownText(text)))));
 
-        String about = "`" + report.runbook() + "` · run #" + run.id() + " by " + SlackText.actor(report.actor())
-                + " · " + SlackText.date(report.startedAt()) + " · took " + SlackText.duration(report.duration())
+        String about = SlackText.code(report.runbook()) + " · run #" + run.id() + " by " + ReportMessage.actor(report.actor())
+                + " · " + SlackText.date(report.startedAt()) + " · took " + ReportMessage.duration(report.duration())
                 + note.map(n -> "\n" + n).orElse("");
         blocks.add(context(c -> c.elements(List.of(markdownText(about)))));
         blocks.add(actions(a -> a.elements(List.of(runButton("Run again", report.runbook())))));
 
-        StringBuilder fallback = new StringBuilder(report.runbook() + ": " + status + " — " + report.summary());
+        StringBuilder fallback = new StringBuilder(SlackText.escape(report.runbook()) + ": " + status + " — "
+                + SlackText.escape(report.summary()));
         report.results().stream().filter(r -> r.status() != Status.OK).limit(5)
-                .forEach(r -> fallback.append("\n").append(r.status()).append(" ").append(r.name()).append(": ")
-                        .append(r.message()));
+                .forEach(r -> fallback.append("\n").append(r.status()).append(" ").append(SlackText.plain(r.name(), 100))
+                        .append(": ").append(SlackText.plain(r.message(), 300)));
         return SlackMessage.of(fallback.toString(), blocks);
     }
 
@@ -86,9 +88,9 @@ final class ReportMessage {
                 + "). Details are in opsbot's log.";
         List<LayoutBlock> blocks = List.of(
                 section(s -> s.text(markdownText(line))),
-                context(c -> c.elements(List.of(markdownText("`" + runbook.name() + "` · started by " + SlackText.actor(actor))))),
+                context(c -> c.elements(List.of(markdownText(SlackText.code(runbook.name()) + " · started by " + ReportMessage.actor(actor))))),
                 actions(a -> a.elements(List.of(runButton("Try again", runbook.name())))));
-        return SlackMessage.of(runbook.name() + ": the checks could not run (" + why + ")", blocks);
+        return SlackMessage.of(SlackText.escape(runbook.name()) + ": the checks could not run (" + SlackText.escape(why) + ")", blocks);
     }
 
     /** {@code /ops check} without a name: every runbook with a button that runs it. */
@@ -110,16 +112,47 @@ final class ReportMessage {
         }
         if (shown.size() < runbooks.size()) {
             String rest = String.join(", ", runbooks.subList(shown.size(), runbooks.size()).stream().map(Runbook::name).toList());
-            blocks.add(section(s -> s.text(markdownText(SlackText.cut("More: " + SlackText.escape(rest), SECTION_CHARS)))));
+            blocks.add(section(s -> s.text(markdownText(SlackText.fit("More: " + SlackText.escape(rest), SECTION_CHARS)))));
         }
         blocks.add(context(c -> c.elements(List.of(markdownText("Only you can see this list; the report is posted"
                 + " to the channel.")))));
-        String fallback = "Runbooks: " + String.join(", ", runbooks.stream().map(Runbook::name).toList());
+        String fallback = "Runbooks: " + SlackText.escape(String.join(", ", runbooks.stream().map(Runbook::name).toList()));
         return SlackMessage.of(fallback, blocks);
     }
 
+    static String emoji(Status status) {
+        return switch (status) {
+            case OK -> ":white_check_mark:";
+            case WARN -> ":warning:";
+            case CRIT -> ":red_circle:";
+            case ERROR -> ":x:";
+        };
+    }
+
+    /** Who started a run, as a person reads it: a mention, "the schedule `0 6 * * *`" or "the terminal". */
+    static String actor(String actor) {
+        if (actor.startsWith("schedule:")) {
+            return "the schedule " + SlackText.code(actor.substring("schedule:".length()));
+        }
+        if (actor.equals("cli")) {
+            return "the terminal";
+        }
+        return SlackText.user(actor);
+    }
+
+    static String duration(java.time.Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        if (ms < 60_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+        }
+        return (ms / 60_000) + " min " + (ms % 60_000) / 1000 + " s";
+    }
+
     static BlockElement runButton(String label, String runbook) {
-        return button(b -> b.actionId(RUN_ACTION).text(plainText(label)).value(runbook));
+        return button(b -> b.actionId(RUN_ACTION).text(plainText(SlackText.label(label, 75))).value(runbook));
     }
 
     /** Problems first (worst first), then what passed, each group in runbook order. */
@@ -136,8 +169,8 @@ final class ReportMessage {
         if (r.threshold().isPresent() && !detail.contains(r.threshold().get())) {
             detail += " (" + r.threshold().get() + ")";
         }
-        return SlackText.cut(SlackText.emoji(r.status()) + " *" + SlackText.escape(r.name()) + "* — "
-                + SlackText.escape(detail) + " · _" + SlackText.duration(r.duration()) + "_", LINE_CHARS);
+        return SlackText.fit(emoji(r.status()) + " *" + SlackText.escape(r.name()) + "* — "
+                + SlackText.escape(detail) + " · _" + duration(r.duration()) + "_", LINE_CHARS);
     }
 
     /** Lines grouped into section texts under Slack's limit; beyond {@code room} sections, a count. */

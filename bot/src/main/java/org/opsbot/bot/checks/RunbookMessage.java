@@ -1,5 +1,6 @@
 package org.opsbot.bot.checks;
 
+import org.opsbot.bot.slack.text.SlackText;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
 import org.opsbot.bot.outbox.SlackMessage;
@@ -73,21 +74,21 @@ final class RunbookMessage {
      */
     static SlackMessage view(Runbook runbook, String slash, Instant since, List<Tick> ticks) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        String head = ":book: *" + SlackText.escape(runbook.title()) + "* (`" + runbook.name() + "`) · team *"
+        String head = ":book: *" + SlackText.escape(runbook.title()) + "* (" + SlackText.code(runbook.name()) + ") · team *"
                 + SlackText.escape(runbook.team()) + "*"
                 + runbook.description().map(d -> "\n" + SlackText.escape(SlackText.cut(d.strip(), 1_500))).orElse("");
         blocks.add(section(s -> s.text(markdownText(head))));
 
         if (!runbook.checks().isEmpty()) {
             List<String> lines = new ArrayList<>();
-            lines.add("*Checks* — `" + slash + " check " + runbook.name() + "` runs them");
+            lines.add("*Checks* — " + SlackText.code(slash + " check " + runbook.name()) + " runs them");
             runbook.checks().forEach(c -> lines.add(checkLine(c)));
             ReportMessage.sections(lines, 6).forEach(text -> blocks.add(section(s -> s.text(markdownText(text)))));
         }
         if (!runbook.schedules().isEmpty()) {
             String text = "*Runs by itself:* " + String.join("; ", runbook.schedules().stream()
                     .map(RunbookMessage::scheduleLine).toList());
-            blocks.add(context(c -> c.elements(List.of(markdownText(SlackText.cut(text, 2_900))))));
+            blocks.add(context(c -> c.elements(List.of(markdownText(SlackText.fit(text, 2_900))))));
         }
 
         if (!runbook.checklist().isEmpty()) {
@@ -103,13 +104,13 @@ final class RunbookMessage {
                 List<String> notes = new ArrayList<>();
                 for (int i = from; i < to; i++) {
                     String text = (i + 1) + ". " + items.get(i);
-                    OptionObject option = OptionObject.builder().text(plainText(SlackText.cut(text, OPTION_CHARS)))
+                    OptionObject option = OptionObject.builder().text(plainText(SlackText.label(text, OPTION_CHARS)))
                             .value(Integer.toString(i)).build();
                     options.add(option);
                     Tick tick = first.get(i);
                     if (tick != null) {
                         ticked.add(option);
-                        notes.add(":ballot_box_with_check: " + (i + 1) + " ticked by <@" + tick.tickedBy() + "> "
+                        notes.add(":ballot_box_with_check: " + (i + 1) + " ticked by " + SlackText.user(tick.tickedBy()) + " "
                                 + SlackText.date(tick.tickedAt()));
                     } else if (text.length() > OPTION_CHARS) {
                         notes.add((i + 1) + ". " + SlackText.escape(items.get(i)));
@@ -119,7 +120,7 @@ final class RunbookMessage {
                 blocks.add(actions(a -> a.blockId(blockId).elements(List.of(checkboxes(c -> c.actionId(CHECKLIST_ACTION)
                         .options(options).initialOptions(ticked.isEmpty() ? null : ticked))))));
                 if (!notes.isEmpty()) {
-                    String text = SlackText.cut(String.join("\n", notes), 2_900);
+                    String text = SlackText.fit(String.join("\n", notes), 2_900);
                     blocks.add(context(c -> c.elements(List.of(markdownText(text)))));
                 }
             }
@@ -130,25 +131,25 @@ final class RunbookMessage {
             int room = Math.max(1, ReportMessage.MAX_BLOCKS - blocks.size() - 2);
             if (runbook.actions().size() + 1 <= room) {
                 // One section each, so every action gets its own Run… button (the actions feature's form).
-                blocks.add(section(s -> s.text(markdownText("*Actions* — press Run… for a form, or type `" + slash
-                        + " run " + runbook.name() + "/<action> name=value … why`"))));
-                runbook.actions().forEach(a -> blocks.add(section(s -> s.text(markdownText(SlackText.cut(actionLine(a), 2_900)))
+                blocks.add(section(s -> s.text(markdownText("*Actions* — press Run… for a form, or type "
+                        + SlackText.code(slash + " run " + runbook.name() + "/<action> name=value … why")))));
+                runbook.actions().forEach(a -> blocks.add(section(s -> s.text(markdownText(SlackText.fit(actionLine(a), 2_900)))
                         .accessory(ActionsFeature.runButton(runbook.name() + "/" + a.id())))));
             } else {
                 List<String> lines = new ArrayList<>();
-                lines.add("*Actions* — run one with `" + slash + " run " + runbook.name() + "/<action> name=value … why`");
+                lines.add("*Actions* — run one with " + SlackText.code(slash + " run " + runbook.name() + "/<action> name=value … why"));
                 runbook.actions().forEach(a -> lines.add(actionLine(a)));
                 ReportMessage.sections(lines, room).forEach(text -> blocks.add(section(s -> s.text(markdownText(text)))));
             }
         }
 
-        String about = "`" + runbook.file().getFileName() + "` · shown " + SlackText.date(since)
+        String about = SlackText.code(String.valueOf(runbook.file().getFileName())) + " · shown " + SlackText.date(since)
                 + (runbook.checklist().isEmpty() ? "" : " · ticks since then are shown");
         blocks.add(context(c -> c.elements(List.of(markdownText(about)))));
         blocks.add(actions(a -> a.elements(List.of(ReportMessage.runButton("Run the checks", runbook.name())))));
 
         long done = firstTicks(runbook, ticks).size();
-        String fallback = runbook.title() + " (" + runbook.name() + "): " + runbook.checks().size() + " checks, "
+        String fallback = SlackText.plain(runbook.title(), 150) + " (" + SlackText.escape(runbook.name()) + "): " + runbook.checks().size() + " checks, "
                 + (runbook.checklist().isEmpty() ? "no checklist" : done + "/" + runbook.checklist().size() + " checklist items ticked")
                 + ", " + runbook.actions().size() + " actions";
         return SlackMessage.of(fallback, blocks);
@@ -171,17 +172,17 @@ final class RunbookMessage {
         c.warn().ifPresent(t -> line.append(" · warn ").append(SlackText.escape(t.toString())));
         c.crit().ifPresent(t -> line.append(" · crit ").append(SlackText.escape(t.toString())));
         if (!c.timeout().equals(Check.DEFAULT_TIMEOUT)) {
-            line.append(" · timeout ").append(SlackText.duration(c.timeout()));
+            line.append(" · timeout ").append(ReportMessage.duration(c.timeout()));
         }
         return line.toString();
     }
 
     private static String scheduleLine(Schedule s) {
-        return "`" + s.cron() + "` (" + s.timeZone().getId() + ")" + s.channel().map(c -> " → " + SlackText.escape(c)).orElse(" → the team's channel");
+        return SlackText.code(s.cron()) + " (" + s.timeZone().getId() + ")" + s.channel().map(c -> " → " + SlackText.channel(c)).orElse(" → the team's channel");
     }
 
     private static String actionLine(Action a) {
-        StringBuilder line = new StringBuilder("• `").append(a.id()).append("` — ").append(SlackText.escape(a.title()));
+        StringBuilder line = new StringBuilder("• ").append(SlackText.code(a.id())).append(" — ").append(SlackText.escape(a.title()));
         if (!a.params().isEmpty()) {
             line.append(" (").append(String.join(", ", a.params().stream().map(RunbookMessage::paramText).toList())).append(")");
         }

@@ -1,5 +1,6 @@
 package org.opsbot.bot.checks;
 
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Team;

@@ -6,6 +6,7 @@ import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.response.Response;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.bot.slack.SlackFeature;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Pager;
@@ -84,7 +85,7 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
         // A call the pager refused or never took is said in the subject's thread, not only logged.
         webhooks.ifPresent(w -> w.reportTo((subject, text) -> current.find(subject)
                 .flatMap(Subjects.Subject::threadParent)
-                .ifPresent(parent -> outbox.reply(parent, SlackMessage.text(text)))));
+                .ifPresent(parent -> outbox.reply(parent, SlackMessage.text(SlackText.escape(text))))));
         // A tier reached by its pager alone is not reached when the pager does not take the page.
         webhooks.ifPresent(w -> w.unansweredTo((subject, tier, detail) -> escalations.pageUnanswered(subject, tier - 1, detail)));
         Optional<PagerWebhookWorker> worker = webhooks.map(w -> new PagerWebhookWorker(w, leases, holder).start());

@@ -2,6 +2,7 @@ package org.opsbot.bot.escalation;
 
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.escalation.OnCallRoster;
 import org.opsbot.commands.escalation.Pager;
 import org.opsbot.commands.escalation.Walk;
@@ -27,6 +28,9 @@ final class SlackPager implements Pager {
     static final String ACK = "escalation.ack";
     static final String ESCALATE = "escalation.escalate";
 
+    private static final java.time.format.DateTimeFormatter UTC_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
     private final Outbox outbox;
     private final Subjects subjects;
     private final DoNotDisturb dnd;
@@ -48,9 +52,9 @@ final class SlackPager implements Pager {
         for (OnCallRoster.Person person : tier.people()) {
             Optional<java.time.Instant> quietUntil = dnd.until(person.userId());
             if (quietUntil.isPresent()) {
-                unreachable.add("<@" + person.userId() + "> is in Do Not Disturb until <!date^"
-                        + quietUntil.get().getEpochSecond() + "^{time}|" + quietUntil.get().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
-                        + ">");
+                // Said to the engine as plain text with a mention (it keeps it in the walk's
+                // history and audit); made mrkdwn where a thread shows it.
+                unreachable.add("<@" + person.userId() + "> is in Do Not Disturb until " + UTC_TIME.format(quietUntil.get()));
                 continue;
             }
             outbox.post(person.userId(), dm(walk, tier, why, title, subject));
@@ -99,18 +103,25 @@ final class SlackPager implements Pager {
             return;
         }
         String detail = event.detail();
-        String text = emoji + " Escalation: " + Character.toLowerCase(detail.charAt(0)) + detail.substring(1) + ".";
+        // The walk's words: plain text that may name people.
+        String text = emoji + " Escalation: " + SlackText.person(Character.toLowerCase(detail.charAt(0)) + detail.substring(1)) + ".";
         subjects.find(walk.subject()).flatMap(Subjects.Subject::threadParent)
                 .ifPresent(parent -> outbox.reply(parent, SlackMessage.text(text)));
     }
 
+    /**
+     * The page: what, where and why, with Acknowledge and Escalate. The subject's title comes from
+     * outside (an alert's name, an incident's title) and {@code why} may hold a person's reason.
+     */
     private static SlackMessage dm(Walk walk, OnCallRoster.TierOnCall tier, String why, String title,
                                    Optional<Subjects.Subject> subject) {
-        String where = subject.map(s -> " in " + s.channel()).orElse("");
-        String link = subject.flatMap(Subjects.Subject::link).map(l -> " · <" + l + "|open>").orElse("");
-        String text = ":rotating_light: *You are paged* (" + walk.severity() + ", tier " + tier.number() + ": "
-                + tier.name() + ")\n*" + title + "*" + where + link + "\n_" + why + "_";
-        return SlackMessage.of("You are paged: " + title + " (" + walk.severity() + ")", List.of(
+        String shownTitle = SlackText.plain(title, 150);
+        String where = subject.map(s -> " in " + SlackText.channel(s.channel())).orElse("");
+        String link = subject.flatMap(Subjects.Subject::link).map(l -> " · " + SlackText.link(l, "open")).orElse("");
+        String severity = SlackText.plain(walk.severity(), 20);
+        String text = ":rotating_light: *You are paged* (" + severity + ", tier " + tier.number() + ": "
+                + SlackText.plain(tier.name(), 80) + ")\n*" + shownTitle + "*" + where + link + "\n_" + SlackText.person(why, 500) + "_";
+        return SlackMessage.of("You are paged: " + shownTitle + " (" + severity + ")", List.of(
                 section(s -> s.text(markdownText(text))),
                 actions(a -> a.elements(List.of(
                         button(b -> b.actionId(ACK).value(walk.subject()).style("primary").text(plainText("Acknowledge"))),
@@ -119,16 +130,16 @@ final class SlackPager implements Pager {
     }
 
     private static String threadNote(OnCallRoster.TierOnCall tier, String why, List<String> reached, List<String> unreachable) {
-        StringBuilder note = new StringBuilder(":mega: Tier " + tier.number() + " (" + tier.name() + ")");
+        StringBuilder note = new StringBuilder(":mega: Tier " + tier.number() + " (" + SlackText.plain(tier.name(), 80) + ")");
         if (!reached.isEmpty()) {
             note.append(" paged ").append(String.join(", ", reached.stream()
-                    .map(u -> u.startsWith("pager webhook") ? u : "<@" + u + ">").toList()));
+                    .map(u -> u.startsWith("pager webhook") ? SlackText.escape(u) : SlackText.user(u)).toList()));
         } else {
             note.append(" could not be reached");
         }
-        note.append(" — ").append(why).append('.');
+        note.append(" — ").append(SlackText.person(why, 500)).append('.');
         if (!unreachable.isEmpty()) {
-            note.append("\nNot reached: ").append(String.join("; ", unreachable)).append('.');
+            note.append("\nNot reached: ").append(String.join("; ", unreachable.stream().map(SlackText::person).toList())).append('.');
         }
         return note.toString();
     }

@@ -1,5 +1,6 @@
 package org.opsbot.bot.escalation;
 
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.config.Escalation;
 import org.opsbot.commands.config.Tier;
 import org.opsbot.commands.escalation.Walk;
@@ -25,10 +26,10 @@ public final class WalkText {
                     + walk.dueAt().map(d -> ", resumes " + date(d) + " unless resolved").orElse(""));
             case WALKING -> {
                 String done = walk.lastTier() >= 0
-                        ? "tier " + (walk.lastTier() + 1) + " (" + tiers.get(walk.lastTier()).name() + ") paged"
+                        ? "tier " + (walk.lastTier() + 1) + " (" + SlackText.escape(tiers.get(walk.lastTier()).name()) + ") paged"
                         : "";
                 String next = walk.nextTier() < tiers.size()
-                        ? "next: tier " + (walk.nextTier() + 1) + " (" + tiers.get(walk.nextTier()).name() + ")"
+                        ? "next: tier " + (walk.nextTier() + 1) + " (" + SlackText.escape(tiers.get(walk.nextTier()).name()) + ")"
                         + walk.dueAt().map(d -> " " + date(d)).orElse("")
                         : "";
                 yield Optional.of(":mega: Escalation: " + (done.isEmpty() ? next : next.isEmpty() ? done : done + "; " + next));
@@ -41,6 +42,6 @@ public final class WalkText {
 
     /** At a time each reader sees in their own zone; the fallback is for notifications and the log. */
     private static String date(Instant at) {
-        return "at <!date^" + at.getEpochSecond() + "^{time}|" + FALLBACK.format(at) + ">";
+        return "at " + SlackText.date(at, "{time}", FALLBACK.format(at));
     }
 }

@@ -3,6 +3,7 @@ package org.opsbot.bot.incidents;
 import org.opsbot.bot.outbox.ChannelListener;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.incident.Incident;
 import org.opsbot.commands.incident.Incidents;
 
@@ -32,8 +33,8 @@ final class IncidentAnnouncer {
             @Override
             public void failed(String purpose, String reason) {
                 Incident incident = incidents.require(IncidentChannels.incidentOf(purpose));
-                note(incident, ":warning: Could not create #" + IncidentChannels.nameFor(incident.id(), incident.title())
-                        + " (" + reason + "); the incident stays here.");
+                note(incident, ":warning: Could not create " + SlackText.escape("#" + IncidentChannels.nameFor(incident.id(), incident.title())
+                        + " (" + reason + ")") + "; the incident stays here.");
             }
         });
     }
@@ -60,9 +61,10 @@ final class IncidentAnnouncer {
     private void channelOpened(Incident incident, String channelId) {
         incidents.attachChannel(incident.id(), channelId);
         outbox.postOnce("incident-channel-intro:" + incident.id(), channelId, SlackMessage.text(":rotating_light: This channel is for "
-                + IncidentMessages.ref(incident) + " (" + incident.severity() + "). Commander: <@" + incident.commander()
-                + ">. Commands typed here need no id, e.g. `/ops incident update <text>`."));
-        note(incident, ":speech_balloon: Working channel: <#" + channelId + ">");
+                + IncidentMessages.ref(incident) + " (" + SlackText.escape(incident.severity()) + "). Commander: "
+                + SlackText.user(incident.commander()) + ". Commands typed here need no id, e.g. "
+                + SlackText.code("/ops incident update <text>") + "."));
+        note(incident, ":speech_balloon: Working channel: " + SlackText.channel(channelId));
     }
 
     private List<String> people(Incident incident) {
@@ -75,7 +77,7 @@ final class IncidentAnnouncer {
         return new ArrayList<>(people);
     }
 
-    /** Refreshes the incident message and says {@code note} in its thread. */
+    /** Refreshes the incident message and says {@code note} (mrkdwn) in its thread. */
     void updated(Incident incident, String note) {
         Incident now = incidents.require(incident.id());
         now.messageId().ifPresent(m -> {
@@ -84,7 +86,7 @@ final class IncidentAnnouncer {
         });
     }
 
-    /** A note in the incident message's thread only (a reminder, say). */
+    /** A note (mrkdwn) in the incident message's thread only (a reminder, say). */
     void note(Incident incident, String note) {
         incidents.require(incident.id()).messageId().ifPresent(m -> outbox.reply(m, SlackMessage.text(note)));
     }

@@ -4,6 +4,7 @@ import org.opsbot.bot.slack.ops.CommandReply;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
 import org.opsbot.bot.slack.ops.UsageException;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.config.Severity;
@@ -70,19 +71,20 @@ final class IncidentCommand implements OpsCommand {
                 case "declare" -> declare(in, rest);
                 case "update" -> update(in, rest);
                 case "ack", "acknowledge" -> done(incidents.acknowledge(target(in, rest).id(), in.userId()), in,
-                        i -> ":white_check_mark: <@" + in.userId() + "> acknowledged " + IncidentMessages.ref(i) + ".");
+                        i -> ":white_check_mark: " + SlackText.user(in.userId()) + " acknowledged " + IncidentMessages.ref(i) + ".");
                 case "mitigated", "mitigate" -> done(incidents.mitigate(target(in, rest).id(), in.userId()), in,
-                        i -> ":adhesive_bandage: <@" + in.userId() + "> marked " + IncidentMessages.ref(i) + " mitigated.");
+                        i -> ":adhesive_bandage: " + SlackText.user(in.userId()) + " marked " + IncidentMessages.ref(i) + " mitigated.");
                 case "resolve" -> done(incidents.resolve(target(in, rest).id(), in.userId()), in,
-                        i -> ":large_green_circle: <@" + in.userId() + "> resolved " + IncidentMessages.ref(i)
+                        i -> ":large_green_circle: " + SlackText.user(in.userId()) + " resolved " + IncidentMessages.ref(i)
                                 + ". Write it up: `/ops postmortem " + i.id() + "`.");
                 case "commander" -> commander(in, rest);
                 case "link" -> link(in, rest);
                 case "list" -> list();
-                default -> throw new UsageException("`" + verb + "` is not an incident command.");
+                default -> throw new UsageException(SlackText.code(verb, 40) + " is not an incident command.");
             };
         } catch (IncidentException e) {
-            return CommandReply.ephemeral(":warning: " + e.getMessage());
+            // The engine's words, which may repeat what was typed.
+            return CommandReply.ephemeral(":warning: " + SlackText.escape(e.getMessage()));
         }
     }
 
@@ -104,16 +106,18 @@ final class IncidentCommand implements OpsCommand {
         if (incidents.isTopSeverity(severity)) {
             Decision decision = in.decide(DECLARE_TOP);
             if (decision instanceof Decision.Denied denied) {
-                return CommandReply.ephemeral(":no_entry: You may not declare a " + severity.name() + ": " + denied.reason()
+                return CommandReply.ephemeral(":no_entry: You may not declare a " + SlackText.escape(severity.name()) + ": "
+                        + SlackText.escape(denied.reason())
                         + " Declare a lower severity, or ask someone who may.");
             }
         }
         Incident incident = incidents.declare(severity, team, title, in.userId(), Optional.of(in.channelId()), Optional.empty());
         announcer.declared(incident);
-        return CommandReply.inChannel(org.opsbot.bot.outbox.SlackMessage.text(":rotating_light: <@" + in.userId()
-                + "> declared " + severity.name() + " " + IncidentMessages.ref(incident) + " and commands it."
-                + (incidents.pages(severity.name()) && incident.team().isPresent() ? " Paging team *" + incident.team().get() + "*." : "")
-                + "\nUpdates: `/ops incident update <text>` here."));
+        return CommandReply.inChannel(org.opsbot.bot.outbox.SlackMessage.text(":rotating_light: " + SlackText.user(in.userId())
+                + " declared " + SlackText.escape(severity.name()) + " " + IncidentMessages.ref(incident) + " and commands it."
+                + (incidents.pages(severity.name()) && incident.team().isPresent()
+                        ? " Paging team *" + SlackText.escape(incident.team().get()) + "*." : "")
+                + "\nUpdates: " + SlackText.code("/ops incident update <text>") + " here."));
     }
 
     private CommandReply update(OpsInvocation in, List<String> rest) throws UsageException {
@@ -126,11 +130,12 @@ final class IncidentCommand implements OpsCommand {
         String text = skipWords(in.argsText(), in.args().size() - words.size());
         Incidents.Outcome outcome = incidents.update(target.id(), in.userId(), text);
         if (!outcome.changed()) {
-            return CommandReply.ephemeral(":information_source: " + outcome.why());
+            return CommandReply.ephemeral(":information_source: " + SlackText.person(outcome.why()));
         }
-        announcer.updated(outcome.incident(), ":memo: Update from <@" + in.userId() + ">: " + IncidentMessages.withMentions(text, 2500));
+        // A person's free text: whom they mention stays mentioned, nothing else is markup.
+        announcer.updated(outcome.incident(), ":memo: Update from " + SlackText.user(in.userId()) + ": " + SlackText.person(text, 2500));
         return CommandReply.inChannel(org.opsbot.bot.outbox.SlackMessage.text(":memo: " + IncidentMessages.ref(outcome.incident())
-                + " · <@" + in.userId() + ">: " + IncidentMessages.withMentions(text, 2500)));
+                + " · " + SlackText.user(in.userId()) + ": " + SlackText.person(text, 2500)));
     }
 
     private CommandReply commander(OpsInvocation in, List<String> rest) throws UsageException {
@@ -143,14 +148,14 @@ final class IncidentCommand implements OpsCommand {
         Incident target = id.map(incidents::require).orElseGet(() -> incidents.ofChannel(in.channelId()));
         String to = user.group(1);
         return done(incidents.handOver(target.id(), in.userId(), to), in,
-                i -> ":arrows_counterclockwise: <@" + to + "> commands " + IncidentMessages.ref(i) + " now (handed over by <@"
-                        + in.userId() + ">).");
+                i -> ":arrows_counterclockwise: " + SlackText.user(to) + " commands " + IncidentMessages.ref(i) + " now (handed over by "
+                        + SlackText.user(in.userId()) + ").");
     }
 
     private CommandReply link(OpsInvocation in, List<String> rest) throws UsageException {
         List<Long> ids = new ArrayList<>();
         for (String word : rest) {
-            ids.add(id(word).orElseThrow(() -> new UsageException("`" + word + "` is not an id.")));
+            ids.add(id(word).orElseThrow(() -> new UsageException(SlackText.code(word, 40) + " is not an id.")));
         }
         if (ids.isEmpty() || ids.size() > 2) {
             throw new UsageException("Say which alert group, e.g. `link #12 7` (incident 12, alert group 7) or `link 7` here.");
@@ -170,9 +175,9 @@ final class IncidentCommand implements OpsCommand {
         StringBuilder text = new StringBuilder("*Open incidents*");
         for (Incident i : open.subList(0, Math.min(open.size(), 40))) {
             text.append("\n• `#").append(i.id()).append("` ").append(i.severity()).append(" · ")
-                    .append(IncidentMessages.plain(i.title(), 80)).append(" · commander <@").append(i.commander()).append('>')
+                    .append(SlackText.plain(i.title(), 80)).append(" · commander ").append(SlackText.user(i.commander()))
                     .append(i.ackedBy().isPresent() ? " · acked" : " · *not acked*")
-                    .append(" · since ").append(IncidentMessages.date(i.declaredAt().toEpochMilli()));
+                    .append(" · since ").append(SlackText.date(i.declaredAt()));
         }
         if (open.size() > 40) {
             text.append("\n…and ").append(open.size() - 40).append(" more.");
@@ -187,13 +192,14 @@ final class IncidentCommand implements OpsCommand {
         if (rest.isEmpty()) {
             return incidents.ofChannel(in.channelId());
         }
-        long id = id(rest.getFirst()).orElseThrow(() -> new UsageException("`" + rest.getFirst() + "` is not an incident id like `#12`."));
+        long id = id(rest.getFirst()).orElseThrow(() -> new UsageException(SlackText.code(rest.getFirst(), 40)
+                + " is not an incident id like `#12`."));
         return incidents.require(id);
     }
 
     private CommandReply done(Incidents.Outcome outcome, OpsInvocation in, java.util.function.Function<Incident, String> said) {
         if (!outcome.changed()) {
-            return CommandReply.ephemeral(":information_source: " + outcome.why());
+            return CommandReply.ephemeral(":information_source: " + SlackText.person(outcome.why()));
         }
         String text = said.apply(outcome.incident());
         announcer.updated(outcome.incident(), text);

@@ -1,10 +1,9 @@
 package org.opsbot.bot.incidents;
 
-import org.opsbot.bot.slack.SlackMarkup;
-
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.element.BlockElement;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.config.Severity;
 import org.opsbot.commands.incident.Incident;
 import org.opsbot.commands.incident.Postmortems;
@@ -34,14 +33,14 @@ final class IncidentMessages {
         String emoji = i.open() ? (i.ackedBy().isPresent() ? ":large_orange_circle:" : ":red_circle:") : ":large_green_circle:";
         String state = i.open() ? (i.mitigatedAt().isPresent() ? "Mitigated" : i.ackedBy().isPresent() ? "Acknowledged" : "Open")
                 : "Resolved";
-        String headline = emoji + " *" + state + " · " + i.severity() + " · " + plain(i.title(), 150) + "*";
+        String headline = emoji + " *" + state + " · " + SlackText.escape(i.severity()) + " · " + SlackText.plain(i.title(), 150) + "*";
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(s -> s.text(markdownText(headline))));
         StringBuilder facts = new StringBuilder("Incident `#" + i.id() + "`");
-        i.team().ifPresent(t -> facts.append(" · team *").append(plain(t, 40)).append('*'));
-        facts.append(" · commander <@").append(i.commander()).append('>');
-        facts.append(" · declared ").append(date(i.declaredAt().toEpochMilli()));
-        i.ackedBy().ifPresent(u -> facts.append(" · acked by <@").append(u).append("> after ")
+        i.team().ifPresent(t -> facts.append(" · team *").append(SlackText.plain(t, 40)).append('*'));
+        facts.append(" · commander ").append(SlackText.user(i.commander()));
+        facts.append(" · declared ").append(SlackText.date(i.declaredAt()));
+        i.ackedBy().ifPresent(u -> facts.append(" · acked by ").append(SlackText.user(u)).append(" after ")
                 .append(Postmortems.duration(i.timeToAcknowledge().orElse(Duration.ZERO))));
         i.resolvedAt().ifPresent(at -> facts.append(" · resolved after ")
                 .append(Postmortems.duration(i.timeToResolve().orElse(Duration.ZERO))));
@@ -62,25 +61,12 @@ final class IncidentMessages {
         } else {
             blocks.add(context(c -> c.elements(List.of(markdownText("Postmortem: `/ops postmortem " + id + "`")))));
         }
-        String text = state + " · " + i.severity() + " · " + i.title() + " (incident #" + i.id() + ")";
+        String text = state + " · " + SlackText.escape(i.severity()) + " · " + SlackText.plain(i.title(), 150) + " (incident #" + i.id() + ")";
         return SlackMessage.of(text, blocks);
     }
 
+    /** "*#12 Checkout is slow*": how messages name an incident. */
     static String ref(Incident i) {
-        return "*#" + i.id() + " " + plain(i.title(), 80) + "*";
-    }
-
-    /** User text as Slack shows it: no accidental mentions, links or formatting, bounded. */
-    static String plain(String s, int max) {
-        return SlackMarkup.escape(SlackMarkup.cut(s, max));
-    }
-
-    /** Like {@link #plain}, but people mentioned stay mentioned: an update may name who is on it. */
-    static String withMentions(String s, int max) {
-        return plain(s, max).replaceAll("&lt;@([UW][A-Z0-9]+)(\\|[^&]*)?&gt;", "<@$1>");
-    }
-
-    static String date(long epochMillis) {
-        return SlackMarkup.date(java.time.Instant.ofEpochMilli(epochMillis));
+        return "*#" + i.id() + " " + SlackText.plain(i.title(), 80) + "*";
     }
 }

@@ -5,6 +5,7 @@ import com.slack.api.bolt.App;
 import org.opsbot.bot.escalation.Subjects;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.bot.slack.SlackFeature;
@@ -75,8 +76,8 @@ public final class IncidentsFeature implements SlackFeature {
             public void runDue(Instant now) {
                 for (Incident i : incidents.claimReminders()) {
                     String every = incidents.severityOf(i).flatMap(Severity::updateEvery).map(Postmortems::duration).orElse("a while");
-                    String text = ":alarm_clock: <@" + i.commander() + ">, " + IncidentMessages.ref(i) + " has had no update for "
-                            + every + ". Say where it stands: `/ops incident update #" + i.id() + " <text>`.";
+                    String text = ":alarm_clock: " + SlackText.user(i.commander()) + ", " + IncidentMessages.ref(i) + " has had no update for "
+                            + every + ". Say where it stands: " + SlackText.code("/ops incident update #" + i.id() + " <text>") + ".";
                     announcer.note(i, text);
                     outbox.post(i.commander(), SlackMessage.text(text));
                 }
@@ -104,15 +105,15 @@ public final class IncidentsFeature implements SlackFeature {
             long id = Long.parseLong(action.getValue());
             answer = switch (action.getActionId()) {
                 case IncidentMessages.ACK -> outcome(incidents.acknowledge(id, user),
-                        i -> ":white_check_mark: <@" + user + "> acknowledged " + IncidentMessages.ref(i) + ".");
+                        i -> ":white_check_mark: " + SlackText.user(user) + " acknowledged " + IncidentMessages.ref(i) + ".");
                 case IncidentMessages.RESOLVE -> outcome(incidents.resolve(id, user),
-                        i -> ":large_green_circle: <@" + user + "> resolved " + IncidentMessages.ref(i)
+                        i -> ":large_green_circle: " + SlackText.user(user) + " resolved " + IncidentMessages.ref(i)
                                 + ". Write it up: `/ops postmortem " + i.id() + "`.");
                 case DECLARE_FROM_ALERT -> declareFrom(id, user, channel);
                 default -> null;
             };
         } catch (IncidentException e) {
-            answer = ":warning: " + e.getMessage();
+            answer = ":warning: " + SlackText.escape(e.getMessage());
         } catch (RuntimeException e) {
             answer = DatabaseDown.answer(LOG, e, "incident button " + action.getActionId(), ":x: That did not work ("
                     + e.getClass().getSimpleName() + "); try again, or use `/ops incident`.");
@@ -132,7 +133,7 @@ public final class IncidentsFeature implements SlackFeature {
 
     private String outcome(Incidents.Outcome outcome, java.util.function.Function<Incident, String> said) {
         if (!outcome.changed()) {
-            return ":information_source: " + outcome.why();
+            return ":information_source: " + SlackText.person(outcome.why());
         }
         String text = said.apply(outcome.incident());
         announcer.updated(outcome.incident(), text);
@@ -147,14 +148,14 @@ public final class IncidentsFeature implements SlackFeature {
         if (incidents.isTopSeverity(severity)) {
             Decision decision = policy.decide(IncidentCommand.DECLARE_TOP, user, groups);
             if (decision instanceof Decision.Denied denied) {
-                return ":warning: You may not declare a " + severity.name() + ": " + denied.reason()
-                        + " Use `/ops incident declare <sev> team=" + group.team() + " <title>` with a lower severity.";
+                return ":warning: You may not declare a " + SlackText.escape(severity.name()) + ": " + SlackText.escape(denied.reason())
+                        + " Use " + SlackText.code("/ops incident declare <sev> team=" + group.team() + " <title>") + " with a lower severity.";
             }
         }
         Incident incident = incidents.declare(severity, Optional.of(group.team()), group.title(), user,
                 Optional.ofNullable(channel), Optional.of(groupId));
         announcer.declared(incident);
-        return ":rotating_light: <@" + user + "> declared " + severity.name() + " " + IncidentMessages.ref(incident)
+        return ":rotating_light: " + SlackText.user(user) + " declared " + SlackText.escape(severity.name()) + " " + IncidentMessages.ref(incident)
                 + " for this alert group and commands it.";
     }
 
@@ -175,9 +176,9 @@ public final class IncidentsFeature implements SlackFeature {
                 }
                 Incidents.Outcome outcome = incidents.acknowledge(id.get(), userId);
                 if (!outcome.changed()) {
-                    return outcome.why();
+                    return SlackText.person(outcome.why());
                 }
-                announcer.updated(outcome.incident(), ":white_check_mark: <@" + userId + "> acknowledged "
+                announcer.updated(outcome.incident(), ":white_check_mark: " + SlackText.user(userId) + " acknowledged "
                         + IncidentMessages.ref(outcome.incident()) + " from a page.");
                 return ":white_check_mark: Acknowledged: escalation stopped.";
             }

@@ -5,6 +5,7 @@ import org.opsbot.bot.slack.ops.CommandReply;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
 import org.opsbot.bot.slack.ops.UsageException;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.incident.Incident;
 import org.opsbot.commands.incident.IncidentException;
 import org.opsbot.commands.incident.Incidents;
@@ -59,25 +60,26 @@ final class PostmortemCommand implements OpsCommand {
             } else {
                 Matcher m = ID.matcher(in.args().getFirst());
                 if (!m.matches()) {
-                    throw new UsageException("`" + in.args().getFirst() + "` is not an incident id like `12`.");
+                    throw new UsageException(SlackText.code(in.args().getFirst(), 40) + " is not an incident id like `12`.");
                 }
                 incident = incidents.require(Long.parseLong(m.group(1)));
             }
             rendered = postmortems.render(incident.id());
         } catch (IncidentException e) {
-            return CommandReply.ephemeral(":warning: " + e.getMessage());
+            return CommandReply.ephemeral(":warning: " + SlackText.escape(e.getMessage()));
         } catch (PostmortemException e) {
             return CommandReply.ephemeral(":x: The postmortem template has a problem, so nothing was posted.\n"
-                    + IncidentMessages.plain(e.getMessage(), 2500));
+                    + SlackText.escape(SlackText.cut(e.getMessage(), 2500)));
         }
-        long file = in.outbox().shareFile(in.channelId(), rendered.fileName(), "Postmortem: " + incident.title(),
+        // A file's title is plain text in Slack, like a label.
+        long file = in.outbox().shareFile(in.channelId(), rendered.fileName(), SlackText.label("Postmortem: " + incident.title(), 250),
                 rendered.markdown(), in.userId());
         in.outbox().reply(file, SlackMessage.text(summary(incident)));
         return CommandReply.ephemeral(":hourglass_flowing_sand: Writing the postmortem of " + IncidentMessages.ref(incident) + "…");
     }
 
     static String summary(Incident i) {
-        return ":page_facing_up: Postmortem of " + IncidentMessages.ref(i) + " (" + i.severity() + ", " + (i.open() ? "still open" : "resolved")
+        return ":page_facing_up: Postmortem of " + IncidentMessages.ref(i) + " (" + SlackText.escape(i.severity()) + ", " + (i.open() ? "still open" : "resolved")
                 + "): acknowledged " + i.timeToAcknowledge().map(d -> "after " + Postmortems.duration(d)).orElse("by nobody")
                 + " · mitigated " + i.timeToMitigate().map(d -> "after " + Postmortems.duration(d)).orElse("not yet")
                 + " · resolved " + i.timeToResolve().map(d -> "after " + Postmortems.duration(d)).orElse("not yet")

@@ -5,6 +5,7 @@ import org.opsbot.bot.slack.ops.CommandReply;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
 import org.opsbot.bot.slack.ops.UsageException;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Team;
@@ -79,7 +80,8 @@ final class OnCallCommand implements OpsCommand {
             try {
                 when = When.parse(String.join(" ", args.subList(at + 1, args.size())), readIn, now);
             } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
+                // When's words repeat what was typed.
+                throw new UsageException(SlackText.escape(e.getMessage()));
             }
         }
         return CommandReply.ephemeral(message(teams, when, now, zoneNote));
@@ -88,9 +90,9 @@ final class OnCallCommand implements OpsCommand {
     private Team team(String name) throws UsageException {
         Team team = config.teams().get(name);
         if (team == null) {
-            String hint = Suggestions.closest(name, config.teams().keySet()).map(t -> " Did you mean `" + t + "`?")
-                    .orElse(" Teams: " + String.join(", ", config.teams().keySet().stream().map(t -> "`" + t + "`").toList()) + ".");
-            throw new UsageException("There is no team `" + name + "`." + hint);
+            String hint = Suggestions.closest(name, config.teams().keySet()).map(t -> " Did you mean " + SlackText.code(t) + "?")
+                    .orElse(" Teams: " + String.join(", ", config.teams().keySet().stream().map(SlackText::code).toList()) + ".");
+            throw new UsageException("There is no team " + SlackText.code(name, 40) + "." + hint);
         }
         return team;
     }
@@ -104,7 +106,7 @@ final class OnCallCommand implements OpsCommand {
         StringBuilder fallback = new StringBuilder(heading);
         for (Team team : teams) {
             List<String> lines = text.tiers(OnCallRoster.of(team, config.schedules(), active, groups, Optional.empty(), when));
-            String body = "*" + team.name() + "*\n" + String.join("\n", lines);
+            String body = "*" + SlackText.escape(team.name()) + "*\n" + String.join("\n", lines);
             blocks.add(section(s -> s.text(markdownText(body))));
             fallback.append("\n").append(OnCallText.plain(body));
         }
@@ -113,7 +115,7 @@ final class OnCallCommand implements OpsCommand {
             fallback.append(": no teams are configured");
         }
         String footer = heading + (later ? " · a dry run: nobody is paged" : "")
-                + " · overrides: `/ops override <team> <@user> <duration>`";
+                + " · overrides: " + SlackText.code("/ops override <team> <@user> <duration>");
         blocks.add(0, context(c -> c.elements(List.of(markdownText(footer)))));
         return SlackMessage.of(fallback.toString(), blocks);
     }

@@ -1,5 +1,6 @@
 package org.opsbot.bot.oncall;
 
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.config.Durations;
 import org.opsbot.commands.escalation.OnCallRoster;
 
@@ -21,21 +22,24 @@ public final class OnCallText {
 
     private final Function<String, String> person;
     private final Function<Instant, String> time;
+    private final Function<String, String> words;
 
-    private OnCallText(Function<String, String> person, Function<Instant, String> time) {
+    private OnCallText(Function<String, String> person, Function<Instant, String> time, Function<String, String> words) {
         this.person = person;
         this.time = time;
+        this.words = words;
     }
 
-    /** Mentions and times every reader sees in their own zone. */
+    /** Mentions and times every reader sees in their own zone; names from opsbot.yaml escaped. */
     static OnCallText slack() {
-        return new OnCallText(id -> "<@" + id + ">", at -> "<!date^" + at.getEpochSecond()
-                + "^{date_short_pretty} {time}|" + TERMINAL.format(at.atZone(ZoneId.of("UTC"))) + ">");
+        return new OnCallText(SlackText::user,
+                at -> SlackText.date(at, "{date_short_pretty} {time}", TERMINAL.format(at.atZone(ZoneId.of("UTC")))),
+                SlackText::escape);
     }
 
     /** Plain user ids and times in {@code zone}, for {@code opsbot oncall}. */
     public static OnCallText terminal(ZoneId zone) {
-        return new OnCallText(id -> id, at -> TERMINAL.format(at.atZone(zone)));
+        return new OnCallText(id -> id, at -> TERMINAL.format(at.atZone(zone)), s -> s);
     }
 
     public String time(Instant at) {
@@ -46,25 +50,25 @@ public final class OnCallText {
         List<String> lines = new ArrayList<>();
         for (OnCallRoster.TierOnCall tier : roster) {
             StringBuilder line = new StringBuilder();
-            line.append(tier.number()).append(". *").append(tier.name()).append("* · ")
+            line.append(tier.number()).append(". *").append(words.apply(tier.name())).append("* · ")
                     .append(tier.after().isZero() ? "at once" : "after " + Durations.format(tier.after()));
             if (!tier.tier().severities().isEmpty()) {
-                line.append(" · ").append(String.join(", ", tier.tier().severities().stream().sorted().toList())).append(" only");
+                line.append(" · ").append(words.apply(String.join(", ", tier.tier().severities().stream().sorted().toList()))).append(" only");
             }
             line.append(" → ");
             List<String> names = new ArrayList<>();
             for (OnCallRoster.Person p : tier.people()) {
                 String name = person.apply(p.userId());
                 if (p.shift().isPresent()) {
-                    name += " (" + p.via() + ", until " + time.apply(p.shift().get().until()) + ")";
+                    name += " (" + words.apply(p.via()) + ", until " + time.apply(p.shift().get().until()) + ")";
                 } else if (p.via().startsWith("member of")) {
-                    name += " (" + p.via().substring("member of ".length()) + ")";
+                    name += " (" + words.apply(p.via().substring("member of ".length())) + ")";
                 }
                 names.add(name);
             }
-            names.addAll(tier.unresolved().stream().map(u -> "_" + u + "_").toList());
+            names.addAll(tier.unresolved().stream().map(u -> "_" + words.apply(u) + "_").toList());
             line.append(names.isEmpty() ? "_nobody_" : String.join(", ", names));
-            tier.notApplicable().ifPresent(reason -> line.append(" — _passed over: ").append(reason).append("_"));
+            tier.notApplicable().ifPresent(reason -> line.append(" — _passed over: ").append(words.apply(reason)).append("_"));
             lines.add(line.toString());
         }
         if (roster.isEmpty()) {

@@ -5,6 +5,7 @@ import org.opsbot.bot.slack.ops.CommandReply;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
 import org.opsbot.bot.slack.ops.UsageException;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.Durations;
 import org.opsbot.commands.config.NotifyTarget;
@@ -74,25 +75,25 @@ final class OverrideCommand implements OpsCommand {
         }
         Team team = config.teams().get(invocation.args().get(0));
         if (team == null) {
-            throw new UsageException("There is no team `" + invocation.args().get(0) + "`. Teams: "
-                    + String.join(", ", config.teams().keySet()) + ".");
+            throw new UsageException("There is no team " + SlackText.code(invocation.args().get(0), 40) + ". Teams: "
+                    + SlackText.escape(String.join(", ", config.teams().keySet())) + ".");
         }
         Matcher mention = MENTION.matcher(invocation.args().get(1));
         if (!mention.matches()) {
-            throw new UsageException("`" + invocation.args().get(1) + "` is not a person: mention them, like `@alice`.");
+            throw new UsageException(SlackText.code(invocation.args().get(1), 60) + " is not a person: mention them, like `@alice`.");
         }
         String user = mention.group(1) != null ? mention.group(1) : mention.group(2);
         Duration duration;
         try {
             duration = Durations.parse(invocation.args().get(2));
         } catch (IllegalArgumentException e) {
-            throw new UsageException("`" + invocation.args().get(2) + "` is not a duration; write e.g. `30m`, `2h`, `1d`.");
+            throw new UsageException(SlackText.code(invocation.args().get(2), 40) + " is not a duration; write e.g. `30m`, `2h`, `1d`.");
         }
         if (duration.isZero() || duration.isNegative() || duration.compareTo(LONGEST) > 0) {
             throw new UsageException("An override lasts between a minute and 31 days.");
         }
-        Schedule schedule = firstSchedule(team).orElseThrow(() -> new UsageException("Team `" + team.name()
-                + "` pages no on-call schedule (no `schedule:` in its escalation tiers), so there is nothing to override."));
+        Schedule schedule = firstSchedule(team).orElseThrow(() -> new UsageException("Team " + SlackText.code(team.name())
+                + " pages no on-call schedule (no `schedule:` in its escalation tiers), so there is nothing to override."));
 
         Instant now = clock.instant();
         Optional<Shift> before = Rotation.at(schedule, overrides.endingAfter(now), now);
@@ -101,13 +102,15 @@ final class OverrideCommand implements OpsCommand {
                 "team", team.name(), "user", user, "from", override.from().toString(), "until", override.until().toString()));
 
         OnCallText text = OnCallText.slack();
-        String instead = before.map(s -> s.user().equals(user) ? "" : ", instead of <@" + s.user() + ">").orElse("");
-        String announcement = ":arrows_counterclockwise: <@" + user + "> is on call for *" + team.name() + "* (schedule `"
-                + schedule.name() + "`) until " + text.time(override.until()) + instead + ". Set by <@" + invocation.userId() + ">.";
+        // The person named is the one mention a command that takes a person writes (from the id it parsed).
+        String instead = before.map(s -> s.user().equals(user) ? "" : ", instead of " + SlackText.user(s.user())).orElse("");
+        String announcement = ":arrows_counterclockwise: " + SlackText.user(user) + " is on call for *" + SlackText.escape(team.name())
+                + "* (schedule " + SlackText.code(schedule.name()) + ") until " + text.time(override.until()) + instead
+                + ". Set by " + SlackText.user(invocation.userId()) + ".";
         String channel = team.channel().or(() -> config.slack().defaultChannel()).orElse(invocation.channelId());
         invocation.outbox().post(channel, SlackMessage.text(announcement));
         return CommandReply.ephemeral("Done: " + announcement.substring(announcement.indexOf(' ') + 1)
-                + (channel.equals(invocation.channelId()) ? "" : " I told " + channel + "."));
+                + (channel.equals(invocation.channelId()) ? "" : " I told " + SlackText.channel(channel) + "."));
     }
 
     private Optional<Schedule> firstSchedule(Team team) {

@@ -1,6 +1,7 @@
 package org.opsbot.bot.outbox;
 
-import org.opsbot.bot.slack.SlackMarkup;
+import org.opsbot.bot.slack.text.BroadcastGuard;
+import org.opsbot.bot.slack.text.SlackText;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
@@ -12,7 +13,8 @@ import com.slack.api.util.json.GsonFactory;
 /**
  * A {@link SlackMessage} as stored in the outbox: JSON with {@code text}, {@code blocks} and
  * {@code attachments}, already cut to Block Kit's limits so Slack never refuses a message for
- * its size (a refused alert is a lost alert).
+ * its size (a refused alert is a lost alert), and with no broadcast in any of its strings but
+ * the one a {@linkplain SlackMessage#hereAnnouncement() here announcement} asks for.
  */
 final class MessagePayload {
     static final int MAX_BLOCKS = 50;
@@ -26,6 +28,7 @@ final class MessagePayload {
     static final int MAX_ACTION_ELEMENTS = 25;
 
     private static final Gson GSON = GsonFactory.createSnakeCase();
+    private static final String HERE = "<!here> ";
 
     private final JsonObject json;
 
@@ -45,7 +48,26 @@ final class MessagePayload {
             }
         }
         o.add("attachments", attachments);
+        // Every message the bot sends passes here: whatever a call site let through, no string
+        // of it broadcasts.
+        BroadcastGuard.neutralise(o);
+        if (message.hereAnnouncement()) {
+            announceHere(o);
+        }
         return o.toString();
+    }
+
+    /** {@code @here} before the fallback (what the notification shows) and the first section. */
+    private static void announceHere(JsonObject o) {
+        o.addProperty("text", cut(HERE + o.get("text").getAsString(), MAX_TEXT));
+        for (JsonElement b : o.getAsJsonArray("blocks")) {
+            JsonObject block = b.getAsJsonObject();
+            JsonObject text = block.has("text") && block.get("text").isJsonObject() ? block.getAsJsonObject("text") : null;
+            if ("section".equals(string(block, "type")) && text != null && "mrkdwn".equals(string(text, "type"))) {
+                text.addProperty("text", cut(HERE + string(text, "text"), MAX_SECTION_TEXT));
+                return;
+            }
+        }
     }
 
     static MessagePayload parse(String json) {
@@ -158,6 +180,10 @@ final class MessagePayload {
         }
     }
 
+    private static String string(JsonObject o, String key) {
+        return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsString() : "";
+    }
+
     private static JsonObject note(String text) {
         JsonObject element = new JsonObject();
         element.addProperty("type", "mrkdwn");
@@ -170,7 +196,8 @@ final class MessagePayload {
         return block;
     }
 
+    /** Cuts mrkdwn without splitting an escape or a token. */
     static String cut(String s, int max) {
-        return SlackMarkup.cut(s, max);
+        return SlackText.fit(s, max);
     }
 }

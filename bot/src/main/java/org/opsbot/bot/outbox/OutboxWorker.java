@@ -1,5 +1,6 @@
 package org.opsbot.bot.outbox;
 
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.store.LeaseStore;
 import org.opsbot.commands.store.OutboxEntry;
 import org.opsbot.commands.store.OutboxStore;
@@ -399,9 +400,10 @@ final class OutboxWorker implements AutoCloseable {
         reachability.cannotPostIn(n.channel(), n.reason());
         LOG.error("Cannot post to {}: {}. To fix: {}. Message {} is kept as failed.", n.channel(), n.why(), n.fix(), entry.id());
         if (entry.kind() == OutboxEntry.Kind.POST && entry.userId() != null) {
-            String where = n.channel().startsWith("#") ? n.channel() : "<#" + n.channel() + ">";
+            // n.fix() is mrkdwn the gateway wrote (a command, a channel link); the rest is plain text.
             store.enqueuePost(entry.userId(), null, MessagePayload.toJson(SlackMessage.text(":warning: Your message could not be"
-                    + " delivered to " + where + ": " + n.why() + ". To fix it, " + n.fix() + ", then try again.")));
+                    + " delivered to " + SlackText.channel(n.channel()) + ": " + SlackText.escape(n.why()) + ". To fix it, "
+                    + n.fix() + ", then try again.")));
             wake.release();
         }
     }
@@ -448,7 +450,8 @@ final class OutboxWorker implements AutoCloseable {
         if (entry.kind() == OutboxEntry.Kind.FILE && entry.userId() != null) {
             FileRequest file = FileRequest.parse(entry.payload());
             store.enqueuePost(entry.userId(), null, MessagePayload.toJson(SlackMessage.text(":x: Slack did not take the file *"
-                    + file.title() + "* for <#" + entry.channel() + "> (" + reason + "); nothing was shared. Try again once that is fixed.")));
+                    + SlackText.escape(file.title()) + "* for " + SlackText.channel(entry.channel()) + " (" + SlackText.escape(reason)
+                    + "); nothing was shared. Try again once that is fixed.")));
         }
         failed.incrementAndGet();
         LOG.error("Slack call {} ({} to {}) failed for good: {}", entry.id(), entry.kind().name().toLowerCase(),

@@ -70,6 +70,7 @@ public final class SlackApp {
         // outage would turn every request into a 500. IgnoringSelfEvents is left out too, as it
         // may call bots.info on the request path; MentionHandler ignores bots itself.
         List<Middleware> middleware = new ArrayList<>();
+        middleware.add(new AnswerGuard());
         middleware.add(new SSLCheck(null));
         settings.slackSigningSecret().ifPresent(secret -> middleware.add(new RequestVerification(
                 new SlackSignature.Verifier(new SlackSignature.Generator(secret)))));

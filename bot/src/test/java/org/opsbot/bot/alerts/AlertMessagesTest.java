@@ -47,7 +47,7 @@ class AlertMessagesTest {
         assertThat(blocks(m)).hasSizeLessThan(10);
         assertThat(blocks(m)).filteredOn(b -> b instanceof SectionBlock)
                 .allSatisfy(b -> assertThat(((SectionBlock) b).getText().getText()).hasSizeLessThan(3_000));
-        assertThat(m.text()).contains("[FIRING] P1 · Disk <full> & co — 400 firing, 100 resolved");
+        assertThat(m.text()).contains("[FIRING] P1 · Disk &lt;full&gt; &amp; co — 400 firing, 100 resolved");
         String all = blocks(m).toString();
         assertThat(all).containsPattern("…and 4[89][0-9] more: 3[89][0-9] firing, 100 resolved").contains("Disk &lt;full&gt; &amp; co",
                 "<http://prom:9090/graph?a=1&amp;b=2|source>", "<!date^", "Run runbook disk-cleanup", "ack within 5m",

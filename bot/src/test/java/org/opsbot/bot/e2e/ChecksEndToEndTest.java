@@ -139,7 +139,7 @@ class ChecksEndToEndTest {
         assertThat(report).contains("ts=1700000000.000900", "E2E morning check", "*CRIT*",
                 "1/3 OK, 1 CRIT, 1 WARN",
                 ":red_circle: *Orders API* — ", "HTTP 503",
-                ":warning: *Replication lag* — ", "2500", "warn > 1000",
+                ":warning: *Replication lag* — ", "2500", "warn &gt; 1000",
                 ":white_check_mark: *API health* — ",
                 "run #1 by <@U0ALICE001>", "\"action_id\":\"checks.run\"", "\"value\":\"e2e-morning\"");
         assertThat(report.indexOf("Orders API")).as("problems come first").isLessThan(report.indexOf("API health"));

@@ -52,6 +52,36 @@ class MessagePayloadTest {
     }
 
     @Test
+    void noStringOfAnOutgoingMessageBroadcastsWhateverACallSiteForgotToEscape() {
+        var message = new SlackMessage("<!here> down", Blocks.asBlocks(
+                Blocks.section(s -> s.text(BlockCompositions.markdownText("<!channel> at <!date^1700000000^{time}|10:13 UTC> "
+                        + "by <@U0ALICE01>"))),
+                Blocks.actions(a -> a.elements(List.of(BlockElements.button(b -> b.actionId("a")
+                        .text(BlockCompositions.plainText("<!everyone>"))))))),
+                List.of(com.slack.api.model.Attachment.builder().fallback("<!subteam^S0OPS|@ops>").build()));
+
+        String json = MessagePayload.toJson(message);
+
+        assertThat(json).doesNotContain("<!here>", "<!channel>", "<!everyone>", "<!subteam")
+                .contains("&lt;!here&gt; down", "&lt;!channel&gt; at <!date^1700000000^{time}|10:13 UTC> by <@U0ALICE01>",
+                        "&lt;!everyone&gt;", "&lt;!subteam^S0OPS|@ops&gt;");
+    }
+
+    @Test
+    void onlyAMessageMarkedAsAnAnnouncementNotifiesTheChannelBeforeItsTextAndFirstSection() {
+        var message = SlackMessage.of("BREAK GLASS <!channel>", Blocks.asBlocks(
+                Blocks.context(c -> c.elements(List.of(BlockCompositions.markdownText("first")))),
+                Blocks.section(s -> s.text(BlockCompositions.markdownText("*BREAK GLASS*"))),
+                Blocks.section(s -> s.text(BlockCompositions.markdownText("more")))));
+
+        var payload = MessagePayload.parse(MessagePayload.toJson(message.announcedHere()));
+
+        assertThat(payload.text()).isEqualTo("<!here> BREAK GLASS &lt;!channel&gt;");
+        assertThat(payload.blocksJson()).contains("\"text\":\"first\"", "\"text\":\"<!here> *BREAK GLASS*\"", "\"text\":\"more\"");
+        assertThat(MessagePayload.toJson(message)).doesNotContain("<!here>");
+    }
+
+    @Test
     void slackMarkupReadsAsPlainTextInTheDryRunLog() {
         assertThat(DryRunRendering.readable("<!date^1700000000^{date_short} {time}|Nov 14 22:13 UTC> by <@U0ALICE01> "
                 + "in <#C0ALERTS1|alerts>, see <https://grafana.example/d/1|dashboard>, cc <!subteam^S0ONCALL|@oncall> &amp; <!here>"))

@@ -1,10 +1,13 @@
 package org.opsbot.commands.incident;
 
 import freemarker.cache.ClassTemplateLoader;
+import freemarker.cache.ConditionalTemplateConfigurationFactory;
+import freemarker.cache.FileNameGlobMatcher;
 import freemarker.cache.FileTemplateLoader;
 import freemarker.cache.MultiTemplateLoader;
 import freemarker.cache.TemplateLoader;
 import freemarker.core.ParseException;
+import freemarker.core.TemplateConfiguration;
 import freemarker.template.Configuration;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
@@ -195,6 +198,12 @@ public final class Postmortems {
         }
         loaders.add(new ClassTemplateLoader(Postmortems.class, "/templates"));
         cfg.setTemplateLoader(new MultiTemplateLoader(loaders.toArray(TemplateLoader[]::new)));
+        // A postmortem is Markdown: what incidents, people and alerts wrote is escaped for
+        // Markdown in every ${…} (Slack's escaping would show as &lt; there), ?no_esc prints as is.
+        cfg.setRegisteredCustomOutputFormats(List.of(MarkdownOutputFormat.INSTANCE));
+        TemplateConfiguration markdown = new TemplateConfiguration();
+        markdown.setOutputFormat(MarkdownOutputFormat.INSTANCE);
+        cfg.setTemplateConfigurations(new ConditionalTemplateConfigurationFactory(new FileNameGlobMatcher("*.md.ftl"), markdown));
         cfg.setDefaultEncoding("UTF-8");
         cfg.setLocale(Locale.ROOT);
         // Errors surface with template name and line instead of half-rendered output.

@@ -241,6 +241,25 @@ class IncidentsTest {
 
     @ParameterizedTest
     @MethodSource("dialects")
+    void thePostmortemShowsWhatPeopleWroteAsTextInMarkdownNotAsMarkupOfAnyKind(Dialect dialect) throws Exception {
+        try (Database db = TestDatabases.open(dialect)) {
+            Incidents incidents = incidents(db);
+            Incident i = incidents.declare(incidents.severity("P3"), Optional.empty(),
+                    "*Checkout* <script>x</script> [click me](https://evil.example) <!here> & <@U0X|x>", ALICE,
+                    Optional.empty(), Optional.empty());
+            incidents.update(i.id(), BOB, "1. not a list\n# not a heading | not a cell &lt;b&gt;");
+
+            String md = new Postmortems(incidents, templates, clock).render(i.id()).markdown();
+
+            assertThat(md).contains("# Postmortem: \\*Checkout\\* \\<script\\>x\\</script\\> \\[click me\\](https://evil.example)"
+                            + " \\<!here\\> \\& \\<@U0X\\|x\\>",
+                    "| U0BOB00001 | 1\\. not a list # not a heading \\| not a cell \\&lt;b\\&gt; |")
+                    .doesNotContain("<script>", "[click me]", "&amp;", "&lt;!here");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
     void aTemplateInTheFolderOverridesTheBundledOneAndAPerSeverityOneWins(Dialect dialect) throws Exception {
         try (Database db = TestDatabases.open(dialect)) {
             Incidents incidents = incidents(db);

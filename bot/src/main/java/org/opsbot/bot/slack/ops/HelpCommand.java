@@ -2,6 +2,7 @@ package org.opsbot.bot.slack.ops;
 
 import com.slack.api.model.block.LayoutBlock;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.text.SlackText;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,13 +52,13 @@ final class HelpCommand implements OpsCommand {
         }
         String wanted = invocation.args().getFirst();
         OpsCommand command = all.stream().filter(c -> c.name().equalsIgnoreCase(wanted)).findFirst()
-                .orElseThrow(() -> new UsageException("`" + wanted + "` is not a command."));
+                .orElseThrow(() -> new UsageException(SlackText.code(wanted, 40) + " is not a command."));
         return CommandReply.ephemeral(message(invocation.command(), List.of(command)));
     }
 
     static SlackMessage message(String slashCommand, List<OpsCommand> commands) {
         List<String> lines = commands.stream()
-                .map(c -> "`" + OpsRouter.usageLine(slashCommand, c) + "` — " + c.summary()
+                .map(c -> SlackText.code(OpsRouter.usageLine(slashCommand, c)) + " — " + c.summary()
                         + (c.permission().isPresent() ? " :lock:" : ""))
                 .toList();
         List<LayoutBlock> blocks = new ArrayList<>();

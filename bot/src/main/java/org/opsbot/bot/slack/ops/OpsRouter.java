@@ -5,6 +5,7 @@ import com.slack.api.model.block.LayoutBlock;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.DatabaseDown;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.GroupDirectory;
@@ -60,7 +61,8 @@ public final class OpsRouter {
         if (command.permission().isPresent()) {
             Decision decision = policy.decide(command.permission().get(), payload.getUserId(), groups);
             if (decision instanceof Decision.Denied denied) {
-                return CommandReply.ephemeral(":no_entry: You may not use `" + slash + " " + name + "`: " + denied.reason());
+                return CommandReply.ephemeral(":no_entry: You may not use " + SlackText.code(slash + " " + name) + ": "
+                        + SlackText.escape(denied.reason()));
             }
         }
         OpsInvocation invocation = new OpsInvocation(payload.getTeamId(), payload.getChannelId(),
@@ -71,8 +73,8 @@ public final class OpsRouter {
         } catch (UsageException e) {
             return usageProblem(slash, command, e.getMessage());
         } catch (RuntimeException e) {
-            return CommandReply.ephemeral(DatabaseDown.answer(log, e, "/ops " + name, ":warning: `" + slash + " " + name
-                    + "` failed unexpectedly; the details are in opsbot's log."));
+            return CommandReply.ephemeral(DatabaseDown.answer(log, e, "/ops " + name, ":warning: " + SlackText.code(slash + " " + name)
+                    + " failed unexpectedly; the details are in opsbot's log."));
         }
     }
 
@@ -90,22 +92,23 @@ public final class OpsRouter {
     }
 
     private CommandReply unknown(String slash, String name) {
-        String problem = "`" + slash + " " + name + "` is not a command.";
+        String problem = SlackText.code(slash + " " + name, 60) + " is not a command.";
         Optional<String> closest = commands.closestTo(name);
-        String hint = closest.map(c -> " Did you mean `" + usageLine(slash, commands.find(c).orElseThrow()) + "`?")
+        String hint = closest.map(c -> " Did you mean " + SlackText.code(usageLine(slash, commands.find(c).orElseThrow())) + "?")
                 .orElse("");
-        String text = problem + hint + " `" + slash + " help` lists them all.";
+        String text = problem + hint + " " + SlackText.code(slash + " help") + " lists them all.";
         List<LayoutBlock> blocks = List.of(
                 section(s -> s.text(markdownText(":grey_question: " + text))));
         return CommandReply.ephemeral(SlackMessage.of(text, blocks));
     }
 
+    /** @param problem mrkdwn the command wrote, with what was typed escaped ({@link UsageException}) */
     private CommandReply usageProblem(String slash, OpsCommand command, String problem) {
-        String usage = usageLine(slash, command);
-        String text = problem + " Usage: `" + usage + "` — " + command.summary();
+        String usage = SlackText.code(usageLine(slash, command));
+        String text = problem + " Usage: " + usage + " — " + command.summary();
         List<LayoutBlock> blocks = List.of(
                 section(s -> s.text(markdownText(":grey_exclamation: " + problem))),
-                context(c -> c.elements(List.of(markdownText("Usage: `" + usage + "` — " + command.summary())))));
+                context(c -> c.elements(List.of(markdownText("Usage: " + usage + " — " + command.summary())))));
         return CommandReply.ephemeral(SlackMessage.of(text, blocks));
     }
 }

@@ -96,7 +96,7 @@ class OpsRouterTest {
         assertThat(reply.inChannel()).isFalse();
         SlackMessage message = reply.message().orElseThrow();
         assertThat(message.blocks()).first().isInstanceOf(HeaderBlock.class);
-        assertThat(message.text()).contains("/ops help").contains("/ops run <action> [name=value …]");
+        assertThat(message.text()).contains("/ops help").contains("/ops run &lt;action&gt; [name=value …]");
     }
 
     @Test
@@ -106,14 +106,14 @@ class OpsRouterTest {
         String sections = message.blocks().stream().filter(SectionBlock.class::isInstance)
                 .map(b -> ((SectionBlock) b).getText().getText()).reduce("", String::concat);
         assertThat(sections).contains("`/ops help [command]` — lists the commands")
-                .contains("`/ops run <action> [name=value …]` — requests an action from a runbook :lock:");
+                .contains("`/ops run &lt;action&gt; [name=value …]` — requests an action from a runbook :lock:");
     }
 
     @Test
     void helpWithACommandNameShowsJustThatCommand() {
         String answer = text(router.route(slash("U0BOB00001", "help run")));
 
-        assertThat(answer).contains("/ops run <action> [name=value …]").doesNotContain("/ops help");
+        assertThat(answer).contains("/ops run &lt;action&gt; [name=value …]").doesNotContain("/ops help");
         assertThat(text(router.route(slash("U0BOB00001", "help nope")))).contains("`nope` is not a command")
                 .contains("Usage: `/ops help [command]`");
     }
@@ -131,7 +131,7 @@ class OpsRouterTest {
     void anUnknownSubcommandIsNamedAndTheClosestCommandSuggested() {
         String answer = text(router.route(slash("U0ALICE001", "rnu restart")));
 
-        assertThat(answer).contains("`/ops rnu` is not a command").contains("Did you mean `/ops run <action>");
+        assertThat(answer).contains("`/ops rnu` is not a command").contains("Did you mean `/ops run &lt;action&gt;");
     }
 
     @Test
@@ -144,7 +144,7 @@ class OpsRouterTest {
     void badArgumentsNameTheProblemAndShowTheUsage() {
         String answer = text(router.route(slash("U0ALICE001", "run")));
 
-        assertThat(answer).contains("Which action?").contains("Usage: `/ops run <action> [name=value …]`");
+        assertThat(answer).contains("Which action?").contains("Usage: `/ops run &lt;action&gt; [name=value …]`");
         assertThat(run.ran.get()).isNull();
     }
 
