@@ -20,6 +20,7 @@ import org.opsbot.bot.checks.Runbooks;
 import org.opsbot.bot.alerts.AlertsFeature;
 import org.opsbot.bot.actions.ActionsFeature;
 import org.opsbot.bot.http.OpsbotServer;
+import org.opsbot.bot.http.SeenSignatures;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.bot.http.SlackStatus;
@@ -29,6 +30,7 @@ import org.opsbot.bot.outbox.SlackOutbox;
 import org.opsbot.bot.outbox.SlackReachability;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.BotIdentity;
+import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.bot.slack.EventLedger;
 import org.opsbot.bot.slack.SlackApp;
 import org.opsbot.bot.slack.SlackFeature;
@@ -58,6 +60,7 @@ import org.opsbot.commands.store.Replica;
 import org.opsbot.commands.store.OverrideStore;
 import org.opsbot.commands.store.SettingStore;
 import org.opsbot.commands.store.SlackEventStore;
+import org.opsbot.commands.store.SlackSignatureStore;
 import org.opsbot.commands.store.StoreException;
 import org.opsbot.commands.yaml.Problem;
 import org.slf4j.Logger;
@@ -153,7 +156,9 @@ public final class Bot implements AutoCloseable {
         remember(new Scheduler(new LeaseStore(database, clock), clock, SCHEDULER_TICK,
                 features.stream().flatMap(f -> f.jobs().stream()).toList(), Replica.NAME).start());
 
-        Thread housekeeping = Thread.ofVirtual().name("opsbot-housekeeping").start(() -> forgetOldEvents(events));
+        SlackSignatureStore signatures = new SlackSignatureStore(database);
+        Thread housekeeping = Thread.ofVirtual().name("opsbot-housekeeping")
+                .start(() -> forgetOldDeliveries(events, signatures));
         parts.push(housekeeping::interrupt);
 
         // Socket Mode (SLACK_APP_TOKEN) delivers to the same app as /slack/events would; it starts
@@ -167,6 +172,8 @@ public final class Bot implements AutoCloseable {
                 .port(settings.port())
                 .slackApp(app)
                 .signingSecret(settings.slackSigningSecret())
+                .seenSignatures(signatures::firstDelivery)
+                .slackDatabaseDown(DatabaseDown.beforeHandling(slack.outbox(), handlers))
                 .databaseUp(database::isUp)
                 .slackStatus(() -> slackStatus(slack.reachability().status()).withCannotPostIn(slack.reachability().cannotPostIn()))
                 .meters(meters)
@@ -342,13 +349,21 @@ public final class Bot implements AutoCloseable {
         }, status.since());
     }
 
-    private static void forgetOldEvents(SlackEventStore events) {
+    /**
+     * Hourly: forgets Events API deliveries Slack no longer retries, and the signatures of
+     * requests too old to be accepted again (signature timestamps are wall-clock time).
+     */
+    private static void forgetOldDeliveries(SlackEventStore events, SlackSignatureStore signatures) {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 events.forgetOlderThan(EVENT_MEMORY);
-                Thread.sleep(Duration.ofHours(1));
+                signatures.forgetSignedBefore(Clock.systemUTC().instant().minus(SeenSignatures.MEMORY));
             } catch (StoreException e) {
                 LOG.debug("housekeeping skipped: {}", e.getMessage());
+            }
+            try {
+                // Also after a failure: the next hour is soon enough, and no busy loop on an outage.
+                Thread.sleep(Duration.ofHours(1));
             } catch (InterruptedException e) {
                 return;
             }

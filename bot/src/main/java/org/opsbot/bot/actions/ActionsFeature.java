@@ -32,8 +32,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runbook actions in Slack: {@code /ops run}, {@code /ops breakglass}, {@code /ops audit}, the
@@ -49,6 +52,11 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
     static final Duration SWEEP = Duration.ofSeconds(5);
     /** The permission keys of its commands, which the Run… button and form decide on too. */
     public static final PermissionKeys PERMISSION_KEYS = PermissionKeys.of(RunCommand.PERMISSION, AuditCommand.PERMISSION);
+    static final String NO_SUCH_REQUEST = ":no_entry: That request no longer exists; nothing was done.";
+    // Request ids are positive; a value that fits no long names none.
+    private static final long NO_ID = -1;
+    private static final Pattern REQUEST_ID = Pattern.compile("[1-9]\\d{0,17}");
+    private static final Pattern BUTTON_VALUE = Pattern.compile("([1-9]\\d{0,17}):([0-9a-f]{1,128})");
 
     private final Approvals approvals;
     private final AuditLog audit;
@@ -141,14 +149,21 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         app.blockAction(ActionMessages.APPROVE, (req, ctx) -> {
             BlockActionPayload p = req.getPayload();
             Button b = Button.of(p);
-            executor.execute(() -> guarded(b, () -> runs.decided(approvals.approve(b.requestId(), b.hash(), b.user()),
-                    b.user(), b.channel())));
+            executor.execute(() -> guarded(b, () -> {
+                if (existing(b.requestId(), "Approve", b.user()).isEmpty()) {
+                    outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(NO_SUCH_REQUEST));
+                } else {
+                    runs.decided(approvals.approve(b.requestId(), b.hash(), b.user()), b.user(), b.channel());
+                }
+            }));
             return ctx.ack();
         });
         app.blockAction(ActionMessages.REJECT, (req, ctx) -> {
             Button b = Button.of(req.getPayload());
-            Optional<ActionRequest> r = approvals.find(b.requestId());
-            if (r.isEmpty() || r.get().state() != ActionRequest.State.PENDING) {
+            Optional<ActionRequest> r = existing(b.requestId(), "Reject", b.user());
+            if (r.isEmpty()) {
+                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(NO_SUCH_REQUEST));
+            } else if (r.get().state() != ActionRequest.State.PENDING) {
                 outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: This request is no longer waiting for a decision."));
             } else if (!b.user().equals(r.get().requester())
                     && !approvals.namedMember(r.get().approverRole().orElse(""), b.user())) {
@@ -161,10 +176,12 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         });
         app.blockAction(ActionMessages.BREAK_GLASS, (req, ctx) -> {
             Button b = Button.of(req.getPayload());
-            Optional<ActionRequest> r = approvals.find(b.requestId());
+            Optional<ActionRequest> r = existing(b.requestId(), "Break glass", b.user());
             try {
                 checkEmergency(b.user());
-                if (r.isEmpty() || r.get().state() != ActionRequest.State.PENDING) {
+                if (r.isEmpty()) {
+                    outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(NO_SUCH_REQUEST));
+                } else if (r.get().state() != ActionRequest.State.PENDING) {
                     outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: This request is no longer waiting."));
                 } else {
                     openModal(ctx, req.getPayload().getTriggerId(), ActionMessages.breakGlassForm(r.get()), b.channel(), b.user());
@@ -177,7 +194,10 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         app.viewSubmission(ActionMessages.BREAK_GLASS_VIEW, (req, ctx) -> {
             View view = req.getPayload().getView();
             String user = req.getPayload().getUser().getId();
-            long id = Long.parseLong(view.getPrivateMetadata());
+            long id = requestId(view.getPrivateMetadata());
+            if (existing(id, "the break glass form", user).isEmpty()) {
+                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, NO_SUCH_REQUEST));
+            }
             String reason = reason(view);
             // Two conditional UPDATEs: quick enough to answer inside the modal, so a refusal shows there.
             Optional<ActionRequest> claimed;
@@ -256,7 +276,10 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         app.viewSubmission(ActionMessages.REJECT_VIEW, (req, ctx) -> {
             View view = req.getPayload().getView();
             String user = req.getPayload().getUser().getId();
-            long id = Long.parseLong(view.getPrivateMetadata());
+            long id = requestId(view.getPrivateMetadata());
+            if (existing(id, "the reject form", user).isEmpty()) {
+                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, NO_SUCH_REQUEST));
+            }
             String reason = reason(view);
             // One conditional UPDATE: quick enough to answer inside the modal, so a refusal shows there.
             Approvals.Approval outcome = approvals.reject(id, user, reason);
@@ -290,14 +313,38 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         }
     }
 
-    /** A click on Approve or Reject: the request id and plan hash ride on the button. */
+    /**
+     * A click on Approve, Reject or Break glass: the request id and plan hash ride on the button.
+     * A value not of that form names no request ({@link #NO_ID}); it is answered like a request
+     * that no longer exists.
+     */
     record Button(long requestId, String hash, String user, String channel) {
         static Button of(BlockActionPayload p) {
-            String value = p.getActions().get(0).getValue();
-            int colon = value.indexOf(':');
+            Matcher value = BUTTON_VALUE.matcher(Objects.requireNonNullElse(p.getActions().get(0).getValue(), ""));
             String channel = p.getChannel() != null ? p.getChannel().getId() : p.getContainer().getChannelId();
-            return new Button(Long.parseLong(value.substring(0, colon)), value.substring(colon + 1), p.getUser().getId(), channel);
+            return value.matches()
+                    ? new Button(Long.parseLong(value.group(1)), value.group(2), p.getUser().getId(), channel)
+                    : new Button(NO_ID, "", p.getUser().getId(), channel);
         }
+    }
+
+    /** The id in a reason form's private metadata; {@link #NO_ID} when there is none. */
+    private static long requestId(String metadata) {
+        return metadata != null && REQUEST_ID.matcher(metadata).matches() ? Long.parseLong(metadata) : NO_ID;
+    }
+
+    /**
+     * The request a button or form names. One that does not exist (the database was restored
+     * from an older backup, or the value is not one opsbot wrote) is logged once, without a
+     * stack: the person is told, and nothing is done.
+     */
+    private Optional<ActionRequest> existing(long id, String what, String user) {
+        Optional<ActionRequest> r = id == NO_ID ? Optional.empty() : approvals.find(id);
+        if (r.isEmpty()) {
+            LOG.warn("{} used {} of action request {}, which does not exist; nothing was done", user, what,
+                    id == NO_ID ? "(no id)" : "#" + id);
+        }
+        return r;
     }
 
     private void guarded(Button b, Runnable work) {

@@ -1,6 +1,8 @@
 package org.opsbot.bot.http;
 
 import com.slack.api.bolt.App;
+import com.slack.api.bolt.request.Request;
+import com.slack.api.bolt.response.Response;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
@@ -15,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -67,6 +70,8 @@ public final class OpsbotServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Consumer<HttpRouting.Builder> routes = routing -> { };
         private Supplier<SocketStatus> socketStatus;
+        private SeenSignatures seenSignatures;
+        private Function<Request<?>, Optional<Response>> slackDatabaseDown = request -> Optional.empty();
 
         private Builder() {
         }
@@ -85,6 +90,25 @@ public final class OpsbotServer implements AutoCloseable {
         /** Empty means dry-run: {@code /slack/events} then answers 401 to everything. */
         public Builder signingSecret(Optional<String> signingSecret) {
             this.signingSecret = signingSecret;
+            return this;
+        }
+
+        /**
+         * The memory of the Slack requests already let in (required when {@code /slack/events}
+         * is served): a signature seen before is a replay, refused with 401.
+         */
+        public Builder seenSignatures(SeenSignatures seenSignatures) {
+            this.seenSignatures = seenSignatures;
+            return this;
+        }
+
+        /**
+         * The answer to a Slack request that may not run because {@link #seenSignatures} cannot
+         * be reached (the database is down): as its handler would answer then. Empty, and by
+         * default, a 503 with {@code Retry-After}.
+         */
+        public Builder slackDatabaseDown(Function<Request<?>, Optional<Response>> answer) {
+            this.slackDatabaseDown = answer;
             return this;
         }
 
@@ -133,8 +157,11 @@ public final class OpsbotServer implements AutoCloseable {
             Objects.requireNonNull(databaseUp, "databaseUp");
             Objects.requireNonNull(slackStatus, "slackStatus");
             Objects.requireNonNull(meters, "meters");
+            if (socketStatus == null) {
+                Objects.requireNonNull(seenSignatures, "seenSignatures");
+            }
             Handler slack = socketStatus == null
-                    ? new SlackEventsEndpoint(slackApp, signingSecret, clock, meters)
+                    ? new SlackEventsEndpoint(slackApp, signingSecret, clock, seenSignatures, slackDatabaseDown, meters)
                     : (req, res) -> res.status(Status.NOT_FOUND_404).header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN)
                             .send(SOCKET_MODE_ANSWER);
             HealthService health = new HealthService(databaseUp, slackStatus, Optional.ofNullable(socketStatus));

@@ -25,6 +25,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,12 +33,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
- * {@code POST /slack/events}: checks the request at the door (a signing secret is configured,
- * the body is small, the signature is Slack's and fresh), then hands the raw body to Bolt's
- * framework-neutral {@link App#run}. Nothing unverified reaches Bolt, and nothing here looks
- * inside a payload; Slack payloads carry {@code response_url}, a credential, so none is logged.
+ * {@code POST /slack/events}: checks the request at the door, then hands the raw body to Bolt's
+ * framework-neutral {@link App#run}. In order: a signing secret is configured, the body is
+ * small, the signature is Slack's and fresh (else 401 or 413); the body has the shape of a Slack
+ * request ({@link SlackEnvelope}) and Bolt can read it (else 400); the signature was not seen
+ * before ({@link SeenSignatures}; else 401, a replay). Only then does Bolt run anything. No
+ * payload is logged: Slack payloads carry {@code response_url}, a credential.
  */
 final class SlackEventsEndpoint implements Handler {
 
@@ -52,12 +56,21 @@ final class SlackEventsEndpoint implements Handler {
     private final App app;
     private final SlackRequestParser parser;
     private final Optional<SlackSignatureVerifier> verifier;
+    private final SeenSignatures seen;
+    private final Function<Request<?>, Optional<Response>> databaseDown;
     private final MeterRegistry meters;
 
-    SlackEventsEndpoint(App app, Optional<String> signingSecret, Clock clock, MeterRegistry meters) {
+    /**
+     * @param databaseDown the answer to a request that may not run because {@code seen} cannot
+     *                     be reached; empty for a 503
+     */
+    SlackEventsEndpoint(App app, Optional<String> signingSecret, Clock clock, SeenSignatures seen,
+                        Function<Request<?>, Optional<Response>> databaseDown, MeterRegistry meters) {
         this.app = app;
         this.parser = new SlackRequestParser(app.config());
         this.verifier = signingSecret.filter(s -> !s.isBlank()).map(s -> new SlackSignatureVerifier(s, clock));
+        this.seen = seen;
+        this.databaseDown = databaseDown;
         this.meters = meters;
     }
 
@@ -77,15 +90,19 @@ final class SlackEventsEndpoint implements Handler {
                 }
                 res.status(admission.refusal()).send();
             } else {
-                Request<?> slackRequest = parser.parse(rawRequest(req, admission.body()));
-                if (slackRequest == null) {
+                // Verified above as bytes; Bolt wants a String and Slack sends UTF-8.
+                String body = new String(admission.body(), StandardCharsets.UTF_8);
+                Parsed parsed = parse(req, body);
+                if (parsed.problem() != null) {
                     status = 400;
-                    res.status(Status.BAD_REQUEST_400).send();
+                    log.warn("a signed Slack request was refused with 400: {}", parsed.problem());
+                    meters.counter(SlackApp.REFUSED_METER, "reason", "malformed").increment();
+                    res.status(Status.BAD_REQUEST_400).header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN)
+                            .send("not a well-formed Slack request: " + parsed.problem() + "\n");
                 } else {
+                    Request<?> slackRequest = parsed.request();
                     kind = slackRequest.getRequestType().name().toLowerCase(Locale.ROOT);
-                    Response response = app.run(slackRequest);
-                    status = response.getStatusCode() == null ? 200 : response.getStatusCode();
-                    send(res, response, status);
+                    status = letInOnce(slackRequest, admission, kind, res);
                 }
             }
         } catch (Exception e) {
@@ -108,11 +125,71 @@ final class SlackEventsEndpoint implements Handler {
         SlackRequestMeters.record(meters, kind, status, elapsed);
     }
 
-    /** Either the verified raw body, or why the request is refused. */
-    private record Admission(byte[] body, Status refusal, String reason) {
+    /** Either the verified raw body and its signature, or why the request is refused. */
+    private record Admission(byte[] body, String signature, Instant signedAt, Status refusal, String reason) {
         static Admission refuse(int code, String reason) {
-            return new Admission(null, Status.create(code), reason);
+            return new Admission(null, null, null, Status.create(code), reason);
         }
+    }
+
+    /** The request as Bolt reads it, or what is wrong with it. */
+    private record Parsed(Request<?> request, String problem) {
+    }
+
+    /**
+     * Bolt's reading of a verified body, only once it has the shape Bolt assumes. Reading has
+     * no effects, so anything it still throws on (a field of the wrong JSON type) is the
+     * sender's fault, a 400, not a bug of opsbot's.
+     */
+    private Parsed parse(ServerRequest req, String body) {
+        Optional<String> problem = SlackEnvelope.problem(body);
+        if (problem.isPresent()) {
+            return new Parsed(null, problem.get());
+        }
+        Request<?> slackRequest;
+        try {
+            slackRequest = parser.parse(rawRequest(req, body));
+        } catch (RuntimeException e) {
+            // Only the exception's class: Gson's and the JDK's messages quote the input.
+            return new Parsed(null, "Bolt cannot read it (" + e.getClass().getSimpleName() + ")");
+        }
+        return slackRequest == null
+                ? new Parsed(null, "it is no kind of request Bolt knows")
+                : new Parsed(slackRequest, null);
+    }
+
+    /**
+     * Runs the request in Bolt if its signature is new, else refuses it as a replay; returns the
+     * status sent. Recording the signature is the last step before Bolt, so a request refused
+     * earlier uses no memory, and it is one insert, so of two deliveries at once one runs.
+     */
+    private int letInOnce(Request<?> slackRequest, Admission admission, String kind, ServerResponse res) throws Exception {
+        boolean first;
+        try {
+            first = seen.firstDelivery(admission.signature(), admission.signedAt());
+        } catch (RuntimeException e) {
+            // Unchecked, it must not run. A command or a click is told so, as its handler would
+            // tell it of a database outage; anything else is the 503 below, and Slack retries.
+            Optional<Response> answer = StoreException.isUnavailable(e) ? databaseDown.apply(slackRequest) : Optional.empty();
+            if (answer.isEmpty()) {
+                throw e;
+            }
+            log.warn("a Slack {} request was not run: the database is unavailable, so it could not be checked "
+                    + "for a replay", kind);
+            int status = answer.get().getStatusCode() == null ? 200 : answer.get().getStatusCode();
+            send(res, answer.get(), status);
+            return status;
+        }
+        if (!first) {
+            log.warn("a signed Slack {} request was refused with 401: its signature was seen before (a replay)", kind);
+            meters.counter(SlackApp.REFUSED_METER, "reason", "replayed").increment();
+            res.status(Status.UNAUTHORIZED_401).send();
+            return 401;
+        }
+        Response response = app.run(slackRequest);
+        int status = response.getStatusCode() == null ? 200 : response.getStatusCode();
+        send(res, response, status);
+        return status;
     }
 
     private Admission admit(ServerRequest req) throws IOException {
@@ -138,14 +215,16 @@ final class SlackEventsEndpoint implements Handler {
             return Admission.refuse(413, "too_large");
         }
         return switch (verifier.get().verify(timestamp, signature, body)) {
-            case VALID -> new Admission(body, null, null);
+            // As verified: the exact signature of this timestamp and body, so one request has one.
+            case VALID -> new Admission(body, signature.strip(), Instant.ofEpochSecond(Long.parseLong(timestamp.strip())),
+                    null, null);
             case STALE -> Admission.refuse(401, "stale_timestamp");
             case MISSING -> Admission.refuse(401, "unsigned");
             case BAD_SIGNATURE -> Admission.refuse(401, "bad_signature");
         };
     }
 
-    private static SlackRequestParser.HttpRequest rawRequest(ServerRequest req, byte[] body) {
+    private static SlackRequestParser.HttpRequest rawRequest(ServerRequest req, String body) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Header header : req.headers()) {
             headers.computeIfAbsent(header.name(), n -> new ArrayList<>()).addAll(header.allValues());
@@ -160,8 +239,7 @@ final class SlackEventsEndpoint implements Handler {
                 .requestUri(req.path().path())
                 .queryString(query)
                 .headers(new RequestHeaders(headers))
-                // Verified above as bytes; Bolt wants a String and Slack sends UTF-8.
-                .requestBody(new String(body, StandardCharsets.UTF_8))
+                .requestBody(body)
                 .remoteAddress(remoteAddress)
                 .build();
     }

@@ -227,8 +227,9 @@ class SlackEventsEndToEndTest {
         String event = SlackPayloads.appMention(RunningBot.OWN_TEAM, "Ev0RETRY001", ALICE, "C0OPS00001", "1700000000.000200");
         long now = Instant.now().getEpochSecond();
 
-        HttpResponse<String> first = bot.slack(SlackSigner.JSON, event);
-        HttpResponse<String> retry = bot.send(bot.signer.builder(bot.uri("/slack/events"), SlackSigner.JSON, event, now)
+        HttpResponse<String> first = bot.send(bot.signer.post(bot.uri("/slack/events"), SlackSigner.JSON, event, now));
+        // Slack signs a retry anew, later: the same signature twice would be a replay.
+        HttpResponse<String> retry = bot.send(bot.signer.builder(bot.uri("/slack/events"), SlackSigner.JSON, event, now + 1)
                 .header("X-Slack-Retry-Num", "1")
                 .header("X-Slack-Retry-Reason", "http_timeout")
                 .build());

@@ -77,10 +77,13 @@ class EventRetryAfterFailedHandlerTest {
         assertThat(slack.channelPosts().stream().filter(this::mentionAnswer)).hasSize(1);
     }
 
-    /** Slack's delivery of the mention: the first ({@code retry} 0) or a retry with its headers. */
+    /**
+     * Slack's delivery of the mention: the first ({@code retry} 0) or a retry with its headers,
+     * each signed anew at a later second (the same signature twice would be a replay).
+     */
     private HttpResponse<String> delivery(int retry) throws Exception {
         var request = scenario.signer.builder(scenario.uri("/slack/events"), "application/json", MENTION,
-                Instant.now().getEpochSecond());
+                Instant.now().getEpochSecond() + retry);
         if (retry > 0) {
             request.header("X-Slack-Retry-Num", Integer.toString(retry)).header("X-Slack-Retry-Reason", "http_error");
         }

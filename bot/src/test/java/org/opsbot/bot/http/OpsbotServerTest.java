@@ -33,6 +33,7 @@ class OpsbotServerTest {
                 .port(0)
                 .slackApp(app)
                 .signingSecret(Optional.of("secret"))
+                .seenSignatures((signature, signedAt) -> true)
                 .databaseUp(() -> true)
                 .slackStatus(SlackStatus::dryRun)
                 .meters(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SlackStatus;
+import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.bot.slack.InMemoryEventLedger;
 import org.opsbot.bot.slack.SlackApp;
 import org.opsbot.bot.slack.ops.OpsCommands;
@@ -23,6 +24,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -34,7 +37,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 /**
  * The real server on a free port, wired as production wires it except for the edges: WireMock
  * stands in for Slack's Web API, an in-memory ledger for the database, a recording outbox for
- * the real one. Health inputs are switches the test flips.
+ * the real one, a set for the signatures seen. Health inputs are switches the test flips.
  */
 public final class RunningBot implements AutoCloseable {
 
@@ -48,6 +51,8 @@ public final class RunningBot implements AutoCloseable {
     public final AtomicBoolean databaseUp = new AtomicBoolean(true);
     public final AtomicReference<SlackStatus> slackStatus = new AtomicReference<>(SlackStatus.reachable());
     public final SlackSigner signer = new SlackSigner(SECRET);
+    /** The signatures let in; in production a table shared by the replicas. */
+    public final Set<String> seenSignatures = ConcurrentHashMap.newKeySet();
     public final OpsbotServer server;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -68,6 +73,8 @@ public final class RunningBot implements AutoCloseable {
                 .port(0)
                 .slackApp(app)
                 .signingSecret(signingSecret)
+                .seenSignatures((signature, signedAt) -> seenSignatures.add(signature))
+                .slackDatabaseDown(DatabaseDown.beforeHandling(outbox, Runnable::run))
                 .databaseUp(databaseUp::get)
                 .slackStatus(slackStatus::get)
                 .meters(meters)

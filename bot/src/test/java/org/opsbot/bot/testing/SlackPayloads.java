@@ -5,12 +5,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
-/** Request bodies shaped like Slack's, with every field Slack sends. */
+/**
+ * Request bodies shaped like Slack's, with every field Slack sends. Like Slack, each command,
+ * click and submission gets a {@code trigger_id} of its own, so two of them are two requests
+ * (the bot refuses the same signed request twice, as a replay).
+ */
 public final class SlackPayloads {
+    private static final AtomicLong TRIGGERS = new AtomicLong();
 
     private SlackPayloads() {
+    }
+
+    /** A trigger id shaped like Slack's, never the same twice. */
+    public static String triggerId() {
+        return "13345224609.738474920." + HexFormat.of().toHexDigits(TRIGGERS.incrementAndGet());
     }
 
     /** A slash command, form-encoded as Slack posts it. */
@@ -28,7 +40,7 @@ public final class SlackPayloads {
         form.put("api_app_id", "A123456");
         form.put("is_enterprise_install", "false");
         form.put("response_url", "https://hooks.slack.com/commands/" + teamId + "/1234/abcdEFGH");
-        form.put("trigger_id", "13345224609.738474920.8088930838d88f008e0");
+        form.put("trigger_id", triggerId());
         return form(form);
     }
 
@@ -43,12 +55,12 @@ public final class SlackPayloads {
                 "user":{"id":"%2$s","username":"steve","name":"steve","team_id":"%1$s"},\
                 "api_app_id":"A123456","token":"gIkuvaNzQIHg97ATvDxqgjtO","container":\
                 {"type":"message","message_ts":"1700000000.000100","channel_id":"C2147483705","is_ephemeral":false},\
-                "trigger_id":"13345224609.738474920.8088930838d88f008e0","channel":{"id":"C2147483705","name":"ops"},\
+                "trigger_id":"%4$s","channel":{"id":"C2147483705","name":"ops"},\
                 "message":{"type":"message","ts":"1700000000.000100","text":"alert"},\
                 "response_url":"https://hooks.slack.com/actions/%1$s/1234/abcd",\
                 "actions":[{"action_id":"%3$s","block_id":"b1","text":{"type":"plain_text","text":"Ack"},\
                 "value":"42","type":"button","action_ts":"1700000001.000200"}]}"""
-                .formatted(teamId, userId, actionId);
+                .formatted(teamId, userId, actionId, triggerId());
         return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
     }
 
@@ -77,10 +89,10 @@ public final class SlackPayloads {
                 "user":{"id":"%2$s","username":"steve","name":"steve","team_id":"%1$s"},\
                 "api_app_id":"A123456","token":"gIkuvaNzQIHg97ATvDxqgjtO","container":\
                 {"type":"message","message_ts":"1700000000.000900","channel_id":"C2147483705","is_ephemeral":false},\
-                "trigger_id":"13345224609.738474920.8088930838d88f008e0","channel":{"id":"C2147483705","name":"ops"},\
+                "trigger_id":"%4$s","channel":{"id":"C2147483705","name":"ops"},\
                 "message":{"type":"message","ts":"1700000000.000900","text":"report"},\
                 "response_url":"https://hooks.slack.com/actions/%1$s/1234/abcd",\
-                "actions":[%3$s]}""".formatted(teamId, userId, action);
+                "actions":[%3$s]}""".formatted(teamId, userId, action, triggerId());
         return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
     }
 
@@ -105,12 +117,12 @@ public final class SlackPayloads {
                 "api_app_id":"A123456","token":"gIkuvaNzQIHg97ATvDxqgjtO",\
                 "container":{"type":"message","message_ts":"%5$s","attachment_id":1,"channel_id":"%4$s",\
                 "is_ephemeral":false,"is_app_unfurl":false},\
-                "trigger_id":"13345224609.738474920.8088930838d88f008e0","team":{"id":"%1$s","domain":"example"},\
+                "trigger_id":"%7$s","team":{"id":"%1$s","domain":"example"},\
                 "enterprise":null,"is_enterprise_install":false,"channel":{"id":"%4$s","name":"cdc-alerts"},\
                 "message":{"type":"message","subtype":"bot_message","text":"alert","ts":"%5$s","bot_id":"B0BOT00001"},\
                 "state":{"values":{}},"response_url":"https://hooks.slack.com/actions/%1$s/1234/abcd",\
                 "actions":[%6$s]}"""
-                .formatted(teamId, userId, userName, channel, messageTs, action.strip());
+                .formatted(teamId, userId, userName, channel, messageTs, action.strip(), triggerId());
         return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
     }
 
@@ -126,12 +138,12 @@ public final class SlackPayloads {
         String json = """
                 {"type":"view_submission","team":{"id":"%1$s","domain":"example"},\
                 "user":{"id":"%2$s","username":"someone","name":"someone","team_id":"%1$s"},\
-                "api_app_id":"A123456","token":"gIkuvaNzQIHg97ATvDxqgjtO","trigger_id":"13345224609.738474920.0000000000",\
+                "api_app_id":"A123456","token":"gIkuvaNzQIHg97ATvDxqgjtO","trigger_id":"%6$s",\
                 "view":{"id":"V0000000001","team_id":"%1$s","type":"modal","blocks":[],"private_metadata":"%4$s",\
                 "callback_id":"%3$s","state":{"values":{%5$s}},"hash":"1700000000.abcdef","title":{"type":"plain_text","text":"Form"},\
                 "clear_on_close":false,"notify_on_close":false,"root_view_id":"V0000000001","app_id":"A123456",\
                 "bot_id":"B0BOT00001"},"response_urls":[],"is_enterprise_install":false}"""
-                .formatted(teamId, userId, callbackId, privateMetadata, state);
+                .formatted(teamId, userId, callbackId, privateMetadata, state, triggerId());
         return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
     }
 
