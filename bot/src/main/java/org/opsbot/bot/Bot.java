@@ -159,6 +159,7 @@ public final class Bot implements AutoCloseable {
         socket.ifPresent(s -> http.socketMode(() -> socketStatus(s.status())));
         server = remember(http
                 .port(settings.port())
+                .limits(settings.http())
                 .slackApp(app)
                 .signingSecret(settings.slackSigningSecret())
                 .databaseUp(database::isUp)

@@ -6,7 +6,9 @@ import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.opsbot.commands.config.HttpLimits;
 import org.opsbot.commands.store.StoreException;
 
 import java.nio.charset.StandardCharsets;
@@ -34,9 +36,11 @@ public final class OpsbotServer implements AutoCloseable {
             + " (SLACK_APP_TOKEN is set), so /slack/events is not served\n";
 
     private final WebServer server;
+    private final ConnectionDeadlines deadlines;
 
-    private OpsbotServer(WebServer server) {
+    private OpsbotServer(WebServer server, ConnectionDeadlines deadlines) {
         this.server = server;
+        this.deadlines = deadlines;
     }
 
     public static Builder builder() {
@@ -55,6 +59,7 @@ public final class OpsbotServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        deadlines.close();
     }
 
     public static final class Builder {
@@ -67,6 +72,7 @@ public final class OpsbotServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Consumer<HttpRouting.Builder> routes = routing -> { };
         private Supplier<SocketStatus> socketStatus;
+        private HttpLimits limits = HttpLimits.DEFAULT;
 
         private Builder() {
         }
@@ -122,6 +128,12 @@ public final class OpsbotServer implements AutoCloseable {
             return this;
         }
 
+        /** How long slow clients are waited for, and how many connections are held at once. */
+        public Builder limits(HttpLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
         /** More routes, e.g. {@code /alerts/*}; they share the 10 MiB payload limit. */
         public Builder routes(Consumer<HttpRouting.Builder> routes) {
             this.routes = routes;
@@ -140,9 +152,16 @@ public final class OpsbotServer implements AutoCloseable {
             HealthService health = new HealthService(databaseUp, slackStatus, Optional.ofNullable(socketStatus));
             PrometheusMeterRegistry registry = meters;
             Consumer<HttpRouting.Builder> extra = routes;
+            ConnectionDeadlines deadlines = new ConnectionDeadlines(limits);
             WebServer server = WebServer.builder()
                     .port(port)
                     .maxPayloadSize(MAX_PAYLOAD_BYTES)
+                    .maxTcpConnections(limits.maxConnections())
+                    .connectionOptions(deadlines.socketOptions())
+                    .addProtocol(Http1Config.builder()
+                            .addReceiveListener(deadlines.receiving())
+                            .addSendListener(deadlines.sending())
+                            .build())
                     // Only the routes below: no auto-discovered /observe/* endpoints.
                     .featuresDiscoverServices(false)
                     .routing(routing -> {
@@ -158,7 +177,7 @@ public final class OpsbotServer implements AutoCloseable {
                     })
                     .build()
                     .start();
-            return new OpsbotServer(server);
+            return new OpsbotServer(server, deadlines);
         }
     }
 }
