@@ -105,6 +105,9 @@ public final class Bot implements AutoCloseable {
     }
 
     private void startParts(Settings settings, OpsbotConfig config, RunbookCatalog catalog, Clock clock) {
+        // The server binds last, but a second bot on a port in use must stop before it touches
+        // the database, sends from the outbox or runs the scheduler.
+        OpsbotServer.checkPortFree(settings.port());
         settings.slackBotToken().ifPresent(token -> warmUpSlackClient(settings.slackApiUrl(), token));
         database = remember(Database.open(settings.databaseUrl()));
         phases.done("database");

@@ -11,6 +11,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.opsbot.commands.config.HttpLimits;
 import org.opsbot.commands.store.StoreException;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
@@ -45,6 +49,27 @@ public final class OpsbotServer implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Fails with {@link PortInUseException} when another program listens on {@code port} (on any
+     * address, as the server binds). Lets the bot stop before it opens the database or starts
+     * sending, instead of finding out last, when the server binds; port 0 is always free.
+     */
+    public static void checkPortFree(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            // As Helidon binds: a port left in TIME_WAIT by an earlier run is free.
+            probe.setReuseAddress(true);
+            // Helidon listens on 0.0.0.0 unless told otherwise (a literal: nothing is looked up).
+            probe.bind(new InetSocketAddress("0.0.0.0", port));
+        } catch (BindException e) {
+            throw new PortInUseException(port, e);
+        } catch (IOException e) {
+            // Not a port in use (e.g. no permission for a port below 1024): the server's own bind says why.
+        }
     }
 
     /** The port actually bound, useful when started on port 0. */
@@ -177,6 +202,13 @@ public final class OpsbotServer implements AutoCloseable {
                     })
                     .build()
                     .start();
+            if (!server.isRunning()) {
+                // Helidon logs why and returns a stopped server rather than throwing.
+                deadlines.close();
+                checkPortFree(port);
+                throw new IllegalStateException("the HTTP server could not start on port " + port
+                        + " (the reason is logged above)");
+            }
             return new OpsbotServer(server, deadlines);
         }
     }
