@@ -1,6 +1,7 @@
 package org.opsbot.bot;
 
 import org.opsbot.bot.http.PortInUseException;
+import org.opsbot.bot.logging.KnownSecrets;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
@@ -29,6 +30,8 @@ public final class Launcher {
      *                     {@link ConfigLoader#BUNDLED_EXAMPLE}), for the banner
      */
     public static int serve(Settings settings, OpsbotConfig config, RunbookCatalog runbooks, String configSource) {
+        // In production Main's environment is this one (the pager webhooks read it too).
+        KnownSecrets.learn(settings, config, System.getenv());
         Bot bot;
         try {
             bot = Bot.start(settings, config, runbooks, Clock.systemUTC());

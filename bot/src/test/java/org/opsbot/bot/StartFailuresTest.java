@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsbot.bot.testing.BotProcess;
+import org.opsbot.commands.store.Dialect;
+import org.opsbot.commands.store.TestDatabases;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,15 +20,17 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real {@code opsbot serve} whose start fails: it exits with status 1 and one line that says
- * what failed and what to do, and never says it is ready.
+ * what failed and what to do, never says it is ready, and never logs a password.
  */
 @ExtendWith(BotProcess.PrintLogs.class)
 class StartFailuresTest {
 
     private static final Duration EXIT = Duration.ofSeconds(60);
+    private static final String PASSWORD = "S3cret-never-in-a-log";
 
     @TempDir
     Path dir;
@@ -54,6 +58,35 @@ class StartFailuresTest {
             assertThat(bot.output()).doesNotContain("is ready", "\tat ", "Exception");
             assertThat(database).as("the database of the bot that holds the port is left alone").doesNotExist();
         }
+    }
+
+    @Test
+    void aDatabaseThatCannotBeOpenedStopsTheStartWithOneLineThatNeverShowsItsPassword() throws Exception {
+        int nothingListens;
+        try (ServerSocket closed = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            nothingListens = closed.getLocalPort();
+        }
+        BotProcess bot = start("database-password", Map.of(
+                "OPSBOT_DB", "jdbc:postgresql://opsbot:" + PASSWORD + "@127.0.0.1:" + nothingListens + "/opsbot"));
+
+        assertThat(bot.awaitExit(EXIT)).isEqualTo(1);
+        assertThat(errorLines(bot)).singleElement().asString()
+                .contains("Not starting: Could not prepare the database jdbc:postgresql://opsbot:***@127.0.0.1:",
+                        "unknown host opsbot:***@127.0.0.1", "Check OPSBOT_DB");
+        assertThat(bot.output()).doesNotContain(PASSWORD, "is ready", "\tat ");
+    }
+
+    @Test
+    void aWrongDatabasePasswordIsReportedWithoutThePassword() throws Exception {
+        assumeTrue(TestDatabases.dialects().contains(Dialect.POSTGRESQL), "needs OPSBOT_TEST_POSTGRES_URL");
+        String wrong = TestDatabases.POSTGRES_URL.replaceAll("([?&])password=[^&]*", "$1password=" + PASSWORD);
+        assumeTrue(wrong.contains(PASSWORD), "OPSBOT_TEST_POSTGRES_URL has no password= to get wrong");
+        BotProcess bot = start("database-wrong-password", Map.of("OPSBOT_DB", wrong));
+
+        assertThat(bot.awaitExit(EXIT)).isEqualTo(1);
+        assertThat(errorLines(bot)).singleElement().asString()
+                .contains("Not starting:", "password authentication failed", "password=***", "Check OPSBOT_DB");
+        assertThat(bot.output()).doesNotContain(PASSWORD, "is ready", "\tat ");
     }
 
     /** A dry run with the bundled example configuration and no runbooks, plus {@code env}. */

@@ -1,5 +1,7 @@
 package org.opsbot.commands.config;
 
+import org.opsbot.commands.check.SecretMasker;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -251,7 +253,7 @@ public record Settings(
 
     /** {@code jdbc:postgresql://u:pw@h/db?password=pw} → with both passwords replaced by ***. */
     public static String maskDatabaseUrl(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(//[^/@:]*:)[^/@]*@", "$1***@");
+        return SecretMasker.of().mask(url);
     }
 
     /** Reads variables, treating blank as unset (docker-compose's {@code FOO=}), and collects problems. */
