@@ -29,15 +29,19 @@ import java.util.concurrent.TimeUnit;
  * request line but not its headers), so this watches each connection itself:
  *
  * <ul>
- *   <li>a new connection must deliver its first request's line and headers within
- *       {@link HttpLimits#headerTimeout()}, and a kept-alive connection its next request's headers
- *       within that time from the request line;</li>
- *   <li>while a request's body is read, each read may wait at most {@link HttpLimits#bodyTimeout()}
- *       (a socket read timeout: a handler that takes long to answer is not cut off);</li>
+ *   <li>while a request line and headers are read, no read may wait longer than
+ *       {@link HttpLimits#headerTimeout()}, and all of it may take at most twice that (a client
+ *       that sends a byte now and then is cut off too);</li>
+ *   <li>while a request's body is read, no read may wait longer than {@link HttpLimits#bodyTimeout()}
+ *       (a handler that takes long to answer is not cut off: it does not read);</li>
  *   <li>after an answer, the next request must begin within {@link HttpLimits#idleTimeout()}.</li>
  * </ul>
  *
- * Helidon tells it when a connection was accepted (through {@link #socketOptions()}, whose
+ * The waits are socket read timeouts: Helidon ends a connection whose read times out quietly.
+ * The "at most twice" is a timer that closes the socket, which Helidon reports with a warning;
+ * only clients that trickle bytes meet it.
+ *
+ * <p>Helidon tells it when a connection was accepted (through {@link #socketOptions()}, whose
  * {@code configureSocket} it calls with every accepted socket), when a request's line and headers
  * were read ({@link #receiving()}) and when an answer starts ({@link #sending()}).
  */
@@ -125,25 +129,23 @@ final class ConnectionDeadlines implements AutoCloseable {
         }
 
         synchronized void start() {
-            enter(Phase.HEADERS, limits.headerTimeout());
+            enter(Phase.HEADERS, limits.headerTimeout(), limits.headerTimeout().multipliedBy(2));
         }
 
         /** The request line has arrived; after an idle wait, the headers' time starts now. */
         synchronized void requestBegan() {
             if (phase == Phase.IDLE) {
-                enter(Phase.HEADERS, limits.headerTimeout());
+                enter(Phase.HEADERS, limits.headerTimeout(), limits.headerTimeout().multipliedBy(2));
             }
         }
 
         synchronized void headersRead() {
-            enter(Phase.BODY, null);
-            readTimeout(limits.bodyTimeout());
+            enter(Phase.BODY, limits.bodyTimeout(), null);
         }
 
         synchronized void answered() {
-            // The idle wait for the next request has no read timeout: its deadline closes it.
-            readTimeout(Duration.ZERO);
-            enter(Phase.IDLE, limits.idleTimeout());
+            // A request line that trickles in after the wait gets the headers' time on top.
+            enter(Phase.IDLE, limits.idleTimeout(), limits.idleTimeout().plus(limits.headerTimeout()));
         }
 
         synchronized void cancel() {
@@ -152,9 +154,16 @@ final class ConnectionDeadlines implements AutoCloseable {
             }
         }
 
-        private void enter(Phase next, Duration closeAfter) {
+        /** Each read of this phase waits at most {@code readTimeout}; the phase lasts at most {@code closeAfter}. */
+        private void enter(Phase next, Duration readTimeout, Duration closeAfter) {
             cancel();
             phase = next;
+            try {
+                // Applies from the next read on; Helidon reads only between these events.
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+            } catch (IOException e) {
+                // The socket is closed already: nothing left to time out.
+            }
             due = closeAfter == null ? null
                     : timer.schedule(() -> expire(next), closeAfter.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -169,22 +178,11 @@ final class ConnectionDeadlines implements AutoCloseable {
             if (socket.isClosed()) {
                 return;
             }
-            LOG.debug("Closing the connection from {}: {}", socket.getRemoteSocketAddress(), expected == Phase.IDLE
-                    ? "idle for " + limits.idleTimeout().toSeconds() + " s"
-                    : "no complete request headers within " + limits.headerTimeout().toSeconds() + " s");
+            LOG.debug("Closing the connection from {}: its request trickles in too slowly", socket.getRemoteSocketAddress());
             try {
-                // Helidon's reader then fails, ends the connection and frees its slot.
                 socket.close();
             } catch (IOException e) {
                 LOG.debug("Closing a slow connection failed: {}", e.toString());
-            }
-        }
-
-        private void readTimeout(Duration timeout) {
-            try {
-                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-            } catch (IOException e) {
-                // The socket is closed already: nothing left to time out.
             }
         }
     }

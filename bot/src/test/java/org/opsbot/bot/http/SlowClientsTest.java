@@ -102,6 +102,27 @@ class SlowClientsTest {
     }
 
     @Test
+    void headersThatTrickleInAByteAtATimeAreCutOffToo() throws Exception {
+        start(new HttpLimits(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30), 1_000));
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
+            boolean cutOff = false;
+            // Each byte comes well within the header timeout; all of them would take 20 s.
+            for (int i = 0; i < 40 && !cutOff; i++) {
+                Thread.sleep(500);
+                try {
+                    out.write('x');
+                    out.flush();
+                } catch (IOException closed) {
+                    cutOff = true;
+                }
+            }
+            assertThat(cutOff).as("the server closed the connection while bytes still came").isTrue();
+        }
+    }
+
+    @Test
     void aRequestBodyThatStopsHalfWayIsCutOff() throws Exception {
         start(new HttpLimits(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30), 1_000));
         try (Socket socket = connect()) {
