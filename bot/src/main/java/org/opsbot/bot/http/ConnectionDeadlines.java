@@ -37,9 +37,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>after an answer, the next request must begin within {@link HttpLimits#idleTimeout()}.</li>
  * </ul>
  *
- * The waits are socket read timeouts: Helidon ends a connection whose read times out quietly.
- * The "at most twice" is a timer that closes the socket, which Helidon reports with a warning;
- * only clients that trickle bytes meet it.
+ * The waits are socket read timeouts, as Helidon ends a connection whose read times out quietly
+ * (a socket closed under its reader it reports as an internal error with a stack trace). The "at
+ * most twice" is a timer that shortens the read timeout to nothing: only clients that trickle in
+ * bytes meet it, and their connection ends at their next byte.
  *
  * <p>Helidon tells it when a connection was accepted (through {@link #socketOptions()}, whose
  * {@code configureSocket} it calls with every accepted socket), when a request's line and headers
@@ -118,10 +119,12 @@ final class ConnectionDeadlines implements AutoCloseable {
         connections.clear();
     }
 
-    /** One connection: which phase it is in, and the close that is due if it stays there too long. */
+    /** One connection: which phase it is in, and the end that is due if it stays there too long. */
     private final class Watched {
         private final Socket socket;
         private Phase phase;
+        // Counts the phases entered, so that a timer of an earlier one never ends a later one.
+        private long entered;
         private ScheduledFuture<?> due;
 
         Watched(Socket socket) {
@@ -158,6 +161,7 @@ final class ConnectionDeadlines implements AutoCloseable {
         private void enter(Phase next, Duration readTimeout, Duration closeAfter) {
             cancel();
             phase = next;
+            long generation = ++entered;
             try {
                 // Applies from the next read on; Helidon reads only between these events.
                 socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
@@ -165,24 +169,25 @@ final class ConnectionDeadlines implements AutoCloseable {
                 // The socket is closed already: nothing left to time out.
             }
             due = closeAfter == null ? null
-                    : timer.schedule(() -> expire(next), closeAfter.toMillis(), TimeUnit.MILLISECONDS);
+                    : timer.schedule(() -> expire(generation), closeAfter.toMillis(), TimeUnit.MILLISECONDS);
         }
 
-        private void expire(Phase expected) {
-            synchronized (this) {
-                if (phase != expected) {
-                    return;
-                }
-            }
-            connections.remove(socket.getRemoteSocketAddress(), this);
-            if (socket.isClosed()) {
+        private synchronized void expire(long generation) {
+            if (generation != entered) {
                 return;
             }
-            LOG.debug("Closing the connection from {}: its request trickles in too slowly", socket.getRemoteSocketAddress());
-            try {
-                socket.close();
-            } catch (IOException e) {
-                LOG.debug("Closing a slow connection failed: {}", e.toString());
+            connections.remove(socket.getRemoteSocketAddress(), this);
+            if (!socket.isClosed()) {
+                LOG.debug("Ending the connection from {}: its request trickles in too slowly",
+                        socket.getRemoteSocketAddress());
+                try {
+                    // Not close(): Helidon reports a socket closed under its reader as an internal
+                    // error, with a stack trace. The next read (at the client's next byte, or when
+                    // this read's own timeout passes) times out at once, which ends it quietly.
+                    socket.setSoTimeout(1);
+                } catch (IOException e) {
+                    // Closed meanwhile.
+                }
             }
         }
     }
