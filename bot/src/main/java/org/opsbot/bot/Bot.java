@@ -109,6 +109,9 @@ public final class Bot implements AutoCloseable {
     }
 
     private void startParts(Settings settings, OpsbotConfig config, RunbookCatalog catalog, Clock clock) {
+        // The server binds last, but a second bot on a port in use must stop before it touches
+        // the database, sends from the outbox or runs the scheduler.
+        OpsbotServer.checkPortFree(settings.port());
         settings.slackBotToken().ifPresent(token -> warmUpSlackClient(settings.slackApiUrl(), token));
         database = remember(Database.open(settings.databaseUrl()));
         phases.done("database");
@@ -170,6 +173,7 @@ public final class Bot implements AutoCloseable {
         socket.ifPresent(s -> http.socketMode(() -> socketStatus(s.status())));
         server = remember(http
                 .port(settings.port())
+                .limits(settings.http())
                 .slackApp(app)
                 .signingSecret(settings.slackSigningSecret())
                 .seenSignatures(signatures::firstDelivery)

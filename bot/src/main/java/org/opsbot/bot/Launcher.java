@@ -1,5 +1,7 @@
 package org.opsbot.bot;
 
+import org.opsbot.bot.http.PortInUseException;
+import org.opsbot.bot.logging.KnownSecrets;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
@@ -11,7 +13,6 @@ import org.opsbot.commands.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.List;
@@ -34,14 +35,15 @@ public final class Launcher {
      *                     {@link ConfigLoader#BUNDLED_EXAMPLE}), for the banner
      */
     public static int serve(Settings settings, OpsbotConfig config, RunbookCatalog runbooks, String configSource) {
+        // In production Main's environment is this one (the pager webhooks read it too).
+        KnownSecrets.learn(settings, config, System.getenv());
         Bot bot;
         try {
             bot = Bot.start(settings, config, runbooks, Clock.systemUTC());
-        } catch (StoreException e) {
-            LOG.error("Not starting: {}. Check OPSBOT_DB ({}).", e.getMessage(), JdbcUrls.masked(settings.databaseUrl()));
-            return 1;
-        } catch (UncheckedIOException | IllegalStateException e) {
-            LOG.error("Not starting: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            // One line that says what failed and what to do; never a stack trace, never "ready".
+            LOG.error(whyNotStarting(settings, e));
+            LOG.debug("The start failed with", e);
             return 1;
         }
         if (bot.database().dialect() == Dialect.SQLITE) {
@@ -60,6 +62,19 @@ public final class Launcher {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The line an operator reads when a part of the bot cannot start. */
+    static String whyNotStarting(Settings settings, RuntimeException e) {
+        if (e instanceof PortInUseException p) {
+            return "Not starting: port " + p.port() + " is already in use by another program (another opsbot?)."
+                    + " Stop it, or choose another port with OPSBOT_PORT, e.g. OPSBOT_PORT=" + (p.port() == 65535 ? 8081 : p.port() + 1);
+        }
+        if (e instanceof StoreException) {
+            return "Not starting: " + e.getMessage() + ". Check OPSBOT_DB (" + JdbcUrls.masked(settings.databaseUrl()) + ").";
+        }
+        String what = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        return "Not starting: " + what;
     }
 
     static String banner(Settings settings, OpsbotConfig config, String configSource, int port) {

@@ -1,5 +1,6 @@
 package org.opsbot.bot;
 
+import org.opsbot.bot.logging.MaskingLogProvider;
 import org.opsbot.bot.oncall.OnCallCli;
 import org.opsbot.bot.checks.RunbookLoader;
 import org.opsbot.bot.checks.RunbookValidator;
@@ -120,6 +121,8 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Before anything logs: every log line passes the secrets masker.
+        MaskingLogProvider.select();
         routeJavaUtilLoggingToSlf4j();
         System.exit(new CommandLine(new Main()).execute(args));
     }

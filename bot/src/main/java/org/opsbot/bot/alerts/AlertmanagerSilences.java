@@ -2,6 +2,7 @@ package org.opsbot.bot.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.opsbot.bot.logging.KnownSecrets;
 import org.opsbot.bot.slack.text.SlackText;
 
 import java.io.IOException;
@@ -33,9 +34,10 @@ final class AlertmanagerSilences {
             .build();
 
     /** The silence could not be made or removed; the message is fit for the person who asked. */
+    /** Shown in Slack; Alertmanager's URL and its client's error text pass the log's masker first. */
     static final class SilenceException extends Exception {
         SilenceException(String message) {
-            super(message, null, false, false);
+            super(KnownSecrets.mask(message), null, false, false);
         }
     }
 

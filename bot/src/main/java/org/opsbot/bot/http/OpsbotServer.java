@@ -8,9 +8,15 @@ import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.opsbot.commands.config.HttpLimits;
 import org.opsbot.commands.store.StoreException;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
@@ -37,13 +43,36 @@ public final class OpsbotServer implements AutoCloseable {
             + " (SLACK_APP_TOKEN is set), so /slack/events is not served\n";
 
     private final WebServer server;
+    private final ConnectionDeadlines deadlines;
 
-    private OpsbotServer(WebServer server) {
+    private OpsbotServer(WebServer server, ConnectionDeadlines deadlines) {
         this.server = server;
+        this.deadlines = deadlines;
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Fails with {@link PortInUseException} when another program listens on {@code port} (on any
+     * address, as the server binds). Lets the bot stop before it opens the database or starts
+     * sending, instead of finding out last, when the server binds; port 0 is always free.
+     */
+    public static void checkPortFree(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            // As Helidon binds: a port left in TIME_WAIT by an earlier run is free.
+            probe.setReuseAddress(true);
+            // Helidon listens on 0.0.0.0 unless told otherwise (a literal: nothing is looked up).
+            probe.bind(new InetSocketAddress("0.0.0.0", port));
+        } catch (BindException e) {
+            throw new PortInUseException(port, e);
+        } catch (IOException e) {
+            // Not a port in use (e.g. no permission for a port below 1024): the server's own bind says why.
+        }
     }
 
     /** The port actually bound, useful when started on port 0. */
@@ -58,6 +87,7 @@ public final class OpsbotServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        deadlines.close();
     }
 
     public static final class Builder {
@@ -72,6 +102,7 @@ public final class OpsbotServer implements AutoCloseable {
         private Supplier<SocketStatus> socketStatus;
         private SeenSignatures seenSignatures;
         private Function<Request<?>, Optional<Response>> slackDatabaseDown = request -> Optional.empty();
+        private HttpLimits limits = HttpLimits.DEFAULT;
 
         private Builder() {
         }
@@ -146,6 +177,12 @@ public final class OpsbotServer implements AutoCloseable {
             return this;
         }
 
+        /** How long slow clients are waited for, and how many connections are held at once. */
+        public Builder limits(HttpLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
         /** More routes, e.g. {@code /alerts/*}; they share the 10 MiB payload limit. */
         public Builder routes(Consumer<HttpRouting.Builder> routes) {
             this.routes = routes;
@@ -167,9 +204,16 @@ public final class OpsbotServer implements AutoCloseable {
             HealthService health = new HealthService(databaseUp, slackStatus, Optional.ofNullable(socketStatus));
             PrometheusMeterRegistry registry = meters;
             Consumer<HttpRouting.Builder> extra = routes;
+            ConnectionDeadlines deadlines = new ConnectionDeadlines(limits);
             WebServer server = WebServer.builder()
                     .port(port)
                     .maxPayloadSize(MAX_PAYLOAD_BYTES)
+                    .maxTcpConnections(limits.maxConnections())
+                    .connectionOptions(deadlines.socketOptions())
+                    .addProtocol(Http1Config.builder()
+                            .addReceiveListener(deadlines.receiving())
+                            .addSendListener(deadlines.sending())
+                            .build())
                     // Only the routes below: no auto-discovered /observe/* endpoints.
                     .featuresDiscoverServices(false)
                     .routing(routing -> {
@@ -185,7 +229,14 @@ public final class OpsbotServer implements AutoCloseable {
                     })
                     .build()
                     .start();
-            return new OpsbotServer(server);
+            if (!server.isRunning()) {
+                // Helidon logs why and returns a stopped server rather than throwing.
+                deadlines.close();
+                checkPortFree(port);
+                throw new IllegalStateException("the HTTP server could not start on port " + port
+                        + " (the reason is logged above)");
+            }
+            return new OpsbotServer(server, deadlines);
         }
     }
 }

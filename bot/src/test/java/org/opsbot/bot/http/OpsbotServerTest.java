@@ -86,4 +86,20 @@ class OpsbotServerTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"DRY_RUN\"");
     }
+
+    @Test
+    void aServerThatCannotBindItsPortFailsToStartInsteadOfReportingPortMinusOne() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            App app = new App(AppConfig.builder().singleTeamBotToken(null).signingSecret("secret").build(), new ArrayList<>());
+            OpsbotServer.Builder second = OpsbotServer.builder()
+                    .port(taken.getLocalPort())
+                    .slackApp(app)
+                    .databaseUp(() -> true)
+                    .slackStatus(SlackStatus::dryRun)
+                    .meters(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(second::start)
+                    .isInstanceOfSatisfying(PortInUseException.class, e -> assertThat(e.port()).isEqualTo(taken.getLocalPort()));
+        }
+    }
 }

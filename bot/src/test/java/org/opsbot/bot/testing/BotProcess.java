@@ -56,14 +56,14 @@ public final class BotProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code opsbot serve} with {@code env} (SLACK_*, OPSBOT_*; OPSBOT_PORT is chosen here)
-     * and nothing of this JVM's own SLACK_* or OPSBOT_* variables. Returns at once; see
-     * {@link #awaitReady}.
+     * Starts {@code opsbot serve} with {@code env} (SLACK_*, OPSBOT_*; OPSBOT_PORT is chosen here
+     * unless {@code env} sets it) and nothing of this JVM's own SLACK_* or OPSBOT_* variables.
+     * Returns at once; see {@link #awaitReady}.
      */
     public static BotProcess start(String name, Map<String, String> env) {
         try {
             Files.createDirectories(LOGS);
-            int port = freePort();
+            int port = env.containsKey("OPSBOT_PORT") ? Integer.parseInt(env.get("OPSBOT_PORT")) : freePort();
             Path work = Files.createDirectories(LOGS.resolve(name + "-work"));
             Path log = LOGS.resolve(name + "-" + System.currentTimeMillis() + ".log");
             List<String> command = new ArrayList<>();
@@ -136,6 +136,28 @@ public final class BotProcess implements AutoCloseable {
             sleep(50);
         }
         throw new AssertionError(name + " was not ready within " + timeout.toSeconds() + " s\n" + tail(60));
+    }
+
+    /** Waits for the process to end by itself and returns its exit status; fails with the log's tail if it does not. */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " was still running after " + timeout.toSeconds() + " s\n" + tail(60));
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + name + " to exit");
+        }
+    }
+
+    /** The whole log so far. */
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** How long it has been since the process was started. */

@@ -124,6 +124,20 @@ public record PagerWebhook(Format format, URI url, Map<String, String> headers, 
         return new Expanded(out, routingKey, missing);
     }
 
+    /** The values of the environment variables this webhook's headers and key name: secrets, to be masked in logs. */
+    public List<String> secrets(Map<String, String> environment) {
+        List<String> values = new ArrayList<>();
+        for (String template : headers.values()) {
+            Matcher m = TEMPLATE.matcher(template);
+            if (m.matches() && environment.get(m.group(2)) != null) {
+                values.add(environment.get(m.group(2)).strip());
+            }
+        }
+        key.map(VARIABLE::matcher).filter(Matcher::matches).map(m -> environment.get(m.group(1)))
+                .ifPresent(value -> values.add(value.strip()));
+        return values;
+    }
+
     /**
      * Expanded secrets (never log them) and the variables that were missing.
      *

@@ -1,10 +1,13 @@
 package org.opsbot.commands.config;
 
+import org.opsbot.commands.check.SecretMasker;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -38,6 +41,8 @@ import java.util.regex.Pattern;
  *                           {@code exec} checks and actions may start; empty allows none. Only the
  *                           environment sets it, so a change to files in Git (runbooks,
  *                           opsbot.yaml) alone cannot make the bot start a new program
+ * @param http               {@code OPSBOT_HTTP_*}: the HTTP server's timeouts for slow clients and
+ *                           its connection limit
  */
 public record Settings(
         Optional<String> slackBotToken,
@@ -51,7 +56,8 @@ public record Settings(
         Path templatesDir,
         List<String> webhookTokens,
         Optional<String> slackTeamId,
-        List<String> execAllow) {
+        List<String> execAllow,
+        HttpLimits http) {
 
     public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
     public static final int DEFAULT_PORT = 8080;
@@ -65,6 +71,15 @@ public record Settings(
     public Settings {
         webhookTokens = List.copyOf(webhookTokens);
         execAllow = List.copyOf(execAllow);
+    }
+
+    /** The record as it was before {@code OPSBOT_HTTP_*}; kept so existing callers compile. */
+    public Settings(Optional<String> slackBotToken, Optional<String> slackSigningSecret,
+                    Optional<String> slackAppToken, String slackApiUrl, int port, String databaseUrl,
+                    Path configFile, Path runbooksDir, Path templatesDir, List<String> webhookTokens,
+                    Optional<String> slackTeamId, List<String> execAllow) {
+        this(slackBotToken, slackSigningSecret, slackAppToken, slackApiUrl, port, databaseUrl, configFile,
+                runbooksDir, templatesDir, webhookTokens, slackTeamId, execAllow, HttpLimits.DEFAULT);
     }
 
     /** The record as it was before {@code OPSBOT_EXEC_ALLOW}; kept so existing callers compile. */
@@ -170,8 +185,16 @@ public record Settings(
         var execAllow = reader.plain("OPSBOT_EXEC_ALLOW")
                 .map(w -> Arrays.stream(w.split("[,\\s]+")).filter(t -> !t.isEmpty()).toList())
                 .orElse(List.of());
+
+        var defaults = HttpLimits.DEFAULT;
+        var headerTimeout = reader.duration("OPSBOT_HTTP_HEADER_TIMEOUT", defaults.headerTimeout());
+        var bodyTimeout = reader.duration("OPSBOT_HTTP_BODY_TIMEOUT", defaults.bodyTimeout());
+        var idleTimeout = reader.duration("OPSBOT_HTTP_IDLE_TIMEOUT", defaults.idleTimeout());
+        var maxConnections = reader.plain("OPSBOT_HTTP_MAX_CONNECTIONS").map(n -> maxConnections(n, reader))
+                .orElse(defaults.maxConnections());
+
         return new Settings(botToken, signingSecret, appToken, apiUrl, port, database, config, runbooks, templates,
-                webhookTokens, teamId, execAllow);
+                webhookTokens, teamId, execAllow, new HttpLimits(headerTimeout, bodyTimeout, idleTimeout, maxConnections));
     }
 
     /**
@@ -209,6 +232,20 @@ public record Settings(
         return DEFAULT_PORT;
     }
 
+    private static int maxConnections(String text, Reader reader) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        reader.problem("OPSBOT_HTTP_MAX_CONNECTIONS '" + text + "' is not a positive number of connections; default "
+                + HttpLimits.DEFAULT.maxConnections());
+        return HttpLimits.DEFAULT.maxConnections();
+    }
+
     /** Secrets are shown as set or not, and database passwords masked, so logging this is safe. */
     @Override
     public String toString() {
@@ -224,12 +261,13 @@ public record Settings(
                 + ", runbooksDir=" + runbooksDir
                 + ", templatesDir=" + templatesDir
                 + ", webhookTokens=" + webhookTokens.size() + " set"
-                + ", execAllow=" + execAllow + "]";
+                + ", execAllow=" + execAllow
+                + ", http=" + http + "]";
     }
 
     /** {@code jdbc:postgresql://u:pw@h/db?password=pw} → with both passwords replaced by ***. */
     public static String maskDatabaseUrl(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(//[^/@:]*:)[^/@]*@", "$1***@");
+        return SecretMasker.of().mask(url);
     }
 
     /** Reads variables, treating blank as unset (docker-compose's {@code FOO=}), and collects problems. */
@@ -249,6 +287,25 @@ public record Settings(
         Optional<String> plain(String name) {
             asked.add(name);
             return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+        }
+
+        /** A duration such as {@code 10s} or {@code 2m} ({@link Durations}), at least one second. */
+        Duration duration(String name, Duration otherwise) {
+            var text = plain(name);
+            if (text.isEmpty()) {
+                return otherwise;
+            }
+            try {
+                var d = Durations.parse(text.get());
+                if (d.toSeconds() >= 1) {
+                    return d;
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            problem(name + " '" + text.get() + "' is not a duration of at least a second: write e.g. 10s or 2m;"
+                    + " default " + Durations.format(otherwise));
+            return otherwise;
         }
 
         /** {@code NAME}, or the trimmed content of the file named by {@code NAME_FILE}. */

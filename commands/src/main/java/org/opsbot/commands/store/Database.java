@@ -14,6 +14,7 @@ import org.sqlite.SQLiteDataSource;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -471,6 +472,10 @@ public final class Database implements AutoCloseable {
             t = t.getCause();
         }
         String m = t.getMessage();
+        if (t instanceof UnknownHostException && m != null) {
+            // Its message is the bare host name, which alone does not say what went wrong.
+            m = "unknown host " + m;
+        }
         return JdbcUrls.masked(m == null ? t.getClass().getSimpleName() : m);
     }
 }

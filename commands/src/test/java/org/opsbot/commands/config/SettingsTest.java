@@ -165,6 +165,36 @@ class SettingsTest {
     }
 
     @Test
+    void the_http_server_waits_ten_seconds_for_headers_and_thirty_for_an_idle_connection_unless_told() {
+        assertThat(Settings.fromEnvironment(Map.of()).http()).isEqualTo(HttpLimits.DEFAULT);
+        assertThat(HttpLimits.DEFAULT.headerTimeout()).hasSeconds(10);
+        assertThat(HttpLimits.DEFAULT.idleTimeout()).hasSeconds(30);
+
+        var s = Settings.fromEnvironment(Map.of(
+                "OPSBOT_HTTP_HEADER_TIMEOUT", "5s",
+                "OPSBOT_HTTP_BODY_TIMEOUT", "1m",
+                "OPSBOT_HTTP_IDLE_TIMEOUT", "2m",
+                "OPSBOT_HTTP_MAX_CONNECTIONS", "4000"));
+
+        assertThat(s.http()).isEqualTo(new HttpLimits(java.time.Duration.ofSeconds(5), java.time.Duration.ofMinutes(1),
+                java.time.Duration.ofMinutes(2), 4000));
+    }
+
+    @Test
+    void http_limits_that_are_not_durations_or_counts_are_clear_errors() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of(
+                "OPSBOT_HTTP_HEADER_TIMEOUT", "10",
+                "OPSBOT_HTTP_IDLE_TIMEOUT", "0s",
+                "OPSBOT_HTTP_MAX_CONNECTIONS", "lots")))
+                .isInstanceOfSatisfying(SettingsException.class, e -> assertThat(e.problems()).containsExactly(
+                        "OPSBOT_HTTP_HEADER_TIMEOUT '10' is not a duration of at least a second: write e.g. 10s or 2m;"
+                                + " default 10s",
+                        "OPSBOT_HTTP_IDLE_TIMEOUT '0s' is not a duration of at least a second: write e.g. 10s or 2m;"
+                                + " default 30s",
+                        "OPSBOT_HTTP_MAX_CONNECTIONS 'lots' is not a positive number of connections; default 1000"));
+    }
+
+    @Test
     void every_problem_is_reported_at_once() {
         var env = Map.of("OPSBOT_PORT", "x", "SLACK_API_URL", "slack.com", "OPSBOT_DB", "sqlite:x.db",
                 "SLACK_TEAM_ID", "acme");
