@@ -94,6 +94,7 @@ class OpsbotServerTest {
             OpsbotServer.Builder second = OpsbotServer.builder()
                     .port(taken.getLocalPort())
                     .slackApp(app)
+                    .seenSignatures((signature, signedAt) -> true)
                     .databaseUp(() -> true)
                     .slackStatus(SlackStatus::dryRun)
                     .meters(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));

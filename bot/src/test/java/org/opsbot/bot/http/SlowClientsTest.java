@@ -48,6 +48,7 @@ class SlowClientsTest {
                 .limits(limits)
                 .slackApp(app)
                 .signingSecret(Optional.of("secret"))
+                .seenSignatures((signature, signedAt) -> true)
                 .databaseUp(() -> true)
                 .slackStatus(SlackStatus::dryRun)
                 .meters(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
