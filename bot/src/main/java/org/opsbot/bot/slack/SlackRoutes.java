@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class SlackRoutes {
     /** {@code feature.verb}: lower-case words, hyphens inside the verb. */
-    public static final Pattern ID = Pattern.compile("[a-z]+\\.[a-z]+(?:-[a-z]+)*");
+    private static final Pattern ID = Pattern.compile("[a-z]+\\.[a-z]+(?:-[a-z]+)*");
     private static final Pattern FEATURE = Pattern.compile("[a-z]+");
 
     /** What Slack sends under an id: a block action (button, menu, checkboxes) or a form's submission. */
