@@ -13,6 +13,7 @@ import org.opsbot.commands.runbook.Action;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
@@ -36,13 +37,27 @@ import static org.opsbot.bot.slack.text.SlackText.user;
  * first; the exact request or command in code; times in the reader's zone.
  */
 final class ActionMessages {
-    static final String APPROVE = "actions.approve";
-    static final String REJECT = "actions.reject";
-    static final String OPEN = "actions.open";
-    static final String PARAMS_VIEW = "actions.params";
-    static final String REJECT_VIEW = "actions.reject-reason";
-    static final String BREAK_GLASS = "actions.breakglass";
-    static final String BREAK_GLASS_VIEW = "actions.breakglass-reason";
+    static final String APPROVE = "action.approve";
+    static final String REJECT = "action.reject";
+    static final String BREAK_GLASS = "action.break-glass";
+    /** The Run… button: opens the form of the action its value names. */
+    static final String OPEN = "action.open";
+    /** The Run… form: submitting it requests the action. */
+    static final String PARAMS_VIEW = "action.request";
+    static final String REJECT_VIEW = "action.confirm-reject";
+    static final String BREAK_GLASS_VIEW = "action.confirm-break-glass";
+    /**
+     * The ids before they were named {@code feature.verb}. Requests posted before then, and forms
+     * opened before then, still carry them until they are decided, so they stay routed.
+     */
+    static final Map<String, String> LEGACY_IDS = Map.of(
+            "actions.approve", APPROVE,
+            "actions.reject", REJECT,
+            "actions.breakglass", BREAK_GLASS,
+            "actions.open", OPEN,
+            "actions.params", PARAMS_VIEW,
+            "actions.reject-reason", REJECT_VIEW,
+            "actions.breakglass-reason", BREAK_GLASS_VIEW);
     static final String REASON_BLOCK = "reason";
     static final String VALUE = "value";
     static final String PARAM_BLOCK = "param:";

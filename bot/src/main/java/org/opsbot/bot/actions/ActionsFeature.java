@@ -1,8 +1,12 @@
 package org.opsbot.bot.actions;
 
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
-import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.Context;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.context.builtin.ViewSubmissionContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.request.builtin.ViewSubmissionRequest;
+import com.slack.api.bolt.response.Response;
 import com.slack.api.model.block.element.ButtonElement;
 import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
@@ -10,6 +14,7 @@ import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.bot.slack.SlackFeature;
+import org.opsbot.bot.slack.SlackRoutes;
 import org.opsbot.bot.slack.text.BroadcastGuard;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.bot.slack.ops.OpsCommand;
@@ -145,150 +150,172 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
     }
 
     @Override
-    public void register(App app) {
-        app.blockAction(ActionMessages.APPROVE, (req, ctx) -> {
-            BlockActionPayload p = req.getPayload();
-            Button b = Button.of(p);
-            executor.execute(() -> guarded(b, () -> {
-                if (existing(b.requestId(), "Approve", b.user()).isEmpty()) {
-                    outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(NO_SUCH_REQUEST));
-                } else {
-                    runs.decided(approvals.approve(b.requestId(), b.hash(), b.user()), b.user(), b.channel());
-                }
-            }));
-            return ctx.ack();
-        });
-        app.blockAction(ActionMessages.REJECT, (req, ctx) -> {
-            Button b = Button.of(req.getPayload());
-            Optional<ActionRequest> r = existing(b.requestId(), "Reject", b.user());
+    public SlackRoutes routes() {
+        return SlackRoutes.of("action", ActionMessages.LEGACY_IDS)
+                .button(ActionMessages.APPROVE, this::approve)
+                .button(ActionMessages.REJECT, this::reject)
+                .button(ActionMessages.BREAK_GLASS, this::breakGlass)
+                .button(ActionMessages.OPEN, this::openForm)
+                .form(ActionMessages.PARAMS_VIEW, this::request)
+                .form(ActionMessages.REJECT_VIEW, this::confirmReject)
+                .form(ActionMessages.BREAK_GLASS_VIEW, this::confirmBreakGlass);
+    }
+
+    /** Approve: recorded, and run once the quorum is reached, after the ack. */
+    private Response approve(BlockActionRequest req, ActionContext ctx) {
+        BlockActionPayload p = req.getPayload();
+        Button b = Button.of(p);
+        executor.execute(() -> guarded(b, () -> {
+            if (existing(b.requestId(), "Approve", b.user()).isEmpty()) {
+                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(NO_SUCH_REQUEST));
+            } else {
+                runs.decided(approvals.approve(b.requestId(), b.hash(), b.user()), b.user(), b.channel());
+            }
+        }));
+        return ctx.ack();
+    }
+
+    /** Reject…: opens the reason form for those who may reject. */
+    private Response reject(BlockActionRequest req, ActionContext ctx) {
+        Button b = Button.of(req.getPayload());
+        Optional<ActionRequest> r = existing(b.requestId(), "Reject", b.user());
+        if (r.isEmpty()) {
+            outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(NO_SUCH_REQUEST));
+        } else if (r.get().state() != ActionRequest.State.PENDING) {
+            outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: This request is no longer waiting for a decision."));
+        } else if (!b.user().equals(r.get().requester())
+                && !approvals.namedMember(r.get().approverRole().orElse(""), b.user())) {
+            outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: Only named members of the "
+                    + SlackText.code(r.get().approverRole().orElse("?")) + " role (or the requester) may reject this."));
+        } else {
+            openModal(ctx, req.getPayload().getTriggerId(), ActionMessages.rejectForm(r.get()), b.channel(), b.user());
+        }
+        return ctx.ack();
+    }
+
+    /** Break glass…: opens the reason form for named members of the emergency role. */
+    private Response breakGlass(BlockActionRequest req, ActionContext ctx) {
+        Button b = Button.of(req.getPayload());
+        Optional<ActionRequest> r = existing(b.requestId(), "Break glass", b.user());
+        try {
+            checkEmergency(b.user());
             if (r.isEmpty()) {
                 outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(NO_SUCH_REQUEST));
             } else if (r.get().state() != ActionRequest.State.PENDING) {
-                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: This request is no longer waiting for a decision."));
-            } else if (!b.user().equals(r.get().requester())
-                    && !approvals.namedMember(r.get().approverRole().orElse(""), b.user())) {
-                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: Only named members of the "
-                        + SlackText.code(r.get().approverRole().orElse("?")) + " role (or the requester) may reject this."));
+                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: This request is no longer waiting."));
             } else {
-                openModal(ctx, req.getPayload().getTriggerId(), ActionMessages.rejectForm(r.get()), b.channel(), b.user());
+                openModal(ctx, req.getPayload().getTriggerId(), ActionMessages.breakGlassForm(r.get()), b.channel(), b.user());
             }
+        } catch (NotAllowed e) {
+            outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: " + SlackText.person(e.getMessage())));
+        }
+        return ctx.ack();
+    }
+
+    /** The break glass form: claims the request and runs it now; a refusal shows in the form. */
+    private Response confirmBreakGlass(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
+        View view = req.getPayload().getView();
+        String user = req.getPayload().getUser().getId();
+        long id = requestId(view.getPrivateMetadata());
+        if (existing(id, "the break glass form", user).isEmpty()) {
+            return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, NO_SUCH_REQUEST));
+        }
+        String reason = reason(view);
+        // Two conditional UPDATEs: quick enough to answer inside the modal, so a refusal shows there.
+        Optional<ActionRequest> claimed;
+        try {
+            claimed = approvals.breakGlass(id, user, reason);
+        } catch (NotAllowed e) {
+            return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, SlackText.label(e.getMessage(), 150)));
+        }
+        claimed.ifPresent(running -> executor.execute(() -> runs.brokeGlass(running)));
+        return ctx.ack();
+    }
+
+    /** Run…: opens the action's form for those who may run actions. */
+    private Response openForm(BlockActionRequest req, ActionContext ctx) {
+        BlockActionPayload p = req.getPayload();
+        String user = p.getUser().getId();
+        String channel = p.getChannel() == null ? p.getContainer().getChannelId() : p.getChannel().getId();
+        String reference = p.getActions().get(0).getValue();
+        Decision may = policy.decide(RunCommand.PERMISSION, user, groups);
+        if (may instanceof Decision.Denied denied) {
+            outbox.ephemeral(channel, user, SlackMessage.text(":no_entry: " + SlackText.escape(denied.reason())));
             return ctx.ack();
-        });
-        app.blockAction(ActionMessages.BREAK_GLASS, (req, ctx) -> {
-            Button b = Button.of(req.getPayload());
-            Optional<ActionRequest> r = existing(b.requestId(), "Break glass", b.user());
-            try {
-                checkEmergency(b.user());
-                if (r.isEmpty()) {
-                    outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(NO_SUCH_REQUEST));
-                } else if (r.get().state() != ActionRequest.State.PENDING) {
-                    outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: This request is no longer waiting."));
-                } else {
-                    openModal(ctx, req.getPayload().getTriggerId(), ActionMessages.breakGlassForm(r.get()), b.channel(), b.user());
-                }
-            } catch (NotAllowed e) {
-                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: " + SlackText.person(e.getMessage())));
+        }
+        try {
+            openModal(ctx, p.getTriggerId(), ActionMessages.form(approvals.find(reference), channel), channel, user);
+        } catch (InvalidParameters e) {
+            outbox.ephemeral(channel, user, SlackMessage.text(":warning: " + SlackText.escape(e.problems().get(0))));
+        }
+        return ctx.ack();
+    }
+
+    /** The Run… form: each wrong value is shown under its field; a right form requests the action. */
+    private Response request(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
+        View view = req.getPayload().getView();
+        String user = req.getPayload().getUser().getId();
+        String[] meta = view.getPrivateMetadata().split("\\|", 2);
+        Decision may = policy.decide(RunCommand.PERMISSION, user, groups);
+        if (may instanceof Decision.Denied denied) {
+            return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, SlackText.label(denied.reason(), 150)));
+        }
+        Approvals.Target target;
+        try {
+            target = approvals.find(meta[0]);
+        } catch (InvalidParameters e) {
+            return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, SlackText.label(e.problems().get(0), 150)));
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Map<String, ViewState.Value>> state = view.getState().getValues();
+        for (Action.Param param : target.action().params()) {
+            ViewState.Value v = state.getOrDefault(ActionMessages.PARAM_BLOCK + param.name(), Map.of()).get(ActionMessages.VALUE);
+            String value = v == null ? null : v.getSelectedOption() != null ? v.getSelectedOption().getValue() : v.getValue();
+            if (value != null) {
+                values.put(param.name(), value.strip());
             }
-            return ctx.ack();
-        });
-        app.viewSubmission(ActionMessages.BREAK_GLASS_VIEW, (req, ctx) -> {
-            View view = req.getPayload().getView();
-            String user = req.getPayload().getUser().getId();
-            long id = requestId(view.getPrivateMetadata());
-            if (existing(id, "the break glass form", user).isEmpty()) {
-                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, NO_SUCH_REQUEST));
+        }
+        ViewState.Value reasonValue = state.getOrDefault(ActionMessages.REASON_BLOCK, Map.of()).get(ActionMessages.VALUE);
+        String reason = reasonValue == null || reasonValue.getValue() == null ? "" : reasonValue.getValue().strip();
+        Map<String, String> errors = new LinkedHashMap<>();
+        try {
+            approvals.plan(target, values);
+        } catch (InvalidParameters e) {
+            // Each problem starts with the parameter's name: show it under that field.
+            for (String problem : e.problems()) {
+                String block = target.action().params().stream().map(Action.Param::name)
+                        .filter(n -> problem.startsWith(n + " ")).findFirst()
+                        .map(n -> ActionMessages.PARAM_BLOCK + n).orElse(ActionMessages.REASON_BLOCK);
+                errors.merge(block, SlackText.label(problem, 150), (a, b) -> a);
             }
-            String reason = reason(view);
-            // Two conditional UPDATEs: quick enough to answer inside the modal, so a refusal shows there.
-            Optional<ActionRequest> claimed;
-            try {
-                claimed = approvals.breakGlass(id, user, reason);
-            } catch (NotAllowed e) {
-                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, SlackText.label(e.getMessage(), 150)));
-            }
-            claimed.ifPresent(running -> executor.execute(() -> runs.brokeGlass(running)));
-            return ctx.ack();
-        });
-        app.blockAction(ActionMessages.OPEN, (req, ctx) -> {
-            BlockActionPayload p = req.getPayload();
-            String user = p.getUser().getId();
-            String channel = p.getChannel() == null ? p.getContainer().getChannelId() : p.getChannel().getId();
-            String reference = p.getActions().get(0).getValue();
-            Decision may = policy.decide(RunCommand.PERMISSION, user, groups);
-            if (may instanceof Decision.Denied denied) {
-                outbox.ephemeral(channel, user, SlackMessage.text(":no_entry: " + SlackText.escape(denied.reason())));
-                return ctx.ack();
-            }
-            try {
-                openModal(ctx, p.getTriggerId(), ActionMessages.form(approvals.find(reference), channel), channel, user);
-            } catch (InvalidParameters e) {
-                outbox.ephemeral(channel, user, SlackMessage.text(":warning: " + SlackText.escape(e.problems().get(0))));
-            }
-            return ctx.ack();
-        });
-        app.viewSubmission(ActionMessages.PARAMS_VIEW, (req, ctx) -> {
-            View view = req.getPayload().getView();
-            String user = req.getPayload().getUser().getId();
-            String[] meta = view.getPrivateMetadata().split("\\|", 2);
-            Decision may = policy.decide(RunCommand.PERMISSION, user, groups);
-            if (may instanceof Decision.Denied denied) {
-                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, SlackText.label(denied.reason(), 150)));
-            }
-            Approvals.Target target;
-            try {
-                target = approvals.find(meta[0]);
-            } catch (InvalidParameters e) {
-                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, SlackText.label(e.problems().get(0), 150)));
-            }
-            Map<String, String> values = new LinkedHashMap<>();
-            Map<String, Map<String, ViewState.Value>> state = view.getState().getValues();
-            for (Action.Param param : target.action().params()) {
-                ViewState.Value v = state.getOrDefault(ActionMessages.PARAM_BLOCK + param.name(), Map.of()).get(ActionMessages.VALUE);
-                String value = v == null ? null : v.getSelectedOption() != null ? v.getSelectedOption().getValue() : v.getValue();
-                if (value != null) {
-                    values.put(param.name(), value.strip());
-                }
-            }
-            ViewState.Value reasonValue = state.getOrDefault(ActionMessages.REASON_BLOCK, Map.of()).get(ActionMessages.VALUE);
-            String reason = reasonValue == null || reasonValue.getValue() == null ? "" : reasonValue.getValue().strip();
-            Map<String, String> errors = new LinkedHashMap<>();
-            try {
-                approvals.plan(target, values);
-            } catch (InvalidParameters e) {
-                // Each problem starts with the parameter's name: show it under that field.
-                for (String problem : e.problems()) {
-                    String block = target.action().params().stream().map(Action.Param::name)
-                            .filter(n -> problem.startsWith(n + " ")).findFirst()
-                            .map(n -> ActionMessages.PARAM_BLOCK + n).orElse(ActionMessages.REASON_BLOCK);
-                    errors.merge(block, SlackText.label(problem, 150), (a, b) -> a);
-                }
-            }
-            if (target.action().approval().isPresent() && reason.isBlank()) {
-                errors.putIfAbsent(ActionMessages.REASON_BLOCK, "Say why: the approvers read it");
-            }
-            if (!errors.isEmpty()) {
-                return ctx.ackWithErrors(errors);
-            }
-            String channel = meta.length > 1 ? meta[1] : channelFor(target, "");
-            executor.execute(() -> start(target, values, user, reason, channel, false));
-            return ctx.ack();
-        });
-        app.viewSubmission(ActionMessages.REJECT_VIEW, (req, ctx) -> {
-            View view = req.getPayload().getView();
-            String user = req.getPayload().getUser().getId();
-            long id = requestId(view.getPrivateMetadata());
-            if (existing(id, "the reject form", user).isEmpty()) {
-                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, NO_SUCH_REQUEST));
-            }
-            String reason = reason(view);
-            // One conditional UPDATE: quick enough to answer inside the modal, so a refusal shows there.
-            Approvals.Approval outcome = approvals.reject(id, user, reason);
-            if (outcome instanceof Approvals.Approval.Refused refused) {
-                return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, SlackText.label(refused.why(), 150)));
-            }
-            executor.execute(() -> runs.rejected(outcome.request()));
-            return ctx.ack();
-        });
+        }
+        if (target.action().approval().isPresent() && reason.isBlank()) {
+            errors.putIfAbsent(ActionMessages.REASON_BLOCK, "Say why: the approvers read it");
+        }
+        if (!errors.isEmpty()) {
+            return ctx.ackWithErrors(errors);
+        }
+        String channel = meta.length > 1 ? meta[1] : channelFor(target, "");
+        executor.execute(() -> start(target, values, user, reason, channel, false));
+        return ctx.ack();
+    }
+
+    /** The reject form: one conditional UPDATE, quick enough to show a refusal in the form. */
+    private Response confirmReject(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
+        View view = req.getPayload().getView();
+        String user = req.getPayload().getUser().getId();
+        long id = requestId(view.getPrivateMetadata());
+        if (existing(id, "the reject form", user).isEmpty()) {
+            return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, NO_SUCH_REQUEST));
+        }
+        String reason = reason(view);
+        // One conditional UPDATE: quick enough to answer inside the modal, so a refusal shows there.
+        Approvals.Approval outcome = approvals.reject(id, user, reason);
+        if (outcome instanceof Approvals.Approval.Refused refused) {
+            return ctx.ackWithErrors(Map.of(ActionMessages.REASON_BLOCK, SlackText.label(refused.why(), 150)));
+        }
+        executor.execute(() -> runs.rejected(outcome.request()));
+        return ctx.ack();
     }
 
     /**

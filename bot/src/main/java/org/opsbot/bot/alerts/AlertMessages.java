@@ -4,6 +4,7 @@ import com.slack.api.model.Attachment;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
 import com.slack.api.model.block.element.BlockElement;
+import org.opsbot.bot.incidents.IncidentsFeature;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.alert.AlertNote;
@@ -50,7 +51,13 @@ final class AlertMessages {
     static final String SNOOZE = "alert.snooze";
     static final String SILENCE = "alert.silence";
     static final String UNSILENCE = "alert.unsilence";
-    static final String RUNBOOK = "alert.runbook";
+    /** Run runbook …: runs the checks of the runbook an alert names, reporting in the thread. */
+    static final String RUNBOOK = "alert.run";
+    /**
+     * The id the Run runbook button had before ids were named {@code feature.verb}: groups posted
+     * before then still carry it, so it stays routed.
+     */
+    static final Map<String, String> LEGACY_IDS = Map.of("alert.runbook", RUNBOOK);
 
     static final List<Duration> SNOOZES = List.of(Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(4), Duration.ofDays(1));
     static final List<Duration> SILENCES = List.of(Duration.ofHours(1), Duration.ofHours(4), Duration.ofDays(1), Duration.ofDays(7));
@@ -199,7 +206,7 @@ final class AlertMessages {
         }
         out.add(button(b -> b.actionId(RESOLVE).text(plainText("Resolve")).value(id)));
         out.add(button(b -> b.actionId(ESCALATE).text(plainText("Escalate")).value(id)));
-        out.add(button(b -> b.actionId(org.opsbot.bot.incidents.IncidentsFeature.DECLARE_FROM_ALERT).text(plainText("Declare incident")).value(id)));
+        out.add(IncidentsFeature.declareButton(g.id()));
         out.add(staticSelect(s -> s.actionId(SNOOZE).placeholder(plainText("Snooze…")).options(options(id, SNOOZES))));
         if ("ALERTMANAGER".equals(g.source()) && g.externalUrl() != null && g.silenceId() == null) {
             out.add(staticSelect(s -> s.actionId(SILENCE).placeholder(plainText("Silence…")).options(options(id, SILENCES))));

@@ -1,7 +1,7 @@
 package org.opsbot.bot.alerts;
 
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
-import com.slack.api.bolt.App;
+import com.slack.api.bolt.handler.builtin.BlockActionHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.helidon.webserver.http.HttpRouting;
 import org.opsbot.bot.outbox.Outbox;
@@ -9,6 +9,7 @@ import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.bot.slack.SlackFeature;
+import org.opsbot.bot.slack.SlackRoutes;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.bot.escalation.Subjects;
@@ -26,10 +27,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
 
 /**
  * Alerts in Slack: the {@code /alerts/*} webhooks, one living message per alert group, its
@@ -38,22 +37,11 @@ import java.util.regex.Pattern;
  */
 public final class AlertsFeature implements SlackFeature, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlertsFeature.class);
-    private static final Pattern ACTION_IDS = Pattern.compile("^alert\\.[a-z]+$");
     private static final Duration MUTE_CHECK = Duration.ofSeconds(15);
     // An intake publishes within milliseconds of its commit; a group still unfinished after
     // this long had its opener killed (a crash, kill -9, a lost database connection).
     private static final Duration OPENING_GRACE = Duration.ofSeconds(30);
     private static final Duration OPENING_SWEEP = Duration.ofSeconds(15);
-
-    private static final Map<String, AlertActions.Kind> BUTTONS = Map.of(
-            AlertMessages.ACK, AlertActions.Kind.ACK,
-            AlertMessages.UNACK, AlertActions.Kind.UNACK,
-            AlertMessages.RESOLVE, AlertActions.Kind.RESOLVE,
-            AlertMessages.ESCALATE, AlertActions.Kind.ESCALATE,
-            AlertMessages.SNOOZE, AlertActions.Kind.SNOOZE,
-            AlertMessages.SILENCE, AlertActions.Kind.SILENCE,
-            AlertMessages.UNSILENCE, AlertActions.Kind.UNSILENCE,
-            AlertMessages.RUNBOOK, AlertActions.Kind.RUNBOOK);
 
     private final Alerts alerts;
     private final AlertPublisher publisher;
@@ -129,19 +117,30 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
     }
 
     @Override
-    public void register(App app) {
-        // Ack first: a silence calls Alertmanager.
-        app.blockAction(ACTION_IDS, SlackFeature.afterAck(executor, this::click));
+    public SlackRoutes routes() {
+        return SlackRoutes.of("alert", AlertMessages.LEGACY_IDS)
+                .button(AlertMessages.ACK, clicked(AlertActions.Kind.ACK))
+                .button(AlertMessages.UNACK, clicked(AlertActions.Kind.UNACK))
+                .button(AlertMessages.RESOLVE, clicked(AlertActions.Kind.RESOLVE))
+                .button(AlertMessages.ESCALATE, clicked(AlertActions.Kind.ESCALATE))
+                .button(AlertMessages.SNOOZE, clicked(AlertActions.Kind.SNOOZE))
+                .button(AlertMessages.SILENCE, clicked(AlertActions.Kind.SILENCE))
+                .button(AlertMessages.UNSILENCE, clicked(AlertActions.Kind.UNSILENCE))
+                .button(AlertMessages.RUNBOOK, clicked(AlertActions.Kind.RUNBOOK));
     }
 
-    private void click(BlockActionPayload payload) {
+    /** A button or menu of the group's message doing {@code kind}: acked first, as a silence calls Alertmanager. */
+    private BlockActionHandler clicked(AlertActions.Kind kind) {
+        return SlackFeature.afterAck(executor, payload -> click(kind, payload));
+    }
+
+    private void click(AlertActions.Kind kind, BlockActionPayload payload) {
         if (payload.getActions() == null || payload.getActions().isEmpty() || payload.getUser() == null) {
             return;
         }
         var action = payload.getActions().getFirst();
-        AlertActions.Kind kind = BUTTONS.get(action.getActionId());
         String value = action.getSelectedOption() != null ? action.getSelectedOption().getValue() : action.getValue();
-        if (kind == null || value == null) {
+        if (value == null) {
             return;
         }
         String user = payload.getUser().getId();

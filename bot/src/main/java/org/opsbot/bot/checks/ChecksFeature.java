@@ -1,12 +1,15 @@
 package org.opsbot.bot.checks;
 
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
-import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.response.Response;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.SlackFeature;
+import org.opsbot.bot.slack.SlackRoutes;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.Decision;
@@ -25,6 +28,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -43,6 +47,13 @@ public final class ChecksFeature implements SlackFeature {
     static final String PERMISSION = "check";
     /** The permission keys of {@code /ops check} and the Run buttons. */
     public static final PermissionKeys PERMISSION_KEYS = PermissionKeys.of(PERMISSION);
+    /**
+     * The ids before they were named {@code feature.verb}. Reports and runbook messages posted
+     * before then still carry them, so they stay routed.
+     */
+    private static final Map<String, String> LEGACY_IDS = Map.of(
+            "checks.run", ReportMessage.RUN_ACTION,
+            "checks.checklist", RunbookMessage.CHECKLIST_ACTION);
 
     private final Runbooks runbooks;
     private final ChannelRun runs;
@@ -84,43 +95,50 @@ public final class ChecksFeature implements SlackFeature {
     }
 
     @Override
-    public void register(App app) {
-        app.blockAction(ReportMessage.RUN_ACTION, (req, ctx) -> {
-            BlockActionPayload p = req.getPayload();
-            String user = p.getUser().getId();
-            String channel = channel(p);
-            String name = p.getActions().stream().filter(a -> ReportMessage.RUN_ACTION.equals(a.getActionId()))
-                    .map(BlockActionPayload.Action::getValue).findFirst().orElse("");
-            executor.execute(() -> runClicked(name, user, channel));
-            return ctx.ack();
-        });
-        app.blockAction(RunbookMessage.CHECKLIST_ACTION, (req, ctx) -> {
-            BlockActionPayload p = req.getPayload();
-            String user = p.getUser().getId();
-            String channel = channel(p);
-            String messageTs = p.getContainer() == null ? null : p.getContainer().getMessageTs();
-            for (BlockActionPayload.Action a : p.getActions()) {
-                if (!RunbookMessage.CHECKLIST_ACTION.equals(a.getActionId())) {
-                    continue;
-                }
-                Set<Integer> selected = a.getSelectedOptions() == null ? Set.of() : a.getSelectedOptions().stream()
-                        .map(BlockActionPayload.Action.SelectedOption::getValue)
-                        .filter(v -> v != null && v.matches("\\d{1,4}"))
-                        .map(Integer::parseInt)
-                        .collect(Collectors.toSet());
-                String blockId = a.getBlockId();
-                executor.execute(() -> {
-                    try {
-                        checklists.ticked(blockId, selected, user, channel, messageTs);
-                    } catch (RuntimeException e) {
-                        LOG.error("Checklist tick by {} failed", user, e);
-                        outbox.ephemeral(channel, user, SlackMessage.text(
-                                ":warning: Your tick could not be recorded; the details are in opsbot's log. Try again."));
-                    }
-                });
+    public SlackRoutes routes() {
+        return SlackRoutes.of("check", LEGACY_IDS)
+                .button(ReportMessage.RUN_ACTION, this::run)
+                .button(RunbookMessage.CHECKLIST_ACTION, this::tick);
+    }
+
+    /** Run, Run again, Try again: runs the runbook the button names, after the ack. */
+    private Response run(BlockActionRequest req, ActionContext ctx) {
+        BlockActionPayload p = req.getPayload();
+        String user = p.getUser().getId();
+        String channel = channel(p);
+        String name = p.getActions().stream().filter(a -> ReportMessage.RUN_ACTION.equals(a.getActionId()))
+                .map(BlockActionPayload.Action::getValue).findFirst().orElse("");
+        executor.execute(() -> runClicked(name, user, channel));
+        return ctx.ack();
+    }
+
+    /** A tick or untick in a checklist: recorded and shown on the message, after the ack. */
+    private Response tick(BlockActionRequest req, ActionContext ctx) {
+        BlockActionPayload p = req.getPayload();
+        String user = p.getUser().getId();
+        String channel = channel(p);
+        String messageTs = p.getContainer() == null ? null : p.getContainer().getMessageTs();
+        for (BlockActionPayload.Action a : p.getActions()) {
+            if (!RunbookMessage.CHECKLIST_ACTION.equals(a.getActionId())) {
+                continue;
             }
-            return ctx.ack();
-        });
+            Set<Integer> selected = a.getSelectedOptions() == null ? Set.of() : a.getSelectedOptions().stream()
+                    .map(BlockActionPayload.Action.SelectedOption::getValue)
+                    .filter(v -> v != null && v.matches("\\d{1,4}"))
+                    .map(Integer::parseInt)
+                    .collect(Collectors.toSet());
+            String blockId = a.getBlockId();
+            executor.execute(() -> {
+                try {
+                    checklists.ticked(blockId, selected, user, channel, messageTs);
+                } catch (RuntimeException e) {
+                    LOG.error("Checklist tick by {} failed", user, e);
+                    outbox.ephemeral(channel, user, SlackMessage.text(
+                            ":warning: Your tick could not be recorded; the details are in opsbot's log. Try again."));
+                }
+            });
+        }
+        return ctx.ack();
     }
 
     private void runClicked(String name, String user, String channel) {

@@ -29,7 +29,7 @@ import static com.slack.api.model.block.element.BlockElements.button;
  */
 final class ReportMessage {
     /** The button that runs a runbook (again); its value is the runbook's name. */
-    static final String RUN_ACTION = "checks.run";
+    static final String RUN_ACTION = "check.run";
 
     // Slack refuses a section text over 3,000 characters and a message over 50 blocks.
     static final int SECTION_CHARS = 2_900;

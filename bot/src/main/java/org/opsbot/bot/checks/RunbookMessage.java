@@ -36,7 +36,7 @@ import static com.slack.api.model.block.element.BlockElements.checkboxes;
  */
 final class RunbookMessage {
     /** The checklist's checkboxes; the block id says which message and runbook (see {@link ChecklistBlock}). */
-    static final String CHECKLIST_ACTION = "checks.checklist";
+    static final String CHECKLIST_ACTION = "check.tick";
 
     // Slack: at most 10 options per checkbox group, 75 characters per option text.
     private static final int OPTIONS_PER_GROUP = 10;

@@ -1,6 +1,5 @@
 package org.opsbot.bot.escalation;
 
-import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.response.Response;
@@ -8,6 +7,7 @@ import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.bot.slack.SlackFeature;
+import org.opsbot.bot.slack.SlackRoutes;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Pager;
 import org.opsbot.commands.escalation.Walk;
@@ -102,9 +102,18 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
     }
 
     @Override
-    public void register(App app) {
-        app.blockAction(SlackPager.ACK, (req, ctx) -> clicked(req, ctx, true));
-        app.blockAction(SlackPager.ESCALATE, (req, ctx) -> clicked(req, ctx, false));
+    public SlackRoutes routes() {
+        return SlackRoutes.of("escalation")
+                .button(SlackPager.ACK, this::acknowledge)
+                .button(SlackPager.ESCALATE, this::escalate);
+    }
+
+    private Response acknowledge(BlockActionRequest req, ActionContext ctx) {
+        return clicked(req, ctx, true);
+    }
+
+    private Response escalate(BlockActionRequest req, ActionContext ctx) {
+        return clicked(req, ctx, false);
     }
 
     private Response clicked(BlockActionRequest req, ActionContext ctx, boolean acknowledge) {

@@ -2,6 +2,7 @@ package org.opsbot.bot.incidents;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.element.BlockElement;
+import com.slack.api.model.block.element.ButtonElement;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.config.Severity;
@@ -11,6 +12,7 @@ import org.opsbot.commands.incident.Postmortems;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static com.slack.api.model.block.Blocks.actions;
@@ -22,8 +24,18 @@ import static com.slack.api.model.block.element.BlockElements.button;
 
 /** The incident message in the incidents channel, and the short texts around it. */
 final class IncidentMessages {
-    static final String ACK = "incident-ack";
-    static final String RESOLVE = "incident-resolve";
+    static final String ACK = "incident.ack";
+    static final String RESOLVE = "incident.resolve";
+    /** Declare incident, on an alert group's message; its value is the group's id. */
+    static final String DECLARE = "incident.declare";
+    /**
+     * The ids before they were named {@code feature.verb}. Incident and alert group messages
+     * posted before then still carry them, so they stay routed.
+     */
+    static final Map<String, String> LEGACY_IDS = Map.of(
+            "incident-ack", ACK,
+            "incident-resolve", RESOLVE,
+            "incident-declare-from-alert", DECLARE);
 
     private IncidentMessages() {
     }
@@ -63,6 +75,10 @@ final class IncidentMessages {
         }
         String text = state + " · " + SlackText.escape(i.severity()) + " · " + SlackText.plain(i.title(), 150) + " (incident #" + i.id() + ")";
         return SlackMessage.of(text, blocks);
+    }
+
+    static ButtonElement declareButton(long groupId) {
+        return button(b -> b.actionId(DECLARE).text(plainText("Declare incident")).value(Long.toString(groupId)));
     }
 
     /** "*#12 Checkout is slow*": how messages name an incident. */

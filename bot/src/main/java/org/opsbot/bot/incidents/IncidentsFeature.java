@@ -1,7 +1,7 @@
 package org.opsbot.bot.incidents;
 
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
-import com.slack.api.bolt.App;
+import com.slack.api.model.block.element.ButtonElement;
 import org.opsbot.bot.escalation.Subjects;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
@@ -9,6 +9,7 @@ import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.bot.slack.SlackFeature;
+import org.opsbot.bot.slack.SlackRoutes;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.Decision;
@@ -34,8 +35,6 @@ import java.util.concurrent.Executor;
  * reminder to commanders of quiet incidents, and incidents as escalation subjects.
  */
 public final class IncidentsFeature implements SlackFeature {
-    /** The Declare incident button on an alert group's message; its value is the group's id. */
-    public static final String DECLARE_FROM_ALERT = "incident-declare-from-alert";
     /** The permission keys of its commands, which the Declare incident button decides on too. */
     public static final PermissionKeys PERMISSION_KEYS = PermissionKeys.of(IncidentCommand.DECLARE_TOP);
     private static final Logger LOG = LoggerFactory.getLogger(IncidentsFeature.class);
@@ -85,14 +84,45 @@ public final class IncidentsFeature implements SlackFeature {
         });
     }
 
-    @Override
-    public void register(App app) {
-        for (String actionId : List.of(IncidentMessages.ACK, IncidentMessages.RESOLVE, DECLARE_FROM_ALERT)) {
-            app.blockAction(actionId, SlackFeature.afterAck(executor, this::click));
-        }
+    /** The Declare incident button, for an alert group's message: the ids stay this feature's. */
+    public static ButtonElement declareButton(long groupId) {
+        return IncidentMessages.declareButton(groupId);
     }
 
-    private void click(BlockActionPayload payload) {
+    @Override
+    public SlackRoutes routes() {
+        return SlackRoutes.of("incident", IncidentMessages.LEGACY_IDS)
+                .button(IncidentMessages.ACK, SlackFeature.afterAck(executor, this::acknowledge))
+                .button(IncidentMessages.RESOLVE, SlackFeature.afterAck(executor, this::resolve))
+                .button(IncidentMessages.DECLARE, SlackFeature.afterAck(executor, this::declare));
+    }
+
+    private void acknowledge(BlockActionPayload payload) {
+        answer(payload, false, (id, user, channel) -> outcome(incidents.acknowledge(id, user),
+                i -> ":white_check_mark: " + SlackText.user(user) + " acknowledged " + IncidentMessages.ref(i) + "."));
+    }
+
+    private void resolve(BlockActionPayload payload) {
+        answer(payload, false, (id, user, channel) -> outcome(incidents.resolve(id, user),
+                i -> ":large_green_circle: " + SlackText.user(user) + " resolved " + IncidentMessages.ref(i)
+                        + ". Write it up: `/ops postmortem " + i.id() + "`."));
+    }
+
+    private void declare(BlockActionPayload payload) {
+        answer(payload, true, this::declareFrom);
+    }
+
+    /** What a click on the button whose value is {@code id} does, and says. */
+    private interface Click {
+        String answer(long id, String user, String channel);
+    }
+
+    /**
+     * Does a click and tells what it did: problems to the clicker alone; on an alert group's
+     * message in its thread ({@code inThread}); nothing more on the incident message, whose
+     * thread has the note already (the announcer put it there).
+     */
+    private void answer(BlockActionPayload payload, boolean inThread, Click click) {
         if (payload.getActions() == null || payload.getActions().isEmpty() || payload.getUser() == null) {
             return;
         }
@@ -103,30 +133,19 @@ public final class IncidentsFeature implements SlackFeature {
         String answer;
         try {
             long id = Long.parseLong(action.getValue());
-            answer = switch (action.getActionId()) {
-                case IncidentMessages.ACK -> outcome(incidents.acknowledge(id, user),
-                        i -> ":white_check_mark: " + SlackText.user(user) + " acknowledged " + IncidentMessages.ref(i) + ".");
-                case IncidentMessages.RESOLVE -> outcome(incidents.resolve(id, user),
-                        i -> ":large_green_circle: " + SlackText.user(user) + " resolved " + IncidentMessages.ref(i)
-                                + ". Write it up: `/ops postmortem " + i.id() + "`.");
-                case DECLARE_FROM_ALERT -> declareFrom(id, user, channel);
-                default -> null;
-            };
+            answer = click.answer(id, user, channel);
         } catch (IncidentException e) {
             answer = ":warning: " + SlackText.escape(e.getMessage());
         } catch (RuntimeException e) {
             answer = DatabaseDown.answer(LOG, e, "incident button " + action.getActionId(), ":x: That did not work ("
                     + e.getClass().getSimpleName() + "); try again, or use `/ops incident`.");
         }
-        if (answer == null || channel == null) {
+        if (channel == null) {
             return;
         }
         if (answer.startsWith(":warning:") || answer.startsWith(":x:") || answer.startsWith(":information_source:")) {
             outbox.ephemeral(channel, user, SlackMessage.text(answer));
-        } else if (ts != null && !DECLARE_FROM_ALERT.equals(action.getActionId())) {
-            // The incident message's own thread has the note already (the announcer put it there).
-            return;
-        } else if (ts != null) {
+        } else if (ts != null && inThread) {
             outbox.reply(channel, ts, SlackMessage.text(answer));
         }
     }

@@ -80,7 +80,7 @@ public final class SlackApp {
         App app = new App(config, middleware);
         app.command(ANY_COMMAND, (req, ctx) -> ack(ctx, router.route(req.getPayload())));
         app.event(AppMentionEvent.class, new MentionHandler(outbox));
-        features.forEach(feature -> feature.register(app));
+        SlackRoutes.register(app, features.stream().map(SlackFeature::routes).toList());
         return app;
     }
 

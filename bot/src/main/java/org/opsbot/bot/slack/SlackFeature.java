@@ -1,7 +1,6 @@
 package org.opsbot.bot.slack;
 
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
-import com.slack.api.bolt.App;
 import com.slack.api.bolt.handler.builtin.BlockActionHandler;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.ops.OpsCommand;
@@ -12,8 +11,8 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * One capability's whole Slack surface: its {@code /ops} subcommands and its buttons, modals
- * and events, with the action ids it owns. Features are listed in one place,
+ * One capability's whole Slack surface: its {@code /ops} subcommands and its buttons and forms,
+ * with the action ids it owns ({@link #routes()}). Features are listed in one place,
  * {@code Bot.features(…)}; nothing else dispatches by name or action id.
  */
 public interface SlackFeature {
@@ -36,8 +35,12 @@ public interface SlackFeature {
         return List.of();
     }
 
-    /** Registers this feature's block actions, view submissions and events on the Bolt app. */
-    default void register(App app) {
+    /**
+     * The buttons and forms this feature answers, one line per id ({@code feature.verb}), and
+     * the ids its earlier messages carried; {@code SlackApp} registers them on the Bolt app.
+     */
+    default SlackRoutes routes() {
+        return SlackRoutes.none();
     }
 
     /**

@@ -59,7 +59,7 @@ class ActionsEndToEndTest {
     private static final String LEAD2 = "U0LEAD0002";
     private static final String FIREFIGHTER = "U0FIRE0001";
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final Pattern BUTTON_VALUE = Pattern.compile("\"action_id\":\"actions.approve\"[^}]*?\"value\":\"(\\d+:[0-9a-f]{64})\"");
+    private static final Pattern BUTTON_VALUE = Pattern.compile("\"action_id\":\"action.approve\"[^}]*?\"value\":\"(\\d+:[0-9a-f]{64})\"");
 
     private final WireMockServer slack = new WireMockServer(WireMockConfiguration.options().dynamicPort());
     private final WireMockServer target = new WireMockServer(WireMockConfiguration.options().dynamicPort());
@@ -200,16 +200,16 @@ class ActionsEndToEndTest {
                 "POST " + target.baseUrl() + "/connectors/sqlserver-source-connector/restart",
                 "the source is stuck since 02:00", "<!date^", "Reject");
 
-        click(ALICE, "actions.approve", button);
+        click(ALICE, "action.approve", button);
         awaitCall("self-approval refused", "chat.postEphemeral", "user=" + ALICE, "someone else must approve it");
-        click(BOB, "actions.approve", button);
+        click(BOB, "action.approve", button);
         awaitCall("non-approver refused", "chat.postEphemeral", "user=" + BOB, "only named members of the `approvers` role");
         assertThat(targetCalls("/connectors/sqlserver-source-connector/restart")).isZero();
 
-        click(LEAD1, "actions.approve", button);
+        click(LEAD1, "action.approve", button);
         awaitCall("the result in the thread", "chat.postMessage", "thread_ts=1700000000.000900", "HTTP 204");
         awaitCall("the request shows its final state", "chat.update", "Done:", "Approved by <@" + LEAD1 + ">");
-        click(LEAD2, "actions.approve", button);
+        click(LEAD2, "action.approve", button);
         awaitCall("a late click is told", "chat.postEphemeral", "user=" + LEAD2, "this action already ran");
         assertThat(targetCalls("/connectors/sqlserver-source-connector/restart")).isEqualTo(1);
     }
@@ -220,8 +220,8 @@ class ActionsEndToEndTest {
         slash(ALICE, "run restart-connector connector=sqlserver-source-connector stuck");
         String button = approvalButton();
 
-        CompletableFuture<?> one = CompletableFuture.runAsync(() -> quietly(() -> click(LEAD1, "actions.approve", button)));
-        CompletableFuture<?> two = CompletableFuture.runAsync(() -> quietly(() -> click(LEAD2, "actions.approve", button)));
+        CompletableFuture<?> one = CompletableFuture.runAsync(() -> quietly(() -> click(LEAD1, "action.approve", button)));
+        CompletableFuture<?> two = CompletableFuture.runAsync(() -> quietly(() -> click(LEAD2, "action.approve", button)));
         CompletableFuture.allOf(one, two).get();
 
         awaitCall("the run finished", "chat.postMessage", "thread_ts=1700000000.000900", "HTTP 204");
@@ -293,21 +293,21 @@ class ActionsEndToEndTest {
         slash(ALICE, "run restart-connector connector=sqlserver-source-connector stuck, lead asleep");
         String button = approvalButton();
         long id = Long.parseLong(button.substring(0, button.indexOf(':')));
-        assertThat(calls("chat.postMessage").get(0)).contains("actions.breakglass", "Break glass…");
+        assertThat(calls("chat.postMessage").get(0)).contains("action.break-glass", "Break glass…");
 
-        click(BOB, "actions.breakglass", button);
+        click(BOB, "action.break-glass", button);
         awaitCall("a non-member is refused", "chat.postEphemeral", "user=" + BOB, "break glass is for people listed by name");
-        click(FIREFIGHTER, "actions.breakglass", button);
-        awaitCall("the reason modal opens", "views.open", "actions.breakglass-reason", "without approval");
-        assertThat(send(SlackPayloads.viewSubmission(TEAM, FIREFIGHTER, "actions.breakglass-reason", Long.toString(id),
+        click(FIREFIGHTER, "action.break-glass", button);
+        awaitCall("the reason modal opens", "views.open", "action.confirm-break-glass", "without approval");
+        assertThat(send(SlackPayloads.viewSubmission(TEAM, FIREFIGHTER, "action.confirm-break-glass", Long.toString(id),
                 Map.of("reason", SlackPayloads.textInput("")))).body()).contains("\"errors\"", "needs a reason");
-        send(SlackPayloads.viewSubmission(TEAM, FIREFIGHTER, "actions.breakglass-reason", Long.toString(id),
+        send(SlackPayloads.viewSubmission(TEAM, FIREFIGHTER, "action.confirm-break-glass", Long.toString(id),
                 Map.of("reason", SlackPayloads.textInput("orders are failing"))));
 
         awaitCall("announced loudly", "chat.postMessage", "channel=" + TEAM_CHANNEL, "<!here>", "BREAK GLASS",
                 "<@" + FIREFIGHTER + ">", "orders are failing");
         awaitCall("the request shows it", "chat.update", "Done:", "BREAK GLASS", "<@" + ALICE + "> asks to run");
-        click(LEAD1, "actions.approve", button);
+        click(LEAD1, "action.approve", button);
         awaitCall("a late approval is told", "chat.postEphemeral", "user=" + LEAD1, "already");
         assertThat(targetCalls("/connectors/sqlserver-source-connector/restart")).isEqualTo(1);
         assertThat(new AuditLog(bot.database(), Clock.systemUTC()).latest(5)).extracting(e -> e.action())
@@ -321,17 +321,17 @@ class ActionsEndToEndTest {
         String button = approvalButton();
         long id = Long.parseLong(button.substring(0, button.indexOf(':')));
 
-        click(LEAD1, "actions.reject", button);
-        awaitCall("the reason modal opens", "views.open", "actions.reject-reason", "trigger_id=");
-        HttpResponse<String> empty = send(SlackPayloads.viewSubmission(TEAM, LEAD1, "actions.reject-reason",
+        click(LEAD1, "action.reject", button);
+        awaitCall("the reason modal opens", "views.open", "action.confirm-reject", "trigger_id=");
+        HttpResponse<String> empty = send(SlackPayloads.viewSubmission(TEAM, LEAD1, "action.confirm-reject",
                 Long.toString(id), Map.of("reason", SlackPayloads.textInput(" "))));
         assertThat(empty.body()).contains("\"response_action\":\"errors\"", "a rejection needs a reason");
-        HttpResponse<String> ok = send(SlackPayloads.viewSubmission(TEAM, LEAD1, "actions.reject-reason",
+        HttpResponse<String> ok = send(SlackPayloads.viewSubmission(TEAM, LEAD1, "action.confirm-reject",
                 Long.toString(id), Map.of("reason", SlackPayloads.textInput("wait for the nightly load <!channel>"))));
         assertThat(ok.statusCode()).isEqualTo(200);
 
         awaitCall("the request shows the rejection", "chat.update", "Rejected:", "wait for the nightly load &lt;!channel&gt;");
-        click(LEAD2, "actions.approve", button);
+        click(LEAD2, "action.approve", button);
         awaitCall("approving a rejected request is refused", "chat.postEphemeral", "user=" + LEAD2, "was rejected");
         assertThat(targetCalls("/connectors/sqlserver-source-connector/restart")).isZero();
     }
@@ -343,7 +343,7 @@ class ActionsEndToEndTest {
         String button = approvalButton();
         Thread.sleep(1_500);
 
-        click(LEAD1, "actions.approve", button);
+        click(LEAD1, "action.approve", button);
 
         awaitCall("the click is told", "chat.postEphemeral", "user=" + LEAD1, "this request expired");
         awaitCall("the message shows it", "chat.update", "Expired:");
@@ -354,15 +354,15 @@ class ActionsEndToEndTest {
     void theRunFormOpensAModalAndItsSubmissionIsValidatedFieldByField() throws Exception {
         startBot();
         assertThat(slash(ALICE, "run").body()).contains("cdc/pause-connector", "runs at once", "needs 1 approval(s)",
-                "\"action_id\":\"actions.open\"");
-        assertThat(slash(ALICE, "run cdc/pause-connector").body()).contains("connector is required", "actions.open");
+                "\"action_id\":\"action.open\"");
+        assertThat(slash(ALICE, "run cdc/pause-connector").body()).contains("connector is required", "action.open");
 
-        click(ALICE, "actions.open", "cdc/pause-connector");
-        awaitCall("the form opens", "views.open", "actions.params", "param:connector");
-        HttpResponse<String> bad = send(SlackPayloads.viewSubmission(TEAM, ALICE, "actions.params",
+        click(ALICE, "action.open", "cdc/pause-connector");
+        awaitCall("the form opens", "views.open", "action.request", "param:connector");
+        HttpResponse<String> bad = send(SlackPayloads.viewSubmission(TEAM, ALICE, "action.request",
                 "cdc/pause-connector|" + ASKED_IN, Map.of("param:connector", SlackPayloads.textInput("../x"))));
         assertThat(bad.body()).contains("\"errors\"", "param:connector", "must not contain");
-        HttpResponse<String> good = send(SlackPayloads.viewSubmission(TEAM, ALICE, "actions.params",
+        HttpResponse<String> good = send(SlackPayloads.viewSubmission(TEAM, ALICE, "action.request",
                 "cdc/pause-connector|" + ASKED_IN, Map.of("param:connector", SlackPayloads.textInput("postgres-sink-connector"))));
         assertThat(good.statusCode()).isEqualTo(200);
 
@@ -395,7 +395,7 @@ class ActionsEndToEndTest {
         startBot();
 
         awaitCall("the message says interrupted", "chat.update", "Interrupted:", "was *not* run again");
-        click(LEAD1, "actions.approve", button);
+        click(LEAD1, "action.approve", button);
         awaitCall("a click is refused", "chat.postEphemeral", "user=" + LEAD1, "interrupted");
         assertThat(targetCalls("/connectors/sqlserver-source-connector/restart")).isZero();
     }

@@ -123,7 +123,7 @@ class AlertRunbookEndToEndTest {
 
     /** Clicks the parent's Run runbook button, with the value AlertMessages gives it ("id:name"). */
     private void clickRunbook(String user, String value) throws Exception {
-        String body = SlackPayloads.blockActions(TEAM, user, "steve", CHANNEL, slack.tsOf(parent()), "alert.runbook",
+        String body = SlackPayloads.blockActions(TEAM, user, "steve", CHANNEL, slack.tsOf(parent()), "alert.run",
                 value, false);
         HttpResponse<String> answer = http.send(signer.post(uri("/slack/events"), SlackSigner.FORM, body),
                 HttpResponse.BodyHandlers.ofString());
@@ -155,7 +155,7 @@ class AlertRunbookEndToEndTest {
     void runRunbookRunsItsChecksAsTheClickerAndReportsInTheGroupsThread() throws Exception {
         start(ConfigLoader.bundledExample().require());
         alertFires();
-        assertThat(parent().get("attachments")).contains("Run runbook cdc-lag", "alert.runbook", "1:cdc-lag");
+        assertThat(parent().get("attachments")).contains("Run runbook cdc-lag", "alert.run", "1:cdc-lag");
 
         clickRunbook("U0ALICE001", "1:cdc-lag");
 
@@ -202,7 +202,7 @@ class AlertRunbookEndToEndTest {
         assertThat(answer.get("channel")).isEqualTo(CHANNEL);
         assertThat(answer.get("text")).isEqualTo("There is no runbook cdc-lagg. Did you mean cdc-lag?");
         assertThat(answer.get("blocks")).contains("There is no runbook `cdc-lagg`", "Did you mean `cdc-lag`?",
-                "`/ops check` lists them all").doesNotContain("checks.run");
+                "`/ops check` lists them all").doesNotContain("check.run");
         Thread.sleep(1_000);
         assertThat(runbookReplies()).isEmpty();
         assertThat(systems.getAllServeEvents()).isEmpty();

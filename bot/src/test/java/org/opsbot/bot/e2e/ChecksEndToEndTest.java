@@ -141,7 +141,7 @@ class ChecksEndToEndTest {
                 ":red_circle: *Orders API* — ", "HTTP 503",
                 ":warning: *Replication lag* — ", "2500", "warn &gt; 1000",
                 ":white_check_mark: *API health* — ",
-                "run #1 by <@U0ALICE001>", "\"action_id\":\"checks.run\"", "\"value\":\"e2e-morning\"");
+                "run #1 by <@U0ALICE001>", "\"action_id\":\"check.run\"", "\"value\":\"e2e-morning\"");
         assertThat(report.indexOf("Orders API")).as("problems come first").isLessThan(report.indexOf("API health"));
         assertThat(new CheckRunStore(bot.database()).latest("e2e-morning", 5)).singleElement()
                 .satisfies(run -> assertThat(run.actor()).isEqualTo("U0ALICE001"));
@@ -151,7 +151,7 @@ class ChecksEndToEndTest {
     void runAgainRunsTheSameRunbookWithTheClickerAsActor() throws Exception {
         startBot(Clock.systemUTC());
 
-        HttpResponse<String> click = send(SlackPayloads.blockActions(TEAM, "U0BOB00001", "checks.run", "e2e-morning"));
+        HttpResponse<String> click = send(SlackPayloads.blockActions(TEAM, "U0BOB00001", "check.run", "e2e-morning"));
 
         assertThat(click.statusCode()).isEqualTo(200);
         Eventually.await("a report for the click", WAIT,
@@ -173,9 +173,9 @@ class ChecksEndToEndTest {
         String manual = slash("U0ALICE001", "check manual").body();
 
         assertThat(typo).contains("\"response_type\":\"ephemeral\"", "There is no runbook `e2e-mornin`",
-                "Did you mean `e2e-morning`?", "\"action_id\":\"checks.run\"");
+                "Did you mean `e2e-morning`?", "\"action_id\":\"check.run\"");
         assertThat(list).contains("\"response_type\":\"ephemeral\"", "*e2e-morning* — E2E morning check",
-                "\"action_id\":\"checks.run\"", "\"value\":\"e2e-morning\"");
+                "\"action_id\":\"check.run\"", "\"value\":\"e2e-morning\"");
         assertThat(manual).contains("*manual* has no automated checks; `/ops runbook manual` shows its checklist");
         assertThat(calls("chat.postMessage")).isEmpty();
     }
@@ -195,7 +195,7 @@ class ChecksEndToEndTest {
         Matcher block = checklistBlock.matcher(view);
         assertThat(block.find()).isTrue();
 
-        HttpResponse<String> tick = send(SlackPayloads.checkboxes(TEAM, "U0CAROL001", "checks.checklist",
+        HttpResponse<String> tick = send(SlackPayloads.checkboxes(TEAM, "U0CAROL001", "check.tick",
                 block.group(), List.of("0")));
 
         assertThat(tick.statusCode()).isEqualTo(200);
@@ -240,7 +240,7 @@ class ChecksEndToEndTest {
         startBot(Clock.systemUTC(), ConfigParser.parse(yaml, "opsbot.yaml").require());
 
         String denied = slash("U0ALICE001", "check e2e-morning").body();
-        send(SlackPayloads.blockActions(TEAM, "U0ALICE001", "checks.run", "e2e-morning"));
+        send(SlackPayloads.blockActions(TEAM, "U0ALICE001", "check.run", "e2e-morning"));
         Eventually.await("the click refused", WAIT, () -> calls("chat.postEphemeral").stream()
                 .anyMatch(b -> b.contains("You may not run checks")));
         slash("U0LEAD0001", "check e2e-morning");

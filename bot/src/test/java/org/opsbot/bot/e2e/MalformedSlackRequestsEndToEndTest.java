@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MalformedSlackRequestsEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final Pattern APPROVE = Pattern.compile("\"action_id\":\"actions.approve\"[^}]*?\"value\":\"(\\d+:[0-9a-f]{64})\"");
+    private static final Pattern APPROVE = Pattern.compile("\"action_id\":\"action.approve\"[^}]*?\"value\":\"(\\d+:[0-9a-f]{64})\"");
 
     @TempDir
     static Path dir;
@@ -73,7 +73,7 @@ class MalformedSlackRequestsEndToEndTest {
 
     private static String click(String user, String value) {
         return SlackPayloads.blockActions(ActionsBot.TEAM, user, "someone", ActionsBot.CHANNEL, "1700000000.000900",
-                "actions.approve", value, false);
+                "action.approve", value, false);
     }
 
     static Stream<Malformed> malformed() {

@@ -252,7 +252,7 @@ class PrometheusEndToEndTest {
         RateLimitedSlack.Call parent = parents().getFirst();
         assertThat(parent.get("attachments")).contains("Run runbook demo-queue");
         Eventually.await("the page noted in the thread", WAIT, () -> !slack.pageNotes().isEmpty());
-        click("U0BOB00001", slack.pageNotes().getFirst().get("channel"), slack.tsOf(parent), "alert.runbook",
+        click("U0BOB00001", slack.pageNotes().getFirst().get("channel"), slack.tsOf(parent), "alert.run",
                 groupId(parent) + ":demo-queue");
         RateLimitedSlack.Call fromTheAlert = awaitReport(2);
         assertThat(fromTheAlert.get("blocks")).contains(":red_circle: *Demo queue depth* — 750 (crit &gt; 500)",

@@ -181,7 +181,7 @@ class UntrustedTextEndToEndTest {
                 ops((command + " " + word).strip());
             }
         }
-        click("actions.open", "shouty/shout");
+        click("action.open", "shouty/shout");
 
         Eventually.await("the action's output in its thread", WAIT, () -> seen("S0OUTPUTHOSTILE"));
         Eventually.await("the lead paged by the escalation", WAIT, () -> calls().stream()

@@ -22,7 +22,7 @@ class SlackEnvelopeTest {
                 SlackPayloads.blockActions(TEAM, "U0ALICE001", "alert.ack"),
                 SlackPayloads.blockActions(TEAM, "U0ALICE001", "someone", "C0CDC00001", "1700000000.000900", "alert.snooze", "7:1h", true),
                 SlackPayloads.checkboxes(TEAM, "U0ALICE001", "checklist", "b\"1", List.of("0", "2")),
-                SlackPayloads.viewSubmission(TEAM, "U0ALICE001", "actions.params", "cdc/pause|C1",
+                SlackPayloads.viewSubmission(TEAM, "U0ALICE001", "action.request", "cdc/pause|C1",
                         Map.of("reason", SlackPayloads.textInput("ünïcödé \"quoted\" \\ and a long " + "x".repeat(3_000)))),
                 SlackPayloads.appMention(TEAM, "Ev0ENVELOPE", "U0ALICE001", "C0OPS00001", "1700000000.000100"),
                 "{\"token\":\"t\",\"challenge\":\"3eZbrw1aBm2rZgRNFdxV\",\"type\":\"url_verification\"}",

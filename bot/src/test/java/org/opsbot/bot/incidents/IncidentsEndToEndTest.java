@@ -205,7 +205,7 @@ class IncidentsEndToEndTest {
                 () -> calls("/api/chat.postMessage").stream().anyMatch(b -> b.contains("Declare incident")));
 
         String click = SlackPayloads.blockActions(TEAM, ALICE, "alice", "C0CDC00001", "1763780300.000100",
-                IncidentsFeature.DECLARE_FROM_ALERT, "1", false);
+                "incident.declare", "1", false);
         assertThat(http.send(signer.post(URI.create("http://localhost:" + bot.port() + "/slack/events"), SlackSigner.FORM, click),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
 

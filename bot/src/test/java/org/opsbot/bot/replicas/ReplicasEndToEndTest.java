@@ -38,7 +38,7 @@ import static org.opsbot.bot.replicas.Replicas.THIRD;
 class ReplicasEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String SCHEDULE = "* * * * * UTC";
-    private static final Pattern APPROVE = Pattern.compile("\"action_id\":\"actions.approve\"[^}]*?\"value\":\"(\\d+:[0-9a-f]{64})\"");
+    private static final Pattern APPROVE = Pattern.compile("\"action_id\":\"action.approve\"[^}]*?\"value\":\"(\\d+:[0-9a-f]{64})\"");
 
     private Replicas replicas;
     private List<BotProcess> both;
@@ -132,7 +132,7 @@ class ReplicasEndToEndTest {
         List<Map.Entry<BotProcess, String>> clicks = List.of(Map.entry(a, Replicas.LEAD1), Map.entry(b, Replicas.LEAD1),
                 Map.entry(a, Replicas.LEAD2), Map.entry(b, Replicas.LEAD2));
         List<HttpResponse<String>> acks = Replicas.atOnce(clicks, click -> replicas.click(click.getKey(), click.getValue(),
-                "C000000001", "1700000000.000100", "actions.approve", button.group(1)));
+                "C000000001", "1700000000.000100", "action.approve", button.group(1)));
         assertThat(acks).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
 
         Eventually.await("the result in the thread", WAIT, () -> !replicas.slack.replies("HTTP 204").isEmpty());

@@ -138,7 +138,7 @@ class SocketModeEndToEndTest {
 
         sent = System.nanoTime();
         String clickId = socket.deliver("interactive",
-                SlackSocketStandIn.interaction(SlackPayloads.blockActions(TEAM, "U0BOB00001", "checks.run", "sock")), false);
+                SlackSocketStandIn.interaction(SlackPayloads.blockActions(TEAM, "U0BOB00001", "check.run", "sock")), false);
         Ack click = socket.awaitAck(clickId, SLACKS_ACK_DEADLINE);
 
         assertThat(Duration.ofNanos(click.arrivedNanos() - sent)).isLessThan(SLACKS_ACK_DEADLINE);
