@@ -44,15 +44,16 @@ final class AlertEscalation {
     void follow(GroupChange change) {
         StoredAlertGroup g = change.group();
         String subject = subject(g.id());
+        String team = g.route().team();
         String severity = g.severity() == null ? "none" : g.severity();
         // A firing group without a message may be one whose opening request was cut off
         // before it started escalating; opening again is a no-op for a walk under way.
-        if ((change.opened() || g.messageId() == null) && Alerts.FIRING.equals(g.state())) {
-            escalations.open(subject, g.team(), severity);
+        if ((change.opened() || g.messageId() == null) && g.state() == StoredAlertGroup.State.FIRING) {
+            escalations.open(subject, team, severity);
         }
         for (AlertNote note : change.notes()) {
             switch (note) {
-                case AlertNote.Reopened r -> escalations.open(subject, g.team(), severity);
+                case AlertNote.Reopened r -> escalations.open(subject, team, severity);
                 case AlertNote.Acknowledged a -> escalations.acknowledged(subject, a.by());
                 case AlertNote.Unacknowledged u -> escalations.unacknowledged(subject, u.by());
                 case AlertNote.ResolvedByHand r -> escalations.resolved(subject, r.by());
@@ -70,8 +71,8 @@ final class AlertEscalation {
      */
     void ensureWalking(StoredAlertGroup g) {
         String subject = subject(g.id());
-        if (Alerts.FIRING.equals(g.state()) && escalations.find(subject).isEmpty()) {
-            escalations.open(subject, g.team(), g.severity() == null ? "none" : g.severity());
+        if (g.state() == StoredAlertGroup.State.FIRING && escalations.find(subject).isEmpty()) {
+            escalations.open(subject, g.route().team(), g.severity() == null ? "none" : g.severity());
         }
     }
 
@@ -80,7 +81,7 @@ final class AlertEscalation {
     }
 
     Optional<Subjects.Subject> find(String subject) {
-        return groupId(subject).flatMap(alerts::group).map(g -> new Subjects.Subject(subject, g.title(), g.team(),
-                g.severity(), g.channel(), Optional.ofNullable(g.messageId()), Optional.empty()));
+        return groupId(subject).flatMap(alerts::group).map(g -> new Subjects.Subject(subject, g.title(), g.route().team(),
+                g.severity(), g.route().channel(), Optional.ofNullable(g.messageId()), Optional.empty()));
     }
 }

@@ -81,7 +81,7 @@ final class AlertPublisher {
         StoredAlertGroup group = alerts.group(id).orElse(change.group());
         SlackMessage parent = parentMessage(group);
         if (change.opened()) {
-            long messageId = outbox.postOnce(parentKey(id), group.channel(), parent);
+            long messageId = outbox.postOnce(parentKey(id), group.route().channel(), parent);
             if (!alerts.attachMessage(id, messageId)) {
                 log.warn("alert group {} already had a parent message", id);
             }
@@ -121,7 +121,7 @@ final class AlertPublisher {
 
     /** Posts a parent the group should have had; false when someone else attached one first. */
     private boolean postMissingParent(StoredAlertGroup group, SlackMessage parent) {
-        long posted = outbox.postOnce(parentKey(group.id()), group.channel(), parent);
+        long posted = outbox.postOnce(parentKey(group.id()), group.route().channel(), parent);
         if (alerts.attachMessage(group.id(), posted)) {
             log.warn("alert group {} had no parent message; posted it now", group.id());
             return true;
@@ -156,7 +156,8 @@ final class AlertPublisher {
 
     private boolean muted(StoredAlertGroup g) {
         long now = clock.millis();
-        return g.snoozedUntil() != null && g.snoozedUntil() > now || g.silencedUntil() != null && g.silencedUntil() > now;
+        StoredAlertGroup.Mutes m = g.mutes();
+        return m.snoozedUntil() != null && m.snoozedUntil() > now || m.silencedUntil() != null && m.silencedUntil() > now;
     }
 
     /** What people did is always told; what the source sends is what a snooze mutes. */

@@ -144,15 +144,16 @@ public final class IncidentsFeature implements SlackFeature {
     private String declareFrom(long groupId, String user, String channel) {
         StoredAlertGroup group = incidents.linkedGroupCandidate(groupId);
         List<Severity> levels = incidents.config().severities();
+        String team = group.route().team();
         Severity severity = Optional.ofNullable(group.severity()).flatMap(incidents.config()::severity).orElse(levels.getLast());
         if (incidents.isTopSeverity(severity)) {
             Decision decision = policy.decide(IncidentCommand.DECLARE_TOP, user, groups);
             if (decision instanceof Decision.Denied denied) {
                 return ":warning: You may not declare a " + SlackText.escape(severity.name()) + ": " + SlackText.escape(denied.reason())
-                        + " Use " + SlackText.code("/ops incident declare <sev> team=" + group.team() + " <title>") + " with a lower severity.";
+                        + " Use " + SlackText.code("/ops incident declare <sev> team=" + team + " <title>") + " with a lower severity.";
             }
         }
-        Incident incident = incidents.declare(severity, Optional.of(group.team()), group.title(), user,
+        Incident incident = incidents.declare(severity, Optional.of(team), group.title(), user,
                 Optional.ofNullable(channel), Optional.of(groupId));
         announcer.declared(incident);
         return ":rotating_light: " + SlackText.user(user) + " declared " + SlackText.escape(severity.name()) + " " + IncidentMessages.ref(incident)

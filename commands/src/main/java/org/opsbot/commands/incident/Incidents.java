@@ -104,7 +104,7 @@ public final class Incidents {
         });
         Optional<StoredAlertGroup> group = alertGroup.map(id -> alerts.group(id)
                 .orElseThrow(() -> new IncidentException("There is no alert group #" + id + ".")));
-        Optional<String> owner = team.or(() -> group.map(StoredAlertGroup::team));
+        Optional<String> owner = team.or(() -> group.map(g -> g.route().team()));
         Instant now = now();
         Incident draft = new Incident(0, severity.name(), title.strip(), owner, user, user, Incident.State.OPEN, channel,
                 Optional.empty(), Optional.empty(), now, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
@@ -251,8 +251,8 @@ public final class Incidents {
 
     /** Who a group's alerts are credited to in the timeline: the key of the source that sent them. */
     private static String sender(StoredAlertGroup group) {
-        return AlertSources.stored(group.source()).map(AlertSource::key)
-                .orElseGet(() -> group.source().toLowerCase(Locale.ROOT)); // a source this version no longer has
+        return AlertSources.stored(group.route().source()).map(AlertSource::key)
+                .orElseGet(() -> group.route().source().toLowerCase(Locale.ROOT)); // a source this version no longer has
     }
 
     /**
