@@ -6,17 +6,16 @@ import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.subject.Subject;
 
 import java.util.Optional;
 
 /**
- * Alert groups as escalation subjects ({@code alert-group:<id>}): a group's escalation follows
+ * Alert groups as escalation subjects ({@link Subject#alertGroup}): a group's escalation follows
  * its state (opened or fired again → walk; acknowledged → wait; unacknowledged → walk again;
  * snoozed → pause; resolved → stop), and escalation finds a group's title, team and thread here.
  */
 final class AlertEscalation {
-    private static final String PREFIX = "alert-group:";
-
     private final Alerts alerts;
     private final Escalations escalations;
 
@@ -25,19 +24,9 @@ final class AlertEscalation {
         this.escalations = escalations;
     }
 
+    /** The group's escalation subject as the escalation engine holds it. */
     static String subject(long groupId) {
-        return PREFIX + groupId;
-    }
-
-    static Optional<Long> groupId(String subject) {
-        if (!subject.startsWith(PREFIX)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Long.parseLong(subject.substring(PREFIX.length())));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return Subject.alertGroup(groupId).toString();
     }
 
     /** Called for every committed change of a group. */
@@ -76,12 +65,8 @@ final class AlertEscalation {
         }
     }
 
-    static String prefix() {
-        return PREFIX;
-    }
-
-    Optional<Subjects.Subject> find(String subject) {
-        return groupId(subject).flatMap(alerts::group).map(g -> new Subjects.Subject(subject, g.title(), g.route().team(),
+    Optional<Subjects.Description> find(Subject subject) {
+        return alerts.group(subject.id()).map(g -> new Subjects.Description(g.title(), g.route().team(),
                 g.severity(), g.route().channel(), Optional.ofNullable(g.messageId()), Optional.empty()));
     }
 }

@@ -6,6 +6,7 @@ import org.opsbot.commands.alert.AlertNote;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.subject.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,9 +130,12 @@ final class AlertPublisher {
         return false;
     }
 
-    /** The outbox key of a group's parent message: it is posted once, whoever posts it. */
+    /**
+     * The outbox key of a group's parent message, its subject's text (as keys already in the
+     * outbox are): it is posted once, whoever posts it.
+     */
     private static String parentKey(long groupId) {
-        return "alert-group:" + groupId;
+        return Subject.alertGroup(groupId).toString();
     }
 
     private Optional<Long> parentOf(StoredAlertGroup group) {

@@ -20,6 +20,7 @@ import org.opsbot.commands.incident.IncidentException;
 import org.opsbot.commands.incident.Incidents;
 import org.opsbot.commands.incident.Postmortems;
 import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.subject.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,18 +165,14 @@ public final class IncidentsFeature implements SlackFeature {
     public Subjects subjects() {
         return new Subjects() {
             @Override
-            public Optional<Subject> find(String subject) {
-                return id(subject).flatMap(incidents::find).map(i -> new Subject(i.subject(), "Incident #" + i.id() + ": " + i.title(),
+            public Optional<Description> find(Subject subject) {
+                return incidents.find(subject.id()).map(i -> new Description("Incident #" + i.id() + ": " + i.title(),
                         i.team().orElse(""), i.severity(), announcer.channel(i).orElse(i.commander()), i.messageId(), Optional.empty()));
             }
 
             @Override
-            public String acknowledge(String subject, String userId) {
-                Optional<Long> id = id(subject);
-                if (id.isEmpty()) {
-                    return "There is nothing to acknowledge any more.";
-                }
-                Incidents.Outcome outcome = incidents.acknowledge(id.get(), userId);
+            public String acknowledge(Subject subject, String userId) {
+                Incidents.Outcome outcome = incidents.acknowledge(subject.id(), userId);
                 if (!outcome.changed()) {
                     return SlackText.person(outcome.why());
                 }
@@ -184,16 +181,5 @@ public final class IncidentsFeature implements SlackFeature {
                 return ":white_check_mark: Acknowledged: escalation stopped.";
             }
         };
-    }
-
-    private static Optional<Long> id(String subject) {
-        if (!subject.startsWith("incident:")) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Long.parseLong(subject.substring("incident:".length())));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -12,6 +12,7 @@ import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.StoredAlert;
 import org.opsbot.commands.store.StoredAlertGroup;
 import org.opsbot.commands.store.StoredAlertGroup.State;
+import org.opsbot.commands.subject.Subject;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -299,7 +300,7 @@ public final class Alerts {
             };
         });
         if (result instanceof ActionResult.Done done) {
-            audit.append(user, action, "alert-group:" + id, auditDetails(done.change()));
+            audit.append(user, action, Subject.alertGroup(id).toString(), auditDetails(done.change()));
         }
         return result;
     }
@@ -335,8 +336,8 @@ public final class Alerts {
      * Firing groups older than {@code grace} that have no parent message or no escalation walk
      * yet, oldest first: what a crash between an intake's commit and its publishing left behind.
      */
-    public List<StoredAlertGroup> unfinishedOpenings(Duration grace, String walkPrefix, int limit) {
-        return store.unfinishedOpenings(clock.millis() - grace.toMillis(), walkPrefix, limit);
+    public List<StoredAlertGroup> unfinishedOpenings(Duration grace, int limit) {
+        return store.unfinishedOpenings(clock.millis() - grace.toMillis(), Subject.Kind.ALERT_GROUP.prefix(), limit);
     }
 
     /** Records the group's parent message; false when another flow recorded one first. */

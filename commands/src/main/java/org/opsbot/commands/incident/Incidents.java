@@ -14,6 +14,7 @@ import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.IncidentStore;
 import org.opsbot.commands.store.StoredAlert;
 import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.subject.Subject;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -271,7 +272,7 @@ public final class Incidents {
         java.util.Set<String> runbooks = new java.util.TreeSet<>();
         long from = incident.declaredAt().toEpochMilli();
         for (IncidentStore.Link link : store.links(id)) {
-            String subject = "alert-group:" + link.alertGroupId();
+            String subject = Subject.alertGroup(link.alertGroupId()).toString();
             subjects.add(subject);
             String sender = alerts.group(link.alertGroupId()).map(Incidents::sender).orElse("alerts");
             for (StoredAlert a : alerts.alerts(link.alertGroupId())) {
@@ -388,7 +389,8 @@ public final class Incidents {
             return "checks of runbook " + row.subject() + ": " + details.getOrDefault("status", "?")
                     + Optional.ofNullable(details.get("summary")).map(s -> " — " + s).orElse("");
         }
-        if (row.subject().contains("/") && !row.subject().startsWith("alert-group:")) {
+        Optional<Long> group = Subject.idOf(row.subject(), Subject.Kind.ALERT_GROUP);
+        if (row.subject().contains("/") && group.isEmpty()) {
             return row.action() + " " + row.subject() + Optional.ofNullable(details.get("request")).map(r -> " (request " + r + ")").orElse("");
         }
         String what = switch (row.action()) {
@@ -404,7 +406,7 @@ public final class Incidents {
         Object title = details.get("title");
         // A note's own words (which runbook was run) say more than its action's name.
         Object said = details.get("text");
-        return what + " " + row.subject().replace("alert-group:", "alert group #") + (title == null ? "" : " (" + title + ")")
+        return what + " " + group.map(id -> "alert group #" + id).orElse(row.subject()) + (title == null ? "" : " (" + title + ")")
                 + (said == null ? "" : ": " + said);
     }
 

@@ -241,24 +241,24 @@ class AlertsTest {
             long id = alerts.receive(parse(webhook("firing", "2026-11-22T02:58:00Z", "1200", "firing")))
                     .changes().getFirst().group().id();
             Duration grace = Duration.ofSeconds(30);
-            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50))
+            assertThat(alerts.unfinishedOpenings(grace, 50))
                     .as("a live opener may still be publishing it").isEmpty();
 
             clock.advance(Duration.ofSeconds(31));
-            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50)).extracting(StoredAlertGroup::id).containsExactly(id);
+            assertThat(alerts.unfinishedOpenings(grace, 50)).extracting(StoredAlertGroup::id).containsExactly(id);
 
             alerts.acknowledge(id, "U0ALICE001");
-            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50)).as("only firing groups need a walk").isEmpty();
+            assertThat(alerts.unfinishedOpenings(grace, 50)).as("only firing groups need a walk").isEmpty();
             alerts.unacknowledge(id, "U0ALICE001");
 
             alerts.attachMessage(id, new OutboxStore(db, clock).enqueuePost("#cdc-alerts", null, "{}"));
-            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50))
+            assertThat(alerts.unfinishedOpenings(grace, 50))
                     .as("posted, but its walk never started").extracting(StoredAlertGroup::id).containsExactly(id);
 
             EscalationStore walks = new EscalationStore(db, clock);
             walks.insert(EscalationSteps.open("alert-group:" + id, "cdc", "P1", new Escalation(0, Optional.empty(), List.of()), clock.instant()).walk(),
                     List.of());
-            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50)).isEmpty();
+            assertThat(alerts.unfinishedOpenings(grace, 50)).isEmpty();
         }
     }
 }
