@@ -62,6 +62,7 @@ import org.opsbot.commands.store.SettingStore;
 import org.opsbot.commands.store.SlackEventStore;
 import org.opsbot.commands.store.SlackSignatureStore;
 import org.opsbot.commands.store.StoreException;
+import org.opsbot.commands.subject.Subject;
 import org.opsbot.commands.yaml.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -243,7 +244,8 @@ public final class Bot implements AutoCloseable {
                 escalation.escalations(), checks::runInThread, handlers, clock));
         phases.done("checks, alerts");
         IncidentsFeature incidents = incidents(settings, config, clock, audit, escalation.escalations());
-        escalation.subjects(Subjects.byPrefix(Map.of("alert-group:", alerts.subjects(), "incident:", incidents.subjects())));
+        escalation.subjects(Subjects.byKind(Map.of(Subject.Kind.ALERT_GROUP, alerts.subjects(),
+                Subject.Kind.INCIDENT, incidents.subjects())));
         phases.done("incidents");
         ActionsFeature actions = actions(settings, config, clock, audit, runbooks.catalog(), http);
         phases.done("actions");

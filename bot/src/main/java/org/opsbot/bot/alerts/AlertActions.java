@@ -134,11 +134,11 @@ final class AlertActions {
 
     /** Pages the next tier now; the pages themselves tell the thread who was reached. */
     private ActionResult escalate(StoredAlertGroup g, String user, String reason) {
-        if (Alerts.RESOLVED.equals(g.state())) {
-            return new ActionResult.Unchanged(g, "It is resolved: there is nobody to escalate to.");
+        if (alerts.mayEscalate(g) instanceof Decision.Denied no) {
+            return new ActionResult.Unchanged(g, no.reason());
         }
         if (escalations.escalate(AlertEscalation.subject(g.id()), user, reason).isEmpty()) {
-            return new ActionResult.Unchanged(g, "Team " + g.team()
+            return new ActionResult.Unchanged(g, "Team " + g.route().team()
                     + " has no escalation policy in opsbot.yaml, so there is nobody to escalate to.");
         }
         publisher.refresh(g.id());
@@ -146,18 +146,15 @@ final class AlertActions {
     }
 
     private ActionResult silence(StoredAlertGroup g, String user, String userName, Duration duration) {
-        if (!"ALERTMANAGER".equals(g.source()) || g.externalUrl() == null) {
-            return new ActionResult.Unchanged(g, "Only groups from an Alertmanager that sent its `externalURL` can be "
-                    + "silenced from here. Snooze mutes the bot instead.");
+        if (alerts.maySilence(g) instanceof Decision.Denied no) {
+            return new ActionResult.Unchanged(g, no.reason());
         }
-        if (g.silenceId() != null) {
-            return new ActionResult.Unchanged(g, "It is silenced already, by " + SlackText.user(g.silencedBy()) + ".");
-        }
-        Map<String, String> matchers = g.groupLabels().isEmpty() ? common(alerts.alerts(g.id())) : g.groupLabels();
+        StoredAlertGroup.Route route = g.route();
+        Map<String, String> matchers = route.groupLabels().isEmpty() ? common(alerts.alerts(g.id())) : route.groupLabels();
         Instant now = clock.instant();
         Instant until = now.plus(duration);
         try {
-            String id = silences.create(g.externalUrl(), matchers, now, until,
+            String id = silences.create(route.externalUrl(), matchers, now, until,
                     "opsbot for " + (userName == null || userName.isBlank() ? user : userName + " (" + user + ")"),
                     "Silenced from Slack by opsbot: alert group " + g.id() + " (" + SlackText.cut(g.title(), 100) + ")");
             return alerts.silenced(g.id(), user, until, id);
@@ -167,11 +164,11 @@ final class AlertActions {
     }
 
     private ActionResult unsilence(StoredAlertGroup g, String user) {
-        if (g.silenceId() == null || g.externalUrl() == null) {
-            return new ActionResult.Unchanged(g, "It is not silenced.");
+        if (alerts.mayUnsilence(g) instanceof Decision.Denied no) {
+            return new ActionResult.Unchanged(g, no.reason());
         }
         try {
-            silences.expire(g.externalUrl(), g.silenceId());
+            silences.expire(g.route().externalUrl(), g.mutes().silenceId());
             return alerts.silenceRemoved(g.id(), user);
         } catch (AlertmanagerSilences.SilenceException e) {
             return new ActionResult.Unchanged(g, ":warning: Could not expire the silence: " + SlackText.cut(e.getMessage(), 300));

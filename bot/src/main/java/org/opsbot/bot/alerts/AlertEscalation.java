@@ -6,17 +6,16 @@ import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.subject.Subject;
 
 import java.util.Optional;
 
 /**
- * Alert groups as escalation subjects ({@code alert-group:<id>}): a group's escalation follows
+ * Alert groups as escalation subjects ({@link Subject#alertGroup}): a group's escalation follows
  * its state (opened or fired again → walk; acknowledged → wait; unacknowledged → walk again;
  * snoozed → pause; resolved → stop), and escalation finds a group's title, team and thread here.
  */
 final class AlertEscalation {
-    private static final String PREFIX = "alert-group:";
-
     private final Alerts alerts;
     private final Escalations escalations;
 
@@ -25,34 +24,25 @@ final class AlertEscalation {
         this.escalations = escalations;
     }
 
+    /** The group's escalation subject as the escalation engine holds it. */
     static String subject(long groupId) {
-        return PREFIX + groupId;
-    }
-
-    static Optional<Long> groupId(String subject) {
-        if (!subject.startsWith(PREFIX)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Long.parseLong(subject.substring(PREFIX.length())));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return Subject.alertGroup(groupId).toString();
     }
 
     /** Called for every committed change of a group. */
     void follow(GroupChange change) {
         StoredAlertGroup g = change.group();
         String subject = subject(g.id());
+        String team = g.route().team();
         String severity = g.severity() == null ? "none" : g.severity();
         // A firing group without a message may be one whose opening request was cut off
         // before it started escalating; opening again is a no-op for a walk under way.
-        if ((change.opened() || g.messageId() == null) && Alerts.FIRING.equals(g.state())) {
-            escalations.open(subject, g.team(), severity);
+        if ((change.opened() || g.messageId() == null) && g.state() == StoredAlertGroup.State.FIRING) {
+            escalations.open(subject, team, severity);
         }
         for (AlertNote note : change.notes()) {
             switch (note) {
-                case AlertNote.Reopened r -> escalations.open(subject, g.team(), severity);
+                case AlertNote.Reopened r -> escalations.open(subject, team, severity);
                 case AlertNote.Acknowledged a -> escalations.acknowledged(subject, a.by());
                 case AlertNote.Unacknowledged u -> escalations.unacknowledged(subject, u.by());
                 case AlertNote.ResolvedByHand r -> escalations.resolved(subject, r.by());
@@ -70,17 +60,13 @@ final class AlertEscalation {
      */
     void ensureWalking(StoredAlertGroup g) {
         String subject = subject(g.id());
-        if (Alerts.FIRING.equals(g.state()) && escalations.find(subject).isEmpty()) {
-            escalations.open(subject, g.team(), g.severity() == null ? "none" : g.severity());
+        if (g.state() == StoredAlertGroup.State.FIRING && escalations.find(subject).isEmpty()) {
+            escalations.open(subject, g.route().team(), g.severity() == null ? "none" : g.severity());
         }
     }
 
-    static String prefix() {
-        return PREFIX;
-    }
-
-    Optional<Subjects.Subject> find(String subject) {
-        return groupId(subject).flatMap(alerts::group).map(g -> new Subjects.Subject(subject, g.title(), g.team(),
-                g.severity(), g.channel(), Optional.ofNullable(g.messageId()), Optional.empty()));
+    Optional<Subjects.Description> find(Subject subject) {
+        return alerts.group(subject.id()).map(g -> new Subjects.Description(g.title(), g.route().team(),
+                g.severity(), g.route().channel(), Optional.ofNullable(g.messageId()), Optional.empty()));
     }
 }

@@ -50,12 +50,13 @@ final class AlertListCommand implements OpsCommand {
         StringBuilder text = new StringBuilder("*Open alert groups" + team.map(t -> " of " + t).orElse("") + "*");
         for (StoredAlertGroup g : open.subList(0, Math.min(LIMIT, open.size()))) {
             text.append("\n`").append(g.id()).append("` ")
-                    .append(g.ackedBy() == null ? ":rotating_light: FIRING" : ":eyes: ACKNOWLEDGED by " + SlackText.user(g.ackedBy()))
+                    .append(g.lifecycle().ackedBy() == null ? ":rotating_light: FIRING"
+                            : ":eyes: ACKNOWLEDGED by " + SlackText.user(g.lifecycle().ackedBy()))
                     .append(g.severity() == null ? "" : " · " + SlackText.plain(g.severity(), 20))
-                    .append(" · *").append(SlackText.plain(g.title(), 80)).append("* · ").append(SlackText.plain(g.team(), 40))
+                    .append(" · *").append(SlackText.plain(g.title(), 80)).append("* · ").append(SlackText.plain(g.route().team(), 40))
                     .append(" · since ").append(SlackText.date(g.openedAt()))
-                    .append(g.snoozedUntil() != null ? " · :zzz: until " + SlackText.date(g.snoozedUntil()) : "")
-                    .append(g.silenceId() != null ? " · :mute: silenced" : "");
+                    .append(g.mutes().snoozedUntil() != null ? " · :zzz: until " + SlackText.date(g.mutes().snoozedUntil()) : "")
+                    .append(g.mutes().silenceId() != null ? " · :mute: silenced" : "");
         }
         if (open.size() > LIMIT) {
             text.append("\n…and more; `/ops alerts <team>` narrows the list.");

@@ -8,9 +8,12 @@ import org.opsbot.bot.incidents.IncidentsFeature;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.alert.AlertNote;
+import org.opsbot.commands.alert.GroupStates;
 import org.opsbot.commands.config.Severity;
 import org.opsbot.commands.store.StoredAlert;
 import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.store.StoredAlertGroup.Lifecycle;
+import org.opsbot.commands.store.StoredAlertGroup.Mutes;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,7 +100,7 @@ final class AlertMessages {
                 .orElse(g.openedAt());
         String since = (firing > 0 ? "firing since " : "opened ") + SlackText.date(firing > 0 ? firstStart : g.openedAt());
         String ack = severity.filter(x -> !resolved(g)).map(x -> " · ack within " + human(x.ackWithin())).orElse("");
-        blocks.add(context(c -> c.elements(List.of(markdownText("Team *" + SlackText.plain(g.team(), 40) + "* · " + counts
+        blocks.add(context(c -> c.elements(List.of(markdownText("Team *" + SlackText.plain(g.route().team(), 40) + "* · " + counts
                 + " · " + since + ack + " · group `" + g.id() + "`")))));
 
         List<StoredAlert> ordered = new ArrayList<>(alerts);
@@ -140,7 +143,7 @@ final class AlertMessages {
             blocks.add(actions(a -> a.blockId("alert-actions-" + g.id()).elements(buttons)));
         }
 
-        String fallback = "[" + state + "] " + sev + title + " — " + counts + " (team " + SlackText.plain(g.team(), 40) + ")";
+        String fallback = "[" + state + "] " + sev + title + " — " + counts + " (team " + SlackText.plain(g.route().team(), 40) + ")";
         Attachment body = Attachment.builder().color(colour(g, severity)).blocks(blocks).fallback(fallback).build();
         return new SlackMessage(fallback, List.of(), List.of(body));
     }
@@ -162,7 +165,7 @@ final class AlertMessages {
                 .or(() -> Optional.ofNullable(shown.get("message")))
                 .orElse(a.labels().getOrDefault("alertname", a.fingerprint()));
         String keys = a.labels().entrySet().stream()
-                .filter(e -> !QUIET_LABELS.contains(e.getKey()) && !g.groupLabels().containsKey(e.getKey())
+                .filter(e -> !QUIET_LABELS.contains(e.getKey()) && !g.route().groupLabels().containsKey(e.getKey())
                         && !shared.contains(e.getKey()))
                 .limit(KEY_LABELS)
                 .map(e -> SlackText.code(e.getKey() + "=" + e.getValue(), 60))
@@ -178,17 +181,19 @@ final class AlertMessages {
 
     private static String statusLine(StoredAlertGroup g, long now) {
         List<String> parts = new ArrayList<>();
+        Lifecycle l = g.lifecycle();
         if (resolved(g)) {
-            parts.add(":white_check_mark: Resolved " + (g.resolvedBy() == null ? "at the source" : "by " + SlackText.user(g.resolvedBy()))
-                    + (g.resolvedAt() == null ? "" : " " + SlackText.date(g.resolvedAt())));
-        } else if (g.ackedBy() != null) {
-            parts.add(":eyes: Acknowledged by " + SlackText.user(g.ackedBy()) + (g.ackedAt() == null ? "" : " " + SlackText.date(g.ackedAt())));
+            parts.add(":white_check_mark: Resolved " + (l.resolvedBy() == null ? "at the source" : "by " + SlackText.user(l.resolvedBy()))
+                    + (l.resolvedAt() == null ? "" : " " + SlackText.date(l.resolvedAt())));
+        } else if (l.ackedBy() != null) {
+            parts.add(":eyes: Acknowledged by " + SlackText.user(l.ackedBy()) + (l.ackedAt() == null ? "" : " " + SlackText.date(l.ackedAt())));
         }
-        if (g.snoozedUntil() != null && g.snoozedUntil() > now) {
-            parts.add(":zzz: Snoozed by " + SlackText.user(g.snoozedBy()) + " until " + SlackText.date(g.snoozedUntil()));
+        Mutes m = g.mutes();
+        if (m.snoozedUntil() != null && m.snoozedUntil() > now) {
+            parts.add(":zzz: Snoozed by " + SlackText.user(m.snoozedBy()) + " until " + SlackText.date(m.snoozedUntil()));
         }
-        if (g.silenceId() != null && g.silencedUntil() != null && g.silencedUntil() > now) {
-            parts.add(":mute: Silenced in Alertmanager by " + SlackText.user(g.silencedBy()) + " until " + SlackText.date(g.silencedUntil()));
+        if (m.silenceId() != null && m.silencedUntil() != null && m.silencedUntil() > now) {
+            parts.add(":mute: Silenced in Alertmanager by " + SlackText.user(m.silencedBy()) + " until " + SlackText.date(m.silencedUntil()));
         }
         return String.join("  ·  ", parts);
     }
@@ -199,7 +204,7 @@ final class AlertMessages {
         }
         String id = Long.toString(g.id());
         List<BlockElement> out = new ArrayList<>();
-        if (g.ackedBy() == null) {
+        if (g.lifecycle().ackedBy() == null) {
             out.add(button(b -> b.actionId(ACK).text(plainText("Acknowledge")).value(id).style("primary")));
         } else {
             out.add(button(b -> b.actionId(UNACK).text(plainText("Unacknowledge")).value(id)));
@@ -208,7 +213,7 @@ final class AlertMessages {
         out.add(button(b -> b.actionId(ESCALATE).text(plainText("Escalate")).value(id)));
         out.add(IncidentsFeature.declareButton(g.id()));
         out.add(staticSelect(s -> s.actionId(SNOOZE).placeholder(plainText("Snooze…")).options(options(id, SNOOZES))));
-        if ("ALERTMANAGER".equals(g.source()) && g.externalUrl() != null && g.silenceId() == null) {
+        if (GroupStates.maySilence(g).allowed()) {
             out.add(staticSelect(s -> s.actionId(SILENCE).placeholder(plainText("Silence…")).options(options(id, SILENCES))));
         }
         runbook(alerts).ifPresent(name -> out.add(button(b -> b.actionId(RUNBOOK)
@@ -293,7 +298,7 @@ final class AlertMessages {
         if (resolved(g)) {
             return "RESOLVED";
         }
-        return g.ackedBy() != null ? "ACKNOWLEDGED" : "FIRING";
+        return g.lifecycle().ackedBy() != null ? "ACKNOWLEDGED" : "FIRING";
     }
 
     private static String emoji(StoredAlertGroup g) {
@@ -308,10 +313,10 @@ final class AlertMessages {
         if (resolved(g)) {
             return GREEN;
         }
-        if (g.ackedBy() != null) {
+        if (g.lifecycle().ackedBy() != null) {
             return ORANGE;
         }
-        if (g.snoozedUntil() != null || g.silenceId() != null) {
+        if (g.mutes().snoozedUntil() != null || g.mutes().silenceId() != null) {
             return GREY;
         }
         return severity.flatMap(Severity::colour).orElse(RED);
@@ -335,6 +340,6 @@ final class AlertMessages {
     }
 
     private static boolean resolved(StoredAlertGroup g) {
-        return "RESOLVED".equals(g.state());
+        return g.state() == StoredAlertGroup.State.RESOLVED;
     }
 }

@@ -6,6 +6,7 @@ import org.opsbot.commands.alert.AlertNote;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.subject.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,7 @@ final class AlertPublisher {
         StoredAlertGroup group = alerts.group(id).orElse(change.group());
         SlackMessage parent = parentMessage(group);
         if (change.opened()) {
-            long messageId = outbox.postOnce(parentKey(id), group.channel(), parent);
+            long messageId = outbox.postOnce(parentKey(id), group.route().channel(), parent);
             if (!alerts.attachMessage(id, messageId)) {
                 log.warn("alert group {} already had a parent message", id);
             }
@@ -121,7 +122,7 @@ final class AlertPublisher {
 
     /** Posts a parent the group should have had; false when someone else attached one first. */
     private boolean postMissingParent(StoredAlertGroup group, SlackMessage parent) {
-        long posted = outbox.postOnce(parentKey(group.id()), group.channel(), parent);
+        long posted = outbox.postOnce(parentKey(group.id()), group.route().channel(), parent);
         if (alerts.attachMessage(group.id(), posted)) {
             log.warn("alert group {} had no parent message; posted it now", group.id());
             return true;
@@ -129,9 +130,12 @@ final class AlertPublisher {
         return false;
     }
 
-    /** The outbox key of a group's parent message: it is posted once, whoever posts it. */
+    /**
+     * The outbox key of a group's parent message, its subject's text (as keys already in the
+     * outbox are): it is posted once, whoever posts it.
+     */
     private static String parentKey(long groupId) {
-        return "alert-group:" + groupId;
+        return Subject.alertGroup(groupId).toString();
     }
 
     private Optional<Long> parentOf(StoredAlertGroup group) {
@@ -156,7 +160,8 @@ final class AlertPublisher {
 
     private boolean muted(StoredAlertGroup g) {
         long now = clock.millis();
-        return g.snoozedUntil() != null && g.snoozedUntil() > now || g.silencedUntil() != null && g.silencedUntil() > now;
+        StoredAlertGroup.Mutes m = g.mutes();
+        return m.snoozedUntil() != null && m.snoozedUntil() > now || m.silencedUntil() != null && m.silencedUntil() > now;
     }
 
     /** What people did is always told; what the source sends is what a snooze mutes. */

@@ -20,6 +20,7 @@ import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.subject.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,28 +73,24 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
     public Subjects subjects() {
         return new Subjects() {
             @Override
-            public Optional<Subject> find(String subject) {
+            public Optional<Description> find(Subject subject) {
                 return escalation.find(subject);
             }
 
             @Override
-            public String acknowledge(String subject, String userId) {
-                Optional<Long> id = AlertEscalation.groupId(subject);
-                if (id.isEmpty()) {
-                    return "There is nothing to acknowledge any more.";
-                }
-                AlertActions.Outcome outcome = actions.perform(AlertActions.Kind.ACK, id.get(), userId, null, Optional.empty());
+            public String acknowledge(Subject subject, String userId) {
+                AlertActions.Outcome outcome = actions.perform(AlertActions.Kind.ACK, subject.id(), userId, null, Optional.empty());
                 return outcome.message().orElse(":white_check_mark: Acknowledged: escalation stopped.");
             }
 
             @Override
-            public void paged(String subject, List<String> userIds) {
-                AlertEscalation.groupId(subject).ifPresent(id -> alerts.recordNotified(id, userIds));
+            public void paged(Subject subject, List<String> userIds) {
+                alerts.recordNotified(subject.id(), userIds);
             }
 
             @Override
-            public void changed(String subject) {
-                AlertEscalation.groupId(subject).ifPresent(publisher::refresh);
+            public void changed(Subject subject) {
+                publisher.refresh(subject.id());
             }
         };
     }
@@ -189,7 +186,7 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
                     return;
                 }
                 next = now.plus(OPENING_SWEEP);
-                for (StoredAlertGroup g : alerts.unfinishedOpenings(OPENING_GRACE, AlertEscalation.prefix(), 50)) {
+                for (StoredAlertGroup g : alerts.unfinishedOpenings(OPENING_GRACE, 50)) {
                     log.warn("alert group {} ({}) was stored but its opening did not finish; finishing it now",
                             g.id(), g.title());
                     publisher.finishOpening(g);

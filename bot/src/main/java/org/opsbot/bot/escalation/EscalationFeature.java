@@ -12,6 +12,7 @@ import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Pager;
 import org.opsbot.commands.escalation.Walk;
 import org.opsbot.commands.store.LeaseStore;
+import org.opsbot.commands.subject.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,30 +62,30 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
         AtomicReference<Subjects> subjects = new AtomicReference<>(Subjects.none());
         Subjects current = new Subjects() {
             @Override
-            public Optional<Subject> find(String subject) {
+            public Optional<Description> find(Subject subject) {
                 return subjects.get().find(subject);
             }
 
             @Override
-            public String acknowledge(String subject, String userId) {
+            public String acknowledge(Subject subject, String userId) {
                 return subjects.get().acknowledge(subject, userId);
             }
 
             @Override
-            public void paged(String subject, java.util.List<String> userIds) {
+            public void paged(Subject subject, java.util.List<String> userIds) {
                 subjects.get().paged(subject, userIds);
             }
 
             @Override
-            public void changed(String subject) {
+            public void changed(Subject subject) {
                 subjects.get().changed(subject);
             }
         };
         Escalations escalations = build.apply(new SlackPager(outbox, current, dnd, webhooks));
         EscalationLoop loop = new EscalationLoop(escalations, leases, holder, current).start();
         // A call the pager refused or never took is said in the subject's thread, not only logged.
-        webhooks.ifPresent(w -> w.reportTo((subject, text) -> current.find(subject)
-                .flatMap(Subjects.Subject::threadParent)
+        webhooks.ifPresent(w -> w.reportTo((subject, text) -> Subject.parse(subject).flatMap(current::find)
+                .flatMap(Subjects.Description::threadParent)
                 .ifPresent(parent -> outbox.reply(parent, SlackMessage.text(SlackText.escape(text))))));
         // A tier reached by its pager alone is not reached when the pager does not take the page.
         webhooks.ifPresent(w -> w.unansweredTo((subject, tier, detail) -> escalations.pageUnanswered(subject, tier - 1, detail)));
@@ -127,10 +128,11 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
             String answer;
             try {
                 if (acknowledge) {
-                    answer = subjects.get().acknowledge(subject, user);
+                    answer = Subject.parse(subject).map(s -> subjects.get().acknowledge(s, user))
+                            .orElse(Subjects.NOTHING_TO_ACKNOWLEDGE);
                 } else {
                     Optional<Walk> walk = escalations.escalate(subject, user, "from the page");
-                    walk.ifPresent(w -> subjects.get().changed(subject));
+                    walk.flatMap(w -> Subject.parse(subject)).ifPresent(s -> subjects.get().changed(s));
                     answer = walk.isEmpty() ? "There is nothing to escalate any more."
                             : ":arrow_double_up: Escalated: the next tier is being paged.";
                 }

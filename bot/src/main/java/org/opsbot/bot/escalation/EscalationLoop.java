@@ -4,6 +4,7 @@ import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.FireLoop;
 import org.opsbot.commands.store.LeaseStore;
 import org.opsbot.commands.store.StoreException;
+import org.opsbot.commands.subject.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,8 @@ final class EscalationLoop implements AutoCloseable {
         this.leases = leases;
         this.holder = holder;
         this.escalations = escalations;
-        this.fire = new FireLoop(this::holdsLease, escalations::fireDue, escalations::untilNextDue, subjects::changed);
+        this.fire = new FireLoop(this::holdsLease, escalations::fireDue, escalations::untilNextDue,
+                subject -> Subject.parse(subject).ifPresent(subjects::changed));
         this.thread = Thread.ofPlatform().name("opsbot-escalations").daemon(true).unstarted(fire::run);
     }
 

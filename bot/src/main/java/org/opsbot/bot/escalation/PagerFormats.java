@@ -9,6 +9,7 @@ import org.opsbot.commands.escalation.OnCallRoster;
 import org.opsbot.commands.escalation.Walk;
 import org.opsbot.commands.store.PagerWebhookStore;
 import org.opsbot.commands.store.PagerWebhookStore.Event;
+import org.opsbot.commands.subject.Subject;
 
 import java.time.Clock;
 import java.util.List;
@@ -93,8 +94,7 @@ final class PagerFormats {
                 payload.put("severity", pagerDutySeverity(walk.severity()));
                 payload.put("timestamp", clock.instant().toString());
                 payload.put("group", walk.team());
-                payload.put("class", walk.subject().contains(":") ? walk.subject().substring(0, walk.subject().indexOf(':'))
-                        : "subject");
+                payload.put("class", Subject.parse(walk.subject()).map(s -> s.kind().key()).orElse("subject"));
                 payload.set("custom_details", details);
                 body.put("client", "opsbot");
                 link.ifPresent(l -> {

@@ -7,6 +7,7 @@ import org.opsbot.commands.escalation.OnCallRoster;
 import org.opsbot.commands.escalation.Pager;
 import org.opsbot.commands.escalation.Walk;
 import org.opsbot.commands.escalation.WalkEvent;
+import org.opsbot.commands.subject.Subject;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +46,9 @@ final class SlackPager implements Pager {
 
     @Override
     public Result page(Walk walk, OnCallRoster.TierOnCall tier, String why) {
-        Optional<Subjects.Subject> subject = subjects.find(walk.subject());
-        String title = subject.map(Subjects.Subject::title).orElse(walk.subject());
+        Optional<Subject> named = Subject.parse(walk.subject());
+        Optional<Subjects.Description> subject = named.flatMap(subjects::find);
+        String title = subject.map(Subjects.Description::title).orElse(walk.subject());
         List<String> reached = new ArrayList<>();
         List<String> unreachable = new ArrayList<>(tier.unresolved());
         for (OnCallRoster.Person person : tier.people()) {
@@ -68,7 +70,7 @@ final class SlackPager implements Pager {
                 unreachable.add(label + " is not set up in this process");
             } else {
                 PagerWebhooks.Outcome outcome = webhooks.get().page(walk, tier, why, title,
-                        subject.flatMap(Subjects.Subject::link), paged);
+                        subject.flatMap(Subjects.Description::link), paged);
                 if (outcome.reached()) {
                     reached.add(label);
                 } else {
@@ -78,10 +80,10 @@ final class SlackPager implements Pager {
         }
         if (!reached.isEmpty()) {
             // A tier nobody could be reached in is told by tell(UNREACHABLE), with the walk's words.
-            subject.flatMap(Subjects.Subject::threadParent).ifPresent(parent -> outbox.reply(parent, SlackMessage.text(
+            subject.flatMap(Subjects.Description::threadParent).ifPresent(parent -> outbox.reply(parent, SlackMessage.text(
                     threadNote(tier, why, reached, unreachable))));
         }
-        subjects.paged(walk.subject(), paged);
+        named.ifPresent(s -> subjects.paged(s, paged));
         return new Result(reached, unreachable);
     }
 
@@ -105,7 +107,7 @@ final class SlackPager implements Pager {
         String detail = event.detail();
         // The walk's words: plain text that may name people.
         String text = emoji + " Escalation: " + SlackText.person(Character.toLowerCase(detail.charAt(0)) + detail.substring(1)) + ".";
-        subjects.find(walk.subject()).flatMap(Subjects.Subject::threadParent)
+        Subject.parse(walk.subject()).flatMap(subjects::find).flatMap(Subjects.Description::threadParent)
                 .ifPresent(parent -> outbox.reply(parent, SlackMessage.text(text)));
     }
 
@@ -114,10 +116,10 @@ final class SlackPager implements Pager {
      * outside (an alert's name, an incident's title) and {@code why} may hold a person's reason.
      */
     private static SlackMessage dm(Walk walk, OnCallRoster.TierOnCall tier, String why, String title,
-                                   Optional<Subjects.Subject> subject) {
+                                   Optional<Subjects.Description> subject) {
         String shownTitle = SlackText.plain(title, 150);
         String where = subject.map(s -> " in " + SlackText.channel(s.channel())).orElse("");
-        String link = subject.flatMap(Subjects.Subject::link).map(l -> " · " + SlackText.link(l, "open")).orElse("");
+        String link = subject.flatMap(Subjects.Description::link).map(l -> " · " + SlackText.link(l, "open")).orElse("");
         String severity = SlackText.plain(walk.severity(), 20);
         String text = ":rotating_light: *You are paged* (" + severity + ", tier " + tier.number() + ": "
                 + SlackText.plain(tier.name(), 80) + ")\n*" + shownTitle + "*" + where + link + "\n_" + SlackText.person(why, 500) + "_";

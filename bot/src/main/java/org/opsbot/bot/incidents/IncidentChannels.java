@@ -1,23 +1,27 @@
 package org.opsbot.bot.incidents;
 
+import org.opsbot.commands.subject.Subject;
+
 import java.util.Locale;
 
 /**
  * An incident's own channel: its name, and the purpose under which the outbox creates it
- * ({@code conversations.create}, then {@code conversations.invite}) and tells the incident.
+ * ({@code conversations.create}, then {@code conversations.invite}) and tells the incident:
+ * the incident's subject ({@code incident:<id>}).
  */
 final class IncidentChannels {
-    static final String PURPOSE = "incident:";
+    static final String PURPOSE = Subject.Kind.INCIDENT.prefix();
 
     private IncidentChannels() {
     }
 
     static String purposeOf(long incidentId) {
-        return PURPOSE + incidentId;
+        return Subject.incident(incidentId).toString();
     }
 
     static long incidentOf(String purpose) {
-        return Long.parseLong(purpose.substring(PURPOSE.length()));
+        return Subject.idOf(purpose, Subject.Kind.INCIDENT)
+                .orElseThrow(() -> new IllegalArgumentException("not an incident's channel purpose: " + purpose));
     }
 
     /** {@code inc-12-orders-are-not-replicated}: Slack's rules (lower case, no spaces, at most 80). */

@@ -21,6 +21,7 @@ import org.opsbot.commands.incident.IncidentException;
 import org.opsbot.commands.incident.Incidents;
 import org.opsbot.commands.incident.Postmortems;
 import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.subject.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,15 +164,16 @@ public final class IncidentsFeature implements SlackFeature {
     private String declareFrom(long groupId, String user, String channel) {
         StoredAlertGroup group = incidents.linkedGroupCandidate(groupId);
         List<Severity> levels = incidents.config().severities();
+        String team = group.route().team();
         Severity severity = Optional.ofNullable(group.severity()).flatMap(incidents.config()::severity).orElse(levels.getLast());
         if (incidents.isTopSeverity(severity)) {
             Decision decision = policy.decide(IncidentCommand.DECLARE_TOP, user, groups);
             if (decision instanceof Decision.Denied denied) {
                 return ":warning: You may not declare a " + SlackText.escape(severity.name()) + ": " + SlackText.escape(denied.reason())
-                        + " Use " + SlackText.code("/ops incident declare <sev> team=" + group.team() + " <title>") + " with a lower severity.";
+                        + " Use " + SlackText.code("/ops incident declare <sev> team=" + team + " <title>") + " with a lower severity.";
             }
         }
-        Incident incident = incidents.declare(severity, Optional.of(group.team()), group.title(), user,
+        Incident incident = incidents.declare(severity, Optional.of(team), group.title(), user,
                 Optional.ofNullable(channel), Optional.of(groupId));
         announcer.declared(incident);
         return ":rotating_light: " + SlackText.user(user) + " declared " + SlackText.escape(severity.name()) + " " + IncidentMessages.ref(incident)
@@ -182,18 +184,14 @@ public final class IncidentsFeature implements SlackFeature {
     public Subjects subjects() {
         return new Subjects() {
             @Override
-            public Optional<Subject> find(String subject) {
-                return id(subject).flatMap(incidents::find).map(i -> new Subject(i.subject(), "Incident #" + i.id() + ": " + i.title(),
+            public Optional<Description> find(Subject subject) {
+                return incidents.find(subject.id()).map(i -> new Description("Incident #" + i.id() + ": " + i.title(),
                         i.team().orElse(""), i.severity(), announcer.channel(i).orElse(i.commander()), i.messageId(), Optional.empty()));
             }
 
             @Override
-            public String acknowledge(String subject, String userId) {
-                Optional<Long> id = id(subject);
-                if (id.isEmpty()) {
-                    return "There is nothing to acknowledge any more.";
-                }
-                Incidents.Outcome outcome = incidents.acknowledge(id.get(), userId);
+            public String acknowledge(Subject subject, String userId) {
+                Incidents.Outcome outcome = incidents.acknowledge(subject.id(), userId);
                 if (!outcome.changed()) {
                     return SlackText.person(outcome.why());
                 }
@@ -202,16 +200,5 @@ public final class IncidentsFeature implements SlackFeature {
                 return ":white_check_mark: Acknowledged: escalation stopped.";
             }
         };
-    }
-
-    private static Optional<Long> id(String subject) {
-        if (!subject.startsWith("incident:")) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Long.parseLong(subject.substring("incident:".length())));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -20,10 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AlertMessagesTest {
     static final long NOW = 1_795_000_000_000L;
 
-    static StoredAlertGroup group(String state, String ackedBy, String resolvedBy) {
-        return new StoredAlertGroup(7, "k", "ALERTMANAGER", "cdc", "#cdc-alerts", "Disk <full> & co", "P1",
-                Map.of("alertname", "DiskFull"), "http://am:9093", 25, state, ackedBy, ackedBy == null ? null : NOW,
-                resolvedBy, resolvedBy == null ? null : NOW, false, null, null, null, null, null, 1L, NOW, NOW);
+    static StoredAlertGroup group(StoredAlertGroup.State state, String ackedBy, String resolvedBy) {
+        return new StoredAlertGroup(7, new StoredAlertGroup.Route("k", "ALERTMANAGER", "cdc", "#cdc-alerts",
+                Map.of("alertname", "DiskFull"), "http://am:9093"), "Disk <full> & co", "P1", 25,
+                new StoredAlertGroup.Lifecycle(state, ackedBy, ackedBy == null ? null : NOW, resolvedBy,
+                        resolvedBy == null ? null : NOW, false), StoredAlertGroup.Mutes.NONE, 1L, NOW, NOW);
     }
 
     static StoredAlert alert(int i, boolean firing, String summary) {
@@ -42,7 +43,7 @@ class AlertMessagesTest {
         for (int i = 0; i < 500; i++) {
             alerts.add(alert(i, i % 5 != 0, "Disk 9" + (i % 10) + "% full " + "x".repeat(400)));
         }
-        SlackMessage m = AlertMessages.parent(group("FIRING", null, null), alerts, Optional.of(Severity.DEFAULTS.getFirst()), NOW);
+        SlackMessage m = AlertMessages.parent(group(StoredAlertGroup.State.FIRING, null, null), alerts, Optional.of(Severity.DEFAULTS.getFirst()), NOW);
 
         assertThat(blocks(m)).hasSizeLessThan(10);
         assertThat(blocks(m)).filteredOn(b -> b instanceof SectionBlock)
@@ -56,7 +57,7 @@ class AlertMessagesTest {
 
     @Test
     void anAlertKeepsTheValuesItFiredWithAndAResolvedGroupHasNoButtons() {
-        SlackMessage m = AlertMessages.parent(group("RESOLVED", null, "U0BOB00001"), List.of(alert(1, false, "fired at 97%")),
+        SlackMessage m = AlertMessages.parent(group(StoredAlertGroup.State.RESOLVED, null, "U0BOB00001"), List.of(alert(1, false, "fired at 97%")),
                 Optional.empty(), NOW);
         String all = blocks(m).toString();
         assertThat(all).contains("fired at 97%", "Resolved by <@U0BOB00001>").doesNotContain("now 12%");
@@ -66,11 +67,11 @@ class AlertMessagesTest {
 
     @Test
     void anAcknowledgedGroupOffersUnacknowledgeAndANewAlertReplyMentionsTheAcknowledger() {
-        SlackMessage m = AlertMessages.parent(group("ACKNOWLEDGED", "U0ALICE001", null), List.of(alert(1, true, "x")),
+        SlackMessage m = AlertMessages.parent(group(StoredAlertGroup.State.ACKNOWLEDGED, "U0ALICE001", null), List.of(alert(1, true, "x")),
                 Optional.empty(), NOW);
         assertThat(blocks(m).toString()).contains("Unacknowledge", "Acknowledged by <@U0ALICE001>").doesNotContain("\"Acknowledge\"");
 
-        SlackMessage reply = AlertMessages.reply(group("ACKNOWLEDGED", "U0ALICE001", null),
+        SlackMessage reply = AlertMessages.reply(group(StoredAlertGroup.State.ACKNOWLEDGED, "U0ALICE001", null),
                 List.of(new AlertNote.NewAlerts(List.of(alert(2, true, "<!channel> *boom*")), Optional.of("U0ALICE001")))).orElseThrow();
         assertThat(reply.text()).startsWith("<@U0ALICE001> — you acknowledged this group; :red_circle: 1 new alert firing:")
                 .contains("&lt;!channel&gt; *boom*").doesNotContain("<!channel>");

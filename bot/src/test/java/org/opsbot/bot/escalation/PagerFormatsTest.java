@@ -23,6 +23,7 @@ import org.opsbot.commands.store.MutableClock;
 import org.opsbot.commands.store.OverrideStore;
 import org.opsbot.commands.store.PagerWebhookStore;
 import org.opsbot.commands.store.TestDatabases;
+import org.opsbot.commands.subject.Subject;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -106,13 +107,13 @@ class PagerFormatsTest {
                 Executors.newVirtualThreadPerTaskExecutor());
         feature.subjects(new Subjects() {
             @Override
-            public Optional<Subject> find(String subject) {
-                return Optional.of(new Subject(subject, "KafkaConnectTaskFailed (cdc)", "cdc", "P2", "#cdc",
+            public Optional<Description> find(Subject subject) {
+                return Optional.of(new Description("KafkaConnectTaskFailed (cdc)", "cdc", "P2", "#cdc",
                         Optional.of(THREAD), Optional.of(LINK)));
             }
 
             @Override
-            public String acknowledge(String subject, String userId) {
+            public String acknowledge(Subject subject, String userId) {
                 return "ok";
             }
         });

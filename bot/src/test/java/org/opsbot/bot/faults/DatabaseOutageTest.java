@@ -9,7 +9,6 @@ import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.RateLimitedSlack;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.TcpProxy;
-import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.StoredAlertGroup;
 import org.opsbot.commands.store.TestDatabases;
@@ -273,7 +272,7 @@ class DatabaseOutageTest {
         List<StoredAlertGroup> groups = scenario.groups();
         assertThat(groups).singleElement().satisfies(g -> {
             assertThat(g.id()).isEqualTo(group);
-            assertThat(g.state()).isEqualTo(Alerts.FIRING);
+            assertThat(g.state()).isEqualTo(StoredAlertGroup.State.FIRING);
         });
         assertThat(slack.channelPosts()).hasSize(1);
         assertThat(restarts).as("no action ran").hasValue(0);

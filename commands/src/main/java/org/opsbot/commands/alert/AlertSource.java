@@ -32,6 +32,14 @@ public interface AlertSource {
     }
 
     /**
+     * Whether its groups can be silenced at the source through Alertmanager's silences API, at
+     * the address the notification gave ({@code externalURL}). Otherwise people snooze the bot.
+     */
+    default boolean takesAlertmanagerSilences() {
+        return false;
+    }
+
+    /**
      * The group an alert of {@code n} joins, before opsbot separates teams. By default the labels
      * the alert's route groups by ({@code routeGroupBy}), {@code alertname} when it names none.
      */

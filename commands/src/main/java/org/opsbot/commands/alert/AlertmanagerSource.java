@@ -35,6 +35,11 @@ final class AlertmanagerSource implements WebhookSource {
     }
 
     @Override
+    public boolean takesAlertmanagerSilences() {
+        return true;
+    }
+
+    @Override
     public Notification parse(byte[] body) throws BadBodyException {
         return read(this, "Alertmanager", WebhookParser.json(body, false), Extra.NONE);
     }

@@ -11,6 +11,8 @@ import org.opsbot.commands.store.AlertStore;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.StoredAlert;
 import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.store.StoredAlertGroup.State;
+import org.opsbot.commands.subject.Subject;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,18 +22,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Alert groups and their life: firing → acknowledged → resolved, snoozed and silenced on the
- * side. Every change happens in one transaction with the group locked, so re-sends, HA
- * duplicates and two people clicking at once are applied one after the other; what to tell
- * Slack is returned as a {@link GroupChange} for the caller to send after the commit.
+ * side, by the rules of {@link GroupStates}. Every change happens in one transaction with the
+ * group locked, so re-sends, HA duplicates and two people clicking at once are applied one after
+ * the other; what to tell Slack is returned as a {@link GroupChange} for the caller to send after
+ * the commit.
  */
 public final class Alerts {
-    public static final String FIRING = "FIRING";
-    public static final String ACKNOWLEDGED = "ACKNOWLEDGED";
-    public static final String RESOLVED = "RESOLVED";
+    // The status of one stored alert (a group's own state is a StoredAlertGroup.State).
+    private static final String ALERT_FIRING = "FIRING";
+    private static final String ALERT_RESOLVED = "RESOLVED";
 
     private final AlertStore store;
     private final AuditLog audit;
@@ -74,9 +76,9 @@ public final class Alerts {
     }
 
     private GroupChange apply(AlertStore.Tx tx, Notification n, Grouping.Batch batch, long now, int[] repeats) {
-        StoredAlertGroup template = new StoredAlertGroup(0, batch.key(), n.source().storedName(), batch.team(),
-                batch.channel(), batch.title(), null, batch.groupLabels(), n.externalUrl().orElse(null), 0, FIRING,
-                null, null, null, null, false, null, null, null, null, null, null, now, now);
+        StoredAlertGroup template = StoredAlertGroup.opening(new StoredAlertGroup.Route(batch.key(),
+                        n.source().storedName(), batch.team(), batch.channel(), batch.groupLabels(),
+                        n.externalUrl().orElse(null)), batch.title(), GroupStates.opened(), now);
         AlertStore.Locked locked = tx.openGroup(template);
         StoredAlertGroup group = locked.group();
         Map<String, StoredAlert> known = new LinkedHashMap<>();
@@ -92,7 +94,7 @@ public final class Alerts {
             StoredAlert was = known.get(in.fingerprint());
             if (was == null) {
                 long startsAt = in.startsAt().map(Instant::toEpochMilli).orElse(now);
-                StoredAlert fresh = new StoredAlert(group.id(), in.fingerprint(), in.firing() ? FIRING : RESOLVED,
+                StoredAlert fresh = new StoredAlert(group.id(), in.fingerprint(), in.firing() ? ALERT_FIRING : ALERT_RESOLVED,
                         startsAt, in.firing() ? null : in.endsAt().map(Instant::toEpochMilli).orElse(now),
                         in.labels(), in.annotations(), in.annotations(), in.generatorUrl().orElse(null), now, now);
                 inserts.add(fresh);
@@ -117,7 +119,7 @@ public final class Alerts {
                     repeats[0]++; // the firing notification of an episode that already resolved
                     continue;
                 }
-                next = new StoredAlert(group.id(), was.fingerprint(), FIRING, startsAt, null, in.labels(),
+                next = new StoredAlert(group.id(), was.fingerprint(), ALERT_FIRING, startsAt, null, in.labels(),
                         in.annotations(), in.annotations(), in.generatorUrl().orElse(was.generatorUrl()),
                         was.receivedAt(), now);
                 if (newEpisode || !was.firing()) {
@@ -137,7 +139,7 @@ public final class Alerts {
                     continue;
                 }
                 // The values it fired with stay: a resolve re-renders {{ $value }} with the last sample.
-                next = new StoredAlert(group.id(), was.fingerprint(), RESOLVED, startsAt, endsAt, in.labels(),
+                next = new StoredAlert(group.id(), was.fingerprint(), ALERT_RESOLVED, startsAt, endsAt, in.labels(),
                         in.annotations(), was.firedAnnotations(), in.generatorUrl().orElse(was.generatorUrl()),
                         was.receivedAt(), now);
                 resolved.add(next);
@@ -154,22 +156,24 @@ public final class Alerts {
         boolean anyFiring = known.values().stream().anyMatch(StoredAlert::firing);
         if (locked.created()) {
             if (!anyFiring) {
-                after.state(RESOLVED).resolved(null, now);
+                after.lifecycle(GroupStates.resolvedAtSource(group.lifecycle(), now));
             }
-        } else if (RESOLVED.equals(group.state())) {
+        } else if (group.state() == State.RESOLVED) {
+            Optional<StoredAlertGroup.Lifecycle> stillFiring = GroupStates.stillFiringAtSource(group.lifecycle());
             if (!started.isEmpty()) {
-                after.state(FIRING).acked(null, null).resolved(null, null).stillFiringNoted(false);
+                after.lifecycle(GroupStates.reopened());
                 notes.add(new AlertNote.Reopened(started));
-            } else if (sameEpisodeFiring && group.resolvedBy() != null && !group.stillFiringNoted()) {
-                after.stillFiringNoted(true);
-                notes.add(new AlertNote.StillFiringAtSource(group.resolvedBy()));
+            } else if (sameEpisodeFiring && stillFiring.isPresent()) {
+                after.lifecycle(stillFiring.get());
+                notes.add(new AlertNote.StillFiringAtSource(group.lifecycle().resolvedBy()));
             }
             if (!resolved.isEmpty()) {
                 notes.add(new AlertNote.AlertsResolved(resolved));
             }
         } else {
             if (!started.isEmpty()) {
-                Optional<String> acker = ACKNOWLEDGED.equals(group.state()) ? Optional.ofNullable(group.ackedBy()) : Optional.empty();
+                Optional<String> acker = group.state() == State.ACKNOWLEDGED
+                        ? Optional.ofNullable(group.lifecycle().ackedBy()) : Optional.empty();
                 acker.ifPresent(u -> tx.notified(group.id(), u, now));
                 notes.add(new AlertNote.NewAlerts(started, acker));
             }
@@ -177,12 +181,12 @@ public final class Alerts {
                 notes.add(new AlertNote.AlertsResolved(resolved));
             }
             if (!anyFiring) {
-                after.state(RESOLVED).resolved(null, now);
+                after.lifecycle(GroupStates.resolvedAtSource(group.lifecycle(), now));
                 notes.add(new AlertNote.ResolvedAtSource());
             }
         }
         List<Map<String, String>> firingLabels = known.values().stream().filter(StoredAlert::firing).map(StoredAlert::labels).toList();
-        after.severity(grouping.mostSevere(group.team(), firingLabels.isEmpty()
+        after.severity(grouping.mostSevere(group.route().team(), firingLabels.isEmpty()
                         ? known.values().stream().map(StoredAlert::labels).toList() : firingLabels)
                 .map(Severity::name).orElse(group.severity()));
         StoredAlertGroup saved = after.build();
@@ -205,51 +209,36 @@ public final class Alerts {
     // Acting on a group
 
     public ActionResult acknowledge(long id, String user) {
-        return act(id, user, "alert.ack", g -> switch (g.state()) {
-            case FIRING -> change(g.with().state(ACKNOWLEDGED).acked(user, clock.millis()), new AlertNote.Acknowledged(user));
-            case ACKNOWLEDGED -> unchanged(g, "Already acknowledged by <@" + g.ackedBy() + ">.");
-            default -> unchanged(g, resolvedAlready(g));
-        });
+        return act(id, user, "alert.ack", (g, now) -> GroupStates.acknowledge(g, user, now));
     }
 
     public ActionResult unacknowledge(long id, String user) {
-        return act(id, user, "alert.unack", g -> switch (g.state()) {
-            case ACKNOWLEDGED -> change(g.with().state(FIRING).acked(null, null), new AlertNote.Unacknowledged(user));
-            case FIRING -> unchanged(g, "Nobody has acknowledged it.");
-            default -> unchanged(g, resolvedAlready(g));
-        });
+        return act(id, user, "alert.unack", (g, now) -> GroupStates.unacknowledge(g, user, now));
     }
 
     public ActionResult resolve(long id, String user) {
-        return act(id, user, "alert.resolve", g -> RESOLVED.equals(g.state())
-                ? unchanged(g, resolvedAlready(g))
-                : change(g.with().state(RESOLVED).resolved(user, clock.millis()).stillFiringNoted(false),
-                new AlertNote.ResolvedByHand(user)));
+        return act(id, user, "alert.resolve", (g, now) -> GroupStates.resolve(g, user, now));
     }
 
     public ActionResult snooze(long id, String user, Duration duration) {
         Instant until = clock.instant().plus(duration);
-        return act(id, user, "alert.snooze", g -> RESOLVED.equals(g.state())
-                ? unchanged(g, resolvedAlready(g))
-                : change(g.with().snoozed(user, until.toEpochMilli()), new AlertNote.Snoozed(user, until)));
+        return act(id, user, "alert.snooze", (g, now) -> GroupStates.snooze(g, user, until, now));
     }
 
-    /** Records a silence created at the source (the caller made the API call). */
+    /** Records a silence created at the source (the caller made the API call, after {@link #maySilence}). */
     public ActionResult silenced(long id, String user, Instant until, String silenceId) {
-        return act(id, user, "alert.silence", g -> change(g.with().silenced(silenceId, user, until.toEpochMilli()),
-                new AlertNote.Silenced(user, until, silenceId)));
+        return act(id, user, "alert.silence", (g, now) -> GroupStates.silenced(g, user, until, silenceId, now));
     }
 
     /** The silence was expired by hand (the caller removed it at the source). */
     public ActionResult silenceRemoved(long id, String user) {
-        return act(id, user, "alert.unsilence", g -> g.silenceId() == null
-                ? unchanged(g, "It is not silenced.")
-                : change(g.with().silenced(null, null, null), new AlertNote.SilenceEnded(Optional.of(user))));
+        return act(id, user, "alert.unsilence", (g, now) -> GroupStates.silenceRemoved(g, user, now));
     }
 
     /** A note in the group's history from someone, e.g. a stub action. */
     public ActionResult note(long id, String user, String action, String text) {
-        return act(id, user, action, g -> change(g.with(), new AlertNote.Note(user, text)));
+        return act(id, user, action, (g, now) -> new GroupStates.Moved(g.with().updatedAt(now).build(),
+                List.of(new AlertNote.Note(user, text))));
     }
 
     /** Remembers that the bot paged these people about the group: they may act on it from now on. */
@@ -274,22 +263,13 @@ public final class Alerts {
                 if (g == null) {
                     return null;
                 }
-                List<AlertNote> notes = new ArrayList<>();
-                StoredAlertGroup.Builder next = g.with().updatedAt(now);
-                if (g.snoozedUntil() != null && g.snoozedUntil() <= now) {
-                    next.snoozed(null, null);
-                    notes.add(new AlertNote.SnoozeEnded());
-                }
-                if (g.silencedUntil() != null && g.silencedUntil() <= now) {
-                    next.silenced(null, null, null);
-                    notes.add(new AlertNote.SilenceEnded(Optional.empty()));
-                }
-                if (notes.isEmpty()) {
+                Optional<GroupStates.Moved> ended = GroupStates.mutesEnded(g, now);
+                if (ended.isEmpty()) {
                     return null;
                 }
-                StoredAlertGroup saved = next.build();
+                StoredAlertGroup saved = ended.get().group();
                 tx.save(saved);
-                return new GroupChange(saved, false, true, notes);
+                return new GroupChange(saved, false, true, ended.get().notes());
             });
             if (change != null) {
                 out.add(change);
@@ -298,18 +278,12 @@ public final class Alerts {
         return out;
     }
 
-    private record Step(StoredAlertGroup.Builder next, AlertNote note, String why) {
+    /** The move decided on the group as this transaction locked it, at {@code now}. */
+    private interface Decide {
+        GroupStates.Move on(StoredAlertGroup group, long now);
     }
 
-    private Step change(StoredAlertGroup.Builder next, AlertNote note) {
-        return new Step(next, note, null);
-    }
-
-    private Step unchanged(StoredAlertGroup g, String why) {
-        return new Step(null, null, why);
-    }
-
-    private ActionResult act(long id, String user, String action, Function<StoredAlertGroup, Step> decide) {
+    private ActionResult act(long id, String user, String action, Decide decide) {
         long now = clock.millis();
         ActionResult result = store.write(tx -> {
             Optional<StoredAlertGroup> locked = tx.lock(id);
@@ -317,16 +291,16 @@ public final class Alerts {
                 return new ActionResult.NotFound(id);
             }
             StoredAlertGroup g = locked.get();
-            Step step = decide.apply(g);
-            if (step.next() == null) {
-                return new ActionResult.Unchanged(g, step.why());
-            }
-            StoredAlertGroup saved = step.next().updatedAt(now).build();
-            tx.save(saved);
-            return new ActionResult.Done(new GroupChange(saved, false, true, List.of(step.note())));
+            return switch (decide.on(g, now)) {
+                case GroupStates.Refused refused -> new ActionResult.Unchanged(g, refused.why());
+                case GroupStates.Moved moved -> {
+                    tx.save(moved.group());
+                    yield new ActionResult.Done(new GroupChange(moved.group(), false, true, moved.notes()));
+                }
+            };
         });
         if (result instanceof ActionResult.Done done) {
-            audit.append(user, action, "alert-group:" + id, auditDetails(done.change()));
+            audit.append(user, action, Subject.alertGroup(id).toString(), auditDetails(done.change()));
         }
         return result;
     }
@@ -334,18 +308,13 @@ public final class Alerts {
     private static Map<String, Object> auditDetails(GroupChange change) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("title", change.group().title());
-        details.put("team", change.group().team());
-        details.put("state", change.group().state());
+        details.put("team", change.group().route().team());
+        details.put("state", change.group().state().name());
         change.notes().forEach(n -> details.put("note", n.getClass().getSimpleName()));
         // What a person's note said (e.g. which runbook they ran), for the group's history.
         change.notes().stream().filter(n -> n instanceof AlertNote.Note).map(n -> ((AlertNote.Note) n).text())
                 .forEach(text -> details.put("text", text));
         return details;
-    }
-
-    private static String resolvedAlready(StoredAlertGroup g) {
-        return g.resolvedBy() == null ? "It was resolved at the source already."
-                : "<@" + g.resolvedBy() + "> resolved it already.";
     }
 
     // ---------------------------------------------------------------------------------------
@@ -367,8 +336,8 @@ public final class Alerts {
      * Firing groups older than {@code grace} that have no parent message or no escalation walk
      * yet, oldest first: what a crash between an intake's commit and its publishing left behind.
      */
-    public List<StoredAlertGroup> unfinishedOpenings(Duration grace, String walkPrefix, int limit) {
-        return store.unfinishedOpenings(clock.millis() - grace.toMillis(), walkPrefix, limit);
+    public List<StoredAlertGroup> unfinishedOpenings(Duration grace, int limit) {
+        return store.unfinishedOpenings(clock.millis() - grace.toMillis(), Subject.Kind.ALERT_GROUP.prefix(), limit);
     }
 
     /** Records the group's parent message; false when another flow recorded one first. */
@@ -389,7 +358,7 @@ public final class Alerts {
      * someone the bot notified about it.
      */
     public Decision mayAct(StoredAlertGroup g, String user, GroupDirectory groups) {
-        Optional<String> role = Optional.ofNullable(config.teams().get(g.team())).flatMap(Team::responders);
+        Optional<String> role = Optional.ofNullable(config.teams().get(g.route().team())).flatMap(Team::responders);
         if (role.isPresent()) {
             Decision d = new AccessPolicy(config.roles(), Map.of("act", List.of(role.get()))).decide("act", user, groups);
             if (d.allowed()) {
@@ -399,7 +368,22 @@ public final class Alerts {
         if (store.wasNotified(g.id(), user)) {
             return Decision.allow();
         }
-        return Decision.deny("Only the " + role.map(r -> "`" + r + "` of team " + g.team()).orElse("responders")
+        return Decision.deny("Only the " + role.map(r -> "`" + r + "` of team " + g.route().team()).orElse("responders")
                 + " and people the bot notified about this alert may act on it.");
+    }
+
+    /** Whether the group's next escalation tier may be paged now ({@link GroupStates#mayEscalate}). */
+    public Decision mayEscalate(StoredAlertGroup g) {
+        return GroupStates.mayEscalate(g);
+    }
+
+    /** Whether a silence may be made at the group's source ({@link GroupStates#maySilence}). */
+    public Decision maySilence(StoredAlertGroup g) {
+        return GroupStates.maySilence(g);
+    }
+
+    /** Whether the group has a silence at its source to expire ({@link GroupStates#mayUnsilence}). */
+    public Decision mayUnsilence(StoredAlertGroup g) {
+        return GroupStates.mayUnsilence(g);
     }
 }

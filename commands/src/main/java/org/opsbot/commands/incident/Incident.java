@@ -1,5 +1,7 @@
 package org.opsbot.commands.incident;
 
+import org.opsbot.commands.subject.Subject;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -26,7 +28,7 @@ public record Incident(long id, String severity, String title, Optional<String> 
     }
 
     public static String subjectOf(long id) {
-        return "incident:" + id;
+        return Subject.incident(id).toString();
     }
 
     public boolean open() {

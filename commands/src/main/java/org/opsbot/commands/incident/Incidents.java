@@ -14,6 +14,7 @@ import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.IncidentStore;
 import org.opsbot.commands.store.StoredAlert;
 import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.subject.Subject;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -104,7 +105,7 @@ public final class Incidents {
         });
         Optional<StoredAlertGroup> group = alertGroup.map(id -> alerts.group(id)
                 .orElseThrow(() -> new IncidentException("There is no alert group #" + id + ".")));
-        Optional<String> owner = team.or(() -> group.map(StoredAlertGroup::team));
+        Optional<String> owner = team.or(() -> group.map(g -> g.route().team()));
         Instant now = now();
         Incident draft = new Incident(0, severity.name(), title.strip(), owner, user, user, Incident.State.OPEN, channel,
                 Optional.empty(), Optional.empty(), now, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
@@ -251,8 +252,8 @@ public final class Incidents {
 
     /** Who a group's alerts are credited to in the timeline: the key of the source that sent them. */
     private static String sender(StoredAlertGroup group) {
-        return AlertSources.stored(group.source()).map(AlertSource::key)
-                .orElseGet(() -> group.source().toLowerCase(Locale.ROOT)); // a source this version no longer has
+        return AlertSources.stored(group.route().source()).map(AlertSource::key)
+                .orElseGet(() -> group.route().source().toLowerCase(Locale.ROOT)); // a source this version no longer has
     }
 
     /**
@@ -271,7 +272,7 @@ public final class Incidents {
         java.util.Set<String> runbooks = new java.util.TreeSet<>();
         long from = incident.declaredAt().toEpochMilli();
         for (IncidentStore.Link link : store.links(id)) {
-            String subject = "alert-group:" + link.alertGroupId();
+            String subject = Subject.alertGroup(link.alertGroupId()).toString();
             subjects.add(subject);
             String sender = alerts.group(link.alertGroupId()).map(Incidents::sender).orElse("alerts");
             for (StoredAlert a : alerts.alerts(link.alertGroupId())) {
@@ -388,7 +389,8 @@ public final class Incidents {
             return "checks of runbook " + row.subject() + ": " + details.getOrDefault("status", "?")
                     + Optional.ofNullable(details.get("summary")).map(s -> " — " + s).orElse("");
         }
-        if (row.subject().contains("/") && !row.subject().startsWith("alert-group:")) {
+        Optional<Long> group = Subject.idOf(row.subject(), Subject.Kind.ALERT_GROUP);
+        if (row.subject().contains("/") && group.isEmpty()) {
             return row.action() + " " + row.subject() + Optional.ofNullable(details.get("request")).map(r -> " (request " + r + ")").orElse("");
         }
         String what = switch (row.action()) {
@@ -404,7 +406,7 @@ public final class Incidents {
         Object title = details.get("title");
         // A note's own words (which runbook was run) say more than its action's name.
         Object said = details.get("text");
-        return what + " " + row.subject().replace("alert-group:", "alert group #") + (title == null ? "" : " (" + title + ")")
+        return what + " " + group.map(id -> "alert group #" + id).orElse(row.subject()) + (title == null ? "" : " (" + title + ")")
                 + (said == null ? "" : ": " + said);
     }
 

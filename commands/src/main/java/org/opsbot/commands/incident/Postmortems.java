@@ -143,8 +143,8 @@ public final class Postmortems {
             Map<String, Object> group = new LinkedHashMap<>();
             group.put("id", g.id());
             group.put("title", g.title());
-            group.put("team", g.team());
-            group.put("state", g.state().toLowerCase(Locale.ROOT));
+            group.put("team", g.route().team());
+            group.put("state", g.state().name().toLowerCase(Locale.ROOT));
             List<Map<String, Object>> alerts = new ArrayList<>();
             for (StoredAlert a : incidents.alerts(g.id())) {
                 Map<String, Object> alert = new LinkedHashMap<>();

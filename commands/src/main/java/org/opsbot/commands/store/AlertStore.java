@@ -34,26 +34,29 @@ public final class AlertStore {
 
     private static final RowMapper<StoredAlertGroup> GROUP = (rs, ctx) -> new StoredAlertGroup(
             rs.getLong("id"),
-            rs.getString("group_key"),
-            rs.getString("source"),
-            rs.getString("team"),
-            rs.getString("channel"),
+            new StoredAlertGroup.Route(
+                    rs.getString("group_key"),
+                    rs.getString("source"),
+                    rs.getString("team"),
+                    rs.getString("channel"),
+                    map(rs.getString("group_labels")),
+                    rs.getString("external_url")),
             rs.getString("title"),
             rs.getString("severity"),
-            map(rs.getString("group_labels")),
-            rs.getString("external_url"),
             rs.getInt("truncated_alerts"),
-            rs.getString("state"),
-            rs.getString("acked_by"),
-            nullableLong(rs, "acked_at"),
-            rs.getString("resolved_by"),
-            nullableLong(rs, "resolved_at"),
-            rs.getInt("still_firing_noted") != 0,
-            rs.getString("snoozed_by"),
-            nullableLong(rs, "snoozed_until"),
-            rs.getString("silence_id"),
-            rs.getString("silenced_by"),
-            nullableLong(rs, "silenced_until"),
+            new StoredAlertGroup.Lifecycle(
+                    StoredAlertGroup.State.valueOf(rs.getString("state")),
+                    rs.getString("acked_by"),
+                    nullableLong(rs, "acked_at"),
+                    rs.getString("resolved_by"),
+                    nullableLong(rs, "resolved_at"),
+                    rs.getInt("still_firing_noted") != 0),
+            new StoredAlertGroup.Mutes(
+                    rs.getString("snoozed_by"),
+                    nullableLong(rs, "snoozed_until"),
+                    rs.getString("silence_id"),
+                    rs.getString("silenced_by"),
+                    nullableLong(rs, "silenced_until")),
             nullableLong(rs, "message_id"),
             rs.getLong("opened_at"),
             rs.getLong("updated_at"));
@@ -92,8 +95,9 @@ public final class AlertStore {
 
     /** Groups not resolved, newest first; of one team when {@code team} is given. */
     public List<StoredAlertGroup> open(Optional<String> team, int limit) {
-        return db.read(h -> h.createQuery("SELECT " + GROUP_COLUMNS + " FROM alert_group WHERE state <> 'RESOLVED'"
+        return db.read(h -> h.createQuery("SELECT " + GROUP_COLUMNS + " FROM alert_group WHERE state <> :resolved"
                         + (team.isPresent() ? " AND team = :team" : "") + " ORDER BY id DESC LIMIT :limit")
+                .bind("resolved", StoredAlertGroup.State.RESOLVED.name())
                 .bind("team", team.orElse(null))
                 .bind("limit", limit)
                 .map(GROUP)
@@ -108,10 +112,11 @@ public final class AlertStore {
     public List<StoredAlertGroup> unfinishedOpenings(long openedBefore, String walkPrefix, int limit) {
         return db.read(h -> h.createQuery("SELECT " + GROUP_COLUMNS + """
                          FROM alert_group g
-                        WHERE g.state = 'FIRING' AND g.opened_at < :before
+                        WHERE g.state = :firing AND g.opened_at < :before
                           AND (g.message_id IS NULL
                                OR NOT EXISTS (SELECT 1 FROM escalation e WHERE e.subject = :prefix || g.id))
                         ORDER BY g.id LIMIT :limit""")
+                .bind("firing", StoredAlertGroup.State.FIRING.name())
                 .bind("before", openedBefore)
                 .bind("prefix", walkPrefix)
                 .bind("limit", limit)
@@ -161,24 +166,25 @@ public final class AlertStore {
          * row, so exactly one of them sees {@code created}.
          */
         public Locked openGroup(StoredAlertGroup template) {
+            StoredAlertGroup.Route route = template.route();
             int inserted = h.createUpdate("""
                             INSERT INTO alert_group (group_key, source, team, channel, title, severity, group_labels,
                                                      external_url, state, opened_at, updated_at)
                             VALUES (:key, :source, :team, :channel, :title, :severity, :labels, :url, :state, :at, :at)
                             ON CONFLICT (group_key) DO NOTHING""")
-                    .bind("key", template.groupKey())
-                    .bind("source", template.source())
-                    .bind("team", template.team())
-                    .bind("channel", template.channel())
+                    .bind("key", route.groupKey())
+                    .bind("source", route.source())
+                    .bind("team", route.team())
+                    .bind("channel", route.channel())
                     .bind("title", template.title())
                     .bind("severity", template.severity())
-                    .bind("labels", json(template.groupLabels()))
-                    .bind("url", template.externalUrl())
-                    .bind("state", template.state())
+                    .bind("labels", json(route.groupLabels()))
+                    .bind("url", route.externalUrl())
+                    .bind("state", template.state().name())
                     .bind("at", template.openedAt())
                     .execute();
             long id = h.createQuery("SELECT id FROM alert_group WHERE group_key = :key")
-                    .bind("key", template.groupKey())
+                    .bind("key", route.groupKey())
                     .mapTo(Long.class)
                     .one();
             return new Locked(lock(id).orElseThrow(), inserted == 1);
@@ -196,7 +202,10 @@ public final class AlertStore {
             return alertsIn(h, groupId);
         }
 
+        /** Saves what a change may touch: title, severity, truncation, lifecycle and mutes (never the route). */
         public void save(StoredAlertGroup g) {
+            StoredAlertGroup.Lifecycle life = g.lifecycle();
+            StoredAlertGroup.Mutes mutes = g.mutes();
             h.createUpdate("""
                             UPDATE alert_group SET title = :title, severity = :severity, state = :state,
                                    acked_by = :ackedBy, acked_at = :ackedAt, resolved_by = :resolvedBy,
@@ -207,17 +216,17 @@ public final class AlertStore {
                             WHERE id = :id""")
                     .bind("title", g.title())
                     .bind("severity", g.severity())
-                    .bind("state", g.state())
-                    .bind("ackedBy", g.ackedBy())
-                    .bind("ackedAt", g.ackedAt())
-                    .bind("resolvedBy", g.resolvedBy())
-                    .bind("resolvedAt", g.resolvedAt())
-                    .bind("noted", g.stillFiringNoted() ? 1 : 0)
-                    .bind("snoozedBy", g.snoozedBy())
-                    .bind("snoozedUntil", g.snoozedUntil())
-                    .bind("silenceId", g.silenceId())
-                    .bind("silencedBy", g.silencedBy())
-                    .bind("silencedUntil", g.silencedUntil())
+                    .bind("state", life.state().name())
+                    .bind("ackedBy", life.ackedBy())
+                    .bind("ackedAt", life.ackedAt())
+                    .bind("resolvedBy", life.resolvedBy())
+                    .bind("resolvedAt", life.resolvedAt())
+                    .bind("noted", life.stillFiringNoted() ? 1 : 0)
+                    .bind("snoozedBy", mutes.snoozedBy())
+                    .bind("snoozedUntil", mutes.snoozedUntil())
+                    .bind("silenceId", mutes.silenceId())
+                    .bind("silencedBy", mutes.silencedBy())
+                    .bind("silencedUntil", mutes.silencedUntil())
                     .bind("updatedAt", g.updatedAt())
                     .bind("truncated", g.truncatedAlerts())
                     .bind("id", g.id())

@@ -9,6 +9,7 @@ import org.opsbot.commands.store.MutableClock;
 import org.opsbot.commands.store.OutboxStore;
 import org.opsbot.commands.store.EscalationStore;
 import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.store.StoredAlertGroup.State;
 import org.opsbot.commands.escalation.EscalationSteps;
 import org.opsbot.commands.config.Escalation;
 import org.opsbot.commands.store.TestDatabases;
@@ -66,9 +67,9 @@ class AlertsTest {
             Alerts.Intake first = alerts.receive(parse(webhook("firing", start, "1200", "firing", "firing")));
             assertThat(first.changes()).singleElement().satisfies(c -> {
                 assertThat(c.opened()).isTrue();
-                assertThat(c.group().state()).isEqualTo("FIRING");
-                assertThat(c.group().team()).isEqualTo("cdc");
-                assertThat(c.group().channel()).isEqualTo("#cdc-alerts");
+                assertThat(c.group().state()).isEqualTo(State.FIRING);
+                assertThat(c.group().route().team()).isEqualTo("cdc");
+                assertThat(c.group().route().channel()).isEqualTo("#cdc-alerts");
                 assertThat(c.group().severity()).isEqualTo("P1");
             });
             long id = first.changes().getFirst().group().id();
@@ -92,7 +93,7 @@ class AlertsTest {
 
             Alerts.Intake stillFiring = alerts.receive(parse(webhook("firing", start, "5600", "firing", "firing")));
             assertThat(stillFiring.changes()).singleElement().satisfies(c -> {
-                assertThat(c.group().state()).isEqualTo("RESOLVED");
+                assertThat(c.group().state()).isEqualTo(State.RESOLVED);
                 assertThat(c.notes()).containsExactly(new AlertNote.StillFiringAtSource("U0BOB00001"));
             });
             Alerts.Intake again = alerts.receive(parse(webhook("firing", start, "5700", "firing", "firing")));
@@ -100,8 +101,8 @@ class AlertsTest {
 
             Alerts.Intake resolved = alerts.receive(parse(webhook("resolved", start, "12", "resolved", "resolved")));
             assertThat(resolved.changes()).singleElement().satisfies(c -> {
-                assertThat(c.group().state()).isEqualTo("RESOLVED");
-                assertThat(c.group().resolvedBy()).isEqualTo("U0BOB00001");
+                assertThat(c.group().state()).isEqualTo(State.RESOLVED);
+                assertThat(c.group().lifecycle().resolvedBy()).isEqualTo("U0BOB00001");
                 assertThat(c.notes()).singleElement().isInstanceOf(AlertNote.AlertsResolved.class);
             });
             assertThat(alerts.alerts(id)).allSatisfy(a -> {
@@ -112,7 +113,7 @@ class AlertsTest {
 
             Alerts.Intake episode2 = alerts.receive(parse(webhook("firing", "2026-11-22T04:00:00Z", "999", "firing")));
             assertThat(episode2.changes()).singleElement().satisfies(c -> {
-                assertThat(c.group().state()).isEqualTo("FIRING");
+                assertThat(c.group().state()).isEqualTo(State.FIRING);
                 assertThat(c.group().id()).isEqualTo(id);
                 assertThat(c.notes()).singleElement().isInstanceOf(AlertNote.Reopened.class);
             });
@@ -157,10 +158,10 @@ class AlertsTest {
                     org.opsbot.commands.access.GroupDirectory.none()).allowed()).isTrue();
 
             Alerts.Intake allResolved = alerts.receive(parse(webhook("resolved", start, "1", "resolved", "resolved")));
-            assertThat(allResolved.changes().getFirst().group().state()).isEqualTo("RESOLVED");
+            assertThat(allResolved.changes().getFirst().group().state()).isEqualTo(State.RESOLVED);
             assertThat(allResolved.changes().getFirst().notes()).last().isEqualTo(new AlertNote.ResolvedAtSource());
             assertThat(alerts.acknowledge(id, "U0ALICE001")).isInstanceOf(ActionResult.Unchanged.class);
-            assertThat(alerts.group(id).orElseThrow().state()).isEqualTo("RESOLVED");
+            assertThat(alerts.group(id).orElseThrow().state()).isEqualTo(State.RESOLVED);
         }
     }
 
@@ -240,24 +241,24 @@ class AlertsTest {
             long id = alerts.receive(parse(webhook("firing", "2026-11-22T02:58:00Z", "1200", "firing")))
                     .changes().getFirst().group().id();
             Duration grace = Duration.ofSeconds(30);
-            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50))
+            assertThat(alerts.unfinishedOpenings(grace, 50))
                     .as("a live opener may still be publishing it").isEmpty();
 
             clock.advance(Duration.ofSeconds(31));
-            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50)).extracting(StoredAlertGroup::id).containsExactly(id);
+            assertThat(alerts.unfinishedOpenings(grace, 50)).extracting(StoredAlertGroup::id).containsExactly(id);
 
             alerts.acknowledge(id, "U0ALICE001");
-            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50)).as("only firing groups need a walk").isEmpty();
+            assertThat(alerts.unfinishedOpenings(grace, 50)).as("only firing groups need a walk").isEmpty();
             alerts.unacknowledge(id, "U0ALICE001");
 
             alerts.attachMessage(id, new OutboxStore(db, clock).enqueuePost("#cdc-alerts", null, "{}"));
-            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50))
+            assertThat(alerts.unfinishedOpenings(grace, 50))
                     .as("posted, but its walk never started").extracting(StoredAlertGroup::id).containsExactly(id);
 
             EscalationStore walks = new EscalationStore(db, clock);
             walks.insert(EscalationSteps.open("alert-group:" + id, "cdc", "P1", new Escalation(0, Optional.empty(), List.of()), clock.instant()).walk(),
                     List.of());
-            assertThat(alerts.unfinishedOpenings(grace, "alert-group:", 50)).isEmpty();
+            assertThat(alerts.unfinishedOpenings(grace, 50)).isEmpty();
         }
     }
 }

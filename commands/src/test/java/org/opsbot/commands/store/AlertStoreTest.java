@@ -26,9 +26,10 @@ class AlertStoreTest {
             AlertStore store = new AlertStore(db);
             long now = Instant.parse("2026-11-22T03:00:00Z").toEpochMilli();
             long group = store.write(tx -> {
-                StoredAlertGroup g = tx.openGroup(new StoredAlertGroup(0, "extremes", "ALERTMANAGER", "cdc", "#cdc-alerts",
-                        "Extremes", null, Map.of(), null, 0, "FIRING", null, null, null, null, false, null, null, null, null,
-                        null, null, now, now)).group();
+                StoredAlertGroup g = tx.openGroup(StoredAlertGroup.opening(
+                        new StoredAlertGroup.Route("extremes", "ALERTMANAGER", "cdc", "#cdc-alerts", Map.of(), null),
+                        "Extremes", new StoredAlertGroup.Lifecycle(StoredAlertGroup.State.FIRING, null, null, null, null, false),
+                        now)).group();
                 tx.insert(List.of(
                         new StoredAlert(g.id(), "epoch", "FIRING", first, null, Map.of("alertname", "Extremes"),
                                 Map.of(), Map.of(), null, now, now),

@@ -62,8 +62,8 @@ class DatabaseCopyTest {
         assertThat(new AuditLog(postgresql, clock).verify().entries()).isEqualTo(new AuditLog(sqlite, clock).verify().entries());
         Alerts moved = new Alerts(postgresql, CONFIG, clock);
         assertThat(moved.group(group)).hasValueSatisfying(g -> {
-            assertThat(g.state()).isEqualTo("ACKNOWLEDGED");
-            assertThat(g.ackedBy()).isEqualTo("U0ALICE001");
+            assertThat(g.state()).isEqualTo(StoredAlertGroup.State.ACKNOWLEDGED);
+            assertThat(g.lifecycle().ackedBy()).isEqualTo("U0ALICE001");
         });
         assertThat(new OutboxStore(postgresql, clock).find(reply)).hasValueSatisfying(e -> assertThat(e.parentId()).isEqualTo(post));
         // New rows continue after the copied ids: an old message's button never meets a new group.
