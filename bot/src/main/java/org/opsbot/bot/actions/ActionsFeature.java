@@ -17,7 +17,7 @@ import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.access.PermissionKeys;
-import org.opsbot.commands.approval.ActionRequest;
+import org.opsbot.commands.model.ActionRequest;
 import org.opsbot.commands.approval.Approvals;
 import org.opsbot.commands.approval.InvalidParameters;
 import org.opsbot.commands.approval.NotAllowed;

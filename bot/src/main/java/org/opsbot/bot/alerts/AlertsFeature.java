@@ -18,7 +18,7 @@ import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.store.Database;
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlertGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,7 @@ import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.bot.slack.SlackFeature;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Pager;
-import org.opsbot.commands.escalation.Walk;
+import org.opsbot.commands.model.Walk;
 import org.opsbot.commands.store.LeaseStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

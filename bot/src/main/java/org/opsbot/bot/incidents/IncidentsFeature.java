@@ -15,11 +15,11 @@ import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.config.Severity;
-import org.opsbot.commands.incident.Incident;
+import org.opsbot.commands.model.Incident;
 import org.opsbot.commands.incident.IncidentException;
 import org.opsbot.commands.incident.Incidents;
 import org.opsbot.commands.incident.Postmortems;
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlertGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,8 +10,8 @@ import org.opsbot.bot.testing.RateLimitedSlack;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.TcpProxy;
 import org.opsbot.commands.alert.Alerts;
+import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.store.Dialect;
-import org.opsbot.commands.store.StoredAlertGroup;
 import org.opsbot.commands.store.TestDatabases;
 
 import com.sun.net.httpserver.HttpServer;

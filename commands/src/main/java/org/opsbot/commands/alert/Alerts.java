@@ -7,10 +7,10 @@ import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Severity;
 import org.opsbot.commands.config.Team;
+import org.opsbot.commands.model.StoredAlert;
+import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.store.AlertStore;
 import org.opsbot.commands.store.Database;
-import org.opsbot.commands.store.StoredAlert;
-import org.opsbot.commands.store.StoredAlertGroup;
 
 import java.time.Clock;
 import java.time.Duration;

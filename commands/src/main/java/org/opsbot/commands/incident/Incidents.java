@@ -9,11 +9,12 @@ import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Severity;
 import org.opsbot.commands.escalation.Escalations;
+import org.opsbot.commands.model.Incident;
+import org.opsbot.commands.model.StoredAlert;
+import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.store.AlertStore;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.IncidentStore;
-import org.opsbot.commands.store.StoredAlert;
-import org.opsbot.commands.store.StoredAlertGroup;
 
 import java.time.Clock;
 import java.time.Instant;

@@ -8,7 +8,7 @@ import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.MutableClock;
 import org.opsbot.commands.store.OutboxStore;
 import org.opsbot.commands.store.EscalationStore;
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.escalation.EscalationSteps;
 import org.opsbot.commands.config.Escalation;
 import org.opsbot.commands.store.TestDatabases;

@@ -1,4 +1,4 @@
-package org.opsbot.commands.incident;
+package org.opsbot.commands.model;
 
 import java.time.Duration;
 import java.time.Instant;
