@@ -2,8 +2,11 @@ package org.opsbot.bot;
 
 import org.opsbot.bot.oncall.OnCallCli;
 import org.opsbot.bot.checks.RunbookLoader;
-import org.opsbot.bot.checks.RunbookValidator;
+import org.opsbot.bot.validation.RunbookValidator;
 import org.opsbot.bot.checks.Runbooks;
+import org.opsbot.bot.validation.ActionsValidator;
+import org.opsbot.bot.validation.PagerWebhooksValidator;
+import org.opsbot.bot.validation.Validator;
 import org.opsbot.commands.check.CheckRunner;
 import org.opsbot.commands.check.ProgressListener;
 import org.opsbot.commands.check.ReportText;

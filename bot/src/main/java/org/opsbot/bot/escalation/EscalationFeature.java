@@ -7,7 +7,7 @@ import com.slack.api.bolt.response.Response;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
-import org.opsbot.bot.slack.SlackFeature;
+import org.opsbot.bot.slack.ops.SlackFeature;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Pager;
 import org.opsbot.commands.model.Walk;
