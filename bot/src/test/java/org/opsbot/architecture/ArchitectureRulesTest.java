@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Each rule of {@link ArchitectureTest} fails on a deliberately broken example (the classes
  * under {@code org.opsbot.archfixture}, {@code org.opsbot.commands.archfixture} and
- * {@code org.opsbot.commands.store.archfixture}), and names the class that broke it.
+ * {@code org.opsbot.commands.model.archfixture}), and names the class that broke it.
  */
 class ArchitectureRulesTest {
 
@@ -53,10 +53,9 @@ class ArchitectureRulesTest {
     }
 
     @Test
-    void storeThatUsesACapabilityInsteadOfTheModelIsReported() {
-        assertThat(violations(ArchitectureRules.STORE_BUILT_ON_MODEL_ONLY,
-                "org.opsbot.commands.store.archfixture"))
-                .contains("StoreThatReachesUp", "org.opsbot.commands.approval.Approvals");
+    void modelRecordThatUsesACapabilityIsReported() {
+        assertThat(violations(ArchitectureRules.MODEL_AT_THE_BOTTOM, "org.opsbot.commands.model.archfixture"))
+                .contains("RecordThatReachesUp", "org.opsbot.commands.alert.AlertSource");
     }
 
     /** The failure report of {@code rule} on the classes of {@code fixturePackage}, which must fail it. */

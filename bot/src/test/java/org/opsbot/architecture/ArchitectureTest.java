@@ -26,7 +26,7 @@ class ArchitectureTest {
     static final ArchRule onlyTheStoreUsesSql = ArchitectureRules.SQL_ONLY_IN_STORE;
 
     @ArchTest
-    static final ArchRule storeIsBuiltOnTheModelOnly = ArchitectureRules.STORE_BUILT_ON_MODEL_ONLY;
+    static final ArchRule modelIsTheBottomOfTheEngine = ArchitectureRules.MODEL_AT_THE_BOTTOM;
 
     /** The rules above would pass on too few classes, so: both modules, and no test code. */
     @ArchTest
