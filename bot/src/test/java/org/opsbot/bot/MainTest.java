@@ -2,6 +2,7 @@ package org.opsbot.bot;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsbot.bot.validation.Validator;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.yaml.Problem;

@@ -6,9 +6,9 @@ import com.slack.api.model.block.element.BlockElement;
 import com.slack.api.model.view.View;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
-import org.opsbot.commands.approval.ActionRequest;
 import org.opsbot.commands.approval.ActionResult;
 import org.opsbot.commands.approval.Approvals;
+import org.opsbot.commands.model.ActionRequest;
 import org.opsbot.commands.runbook.Action;
 
 import java.util.ArrayList;

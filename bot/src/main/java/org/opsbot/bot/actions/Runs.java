@@ -3,8 +3,8 @@ package org.opsbot.bot.actions;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
-import org.opsbot.commands.approval.ActionRequest;
 import org.opsbot.commands.approval.Approvals;
+import org.opsbot.commands.model.ActionRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,8 +7,8 @@ import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.alert.ActionResult;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.escalation.Escalations;
-import org.opsbot.commands.store.StoredAlert;
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlert;
+import org.opsbot.commands.model.StoredAlertGroup;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import org.opsbot.commands.alert.AlertNote;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.escalation.Escalations;
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.subject.Subject;
 
 import java.util.Optional;

@@ -6,7 +6,7 @@ import org.opsbot.bot.slack.ops.OpsInvocation;
 import org.opsbot.bot.slack.ops.UsageException;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.alert.Alerts;
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlertGroup;
 
 import java.util.List;
 import java.util.Optional;

@@ -10,10 +10,10 @@ import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.alert.AlertNote;
 import org.opsbot.commands.alert.GroupStates;
 import org.opsbot.commands.config.Severity;
-import org.opsbot.commands.store.StoredAlert;
-import org.opsbot.commands.store.StoredAlertGroup;
-import org.opsbot.commands.store.StoredAlertGroup.Lifecycle;
-import org.opsbot.commands.store.StoredAlertGroup.Mutes;
+import org.opsbot.commands.model.StoredAlert;
+import org.opsbot.commands.model.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlertGroup.Lifecycle;
+import org.opsbot.commands.model.StoredAlertGroup.Mutes;
 
 import java.time.Duration;
 import java.util.ArrayList;

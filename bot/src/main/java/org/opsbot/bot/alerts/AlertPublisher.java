@@ -5,7 +5,7 @@ import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.commands.alert.AlertNote;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.alert.GroupChange;
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.subject.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -4,9 +4,9 @@ import org.opsbot.bot.slack.text.SlackText;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.element.BlockElement;
 import org.opsbot.bot.outbox.SlackMessage;
-import org.opsbot.commands.check.CheckResult;
-import org.opsbot.commands.check.RunReport;
-import org.opsbot.commands.check.Status;
+import org.opsbot.commands.model.CheckResult;
+import org.opsbot.commands.model.RunReport;
+import org.opsbot.commands.model.Status;
 import org.opsbot.commands.runbook.Runbook;
 import org.opsbot.commands.runbook.RunbookChecks.RecordedRun;
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import okhttp3.HttpUrl;
 import org.opsbot.commands.config.PagerWebhook;
 import org.opsbot.commands.escalation.OnCallRoster;
-import org.opsbot.commands.escalation.Walk;
+import org.opsbot.commands.model.Walk;
 import org.opsbot.commands.store.PagerWebhookStore;
 import org.opsbot.commands.store.PagerWebhookStore.Event;
 import org.opsbot.commands.subject.Subject;

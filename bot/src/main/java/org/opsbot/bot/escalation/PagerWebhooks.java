@@ -18,7 +18,7 @@ import org.opsbot.commands.config.Team;
 import org.opsbot.commands.config.Tier;
 import org.opsbot.commands.escalation.OnCallRoster;
 import org.opsbot.commands.escalation.Pager;
-import org.opsbot.commands.escalation.Walk;
+import org.opsbot.commands.model.Walk;
 import org.opsbot.commands.store.PagerWebhookStore;
 import org.opsbot.commands.store.PagerWebhookStore.Event;
 import org.slf4j.Logger;

@@ -5,8 +5,8 @@ import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.escalation.OnCallRoster;
 import org.opsbot.commands.escalation.Pager;
-import org.opsbot.commands.escalation.Walk;
-import org.opsbot.commands.escalation.WalkEvent;
+import org.opsbot.commands.model.Walk;
+import org.opsbot.commands.model.WalkEvent;
 import org.opsbot.commands.subject.Subject;
 
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package org.opsbot.bot.escalation;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.config.Escalation;
 import org.opsbot.commands.config.Tier;
-import org.opsbot.commands.escalation.Walk;
+import org.opsbot.commands.model.Walk;
 
 import java.time.Instant;
 import java.util.List;

@@ -4,8 +4,8 @@ import org.opsbot.bot.outbox.ChannelListener;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
-import org.opsbot.commands.incident.Incident;
 import org.opsbot.commands.incident.Incidents;
+import org.opsbot.commands.model.Incident;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

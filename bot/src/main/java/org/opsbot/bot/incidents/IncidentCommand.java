@@ -8,9 +8,9 @@ import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.config.Severity;
-import org.opsbot.commands.incident.Incident;
 import org.opsbot.commands.incident.IncidentException;
 import org.opsbot.commands.incident.Incidents;
+import org.opsbot.commands.model.Incident;
 
 import java.util.ArrayList;
 import java.util.List;

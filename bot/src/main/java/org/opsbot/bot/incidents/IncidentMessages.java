@@ -6,8 +6,8 @@ import com.slack.api.model.block.element.ButtonElement;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.config.Severity;
-import org.opsbot.commands.incident.Incident;
 import org.opsbot.commands.incident.Postmortems;
+import org.opsbot.commands.model.Incident;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,11 +6,11 @@ import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
 import org.opsbot.bot.slack.ops.UsageException;
 import org.opsbot.bot.slack.text.SlackText;
-import org.opsbot.commands.incident.Incident;
 import org.opsbot.commands.incident.IncidentException;
 import org.opsbot.commands.incident.Incidents;
 import org.opsbot.commands.incident.PostmortemException;
 import org.opsbot.commands.incident.Postmortems;
+import org.opsbot.commands.model.Incident;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,7 +1,7 @@
 package org.opsbot.bot.oncall;
 
-import org.opsbot.bot.slack.SlackFeature;
 import org.opsbot.bot.slack.ops.OpsCommand;
+import org.opsbot.bot.slack.ops.SlackFeature;
 import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.audit.AuditLog;

@@ -12,9 +12,9 @@ import org.opsbot.commands.config.NotifyTarget;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Schedule;
 import org.opsbot.commands.config.Team;
-import org.opsbot.commands.escalation.OnCallOverride;
 import org.opsbot.commands.escalation.Rotation;
 import org.opsbot.commands.escalation.Shift;
+import org.opsbot.commands.model.OnCallOverride;
 import org.opsbot.commands.store.OverrideStore;
 
 import java.time.Clock;

@@ -1,8 +1,8 @@
 package org.opsbot.bot.outbox;
 
 import org.opsbot.bot.slack.text.SlackText;
+import org.opsbot.commands.model.OutboxEntry;
 import org.opsbot.commands.store.LeaseStore;
-import org.opsbot.commands.store.OutboxEntry;
 import org.opsbot.commands.store.OutboxStore;
 import org.opsbot.commands.store.StoreException;
 import org.slf4j.Logger;

@@ -2,7 +2,6 @@ package org.opsbot.bot.outbox;
 
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
-import org.opsbot.bot.slack.SlackWebApi;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;

@@ -3,6 +3,7 @@ package org.opsbot.bot.slack;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.methods.SlackApiException;
+import org.opsbot.bot.outbox.SlackWebApi;
 import org.opsbot.commands.store.SettingStore;
 import org.opsbot.commands.store.StoreException;
 import org.slf4j.Logger;

@@ -15,8 +15,11 @@ import com.slack.api.model.event.AppMentionEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.outbox.SlackWebApi;
 import org.opsbot.bot.slack.ops.CommandReply;
 import org.opsbot.bot.slack.ops.OpsRouter;
+import org.opsbot.bot.slack.ops.SlackFeature;
+import org.opsbot.bot.slack.ops.SlackRoutes;
 import org.opsbot.commands.config.Settings;
 
 import java.util.ArrayList;

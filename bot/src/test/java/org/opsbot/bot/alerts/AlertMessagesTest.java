@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.commands.alert.AlertNote;
 import org.opsbot.commands.config.Severity;
-import org.opsbot.commands.store.StoredAlert;
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlert;
+import org.opsbot.commands.model.StoredAlertGroup;
 
 import java.util.ArrayList;
 import java.util.List;

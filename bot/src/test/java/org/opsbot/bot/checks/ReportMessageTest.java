@@ -5,9 +5,9 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.SectionBlock;
 import org.junit.jupiter.api.Test;
 import org.opsbot.bot.outbox.SlackMessage;
-import org.opsbot.commands.check.CheckResult;
-import org.opsbot.commands.check.RunReport;
-import org.opsbot.commands.check.Status;
+import org.opsbot.commands.model.CheckResult;
+import org.opsbot.commands.model.RunReport;
+import org.opsbot.commands.model.Status;
 import org.opsbot.commands.runbook.RunbookChecks.RecordedRun;
 
 import java.time.Duration;

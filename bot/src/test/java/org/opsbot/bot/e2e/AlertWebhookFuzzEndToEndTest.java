@@ -13,7 +13,7 @@ import org.opsbot.commands.alert.WebhookFuzz;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.AlertStore;
-import org.opsbot.commands.store.StoredAlert;
+import org.opsbot.commands.model.StoredAlert;
 import org.opsbot.commands.store.TestDatabases;
 
 import java.net.URI;

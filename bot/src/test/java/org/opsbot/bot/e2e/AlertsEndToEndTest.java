@@ -340,7 +340,7 @@ class AlertsEndToEndTest {
         org.opsbot.commands.store.AlertStore store = new org.opsbot.commands.store.AlertStore(bot.database());
         long group = store.open(Optional.empty(), 10).getFirst().id();
         assertThat(store.alerts(group))
-                .extracting(org.opsbot.commands.store.StoredAlert::fingerprint, org.opsbot.commands.store.StoredAlert::startsAt)
+                .extracting(org.opsbot.commands.model.StoredAlert::fingerprint, org.opsbot.commands.model.StoredAlert::startsAt)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("good-now", java.time.Instant.parse("2026-11-22T03:00:00Z").toEpochMilli()),
                         org.assertj.core.groups.Tuple.tuple("good-epoch", 0L));

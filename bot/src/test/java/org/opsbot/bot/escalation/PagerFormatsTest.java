@@ -15,7 +15,7 @@ import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.escalation.Escalations;
-import org.opsbot.commands.escalation.WalkEvent;
+import org.opsbot.commands.model.WalkEvent;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.EscalationStore;
 import org.opsbot.commands.store.LeaseStore;

@@ -4,13 +4,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.opsbot.bot.slack.DatabaseDown;
+import org.opsbot.bot.slack.ops.DatabaseDown;
 import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.RateLimitedSlack;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.TcpProxy;
 import org.opsbot.commands.store.Dialect;
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.store.TestDatabases;
 
 import com.sun.net.httpserver.HttpServer;

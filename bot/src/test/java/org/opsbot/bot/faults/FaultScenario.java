@@ -10,7 +10,7 @@ import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlertGroup;
 
 import java.net.URI;
 import java.net.http.HttpClient;

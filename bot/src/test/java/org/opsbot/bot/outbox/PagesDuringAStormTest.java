@@ -5,8 +5,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.RateLimitedSlack;
+import org.opsbot.commands.model.OutboxEntry;
 import org.opsbot.commands.store.Database;
-import org.opsbot.commands.store.OutboxEntry;
 import org.opsbot.commands.store.OutboxStore;
 import org.opsbot.commands.store.TestDatabases;
 

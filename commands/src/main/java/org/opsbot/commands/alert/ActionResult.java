@@ -1,6 +1,6 @@
 package org.opsbot.commands.alert;
 
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlertGroup;
 
 /** The outcome of someone acting on a group: done, or why nothing changed. */
 public sealed interface ActionResult {

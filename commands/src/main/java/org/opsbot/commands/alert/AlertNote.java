@@ -1,6 +1,6 @@
 package org.opsbot.commands.alert;
 
-import org.opsbot.commands.store.StoredAlert;
+import org.opsbot.commands.model.StoredAlert;
 
 import java.time.Instant;
 import java.util.List;

@@ -9,9 +9,9 @@ import org.opsbot.commands.config.Severity;
 import org.opsbot.commands.config.Team;
 import org.opsbot.commands.store.AlertStore;
 import org.opsbot.commands.store.Database;
-import org.opsbot.commands.store.StoredAlert;
-import org.opsbot.commands.store.StoredAlertGroup;
-import org.opsbot.commands.store.StoredAlertGroup.State;
+import org.opsbot.commands.model.StoredAlert;
+import org.opsbot.commands.model.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlertGroup.State;
 import org.opsbot.commands.subject.Subject;
 
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package org.opsbot.commands.alert;
 
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlertGroup;
 
 import java.util.List;
 

@@ -2,6 +2,7 @@ package org.opsbot.commands.approval;
 
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.check.SecretMasker;
+import org.opsbot.commands.model.ActionRequest;
 import org.opsbot.commands.runbook.Action;
 import org.opsbot.commands.runbook.Runbook;
 import org.opsbot.commands.runbook.RunbookCatalog;

@@ -2,6 +2,9 @@ package org.opsbot.commands.check;
 
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
+import org.opsbot.commands.model.CheckResult;
+import org.opsbot.commands.model.RunReport;
+import org.opsbot.commands.model.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

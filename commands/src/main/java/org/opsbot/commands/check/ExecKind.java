@@ -1,5 +1,7 @@
 package org.opsbot.commands.check;
 
+import org.opsbot.commands.model.Status;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

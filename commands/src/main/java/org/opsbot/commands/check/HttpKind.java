@@ -10,6 +10,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.opsbot.commands.model.Status;
 
 import java.io.IOException;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package org.opsbot.commands.check;
 
+import org.opsbot.commands.model.Status;
+
 import java.util.List;
 
 /**

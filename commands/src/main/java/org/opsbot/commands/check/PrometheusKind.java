@@ -3,6 +3,7 @@ package org.opsbot.commands.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
+import org.opsbot.commands.model.Status;
 
 import java.io.IOException;
 import java.time.Duration;

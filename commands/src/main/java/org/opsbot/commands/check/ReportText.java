@@ -2,6 +2,8 @@ package org.opsbot.commands.check;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.opsbot.commands.model.CheckResult;
+import org.opsbot.commands.model.RunReport;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,6 +3,8 @@ package org.opsbot.commands.escalation;
 import org.opsbot.commands.config.Durations;
 import org.opsbot.commands.config.Escalation;
 import org.opsbot.commands.config.Tier;
+import org.opsbot.commands.model.Walk;
+import org.opsbot.commands.model.WalkEvent;
 
 import java.time.Duration;
 import java.time.Instant;

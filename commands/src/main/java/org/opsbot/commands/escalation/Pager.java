@@ -1,5 +1,8 @@
 package org.opsbot.commands.escalation;
 
+import org.opsbot.commands.model.Walk;
+import org.opsbot.commands.model.WalkEvent;
+
 import java.util.List;
 
 /**

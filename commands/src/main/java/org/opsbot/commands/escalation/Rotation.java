@@ -1,6 +1,7 @@
 package org.opsbot.commands.escalation;
 
 import org.opsbot.commands.config.Schedule;
+import org.opsbot.commands.model.OnCallOverride;
 
 import java.time.Duration;
 import java.time.Instant;

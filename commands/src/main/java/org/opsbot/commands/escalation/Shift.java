@@ -1,5 +1,7 @@
 package org.opsbot.commands.escalation;
 
+import org.opsbot.commands.model.OnCallOverride;
+
 import java.time.Instant;
 import java.util.Optional;
 

@@ -12,8 +12,9 @@ import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.store.AlertStore;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.IncidentStore;
-import org.opsbot.commands.store.StoredAlert;
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.Incident;
+import org.opsbot.commands.model.StoredAlert;
+import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.subject.Subject;
 
 import java.time.Clock;

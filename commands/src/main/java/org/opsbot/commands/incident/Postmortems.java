@@ -13,8 +13,9 @@ import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
 import org.opsbot.commands.config.Severity;
-import org.opsbot.commands.store.StoredAlert;
-import org.opsbot.commands.store.StoredAlertGroup;
+import org.opsbot.commands.model.Incident;
+import org.opsbot.commands.model.StoredAlert;
+import org.opsbot.commands.model.StoredAlertGroup;
 
 import java.io.IOException;
 import java.io.StringWriter;

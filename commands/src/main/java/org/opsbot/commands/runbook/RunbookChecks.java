@@ -3,7 +3,7 @@ package org.opsbot.commands.runbook;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.check.CheckRunner;
 import org.opsbot.commands.check.ProgressListener;
-import org.opsbot.commands.check.RunReport;
+import org.opsbot.commands.model.RunReport;
 import org.opsbot.commands.store.CheckRunStore;
 
 import java.time.Duration;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Handle;
-import org.opsbot.commands.approval.ActionRequest;
+import org.opsbot.commands.model.ActionRequest;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

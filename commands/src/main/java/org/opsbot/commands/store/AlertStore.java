@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.opsbot.commands.model.StoredAlert;
+import org.opsbot.commands.model.StoredAlertGroup;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

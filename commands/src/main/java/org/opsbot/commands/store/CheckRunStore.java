@@ -1,9 +1,9 @@
 package org.opsbot.commands.store;
 
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.opsbot.commands.check.CheckResult;
-import org.opsbot.commands.check.RunReport;
-import org.opsbot.commands.check.Status;
+import org.opsbot.commands.model.CheckResult;
+import org.opsbot.commands.model.RunReport;
+import org.opsbot.commands.model.Status;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -3,8 +3,8 @@ package org.opsbot.commands.store;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Update;
-import org.opsbot.commands.escalation.Walk;
-import org.opsbot.commands.escalation.WalkEvent;
+import org.opsbot.commands.model.Walk;
+import org.opsbot.commands.model.WalkEvent;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package org.opsbot.commands.store;
 
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.opsbot.commands.incident.Incident;
+import org.opsbot.commands.model.Incident;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

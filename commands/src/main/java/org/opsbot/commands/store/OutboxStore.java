@@ -2,6 +2,7 @@ package org.opsbot.commands.store;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.opsbot.commands.model.OutboxEntry;
 
 import java.time.Clock;
 import java.time.Duration;

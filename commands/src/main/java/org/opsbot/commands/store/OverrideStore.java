@@ -1,7 +1,7 @@
 package org.opsbot.commands.store;
 
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.opsbot.commands.escalation.OnCallOverride;
+import org.opsbot.commands.model.OnCallOverride;
 
 import java.time.Clock;
 import java.time.Instant;

@@ -2,10 +2,10 @@ package org.opsbot.commands.alert;
 
 import org.junit.jupiter.api.Test;
 import org.opsbot.commands.access.Decision;
-import org.opsbot.commands.store.StoredAlertGroup;
-import org.opsbot.commands.store.StoredAlertGroup.Lifecycle;
-import org.opsbot.commands.store.StoredAlertGroup.Mutes;
-import org.opsbot.commands.store.StoredAlertGroup.State;
+import org.opsbot.commands.model.StoredAlertGroup;
+import org.opsbot.commands.model.StoredAlertGroup.Lifecycle;
+import org.opsbot.commands.model.StoredAlertGroup.Mutes;
+import org.opsbot.commands.model.StoredAlertGroup.State;
 
 import java.time.Instant;
 import java.util.Map;

@@ -3,11 +3,11 @@ package org.opsbot.commands.alert;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.model.StoredAlert;
 import org.opsbot.commands.store.AlertStore;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.MutableClock;
-import org.opsbot.commands.store.StoredAlert;
 import org.opsbot.commands.store.TestDatabases;
 
 import java.time.Instant;

@@ -11,6 +11,7 @@ import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.check.CheckRunner;
 import org.opsbot.commands.check.ExecAllowList;
 import org.opsbot.commands.check.SecretMasker;
+import org.opsbot.commands.model.ActionRequest;
 import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.store.Database;

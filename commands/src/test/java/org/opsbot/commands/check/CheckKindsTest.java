@@ -1,6 +1,8 @@
 package org.opsbot.commands.check;
 
 import org.junit.jupiter.api.Test;
+import org.opsbot.commands.model.CheckResult;
+import org.opsbot.commands.model.Status;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,8 @@
 package org.opsbot.commands.check;
 
 import com.sun.net.httpserver.HttpServer;
+import org.opsbot.commands.model.RunReport;
+import org.opsbot.commands.model.Status;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package org.opsbot.commands.check;
 
 import okhttp3.OkHttpClient;
+import org.opsbot.commands.model.CheckResult;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -2,6 +2,8 @@ package org.opsbot.commands.check;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsbot.commands.model.CheckResult;
+import org.opsbot.commands.model.Status;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

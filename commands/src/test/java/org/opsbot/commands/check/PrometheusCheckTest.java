@@ -4,6 +4,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.opsbot.commands.model.CheckResult;
+import org.opsbot.commands.model.Status;
 
 import java.util.Map;
 

@@ -4,6 +4,7 @@ import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.OpsbotConfig;
+import org.opsbot.commands.model.Walk;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.EscalationStore;

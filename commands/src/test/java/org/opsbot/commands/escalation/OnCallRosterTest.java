@@ -7,6 +7,7 @@ import org.opsbot.commands.config.NotifyTarget;
 import org.opsbot.commands.config.Schedule;
 import org.opsbot.commands.config.Team;
 import org.opsbot.commands.config.Tier;
+import org.opsbot.commands.model.OnCallOverride;
 
 import java.time.DayOfWeek;
 import java.time.Duration;

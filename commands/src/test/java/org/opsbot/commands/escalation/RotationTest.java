@@ -2,6 +2,7 @@ package org.opsbot.commands.escalation;
 
 import org.junit.jupiter.api.Test;
 import org.opsbot.commands.config.Schedule;
+import org.opsbot.commands.model.OnCallOverride;
 
 import java.time.DayOfWeek;
 import java.time.Duration;

@@ -11,6 +11,7 @@ import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Pager;
+import org.opsbot.commands.model.Incident;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.EscalationStore;

@@ -8,7 +8,7 @@ import org.opsbot.commands.check.CheckRunner;
 import org.opsbot.commands.check.ExecAllowList;
 import org.opsbot.commands.check.DiskKind;
 import org.opsbot.commands.check.SecretMasker;
-import org.opsbot.commands.check.Status;
+import org.opsbot.commands.model.Status;
 import org.opsbot.commands.store.CheckRunStore;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.TestDatabases;

@@ -3,6 +3,8 @@ package org.opsbot.commands.store;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.opsbot.commands.alert.AlertTime;
+import org.opsbot.commands.model.StoredAlert;
+import org.opsbot.commands.model.StoredAlertGroup;
 
 import java.time.Instant;
 import java.util.List;

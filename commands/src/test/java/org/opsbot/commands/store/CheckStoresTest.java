@@ -4,9 +4,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.opsbot.commands.audit.AuditEntry;
 import org.opsbot.commands.audit.AuditLog;
-import org.opsbot.commands.check.CheckResult;
-import org.opsbot.commands.check.RunReport;
-import org.opsbot.commands.check.Status;
+import org.opsbot.commands.model.CheckResult;
+import org.opsbot.commands.model.RunReport;
+import org.opsbot.commands.model.Status;
 
 import java.time.Duration;
 import java.time.Instant;

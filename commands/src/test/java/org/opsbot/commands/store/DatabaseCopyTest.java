@@ -8,6 +8,7 @@ import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.OpsbotConfig;
+import org.opsbot.commands.model.StoredAlertGroup;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

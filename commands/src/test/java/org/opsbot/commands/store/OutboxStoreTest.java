@@ -2,6 +2,7 @@ package org.opsbot.commands.store;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.opsbot.commands.model.OutboxEntry;
 
 import java.time.Duration;
 import java.time.Instant;

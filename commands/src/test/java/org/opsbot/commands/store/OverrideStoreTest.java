@@ -2,7 +2,7 @@ package org.opsbot.commands.store;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.opsbot.commands.escalation.OnCallOverride;
+import org.opsbot.commands.model.OnCallOverride;
 
 import java.time.Instant;
 import java.util.List;

@@ -4,7 +4,6 @@ import com.slack.api.app_backend.slash_commands.payload.SlashCommandPayload;
 import com.slack.api.model.block.LayoutBlock;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
-import org.opsbot.bot.slack.DatabaseDown;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.Decision;

@@ -1,4 +1,4 @@
-package org.opsbot.commands.escalation;
+package org.opsbot.commands.model;
 
 import java.time.Instant;
 import java.util.OptionalInt;
@@ -11,7 +11,7 @@ public record WalkEvent(String subject, Instant at, Kind kind, OptionalInt tier,
         ENDED, STOPPED
     }
 
-    static WalkEvent of(Walk walk, Instant at, Kind kind, int tier, String detail) {
+    public static WalkEvent of(Walk walk, Instant at, Kind kind, int tier, String detail) {
         return new WalkEvent(walk.subject(), at, kind, tier < 0 ? OptionalInt.empty() : OptionalInt.of(tier), detail);
     }
 }

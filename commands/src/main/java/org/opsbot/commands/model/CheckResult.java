@@ -1,4 +1,4 @@
-package org.opsbot.commands.check;
+package org.opsbot.commands.model;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.opsbot.commands.escalation;
+package org.opsbot.commands.model;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,16 +32,16 @@ public record Walk(String subject, String team, String severity, Status status, 
         STOPPED
     }
 
-    Walk with(Status status, int round, int nextTier, Instant anchorAt, Duration anchorAfter, Optional<Instant> dueAt) {
+    public Walk with(Status status, int round, int nextTier, Instant anchorAt, Duration anchorAfter, Optional<Instant> dueAt) {
         return new Walk(subject, team, severity, status, round, nextTier, lastTier, anchorAt, anchorAfter, dueAt, openedAt,
                 version);
     }
 
-    Walk notified(int tier) {
+    public Walk notified(int tier) {
         return new Walk(subject, team, severity, status, round, nextTier, tier, anchorAt, anchorAfter, dueAt, openedAt, version);
     }
 
-    Walk due(Optional<Instant> at) {
+    public Walk due(Optional<Instant> at) {
         return with(status, round, nextTier, anchorAt, anchorAfter, at);
     }
 }

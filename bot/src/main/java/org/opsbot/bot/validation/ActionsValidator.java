@@ -1,4 +1,4 @@
-package org.opsbot.bot;
+package org.opsbot.bot.validation;
 
 import org.opsbot.bot.checks.RunbookLoader;
 import org.opsbot.commands.approval.ApprovalRoles;
@@ -16,14 +16,14 @@ import java.util.Map;
  * themselves are the runbook validator's business; a file with problems contributes no actions
  * here, so nothing is reported twice.
  */
-final class ActionsValidator implements Validator {
+public final class ActionsValidator implements Validator {
     private final RunbookLoader runbooks;
 
-    ActionsValidator(Map<String, String> environment) {
+    public ActionsValidator(Map<String, String> environment) {
         this(new RunbookLoader(environment));
     }
 
-    ActionsValidator(RunbookLoader runbooks) {
+    public ActionsValidator(RunbookLoader runbooks) {
         this.runbooks = runbooks;
     }
 

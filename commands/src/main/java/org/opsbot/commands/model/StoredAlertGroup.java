@@ -1,4 +1,4 @@
-package org.opsbot.commands.store;
+package org.opsbot.commands.model;
 
 import java.util.Collections;
 import java.util.Map;

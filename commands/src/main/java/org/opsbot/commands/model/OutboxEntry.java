@@ -1,4 +1,4 @@
-package org.opsbot.commands.store;
+package org.opsbot.commands.model;
 
 /**
  * One Slack Web API call in the outbox.

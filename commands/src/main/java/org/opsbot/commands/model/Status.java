@@ -1,4 +1,4 @@
-package org.opsbot.commands.check;
+package org.opsbot.commands.model;
 
 /**
  * How a check ended, from best to worst. ERROR ranks below CRIT: it means "could not tell",

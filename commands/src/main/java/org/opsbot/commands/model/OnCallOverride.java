@@ -1,4 +1,4 @@
-package org.opsbot.commands.escalation;
+package org.opsbot.commands.model;
 
 import java.time.Instant;
 
@@ -17,7 +17,7 @@ public record OnCallOverride(long id, String schedule, String user, Instant from
         }
     }
 
-    boolean covers(Instant at) {
+    public boolean covers(Instant at) {
         return !at.isBefore(from) && at.isBefore(until);
     }
 }

@@ -1,4 +1,4 @@
-package org.opsbot.bot;
+package org.opsbot.bot.validation;
 
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.PagerWebhook;
@@ -16,10 +16,10 @@ import java.util.Map;
  * names a variable, and a variable that is not set is found by {@code opsbot validate} (and
  * refuses {@code serve}) rather than by the first page at 3 a.m.
  */
-final class PagerWebhooksValidator implements Validator {
+public final class PagerWebhooksValidator implements Validator {
     private final Map<String, String> environment;
 
-    PagerWebhooksValidator(Map<String, String> environment) {
+    public PagerWebhooksValidator(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
     }
 

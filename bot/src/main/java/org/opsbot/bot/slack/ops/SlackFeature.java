@@ -1,9 +1,8 @@
-package org.opsbot.bot.slack;
+package org.opsbot.bot.slack.ops;
 
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.handler.builtin.BlockActionHandler;
 import org.opsbot.bot.scheduler.Scheduler;
-import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.commands.access.PermissionKeys;
 
 import java.util.List;

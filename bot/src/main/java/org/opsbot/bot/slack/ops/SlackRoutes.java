@@ -1,4 +1,4 @@
-package org.opsbot.bot.slack;
+package org.opsbot.bot.slack.ops;
 
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.handler.builtin.BlockActionHandler;

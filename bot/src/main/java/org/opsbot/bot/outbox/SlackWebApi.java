@@ -1,4 +1,4 @@
-package org.opsbot.bot.slack;
+package org.opsbot.bot.outbox;
 
 import com.slack.api.SlackConfig;
 

@@ -1,4 +1,4 @@
-package org.opsbot.commands.approval;
+package org.opsbot.commands.model;
 
 import java.time.Instant;
 import java.util.List;
@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * One request to run an action, as stored.
  *
- * @param plan         what will run, in one line, masked ({@link ActionPlan#whatRuns()})
- * @param planHash     {@link ActionPlan#hash()}: approvals count only for this exact plan
+ * @param plan         what will run, in one line, masked ({@link org.opsbot.commands.approval.ActionPlan#whatRuns()})
+ * @param planHash     {@link org.opsbot.commands.approval.ActionPlan#hash()}: approvals count only for this exact plan
  * @param channel      where the request (or the break-glass announcement) is posted
  * @param approverRole empty when the action needs no approval
  * @param needed       distinct approvers needed (0 without approval, and for break glass)

@@ -1,4 +1,4 @@
-package org.opsbot.bot.slack;
+package org.opsbot.bot.slack.ops;
 
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.app_backend.slash_commands.response.SlashCommandResponse;

@@ -1,4 +1,4 @@
-package org.opsbot.bot;
+package org.opsbot.bot.validation;
 
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;

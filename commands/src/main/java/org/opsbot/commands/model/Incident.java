@@ -1,4 +1,4 @@
-package org.opsbot.commands.incident;
+package org.opsbot.commands.model;
 
 import org.opsbot.commands.subject.Subject;
 

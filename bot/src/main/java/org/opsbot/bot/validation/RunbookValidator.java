@@ -1,6 +1,7 @@
-package org.opsbot.bot.checks;
+package org.opsbot.bot.validation;
 
-import org.opsbot.bot.Validator;
+import org.opsbot.bot.checks.RunbookLoader;
+import org.opsbot.bot.checks.Runbooks;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.config.Team;

@@ -1,0 +1,75 @@
+package org.opsbot.architecture;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.properties.HasName;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The rules {@link ArchitectureTest} holds both modules to (CONTRIBUTING.md, "Packages").
+ * {@link ArchitectureRulesTest} shows each failing on a deliberately broken example, so none of
+ * them passes by matching nothing.
+ */
+final class ArchitectureRules {
+
+    /**
+     * Every package is its own slice ({@code (**)}, not {@code (*)..}): a cycle between a package
+     * and its subpackage ({@code bot} and {@code bot.checks}) counts as much as one between two
+     * capabilities.
+     */
+    static final ArchRule NO_PACKAGE_CYCLES = slices().matching("org.opsbot.(**)").namingSlices("$1")
+            .should().beFreeOfCycles()
+            .as("no package of opsbot depends on itself through other packages");
+
+    static final ArchRule ENGINE_WITHOUT_SLACK_OR_HELIDON = noClasses()
+            .that().resideInAPackage("org.opsbot.commands..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.slack..", "io.helidon..")
+            .as("the engine (org.opsbot.commands) uses no Slack or Helidon type");
+
+    /** opsbot's own database: JDBC, Jdbi, the pool, the drivers and the migrations. */
+    private static final String[] DATABASE = {
+            "java.sql..", "javax.sql..", "org.jdbi..", "com.zaxxer.hikari..", "org.sqlite..", "org.postgresql..",
+            "org.flywaydb.."};
+
+    /**
+     * The {@code sql} check kind runs a runbook's query against the database being checked,
+     * which is the user's system, not opsbot's own database: that is not "SQL outside the
+     * store". So it, and the error texts that name its {@code SQLException}s, may use plain JDBC,
+     * and nothing more of the database stack.
+     */
+    private static final DescribedPredicate<HasName> SQL_CHECK =
+            nameMatching("org\\.opsbot\\.commands\\.check\\.(SqlKind|Errors)(\\$.*)?")
+                    .as("the sql check kind (check.SqlKind, check.Errors)");
+
+    static final ArchRule SQL_ONLY_IN_STORE = CompositeArchRule
+            .of(noClasses().that().resideOutsideOfPackage("org.opsbot.commands.store..").and(not(SQL_CHECK))
+                    .should().dependOnClassesThat().resideInAnyPackage(DATABASE))
+            // Empty on classes without the sql check (the broken examples); a renamed check kind
+            // fails the first part instead.
+            .and(noClasses().that(SQL_CHECK)
+                    .should().dependOnClassesThat(resideInAnyPackage(DATABASE).and(not(resideInAPackage("java.sql"))))
+                    .allowEmptyShould(true))
+            .as("only the store (org.opsbot.commands.store) uses SQL; the sql check kind may use JDBC on the"
+                    + " database it checks");
+
+    /**
+     * The model is the bottom of the engine: the records the store reads and writes, which the
+     * store and every capability above it share, so it needs none of them.
+     */
+    static final ArchRule MODEL_AT_THE_BOTTOM = classes().that().resideInAPackage("org.opsbot.commands.model..")
+            .should().onlyDependOnClassesThat(resideOutsideOfPackage("org.opsbot..")
+                    .or(resideInAPackage("org.opsbot.commands.model..")))
+            .as("the model (org.opsbot.commands.model) depends on no other opsbot package");
+
+    private ArchitectureRules() {
+    }
+}
