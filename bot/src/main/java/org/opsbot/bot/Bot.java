@@ -62,7 +62,7 @@ import org.opsbot.commands.store.SettingStore;
 import org.opsbot.commands.store.SlackEventStore;
 import org.opsbot.commands.store.SlackSignatureStore;
 import org.opsbot.commands.store.StoreException;
-import org.opsbot.commands.subject.Subject;
+import org.opsbot.commands.model.Subject;
 import org.opsbot.commands.yaml.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

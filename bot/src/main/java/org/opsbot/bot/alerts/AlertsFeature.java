@@ -20,7 +20,7 @@ import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.model.StoredAlertGroup;
-import org.opsbot.commands.subject.Subject;
+import org.opsbot.commands.model.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

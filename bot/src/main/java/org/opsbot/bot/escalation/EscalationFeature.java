@@ -12,7 +12,7 @@ import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Pager;
 import org.opsbot.commands.model.Walk;
 import org.opsbot.commands.store.LeaseStore;
-import org.opsbot.commands.subject.Subject;
+import org.opsbot.commands.model.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

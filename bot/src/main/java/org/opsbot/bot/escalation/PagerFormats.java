@@ -9,7 +9,7 @@ import org.opsbot.commands.escalation.OnCallRoster;
 import org.opsbot.commands.model.Walk;
 import org.opsbot.commands.store.PagerWebhookStore;
 import org.opsbot.commands.store.PagerWebhookStore.Event;
-import org.opsbot.commands.subject.Subject;
+import org.opsbot.commands.model.Subject;
 
 import java.time.Clock;
 import java.util.List;

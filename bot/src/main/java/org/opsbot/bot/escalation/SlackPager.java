@@ -7,7 +7,7 @@ import org.opsbot.commands.escalation.OnCallRoster;
 import org.opsbot.commands.escalation.Pager;
 import org.opsbot.commands.model.Walk;
 import org.opsbot.commands.model.WalkEvent;
-import org.opsbot.commands.subject.Subject;
+import org.opsbot.commands.model.Subject;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package org.opsbot.bot.escalation;
 
-import org.opsbot.commands.subject.Subject;
+import org.opsbot.commands.model.Subject;
 
 import java.util.List;
 import java.util.Map;

@@ -21,7 +21,7 @@ import org.opsbot.commands.incident.IncidentException;
 import org.opsbot.commands.incident.Incidents;
 import org.opsbot.commands.incident.Postmortems;
 import org.opsbot.commands.model.StoredAlertGroup;
-import org.opsbot.commands.subject.Subject;
+import org.opsbot.commands.model.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

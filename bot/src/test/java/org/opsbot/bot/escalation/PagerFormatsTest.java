@@ -23,7 +23,7 @@ import org.opsbot.commands.store.MutableClock;
 import org.opsbot.commands.store.OverrideStore;
 import org.opsbot.commands.store.PagerWebhookStore;
 import org.opsbot.commands.store.TestDatabases;
-import org.opsbot.commands.subject.Subject;
+import org.opsbot.commands.model.Subject;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -12,7 +12,7 @@ import org.opsbot.commands.store.Database;
 import org.opsbot.commands.model.StoredAlert;
 import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.model.StoredAlertGroup.State;
-import org.opsbot.commands.subject.Subject;
+import org.opsbot.commands.model.Subject;
 
 import java.time.Clock;
 import java.time.Duration;

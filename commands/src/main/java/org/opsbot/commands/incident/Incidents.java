@@ -15,7 +15,7 @@ import org.opsbot.commands.store.IncidentStore;
 import org.opsbot.commands.model.Incident;
 import org.opsbot.commands.model.StoredAlert;
 import org.opsbot.commands.model.StoredAlertGroup;
-import org.opsbot.commands.subject.Subject;
+import org.opsbot.commands.model.Subject;
 
 import java.time.Clock;
 import java.time.Instant;

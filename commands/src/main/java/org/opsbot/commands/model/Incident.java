@@ -1,6 +1,5 @@
 package org.opsbot.commands.model;
 
-import org.opsbot.commands.subject.Subject;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package org.opsbot.commands.subject;
+package org.opsbot.commands.model;
 
 import java.util.Optional;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package org.opsbot.commands.subject;
+package org.opsbot.commands.model;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
