@@ -61,7 +61,6 @@ import org.opsbot.commands.store.OverrideStore;
 import org.opsbot.commands.store.SettingStore;
 import org.opsbot.commands.store.SlackEventStore;
 import org.opsbot.commands.store.SlackSignatureStore;
-import org.opsbot.commands.store.StoreException;
 import org.opsbot.commands.model.Subject;
 import org.opsbot.commands.yaml.Problem;
 import org.slf4j.Logger;
@@ -70,6 +69,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +89,8 @@ public final class Bot implements AutoCloseable {
     private static final Duration USER_GROUP_REFRESH = Duration.ofMinutes(5);
     // Slack retries an event for about an hour; a day of remembered ids is plenty.
     private static final Duration EVENT_MEMORY = Duration.ofDays(1);
+    // Forgetting old event ids and signatures once an hour keeps their tables small enough.
+    private static final Duration HOUSEKEEPING = Duration.ofHours(1);
     // Cron has minute granularity; a few seconds late is on time, and a tick costs a few reads.
     static final Duration SCHEDULER_TICK = Duration.ofSeconds(5);
 
@@ -104,6 +106,7 @@ public final class Bot implements AutoCloseable {
     private ExecutorService handlers;
     private AlertsFeature alerts;
     private Optional<MethodsClient> methods = Optional.empty();
+    private Optional<SlackUserGroups> userGroups = Optional.empty();
     private final StartPhases phases = new StartPhases();
 
     private Bot() {
@@ -135,7 +138,8 @@ public final class Bot implements AutoCloseable {
             // message the bot sends goes through the outbox instead.
             MethodsClient reads = Slack.getInstance(slackConfig).methods(token);
             methods = Optional.of(reads);
-            groups = remember(new SlackUserGroups(reads).start(USER_GROUP_REFRESH));
+            userGroups = Optional.of(new SlackUserGroups(reads));
+            groups = userGroups.get();
             zones = UserTimeZones.from(reads);
             dnd = DoNotDisturb.askSlack(reads, clock);
         }
@@ -157,13 +161,9 @@ public final class Bot implements AutoCloseable {
                 features);
         phases.done("slack app");
 
-        remember(new Scheduler(new LeaseStore(database, clock), clock, SCHEDULER_TICK,
-                features.stream().flatMap(f -> f.jobs().stream()).toList(), Replica.NAME).start());
-
         SlackSignatureStore signatures = new SlackSignatureStore(database);
-        Thread housekeeping = Thread.ofVirtual().name("opsbot-housekeeping")
-                .start(() -> forgetOldDeliveries(events, signatures));
-        parts.push(housekeeping::interrupt);
+        remember(new Scheduler(new LeaseStore(database, clock), clock, SCHEDULER_TICK,
+                jobs(features, events, signatures), Replica.NAME, meters).start());
 
         // Socket Mode (SLACK_APP_TOKEN) delivers to the same app as /slack/events would; it starts
         // after everything a handler needs, and connects in the background.
@@ -232,7 +232,8 @@ public final class Bot implements AutoCloseable {
         OverrideStore overrides = new OverrideStore(database, clock);
         EscalationFeature escalation = remember(EscalationFeature.start(
                 pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
-                slack.outbox(), dnd, pagerWebhooks(settings, config, clock), new LeaseStore(database, clock), Replica.NAME, handlers));
+                slack.outbox(), dnd, pagerWebhooks(settings, config, clock), new LeaseStore(database, clock), Replica.NAME, handlers,
+                meters));
         phases.done("escalation");
         // Runbooks are read once, and checks and actions call out through one HTTP client.
         OkHttpClient http = CheckRunner.defaultHttpClient();
@@ -240,8 +241,8 @@ public final class Bot implements AutoCloseable {
         phases.done("runbooks");
         ChecksFeature checks = new ChecksFeature(runbooks, config, database, slack.outbox(), handlers, policy, groups, clock);
         // The Run runbook button on an alert group runs its checks into the group's thread.
-        alerts = remember(new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
-                escalation.escalations(), checks::runInThread, handlers, clock));
+        alerts = new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
+                escalation.escalations(), checks::runInThread, handlers, clock);
         phases.done("checks, alerts");
         IncidentsFeature incidents = incidents(settings, config, clock, audit, escalation.escalations());
         escalation.subjects(Subjects.byKind(Map.of(Subject.Kind.ALERT_GROUP, alerts.subjects(),
@@ -287,7 +288,7 @@ public final class Bot implements AutoCloseable {
         Approvals approvals = new Approvals(catalog, config.roles(), new ActionStore(database),
                 new ActionRunner(http, allowList, masker, ActionRunner.TIMEOUT),
                 audit, masker, clock);
-        return remember(new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers));
+        return new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers);
     }
 
     /** Refuses to start on invalid runbooks, with the messages of {@code opsbot validate}. */
@@ -356,24 +357,26 @@ public final class Bot implements AutoCloseable {
     }
 
     /**
-     * Hourly: forgets Events API deliveries Slack no longer retries, and the signatures of
-     * requests too old to be accepted again (signature timestamps are wall-clock time).
+     * Every job of the scheduler, in one list: the bot's own and the features' ({@code
+     * SlackFeature.jobs()}). A job says whether it runs on the lease holder or on every replica.
+     */
+    private List<Scheduler.Job> jobs(List<SlackFeature> features, SlackEventStore events, SlackSignatureStore signatures) {
+        List<Scheduler.Job> jobs = new ArrayList<>();
+        // Each process keeps its own copy of the workspace's user groups.
+        userGroups.ifPresent(g -> jobs.add(Scheduler.Job.onEveryReplica("usergroups", USER_GROUP_REFRESH, g::refresh)));
+        // Idempotent deletes; every replica ran them before the scheduler did, and still does.
+        jobs.add(Scheduler.Job.onEveryReplica("housekeeping", HOUSEKEEPING, () -> forgetOldDeliveries(events, signatures)));
+        features.forEach(f -> jobs.addAll(f.jobs()));
+        return jobs;
+    }
+
+    /**
+     * Forgets Events API deliveries Slack no longer retries, and the signatures of requests too
+     * old to be accepted again (signature timestamps are wall-clock time).
      */
     private static void forgetOldDeliveries(SlackEventStore events, SlackSignatureStore signatures) {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                events.forgetOlderThan(EVENT_MEMORY);
-                signatures.forgetSignedBefore(Clock.systemUTC().instant().minus(SeenSignatures.MEMORY));
-            } catch (StoreException e) {
-                LOG.debug("housekeeping skipped: {}", e.getMessage());
-            }
-            try {
-                // Also after a failure: the next hour is soon enough, and no busy loop on an outage.
-                Thread.sleep(Duration.ofHours(1));
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+        events.forgetOlderThan(EVENT_MEMORY);
+        signatures.forgetSignedBefore(Clock.systemUTC().instant().minus(SeenSignatures.MEMORY));
     }
 
     @Override

@@ -10,6 +10,7 @@ import com.slack.api.bolt.response.Response;
 import com.slack.api.model.block.element.ButtonElement;
 import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
+import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.ops.DatabaseDown;
@@ -49,7 +50,7 @@ import java.util.regex.Pattern;
  * and view callback ids of {@link ActionMessages}. A background sweep expires requests nobody
  * approved and marks runs abandoned by a dead process as interrupted.
  */
-public final class ActionsFeature implements SlackFeature, AutoCloseable {
+public final class ActionsFeature implements SlackFeature {
     private static final Logger LOG = LoggerFactory.getLogger(ActionsFeature.class);
     // As Bolt writes a view itself.
     private static final com.google.gson.Gson VIEWS = com.slack.api.util.json.GsonFactory.createSnakeCase();
@@ -71,7 +72,6 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
     private final GroupDirectory groups;
     private final Executor executor;
     private final Runs runs;
-    private final Thread sweeper;
 
     public ActionsFeature(Approvals approvals, AuditLog audit, OpsbotConfig config, Outbox outbox, AccessPolicy policy,
                           GroupDirectory groups, Executor executor) {
@@ -88,7 +88,6 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         // process's (two processes on one file), and one cut off by a crash is found by the
         // sweep within RUN_LEASE anyway.
         approvals.interruptAbandoned().forEach(runs::closedBySweep);
-        this.sweeper = Thread.ofVirtual().name("opsbot-action-sweep").start(this::sweep);
     }
 
     /** A Run… button that opens the form of {@code runbook/action}; for other features' messages. */
@@ -383,24 +382,19 @@ public final class ActionsFeature implements SlackFeature, AutoCloseable {
         }
     }
 
-    private void sweep() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                Thread.sleep(SWEEP);
-                approvals.keepRunsAlive();
-                approvals.expireDue().forEach(runs::closedBySweep);
-                approvals.interruptAbandoned().forEach(runs::closedBySweep);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.warn("action sweep failed: {}", e.toString());
-            }
-        }
+    /**
+     * The sweep, in every replica: each keeps its own runs alive (their lease is its own), and
+     * expiring requests and closing abandoned runs are conditional updates any replica may make.
+     */
+    @Override
+    public List<Scheduler.Job> jobs() {
+        return List.of(Scheduler.Job.onEveryReplica("action-sweep", SWEEP, this::sweep));
     }
 
-    @Override
-    public void close() {
-        sweeper.interrupt();
+    private void sweep() {
+        approvals.keepRunsAlive();
+        approvals.expireDue().forEach(runs::closedBySweep);
+        approvals.interruptAbandoned().forEach(runs::closedBySweep);
     }
 
     /** The text typed into a reason modal (break glass, reject); empty when none. */

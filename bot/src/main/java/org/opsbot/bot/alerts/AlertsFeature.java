@@ -36,7 +36,7 @@ import java.util.concurrent.Executor;
  * buttons, the {@code /ops alerts|ack|unack|resolve|escalate|snooze|silence} commands, and the
  * loop that ends snoozes and silences when they run out.
  */
-public final class AlertsFeature implements SlackFeature, AutoCloseable {
+public final class AlertsFeature implements SlackFeature {
     private static final Logger log = LoggerFactory.getLogger(AlertsFeature.class);
     private static final Duration MUTE_CHECK = Duration.ofSeconds(15);
     // An intake publishes within milliseconds of its commit; a group still unfinished after
@@ -51,7 +51,6 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
     private final AlertEndpoints endpoints;
     private final Outbox outbox;
     private final Executor executor;
-    private final Thread muteLoop;
 
     public AlertsFeature(Database db, OpsbotConfig config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
                          MeterRegistry meters, Escalations escalations, RunbookRunner runbooks, Executor executor,
@@ -66,7 +65,6 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
         this.endpoints = new AlertEndpoints(webhookTokens, alerts, publisher, meters);
         this.outbox = outbox;
         this.executor = executor;
-        this.muteLoop = Thread.ofVirtual().name("opsbot-alert-mutes").start(this::endMutes);
     }
 
     /** Alert groups as escalation subjects: how pages describe them, and Acknowledge from a page. */
@@ -172,7 +170,14 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
      */
     @Override
     public List<Scheduler.Job> jobs() {
-        return List.of(new Scheduler.Job() {
+        return List.of(openingSweep(),
+                // Every replica, as before the scheduler ran it: ending a mute is a conditional
+                // update, so two replicas never publish the same ending twice.
+                Scheduler.Job.onEveryReplica("alert-mutes", MUTE_CHECK, this::endMutes));
+    }
+
+    private Scheduler.Job openingSweep() {
+        return new Scheduler.Job() {
             private Instant next = Instant.MIN;
 
             @Override
@@ -193,26 +198,13 @@ public final class AlertsFeature implements SlackFeature, AutoCloseable {
                     escalation.ensureWalking(g);
                 }
             }
-        });
+        };
     }
 
+    /** Ends snoozes and silences whose time is up, and says so in their messages. */
     private void endMutes() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                Thread.sleep(MUTE_CHECK);
-                for (GroupChange change : alerts.endExpiredMutes()) {
-                    publisher.publish(change);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.warn("ending snoozes and silences failed, will retry: {}", e.toString());
-            }
+        for (GroupChange change : alerts.endExpiredMutes()) {
+            publisher.publish(change);
         }
-    }
-
-    @Override
-    public void close() {
-        muteLoop.interrupt();
     }
 }

@@ -3,6 +3,7 @@ package org.opsbot.bot.escalation;
 import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.response.Response;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
@@ -59,6 +60,13 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
     public static EscalationFeature start(Function<Pager, Escalations> build, Outbox outbox, DoNotDisturb dnd,
                                           Optional<PagerWebhooks> webhooks, LeaseStore leases, String holder,
                                           Executor work) {
+        return start(build, outbox, dnd, webhooks, leases, holder, work, null);
+    }
+
+    /** @param meters where its loops count their failures; null for nowhere */
+    public static EscalationFeature start(Function<Pager, Escalations> build, Outbox outbox, DoNotDisturb dnd,
+                                          Optional<PagerWebhooks> webhooks, LeaseStore leases, String holder,
+                                          Executor work, MeterRegistry meters) {
         AtomicReference<Subjects> subjects = new AtomicReference<>(Subjects.none());
         Subjects current = new Subjects() {
             @Override
@@ -82,14 +90,14 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
             }
         };
         Escalations escalations = build.apply(new SlackPager(outbox, current, dnd, webhooks));
-        EscalationLoop loop = new EscalationLoop(escalations, leases, holder, current).start();
+        EscalationLoop loop = new EscalationLoop(escalations, leases, holder, current, meters).start();
         // A call the pager refused or never took is said in the subject's thread, not only logged.
         webhooks.ifPresent(w -> w.reportTo((subject, text) -> Subject.parse(subject).flatMap(current::find)
                 .flatMap(Subjects.Description::threadParent)
                 .ifPresent(parent -> outbox.reply(parent, SlackMessage.text(SlackText.escape(text))))));
         // A tier reached by its pager alone is not reached when the pager does not take the page.
         webhooks.ifPresent(w -> w.unansweredTo((subject, tier, detail) -> escalations.pageUnanswered(subject, tier - 1, detail)));
-        Optional<PagerWebhookWorker> worker = webhooks.map(w -> new PagerWebhookWorker(w, leases, holder).start());
+        Optional<PagerWebhookWorker> worker = webhooks.map(w -> new PagerWebhookWorker(w, leases, holder, meters).start());
         return new EscalationFeature(escalations, subjects, outbox, work, loop, worker);
     }
 

@@ -1,12 +1,12 @@
 package org.opsbot.bot.escalation;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import org.opsbot.bot.background.Backoff;
+import org.opsbot.bot.background.BackgroundLoop;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.FireLoop;
-import org.opsbot.commands.store.LeaseStore;
-import org.opsbot.commands.store.StoreException;
 import org.opsbot.commands.model.Subject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.opsbot.commands.store.LeaseStore;
 
 import java.time.Duration;
 
@@ -16,68 +16,33 @@ import java.time.Duration;
  * the overdue steps fire once, at once.
  */
 final class EscalationLoop implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(EscalationLoop.class);
     private static final String LEASE = "escalations";
     private static final Duration LEASE_TTL = Duration.ofSeconds(15);
+    // The lease is taken or renewed about once a second, not on every round of a backlog.
     private static final Duration LEASE_RENEW = Duration.ofSeconds(1);
 
-    private final LeaseStore leases;
-    private final String holder;
-    private final Escalations escalations;
-    private final FireLoop fire;
-    private final Thread thread;
-    private volatile long leaseCheckedAt;
-    private volatile boolean leaseHeld;
+    private final BackgroundLoop loop;
 
-    EscalationLoop(Escalations escalations, LeaseStore leases, String holder, Subjects subjects) {
-        this.leases = leases;
-        this.holder = holder;
-        this.escalations = escalations;
-        this.fire = new FireLoop(this::holdsLease, escalations::fireDue, escalations::untilNextDue,
+    EscalationLoop(Escalations escalations, LeaseStore leases, String holder, Subjects subjects, MeterRegistry meters) {
+        FireLoop fire = new FireLoop(() -> true, escalations::fireDue, escalations::untilNextDue,
                 subject -> Subject.parse(subject).ifPresent(subjects::changed));
-        this.thread = Thread.ofPlatform().name("opsbot-escalations").daemon(true).unstarted(fire::run);
+        this.loop = BackgroundLoop.named("escalations")
+                .leased(leases, LEASE, holder, LEASE_TTL, LEASE_RENEW)
+                // Walks a dead holder claimed would otherwise wait out their 2-minute claim.
+                .onTakeOver(escalations::takeOverClaims)
+                .whileNotHolding(FireLoop.MAX_WAIT)
+                .backoff(Backoff.constant(FireLoop.AFTER_ERROR))
+                .meters(meters)
+                .build(fire::round);
     }
 
     EscalationLoop start() {
-        thread.start();
+        loop.start();
         return this;
-    }
-
-    /** The lease is taken or renewed about once a second, not on every round of a backlog. */
-    private boolean holdsLease() {
-        long now = System.nanoTime();
-        if (leaseHeld && now - leaseCheckedAt < LEASE_RENEW.toNanos()) {
-            return true;
-        }
-        try {
-            boolean acquired = leases.acquire(LEASE, holder, LEASE_TTL);
-            if (acquired && !leaseHeld) {
-                // Walks a dead holder claimed would otherwise wait out their 2-minute claim. If
-                // this fails the lease does not count as held, so it is tried again first.
-                escalations.takeOverClaims();
-            }
-            leaseHeld = acquired;
-        } catch (StoreException e) {
-            leaseHeld = false;
-            throw e;
-        }
-        leaseCheckedAt = now;
-        return leaseHeld;
     }
 
     @Override
     public void close() {
-        fire.stop();
-        thread.interrupt();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            leases.release(LEASE, holder);
-        } catch (StoreException e) {
-            LOG.debug("could not release the escalations lease: {}", e.getMessage());
-        }
+        loop.close();
     }
 }

@@ -1,13 +1,11 @@
 package org.opsbot.bot.escalation;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import org.opsbot.bot.background.Backoff;
+import org.opsbot.bot.background.BackgroundLoop;
 import org.opsbot.commands.store.LeaseStore;
-import org.opsbot.commands.store.StoreException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Sends pager webhook calls: at once when this process queues one (it wakes the worker), and
@@ -16,69 +14,30 @@ import java.util.concurrent.TimeUnit;
  * lease, on its own thread, so a pager that hangs delays only other pager calls.
  */
 final class PagerWebhookWorker implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(PagerWebhookWorker.class);
     private static final String LEASE = "pager-webhooks";
     private static final Duration LEASE_TTL = Duration.ofSeconds(15);
     private static final Duration TICK = Duration.ofSeconds(1);
 
-    private final PagerWebhooks webhooks;
-    private final LeaseStore leases;
-    private final String holder;
-    private final Thread thread;
-    private final Semaphore queued = new Semaphore(0);
-    private volatile boolean running = true;
+    private final BackgroundLoop loop;
 
-    PagerWebhookWorker(PagerWebhooks webhooks, LeaseStore leases, String holder) {
-        this.webhooks = webhooks;
-        this.leases = leases;
-        this.holder = holder;
-        this.thread = Thread.ofPlatform().name("opsbot-pager-webhooks").daemon(true).unstarted(this::loop);
-        webhooks.wakeWith(queued::release);
+    PagerWebhookWorker(PagerWebhooks webhooks, LeaseStore leases, String holder, MeterRegistry meters) {
+        this.loop = BackgroundLoop.named("pager-webhooks")
+                .leased(leases, LEASE, holder, LEASE_TTL, Duration.ZERO)
+                .whileNotHolding(TICK)
+                .backoff(Backoff.constant(TICK))
+                .meters(meters)
+                // After calls were sent more may be due: look again at once.
+                .build(() -> webhooks.sendDue() > 0 ? Duration.ZERO : TICK);
+        webhooks.wakeWith(loop::wake);
     }
 
     PagerWebhookWorker start() {
-        thread.start();
+        loop.start();
         return this;
-    }
-
-    private void loop() {
-        while (running) {
-            int sent = 0;
-            try {
-                if (leases.acquire(LEASE, holder, LEASE_TTL)) {
-                    sent = webhooks.sendDue();
-                }
-            } catch (StoreException e) {
-                LOG.warn("Pager webhooks cannot reach the database, retrying: {}", e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.error("Pager webhook worker error, retrying", e);
-            }
-            if (sent > 0) {
-                continue; // more may be due
-            }
-            try {
-                if (queued.tryAcquire(TICK.toMillis(), TimeUnit.MILLISECONDS)) {
-                    queued.drainPermits();
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            leases.release(LEASE, holder);
-        } catch (StoreException e) {
-            LOG.debug("could not release the pager-webhooks lease: {}", e.getMessage());
-        }
+        loop.close();
     }
 }

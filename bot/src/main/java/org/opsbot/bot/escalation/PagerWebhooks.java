@@ -11,6 +11,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.opsbot.bot.background.Backoff;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.PagerWebhook;
 import org.opsbot.commands.config.Severity;
@@ -38,7 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -65,8 +65,8 @@ public final class PagerWebhooks {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** How long a sender owns a call it is sending; a sender that dies leaves it due after this. */
     private static final Duration CLAIM = Duration.ofSeconds(30);
-    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    /** 5 s, 10 s, 20 s … up to 5 min, with up to 20 % jitter so that retries of many calls spread out. */
+    static final Backoff RETRIES = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5), 0.2);
     private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
     static final int MAX_ATTEMPTS = 20;
     private static final int BATCH = 20;
@@ -309,7 +309,7 @@ public final class PagerWebhooks {
             }
             if (code == 429 || code >= 500) {
                 firstPageFailed(call, where + " answered HTTP " + code + "; the page is retried in the background");
-                Duration wait = retryAfter(response.header("Retry-After")).orElse(backoff(attempt));
+                Duration wait = retryAfter(response.header("Retry-After")).orElse(RETRIES.delay(attempt));
                 retry(call, attempt, where, what, "HTTP " + code, wait);
                 return;
             }
@@ -324,7 +324,7 @@ public final class PagerWebhooks {
             firstPageFailed(call, where + " did not answer (" + e.getClass().getSimpleName()
                     + "); the page is retried in the background");
             retry(call, attempt, where, what, e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), backoff(attempt));
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), RETRIES.delay(attempt));
         }
     }
 
@@ -395,13 +395,6 @@ public final class PagerWebhooks {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** 5 s, 10 s, 20 s … up to 5 min, with up to 20 % jitter so that retries of many calls spread out. */
-    static Duration backoff(int attempt) {
-        long base = FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 16);
-        long capped = Math.min(base, MAX_BACKOFF.toMillis());
-        return Duration.ofMillis(capped + ThreadLocalRandom.current().nextLong(capped / 5 + 1));
     }
 
     /** Retry-After in seconds or as an HTTP date, capped at an hour. */

@@ -3,6 +3,7 @@ package org.opsbot.bot.slack;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.methods.SlackApiException;
+import org.opsbot.bot.background.Backoff;
 import org.opsbot.bot.outbox.SlackWebApi;
 import org.opsbot.commands.store.SettingStore;
 import org.opsbot.commands.store.StoreException;
@@ -22,7 +23,8 @@ import java.util.Optional;
 public final class BotIdentity implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BotIdentity.class);
     static final String TEAM_ID = "slack-team-id";
-    private static final Duration MAX_WAIT = Duration.ofMinutes(1);
+    // 1 s, doubling up to a minute.
+    private static final Backoff RETRIES = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 0);
 
     private final Optional<String> pinned;
     private final SettingStore settings;
@@ -54,8 +56,9 @@ public final class BotIdentity implements AutoCloseable {
         SlackConfig config = SlackWebApi.config(slackApiUrl);
         var methods = Slack.getInstance(config).methods(botToken);
         asking = Thread.ofVirtual().name("opsbot-auth-test").start(() -> {
-            Duration wait = Duration.ofSeconds(1);
+            int attempt = 0;
             while (!Thread.currentThread().isInterrupted()) {
+                Duration wait = RETRIES.delay(++attempt);
                 try {
                     var answer = methods.authTest(r -> r);
                     if (answer.isOk()) {
@@ -73,7 +76,6 @@ public final class BotIdentity implements AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 }
-                wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
             }
         });
     }

@@ -7,19 +7,15 @@ import org.opsbot.commands.access.GroupDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * User-group membership ({@code "@oncall"} in opsbot.yaml's roles) from Slack, kept as a
- * snapshot refreshed in the background. Permission checks read the snapshot and never call
+ * snapshot refreshed in the background (the {@code usergroups} job of every replica). Permission checks read the snapshot and never call
  * Slack: they run before the 3-second ack, and Slack may be slow or down. A failed refresh
  * keeps the last good snapshot; before the first one succeeds every group is "unknown".
  *
@@ -27,29 +23,17 @@ import java.util.concurrent.TimeUnit;
  * members, instead of one {@code usergroups.users.list} per group. Needs the
  * {@code usergroups:read} scope.
  */
-public final class SlackUserGroups implements GroupDirectory, AutoCloseable {
+public final class SlackUserGroups implements GroupDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(SlackUserGroups.class);
 
     private final MethodsClient slack;
-    private final ScheduledExecutorService refresher;
     private volatile Map<String, Set<String>> byHandle = Map.of();
     private volatile boolean loaded;
 
     /** @param slack a client carrying the bot token, e.g. {@code app.slack().methods(botToken)} */
     public SlackUserGroups(MethodsClient slack) {
         this.slack = slack;
-        this.refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "opsbot-usergroups");
-            thread.setDaemon(true);
-            return thread;
-        });
-    }
-
-    /** Refreshes now (in the background) and then every {@code interval}. */
-    public SlackUserGroups start(Duration interval) {
-        refresher.scheduleWithFixedDelay(this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-        return this;
     }
 
     /** One refresh, on the caller's thread; false when Slack could not be asked. */
@@ -83,10 +67,5 @@ public final class SlackUserGroups implements GroupDirectory, AutoCloseable {
         }
         // A handle Slack does not know is a group with no members, not an unknown one.
         return Optional.of(byHandle.getOrDefault(handle, Set.of()));
-    }
-
-    @Override
-    public void close() {
-        refresher.shutdownNow();
     }
 }

@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -412,24 +411,21 @@ public final class SocketMode implements AutoCloseable {
         }
     }
 
-    /** 0, then firstRetry doubling up to maxRetry, each with up to 20 % jitter so replicas spread out. */
+    /**
+     * The failures in a row of connecting: 0, then firstRetry doubling up to maxRetry, each with
+     * up to 20 % jitter so replicas spread out (the waits are the one backoff policy's).
+     */
     static final class Backoff {
-        private final Duration first;
-        private final Duration max;
+        private final org.opsbot.bot.background.Backoff policy;
         private int failures;
 
         Backoff(Duration first, Duration max) {
-            this.first = first;
-            this.max = max;
+            this.policy = new org.opsbot.bot.background.Backoff(first, max, 0.2);
         }
 
         Duration next() {
             int n = failures++;
-            if (n == 0) {
-                return Duration.ZERO;
-            }
-            long base = Math.min(max.toMillis(), first.toMillis() << Math.min(n - 1, 20));
-            return Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(base / 5 + 1));
+            return n == 0 ? Duration.ZERO : policy.delay(n);
         }
 
         void reset() {

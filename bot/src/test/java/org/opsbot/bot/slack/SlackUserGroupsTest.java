@@ -35,7 +35,6 @@ class SlackUserGroupsTest {
 
     @AfterEach
     void stop() {
-        groups.close();
         slackApi.stop();
     }
 

@@ -11,8 +11,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The pace of firing due escalations, shared by the bot's scheduler loop and the benchmark so
- * that the benchmark measures the loop that runs.
+ * The pace of firing due escalations, shared by the bot's escalation loop (which runs
+ * {@link #round()} under its lease) and the benchmark (which runs {@link #run()}), so that the
+ * benchmark measures the pace that runs.
  *
  * <p>After each round it asks when the next walk falls due and sleeps until then, but never
  * longer than {@link #MAX_WAIT}: a backlog (more due than one claim batch, or a catch-up after
@@ -28,7 +29,7 @@ public final class FireLoop {
     /** When something is due but nothing could be fired (claimed elsewhere meanwhile), a short pause. */
     private static final Duration IDLE = Duration.ofMillis(20);
     /** After an error (say, the database is down), a longer one. */
-    private static final Duration AFTER_ERROR = Duration.ofSeconds(1);
+    public static final Duration AFTER_ERROR = Duration.ofSeconds(1);
 
     private final BooleanSupplier mayFire;
     private final Supplier<List<String>> fire;
@@ -71,8 +72,8 @@ public final class FireLoop {
         }
     }
 
-    /** One round: fire what is due, then how long to wait before the next. */
-    Duration round() {
+    /** One round: fire what is due, then how long to wait before the next. The bot's loop runs these. */
+    public Duration round() {
         if (!mayFire.getAsBoolean()) {
             return MAX_WAIT;
         }
