@@ -159,6 +159,14 @@ class IncidentsEndToEndTest {
     }
 
     @Test
+    void aTitleWithAnAmpersandAndAnglesIsShownAsTypedNotEscapedTwice() throws Exception {
+        start();
+        // As Slack sends "R&D <build> is red": it escapes the three characters itself.
+        assertThat(ops(ALICE, "incident declare P3 R&amp;D &lt;build&gt; is red"))
+                .contains("*#1 R&amp;D &lt;build&gt; is red*").doesNotContain("&amp;amp;", "&amp;lt;");
+    }
+
+    @Test
     void aTemplateErrorIsTheAnswerAndNothingIsPosted() throws Exception {
         Files.writeString(templates.resolve("postmortem.md.ftl"), "# ${incident.title}\n\n${incident.rootCause}\n");
         start();

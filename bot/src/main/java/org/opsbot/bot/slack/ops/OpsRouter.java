@@ -46,7 +46,7 @@ public final class OpsRouter {
 
     public CommandReply route(SlashCommandPayload payload) {
         String slash = payload.getCommand() == null || payload.getCommand().isBlank() ? "/ops" : payload.getCommand();
-        String text = payload.getText() == null ? "" : payload.getText().strip();
+        String text = SlackText.typed(payload.getText()).strip();
         String[] words = text.isEmpty() ? new String[0] : text.split("\\s+");
         String name = words.length == 0 ? "help" : words[0].toLowerCase(Locale.ROOT);
         List<String> args = words.length <= 1 ? List.of() : Arrays.asList(words).subList(1, words.length);

@@ -61,6 +61,20 @@ public final class SlackText {
         return out.toString();
     }
 
+    /**
+     * What a person typed, from the text Slack sends: Slack itself escapes {@code &}, {@code <}
+     * and {@code >} in a slash command's text (mentions excepted), so this undoes that once.
+     * The bot then keeps and shows what was typed ("R&D" stays "R&D", not "R&amp;amp;D"), and
+     * escapes it once, like any outside text, wherever it is shown.
+     */
+    public static String typed(String fromSlack) {
+        if (fromSlack == null) {
+            return "";
+        }
+        // &amp; last, so that a typed "&lt;" (sent as "&amp;lt;") stays the four characters typed.
+        return fromSlack.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    }
+
     /** Outside text on one line (runs of whitespace become a space), cut to {@code max} characters of the original, escaped. */
     public static String plain(String text, int max) {
         return escape(cut(oneLine(text), max));

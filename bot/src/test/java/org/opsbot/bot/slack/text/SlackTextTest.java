@@ -46,6 +46,15 @@ class SlackTextTest {
     }
 
     @Test
+    void typedTextIsWhatThePersonTypedAndIsEscapedOnceOnTheWayOut() {
+        // Slack sends "R&D <build> &lt;" typed in /ops as below; mentions arrive unescaped.
+        String sent = "R&amp;D &lt;build&gt; &amp;lt; <@U0ALICE001|alice>";
+        assertThat(SlackText.typed(sent)).isEqualTo("R&D <build> &lt; <@U0ALICE001|alice>");
+        assertThat(SlackText.person(SlackText.typed(sent))).isEqualTo("R&amp;D &lt;build&gt; &amp;lt; <@U0ALICE001>");
+        assertThat(SlackText.typed(null)).isEmpty();
+    }
+
+    @Test
     void noOutputOfEscapeEverHoldsAnAngleBracketAndSlackReadsItBackAsTheInput() {
         Random random = new Random(12);
         for (int i = 0; i < TRIES; i++) {
