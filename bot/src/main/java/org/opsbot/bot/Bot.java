@@ -50,6 +50,7 @@ import org.opsbot.commands.check.SecretMasker;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.escalation.Escalations;
+import org.opsbot.commands.escalation.Overrides;
 import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.store.Database;
@@ -253,7 +254,7 @@ public final class Bot implements AutoCloseable {
         return List.of(
                 checks,
                 alerts,
-                new OnCallFeature(config, overrides, audit, groups, zones, clock),
+                new OnCallFeature(config, new Overrides(database, config, audit, clock), groups, zones, clock),
                 escalation,
                 incidents,
                 actions);
