@@ -2,6 +2,7 @@ package org.opsbot.bot;
 
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
+import org.opsbot.bot.outbox.SentPosts;
 import org.opsbot.bot.outbox.SlackWebApi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -53,6 +54,9 @@ import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Overrides;
 import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.runbook.RunbookCatalog;
+import org.opsbot.commands.runbook.RunbookChecklists;
+import org.opsbot.commands.runbook.RunbookSchedules;
+import org.opsbot.commands.store.OutboxStore;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.EscalationStore;
 import org.opsbot.commands.store.LeaseStore;
@@ -240,7 +244,9 @@ public final class Bot implements AutoCloseable {
         OkHttpClient http = CheckRunner.defaultHttpClient();
         Runbooks runbooks = runbooks(settings, config, catalog, clock, http);
         phases.done("runbooks");
-        ChecksFeature checks = new ChecksFeature(runbooks, config, database, slack.outbox(), handlers, policy, groups, clock);
+        ChecksFeature checks = new ChecksFeature(runbooks, config, new RunbookChecklists(database, audit, clock),
+                new RunbookSchedules(database, Replica.NAME), slack.outbox(), new SentPosts(new OutboxStore(database, clock)),
+                handlers, policy, groups, clock);
         // The Run runbook button on an alert group runs its checks into the group's thread.
         alerts = new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
                 escalation.escalations(), checks::runInThread, handlers, clock);
