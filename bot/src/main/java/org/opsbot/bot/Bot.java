@@ -247,9 +247,10 @@ public final class Bot implements AutoCloseable {
         ChecksFeature checks = new ChecksFeature(runbooks, config, new RunbookChecklists(database, audit, clock),
                 new RunbookSchedules(database, Replica.NAME), slack.outbox(), new SentPosts(new OutboxStore(database, clock)),
                 handlers, policy, groups, clock);
-        // The Run runbook button on an alert group runs its checks into the group's thread.
+        // The Run runbook button on an alert group runs its checks into the group's thread; its
+        // Declare incident button is the incidents feature's, so alerts need not know incidents.
         alerts = new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
-                escalation.escalations(), checks::runInThread, handlers, clock);
+                escalation.escalations(), checks::runInThread, IncidentsFeature::declareButton, handlers, clock);
         phases.done("checks, alerts");
         IncidentsFeature incidents = incidents(settings, config, clock, audit, escalation.escalations());
         escalation.subjects(Subjects.byKind(Map.of(Subject.Kind.ALERT_GROUP, alerts.subjects(),
