@@ -2,6 +2,7 @@ package org.opsbot.bot;
 
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
+import org.opsbot.bot.outbox.SentPosts;
 import org.opsbot.bot.outbox.SlackWebApi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -50,8 +51,12 @@ import org.opsbot.commands.check.SecretMasker;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.escalation.Escalations;
+import org.opsbot.commands.escalation.Overrides;
 import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.runbook.RunbookCatalog;
+import org.opsbot.commands.runbook.RunbookChecklists;
+import org.opsbot.commands.runbook.RunbookSchedules;
+import org.opsbot.commands.store.OutboxStore;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.EscalationStore;
 import org.opsbot.commands.store.LeaseStore;
@@ -239,10 +244,13 @@ public final class Bot implements AutoCloseable {
         OkHttpClient http = CheckRunner.defaultHttpClient();
         Runbooks runbooks = runbooks(settings, config, catalog, clock, http);
         phases.done("runbooks");
-        ChecksFeature checks = new ChecksFeature(runbooks, config, database, slack.outbox(), handlers, policy, groups, clock);
-        // The Run runbook button on an alert group runs its checks into the group's thread.
+        ChecksFeature checks = new ChecksFeature(runbooks, config, new RunbookChecklists(database, audit, clock),
+                new RunbookSchedules(database, Replica.NAME), slack.outbox(), new SentPosts(new OutboxStore(database, clock)),
+                handlers, policy, groups, clock);
+        // The Run runbook button on an alert group runs its checks into the group's thread; its
+        // Declare incident button is the incidents feature's, so alerts need not know incidents.
         alerts = new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
-                escalation.escalations(), checks::runInThread, handlers, clock);
+                escalation.escalations(), checks::runInThread, IncidentsFeature::declareButton, handlers, clock);
         phases.done("checks, alerts");
         IncidentsFeature incidents = incidents(settings, config, clock, audit, escalation.escalations());
         escalation.subjects(Subjects.byKind(Map.of(Subject.Kind.ALERT_GROUP, alerts.subjects(),
@@ -253,7 +261,7 @@ public final class Bot implements AutoCloseable {
         return List.of(
                 checks,
                 alerts,
-                new OnCallFeature(config, overrides, audit, groups, zones, clock),
+                new OnCallFeature(config, new Overrides(database, config, audit, clock), groups, zones, clock),
                 escalation,
                 incidents,
                 actions);

@@ -1,11 +1,15 @@
 package org.opsbot.architecture;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
+import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.StoreException;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
@@ -69,6 +73,30 @@ final class ArchitectureRules {
             .should().onlyDependOnClassesThat(resideOutsideOfPackage("org.opsbot..")
                     .or(resideInAPackage("org.opsbot.commands.model..")))
             .as("the model (org.opsbot.commands.model) depends on no other opsbot package");
+
+    /**
+     * The bot's features that ask the engine for everything they keep. {@code escalation} is not
+     * one yet: its loops take their leases from {@code LeaseStore} and the pager webhooks keep
+     * their queue in {@code PagerWebhookStore} (CONTRIBUTING.md, "Packages").
+     */
+    private static final String[] FEATURES = {
+            "org.opsbot.bot.actions..", "org.opsbot.bot.alerts..", "org.opsbot.bot.checks..",
+            "org.opsbot.bot.incidents..", "org.opsbot.bot.oncall.."};
+
+    /**
+     * What a feature may still name of the store: the {@code Database} it hands through to the
+     * engine classes it builds ({@code Alerts}, {@code RunbookChecks}) or that a command-line
+     * tool opens ({@code opsbot oncall}), and {@code StoreException}, so that a database outage
+     * is answered as one ("the database cannot be read") rather than as a bug.
+     */
+    private static final DescribedPredicate<JavaClass> STORE_TYPES_FEATURES_MAY_NAME =
+            belongToAnyOf(Database.class, StoreException.class);
+
+    static final ArchRule FEATURES_TALK_TO_THE_ENGINE = noClasses().that().resideInAnyPackage(FEATURES)
+            .should().dependOnClassesThat(resideInAPackage("org.opsbot.commands.store..")
+                    .and(not(STORE_TYPES_FEATURES_MAY_NAME)))
+            .as("the bot's features (actions, alerts, checks, incidents, oncall) reach the store only through"
+                    + " the engine; they may name Database and StoreException");
 
     private ArchitectureRules() {
     }

@@ -58,6 +58,14 @@ class ArchitectureRulesTest {
                 .contains("RecordThatReachesUp", "org.opsbot.commands.alert.AlertSource");
     }
 
+    @Test
+    void featureThatUsesAStoreIsReportedButNotForTheDatabaseItHandsOn() {
+        String violations = violations(ArchitectureRules.FEATURES_TALK_TO_THE_ENGINE, "org.opsbot.bot.oncall.archfixture");
+
+        assertThat(violations).contains("StoreInTheFeature", "org.opsbot.commands.store.OverrideStore");
+        assertThat(violations).doesNotContain("DatabaseHandedOn");
+    }
+
     /** The failure report of {@code rule} on the classes of {@code fixturePackage}, which must fail it. */
     private static String violations(ArchRule rule, String fixturePackage) {
         JavaClasses fixture = new ClassFileImporter().importPackages(fixturePackage);

@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The compiled classes of both modules keep the package layout of CONTRIBUTING.md: no package
- * cycles, no Slack or Helidon in the engine, SQL only in the store.
+ * cycles, no Slack or Helidon in the engine, SQL only in the store, features that reach the
+ * store through the engine.
  */
 @AnalyzeClasses(packages = "org.opsbot", importOptions = ArchitectureTest.ProductionCode.class)
 class ArchitectureTest {
@@ -28,6 +29,9 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule modelIsTheBottomOfTheEngine = ArchitectureRules.MODEL_AT_THE_BOTTOM;
 
+    @ArchTest
+    static final ArchRule featuresReachTheStoreThroughTheEngine = ArchitectureRules.FEATURES_TALK_TO_THE_ENGINE;
+
     /** The rules above would pass on too few classes, so: both modules, and no test code. */
     @ArchTest
     static void bothModulesAndOnlyTheirMainCodeAreAnalysed(JavaClasses classes) {
@@ -36,6 +40,7 @@ class ArchitectureTest {
         assertThat(classes.containPackage("org.opsbot.bot.slack")).isTrue();
         assertThat(classes.containPackage("org.opsbot.bot.testing")).isFalse();
         assertThat(classes.containPackage("org.opsbot.archfixture")).isFalse();
+        assertThat(classes.containPackage("org.opsbot.bot.oncall.archfixture")).isFalse();
         assertThat(classes.contain("org.opsbot.commands.store.TestDatabases")).isFalse();
     }
 

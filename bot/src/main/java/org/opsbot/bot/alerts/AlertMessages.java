@@ -4,7 +4,6 @@ import com.slack.api.model.Attachment;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
 import com.slack.api.model.block.element.BlockElement;
-import org.opsbot.bot.incidents.IncidentsFeature;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.alert.AlertNote;
@@ -15,12 +14,14 @@ import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.model.StoredAlertGroup.Lifecycle;
 import org.opsbot.commands.model.StoredAlertGroup.Mutes;
 
+import com.slack.api.model.block.element.ButtonElement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 
 import static com.slack.api.model.block.Blocks.actions;
@@ -77,13 +78,18 @@ final class AlertMessages {
     private AlertMessages() {
     }
 
-    static SlackMessage parent(StoredAlertGroup g, List<StoredAlert> alerts, Optional<Severity> severity, long now) {
-        return parent(g, alerts, severity, now, Optional.empty());
+    static SlackMessage parent(StoredAlertGroup g, List<StoredAlert> alerts, Optional<Severity> severity, long now,
+                               LongFunction<ButtonElement> declare) {
+        return parent(g, alerts, severity, now, Optional.empty(), declare);
     }
 
-    /** @param escalation where the group's escalation stands, shown while it is open */
+    /**
+     * @param escalation where the group's escalation stands, shown while it is open
+     * @param declare    the Declare incident button for a group: the incidents feature's, whose
+     *                   ids and handler stay there, handed in when the bot is wired
+     */
     static SlackMessage parent(StoredAlertGroup g, List<StoredAlert> alerts, Optional<Severity> severity, long now,
-                               Optional<String> escalation) {
+                               Optional<String> escalation, LongFunction<ButtonElement> declare) {
         long firing = alerts.stream().filter(StoredAlert::firing).count();
         String state = stateWord(g);
         String sev = severity.map(Severity::name).or(() -> Optional.ofNullable(g.severity()))
@@ -138,7 +144,7 @@ final class AlertMessages {
         if (!resolved(g)) {
             escalation.ifPresent(line -> blocks.add(context(c -> c.elements(List.of(markdownText(line))))));
         }
-        List<BlockElement> buttons = buttons(g, alerts, now);
+        List<BlockElement> buttons = buttons(g, alerts, now, declare);
         if (!buttons.isEmpty()) {
             blocks.add(actions(a -> a.blockId("alert-actions-" + g.id()).elements(buttons)));
         }
@@ -198,7 +204,8 @@ final class AlertMessages {
         return String.join("  ·  ", parts);
     }
 
-    private static List<BlockElement> buttons(StoredAlertGroup g, List<StoredAlert> alerts, long now) {
+    private static List<BlockElement> buttons(StoredAlertGroup g, List<StoredAlert> alerts, long now,
+                                              LongFunction<ButtonElement> declare) {
         if (resolved(g)) {
             return List.of();
         }
@@ -211,7 +218,7 @@ final class AlertMessages {
         }
         out.add(button(b -> b.actionId(RESOLVE).text(plainText("Resolve")).value(id)));
         out.add(button(b -> b.actionId(ESCALATE).text(plainText("Escalate")).value(id)));
-        out.add(IncidentsFeature.declareButton(g.id()));
+        out.add(declare.apply(g.id()));
         out.add(staticSelect(s -> s.actionId(SNOOZE).placeholder(plainText("Snooze…")).options(options(id, SNOOZES))));
         if (GroupStates.maySilence(g).allowed()) {
             out.add(staticSelect(s -> s.actionId(SILENCE).placeholder(plainText("Silence…")).options(options(id, SILENCES))));

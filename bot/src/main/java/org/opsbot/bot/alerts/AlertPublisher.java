@@ -1,5 +1,6 @@
 package org.opsbot.bot.alerts;
 
+import com.slack.api.model.block.element.ButtonElement;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.commands.alert.AlertNote;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 
 /**
  * Tells Slack about a committed {@link GroupChange}: the group's parent message is posted once
@@ -33,22 +35,21 @@ final class AlertPublisher {
     private final Clock clock;
     private final Function<StoredAlertGroup, Optional<String>> escalation;
     private final Consumer<GroupChange> escalate;
+    private final LongFunction<ButtonElement> declare;
 
     /**
      * @param escalation where a group's escalation stands, for its parent message
      * @param escalate   told of every published change, so escalation follows the group's state
+     * @param declare    the incidents feature's Declare incident button for a group
      */
     AlertPublisher(Alerts alerts, Outbox outbox, Clock clock, Function<StoredAlertGroup, Optional<String>> escalation,
-                   Consumer<GroupChange> escalate) {
+                   Consumer<GroupChange> escalate, LongFunction<ButtonElement> declare) {
         this.alerts = alerts;
         this.outbox = outbox;
         this.clock = clock;
         this.escalation = escalation;
         this.escalate = escalate;
-    }
-
-    AlertPublisher(Alerts alerts, Outbox outbox, Clock clock) {
-        this(alerts, outbox, clock, g -> Optional.empty(), change -> { });
+        this.declare = declare;
     }
 
     void publish(GroupChange change) {
@@ -72,7 +73,7 @@ final class AlertPublisher {
 
     private SlackMessage parentMessage(StoredAlertGroup group) {
         return AlertMessages.parent(group, alerts.alerts(group.id()), alerts.severity(group), clock.millis(),
-                escalation.apply(group));
+                escalation.apply(group), declare);
     }
 
     private void tellSlack(GroupChange change) {

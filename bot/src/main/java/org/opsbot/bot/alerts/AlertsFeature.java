@@ -1,5 +1,6 @@
 package org.opsbot.bot.alerts;
 
+import com.slack.api.model.block.element.ButtonElement;
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.handler.builtin.BlockActionHandler;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +31,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.LongFunction;
 
 /**
  * Alerts in Slack: the {@code /alerts/*} webhooks, one living message per alert group, its
@@ -53,13 +55,13 @@ public final class AlertsFeature implements SlackFeature {
     private final Executor executor;
 
     public AlertsFeature(Database db, OpsbotConfig config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
-                         MeterRegistry meters, Escalations escalations, RunbookRunner runbooks, Executor executor,
-                         Clock clock) {
+                         MeterRegistry meters, Escalations escalations, RunbookRunner runbooks,
+                         LongFunction<ButtonElement> declareButton, Executor executor, Clock clock) {
         this.alerts = new Alerts(db, config, clock);
         this.escalation = new AlertEscalation(alerts, escalations);
         this.publisher = new AlertPublisher(alerts, outbox, clock,
                 g -> escalations.find(AlertEscalation.subject(g.id())).flatMap(w -> WalkText.status(w, escalations.policyOf(w))),
-                escalation::follow);
+                escalation::follow, declareButton);
         this.actions = new AlertActions(alerts, publisher, new AlertmanagerSilences(), groups, escalations, runbooks,
                 clock);
         this.endpoints = new AlertEndpoints(webhookTokens, alerts, publisher, meters);

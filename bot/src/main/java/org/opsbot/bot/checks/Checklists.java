@@ -3,40 +3,35 @@ package org.opsbot.bot.checks;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
-import org.opsbot.commands.audit.AuditLog;
+import org.opsbot.bot.outbox.SentPosts;
+import org.opsbot.commands.model.ChecklistTick;
 import org.opsbot.commands.runbook.Runbook;
 import org.opsbot.commands.runbook.RunbookCatalog;
-import org.opsbot.commands.store.ChecklistStore;
-import org.opsbot.commands.store.ChecklistStore.Tick;
-import org.opsbot.commands.store.OutboxStore;
+import org.opsbot.commands.runbook.RunbookChecklists;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Runbook views in channels and their checklist ticks. A tick is recorded (who, when, and in
- * the audit log) and the view it was made on is re-rendered through the outbox. Ticks are a
- * record: unticking a box does not erase one, and the box shows it ticked again.
+ * Runbook views in channels and their checklist ticks. A tick is recorded by
+ * {@link RunbookChecklists} and the view it was made on is re-rendered through the outbox. Ticks
+ * are a record: unticking a box does not erase one, and the box shows it ticked again.
  */
 final class Checklists {
     private final RunbookCatalog catalog;
-    private final ChecklistStore store;
-    private final AuditLog audit;
+    private final RunbookChecklists ticks;
     private final Outbox outbox;
-    private final OutboxStore posts;
+    private final SentPosts posts;
     private final Clock clock;
 
     /** @param posts to find the outbox post a tick was made on, by its Slack ts */
-    Checklists(RunbookCatalog catalog, ChecklistStore store, AuditLog audit, Outbox outbox, OutboxStore posts,
-               Clock clock) {
+    Checklists(RunbookCatalog catalog, RunbookChecklists ticks, Outbox outbox, SentPosts posts, Clock clock) {
         this.catalog = catalog;
-        this.store = store;
-        this.audit = audit;
+        this.ticks = ticks;
         this.outbox = outbox;
         this.posts = posts;
         this.clock = clock;
@@ -68,20 +63,13 @@ final class Checklists {
         }
         Runbook r = runbook.get();
         Instant since = block.get().since();
-        Map<Integer, Tick> already = RunbookMessage.firstTicks(r, store.ticks(r.name(), since));
-        for (int item : selected) {
-            if (item >= 0 && item < r.checklist().size() && !already.containsKey(item)) {
-                String text = r.checklist().get(item);
-                store.tick(r.name(), item, text, user);
-                audit.append(user, "checklist.tick", r.name(), Map.of("item", item + 1, "text", text));
-            }
-        }
-        Optional<Long> message = messageTs == null ? Optional.empty() : posts.sentPost(channel, messageTs);
+        List<ChecklistTick> now = ticks.tick(r, since, selected, user);
+        Optional<Long> message = messageTs == null ? Optional.empty() : posts.idOf(channel, messageTs);
         if (message.isEmpty()) {
             outbox.ephemeral(channel, user, SlackMessage.text("Recorded. (This message was not posted by this opsbot,"
                     + " so it cannot show the tick; " + SlackText.code("/ops runbook " + r.name()) + " shows a fresh one.)"));
             return;
         }
-        outbox.update(message.get(), RunbookMessage.view(r, "/ops", since, store.ticks(r.name(), since)));
+        outbox.update(message.get(), RunbookMessage.view(r, "/ops", since, now));
     }
 }

@@ -5,6 +5,7 @@ import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.response.Response;
 import org.opsbot.bot.outbox.Outbox;
+import org.opsbot.bot.outbox.SentPosts;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.bot.scheduler.Scheduler;
@@ -15,14 +16,10 @@ import org.opsbot.commands.access.AccessPolicy;
 import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.access.PermissionKeys;
-import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.runbook.Runbook;
-import org.opsbot.commands.store.ChecklistStore;
-import org.opsbot.commands.store.Database;
-import org.opsbot.commands.store.OutboxStore;
-import org.opsbot.commands.store.Replica;
-import org.opsbot.commands.store.ScheduleStore;
+import org.opsbot.commands.runbook.RunbookChecklists;
+import org.opsbot.commands.runbook.RunbookSchedules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,10 +64,14 @@ public final class ChecksFeature implements SlackFeature {
 
     /**
      * @param runbooks a valid catalog (the bot refuses to start otherwise) and the runner
-     * @param executor where runs and ticks go, off Slack's 3-second request path
+     * @param checklists records checklist ticks
+     * @param schedules  claims scheduled runs for this replica
+     * @param posts      finds the post a tick was made on
+     * @param executor   where runs and ticks go, off Slack's 3-second request path
      */
-    public ChecksFeature(Runbooks runbooks, OpsbotConfig config, Database db, Outbox outbox, Executor executor,
-                         AccessPolicy policy, GroupDirectory groups, Clock clock) {
+    public ChecksFeature(Runbooks runbooks, OpsbotConfig config, RunbookChecklists checklists, RunbookSchedules schedules,
+                         Outbox outbox, SentPosts posts, Executor executor, AccessPolicy policy, GroupDirectory groups,
+                         Clock clock) {
         this.runbooks = runbooks;
         this.outbox = outbox;
         this.executor = executor;
@@ -78,9 +79,8 @@ public final class ChecksFeature implements SlackFeature {
         this.groups = groups;
         this.permission = config.permissions().containsKey(PERMISSION) ? Optional.of(PERMISSION) : Optional.empty();
         this.runs = new ChannelRun(runbooks.checks(), outbox, executor);
-        this.checklists = new Checklists(runbooks.catalog(), new ChecklistStore(db, clock), new AuditLog(db, clock),
-                outbox, new OutboxStore(db, clock), clock);
-        this.scheduled = new ScheduledRunbooks(runbooks.catalog(), new ScheduleStore(db), runs, config, Replica.NAME);
+        this.checklists = new Checklists(runbooks.catalog(), checklists, outbox, posts, clock);
+        this.scheduled = new ScheduledRunbooks(runbooks.catalog(), schedules, runs, config);
     }
 
     @Override

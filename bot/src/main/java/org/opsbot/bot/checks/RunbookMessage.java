@@ -5,16 +5,16 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.commands.check.Check;
+import org.opsbot.commands.model.ChecklistTick;
 import org.opsbot.bot.actions.ActionsFeature;
 import org.opsbot.commands.runbook.Action;
 import org.opsbot.commands.runbook.Runbook;
+import org.opsbot.commands.runbook.RunbookChecklists;
 import org.opsbot.commands.runbook.Schedule;
-import org.opsbot.commands.store.ChecklistStore.Tick;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +72,7 @@ final class RunbookMessage {
      * @param since   the time the view was first posted; ticks from then on are shown
      * @param ticks   the runbook's ticks since then, oldest first
      */
-    static SlackMessage view(Runbook runbook, String slash, Instant since, List<Tick> ticks) {
+    static SlackMessage view(Runbook runbook, String slash, Instant since, List<ChecklistTick> ticks) {
         List<LayoutBlock> blocks = new ArrayList<>();
         String head = ":book: *" + SlackText.escape(runbook.title()) + "* (" + SlackText.code(runbook.name()) + ") · team *"
                 + SlackText.escape(runbook.team()) + "*"
@@ -94,7 +94,7 @@ final class RunbookMessage {
         if (!runbook.checklist().isEmpty()) {
             blocks.add(divider());
             blocks.add(section(s -> s.text(markdownText("*Checklist* — tick what you have done; who and when is recorded"))));
-            Map<Integer, Tick> first = firstTicks(runbook, ticks);
+            Map<Integer, ChecklistTick> first = RunbookChecklists.firstTicks(runbook, ticks);
             List<String> items = runbook.checklist();
             for (int from = 0, group = 0; from < items.size() && blocks.size() < ReportMessage.MAX_BLOCKS - 4;
                  from += OPTIONS_PER_GROUP, group++) {
@@ -107,7 +107,7 @@ final class RunbookMessage {
                     OptionObject option = OptionObject.builder().text(plainText(SlackText.label(text, OPTION_CHARS)))
                             .value(Integer.toString(i)).build();
                     options.add(option);
-                    Tick tick = first.get(i);
+                    ChecklistTick tick = first.get(i);
                     if (tick != null) {
                         ticked.add(option);
                         notes.add(":ballot_box_with_check: " + (i + 1) + " ticked by " + SlackText.user(tick.tickedBy()) + " "
@@ -148,22 +148,11 @@ final class RunbookMessage {
         blocks.add(context(c -> c.elements(List.of(markdownText(about)))));
         blocks.add(actions(a -> a.elements(List.of(ReportMessage.runButton("Run the checks", runbook.name())))));
 
-        long done = firstTicks(runbook, ticks).size();
+        long done = RunbookChecklists.firstTicks(runbook, ticks).size();
         String fallback = SlackText.plain(runbook.title(), 150) + " (" + SlackText.escape(runbook.name()) + "): " + runbook.checks().size() + " checks, "
                 + (runbook.checklist().isEmpty() ? "no checklist" : done + "/" + runbook.checklist().size() + " checklist items ticked")
                 + ", " + runbook.actions().size() + " actions";
         return SlackMessage.of(fallback, blocks);
-    }
-
-    /** The first tick of each item, by position; a tick whose text no longer matches the item is ignored. */
-    static Map<Integer, Tick> firstTicks(Runbook runbook, List<Tick> ticks) {
-        Map<Integer, Tick> first = new LinkedHashMap<>();
-        for (Tick t : ticks) {
-            if (t.item() >= 0 && t.item() < runbook.checklist().size() && runbook.checklist().get(t.item()).equals(t.text())) {
-                first.putIfAbsent(t.item(), t);
-            }
-        }
-        return first;
     }
 
     private static String checkLine(Check c) {

@@ -1,13 +1,11 @@
 package org.opsbot.bot.checks;
 
-import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.check.CheckRunner;
 import org.opsbot.commands.check.ExecAllowList;
 import org.opsbot.commands.check.SecretMasker;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.runbook.RunbookChecks;
-import org.opsbot.commands.store.CheckRunStore;
 import org.opsbot.commands.store.Database;
 
 import java.nio.file.Files;
@@ -60,6 +58,6 @@ public record Runbooks(RunbookCatalog catalog, RunbookChecks checks) {
     public static Runbooks open(Settings settings, Map<String, String> environment, RunbookCatalog catalog,
                                 Database db, Clock clock, okhttp3.OkHttpClient http) {
         CheckRunner runner = new CheckRunner(http, allowList(settings), SecretMasker.fromEnvironment(environment), clock);
-        return new Runbooks(catalog, new RunbookChecks(runner, new CheckRunStore(db), new AuditLog(db, clock)));
+        return new Runbooks(catalog, new RunbookChecks(runner, db, clock));
     }
 }

@@ -7,28 +7,19 @@ import org.opsbot.commands.config.Team;
 import org.opsbot.commands.runbook.Runbook;
 import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.runbook.Schedule;
+import org.opsbot.commands.runbook.RunbookSchedules;
 import org.opsbot.commands.runbook.ScheduleCalendar;
-import org.opsbot.commands.store.ScheduleStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Runs runbooks on their cron schedules and posts the reports to the schedule's channel (or
- * the team's, or {@code slack.default-channel}).
- *
- * <p>A run is started only by whoever wins its claim in the database, so a restart or a second
- * replica never starts it twice. A claim whose holder was killed (or failed on the database)
- * before starting the run is taken over by the next lease holder and run then, once (see
- * {@link ScheduleStore}). When the bot was down at a scheduled time, the calendar returns only
- * the latest missed time: it runs once. A schedule seen for the first time is
- * remembered at its latest past time without running, so that downtime afterwards is noticed
- * and caught up.
+ * the team's, or {@code slack.default-channel}). Which runs this replica starts, and once only,
+ * is decided by {@link RunbookSchedules}.
  */
 final class ScheduledRunbooks implements Scheduler.Job {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledRunbooks.class);
@@ -36,16 +27,14 @@ final class ScheduledRunbooks implements Scheduler.Job {
     private static final Duration LATE = Duration.ofMinutes(2);
 
     private final RunbookCatalog catalog;
-    private final ScheduleStore store;
+    private final RunbookSchedules schedules;
     private final ChannelRun runs;
     private final OpsbotConfig config;
-    private final String holder;
 
-    /** @param holder this replica, as the scheduler's lease holder: who claims runs */
-    ScheduledRunbooks(RunbookCatalog catalog, ScheduleStore store, ChannelRun runs, OpsbotConfig config, String holder) {
-        this.holder = holder;
+    /** @param schedules claims the due runs for this replica */
+    ScheduledRunbooks(RunbookCatalog catalog, RunbookSchedules schedules, ChannelRun runs, OpsbotConfig config) {
         this.catalog = catalog;
-        this.store = store;
+        this.schedules = schedules;
         this.runs = runs;
         this.config = config;
     }
@@ -58,33 +47,7 @@ final class ScheduledRunbooks implements Scheduler.Job {
     @Override
     public void runDue(Instant now) {
         for (Runbook runbook : catalog.all()) {
-            if (runbook.schedules().isEmpty()) {
-                continue;
-            }
-            Map<String, Instant> lastFired = store.lastFired(runbook.name());
-            Map<String, Instant> unstarted = store.unstarted(runbook.name());
-            List<ScheduleCalendar.DueRun> due = ScheduleCalendar.due(runbook, lastFired, now);
-            for (ScheduleCalendar.DueRun run : due) {
-                if (store.claim(runbook.name(), run.schedule().key(), run.scheduledFor(), holder)) {
-                    start(run);
-                }
-            }
-            for (Schedule schedule : runbook.schedules()) {
-                boolean starting = due.stream().anyMatch(d -> d.schedule().equals(schedule));
-                Instant open = unstarted.get(schedule.key());
-                if (open != null && !starting) {
-                    // Claimed and never started: its holder was killed in between (this replica
-                    // holds the lease now, so that holder lost it) or failed on the database.
-                    // A later due time, when there is one, replaces it: missed runs run once.
-                    if (store.retake(runbook.name(), schedule.key(), open, holder)) {
-                        LOG.info("Runbook {} was claimed for {} but never started; starting it now",
-                                runbook.name(), open);
-                        start(new ScheduleCalendar.DueRun(runbook, schedule, open, Duration.between(open, now)));
-                    }
-                } else if (!lastFired.containsKey(schedule.key()) && !starting) {
-                    ScheduleCalendar.latest(schedule, now).ifPresent(t -> store.remember(runbook.name(), schedule.key(), t));
-                }
-            }
+            schedules.claimDue(runbook, now).forEach(this::start);
         }
     }
 
@@ -97,7 +60,7 @@ final class ScheduledRunbooks implements Scheduler.Job {
             LOG.warn("Runbook {} is due ({}) but has nowhere to post: give the schedule a channel",
                     runbook.name(), run.schedule().cron());
             // Spent, not open: warned once per due time rather than on every tick.
-            store.started(runbook.name(), schedule, run.scheduledFor(), holder);
+            schedules.started(run);
             return;
         }
         Optional<String> note = Optional.empty();
@@ -109,7 +72,7 @@ final class ScheduledRunbooks implements Scheduler.Job {
         }
         String key = "schedule:" + runbook.name() + ":" + schedule + ":" + run.scheduledFor().toEpochMilli();
         boolean started = runs.startOnce(key, runbook, run.actor(), channel.get(), note,
-                () -> store.started(runbook.name(), schedule, run.scheduledFor(), holder));
+                () -> schedules.started(run));
         if (!started) {
             LOG.info("Runbook {} for {} was taken over by another replica before it started here",
                     runbook.name(), run.scheduledFor());

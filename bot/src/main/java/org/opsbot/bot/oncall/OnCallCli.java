@@ -4,10 +4,11 @@ import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.config.Team;
+import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.escalation.OnCallRoster;
+import org.opsbot.commands.escalation.Overrides;
 import org.opsbot.commands.model.OnCallOverride;
 import org.opsbot.commands.store.Database;
-import org.opsbot.commands.store.OverrideStore;
 import org.opsbot.commands.store.StoreException;
 
 import java.io.PrintWriter;
@@ -52,7 +53,8 @@ public final class OnCallCli {
             }
             List<OnCallOverride> overrides = new ArrayList<>();
             try (Database db = Database.open(settings.databaseUrl())) {
-                overrides.addAll(new OverrideStore(db, Clock.systemUTC()).endingAfter(when));
+                Clock clock = Clock.systemUTC();
+                overrides.addAll(new Overrides(db, config, new AuditLog(db, clock), clock).endingAfter(when));
             } catch (StoreException e) {
                 err.println("opsbot: overrides left out, the database cannot be read: " + e.getMessage());
             }

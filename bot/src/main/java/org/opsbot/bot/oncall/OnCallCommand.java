@@ -10,7 +10,7 @@ import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Team;
 import org.opsbot.commands.escalation.OnCallRoster;
-import org.opsbot.commands.store.OverrideStore;
+import org.opsbot.commands.escalation.Overrides;
 import org.opsbot.commands.yaml.Suggestions;
 
 import java.time.Clock;
@@ -28,12 +28,12 @@ import static com.slack.api.model.block.composition.BlockCompositions.markdownTe
 /** {@code /ops oncall [team] [at <time>]}: who each tier would notify, now or at a time. */
 final class OnCallCommand implements OpsCommand {
     private final OpsbotConfig config;
-    private final OverrideStore overrides;
+    private final Overrides overrides;
     private final GroupDirectory groups;
     private final UserTimeZones zones;
     private final Clock clock;
 
-    OnCallCommand(OpsbotConfig config, OverrideStore overrides, GroupDirectory groups, UserTimeZones zones, Clock clock) {
+    OnCallCommand(OpsbotConfig config, Overrides overrides, GroupDirectory groups, UserTimeZones zones, Clock clock) {
         this.config = config;
         this.overrides = overrides;
         this.groups = groups;

@@ -4,9 +4,8 @@ import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.SlackFeature;
 import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.access.PermissionKeys;
-import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.OpsbotConfig;
-import org.opsbot.commands.store.OverrideStore;
+import org.opsbot.commands.escalation.Overrides;
 
 import java.time.Clock;
 import java.util.List;
@@ -18,11 +17,11 @@ public final class OnCallFeature implements SlackFeature {
 
     private final List<OpsCommand> commands;
 
-    public OnCallFeature(OpsbotConfig config, OverrideStore overrides, AuditLog audit, GroupDirectory groups,
+    public OnCallFeature(OpsbotConfig config, Overrides overrides, GroupDirectory groups,
                          UserTimeZones zones, Clock clock) {
         this.commands = List.of(
                 new OnCallCommand(config, overrides, groups, zones, clock),
-                new OverrideCommand(config, overrides, audit, clock));
+                new OverrideCommand(config, overrides));
     }
 
     @Override

@@ -6,21 +6,15 @@ import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
 import org.opsbot.bot.slack.ops.UsageException;
 import org.opsbot.bot.slack.text.SlackText;
-import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.Durations;
-import org.opsbot.commands.config.NotifyTarget;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Schedule;
 import org.opsbot.commands.config.Team;
-import org.opsbot.commands.escalation.Rotation;
+import org.opsbot.commands.escalation.Overrides;
 import org.opsbot.commands.escalation.Shift;
 import org.opsbot.commands.model.OnCallOverride;
-import org.opsbot.commands.store.OverrideStore;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,18 +28,13 @@ final class OverrideCommand implements OpsCommand {
     static final String PERMISSION = "override";
     // With should_escape, Slack sends a mention as <@U123|name>; typed ids are accepted too.
     private static final Pattern MENTION = Pattern.compile("<@([UW][A-Z0-9]+)(?:\\|[^>]*)?>|([UW][A-Z0-9]{6,})");
-    private static final Duration LONGEST = Duration.ofDays(31);
 
     private final OpsbotConfig config;
-    private final OverrideStore overrides;
-    private final AuditLog audit;
-    private final Clock clock;
+    private final Overrides overrides;
 
-    OverrideCommand(OpsbotConfig config, OverrideStore overrides, AuditLog audit, Clock clock) {
+    OverrideCommand(OpsbotConfig config, Overrides overrides) {
         this.config = config;
         this.overrides = overrides;
-        this.audit = audit;
-        this.clock = clock;
     }
 
     @Override
@@ -89,17 +78,19 @@ final class OverrideCommand implements OpsCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(SlackText.code(invocation.args().get(2), 40) + " is not a duration; write e.g. `30m`, `2h`, `1d`.");
         }
-        if (duration.isZero() || duration.isNegative() || duration.compareTo(LONGEST) > 0) {
-            throw new UsageException("An override lasts between a minute and 31 days.");
+        Overrides.Created created;
+        try {
+            created = overrides.create(team, user, duration, invocation.userId());
+        } catch (Overrides.Refused refused) {
+            throw new UsageException(switch (refused.reason()) {
+                case DURATION -> "An override lasts between a minute and 31 days.";
+                case NO_SCHEDULE -> "Team " + SlackText.code(team.name())
+                        + " pages no on-call schedule (no `schedule:` in its escalation tiers), so there is nothing to override.";
+            });
         }
-        Schedule schedule = firstSchedule(team).orElseThrow(() -> new UsageException("Team " + SlackText.code(team.name())
-                + " pages no on-call schedule (no `schedule:` in its escalation tiers), so there is nothing to override."));
-
-        Instant now = clock.instant();
-        Optional<Shift> before = Rotation.at(schedule, overrides.endingAfter(now), now);
-        OnCallOverride override = overrides.add(schedule.name(), user, now, now.plus(duration), invocation.userId());
-        audit.append(invocation.userId(), "oncall.override", "schedule:" + schedule.name(), Map.of(
-                "team", team.name(), "user", user, "from", override.from().toString(), "until", override.until().toString()));
+        Schedule schedule = created.schedule();
+        OnCallOverride override = created.override();
+        Optional<Shift> before = created.before();
 
         OnCallText text = OnCallText.slack();
         // The person named is the one mention a command that takes a person writes (from the id it parsed).
@@ -111,15 +102,5 @@ final class OverrideCommand implements OpsCommand {
         invocation.outbox().post(channel, SlackMessage.text(announcement));
         return CommandReply.ephemeral("Done: " + announcement.substring(announcement.indexOf(' ') + 1)
                 + (channel.equals(invocation.channelId()) ? "" : " I told " + SlackText.channel(channel) + "."));
-    }
-
-    private Optional<Schedule> firstSchedule(Team team) {
-        return team.escalation().tiers().stream()
-                .flatMap(t -> t.targets().stream())
-                .filter(t -> t.kind() == NotifyTarget.Kind.SCHEDULE)
-                .map(NotifyTarget::id)
-                .map(config.schedules()::get)
-                .filter(java.util.Objects::nonNull)
-                .findFirst();
     }
 }

@@ -4,6 +4,7 @@ import com.slack.api.model.block.ActionsBlock;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.SectionBlock;
 import org.junit.jupiter.api.Test;
+import org.opsbot.bot.incidents.IncidentsFeature;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.commands.alert.AlertNote;
 import org.opsbot.commands.config.Severity;
@@ -43,7 +44,8 @@ class AlertMessagesTest {
         for (int i = 0; i < 500; i++) {
             alerts.add(alert(i, i % 5 != 0, "Disk 9" + (i % 10) + "% full " + "x".repeat(400)));
         }
-        SlackMessage m = AlertMessages.parent(group(StoredAlertGroup.State.FIRING, null, null), alerts, Optional.of(Severity.DEFAULTS.getFirst()), NOW);
+        SlackMessage m = AlertMessages.parent(group(StoredAlertGroup.State.FIRING, null, null), alerts, Optional.of(Severity.DEFAULTS.getFirst()), NOW,
+                IncidentsFeature::declareButton);
 
         assertThat(blocks(m)).hasSizeLessThan(10);
         assertThat(blocks(m)).filteredOn(b -> b instanceof SectionBlock)
@@ -58,7 +60,7 @@ class AlertMessagesTest {
     @Test
     void anAlertKeepsTheValuesItFiredWithAndAResolvedGroupHasNoButtons() {
         SlackMessage m = AlertMessages.parent(group(StoredAlertGroup.State.RESOLVED, null, "U0BOB00001"), List.of(alert(1, false, "fired at 97%")),
-                Optional.empty(), NOW);
+                Optional.empty(), NOW, IncidentsFeature::declareButton);
         String all = blocks(m).toString();
         assertThat(all).contains("fired at 97%", "Resolved by <@U0BOB00001>").doesNotContain("now 12%");
         assertThat(blocks(m)).noneMatch(b -> b instanceof ActionsBlock);
@@ -68,7 +70,7 @@ class AlertMessagesTest {
     @Test
     void anAcknowledgedGroupOffersUnacknowledgeAndANewAlertReplyMentionsTheAcknowledger() {
         SlackMessage m = AlertMessages.parent(group(StoredAlertGroup.State.ACKNOWLEDGED, "U0ALICE001", null), List.of(alert(1, true, "x")),
-                Optional.empty(), NOW);
+                Optional.empty(), NOW, IncidentsFeature::declareButton);
         assertThat(blocks(m).toString()).contains("Unacknowledge", "Acknowledged by <@U0ALICE001>").doesNotContain("\"Acknowledge\"");
 
         SlackMessage reply = AlertMessages.reply(group(StoredAlertGroup.State.ACKNOWLEDGED, "U0ALICE001", null),

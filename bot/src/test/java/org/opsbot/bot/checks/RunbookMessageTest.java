@@ -9,7 +9,7 @@ import com.slack.api.model.block.element.CheckboxesElement;
 import org.junit.jupiter.api.Test;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.commands.runbook.Runbook;
-import org.opsbot.commands.store.ChecklistStore.Tick;
+import org.opsbot.commands.model.ChecklistTick;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,10 +44,10 @@ class RunbookMessageTest {
 
     @Test
     void tickedItemsAreTickedAndSayWhoAndWhen() {
-        List<Tick> ticks = List.of(
-                new Tick("long", 11, runbook.checklist().get(11), "U0CAROL001", Instant.parse("2026-11-22T09:12:00Z")),
-                new Tick("long", 11, runbook.checklist().get(11), "U0DAVE0001", Instant.parse("2026-11-22T09:13:00Z")),
-                new Tick("long", 3, "an item that was reworded since", "U0DAVE0001", Instant.parse("2026-11-22T09:14:00Z")));
+        List<ChecklistTick> ticks = List.of(
+                new ChecklistTick("long", 11, runbook.checklist().get(11), "U0CAROL001", Instant.parse("2026-11-22T09:12:00Z")),
+                new ChecklistTick("long", 11, runbook.checklist().get(11), "U0DAVE0001", Instant.parse("2026-11-22T09:13:00Z")),
+                new ChecklistTick("long", 3, "an item that was reworded since", "U0DAVE0001", Instant.parse("2026-11-22T09:14:00Z")));
 
         SlackMessage view = RunbookMessage.view(runbook, "/ops", SINCE, ticks);
 

@@ -14,6 +14,7 @@ import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.LeaseStore;
 import org.opsbot.commands.store.MutableClock;
+import org.opsbot.commands.runbook.RunbookSchedules;
 import org.opsbot.commands.store.ScheduleStore;
 import org.opsbot.commands.store.TestDatabases;
 
@@ -64,8 +65,8 @@ class ScheduledRunbooksTest {
 
     /** The job as the replica {@code holder} runs it, posting to {@code outbox}. */
     private ScheduledRunbooks job(String holder, Outbox outbox) {
-        return new ScheduledRunbooks(runbooks.catalog(), new ScheduleStore(db),
-                new ChannelRun(runbooks.checks(), outbox, Runnable::run), config, holder);
+        return new ScheduledRunbooks(runbooks.catalog(), new RunbookSchedules(db, holder),
+                new ChannelRun(runbooks.checks(), outbox, Runnable::run), config);
     }
 
     @AfterEach

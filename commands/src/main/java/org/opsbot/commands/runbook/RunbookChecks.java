@@ -5,7 +5,9 @@ import org.opsbot.commands.check.CheckRunner;
 import org.opsbot.commands.check.ProgressListener;
 import org.opsbot.commands.model.RunReport;
 import org.opsbot.commands.store.CheckRunStore;
+import org.opsbot.commands.store.Database;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +20,11 @@ public final class RunbookChecks {
     private final CheckRunner runner;
     private final CheckRunStore runs;
     private final AuditLog audit;
+
+    /** Stores its runs in {@code db} and audits them there. */
+    public RunbookChecks(CheckRunner runner, Database db, Clock clock) {
+        this(runner, new CheckRunStore(db), new AuditLog(db, clock));
+    }
 
     public RunbookChecks(CheckRunner runner, CheckRunStore runs, AuditLog audit) {
         this.runner = runner;

@@ -1,10 +1,12 @@
 package org.opsbot.commands.store;
 
+import org.opsbot.commands.model.ChecklistTick;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
-/** Ticks of a runbook's manual checklist items: who ticked which item, and when. */
+/** ChecklistTicks of a runbook's manual checklist items: who ticked which item, and when. */
 public final class ChecklistStore {
     private final Database db;
     private final Clock clock;
@@ -14,11 +16,7 @@ public final class ChecklistStore {
         this.clock = clock;
     }
 
-    /** @param item the item's position in the runbook's checklist, from 0 */
-    public record Tick(String runbook, int item, String text, String tickedBy, Instant tickedAt) {
-    }
-
-    public Tick tick(String runbook, int item, String text, String user) {
+    public ChecklistTick tick(String runbook, int item, String text, String user) {
         Instant now = clock.instant();
         db.write(h -> h.createUpdate("""
                         INSERT INTO checklist_tick (runbook, item, text, ticked_by, ticked_at)
@@ -29,17 +27,17 @@ public final class ChecklistStore {
                 .bind("user", user)
                 .bind("at", now.toEpochMilli())
                 .execute());
-        return new Tick(runbook, item, text, user, now);
+        return new ChecklistTick(runbook, item, text, user, now);
     }
 
-    /** Ticks of {@code runbook} at or after {@code since}, oldest first. */
-    public List<Tick> ticks(String runbook, Instant since) {
+    /** ChecklistTicks of {@code runbook} at or after {@code since}, oldest first. */
+    public List<ChecklistTick> ticks(String runbook, Instant since) {
         return db.read(h -> h.createQuery("""
                         SELECT runbook, item, text, ticked_by, ticked_at FROM checklist_tick
                         WHERE runbook = :runbook AND ticked_at >= :since ORDER BY ticked_at, id""")
                 .bind("runbook", runbook)
                 .bind("since", since.toEpochMilli())
-                .map((rs, ctx) -> new Tick(rs.getString("runbook"), rs.getInt("item"), rs.getString("text"),
+                .map((rs, ctx) -> new ChecklistTick(rs.getString("runbook"), rs.getInt("item"), rs.getString("text"),
                         rs.getString("ticked_by"), Instant.ofEpochMilli(rs.getLong("ticked_at"))))
                 .list());
     }
