@@ -9,6 +9,9 @@ import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.model.StoredAlert;
 import org.opsbot.commands.model.StoredAlertGroup;
+import org.opsbot.commands.model.Walk;
+import org.opsbot.commands.model.WalkEvent;
+import org.opsbot.commands.config.Severity;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a button or an {@code /ops} alert command does, the same for both: find the group,
@@ -87,27 +91,65 @@ final class AlertActions {
         if (decision instanceof Decision.Denied denied) {
             return Outcome.said(":no_entry: " + SlackText.escape(denied.reason()));
         }
+        if (kind == Kind.ESCALATE) {
+            // Stored as typed (one line, bounded); it is escaped where it is shown.
+            return escalate(g, user, arg.filter(r -> !r.isBlank())
+                    .map(r -> SlackText.cut(r.replaceAll("\\s+", " ").strip(), 200)).orElse(""));
+        }
         ActionResult result = switch (kind) {
             case ACK -> alerts.acknowledge(id, user);
             case UNACK -> alerts.unacknowledge(id, user);
             case RESOLVE -> alerts.resolve(id, user);
             case SNOOZE -> alerts.snooze(id, user, bounded(arg, MAX_SNOOZE));
-            // Stored as typed (one line, bounded); it is escaped where it is shown.
-            case ESCALATE -> escalate(g, user, arg.filter(r -> !r.isBlank())
-                    .map(r -> SlackText.cut(r.replaceAll("\\s+", " ").strip(), 200)).orElse(""));
-            case RUNBOOK -> throw new IllegalStateException("decided above");
+            case ESCALATE, RUNBOOK -> throw new IllegalStateException("decided above");
             case SILENCE -> silence(g, user, userName, bounded(arg, MAX_SILENCE));
             case UNSILENCE -> unsilence(g, user);
         };
         return switch (result) {
             case ActionResult.Done done -> {
+                // Escalation follows the change here, so the confirmation can say where it now stands.
                 publisher.publish(done.change());
-                yield new Outcome(true, Optional.empty());
+                yield new Outcome(true, Optional.of(confirmation(kind, done.change().group(), arg)));
             }
             // The engine's reasons are sentences that may name people (<@U…>), nothing more.
             case ActionResult.Unchanged u -> Outcome.said(SlackText.person(u.why()));
             case ActionResult.NotFound n -> Outcome.said("There is no alert group `" + id + "`.");
         };
+    }
+
+    /** What the caller did, to which group, and what happens next; the group as this act left it. */
+    private String confirmation(Kind kind, StoredAlertGroup g, Optional<String> arg) {
+        return switch (kind) {
+            case ACK -> AlertConfirmations.acknowledged(g, escalating(g), alerts.severity(g).flatMap(Severity::resolveWithin));
+            case UNACK -> AlertConfirmations.unacknowledged(g, escalating(g), pagedSinceUnack(g));
+            case RESOLVE -> AlertConfirmations.resolved(g, escalating(g));
+            case SNOOZE -> {
+                Duration d = bounded(arg, MAX_SNOOZE);
+                Instant until = g.mutes().snoozedUntil() == null ? clock.instant().plus(d) : Instant.ofEpochMilli(g.mutes().snoozedUntil());
+                yield AlertConfirmations.snoozed(g, until, d);
+            }
+            case SILENCE -> AlertConfirmations.silenced(g);
+            case UNSILENCE -> AlertConfirmations.unsilenced(g);
+            case ESCALATE, RUNBOOK -> throw new IllegalStateException("answered where they are done");
+        };
+    }
+
+    private Optional<AlertConfirmations.Escalating> escalating(StoredAlertGroup g) {
+        return AlertConfirmations.Escalating.of(escalations.find(AlertEscalation.subject(g.id())), escalations::policyOf);
+    }
+
+    /** The first tier paged after the group's last unack: the loop may page it before this answer is written. */
+    private OptionalInt pagedSinceUnack(StoredAlertGroup g) {
+        List<WalkEvent> history = escalations.history(AlertEscalation.subject(g.id()));
+        int unacked = -1;
+        for (int i = 0; i < history.size(); i++) {
+            if (history.get(i).kind() == WalkEvent.Kind.UNACKNOWLEDGED) {
+                unacked = i;
+            }
+        }
+        return unacked < 0 ? OptionalInt.empty() : history.subList(unacked + 1, history.size()).stream()
+                .filter(e -> e.kind() == WalkEvent.Kind.NOTIFIED && e.tier().isPresent())
+                .mapToInt(e -> e.tier().getAsInt()).findFirst();
     }
 
     /**
@@ -133,16 +175,19 @@ final class AlertActions {
     }
 
     /** Pages the next tier now; the pages themselves tell the thread who was reached. */
-    private ActionResult escalate(StoredAlertGroup g, String user, String reason) {
+    private Outcome escalate(StoredAlertGroup g, String user, String reason) {
         if (alerts.mayEscalate(g) instanceof Decision.Denied no) {
-            return new ActionResult.Unchanged(g, no.reason());
+            return Outcome.said(SlackText.person(no.reason()));
         }
-        if (escalations.escalate(AlertEscalation.subject(g.id()), user, reason).isEmpty()) {
-            return new ActionResult.Unchanged(g, "Team " + g.route().team()
+        Optional<Walk> walk = escalations.escalate(AlertEscalation.subject(g.id()), user, reason);
+        if (walk.isEmpty()) {
+            return Outcome.said("Team " + SlackText.escape(g.route().team())
                     + " has no escalation policy in opsbot.yaml, so there is nobody to escalate to.");
         }
         publisher.refresh(g.id());
-        return new ActionResult.Unchanged(g, ":arrow_double_up: Escalated: the next tier is being paged.");
+        // The pages tell the group's thread who was reached; the caller hears which tier.
+        return new Outcome(true, Optional.of(AlertConfirmations.escalated(g,
+                AlertConfirmations.Escalating.of(walk, escalations::policyOf))));
     }
 
     private ActionResult silence(StoredAlertGroup g, String user, String userName, Duration duration) {

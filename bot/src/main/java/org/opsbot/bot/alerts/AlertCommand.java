@@ -3,11 +3,13 @@ package org.opsbot.bot.alerts;
 import org.opsbot.bot.slack.ops.CommandReply;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
+import org.opsbot.bot.slack.ops.Synonym;
 import org.opsbot.bot.slack.ops.UsageException;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.config.Durations;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** {@code /ops ack|unack|resolve|escalate|snooze|silence <id> …}: the buttons, typed. */
@@ -18,7 +20,10 @@ final class AlertCommand implements OpsCommand {
     private final AlertActions.Kind kind;
     private final AlertActions actions;
 
-    AlertCommand(String name, String usage, String summary, AlertActions.Kind kind, AlertActions actions) {
+    private final List<Synonym> synonyms;
+
+    AlertCommand(String name, String usage, String summary, AlertActions.Kind kind, AlertActions actions, Synonym... synonyms) {
+        this.synonyms = List.of(synonyms);
         this.name = name;
         this.usage = usage;
         this.summary = summary;
@@ -29,6 +34,11 @@ final class AlertCommand implements OpsCommand {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public List<Synonym> synonyms() {
+        return synonyms;
     }
 
     @Override
@@ -77,7 +87,7 @@ final class AlertCommand implements OpsCommand {
             return CommandReply.ephemeral("Silencing alert group `" + id + "` in Alertmanager…");
         }
         AlertActions.Outcome outcome = actions.perform(kind, id, invocation.userId(), invocation.userName(), finalArg);
-        return CommandReply.ephemeral(outcome.message().orElse("Done: the alert group's thread says so."));
+        return CommandReply.ephemeral(outcome.message().orElse(":white_check_mark: Done."));
     }
 
     static long groupId(String text) throws UsageException {

@@ -12,6 +12,7 @@ import org.opsbot.bot.slack.ops.DatabaseDown;
 import org.opsbot.bot.slack.ops.SlackFeature;
 import org.opsbot.bot.slack.ops.SlackRoutes;
 import org.opsbot.bot.slack.ops.OpsCommand;
+import org.opsbot.bot.slack.ops.Synonym;
 import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.bot.escalation.Subjects;
 import org.opsbot.bot.escalation.WalkText;
@@ -104,11 +105,15 @@ public final class AlertsFeature implements SlackFeature {
     public List<OpsCommand> commands() {
         return List.of(
                 new AlertListCommand(alerts),
-                new AlertCommand("ack", "<id>", "acknowledges an alert group", AlertActions.Kind.ACK, actions),
-                new AlertCommand("unack", "<id>", "takes back an acknowledgement", AlertActions.Kind.UNACK, actions),
+                new AlertCommand("ack", "<id>", "acknowledges an alert group", AlertActions.Kind.ACK, actions,
+                        Synonym.of("acknowledge")),
+                new AlertCommand("unack", "<id>", "takes back an acknowledgement", AlertActions.Kind.UNACK, actions,
+                        Synonym.of("unacknowledge")),
                 new AlertCommand("resolve", "<id>", "resolves an alert group by hand", AlertActions.Kind.RESOLVE, actions),
-                new AlertCommand("escalate", "<id> [reason]", "pages the next escalation tier now", AlertActions.Kind.ESCALATE, actions),
-                new AlertCommand("snooze", "<id> <duration>", "mutes the bot for an alert group, e.g. 1h", AlertActions.Kind.SNOOZE, actions),
+                new AlertCommand("escalate", "<id> [reason]", "pages the next escalation tier now",
+                        AlertActions.Kind.ESCALATE, actions, Synonym.of("page")),
+                new AlertCommand("snooze", "<id> <duration>", "mutes the bot for an alert group, e.g. 1h",
+                        AlertActions.Kind.SNOOZE, actions, Synonym.of("mute")),
                 new AlertCommand("silence", "<id> <duration>", "silences an alert group in its Alertmanager, e.g. 4h",
                         AlertActions.Kind.SILENCE, actions));
     }

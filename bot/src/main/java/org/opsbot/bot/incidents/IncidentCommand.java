@@ -3,6 +3,7 @@ package org.opsbot.bot.incidents;
 import org.opsbot.bot.slack.ops.CommandReply;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
+import org.opsbot.bot.slack.ops.Synonym;
 import org.opsbot.bot.slack.ops.UsageException;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.access.Decision;
@@ -41,6 +42,12 @@ final class IncidentCommand implements OpsCommand {
     @Override
     public String name() {
         return "incident";
+    }
+
+    /** {@code /ops declare P2 …} is {@code /ops incident declare P2 …}. */
+    @Override
+    public List<Synonym> synonyms() {
+        return List.of(Synonym.of("declare", "declare"));
     }
 
     @Override

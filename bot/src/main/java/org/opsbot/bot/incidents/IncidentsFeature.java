@@ -197,7 +197,7 @@ public final class IncidentsFeature implements SlackFeature {
                 }
                 announcer.updated(outcome.incident(), ":white_check_mark: " + SlackText.user(userId) + " acknowledged "
                         + IncidentMessages.ref(outcome.incident()) + " from a page.");
-                return ":white_check_mark: Acknowledged: escalation stopped.";
+                return ":white_check_mark: Acknowledged " + IncidentMessages.ref(outcome.incident()) + " — escalation stopped.";
             }
         };
     }

@@ -4,6 +4,7 @@ import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.ops.CommandReply;
 import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.OpsInvocation;
+import org.opsbot.bot.slack.ops.Synonym;
 import org.opsbot.bot.slack.ops.UsageException;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.access.GroupDirectory;
@@ -44,6 +45,11 @@ final class OnCallCommand implements OpsCommand {
     @Override
     public String name() {
         return "oncall";
+    }
+
+    @Override
+    public List<Synonym> synonyms() {
+        return List.of(Synonym.of("who"), Synonym.of("whoisoncall"));
     }
 
     @Override

@@ -82,6 +82,10 @@ class AlertmanagerSilenceEndToEndTest {
         RateLimitedSlack.Call note = slack.channelPosts().get(1);
         assertThat(note.get("text")).contains("<@U0ALICE001> silenced it in Alertmanager until", silence.path("id").asText());
         assertThat(note.get("blocks")).contains("Expire silence");
+        Eventually.await("the clicker told what happened", WAIT, () -> slack.calls("chat.postEphemeral").size() == 1);
+        assertThat(slack.calls("chat.postEphemeral").getFirst().get("text"))
+                .startsWith(":mute: Silenced #1 *CDCReplicationLagHigh* in Alertmanager until <!date^" + ends.getEpochSecond() + "^")
+                .endsWith(": it sends nothing until then.");
 
         click("alert.unsilence", "1", false);
         Eventually.await("silence expired", WAIT, () -> {
@@ -93,6 +97,9 @@ class AlertmanagerSilenceEndToEndTest {
         });
         Eventually.await("expiry told in the thread", WAIT, () -> slack.channelPosts().size() == 3);
         assertThat(slack.channelPosts().get(2).get("text")).contains("<@U0ALICE001> expired the silence");
+        Eventually.await("the clicker told again", WAIT, () -> slack.calls("chat.postEphemeral").size() == 2);
+        assertThat(slack.calls("chat.postEphemeral").get(1).get("text"))
+                .isEqualTo(":loud_sound: Removed the Alertmanager silence of #1 *CDCReplicationLagHigh*: its alerts come through again.");
     }
 
     private void click(String actionId, String value, boolean select) throws Exception {

@@ -196,12 +196,17 @@ class AlertsEndToEndTest {
         assertThat(alice.get().statusCode()).isEqualTo(200);
         assertThat(bob.get().statusCode()).isEqualTo(200);
         assertThat(click("U0STRANGE1", "alert.ack", "1", false).statusCode()).isEqualTo(200);
-        Eventually.await("ack told once and the others answered", WAIT,
-                () -> replies().size() == 1 && slack.calls("chat.postEphemeral").size() == 2);
+        Eventually.await("ack told once and each clicker answered", WAIT,
+                () -> replies().size() == 1 && slack.calls("chat.postEphemeral").size() == 3);
         settle();
 
         assertThat(replies()).singleElement().satisfies(r -> assertThat(r.get("text")).containsPattern("<@U0(ALICE001|BOB00001)> acknowledged"));
         List<RateLimitedSlack.Call> ephemerals = slack.calls("chat.postEphemeral");
+        assertThat(ephemerals).hasSize(3).anySatisfy(e -> {
+            assertThat(e.get("user")).isIn("U0ALICE001", "U0BOB00001");
+            assertThat(e.get("text")).isEqualTo(":white_check_mark: Acknowledged #1 *CDCReplicationLagHigh* — escalation stopped;"
+                    + " resolve within 30m or it starts again");
+        });
         assertThat(ephemerals).anySatisfy(e -> {
             assertThat(e.get("user")).isIn("U0ALICE001", "U0BOB00001");
             assertThat(e.get("text")).contains("Already acknowledged by");
@@ -235,11 +240,68 @@ class AlertsEndToEndTest {
         Eventually.await("new alert on the parent", WAIT, () -> !slack.calls("chat.update").isEmpty()
                 && slack.calls("chat.update").getLast().get("attachments").contains("2 firing"));
         assertThat(slack.calls("chat.update").getLast().get("attachments")).contains("Snoozed by <@U0ALICE001>");
-        assertThat(slash("U0ALICE001", "ack 1").body()).contains("Done");
+        assertThat(slash("U0ALICE001", "ack 1").body()).contains("Acknowledged #1 *CDCReplicationLagHigh*");
         Eventually.await("ack told", WAIT, () -> replies().size() == 2);
         settle();
         assertThat(replies()).extracting(r -> r.get("text")).noneMatch(t -> t.contains("new alert"));
         assertThat(slash("U0BOB00001", "ack 1").body()).contains("Already acknowledged by", "U0ALICE001");
+    }
+
+    @Test
+    void eachAlertCommandSaysWhatItDidToWhichGroupAndWhatHappensNext() throws Exception {
+        start(ConfigLoader.bundledExample().require());
+        webhook("alertmanager", amWebhook("firing", "1", "firing"), TOKEN);
+        Eventually.await("first tier paged", WAIT, () -> slack.directMessages().size() == 1 && slack.pageNotes().size() == 1);
+
+        assertThat(answer("U0ALICE001", "ack 1")).isEqualTo(":white_check_mark: Acknowledged #1 *CDCReplicationLagHigh*"
+                + " — escalation stopped; resolve within 30m or it starts again");
+        // The escalation loop may page the first tier again before the answer is written: either way, it is tier 1.
+        assertThat(answer("U0ALICE001", "unack 1")).isEqualTo(":leftwards_arrow_with_hook: Unacknowledged #1"
+                + " *CDCReplicationLagHigh* — escalation starts again from tier 1 (On-call engineer).");
+        Eventually.await("tier 1 paged again", WAIT, () -> slack.directMessages().size() == 2);
+        // P1 skips the Day team (P2 and P3 only): the next tier is the team lead.
+        assertThat(answer("U0ALICE001", "escalate 1 lag keeps growing")).isEqualTo(":arrow_double_up: Escalated #1"
+                + " *CDCReplicationLagHigh* to tier 3 (Team lead).");
+        assertThat(answer("U0ALICE001", "snooze 1 90m")).startsWith(":zzz: Snoozed #1 *CDCReplicationLagHigh* until <!date^")
+                .endsWith(" (1h30m): the bot stays quiet about it; the source still fires.");
+        assertThat(answer("U0ALICE001", "resolve 1")).isEqualTo(":large_green_circle: Resolved #1 *CDCReplicationLagHigh*"
+                + " — escalation stopped.");
+        // What nothing changed says why, as before.
+        assertThat(answer("U0ALICE001", "resolve 1")).doesNotContain("Resolved #1");
+    }
+
+    @Test
+    void theWordsPeopleUseForACommandAreAnsweredAsTheCommand() throws Exception {
+        start(ConfigLoader.bundledExample().require());
+        webhook("alertmanager", amWebhook("firing", "1", "firing"), TOKEN);
+        Eventually.await("parent posted", WAIT, () -> slack.channelPosts().size() == 1);
+
+        // Refused for the same reason, in the same words.
+        assertThat(answer("U0STRANGE1", "acknowledge 1")).isEqualTo(answer("U0STRANGE1", "ack 1"))
+                .contains("Only the `responders`");
+        assertThat(answer("U0ALICE001", "acknowledge 1")).startsWith(":white_check_mark: Acknowledged #1 *CDCReplicationLagHigh*");
+        Eventually.await("ack told in the thread", WAIT, () -> replies().size() == 1);
+        assertThat(replies().getFirst().get("text")).contains("<@U0ALICE001> acknowledged");
+        assertThat(answer("U0BOB00001", "ack 1")).contains("Already acknowledged by", "U0ALICE001");
+        assertThat(answer("U0ALICE001", "unacknowledge 1")).startsWith(":leftwards_arrow_with_hook: Unacknowledged #1");
+        assertThat(answer("U0ALICE001", "page 1")).startsWith(":arrow_double_up: Escalated #1");
+        assertThat(answer("U0ALICE001", "mute 1 1h")).startsWith(":zzz: Snoozed #1");
+        assertThat(answer("U0ALICE001", "mute 1")).contains("Say for how long", "Usage: `/ops snooze &lt;id&gt; &lt;duration&gt;`");
+
+        assertThat(answer("U0ALICE001", "help ack")).contains("`/ops ack &lt;id&gt;`", "(also: `/ops acknowledge`)");
+        assertThat(answer("U0ALICE001", "help mute")).contains("`/ops snooze", "(also: `/ops mute`)");
+        assertThat(answer("U0ALICE001", "help")).contains("(also: `/ops page`)", "(also: `/ops unacknowledge`)",
+                "(also: `/ops declare` for `/ops incident declare`)", "(also: `/ops who`, `/ops whoisoncall`)");
+        assertThat(answer("U0ALICE001", "acknowlege 1")).contains("`/ops acknowlege` is not a command",
+                "Did you mean `/ops acknowledge &lt;id&gt;`?");
+    }
+
+    /** The ephemeral answer to a signed {@code /ops} command, as Slack shows it. */
+    private String answer(String user, String text) throws Exception {
+        HttpResponse<String> response = slash(user, text);
+        assertThat(response.statusCode()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+        return json.path("text").asText();
     }
 
     private HttpResponse<String> slash(String user, String text) throws Exception {

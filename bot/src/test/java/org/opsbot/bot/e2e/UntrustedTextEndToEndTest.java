@@ -181,6 +181,14 @@ class UntrustedTextEndToEndTest {
                 ops((command + " " + word).strip());
             }
         }
+        // Confirmations name the group by its title, which came from outside.
+        for (String act : List.of("ack", "unack", "snooze", "resolve")) {
+            for (int group = 2; group <= 3; group++) {
+                ops(act + " " + group + (act.equals("snooze") ? " 1h" : ""));
+            }
+        }
+        assertThat(answers).anyMatch(a -> a.contains("Acknowledged #2 *")).anyMatch(a -> a.contains("Snoozed #3 *"))
+                .anyMatch(a -> a.contains("Resolved #3 *"));
         click("action.open", "shouty/shout");
 
         Eventually.await("the action's output in its thread", WAIT, () -> seen("S0OUTPUTHOSTILE"));

@@ -284,7 +284,7 @@ class DatabaseOutageTest {
         assertThat(scenario.alertmanager(newGroup).statusCode()).as("Alertmanager repeating itself").isEqualTo(200);
         assertThat(scenario.storedAlerts()).isEqualTo(2 + 3);
         Eventually.await("the new group posted", WAIT, () -> slack.channelPosts().size() == 2);
-        assertThat(scenario.slash(ALICE, "ack " + group).body()).contains("Done");
+        assertThat(scenario.slash(ALICE, "ack " + group).body()).contains("Acknowledged #" + group);
         // In the first group's thread: so its message, sent while the database was away, is known
         // as sent (else the reply would wait minutes for the outbox's claim on it to run out).
         Eventually.await("the acknowledgement told in the thread", WAIT,

@@ -106,7 +106,7 @@ class PostgresBlackHoleTest {
         HttpResponse<String> retried = scenario.alertmanager(newGroup);
         assertThat(retried.statusCode()).isEqualTo(200);
         assertThat(retried.body()).contains("\"accepted\":3");
-        assertThat(scenario.slash(ALICE, "ack " + group).body()).contains("Done");
+        assertThat(scenario.slash(ALICE, "ack " + group).body()).contains("Acknowledged #" + group);
         assertThat(scenario.groups()).hasSize(2);
         System.out.printf(Locale.ROOT, "ready again %d ms after the network came back%n", recovered.toMillis());
     }

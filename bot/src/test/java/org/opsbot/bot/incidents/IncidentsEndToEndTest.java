@@ -159,6 +159,18 @@ class IncidentsEndToEndTest {
     }
 
     @Test
+    void declareIsIncidentDeclareWithItsPermission() throws Exception {
+        start();
+        assertThat(ops("U0CAROL001", "declare P1 Everything is down"))
+                .isEqualTo(ops("U0CAROL001", "incident declare P1 Everything is down"))
+                .startsWith("ephemeral").contains("You may not declare a P1");
+        assertThat(ops("U0CAROL001", "declare P2 team=cdc Checkout is slow")).startsWith("in_channel")
+                .contains("<@U0CAROL001> declared P2 *#1 Checkout is slow* and commands it.");
+        assertThat(ops("U0CAROL001", "incident list")).contains("`#1` P2 · Checkout is slow");
+        assertThat(ops("U0CAROL001", "declare")).contains("Say the severity and a title", "Usage: `/ops incident declare");
+    }
+
+    @Test
     void aTitleWithAnAmpersandAndAnglesIsShownAsTypedNotEscapedTwice() throws Exception {
         start();
         // As Slack sends "R&D <build> is red": it escapes the three characters itself.

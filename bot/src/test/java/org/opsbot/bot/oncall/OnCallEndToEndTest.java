@@ -93,6 +93,15 @@ class OnCallEndToEndTest {
     }
 
     @Test
+    void whoAndWhoisoncallAnswerAsOncall() throws Exception {
+        String oncall = ops("U0ALICE001", "oncall cdc");
+
+        assertThat(ops("U0ALICE001", "who cdc")).isEqualTo(oncall);
+        assertThat(ops("U0ALICE001", "whoisoncall cdc")).isEqualTo(oncall);
+        assertThat(ops("U0ALICE001", "help who")).contains("`/ops oncall", "(also: `/ops who`, `/ops whoisoncall`)");
+    }
+
+    @Test
     void oncallAtATimeIsReadInTheCallersSlackTimeZone() throws Exception {
         // 09:00 in New York on Monday 19 January is 14:00 UTC: after the Monday 08:00 UTC hand-off.
         String answer = ops("U0ALICE001", "oncall cdc at 2026-01-19 09:00");

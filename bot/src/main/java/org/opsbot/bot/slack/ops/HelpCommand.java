@@ -51,15 +51,27 @@ final class HelpCommand implements OpsCommand {
             throw new UsageException("`help` takes at most one command name.");
         }
         String wanted = invocation.args().getFirst();
-        OpsCommand command = all.stream().filter(c -> c.name().equalsIgnoreCase(wanted)).findFirst()
+        OpsCommand command = all.stream().filter(c -> c.name().equalsIgnoreCase(wanted)
+                        || c.synonyms().stream().anyMatch(w -> w.word().equalsIgnoreCase(wanted))).findFirst()
                 .orElseThrow(() -> new UsageException(SlackText.code(wanted, 40) + " is not a command."));
         return CommandReply.ephemeral(message(invocation.command(), List.of(command)));
+    }
+
+    /** The command's synonyms: {@code  (also: `/ops acknowledge`)}, or nothing. */
+    private static String also(String slashCommand, OpsCommand command) {
+        if (command.synonyms().isEmpty()) {
+            return "";
+        }
+        return " (also: " + command.synonyms().stream()
+                .map(s -> SlackText.code(slashCommand + " " + s.word())
+                        + (s.standsFor().isEmpty() ? "" : " for " + SlackText.code(slashCommand + " " + s.meaning(command))))
+                .collect(java.util.stream.Collectors.joining(", ")) + ")";
     }
 
     static SlackMessage message(String slashCommand, List<OpsCommand> commands) {
         List<String> lines = commands.stream()
                 .map(c -> SlackText.code(OpsRouter.usageLine(slashCommand, c)) + " — " + c.summary()
-                        + (c.permission().isPresent() ? " :lock:" : ""))
+                        + (c.permission().isPresent() ? " :lock:" : "") + also(slashCommand, c))
                 .toList();
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText("opsbot commands"))));

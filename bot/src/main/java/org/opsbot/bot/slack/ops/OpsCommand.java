@@ -2,11 +2,12 @@ package org.opsbot.bot.slack.ops;
 
 import org.opsbot.commands.access.PermissionKeys;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
  * One {@code /ops} subcommand. Implementations are listed in {@link OpsCommands}; the router
- * finds them by {@link #name()}, checks {@link #permission()} and only then calls
+ * finds them by {@link #name()} or one of their {@link #synonyms()}, checks {@link #permission()} and only then calls
  * {@link #handle}.
  *
  * <p>{@code handle} runs before Slack's 3-second ack deadline: anything slow (a Slack call,
@@ -17,6 +18,15 @@ public interface OpsCommand {
 
     /** The word after {@code /ops}, lower case. */
     String name();
+
+    /**
+     * Other words people use for this command, answered exactly as it (its permission, its
+     * usage): {@code List.of(Synonym.of("acknowledge"))}. The bot refuses to start when two
+     * commands claim the same word.
+     */
+    default List<Synonym> synonyms() {
+        return List.of();
+    }
 
     /** Arguments as shown to users, e.g. {@code "<id> [reason]"}; empty when it takes none. */
     String usage();

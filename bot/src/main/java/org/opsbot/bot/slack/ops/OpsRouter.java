@@ -52,15 +52,24 @@ public final class OpsRouter {
         List<String> args = words.length <= 1 ? List.of() : Arrays.asList(words).subList(1, words.length);
         String argsText = words.length <= 1 ? "" : text.substring(words[0].length()).strip();
 
-        Optional<OpsCommand> found = commands.find(name);
+        Optional<OpsCommands.Called> found = commands.call(name);
         if (found.isEmpty()) {
             return unknown(slash, name);
         }
-        OpsCommand command = found.get();
+        OpsCommand command = found.get().command();
+        List<String> implied = found.get().impliedArgs();
+        if (!implied.isEmpty()) {
+            // A synonym for the command and its first words: answered as if they had been typed.
+            List<String> all = new java.util.ArrayList<>(implied);
+            all.addAll(args);
+            args = all;
+            argsText = (String.join(" ", implied) + " " + argsText).strip();
+        }
+        // Denied, a synonym names the command whose permission it has.
         if (command.permission().isPresent()) {
             Decision decision = policy.decide(command.permission().get(), payload.getUserId(), groups);
             if (decision instanceof Decision.Denied denied) {
-                return CommandReply.ephemeral(":no_entry: You may not use " + SlackText.code(slash + " " + name) + ": "
+                return CommandReply.ephemeral(":no_entry: You may not use " + SlackText.code(slash + " " + command.name()) + ": "
                         + SlackText.escape(denied.reason()));
             }
         }
@@ -90,10 +99,18 @@ public final class OpsRouter {
         return (slash + " " + command.name() + " " + command.usage()).strip();
     }
 
+    /** The usage of the command {@code word} calls, as that word: {@code /ops acknowledge <id>}. */
+    private String usageLine(String slash, String word) {
+        OpsCommands.Called called = commands.call(word).orElseThrow();
+        return called.impliedArgs().isEmpty()
+                ? (slash + " " + word + " " + called.command().usage()).strip()
+                : usageLine(slash, called.command());
+    }
+
     private CommandReply unknown(String slash, String name) {
         String problem = SlackText.code(slash + " " + name, 60) + " is not a command.";
         Optional<String> closest = commands.closestTo(name);
-        String hint = closest.map(c -> " Did you mean " + SlackText.code(usageLine(slash, commands.find(c).orElseThrow())) + "?")
+        String hint = closest.map(c -> " Did you mean " + SlackText.code(usageLine(slash, c)) + "?")
                 .orElse("");
         String text = problem + hint + " " + SlackText.code(slash + " help") + " lists them all.";
         List<LayoutBlock> blocks = List.of(

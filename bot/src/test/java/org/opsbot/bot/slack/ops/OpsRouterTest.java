@@ -208,4 +208,126 @@ class OpsRouterTest {
         assertThat(commands.closestTo("rnu")).contains("run");
         assertThat(commands.closestTo("hlep")).contains("help");
     }
+
+    /** {@code run} under other words too, as a real command declares its synonyms. */
+    private static OpsCommand withSynonyms(RunCommand command, Synonym... synonyms) {
+        return new OpsCommand() {
+            @Override
+            public String name() {
+                return command.name();
+            }
+
+            @Override
+            public List<Synonym> synonyms() {
+                return List.of(synonyms);
+            }
+
+            @Override
+            public String usage() {
+                return command.usage();
+            }
+
+            @Override
+            public String summary() {
+                return command.summary();
+            }
+
+            @Override
+            public Optional<String> permission() {
+                return command.permission();
+            }
+
+            @Override
+            public PermissionKeys permissionKeys() {
+                return command.permissionKeys();
+            }
+
+            @Override
+            public CommandReply handle(OpsInvocation invocation) throws UsageException {
+                return command.handle(invocation);
+            }
+        };
+    }
+
+    private OpsRouter routerOf(OpsCommand command) {
+        return new OpsRouter(new OpsCommands(List.of(command)),
+                new AccessPolicy(Map.of("responders", List.of("U0ALICE001")), Map.of("run", List.of("responders"))),
+                GroupDirectory.none(), new RecordingOutbox(), Runnable::run);
+    }
+
+    @Test
+    void aSynonymIsAnsweredAsItsCommandAndDeniedAsItsCommand() {
+        OpsRouter router = routerOf(withSynonyms(run, Synonym.of("execute")));
+
+        assertThat(text(router.route(slash("U0ALICE001", "execute restart")))).isEqualTo("running restart");
+        assertThat(run.ran.get().args()).containsExactly("restart");
+        String denied = text(router.route(slash("U0BOB00001", "execute restart")));
+        assertThat(denied).contains(":no_entry: You may not use `/ops run`")
+                .isEqualTo(text(router.route(slash("U0BOB00001", "run restart"))));
+    }
+
+    @Test
+    void aSynonymForACommandAndItsFirstWordPutsThemBeforeWhatWasTyped() {
+        OpsRouter router = routerOf(withSynonyms(run, Synonym.of("restart", "restart")));
+
+        assertThat(text(router.route(slash("U0ALICE001", "restart  the  cache")))).isEqualTo("running restart");
+        assertThat(run.ran.get().args()).containsExactly("restart", "the", "cache");
+        assertThat(run.ran.get().argsText()).isEqualTo("restart the  cache");
+    }
+
+    @Test
+    void helpListsACommandsSynonymsAndFindsTheCommandByThem() {
+        OpsRouter router = routerOf(withSynonyms(run, Synonym.of("execute"), Synonym.of("restart", "restart")));
+
+        String help = text(router.route(slash("U0BOB00001", "help execute")));
+
+        assertThat(help).contains("`/ops run &lt;action&gt; [name=value …]`",
+                "(also: `/ops execute`, `/ops restart` for `/ops run restart`)").doesNotContain("/ops help");
+        assertThat(text(router.route(slash("U0BOB00001", "help run")))).isEqualTo(help);
+    }
+
+    @Test
+    void aWordClaimedTwiceIsRefusedAtStartUp() {
+        assertThatThrownBy(() -> new OpsCommands(List.of(withSynonyms(run, Synonym.of("help")))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'help'");
+        OpsCommand other = new OpsCommand() {
+            @Override
+            public String name() {
+                return "go";
+            }
+
+            @Override
+            public List<Synonym> synonyms() {
+                return List.of(Synonym.of("execute"));
+            }
+
+            @Override
+            public String usage() {
+                return "";
+            }
+
+            @Override
+            public String summary() {
+                return "goes";
+            }
+
+            @Override
+            public CommandReply handle(OpsInvocation invocation) {
+                return CommandReply.ephemeral("gone");
+            }
+        };
+        assertThatThrownBy(() -> new OpsCommands(List.of(withSynonyms(run, Synonym.of("execute")), other)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'execute'")
+                .hasMessageContaining("/ops run").hasMessageContaining("/ops go");
+        assertThatThrownBy(() -> new OpsCommands(List.of(withSynonyms(run, Synonym.of("Execute")))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lower-case");
+    }
+
+    @Test
+    void aTypoOfASynonymSuggestsTheSynonym() {
+        OpsRouter router = routerOf(withSynonyms(run, Synonym.of("execute")));
+
+        assertThat(text(router.route(slash("U0ALICE001", "exectue restart"))))
+                .contains("`/ops exectue` is not a command", "Did you mean `/ops execute &lt;action&gt; [name=value …]`?");
+    }
 }
