@@ -25,10 +25,10 @@ public final class EscalationStore {
 
     private static final RowMapper<Walk> WALK = (rs, ctx) -> {
         long due = rs.getLong("due_at");
+        Optional<Instant> dueAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(due));
         String awareUser = rs.getString("aware_user");
         Optional<Walk.Aware> aware = awareUser == null ? Optional.empty()
                 : Optional.of(new Walk.Aware(awareUser, rs.getString("aware_act")));
-        Optional<Instant> dueAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(due));
         return new Walk(rs.getString("subject"), rs.getString("team"), rs.getString("severity"),
                 Walk.Status.valueOf(rs.getString("status")), rs.getInt("round"), rs.getInt("next_tier"), rs.getInt("last_tier"),
                 Instant.ofEpochMilli(rs.getLong("anchor_at")), Duration.ofMillis(rs.getLong("anchor_after_ms")),

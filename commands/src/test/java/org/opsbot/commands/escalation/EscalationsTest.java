@@ -341,6 +341,9 @@ class EscalationsTest {
             assertThat(restarted.history("incident:7")).filteredOn(e -> e.kind() == WalkEvent.Kind.NOTIFIED)
                     .extracting(WalkEvent::detail).containsExactly("On-call: <@U0BOB00001> declared it, so is not paged");
             assertThat(pager.told).as("the thread says why nobody was paged").containsExactly(WalkEvent.Kind.NOTIFIED);
+            Walk walk = restarted.find("incident:7").orElseThrow();
+            assertThat(walk.aware()).contains(Walk.Aware.declared("U0BOB00001"));
+            assertThat(walk.dueAt()).contains(Instant.parse("2026-01-13T10:30:00Z"));
             assertThat(new AuditLog(shared, clock).latest(10)).filteredOn(e -> e.action().equals("escalation.notified"))
                     .extracting(e -> e.details().get("detail")).containsExactly("On-call: <@U0BOB00001> declared it, so is not paged");
 
@@ -358,6 +361,9 @@ class EscalationsTest {
         escalations.open("alert-group:3", "pair", "P2");
         escalations.fireDue();
         assertThat(pager.pages).containsExactly("Both:U0ALICE001", "Both:U0BOB00001");
+        Walk opened = escalations.find("alert-group:3").orElseThrow();
+        assertThat(opened.aware()).isEmpty();
+        assertThat(opened.dueAt()).contains(Instant.parse("2026-01-13T10:15:00Z"));
         escalations.acknowledged("alert-group:3", "U0ALICE001");
 
         escalations.unacknowledged("alert-group:3", "U0ALICE001");
