@@ -99,14 +99,17 @@ final class SlackPager implements Pager {
             case REPEATED -> ":repeat:";
             case ENDED -> ":checkered_flag:";
             case REOPENED -> ":rotating_light:";
+            // Told only when the tier counts as reached without a page: its one person knows by their own act.
+            case NOTIFIED -> ":mega:";
             default -> null;
         };
         if (emoji == null) {
             return;
         }
         String detail = event.detail();
-        // The walk's words: plain text that may name people.
-        String text = emoji + " Escalation: " + SlackText.person(Character.toLowerCase(detail.charAt(0)) + detail.substring(1)) + ".";
+        // The walk's words: plain text that may name people. A NOTIFIED detail starts with the tier's name.
+        String text = emoji + " Escalation: " + SlackText.person(event.kind() == WalkEvent.Kind.NOTIFIED ? detail
+                : Character.toLowerCase(detail.charAt(0)) + detail.substring(1)) + ".";
         Subject.parse(walk.subject()).flatMap(subjects::find).flatMap(Subjects.Description::threadParent)
                 .ifPresent(parent -> outbox.reply(parent, SlackMessage.text(text)));
     }

@@ -78,6 +78,19 @@ class EscalationEndToEndTest {
                 .statusCode()).isEqualTo(200);
     }
 
+    private String ops(String user, String text) throws Exception {
+        HttpResponse<String> response = send(signer.post(URI.create("http://localhost:" + bot.port() + "/slack/events"),
+                SlackSigner.FORM, SlackPayloads.slashCommand(TEAM, user, text)));
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** What the escalation told a thread besides the pages (":mega: Escalation: …"). */
+    private List<String> escalationNotes() {
+        return slack.calls("chat.postMessage").stream().filter(RateLimitedSlack.Call::isReply)
+                .map(c -> c.get("text")).filter(t -> t != null && t.startsWith(":mega: Escalation: ")).toList();
+    }
+
     private List<String> paged() {
         return slack.directMessages().stream().filter(c -> c.get("text").startsWith("You are paged"))
                 .map(c -> c.get("channel")).toList();
@@ -131,5 +144,37 @@ class EscalationEndToEndTest {
                 .anyMatch(n -> n.get("text").contains("paged <@U0LEAD0001> — escalated by <@U0ALICE001>")));
         assertThat(slack.pageNotes()).anySatisfy(n -> assertThat(n.get("text"))
                 .contains("Tier 1 (On-call engineer) paged <@U0BOB00001> — acknowledged, but still not resolved"));
+    }
+
+    @Test
+    void theOnCallEngineerWhoDeclaresAP1IsNotPagedForItAndTheLeadIsPagedAtItsTime() throws Exception {
+        assertThat(ops("U0BOB00001", "incident declare P1 team=cdc Orders are not replicated")).contains("declared P1");
+        Eventually.await("the thread says why Bob is not paged", WAIT, () -> escalationNotes().stream()
+                .anyMatch(n -> n.contains("On-call engineer: <@U0BOB00001> declared it, so is not paged")));
+        assertThat(paged()).as("Bob, on call, declared it and commands it").isEmpty();
+
+        later(Duration.ofMinutes(29));
+        assertThat(paged()).as("tier 1 counts as reached: the lead comes at tier 3's own time, not at once").isEmpty();
+        clock.advance(Duration.ofMinutes(1));
+        Eventually.await("team lead paged", WAIT, () -> paged().equals(List.of("U0LEAD0001")));
+    }
+
+    @Test
+    void whoUnacknowledgesAGroupIsNotPagedAgainAtOnce() throws Exception {
+        alertFires();
+        Eventually.await("on-call paged", WAIT, () -> paged().equals(List.of("U0BOB00001")));
+        ops("U0BOB00001", "ack 1");
+        Eventually.await("acknowledged", WAIT, () -> slack.calls("chat.update").stream()
+                .anyMatch(u -> u.get("attachments").contains("Acknowledged by <@U0BOB00001>")));
+
+        ops("U0BOB00001", "unack 1");
+        Eventually.await("the thread says why Bob is not paged", WAIT, () -> escalationNotes().stream()
+                .anyMatch(n -> n.contains("On-call engineer: <@U0BOB00001> unacknowledged it, so is not paged")));
+        assertThat(paged()).as("his own unack does not page him").containsExactly("U0BOB00001");
+
+        later(Duration.ofMinutes(29));
+        assertThat(paged()).containsExactly("U0BOB00001");
+        clock.advance(Duration.ofMinutes(1));
+        Eventually.await("team lead paged at its time", WAIT, () -> paged().equals(List.of("U0BOB00001", "U0LEAD0001")));
     }
 }

@@ -26,10 +26,15 @@ public final class EscalationSteps {
     public record Step(Walk walk, List<WalkEvent> events) {
     }
 
-    /** A subject opened: tier 1 falls due {@code after(1)} from now (usually at once). */
-    public static Step open(String subject, String team, String severity, Escalation policy, Instant now) {
+    /**
+     * A subject opened: tier 1 falls due {@code after(1)} from now (usually at once). When a
+     * person opened it by their own act ({@code aware}: who declared the incident), no tier of
+     * this round pages them.
+     */
+    public static Step open(String subject, String team, String severity, Escalation policy, Optional<Walk.Aware> aware,
+                            Instant now) {
         Walk walk = new Walk(subject, team, severity, Walk.Status.WALKING, 0, 0, -1, now, Duration.ZERO,
-                Optional.empty(), now, 0);
+                Optional.empty(), now, 0, aware);
         if (policy.tiers().isEmpty()) {
             walk = walk.with(Walk.Status.ENDED, 0, 0, now, Duration.ZERO, Optional.empty());
             return new Step(walk, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.ENDED, -1,
@@ -52,7 +57,9 @@ public final class EscalationSteps {
             // The wait that ran out was an ack's resolve-within or a snooze: either way, unresolved.
             told(pager, walk, events, WalkEvent.of(walk, now, WalkEvent.Kind.REOPENED, -1,
                     "still not resolved: escalating again from the first tier"));
-            walk = walk.with(Walk.Status.WALKING, walk.round(), 0, now, policy.tiers().getFirst().after(), Optional.of(now));
+            // Nobody's act: whoever unacknowledged or escalated before is paged like anyone else.
+            walk = walk.with(Walk.Status.WALKING, walk.round(), 0, now, policy.tiers().getFirst().after(), Optional.of(now))
+                    .awareOf(Optional.empty());
         }
         if (walk.status() != Walk.Status.WALKING) {
             return new Step(walk.due(Optional.empty()), events);
@@ -92,7 +99,9 @@ public final class EscalationSteps {
         if (next >= policy.tiers().size()) {
             next = 0;
         }
-        walk = walk.with(Walk.Status.WALKING, walk.round(), next, now, policy.tiers().get(next).after(), Optional.of(now));
+        // Whoever escalates knows; someone else's earlier act no longer spares them.
+        walk = walk.with(Walk.Status.WALKING, walk.round(), next, now, policy.tiers().get(next).after(), Optional.of(now))
+                .awareOf(Optional.of(Walk.Aware.escalated(by)));
         return walkOn(walk, policy, now, roster, pager, why, events);
     }
 
@@ -113,17 +122,21 @@ public final class EscalationSteps {
             return new Step(walk, List.of());
         }
         Walk restarted = walk.with(Walk.Status.WALKING, walk.round(), 0, now, policy.tiers().getFirst().after(),
-                Optional.of(now));
+                Optional.of(now)).awareOf(Optional.of(Walk.Aware.unacknowledged(by)));
         return new Step(restarted, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.UNACKNOWLEDGED, -1,
                 "unacknowledged by <@" + by + ">: escalating again from the first tier")));
     }
 
-    /** A resolved or finished subject fires again (a new episode): the walk starts over, at once. */
-    public static Step reopen(Walk walk, Escalation policy, Instant now) {
+    /**
+     * A resolved or finished subject fires again (a new episode): the walk starts over, at once,
+     * sparing {@code aware} if a person's act re-opened it.
+     */
+    public static Step reopen(Walk walk, Escalation policy, Optional<Walk.Aware> aware, Instant now) {
         if (policy.tiers().isEmpty() || walk.status() == Walk.Status.WALKING || walk.status() == Walk.Status.ACKNOWLEDGED) {
             return new Step(walk, List.of());
         }
-        Walk again = walk.with(Walk.Status.WALKING, 0, 0, now, policy.tiers().getFirst().after(), Optional.of(now));
+        Walk again = walk.with(Walk.Status.WALKING, 0, 0, now, policy.tiers().getFirst().after(), Optional.of(now))
+                .awareOf(aware);
         return new Step(again, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.OPENED, -1, "fired again: escalation starts over")));
     }
 
@@ -152,7 +165,9 @@ public final class EscalationSteps {
      * Notifies every tier that is due at {@code now}, in order. A tier that does not apply (other
      * severities, outside its hours) is passed over and the waits go on as if it were not there;
      * a tier whose people are all unreachable (Do Not Disturb, nobody on call) counts as not
-     * reached, and the walk moves on to the next tier at once.
+     * reached, and the walk moves on to the next tier at once. The walk's aware person (who
+     * declared, unacknowledged or escalated it) is not paged: a tier they are in counts as
+     * reached through them, so the next tier comes at its own time.
      */
     private static Step walkOn(Walk walk, Escalation policy, Instant now, Function<Tier, OnCallRoster.TierOnCall> roster,
                                Pager pager, String why, List<WalkEvent> events) {
@@ -175,14 +190,26 @@ public final class EscalationSteps {
                 i++;
                 continue;
             }
+            Optional<Walk.Aware> spared = walk.aware()
+                    .filter(a -> onCall.people().stream().anyMatch(p -> p.userId().equals(a.user())));
+            OnCallRoster.TierOnCall paged = spared.map(a -> without(onCall, a.user())).orElse(onCall);
             // A tier with a pager webhook is paged even when nobody in Slack is on call for it.
-            Pager.Result result = onCall.people().isEmpty() && tier.webhook().isEmpty()
-                    ? new Pager.Result(List.of(), onCall.unresolved().isEmpty() ? List.of("nobody is on call") : onCall.unresolved())
-                    : pager.page(walk, onCall, reason);
-            if (result.anyoneReached()) {
-                events.add(WalkEvent.of(walk, now, WalkEvent.Kind.NOTIFIED, i, tier.name() + ": "
-                        + String.join(", ", result.reached().stream().map(EscalationSteps::mention).toList())
-                        + (result.unreachable().isEmpty() ? "" : " (not reached: " + String.join("; ", result.unreachable()) + ")")));
+            Pager.Result result = paged.people().isEmpty() && tier.webhook().isEmpty()
+                    ? new Pager.Result(List.of(), spared.isPresent() ? paged.unresolved()
+                            : onCall.unresolved().isEmpty() ? List.of("nobody is on call") : onCall.unresolved())
+                    : pager.page(walk, paged, reason);
+            if (result.anyoneReached() || spared.isPresent()) {
+                List<String> who = new ArrayList<>(result.reached().stream().map(EscalationSteps::mention).toList());
+                spared.ifPresent(a -> who.add(a.notPaged()));
+                WalkEvent notified = WalkEvent.of(walk, now, WalkEvent.Kind.NOTIFIED, i, tier.name() + ": " + String.join(", ", who)
+                        + (result.unreachable().isEmpty() ? "" : " (not reached: " + String.join("; ", result.unreachable()) + ")"));
+                if (result.anyoneReached()) {
+                    // The pages themselves tell the thread who was paged.
+                    events.add(notified);
+                } else {
+                    // Nobody was paged, yet the tier is reached: the thread says why.
+                    told(pager, walk, events, notified);
+                }
                 anchorAt = now;
                 anchorAfter = tier.after();
                 walk = walk.notified(i);
@@ -204,7 +231,9 @@ public final class EscalationSteps {
             told(pager, walk, events, WalkEvent.of(walk, now, WalkEvent.Kind.REPEATED, -1, "all tiers notified; starting again from the first at "
                     + java.time.format.DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC).format(again)
                     + " (" + (round + 1) + " of " + policy.repeat() + " repeats)"));
-            Walk next = walk.with(Walk.Status.WALKING, round + 1, 0, again, tiers.getFirst().after(), Optional.of(again));
+            // A new round is the policy's doing, not the person's: it pages them like anyone else.
+            Walk next = walk.with(Walk.Status.WALKING, round + 1, 0, again, tiers.getFirst().after(), Optional.of(again))
+                    .awareOf(Optional.empty());
             return new Step(next, events);
         }
         told(pager, walk, events, WalkEvent.of(walk, now, WalkEvent.Kind.ENDED, -1, "all tiers notified; the policy does not repeat,"
@@ -216,6 +245,11 @@ public final class EscalationSteps {
     private static void told(Pager pager, Walk walk, List<WalkEvent> events, WalkEvent event) {
         events.add(event);
         pager.tell(walk, event);
+    }
+
+    private static OnCallRoster.TierOnCall without(OnCallRoster.TierOnCall tier, String user) {
+        return new OnCallRoster.TierOnCall(tier.number(), tier.name(), tier.after(), tier.tier(),
+                tier.people().stream().filter(p -> !p.userId().equals(user)).toList(), tier.unresolved(), tier.notApplicable());
     }
 
     private static String mention(String reached) {

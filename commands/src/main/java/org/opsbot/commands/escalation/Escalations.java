@@ -61,12 +61,20 @@ public final class Escalations {
 
     /** Starts escalating {@code subject} (once: a second open of the same subject does nothing). */
     public void open(String subject, String team, String severity) {
-        EscalationSteps.Step step = EscalationSteps.open(subject, team, severity, policy(team), clock.instant());
+        open(subject, team, severity, Optional.empty());
+    }
+
+    /**
+     * Starts escalating {@code subject} that a person opened by their own act ({@code aware}: who
+     * declared the incident): they know, so no tier of the first round pages them.
+     */
+    public void open(String subject, String team, String severity, Optional<Walk.Aware> aware) {
+        EscalationSteps.Step step = EscalationSteps.open(subject, team, severity, policy(team), aware, clock.instant());
         if (store.insert(step.walk(), step.events())) {
             audited("opsbot", step.events());
         } else {
             // Seen before: a resolved subject that fires again starts over; an open one goes on.
-            change(subject, "opsbot", walk -> EscalationSteps.reopen(walk, policy(walk.team()), clock.instant()));
+            change(subject, "opsbot", walk -> EscalationSteps.reopen(walk, policy(walk.team()), aware, clock.instant()));
         }
     }
 

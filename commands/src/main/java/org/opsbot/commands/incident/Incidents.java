@@ -16,6 +16,7 @@ import org.opsbot.commands.model.Incident;
 import org.opsbot.commands.model.StoredAlert;
 import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.model.Subject;
+import org.opsbot.commands.model.Walk;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -115,7 +116,8 @@ public final class Incidents {
         audit.append(user, "incident.declare", incident.subject(), details(incident));
         group.ifPresent(g -> link(incident.id(), g.id(), user));
         if (owner.isPresent() && pages(severity.name())) {
-            escalations.open(incident.subject(), owner.get(), severity.name());
+            // The declarer commands it and knows: the walk does not page them for their own declaration.
+            escalations.open(incident.subject(), owner.get(), severity.name(), Optional.of(Walk.Aware.declared(user)));
         }
         return incident;
     }

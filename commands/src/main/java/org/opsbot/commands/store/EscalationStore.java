@@ -20,15 +20,20 @@ import java.util.OptionalInt;
  */
 public final class EscalationStore {
     private static final String COLUMNS = """
-            subject, team, severity, status, round, next_tier, last_tier, anchor_at, anchor_after_ms, due_at, opened_at, version""";
+            subject, team, severity, status, round, next_tier, last_tier, anchor_at, anchor_after_ms, due_at, opened_at, version,
+            aware_user, aware_act""";
 
     private static final RowMapper<Walk> WALK = (rs, ctx) -> {
         long due = rs.getLong("due_at");
         Optional<Instant> dueAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(due));
+        String awareUser = rs.getString("aware_user");
+        Optional<Walk.Aware> aware = awareUser == null ? Optional.empty()
+                : Optional.of(new Walk.Aware(awareUser, rs.getString("aware_act")));
         return new Walk(rs.getString("subject"), rs.getString("team"), rs.getString("severity"),
                 Walk.Status.valueOf(rs.getString("status")), rs.getInt("round"), rs.getInt("next_tier"), rs.getInt("last_tier"),
                 Instant.ofEpochMilli(rs.getLong("anchor_at")), Duration.ofMillis(rs.getLong("anchor_after_ms")),
-                dueAt, Instant.ofEpochMilli(rs.getLong("opened_at")), rs.getLong("version"));
+                dueAt, Instant.ofEpochMilli(rs.getLong("opened_at")), rs.getLong("version"),
+                aware);
     };
 
     private static final RowMapper<WalkEvent> EVENT = (rs, ctx) -> {
@@ -58,7 +63,7 @@ public final class EscalationStore {
         return db.write(h -> {
             int inserted = bound(h.createUpdate("INSERT INTO escalation (" + COLUMNS + ", updated_at) VALUES (:subject, "
                             + ":team, :severity, :status, :round, :nextTier, :lastTier, :anchorAt, :anchorAfter, :dueAt, :openedAt, "
-                            + "0, :now) ON CONFLICT (subject) DO NOTHING"), walk)
+                            + "0, :awareUser, :awareAct, :now) ON CONFLICT (subject) DO NOTHING"), walk)
                     .execute();
             if (inserted == 1) {
                 append(h, events);
@@ -83,7 +88,7 @@ public final class EscalationStore {
             int updated = bound(h.createUpdate("""
                             UPDATE escalation SET status = :status, round = :round, next_tier = :nextTier, last_tier = :lastTier,
                                    anchor_at = :anchorAt, anchor_after_ms = :anchorAfter, due_at = :dueAt,
-                                   version = version + 1, updated_at = :now, claimed_by = NULL
+                                   aware_user = :awareUser, aware_act = :awareAct, version = version + 1, updated_at = :now, claimed_by = NULL
                             WHERE subject = :subject AND version = :version"""), walk)
                     .bind("version", walk.version())
                     .execute();
@@ -128,7 +133,7 @@ public final class EscalationStore {
                     // The claimed row, as it now is: the fire's result is saved against this version.
                     mine.add(new Walk(walk.subject(), walk.team(), walk.severity(), walk.status(), walk.round(),
                             walk.nextTier(), walk.lastTier(), walk.anchorAt(), walk.anchorAfter(), walk.dueAt(),
-                            walk.openedAt(), walk.version() + 1));
+                            walk.openedAt(), walk.version() + 1, walk.aware()));
                 }
             }
             return mine;
@@ -187,6 +192,8 @@ public final class EscalationStore {
                 .bind("anchorAfter", walk.anchorAfter().toMillis())
                 .bind("dueAt", walk.dueAt().map(Instant::toEpochMilli).orElse(null))
                 .bind("openedAt", walk.openedAt().toEpochMilli())
+                .bind("awareUser", walk.aware().map(Walk.Aware::user).orElse(null))
+                .bind("awareAct", walk.aware().map(Walk.Aware::act).orElse(null))
                 .bind("now", clock.millis());
     }
 

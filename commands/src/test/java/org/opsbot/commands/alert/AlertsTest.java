@@ -256,7 +256,7 @@ class AlertsTest {
                     .as("posted, but its walk never started").extracting(StoredAlertGroup::id).containsExactly(id);
 
             EscalationStore walks = new EscalationStore(db, clock);
-            walks.insert(EscalationSteps.open("alert-group:" + id, "cdc", "P1", new Escalation(0, Optional.empty(), List.of()), clock.instant()).walk(),
+            walks.insert(EscalationSteps.open("alert-group:" + id, "cdc", "P1", new Escalation(0, Optional.empty(), List.of()), Optional.empty(), clock.instant()).walk(),
                     List.of());
             assertThat(alerts.unfinishedOpenings(grace, 50)).isEmpty();
         }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -48,6 +49,12 @@ class EscalationsTest {
                     - {name: Lead, after: 30m, notify: [U0LEAD0001]}
                     - {name: Manager, after: 60m, notify: [U0MGR00001]}
                     - {name: CTO, after: 60m, notify: [U0CTO00001], severities: [P1]}
+              pair:
+                channel: "#pair"
+                escalation:
+                  tiers:
+                    - {name: Both, notify: [U0ALICE001, U0BOB00001]}
+                    - {name: Lead, after: 15m, notify: [U0LEAD0001]}
               looping:
                 channel: "#loop"
                 escalation:
@@ -224,7 +231,8 @@ class EscalationsTest {
         escalations.acknowledged("alert-group:1", "U0BOB00001");
         clock.advance(Duration.ofMinutes(45));
 
-        escalations.unacknowledged("alert-group:1", "U0BOB00001");
+        // Someone else takes the ack back (Bob's own unack would not page him: he knows).
+        escalations.unacknowledged("alert-group:1", "U0ALICE001");
         escalations.fireDue();
 
         assertThat(pager.pages).containsExactly("On-call:U0BOB00001", "On-call:U0BOB00001");
@@ -316,5 +324,91 @@ class EscalationsTest {
             }
             assertThat(one.pages.size() + two.pages.size()).isEqualTo(40);
         }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // No self-pages: whoever declared, unacknowledged or escalated it knows.
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void whoDeclaredItAloneInTheFirstTierIsNotPagedAndTheNextTierComesAtItsOwnTime(Dialect dialect) {
+        try (Database shared = TestDatabases.open(dialect)) {
+            escalations(shared, pager).open("incident:7", "cdc", "P1", Optional.of(Walk.Aware.declared("U0BOB00001")));
+            // A restart between the declaration and the first step: the walk still spares Bob.
+            Escalations restarted = escalations(shared, pager);
+            restarted.fireDue();
+            assertThat(pager.pages).as("Bob, on call, declared it").isEmpty();
+            assertThat(restarted.history("incident:7")).filteredOn(e -> e.kind() == WalkEvent.Kind.NOTIFIED)
+                    .extracting(WalkEvent::detail).containsExactly("On-call: <@U0BOB00001> declared it, so is not paged");
+            assertThat(pager.told).as("the thread says why nobody was paged").containsExactly(WalkEvent.Kind.NOTIFIED);
+            Walk walk = restarted.find("incident:7").orElseThrow();
+            assertThat(walk.aware()).contains(Walk.Aware.declared("U0BOB00001"));
+            assertThat(walk.dueAt()).contains(Instant.parse("2026-01-13T10:30:00Z"));
+            assertThat(new AuditLog(shared, clock).latest(10)).filteredOn(e -> e.action().equals("escalation.notified"))
+                    .extracting(e -> e.details().get("detail")).containsExactly("On-call: <@U0BOB00001> declared it, so is not paged");
+
+            clock.advance(Duration.ofMinutes(29));
+            restarted.fireDue();
+            assertThat(pager.pages).as("the tier counts as reached: no moving on at once").isEmpty();
+            clock.advance(Duration.ofMinutes(1));
+            restarted.fireDue();
+            assertThat(pager.pages).containsExactly("Lead:U0LEAD0001");
+        }
+    }
+
+    @Test
+    void whoUnacknowledgedItIsNotPagedButTheOtherPersonInTheTierIs() {
+        escalations.open("alert-group:3", "pair", "P2");
+        escalations.fireDue();
+        assertThat(pager.pages).containsExactly("Both:U0ALICE001", "Both:U0BOB00001");
+        Walk opened = escalations.find("alert-group:3").orElseThrow();
+        assertThat(opened.aware()).isEmpty();
+        assertThat(opened.dueAt()).contains(Instant.parse("2026-01-13T10:15:00Z"));
+        escalations.acknowledged("alert-group:3", "U0ALICE001");
+
+        escalations.unacknowledged("alert-group:3", "U0ALICE001");
+        escalations.fireDue();
+        assertThat(pager.pages).containsExactly("Both:U0ALICE001", "Both:U0BOB00001", "Both:U0BOB00001");
+        assertThat(escalations.history("alert-group:3").getLast().detail())
+                .isEqualTo("Both: <@U0BOB00001>, <@U0ALICE001> unacknowledged it, so is not paged");
+        after(Duration.ofMinutes(15));
+        assertThat(pager.pages).last().isEqualTo("Lead:U0LEAD0001");
+    }
+
+    @Test
+    void aResolveWithinRunningOutPagesWhoUnacknowledgedItAgain() {
+        escalations.open("alert-group:4", "cdc", "P1");
+        escalations.fireDue();
+        escalations.acknowledged("alert-group:4", "U0BOB00001");
+        escalations.unacknowledged("alert-group:4", "U0BOB00001");
+        escalations.fireDue();
+        assertThat(pager.pages).as("not re-paged by his own unack").containsExactly("On-call:U0BOB00001");
+
+        escalations.acknowledged("alert-group:4", "U0BOB00001");
+        after(Duration.ofMinutes(30));
+        assertThat(pager.pages).as("the P1's resolve-within ran out: nobody's act")
+                .containsExactly("On-call:U0BOB00001", "On-call:U0BOB00001");
+    }
+
+    @Test
+    void someoneElsesEscalationPagesWhoDeclaredIt() {
+        escalations.open("incident:8", "pair", "P1", Optional.of(Walk.Aware.declared("U0ALICE001")));
+        escalations.fireDue();
+        assertThat(pager.pages).containsExactly("Both:U0BOB00001");
+        after(Duration.ofMinutes(15));
+        assertThat(pager.pages).containsExactly("Both:U0BOB00001", "Lead:U0LEAD0001");
+
+        // The walk ended; the lead escalates by hand, from the first tier again.
+        escalations.escalate("incident:8", "U0LEAD0001", "still down");
+        assertThat(pager.pages).containsExactly("Both:U0BOB00001", "Lead:U0LEAD0001", "Both:U0ALICE001", "Both:U0BOB00001");
+    }
+
+    @Test
+    void theNextRoundOfARepeatingPolicyPagesWhoDeclaredIt() {
+        escalations.open("incident:9", "looping", "P2", Optional.of(Walk.Aware.declared("U0LOOP0001")));
+        escalations.fireDue();
+        assertThat(pager.pages).isEmpty();
+        after(Duration.ofMinutes(10));
+        assertThat(pager.pages).containsExactly("Only:U0LOOP0001");
     }
 }
