@@ -29,11 +29,13 @@ import java.util.function.Supplier;
 
 /**
  * Sends the outbox. One replica at a time holds the {@code outbox} lease and sends; each lane's
- * calls (one channel's posts, one message's updates) go strictly in order, different lanes in
- * parallel and independently: a lane's next call is claimed as soon as its previous one ended,
- * whatever other lanes wait for, so a page to a person never waits behind a busy channel's rate
- * limit. Transient failures are retried with backoff for as long as it takes; only calls Slack
- * can never accept are given up, and ephemeral messages expire.
+ * calls (one channel's posts, the replies in its threads, one message's updates) go strictly in
+ * order, different lanes in parallel and independently: a lane's next call is claimed as soon as
+ * its previous one ended, whatever other lanes wait for, so a page to a person never waits
+ * behind a busy channel's rate limit. The lanes that post in one channel share its pace
+ * ({@link ChannelPacing}), top-level posts first. Transient failures are retried with backoff
+ * for as long as it takes; only calls Slack can never accept are given up, and ephemeral
+ * messages expire.
  */
 final class OutboxWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
@@ -66,6 +68,7 @@ final class OutboxWorker implements AutoCloseable {
     private final Clock clock;
     private final String holder;
     private final SendRates rates;
+    private final ChannelPacing pacing;
     private final SlackReachability reachability;
     private final Semaphore wake = new Semaphore(0);
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
@@ -100,6 +103,7 @@ final class OutboxWorker implements AutoCloseable {
         this.clock = clock;
         this.holder = holder;
         this.rates = new SendRates(clock);
+        this.pacing = new ChannelPacing(clock);
         this.thread = Thread.ofPlatform().name("opsbot-outbox").daemon(true).unstarted(this::loop);
     }
 
@@ -251,6 +255,7 @@ final class OutboxWorker implements AutoCloseable {
             }
             channel = parent.get().sentChannel();
             threadTs = parent.get().sentTs();
+            pacing.alias(parent.get().channel(), channel);
         }
         if (entry.uncertain()) {
             try {
@@ -268,15 +273,22 @@ final class OutboxWorker implements AutoCloseable {
                         entry.id(), e.getMessage());
             }
         }
-        String rateKey = "post:" + channel;
-        if (!waitForRate(entry, () -> rates.take(rateKey, SendRates.POST_PER_CHANNEL))) {
-            return;
+        // A reply in the thread of one of the bot's own messages: it waits for top-level posts.
+        boolean threadNote = entry.parentId() != null && threadTs != null;
+        Delivery outcome;
+        try (ChannelPacing.Place place = pacing.queue(entry.channel(), threadNote)) {
+            if (!waitForRate(entry, place::turn)) {
+                return;
+            }
+            if (!store.markAttempt(entry.id(), holder, true)) {
+                return;
+            }
+            outcome = gateway.post(entry.id(), channel, threadTs, MessagePayload.parse(entry.payload()), entry.uncertain());
         }
-        if (!store.markAttempt(entry.id(), holder, true)) {
-            return;
+        if (outcome instanceof Delivery.Sent s) {
+            pacing.alias(entry.channel(), s.channel());
         }
-        Delivery outcome = gateway.post(entry.id(), channel, threadTs, MessagePayload.parse(entry.payload()), entry.uncertain());
-        finish(entry, outcome, after -> rates.pause(rateKey, after));
+        finish(entry, outcome, after -> pacing.pause(entry.channel(), after));
     }
 
     private void deliverUpdate(OutboxEntry entry) throws InterruptedException {
