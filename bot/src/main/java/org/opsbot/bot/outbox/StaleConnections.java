@@ -131,7 +131,9 @@ final class StaleConnections {
         attempt.reused = connection != null && !used.add(connection);
         attempt.unsent = false;
         attempt.answered = false;
-        if (attempt.reused && connection.protocol() != Protocol.HTTP_2 && closedByPeer(connection.socket())) {
+        boolean http1 = connection != null
+                && (connection.protocol() == Protocol.HTTP_1_1 || connection.protocol() == Protocol.HTTP_1_0);
+        if (attempt.reused && http1 && closedByPeer(connection.socket())) {
             attempt.unsent = true;
             throw new FoundClosed();
         }
