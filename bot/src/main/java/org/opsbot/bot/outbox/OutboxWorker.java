@@ -460,11 +460,13 @@ final class OutboxWorker implements AutoCloseable {
     }
 
     private void record(OutboxEntry entry, Delivery.Sent s) {
-        recorded(entry.id(), () -> store.markSent(entry.id(), holder, s.channel(), s.ts()));
+        // Slack answered: it is reachable, whether or not the database takes the record now (and
+        // whoever sees the call sent sees Slack reachable too).
         reachability.reached();
         if (entry.kind() == OutboxEntry.Kind.POST) {
             reachability.canPostIn(entry.channel());
         }
+        recorded(entry.id(), () -> store.markSent(entry.id(), holder, s.channel(), s.ts()));
         sent.incrementAndGet();
     }
 
