@@ -22,6 +22,19 @@ sealed interface Delivery {
             return new Retry(after, reason, uncertain, reachedSlack, false);
         }
 
+        /**
+         * Slack's side closed a kept-alive connection after the request was sent, before any
+         * answer: a connection gone stale, almost always, so it is tried again at once (a post
+         * is looked for first, as it may have arrived).
+         */
+        static Retry closedUnder(String reason, boolean uncertain) {
+            return new Retry(Duration.ZERO, reason, uncertain, false, false);
+        }
+
+        boolean atOnce() {
+            return after.isZero() && !rateLimited;
+        }
+
         static Retry rateLimited(Duration retryAfter) {
             return new Retry(retryAfter, "rate limited by Slack (HTTP 429)", false, true, true);
         }

@@ -17,7 +17,7 @@ final class DryRunGateway implements SlackGateway {
     private final AtomicLong ts = new AtomicLong(System.currentTimeMillis() * 1000);
 
     @Override
-    public Delivery post(long outboxId, String channel, String threadTs, MessagePayload message) {
+    public Delivery post(long outboxId, String channel, String threadTs, MessagePayload message, boolean freshConnection) {
         String fakeTs = nextTs();
         LOG.info("Would post to {}{} (message {}):\n{}", channel, threadTs == null ? "" : " in thread " + threadTs,
                 fakeTs, DryRunRendering.render(message));

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,14 +24,18 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Sends the outbox. One replica at a time holds the {@code outbox} lease and sends; each lane's
- * calls (one channel's posts, one message's updates) go strictly in order, different lanes in
- * parallel and independently: a lane's next call is claimed as soon as its previous one ended,
- * whatever other lanes wait for, so a page to a person never waits behind a busy channel's rate
- * limit. Transient failures are retried with backoff for as long as it takes; only calls Slack
- * can never accept are given up, and ephemeral messages expire.
+ * calls (one channel's posts, the replies in its threads, one message's updates) go strictly in
+ * order, different lanes in parallel and independently: a lane's next call is claimed as soon as
+ * its previous one ended, whatever other lanes wait for, so a page to a person never waits
+ * behind a busy channel's rate limit. The lanes that post in one channel share its pace
+ * ({@link ChannelPacing}), top-level posts first. Transient failures are retried with backoff
+ * for as long as it takes; only calls Slack can never accept are given up, and ephemeral
+ * messages expire.
  */
 final class OutboxWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
@@ -63,9 +68,14 @@ final class OutboxWorker implements AutoCloseable {
     private final Clock clock;
     private final String holder;
     private final SendRates rates;
+    private final ChannelPacing pacing;
     private final SlackReachability reachability;
     private final Semaphore wake = new Semaphore(0);
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    // Calls claimed again while their lane was still finishing their last try (one retried at
+    // once is due before its lane has let go of it): the lane sends them again when done.
+    // Guarded by inFlight.
+    private final Set<Long> claimedAgain = new HashSet<>();
     private final ExecutorService lanes = Executors.newVirtualThreadPerTaskExecutor();
     // Outcomes of calls that Slack answered but the database could not record; see recorded().
     private final Map<Long, Runnable> unrecorded = new ConcurrentSkipListMap<>();
@@ -93,6 +103,7 @@ final class OutboxWorker implements AutoCloseable {
         this.clock = clock;
         this.holder = holder;
         this.rates = new SendRates(clock);
+        this.pacing = new ChannelPacing(clock);
         this.thread = Thread.ofPlatform().name("opsbot-outbox").daemon(true).unstarted(this::loop);
     }
 
@@ -115,10 +126,12 @@ final class OutboxWorker implements AutoCloseable {
                 int room = Math.min(BATCH, MAX_IN_FLIGHT - inFlight.size());
                 List<OutboxEntry> due = room <= 0 ? List.of() : store.claimDue(holder, CLAIM, room);
                 for (OutboxEntry entry : due) {
-                    // A call still in flight is claimed and so not due; this only guards against
-                    // one outliving its claim.
-                    if (inFlight.add(entry.id())) {
-                        lanes.submit(() -> deliverInLane(entry));
+                    synchronized (inFlight) {
+                        if (inFlight.add(entry.id())) {
+                            lanes.submit(() -> deliverInLane(entry));
+                        } else {
+                            claimedAgain.add(entry.id());
+                        }
                     }
                 }
                 if (due.size() < room) {
@@ -170,14 +183,42 @@ final class OutboxWorker implements AutoCloseable {
     }
 
     private void deliverInLane(OutboxEntry entry) {
-        try {
-            deliver(entry);
-        } catch (RuntimeException e) {
-            LOG.error("Outbox call {} failed unexpectedly; it is tried again when its claim runs out", entry.id(), e);
-        } finally {
-            inFlight.remove(entry.id());
-            wake.release();
+        OutboxEntry next = entry;
+        while (next != null) {
+            try {
+                deliver(next);
+            } catch (RuntimeException e) {
+                LOG.error("Outbox call {} failed unexpectedly; it is tried again when its claim runs out", entry.id(), e);
+            }
+            next = claimedAgain(entry.id());
         }
+        wake.release();
+    }
+
+    /**
+     * The call as it stands now if it was claimed again while its lane was finishing it, and is
+     * still to be sent; otherwise null, and the lane lets go of it.
+     */
+    private OutboxEntry claimedAgain(long id) {
+        synchronized (inFlight) {
+            if (!claimedAgain.remove(id)) {
+                inFlight.remove(id);
+                return null;
+            }
+        }
+        try {
+            Optional<OutboxEntry> now = store.find(id).filter(e -> e.status() == OutboxEntry.Status.PENDING);
+            if (now.isPresent()) {
+                return now.get();
+            }
+        } catch (StoreException e) {
+            LOG.warn("Outbox call {} was claimed again but cannot be read: {}; it is tried again when its claim runs out",
+                    id, e.getMessage());
+        }
+        synchronized (inFlight) {
+            inFlight.remove(id);
+        }
+        return null;
     }
 
     private void deliver(OutboxEntry entry) {
@@ -214,6 +255,7 @@ final class OutboxWorker implements AutoCloseable {
             }
             channel = parent.get().sentChannel();
             threadTs = parent.get().sentTs();
+            pacing.alias(parent.get().channel(), channel);
         }
         if (entry.uncertain()) {
             try {
@@ -231,14 +273,22 @@ final class OutboxWorker implements AutoCloseable {
                         entry.id(), e.getMessage());
             }
         }
-        if (!waitForRate(entry, "post:" + channel, SendRates.POST_PER_CHANNEL)) {
-            return;
+        // A reply in the thread of one of the bot's own messages: it waits for top-level posts.
+        boolean threadNote = entry.parentId() != null && threadTs != null;
+        Delivery outcome;
+        try (ChannelPacing.Place place = pacing.queue(entry.channel(), threadNote)) {
+            if (!waitForRate(entry, place::turn)) {
+                return;
+            }
+            if (!store.markAttempt(entry.id(), holder, true)) {
+                return;
+            }
+            outcome = gateway.post(entry.id(), channel, threadTs, MessagePayload.parse(entry.payload()), entry.uncertain());
         }
-        if (!store.markAttempt(entry.id(), holder, true)) {
-            return;
+        if (outcome instanceof Delivery.Sent s) {
+            pacing.alias(entry.channel(), s.channel());
         }
-        Delivery outcome = gateway.post(entry.id(), channel, threadTs, MessagePayload.parse(entry.payload()));
-        finish(entry, outcome, "post:" + channel);
+        finish(entry, outcome, after -> pacing.pause(entry.channel(), after));
     }
 
     private void deliverUpdate(OutboxEntry entry) throws InterruptedException {
@@ -247,7 +297,7 @@ final class OutboxWorker implements AutoCloseable {
             giveUp(entry, "the message to update (" + entry.targetId() + ") was never posted");
             return;
         }
-        if (!waitForRate(entry, "update", SendRates.UPDATES)) {
+        if (!waitForRate(entry, () -> rates.take("update", SendRates.UPDATES))) {
             return;
         }
         OutboxEntry newest = store.newestPendingUpdate(entry.targetId()).orElse(entry);
@@ -261,23 +311,23 @@ final class OutboxWorker implements AutoCloseable {
             sent.incrementAndGet();
             return;
         }
-        finish(entry, outcome, "update");
+        finish(entry, outcome, after -> rates.pause("update", after));
     }
 
     private void deliverEphemeral(OutboxEntry entry) throws InterruptedException {
-        if (!waitForRate(entry, "ephemeral", SendRates.EPHEMERALS)) {
+        if (!waitForRate(entry, () -> rates.take("ephemeral", SendRates.EPHEMERALS))) {
             return;
         }
         if (!store.markAttempt(entry.id(), holder, false)) {
             return;
         }
         Delivery outcome = gateway.ephemeral(entry.channel(), entry.userId(), entry.threadTs(), MessagePayload.parse(entry.payload()));
-        finish(entry, outcome, "ephemeral");
+        finish(entry, outcome, after -> rates.pause("ephemeral", after));
     }
 
     private void deliverChannel(OutboxEntry entry) throws InterruptedException {
         ChannelRequest request = ChannelRequest.parse(entry.payload());
-        if (!waitForRate(entry, "conversations.create", SendRates.CHANNELS)) {
+        if (!waitForRate(entry, () -> rates.take("conversations.create", SendRates.CHANNELS))) {
             return;
         }
         if (!store.markAttempt(entry.id(), holder, false)) {
@@ -302,7 +352,7 @@ final class OutboxWorker implements AutoCloseable {
                 LOG.warn("Channel #{} could not be created, and saying so failed: {}", request.name(), e.getMessage());
             }
         }
-        finish(entry, outcome, "conversations.create");
+        finish(entry, outcome, after -> rates.pause("conversations.create", after));
     }
 
     /**
@@ -327,7 +377,7 @@ final class OutboxWorker implements AutoCloseable {
                         fileId, e.getMessage());
             }
         }
-        if (!waitForRate(entry, "files", SendRates.FILES)) {
+        if (!waitForRate(entry, () -> rates.take("files", SendRates.FILES))) {
             return;
         }
         if (!store.markAttempt(entry.id(), holder, fileId != null)) {
@@ -336,7 +386,7 @@ final class OutboxWorker implements AutoCloseable {
         if (fileId == null) {
             Delivery uploaded = gateway.uploadFile(request.fileName(), request.bytes());
             if (!(uploaded instanceof Delivery.Sent s)) {
-                finish(entry, uploaded, "files");
+                finish(entry, uploaded, after -> rates.pause("files", after));
                 return;
             }
             fileId = s.channel();
@@ -344,7 +394,7 @@ final class OutboxWorker implements AutoCloseable {
             recorded(entry.id(), () -> store.recordProgress(entry.id(), holder, uploadedId));
         }
         Delivery shared = gateway.completeUpload(fileId, entry.channel(), request.title());
-        finish(entry, shared, "files");
+        finish(entry, shared, after -> rates.pause("files", after));
     }
 
     /**
@@ -352,10 +402,10 @@ final class OutboxWorker implements AutoCloseable {
      * lanes may wait on one key (all updates share one limit), so the wait is bounded in total,
      * not per try.
      */
-    private boolean waitForRate(OutboxEntry entry, String key, SendRates.Bucket bucket) throws InterruptedException {
+    private boolean waitForRate(OutboxEntry entry, Supplier<Duration> turn) throws InterruptedException {
         long giveBackAt = clock.millis() + MAX_RATE_WAIT.toMillis();
         while (true) {
-            Duration wait = rates.take(key, bucket);
+            Duration wait = turn.get();
             if (wait.isZero()) {
                 return true;
             }
@@ -368,12 +418,13 @@ final class OutboxWorker implements AutoCloseable {
         }
     }
 
-    private void finish(OutboxEntry entry, Delivery outcome, String rateKey) {
+    /** @param pause holds back the calls that share this one's rate limit, after Slack's 429 */
+    private void finish(OutboxEntry entry, Delivery outcome, Consumer<Duration> pause) {
         switch (outcome) {
             case Delivery.Sent s -> record(entry, s);
             case Delivery.Retry r -> {
                 if (r.rateLimited()) {
-                    rates.pause(rateKey, r.after());
+                    pause.accept(r.after());
                     rateLimited.incrementAndGet();
                 }
                 retry(entry, r, (entry.kind() == OutboxEntry.Kind.POST || entry.kind() == OutboxEntry.Kind.FILE) && r.uncertain());
@@ -409,11 +460,13 @@ final class OutboxWorker implements AutoCloseable {
     }
 
     private void record(OutboxEntry entry, Delivery.Sent s) {
-        recorded(entry.id(), () -> store.markSent(entry.id(), holder, s.channel(), s.ts()));
+        // Slack answered: it is reachable, whether or not the database takes the record now (and
+        // whoever sees the call sent sees Slack reachable too).
         reachability.reached();
         if (entry.kind() == OutboxEntry.Kind.POST) {
             reachability.canPostIn(entry.channel());
         }
+        recorded(entry.id(), () -> store.markSent(entry.id(), holder, s.channel(), s.ts()));
         sent.incrementAndGet();
     }
 
@@ -431,18 +484,23 @@ final class OutboxWorker implements AutoCloseable {
     }
 
     private void retry(OutboxEntry entry, Delivery.Retry r, boolean uncertain) {
+        // A connection closed under a call is one that went stale: the call is tried again at
+        // once (a post on a connection of its own, after looking for it). The same failure
+        // twice in a row is a failure like any other.
+        boolean atOnce = r.atOnce() && !r.reason().equals(entry.lastError());
         if (r.reachedSlack()) {
             reachability.reached();
-        } else {
+        } else if (!atOnce) {
             reachability.unreachable(r.reason());
         }
-        Duration wait = r.rateLimited() ? r.after()
+        Duration wait = atOnce ? Duration.ZERO : r.rateLimited() ? r.after()
                 : max(r.after(), backoff(entry.attempts(), r.reachedSlack() ? MAX_BACKOFF : MAX_UNREACHABLE_BACKOFF));
         Instant at = clock.instant().plus(wait);
         recorded(entry.id(), () -> store.retryLater(entry.id(), holder, at, r.reason(), uncertain));
         retried.incrementAndGet();
-        LOG.warn("Slack call {} ({} to {}) not delivered yet: {}; next try in {} s", entry.id(),
-                entry.kind().name().toLowerCase(), entry.channel(), r.reason(), Math.max(1, wait.toSeconds()));
+        LOG.warn("Slack call {} ({} to {}) not delivered yet: {}; next try {}", entry.id(),
+                entry.kind().name().toLowerCase(), entry.channel(), r.reason(),
+                atOnce ? "at once" : "in " + Math.max(1, wait.toSeconds()) + " s");
     }
 
     private void giveUp(OutboxEntry entry, String reason) {

@@ -7,11 +7,10 @@ import java.util.Map;
 
 /**
  * Keeps the bot within Slack's rate limits before Slack has to say so: token buckets per key
- * (one channel's posts, all updates) and pauses ordered by a 429's Retry-After.
+ * (all updates, all ephemeral messages, …) and pauses ordered by a 429's Retry-After. Posts
+ * are paced per channel by {@link ChannelPacing}.
  */
 final class SendRates {
-    // chat.postMessage: about one message a second per channel, short bursts allowed.
-    static final Bucket POST_PER_CHANNEL = new Bucket(3, 1.0);
     // chat.update is rate tier 3: about 50 a minute for the workspace.
     static final Bucket UPDATES = new Bucket(10, 50.0 / 60);
     // chat.postEphemeral is tier 4: 100+ a minute.

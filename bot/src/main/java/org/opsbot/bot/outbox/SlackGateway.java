@@ -6,7 +6,12 @@ import java.util.Optional;
 /** The Web API calls the outbox worker makes; Slack itself, or the log in dry-run. */
 interface SlackGateway {
 
-    Delivery post(long outboxId, String channel, String threadTs, MessagePayload message);
+    /**
+     * Posts a message. {@code freshConnection}: on a connection of its own rather than a pooled
+     * one, for a post whose earlier try failed uncertainly (maybe on a pooled connection that
+     * Slack's side had closed).
+     */
+    Delivery post(long outboxId, String channel, String threadTs, MessagePayload message, boolean freshConnection);
 
     Delivery update(String channelId, String ts, MessagePayload message);
 

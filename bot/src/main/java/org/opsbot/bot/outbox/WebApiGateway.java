@@ -29,7 +29,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-/** The outbox's calls to Slack's Web API, through Bolt's client on one shared OkHttp client. */
+/**
+ * The outbox's calls to Slack's Web API, through Bolt's client on OkHttp clients that share one
+ * pool of connections: calls that act (a post, an ephemeral message, a file share) on one that
+ * never repeats them behind the outbox's back, all others on one that may
+ * ({@link SlackWebApi#http}).
+ */
 final class WebApiGateway implements SlackGateway {
     static final String METADATA_EVENT = "opsbot_outbox";
 
@@ -46,6 +51,11 @@ final class WebApiGateway implements SlackGateway {
 
     private static final MediaType OCTETS = MediaType.get("application/octet-stream");
 
+    // Calls that act: a failure that may have come after Slack acted is the outbox's to judge.
+    private final MethodsClient acting;
+    // The same, each on a connection of its own: for a post tried again after an uncertain failure.
+    private final MethodsClient actingFresh;
+    // Calls that may be sent twice without harm: reads, updates, joins, creating a channel by name.
     private final MethodsClient methods;
     private final OkHttpClient http;
     private final String installationId;
@@ -53,27 +63,23 @@ final class WebApiGateway implements SlackGateway {
 
     WebApiGateway(String token, String apiUrl, Duration timeout, String installationId) {
         SlackConfig config = SlackWebApi.config(apiUrl);
-        OkHttpClient http = new OkHttpClient.Builder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .readTimeout(timeout)
-                .writeTimeout(timeout)
-                .callTimeout(timeout.multipliedBy(2))
-                .retryOnConnectionFailure(false)
-                .build();
-        this.http = http;
-        this.methods = Slack.getInstance(config, new SlackHttpClient(http)).methods(token);
+        SlackWebApi.Http clients = SlackWebApi.http(timeout);
+        this.http = clients.asking();
+        this.acting = Slack.getInstance(config, new SlackHttpClient(clients.acting())).methods(token);
+        this.actingFresh = Slack.getInstance(config, new SlackHttpClient(clients.actingFresh())).methods(token);
+        this.methods = Slack.getInstance(config, new SlackHttpClient(clients.asking())).methods(token);
         this.installationId = installationId;
     }
 
     @Override
-    public Delivery post(long outboxId, String channel, String threadTs, MessagePayload message) {
-        return call(true, () -> send(outboxId, channel, threadTs, message, true));
+    public Delivery post(long outboxId, String channel, String threadTs, MessagePayload message, boolean freshConnection) {
+        return call(true, () -> send(outboxId, channel, threadTs, message, true, freshConnection ? actingFresh : acting));
     }
 
-    private Delivery send(long outboxId, String channel, String threadTs, MessagePayload message, boolean mayJoin)
-            throws IOException, SlackApiException {
+    private Delivery send(long outboxId, String channel, String threadTs, MessagePayload message, boolean mayJoin,
+                          MethodsClient client) throws IOException, SlackApiException {
         {
-            var response = methods.chatPostMessage(r -> r
+            var response = client.chatPostMessage(r -> r
                     .channel(channel)
                     .threadTs(threadTs)
                     .text(message.text())
@@ -87,8 +93,8 @@ final class WebApiGateway implements SlackGateway {
             if (response.isOk()) {
                 return new Delivery.Sent(response.getChannel(), response.getTs());
             }
-            return switch (response.getError()) {
-                case "not_in_channel" -> mayJoin ? joinAndPostAgain(outboxId, channel, threadTs, message)
+            return switch (String.valueOf(response.getError())) {
+                case "not_in_channel" -> mayJoin ? joinAndPostAgain(outboxId, channel, threadTs, message, client)
                         : notInChannel(channel, "the bot joined " + channel + " but still may not post there");
                 case "channel_not_found" -> notInChannel(channel, "Slack knows no channel " + channel
                         + " the bot can see (a private channel the bot is not in, or none by that name)");
@@ -101,8 +107,8 @@ final class WebApiGateway implements SlackGateway {
      * A public channel the bot is not in: it joins ({@code channels:join}) and posts once more.
      * Private channels cannot be joined; someone has to invite the bot.
      */
-    private Delivery joinAndPostAgain(long outboxId, String channel, String threadTs, MessagePayload message)
-            throws IOException, SlackApiException {
+    private Delivery joinAndPostAgain(long outboxId, String channel, String threadTs, MessagePayload message,
+                                      MethodsClient client) throws IOException, SlackApiException {
         String id;
         try {
             id = channelId(channel);
@@ -111,7 +117,7 @@ final class WebApiGateway implements SlackGateway {
         }
         var joined = methods.conversationsJoin(r -> r.channel(id));
         if (!joined.isOk()) {
-            String why = switch (joined.getError()) {
+            String why = switch (String.valueOf(joined.getError())) {
                 case "missing_scope" -> "the bot is not in " + channel + " and may not join channels (the app lacks the channels:join scope)";
                 case "method_not_supported_for_channel_type" -> channel + " is private and the bot is not in it";
                 case "is_archived" -> channel + " is archived";
@@ -120,7 +126,7 @@ final class WebApiGateway implements SlackGateway {
             return notInChannel(channel, why);
         }
         LoggerFactory.getLogger(WebApiGateway.class).info("Joined {} to post there", channel);
-        return send(outboxId, channel, threadTs, message, false);
+        return send(outboxId, channel, threadTs, message, false, client);
     }
 
     private static Delivery notInChannel(String channel, String why) {
@@ -144,7 +150,7 @@ final class WebApiGateway implements SlackGateway {
     @Override
     public Delivery ephemeral(String channel, String user, String threadTs, MessagePayload message) {
         return call(false, () -> {
-            var response = methods.chatPostEphemeral(r -> r
+            var response = acting.chatPostEphemeral(r -> r
                     .channel(channel)
                     .user(user)
                     .threadTs(threadTs)
@@ -161,7 +167,7 @@ final class WebApiGateway implements SlackGateway {
             var created = methods.conversationsCreate(r -> r.name(name));
             String id;
             if (created.isOk()) {
-                id = created.getChannel().getId();
+                id = checked(created, created.getChannel(), "conversations.create", "channel").getId();
             } else if ("name_taken".equals(created.getError())) {
                 // Made by an attempt whose answer was lost, or by hand: either way it is the
                 // channel asked for.
@@ -206,7 +212,7 @@ final class WebApiGateway implements SlackGateway {
     @Override
     public Delivery completeUpload(String fileId, String channel, String title) {
         return call(true, () -> {
-            var done = methods.filesCompleteUploadExternal(r -> r.channelId(channel)
+            var done = acting.filesCompleteUploadExternal(r -> r.channelId(channel)
                     .files(List.of(FilesCompleteUploadExternalRequest.FileDetails.builder().id(fileId).title(title).build())));
             return done.isOk() ? new Delivery.Sent(channel, null) : refused(done, true);
         });
@@ -216,10 +222,7 @@ final class WebApiGateway implements SlackGateway {
     public boolean fileShared(String fileId) {
         try {
             var info = methods.filesInfo(r -> r.file(fileId));
-            var file = checked(info, info.getFile());
-            if (file == null) {
-                throw new LookupFailedException("Slack did not describe file " + fileId);
-            }
+            var file = checked(info, info.getFile(), "files.info", "file");
             return file.getShares() != null || notEmpty(file.getChannels()) || notEmpty(file.getGroups())
                     || notEmpty(file.getIms());
         } catch (IOException | SlackApiException e) {
@@ -240,11 +243,11 @@ final class WebApiGateway implements SlackGateway {
             if (threadTs != null) {
                 var replies = methods.conversationsReplies(r -> r.channel(channelId).ts(threadTs).oldest(oldest)
                         .includeAllMetadata(true).limit(200));
-                messages = checked(replies, replies.getMessages());
+                messages = checked(replies, replies.getMessages(), "conversations.replies", "messages");
             } else {
                 var history = methods.conversationsHistory(r -> r.channel(channelId).oldest(oldest)
                         .includeAllMetadata(true).limit(200));
-                messages = checked(history, history.getMessages());
+                messages = checked(history, history.getMessages(), "conversations.history", "messages");
             }
             return messages.stream()
                     .filter(m -> isOurs(m.getMetadata(), outboxId))
@@ -252,6 +255,8 @@ final class WebApiGateway implements SlackGateway {
                     .map(m -> new Delivery.Sent(channelId, m.getTs()));
         } catch (IOException | SlackApiException e) {
             throw new LookupFailedException("could not ask Slack whether the message arrived: " + describe(e));
+        } catch (LookupFailedException e) {
+            throw new LookupFailedException("could not ask Slack whether the message arrived: " + e.getMessage());
         }
     }
 
@@ -274,7 +279,7 @@ final class WebApiGateway implements SlackGateway {
         }
         if (USER_ID.matcher(channel).matches()) {
             var opened = methods.conversationsOpen(r -> r.users(List.of(channel)));
-            String id = checked(opened, opened.getChannel()).getId();
+            String id = checked(opened, opened.getChannel(), "conversations.open", "channel").getId();
             channelIds.put(channel, id);
             return id;
         }
@@ -284,7 +289,7 @@ final class WebApiGateway implements SlackGateway {
             String page = cursor;
             var list = methods.conversationsList(r -> r.cursor(page).limit(1000).excludeArchived(true)
                     .types(List.of(ConversationType.PUBLIC_CHANNEL, ConversationType.PRIVATE_CHANNEL)));
-            for (var c : checked(list, list.getChannels())) {
+            for (var c : checked(list, list.getChannels(), "conversations.list", "channels")) {
                 channelIds.putIfAbsent("#" + c.getName(), c.getId());
             }
             cursor = list.getResponseMetadata() == null ? null : list.getResponseMetadata().getNextCursor();
@@ -296,9 +301,16 @@ final class WebApiGateway implements SlackGateway {
         return id;
     }
 
-    private static <T> T checked(SlackApiTextResponse response, T value) {
+    /**
+     * The part of a look-up's answer it needs: Slack's error when it refused, and a clear one
+     * (not a NullPointerException further on) when an answer that says ok lacks the part.
+     */
+    private static <T> T checked(SlackApiTextResponse response, T value, String method, String field) {
         if (!response.isOk()) {
             throw new LookupFailedException("Slack answered " + response.getError());
+        }
+        if (value == null) {
+            throw new LookupFailedException("Slack's " + method + " answer said ok but had no `" + field + "`");
         }
         return value;
     }
@@ -317,6 +329,11 @@ final class WebApiGateway implements SlackGateway {
             }
             // A 5xx may come after Slack acted on the post; look before posting again.
             return Delivery.Retry.transientFailure(Duration.ofSeconds(1), "Slack answered HTTP " + status, isPost && status >= 500, true);
+        } catch (LookupFailedException e) {
+            // Slack answered, but without what the call needs: its side's fault, asked again later.
+            return Delivery.Retry.transientFailure(Duration.ofSeconds(5), e.getMessage(), false, true);
+        } catch (StaleConnections.ClosedAfterSending e) {
+            return Delivery.Retry.closedUnder(e.getMessage(), isPost);
         } catch (IOException e) {
             boolean neverLeft = e instanceof ConnectException || e instanceof UnknownHostException
                     || e instanceof NoRouteToHostException
@@ -328,7 +345,7 @@ final class WebApiGateway implements SlackGateway {
     }
 
     private static Delivery refused(SlackApiTextResponse response, boolean isPost) {
-        String error = response.getError();
+        String error = String.valueOf(response.getError());
         if (TRANSIENT.contains(error)) {
             return Delivery.Retry.transientFailure(Duration.ofSeconds(2), "Slack answered " + error, isPost && !"ratelimited".equals(error), true);
         }

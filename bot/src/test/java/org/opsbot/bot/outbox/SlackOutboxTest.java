@@ -220,6 +220,23 @@ class SlackOutboxTest {
     }
 
     @Test
+    void aChannelListWithoutChannelsIsAClearLookupFailureNotACrash() {
+        slack.stubFor(post(POST).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+        slack.stubFor(post("/api/conversations.list").willReturn(okJson("{\"ok\":true}")));
+        Outbox outbox = startOutbox(Duration.ofSeconds(2)).outbox();
+
+        long id = outbox.post("#alerts", SlackMessage.text("may have arrived"));
+
+        Eventually.await("Slack asked whether it arrived", WAIT, () -> !slack.findAll(
+                postRequestedFor(urlEqualTo("/api/conversations.list"))).isEmpty());
+        Eventually.await("the look-up's failure recorded", WAIT, () -> String.valueOf(entry(id).lastError())
+                .contains("conversations.list"));
+        assertThat(entry(id).lastError()).contains("could not ask Slack whether the message arrived", "no `channels`");
+        assertThat(entry(id).status()).isEqualTo(OutboxEntry.Status.PENDING);
+        assertThat(posts()).as("not posted again while Slack cannot say").hasSize(1);
+    }
+
+    @Test
     void repliesThreadUnderTheParentOnceItIsPosted() {
         Outbox outbox = startOutbox(Duration.ofSeconds(5)).outbox();
         long parent = outbox.post("#alerts", SlackMessage.text("group opened"));

@@ -57,6 +57,7 @@ public final class RateLimitedSlack implements AutoCloseable {
     public volatile WireMockServer server;
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger rateLimited = new AtomicInteger();
+    private final Map<String, Integer> rateLimitedByMethod = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final AtomicInteger answersToLose = new AtomicInteger();
     private final AtomicInteger lostAnswers = new AtomicInteger();
     private volatile boolean resetting;
@@ -173,6 +174,11 @@ public final class RateLimitedSlack implements AutoCloseable {
         return rateLimited.get();
     }
 
+    /** The 429s answered so far, per Web API method. */
+    public Map<String, Integer> rateLimitedByMethod() {
+        return Map.copyOf(rateLimitedByMethod);
+    }
+
     @Override
     public void close() {
         server.stop();
@@ -250,7 +256,7 @@ public final class RateLimitedSlack implements AutoCloseable {
                     Deque<Long> recent = postsByChannel.computeIfAbsent(channel, c -> new ArrayDeque<>());
                     recent.removeIf(t -> t <= now - 1_000);
                     if (!recent.isEmpty()) {
-                        return limited(1);
+                        return limited(method, 1);
                     }
                     recent.add(now);
                     // Before the post is visible: the test's action has happened once it is.
@@ -270,7 +276,7 @@ public final class RateLimitedSlack implements AutoCloseable {
                 case "chat.update" -> {
                     updates.removeIf(t -> t <= now - 60_000);
                     if (updates.size() >= 50) {
-                        return limited((int) Math.max(1, (updates.peekFirst() + 60_000 - now + 999) / 1000));
+                        return limited(method, (int) Math.max(1, (updates.peekFirst() + 60_000 - now + 999) / 1000));
                     }
                     updates.add(now);
                     calls.add(new Call(method, form, now));
@@ -288,8 +294,9 @@ public final class RateLimitedSlack implements AutoCloseable {
             return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
         }
 
-        private ResponseDefinition limited(int seconds) {
+        private ResponseDefinition limited(String method, int seconds) {
             rateLimited.incrementAndGet();
+            rateLimitedByMethod.merge(method, 1, Integer::sum);
             return ResponseDefinitionBuilder.responseDefinition().withStatus(429)
                     .withHeader("Retry-After", Integer.toString(seconds))
                     .withHeader("Content-Type", "application/json")

@@ -57,6 +57,9 @@ public final class OutboxStore {
             ORDER BY o.id
             LIMIT :limit""";
 
+    // The lane of the replies in threads under a lane's posts.
+    private static final String THREADS = "threads:";
+
     private final Database db;
     private final Clock clock;
 
@@ -121,6 +124,9 @@ public final class OutboxStore {
     /**
      * A reply in the thread of an earlier outbox message, which may not be sent yet. After a
      * created channel it is a first message in that channel; after a file, a message below it.
+     * Replies in threads have a lane of their own per channel: in order among themselves (so
+     * each thread's are), after their parents, but not behind every later top-level post in
+     * the channel, which the sender posts first.
      */
     public long enqueueReply(long parentId, String payload) {
         return db.write(h -> {
@@ -134,7 +140,12 @@ public final class OutboxStore {
                 return insert(h, OutboxEntry.Kind.POST, "after:" + parentId, parent.channel(), null, parentId, null, null,
                         payload, null);
             }
-            return insert(h, OutboxEntry.Kind.POST, parent.lane(), parent.channel(), null, parentId, null, null, payload, null);
+            if (parent.kind() == OutboxEntry.Kind.FILE) {
+                // Below the file in the channel, not in a thread: in the file's lane.
+                return insert(h, OutboxEntry.Kind.POST, parent.lane(), parent.channel(), null, parentId, null, null, payload, null);
+            }
+            String lane = parent.lane().startsWith(THREADS) ? parent.lane() : THREADS + parent.lane();
+            return insert(h, OutboxEntry.Kind.POST, lane, parent.channel(), null, parentId, null, null, payload, null);
         });
     }
 

@@ -50,6 +50,25 @@ class OutboxStoreTest {
 
     @ParameterizedTest
     @MethodSource("dialects")
+    void threadRepliesWaitForTheirParentButNotForLaterTopLevelPostsAndKeepTheirOrder(Dialect dialect) {
+        with(dialect, outbox -> {
+            long parent = outbox.enqueuePost("#alerts", null, "{\"text\":\"group 1\"}");
+            long later = outbox.enqueuePost("#alerts", null, "{\"text\":\"group 2\"}");
+            long note = outbox.enqueueReply(parent, "{\"text\":\"tier 1 paged\"}");
+            long secondNote = outbox.enqueueReply(parent, "{\"text\":\"acknowledged\"}");
+            assertThat(outbox.claimDue("w", CLAIM, 10)).extracting(OutboxEntry::id).containsExactly(parent);
+            outbox.markSent(parent, "w", "C1", "1.1");
+
+            assertThat(outbox.claimDue("w", CLAIM, 10)).as("the note does not wait behind the later group")
+                    .extracting(OutboxEntry::id).containsExactly(later, note);
+            outbox.markSent(note, "w", "C1", "1.2");
+            assertThat(outbox.claimDue("w", CLAIM, 10)).extracting(OutboxEntry::id).containsExactly(secondNote);
+            return null;
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
     void aPostWithAKeyIsWrittenOnceAndTheSecondWriterGetsTheFirstOnesId(Dialect dialect) {
         with(dialect, outbox -> {
             long first = outbox.enqueuePostOnce("alert-group:7", "#alerts", "{\"text\":\"first\"}");
