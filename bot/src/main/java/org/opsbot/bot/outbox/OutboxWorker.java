@@ -1,5 +1,6 @@
 package org.opsbot.bot.outbox;
 
+import org.opsbot.bot.background.Backoff;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.model.OutboxEntry;
 import org.opsbot.commands.store.LeaseStore;
@@ -21,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -52,6 +52,8 @@ final class OutboxWorker implements AutoCloseable {
     // often costs little; a long back-off would leave the backlog waiting minutes after Slack
     // is back.
     static final Duration MAX_UNREACHABLE_BACKOFF = Duration.ofSeconds(10);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final double RETRY_JITTER = 0.2;
     private static final Duration MAX_RATE_WAIT = Duration.ofSeconds(5);
     // How long an uncertain post keeps waiting for Slack to say whether it arrived. After that
     // it is posted again: a duplicate is better than a lost alert.
@@ -541,10 +543,13 @@ final class OutboxWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * The wait before the next try of a call that failed {@code attempts} times: 1 s doubling,
+     * ±20 % so that a backlog's retries spread out, and never past {@code cap} (jitter included,
+     * so an unreachable Slack is tried at least every {@link #MAX_UNREACHABLE_BACKOFF}).
+     */
     static Duration backoff(int attempts, Duration cap) {
-        long base = 1000L << Math.min(Math.max(attempts - 1, 0), 9);
-        long jittered = (long) (base * (0.8 + ThreadLocalRandom.current().nextDouble() * 0.4));
-        return Duration.ofMillis(Math.min(jittered, cap.toMillis()));
+        return Backoff.around(FIRST_RETRY, cap, RETRY_JITTER).delay(attempts);
     }
 
     private static Duration max(Duration a, Duration b) {
