@@ -48,6 +48,7 @@ public final class BackgroundLoop implements AutoCloseable {
     private final String name;
     private final Optional<Lease> lease;
     private final Runnable onTakeOver;
+    private final Runnable beforeRelease;
     private final Duration whileNotHolding;
     private final Backoff backoff;
     private final Step step;
@@ -63,6 +64,7 @@ public final class BackgroundLoop implements AutoCloseable {
         this.name = b.name;
         this.lease = b.lease;
         this.onTakeOver = b.onTakeOver;
+        this.beforeRelease = b.beforeRelease;
         this.whileNotHolding = b.whileNotHolding;
         this.backoff = b.backoff;
         this.step = step;
@@ -180,6 +182,7 @@ public final class BackgroundLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        beforeRelease.run();
         lease.ifPresent(l -> {
             try {
                 l.store().release(l.name(), l.holder());
@@ -194,6 +197,7 @@ public final class BackgroundLoop implements AutoCloseable {
         private final String name;
         private Optional<Lease> lease = Optional.empty();
         private Runnable onTakeOver = () -> { };
+        private Runnable beforeRelease = () -> { };
         private Duration whileNotHolding = Duration.ofSeconds(1);
         private Backoff backoff = Backoff.constant(Duration.ofSeconds(1));
         private MeterRegistry meters;
@@ -214,6 +218,16 @@ public final class BackgroundLoop implements AutoCloseable {
         /** Runs when this replica takes the lease over (not when it renews it). */
         public Builder onTakeOver(Runnable onTakeOver) {
             this.onTakeOver = onTakeOver;
+            return this;
+        }
+
+        /**
+         * Runs on {@link #close()} once the loop has ended and before the lease is given up: work
+         * the steps handed on (calls still being sent) finishes under the lease, so that the
+         * next holder does not take it over and do it a second time.
+         */
+        public Builder beforeRelease(Runnable beforeRelease) {
+            this.beforeRelease = beforeRelease;
             return this;
         }
 

@@ -1,5 +1,7 @@
 package org.opsbot.bot.outbox;
 
+import org.opsbot.bot.background.BackgroundLoop;
+import org.opsbot.bot.background.Backoff;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.model.OutboxEntry;
 import org.opsbot.commands.store.LeaseStore;
@@ -20,8 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -45,6 +45,8 @@ final class OutboxWorker implements AutoCloseable {
     // How often a replica without the lease asks for it: a holder that died is replaced within
     // LEASE_TTL + LEASE_RETRY of its last renewal.
     private static final Duration LEASE_RETRY = Duration.ofSeconds(1);
+    // After a failed round (the database is down): the same wait each time.
+    private static final Backoff AFTER_ERROR = Backoff.constant(Duration.ofSeconds(1));
     private static final Duration CLAIM = Duration.ofMinutes(2);
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
@@ -52,6 +54,8 @@ final class OutboxWorker implements AutoCloseable {
     // often costs little; a long back-off would leave the backlog waiting minutes after Slack
     // is back.
     static final Duration MAX_UNREACHABLE_BACKOFF = Duration.ofSeconds(10);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final double RETRY_JITTER = 0.2;
     private static final Duration MAX_RATE_WAIT = Duration.ofSeconds(5);
     // How long an uncertain post keeps waiting for Slack to say whether it arrived. After that
     // it is posted again: a duplicate is better than a lost alert.
@@ -63,14 +67,12 @@ final class OutboxWorker implements AutoCloseable {
     static final int MAX_IN_FLIGHT = 256;
 
     private final OutboxStore store;
-    private final LeaseStore leases;
     private final SlackGateway gateway;
     private final Clock clock;
     private final String holder;
     private final SendRates rates;
     private final ChannelPacing pacing;
     private final SlackReachability reachability;
-    private final Semaphore wake = new Semaphore(0);
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     // Calls claimed again while their lane was still finishing their last try (one retried at
     // once is due before its lane has let go of it): the lane sends them again when done.
@@ -79,10 +81,7 @@ final class OutboxWorker implements AutoCloseable {
     private final ExecutorService lanes = Executors.newVirtualThreadPerTaskExecutor();
     // Outcomes of calls that Slack answered but the database could not record; see recorded().
     private final Map<Long, Runnable> unrecorded = new ConcurrentSkipListMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
-    private long leaseRenewedAt = Long.MIN_VALUE;
-    private boolean holdsLease;
+    private final BackgroundLoop loop;
 
     final AtomicLong sent = new AtomicLong();
     final AtomicLong retried = new AtomicLong();
@@ -97,88 +96,69 @@ final class OutboxWorker implements AutoCloseable {
                  Clock clock, String holder, ChannelListeners channelListeners) {
         this.channelListeners = channelListeners;
         this.store = store;
-        this.leases = leases;
         this.gateway = gateway;
         this.reachability = reachability;
         this.clock = clock;
         this.holder = holder;
         this.rates = new SendRates(clock);
         this.pacing = new ChannelPacing(clock);
-        this.thread = Thread.ofPlatform().name("opsbot-outbox").daemon(true).unstarted(this::loop);
+        this.loop = BackgroundLoop.named("outbox")
+                .leased(leases, LEASE, holder, LEASE_TTL, LEASE_RENEW)
+                .whileNotHolding(LEASE_RETRY)
+                .onTakeOver(this::takeOver)
+                .backoff(AFTER_ERROR)
+                .beforeRelease(this::finishLanes)
+                .build(this::claimDue);
     }
 
     void start() {
-        thread.start();
+        loop.start();
     }
 
     void wake() {
-        wake.release();
+        loop.wake();
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                if (!holdLease()) {
-                    pause(LEASE_RETRY);
-                    continue;
+    /** Hands the calls due now to their lanes, and says how long to wait before looking again. */
+    private Duration claimDue() {
+        recordLeftovers();
+        int room = Math.min(BATCH, MAX_IN_FLIGHT - inFlight.size());
+        List<OutboxEntry> due = room <= 0 ? List.of() : store.claimDue(holder, CLAIM, room);
+        for (OutboxEntry entry : due) {
+            synchronized (inFlight) {
+                if (inFlight.add(entry.id())) {
+                    lanes.submit(() -> deliverInLane(entry));
+                } else {
+                    claimedAgain.add(entry.id());
                 }
-                recordLeftovers();
-                int room = Math.min(BATCH, MAX_IN_FLIGHT - inFlight.size());
-                List<OutboxEntry> due = room <= 0 ? List.of() : store.claimDue(holder, CLAIM, room);
-                for (OutboxEntry entry : due) {
-                    synchronized (inFlight) {
-                        if (inFlight.add(entry.id())) {
-                            lanes.submit(() -> deliverInLane(entry));
-                        } else {
-                            claimedAgain.add(entry.id());
-                        }
-                    }
-                }
-                if (due.size() < room) {
-                    // Nothing more is due now; a new call, or a call ending (its lane's next one
-                    // becomes due), wakes the loop at once.
-                    pause(IDLE_POLL);
-                }
-            } catch (StoreException e) {
-                LOG.warn("Outbox cannot reach the database, retrying in 1 s: {}", e.getMessage());
-                pause(Duration.ofSeconds(1));
-            } catch (RuntimeException e) {
-                LOG.error("Outbox worker error, retrying in 1 s", e);
-                pause(Duration.ofSeconds(1));
             }
         }
+        // When fewer were due than there was room for, nothing more is due now; a new call, or a
+        // call ending (its lane's next one becomes due), wakes the loop at once.
+        return due.size() < room ? IDLE_POLL : Duration.ZERO;
     }
 
-    private boolean holdLease() {
-        long now = clock.millis();
-        if (!holdsLease || now - leaseRenewedAt >= LEASE_RENEW.toMillis()) {
-            boolean acquired = leases.acquire(LEASE, holder, LEASE_TTL);
-            leaseRenewedAt = now;
-            if (acquired && !holdsLease) {
-                // Calls the previous holder claimed would otherwise wait out their claim (CLAIM,
-                // minutes) although nobody works on them any more. If this fails, the lease is
-                // not counted as held, so it is tried again before anything is sent.
-                int freed = store.releaseClaimsOfOthers(holder);
-                if (freed > 0) {
-                    LOG.info("Took over {} Slack call(s) the previous outbox sender had claimed", freed);
-                }
-            }
-            if (acquired != holdsLease) {
-                LOG.info(acquired ? "This replica now sends the Slack outbox" : "Another replica sends the Slack outbox");
-            }
-            holdsLease = acquired;
+    private void takeOver() {
+        // Calls the previous holder claimed would otherwise wait out their claim (CLAIM,
+        // minutes) although nobody works on them any more. If this fails, the lease is not
+        // counted as held, so it is tried again before anything is sent.
+        int freed = store.releaseClaimsOfOthers(holder);
+        if (freed > 0) {
+            LOG.info("Took over {} Slack call(s) the previous outbox sender had claimed", freed);
         }
-        return holdsLease;
+        LOG.info("This replica now sends the Slack outbox");
     }
 
-    private void pause(Duration d) {
+    /** Lets the calls being sent end while this replica still holds the lease. */
+    private void finishLanes() {
+        lanes.shutdown();
         try {
-            if (wake.tryAcquire(d.toMillis(), TimeUnit.MILLISECONDS)) {
-                wake.drainPermits();
+            if (!lanes.awaitTermination(5, TimeUnit.SECONDS)) {
+                lanes.shutdownNow();
             }
         } catch (InterruptedException e) {
+            lanes.shutdownNow();
             Thread.currentThread().interrupt();
-            running = false;
         }
     }
 
@@ -192,7 +172,7 @@ final class OutboxWorker implements AutoCloseable {
             }
             next = claimedAgain(entry.id());
         }
-        wake.release();
+        loop.wake();
     }
 
     /**
@@ -455,7 +435,7 @@ final class OutboxWorker implements AutoCloseable {
             store.enqueuePost(entry.userId(), null, MessagePayload.toJson(SlackMessage.text(":warning: Your message could not be"
                     + " delivered to " + SlackText.channel(n.channel()) + ": " + SlackText.escape(n.why()) + ". To fix it, "
                     + n.fix() + ", then try again.")));
-            wake.release();
+            loop.wake();
         }
     }
 
@@ -541,10 +521,13 @@ final class OutboxWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * The wait before the next try of a call that failed {@code attempts} times: 1 s doubling,
+     * ±20 % so that a backlog's retries spread out, and never past {@code cap} (jitter included,
+     * so an unreachable Slack is tried at least every {@link #MAX_UNREACHABLE_BACKOFF}).
+     */
     static Duration backoff(int attempts, Duration cap) {
-        long base = 1000L << Math.min(Math.max(attempts - 1, 0), 9);
-        long jittered = (long) (base * (0.8 + ThreadLocalRandom.current().nextDouble() * 0.4));
-        return Duration.ofMillis(Math.min(jittered, cap.toMillis()));
+        return Backoff.around(FIRST_RETRY, cap, RETRY_JITTER).delay(attempts);
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -553,23 +536,6 @@ final class OutboxWorker implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        wake.release();
-        try {
-            thread.join(5_000);
-            lanes.shutdown();
-            if (!lanes.awaitTermination(5, TimeUnit.SECONDS)) {
-                lanes.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (holdsLease) {
-            try {
-                leases.release(LEASE, holder);
-            } catch (StoreException e) {
-                LOG.debug("could not release the outbox lease: {}", e.getMessage());
-            }
-        }
+        loop.close();
     }
 }

@@ -137,6 +137,21 @@ class BackgroundLoopTest {
     }
 
     @Test
+    void workHandedOnFinishesUnderTheLeaseBeforeCloseGivesItUp() {
+        AtomicReference<Boolean> otherCouldTakeIt = new AtomicReference<>();
+        BackgroundLoop loop = BackgroundLoop.named("handing-on")
+                .leased(leases, "test", "replica-a", TTL, Duration.ZERO)
+                .beforeRelease(() -> otherCouldTakeIt.set(leases.acquire("test", "replica-b", TTL)))
+                .build(() -> Duration.ofHours(1));
+        loop.round();
+
+        loop.close();
+
+        assertThat(otherCouldTakeIt.get()).as("still held while the handed-on work finished").isFalse();
+        assertThat(leases.acquire("test", "replica-b", TTL)).as("and free right after").isTrue();
+    }
+
+    @Test
     void aWakeEndsTheWait() {
         AtomicInteger steps = new AtomicInteger();
         BackgroundLoop loop = BackgroundLoop.named("woken").build(() -> {

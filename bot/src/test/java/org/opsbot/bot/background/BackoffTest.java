@@ -22,6 +22,30 @@ class BackoffTest {
     }
 
     @Test
+    void aWaitSpreadAroundTheDoublingStaysWithinTheJitterEitherSideAndNeverPassesTheCap() {
+        Backoff outboxRetries = Backoff.around(Duration.ofSeconds(1), Duration.ofMinutes(5), 0.2);
+        long[] seconds = {1, 2, 4, 8, 16, 32, 64, 128};
+        boolean below = false;
+        boolean above = false;
+        for (int attempt = 1; attempt <= seconds.length; attempt++) {
+            for (int i = 0; i < 50; i++) {
+                Duration wait = outboxRetries.delay(attempt);
+                assertThat(wait).as("after failure %d", attempt)
+                        .isBetween(Duration.ofMillis(seconds[attempt - 1] * 800), Duration.ofMillis(seconds[attempt - 1] * 1200));
+                below |= wait.toMillis() < seconds[attempt - 1] * 1000;
+                above |= wait.toMillis() > seconds[attempt - 1] * 1000;
+            }
+        }
+        assertThat(below).as("some waits fall short of the doubling").isTrue();
+        assertThat(above).as("some waits go past the doubling").isTrue();
+        // 256 s and more, even 20 % short, is past the cap: the cap is exact, not jittered.
+        for (int attempt = 10; attempt <= 60; attempt++) {
+            assertThat(outboxRetries.delay(attempt)).isEqualTo(Duration.ofMinutes(5));
+        }
+        assertThat(outboxRetries.delay(Integer.MAX_VALUE)).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
     void manyFailuresDoNotOverflowTheCap() {
         assertThat(new Backoff(Duration.ofHours(1), Duration.ofDays(1), 0).delay(Integer.MAX_VALUE))
                 .isEqualTo(Duration.ofDays(1));
