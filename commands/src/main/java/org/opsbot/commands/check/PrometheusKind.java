@@ -139,15 +139,15 @@ public final class PrometheusKind implements CheckKind<PrometheusKind.Prometheus
         if (!segments.isEmpty() && segments.get(segments.size() - 1).isEmpty()) {
             url.removePathSegment(segments.size() - 1);
         }
-        // Whole seconds, so that the samples fall on start + k * step exactly.
-        long end = Instant.now().getEpochSecond();
+        // Milliseconds, as Prometheus takes them: the last sample is now, not up to a second ago.
+        long endMillis = Instant.now().toEpochMilli();
         long stepSeconds = Math.max(1, probe.step().toSeconds());
-        long start = end - probe.holdFor().map(Duration::toSeconds).orElse(0L);
+        long startMillis = endMillis - probe.holdFor().map(Duration::toMillis).orElse(0L);
         url.addPathSegments(probe.holdFor().isPresent() ? "api/v1/query_range" : "api/v1/query")
                 .addQueryParameter("query", probe.query());
         if (probe.holdFor().isPresent()) {
-            url.addQueryParameter("start", Long.toString(start))
-                    .addQueryParameter("end", Long.toString(end))
+            url.addQueryParameter("start", seconds(startMillis))
+                    .addQueryParameter("end", seconds(endMillis))
                     .addQueryParameter("step", stepSeconds + "s");
         }
         // Prometheus gives up on its own side too, instead of computing for nobody.
@@ -182,7 +182,8 @@ public final class PrometheusKind implements CheckKind<PrometheusKind.Prometheus
                     throw new ProbeException("the query returned a range vector; use an instant query (no [5m] at the end)");
                 }
                 for (JsonNode series : data.path("result")) {
-                    samples.add(held(labels(series.path("metric")), series.path("values"), start, end, stepSeconds, probe.holdFor().get()));
+                    samples.add(held(labels(series.path("metric")), series.path("values"), startMillis, endMillis, stepSeconds,
+                            probe.holdFor().get()));
                 }
             }
             default -> throw new ProbeException("Prometheus returned an unexpected result type \"" + type + "\"");
@@ -208,9 +209,10 @@ public final class PrometheusKind implements CheckKind<PrometheusKind.Prometheus
      * every step from the start, NaN where the series had none (it was absent, so the condition
      * did not hold then, as an alert rule's pending state would have reset).
      */
-    private static Measurement.Sample held(String label, JsonNode values, long start, long end, long step, Duration holdFor)
-            throws ProbeException {
-        int points = (int) ((end - start) / step) + 1;
+    private static Measurement.Sample held(String label, JsonNode values, long startMillis, long endMillis, long step,
+                                           Duration holdFor) throws ProbeException {
+        double start = startMillis / 1000.0;
+        int points = (int) ((endMillis - startMillis) / (step * 1000)) + 1;
         double[] at = new double[points];
         java.util.Arrays.fill(at, Double.NaN);
         for (JsonNode pair : values) {
@@ -241,6 +243,10 @@ public final class PrometheusKind implements CheckKind<PrometheusKind.Prometheus
                 + (missing > 0 ? ", " + missing + " of " + points + " samples missing" : "");
         String shown = Numbers.format(latest) + " (" + Numbers.age(holdFor) + ": " + over + ")";
         return new Measurement.Sample(label, latest, "", shown, before);
+    }
+
+    private static String seconds(long epochMillis) {
+        return java.math.BigDecimal.valueOf(epochMillis, 3).toPlainString();
     }
 
     private static double value(JsonNode pair) throws ProbeException {
