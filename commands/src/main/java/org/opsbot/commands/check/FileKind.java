@@ -94,37 +94,10 @@ public final class FileKind implements CheckKind<FileKind.File> {
 
     @Override
     public Measurement measure(File probe, ProbeContext context) throws ProbeException, IOException {
-        Glob glob = Glob.of(probe.path());
-        if (!Files.isDirectory(glob.base())) {
-            throw new ProbeException("the directory " + glob.base() + " does not exist where the bot runs"
-                    + " (file checks see the bot's own host or container)");
-        }
-        long deadline = System.nanoTime() + context.timeout().toNanos();
-        long count = 0;
-        Path newest = null;
-        BasicFileAttributes newestAttributes = null;
-        try (Stream<Path> walk = Files.walk(glob.base(), glob.depth())) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                if (System.nanoTime() > deadline || context.cancellation().isCancelled()) {
-                    throw new ProbeException("still looking for files matching " + probe.path() + " after "
-                            + Numbers.duration(context.timeout()) + "; narrow the glob");
-                }
-                if (!glob.matches(p)) {
-                    continue;
-                }
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                if (!a.isRegularFile()) {
-                    continue;
-                }
-                count++;
-                if (newestAttributes == null || a.lastModifiedTime().compareTo(newestAttributes.lastModifiedTime()) > 0) {
-                    newest = p;
-                    newestAttributes = a;
-                }
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        Matches matches = Matches.find(probe.path(), "file", context);
+        long count = matches.count();
+        Path newest = matches.newest();
+        BasicFileAttributes newestAttributes = matches.newestAttributes();
         if (probe.measure() == Measure.COUNT) {
             Measurement.Sample sample = new Measurement.Sample("count", count, "");
             return Measurement.ok(sample.shown(), count + (count == 1 ? " file matches " : " files match ") + probe.path(),
@@ -142,12 +115,54 @@ public final class FileKind implements CheckKind<FileKind.File> {
                 + newest.getFileName() + "," + what, List.of(sample));
     }
 
+    /** The regular files a path or glob matches: how many, and the newest (null when none). */
+    record Matches(long count, Path newest, BasicFileAttributes newestAttributes) {
+        static Matches find(String path, String kind, ProbeContext context) throws ProbeException, IOException {
+            Glob glob = Glob.of(path);
+            if (!Files.isDirectory(glob.base())) {
+                throw new ProbeException("the directory " + glob.base() + " does not exist where the bot runs"
+                        + " (" + kind + " checks see the bot's own host or container)");
+            }
+            long deadline = System.nanoTime() + context.timeout().toNanos();
+            long count = 0;
+            Path newest = null;
+            BasicFileAttributes newestAttributes = null;
+            try (Stream<Path> walk = Files.walk(glob.base(), glob.depth())) {
+                for (Path p : (Iterable<Path>) walk::iterator) {
+                    if (System.nanoTime() > deadline || context.cancellation().isCancelled()) {
+                        throw new ProbeException("still looking for files matching " + path + " after "
+                                + Numbers.duration(context.timeout()) + "; narrow the glob");
+                    }
+                    if (!glob.matches(p)) {
+                        continue;
+                    }
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                    if (!a.isRegularFile()) {
+                        continue;
+                    }
+                    count++;
+                    if (newestAttributes == null || a.lastModifiedTime().compareTo(newestAttributes.lastModifiedTime()) > 0) {
+                        newest = p;
+                        newestAttributes = a;
+                    }
+                }
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            return new Matches(count, newest, newestAttributes);
+        }
+    }
+
     /**
      * A path whose names may hold glob patterns ({@code *}, {@code ?}, {@code [..]}, {@code {a,b}},
      * {@code **}): walked from the deepest directory without any, no deeper than the pattern reaches.
      */
     record Glob(Path base, PathMatcher matcher, int depth) {
         private static final String SPECIAL = "*?[{";
+
+        static boolean isGlob(String path) {
+            return path.chars().anyMatch(c -> SPECIAL.indexOf(c) >= 0);
+        }
 
         static boolean valid(String path) {
             try {

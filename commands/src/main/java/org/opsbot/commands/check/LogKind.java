@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code log}: how many lines of a log file on the bot's host match a pattern, within the last N
- * lines or the last N minutes; the last matching line is shown. Only the file's tail is read
+ * lines or the last N minutes; the last matching line is shown. A glob reads the newest file it
+ * matches (the latest run's log of a tool that writes one per run). Only the file's tail is read
  * ({@link #TAIL_BYTES}), so a log of gigabytes costs no more than a small one.
  */
 public final class LogKind implements CheckKind<LogKind.Log> {
@@ -113,7 +114,15 @@ public final class LogKind implements CheckKind<LogKind.Log> {
 
     @Override
     public Measurement measure(Log probe, ProbeContext context) throws ProbeException, IOException {
-        Tail tail = Tail.read(Path.of(probe.path()), TAIL_BYTES);
+        Path file = Path.of(probe.path());
+        if (FileKind.Glob.isGlob(probe.path())) {
+            FileKind.Matches matches = FileKind.Matches.find(probe.path(), "log", context);
+            if (matches.newest() == null) {
+                throw new ProbeException("no file matches " + probe.path());
+            }
+            file = matches.newest();
+        }
+        Tail tail = Tail.read(file, TAIL_BYTES);
         List<String> lines = tail.lines();
         List<String> window;
         if (probe.lines().isPresent()) {
@@ -134,7 +143,8 @@ public final class LogKind implements CheckKind<LogKind.Log> {
         Measurement.Sample sample = new Measurement.Sample("matches", count, "", shown);
         String cut = tail.truncated() && window.size() == lines.size()
                 ? " (only the last " + Numbers.size(TAIL_BYTES) + " of the file are read)" : "";
-        return Measurement.ok(shown, shown + " in " + probe.window() + cut, List.of(sample));
+        String of = file.toString().equals(probe.path()) ? "" : " of " + file;
+        return Measurement.ok(shown, shown + " in " + probe.window() + of + cut, List.of(sample));
     }
 
     /**

@@ -190,4 +190,20 @@ class FileAndLogCheckTest {
         assertThat(r.status()).isEqualTo(Status.ERROR);
         assertThat(r.message()).contains("does not exist where the bot runs");
     }
+
+    @Test
+    void aGlobReadsTheNewestLogItMatchesTheLatestRunsLog() throws IOException {
+        Path older = file("logs/elt/sync/run-1/elt.log", 0, Duration.ZERO);
+        Files.writeString(older, "[error    ] an old run failed\n");
+        Files.setLastModifiedTime(older, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+        Files.createDirectories(dir.resolve("logs/elt/sync/run-2"));
+        Files.writeString(dir.resolve("logs/elt/sync/run-2/elt.log"), "[info     ] all good\n");
+
+        CheckResult r = log(dir.resolve("logs/elt/*/*/elt.log"), "\\[error *\\]", Optional.of(1000), Optional.empty(), "> 0");
+        CheckResult none = log(dir.resolve("logs/other/*.log"), "ERROR", Optional.of(1000), Optional.empty(), "> 0");
+
+        assertThat(r.status()).isEqualTo(Status.OK);
+        assertThat(r.message()).isEqualTo("0 matches in the last 1000 lines of " + dir.resolve("logs/elt/sync/run-2/elt.log"));
+        assertThat(none.status()).isEqualTo(Status.ERROR);
+    }
 }
