@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** Computes a team's {@link TeamStats} from the store: counts in SQL, percentiles over sorted times. */
@@ -37,10 +38,10 @@ public final class Stats {
 
     private final StatsStore store;
     private final Supplier<OpsbotConfig> config;
-    private final Supplier<List<OnCallOverride>> overrides;
+    private final Function<Instant, List<OnCallOverride>> overrides;
 
-    /** @param overrides the overrides in force during the period, for on-call hours */
-    public Stats(StatsStore store, Supplier<OpsbotConfig> config, Supplier<List<OnCallOverride>> overrides) {
+    /** @param overrides the overrides ending after an instant, for on-call hours */
+    public Stats(StatsStore store, Supplier<OpsbotConfig> config, Function<Instant, List<OnCallOverride>> overrides) {
         this.store = store;
         this.config = config;
         this.overrides = overrides;
@@ -101,7 +102,16 @@ public final class Stats {
      * The hours that count as "in hours" for a team: its own {@code business-hours:}, else Monday
      * to Friday 09:00–18:00 in the zone of its first schedule (UTC without one).
      */
+    /** The zone of the team's first schedule; UTC without one. */
+    public static ZoneId zone(Team team, OpsbotConfig config) {
+        return firstSchedule(team, config).map(Schedule::timeZone).orElse(ZoneOffset.UTC);
+    }
+
     public static BusinessHours businessHours(Optional<Team> team, OpsbotConfig config) {
+        Optional<BusinessHours> own = team.flatMap(Team::businessHours);
+        if (own.isPresent()) {
+            return own.get();
+        }
         ZoneId zone = team.flatMap(t -> firstSchedule(t, config)).map(Schedule::timeZone)
                 .or(() -> config.schedules().values().stream().findFirst().map(Schedule::timeZone))
                 .orElse(ZoneOffset.UTC);
@@ -171,7 +181,7 @@ public final class Stats {
      */
     private Map<String, Double> onCallHours(List<Team> teams, OpsbotConfig config, Instant from, Instant until) {
         Map<String, Duration> hours = new TreeMap<>();
-        List<OnCallOverride> all = overrides.get();
+        List<OnCallOverride> all = overrides.apply(from);
         teams.stream().flatMap(t -> schedules(t, config).stream()).distinct().forEach(schedule -> {
             Instant t = from;
             int guard = 0;

@@ -158,7 +158,7 @@ class StatsStoreTest {
     }
 
     private static Stats stats(Database db) {
-        return new Stats(new StatsStore(db), () -> CONFIG, List::of);
+        return new Stats(new StatsStore(db), () -> CONFIG, from -> List.of());
     }
 
     private static Duration min(long minutes) {
