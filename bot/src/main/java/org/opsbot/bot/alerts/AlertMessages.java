@@ -120,14 +120,14 @@ final class AlertMessages {
         List<StoredAlert> ordered = new ArrayList<>(alerts);
         ordered.sort((a, b) -> Boolean.compare(b.firing(), a.firing())); // firing first
         Set<String> shared = sharedLabels(alerts);
-        int shown_ = 0;
+        int listed = 0;
         for (StoredAlert a : ordered.subList(0, Math.min(MAX_LINES, ordered.size()))) {
             blocks.add(section(b -> b.text(markdownText(line(a, shown.alertsLive(), severities)))));
             labels(a, g, shared).ifPresent(l -> blocks.add(context(c -> c.elements(List.of(markdownText(l))))));
-            shown_++;
+            listed++;
         }
-        if (ordered.size() > shown_) {
-            List<StoredAlert> hidden = ordered.subList(shown_, ordered.size());
+        if (ordered.size() > listed) {
+            List<StoredAlert> hidden = ordered.subList(listed, ordered.size());
             long restFiring = hidden.stream().filter(StoredAlert::firing).count();
             int rest = hidden.size();
             String more = open ? restFiring + " firing, " + (rest - restFiring) + " resolved" : count(rest, "alert");

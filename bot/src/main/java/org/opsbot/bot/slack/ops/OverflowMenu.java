@@ -36,15 +36,16 @@ public final class OverflowMenu {
     /**
      * The controls of one actions block: {@code kept} as they are, then {@code folded} as
      * buttons when all fit in {@link #MAX_IN_VIEW}, otherwise in one overflow menu under
-     * {@code menuId}. A single button to fold stays a button: a menu needs two options.
+     * {@code menuId}. Refuses what cannot be one row: five or more kept besides a menu, or a
+     * menu of fewer than two options (Slack's minimum) or more than five.
      */
     public static List<BlockElement> fit(String menuId, List<? extends BlockElement> kept, List<ButtonElement> folded) {
         List<BlockElement> out = new ArrayList<>(kept);
-        if (kept.size() + folded.size() <= MAX_IN_VIEW || folded.size() < MIN_OPTIONS) {
+        if (kept.size() + folded.size() <= MAX_IN_VIEW) {
             out.addAll(folded);
             return out;
         }
-        if (kept.size() >= MAX_IN_VIEW || folded.size() > MAX_OPTIONS) {
+        if (kept.size() >= MAX_IN_VIEW || folded.size() < MIN_OPTIONS || folded.size() > MAX_OPTIONS) {
             throw new IllegalArgumentException(kept.size() + " controls and " + folded.size()
                     + " in a menu do not fit in one row of " + MAX_IN_VIEW);
         }
