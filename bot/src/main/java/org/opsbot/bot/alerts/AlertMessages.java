@@ -37,8 +37,9 @@ import static com.slack.api.model.block.element.BlockElements.button;
 import static com.slack.api.model.block.element.BlockElements.staticSelect;
 
 /**
- * The Slack side of an alert group: its parent message (state, one line per alert, buttons
- * that make sense in that state) and its thread replies. Everything that came from an alert is
+ * The Slack side of an alert group: its parent message (a header with its state, one short line
+ * per alert, the controls that make sense in that state, as {@link GroupStates#shown} decides)
+ * and its thread replies. Everything that came from an alert is
  * escaped; times use {@code <!date>} so each reader sees their own zone.
  */
 final class AlertMessages {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -155,7 +156,7 @@ public final class SlackRoutes {
                     // The option names a button (never another menu); what names none is only acknowledged.
                     var action = req.getPayload().getActions() == null ? null : req.getPayload().getActions().stream()
                             .filter(a -> r.id().equals(a.getActionId())).findFirst().orElse(null);
-                    var chosen = action == null || action.getSelectedOption() == null ? java.util.Optional.<OverflowMenu.Chosen>empty()
+                    var chosen = action == null || action.getSelectedOption() == null ? Optional.<OverflowMenu.Chosen>empty()
                             : OverflowMenu.Chosen.of(action.getSelectedOption().getValue());
                     BlockActionHandler target = chosen.map(c -> buttons.get(c.id())).orElse(null);
                     if (target == null) {
