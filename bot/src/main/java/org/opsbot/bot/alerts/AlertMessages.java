@@ -1,5 +1,7 @@
 package org.opsbot.bot.alerts;
 
+import org.opsbot.commands.store.StatsStore;
+
 import com.slack.api.model.Attachment;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
@@ -63,6 +65,9 @@ final class AlertMessages {
     static final String RUNBOOK = "alert.run";
     /** The overflow menu ("⋯") of the controls that do not fit in view; each option is one of the buttons above. */
     static final String MORE = "alert.more";
+    /** Yes / No on a resolved group: was it worth a page? The answers feed the noisiest alerts of {@code /ops stats}. */
+    static final String ACTIONABLE = "alert.actionable";
+    static final String NOT_ACTIONABLE = "alert.not-actionable";
     /**
      * The id the Run runbook button had before ids were named {@code feature.verb}: groups posted
      * before then still carry it, so it stays routed.
@@ -97,6 +102,13 @@ final class AlertMessages {
      */
     static SlackMessage parent(StoredAlertGroup g, List<StoredAlert> alerts, AlertSeverities severities, long now,
                                Optional<String> escalation, LongFunction<ButtonElement> declare) {
+        return parent(g, alerts, severities, now, escalation, declare, Optional.empty());
+    }
+
+    /** @param verdict the answer to "Actionable?" once someone gave it; asked only of a resolved group */
+    static SlackMessage parent(StoredAlertGroup g, List<StoredAlert> alerts, AlertSeverities severities, long now,
+                               Optional<String> escalation, LongFunction<ButtonElement> declare,
+                               Optional<StatsStore.Verdict> verdict) {
         int firing = (int) alerts.stream().filter(StoredAlert::firing).count();
         GroupStates.Shown shown = GroupStates.shown(g, firing, now);
         boolean open = shown.state() != StoredAlertGroup.State.RESOLVED;
@@ -149,12 +161,29 @@ final class AlertMessages {
         if (!controls.isEmpty()) {
             blocks.add(actions(a -> a.blockId("alert-actions-" + g.id()).elements(controls)));
         }
+        if (!open) {
+            blocks.addAll(actionable(g.id(), verdict));
+        }
 
         String fallback = "[" + state + "] " + SlackText.escape(sev) + SlackText.plain(g.title(), 150) + " — " + counts
                 + " (team " + SlackText.plain(g.route().team(), 40) + ")";
         String colour = !open ? GREEN : shown.snoozedUntil().isPresent() || shown.silencedUntil().isPresent() ? GREY : severities.colour();
         Attachment body = Attachment.builder().color(colour).blocks(blocks).fallback(fallback).build();
         return new SlackMessage(fallback, List.of(header(h -> h.text(plainText(pt -> pt.text(header).emoji(true))))), List.of(body));
+    }
+
+    /**
+     * "Was this worth a page?" under a resolved group: Yes / No, then who answered; the buttons
+     * stay so the answer can be changed (the last one counts).
+     */
+    private static List<LayoutBlock> actionable(long id, Optional<StatsStore.Verdict> verdict) {
+        String question = verdict.map(v -> (v.actionable() ? ":thumbsup: Marked actionable" : ":thumbsdown: Marked not actionable")
+                + " by " + SlackText.user(v.by()) + " · counts in `/ops stats`").orElse("Was this alert actionable? The answer"
+                + " feeds the noisiest alerts of `/ops stats`.");
+        return List.of(context(c -> c.elements(List.of(markdownText(question)))),
+                actions(a -> a.blockId("alert-actionable-" + id).elements(List.of(
+                        button(b -> b.actionId(ACTIONABLE).text(plainText("Actionable")).value(Long.toString(id))),
+                        button(b -> b.actionId(NOT_ACTIONABLE).text(plainText("Not actionable")).value(Long.toString(id)))))));
     }
 
     /** Labels with one value across the group: they tell the alerts apart no better than the title. */

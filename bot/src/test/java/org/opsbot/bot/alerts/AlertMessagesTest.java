@@ -1,5 +1,7 @@
 package org.opsbot.bot.alerts;
 
+import org.opsbot.commands.store.StatsStore;
+
 import com.slack.api.model.block.ActionsBlock;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.ContextBlock;
@@ -72,8 +74,22 @@ class AlertMessagesTest {
                 NONE, NOW, IncidentsFeature::declareButton);
         String all = blocks(m).toString();
         assertThat(all).contains("fired at 97%", "Resolved by <@U0BOB00001>").doesNotContain("now 12%");
-        assertThat(blocks(m)).noneMatch(b -> b instanceof ActionsBlock);
+        // Only the Actionable? pair, which belongs to a resolved group.
+        assertThat(blocks(m)).filteredOn(b -> b instanceof ActionsBlock).singleElement()
+                .satisfies(b -> assertThat(((ActionsBlock) b).getBlockId()).isEqualTo("alert-actionable-7"));
         assertThat(m.attachments().getFirst().getColor()).isEqualTo("#2eb67d");
+    }
+
+    @Test
+    void aResolvedGroupAsksWhetherItWasActionableAndShowsWhoAnswered() {
+        StoredAlertGroup g = group(StoredAlertGroup.State.RESOLVED, null, "U0BOB00001");
+        SlackMessage asked = AlertMessages.parent(g, List.of(alert(1, false, "x")), NONE, NOW, IncidentsFeature::declareButton);
+        assertThat(blocks(asked).toString()).contains("Was this alert actionable?", "alert.actionable", "alert.not-actionable");
+
+        SlackMessage answered = AlertMessages.parent(g, List.of(alert(1, false, "x")), NONE, NOW, Optional.empty(), IncidentsFeature::declareButton,
+                Optional.of(new StatsStore.Verdict(false, "U0ALICE001", java.time.Instant.ofEpochMilli(NOW))));
+        assertThat(blocks(answered).toString()).contains("Marked not actionable by <@U0ALICE001>")
+                .doesNotContain("Was this alert actionable?");
     }
 
     @Test
@@ -122,7 +138,8 @@ class AlertMessagesTest {
                 .contains("Resolved by <@U0BOB00001> <!date^" + NOW / 1000 + "^", " while Alertmanager still reports 2 alerts firing;"
                         + " a new alert or a new firing episode reopens it.");
         assertThat(m.text()).startsWith("[RESOLVED] P1 · Disk &lt;full&gt; &amp; co — 2 alerts");
-        assertThat(actionBlocks(m)).isEmpty();
+        assertThat(actionBlocks(m)).as("no controls, only the Actionable? pair")
+                .allSatisfy(b -> assertThat(b.getBlockId()).startsWith("alert-actionable-"));
         assertThat(m.attachments().getFirst().getColor()).isEqualTo("#2eb67d");
     }
 

@@ -70,7 +70,7 @@ class ActionIdsEndToEndTest {
      */
     private static final Set<String> BUTTONS = Set.of(
             "alert.ack", "alert.unack", "alert.resolve", "alert.escalate", "alert.snooze", "alert.silence",
-            "alert.unsilence", "alert.run", "alert.more",
+            "alert.unsilence", "alert.run", "alert.more", "alert.actionable", "alert.not-actionable",
             "escalation.ack", "escalation.escalate",
             "incident.declare", "incident.ack", "incident.resolve",
             "action.approve", "action.reject", "action.break-glass", "action.open",
@@ -135,6 +135,11 @@ class ActionIdsEndToEndTest {
         // Declared from the overflow menu, the incident has its own message.
         choose(ALICE, slack.tsOf(parent), "alert.more", "incident.declare " + group);
         awaitCall("chat.postMessage", "incident.ack");
+        // Resolved, it asks whether it was actionable; the answer is shown.
+        click(ALICE, slack.tsOf(parent), "alert.resolve", group, false);
+        awaitCall("chat.update", "alert.not-actionable");
+        click(ALICE, slack.tsOf(parent), "alert.not-actionable", group, false);
+        awaitCall("chat.update", "Marked not actionable by <@" + ALICE + ">");
 
         // The Run… list, an approval request, and the three forms.
         collect(JSON.readTree(slash(ALICE, "run").body()));

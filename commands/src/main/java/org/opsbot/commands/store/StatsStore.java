@@ -107,10 +107,21 @@ public final class StatsStore {
                 .execute());
     }
 
+    /** Someone's answer to "Actionable?" for a resolved group. */
+    public record Verdict(boolean actionable, String by, Instant at) {
+    }
+
     /** The recorded answer for a group, if anyone gave one. */
     public Optional<Boolean> actionable(long groupId) {
-        return db.read(h -> h.createQuery("SELECT actionable FROM alert_group_verdict WHERE group_id = :id")
-                .bind("id", groupId).mapTo(Integer.class).findOne().map(a -> a == 1));
+        return verdict(groupId).map(Verdict::actionable);
+    }
+
+    public Optional<Verdict> verdict(long groupId) {
+        return db.read(h -> h.createQuery("SELECT actionable, answered_by, answered_at FROM alert_group_verdict WHERE group_id = :id")
+                .bind("id", groupId)
+                .map((rs, ctx) -> new Verdict(rs.getInt("actionable") == 1, rs.getString("answered_by"),
+                        Instant.ofEpochMilli(rs.getLong("answered_at"))))
+                .findOne());
     }
 
     private static String team(Optional<String> team, String column) {
