@@ -20,6 +20,7 @@ import org.opsbot.bot.validation.RunbookValidator;
 import org.opsbot.bot.checks.Runbooks;
 import org.opsbot.bot.alerts.AlertsFeature;
 import org.opsbot.bot.actions.ActionsFeature;
+import org.opsbot.bot.procedures.ProceduresFeature;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SeenSignatures;
 import org.opsbot.bot.oncall.OnCallFeature;
@@ -224,7 +225,8 @@ public final class Bot implements AutoCloseable {
                 ChecksFeature.PERMISSION_KEYS,
                 OnCallFeature.PERMISSION_KEYS,
                 IncidentsFeature.PERMISSION_KEYS,
-                ActionsFeature.PERMISSION_KEYS));
+                ActionsFeature.PERMISSION_KEYS,
+                ProceduresFeature.PERMISSION_KEYS));
     }
 
     /**
@@ -258,13 +260,16 @@ public final class Bot implements AutoCloseable {
         phases.done("incidents");
         ActionsFeature actions = actions(settings, config, clock, audit, runbooks.catalog(), http);
         phases.done("actions");
+        ProceduresFeature procedures = new ProceduresFeature(runbooks.catalog(), runbooks.checks(), actions,
+                incidents.incidents(), database, audit, slack.outbox(), policy, groups, handlers, clock);
         return List.of(
                 checks,
                 alerts,
                 new OnCallFeature(config, new Overrides(database, config, audit, clock), groups, zones, clock),
                 escalation,
                 incidents,
-                actions);
+                actions,
+                procedures);
     }
 
     /** Incidents and postmortems; templates in OPSBOT_TEMPLATES override the bundled ones. */

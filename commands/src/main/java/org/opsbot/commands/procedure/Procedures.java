@@ -14,6 +14,7 @@ import org.opsbot.commands.runbook.Procedure;
 import org.opsbot.commands.runbook.Runbook;
 import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.runbook.RunbookChecks;
+import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.ProcedureStore;
 import org.opsbot.commands.yaml.Suggestions;
 
@@ -95,6 +96,12 @@ public final class Procedures {
     private final Listener listener;
     // The procedures this process works on now, whose claims it keeps extending.
     private final Set<Long> working = ConcurrentHashMap.newKeySet();
+
+    /** Keeps its procedures in {@code db}. */
+    public Procedures(RunbookCatalog catalog, RunbookChecks checks, Approvals approvals, Database db, AuditLog audit,
+                      Listener listener, Clock clock) {
+        this(catalog, checks, approvals, new ProcedureStore(db), audit, listener, clock);
+    }
 
     public Procedures(RunbookCatalog catalog, RunbookChecks checks, Approvals approvals, ProcedureStore store,
                       AuditLog audit, Listener listener, Clock clock) {
