@@ -358,7 +358,18 @@ public final class Procedures {
                 }
                 return false;
             }
+            case PENDING -> {
+                // One that needs nobody is run as it is posted; still waiting a lease later, the
+                // process that made it stopped before it posted it: post (and so run) it now. Its
+                // claim is a conditional update, so a late original post cannot run it twice.
+                if (r.needed() == 0 && !r.breakGlass() && r.createdAt().plus(LEASE).isBefore(clock.instant())) {
+                    listener.actionRequested(run, r);
+                    return actionEnded(store.find(run.id()).orElseThrow());
+                }
+                return false;
+            }
             default -> {
+                // RUNNING: the actions feature is carrying it out.
                 return false;
             }
         }

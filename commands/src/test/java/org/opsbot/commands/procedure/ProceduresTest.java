@@ -285,6 +285,38 @@ class ProceduresTest {
 
     @ParameterizedTest
     @MethodSource("dialects")
+    void anActionWithoutApprovalThatWasNeverPostedIsPostedByTheNextSweep(Dialect dialect) throws Exception {
+        open(dialect);
+        List<ActionRequest> posted = new ArrayList<>();
+        Procedures diesBeforePosting = new Procedures(catalog, checks, approvals, new ProcedureStore(db), audit,
+                new Procedures.Listener() {
+                    @Override
+                    public void changed(Procedures.View view) {
+                    }
+
+                    @Override
+                    public void actionRequested(ProcedureRun run, ActionRequest request) {
+                        posted.add(request);
+                    }
+                }, clock);
+        long id = started(diesBeforePosting, "cdc/recover", Map.of("connector", "sink"), Optional.empty());
+        diesBeforePosting.done(id, 0, ALICE);
+        diesBeforePosting.advance(id);
+        assertThat(posted).singleElement().satisfies(r -> assertThat(r.action()).isEqualTo("pause"));
+        target.verify(0, postRequestedFor(urlPathEqualTo("/pause")));
+
+        Procedures next = process();
+        assertThat(next.sweep()).isEmpty();
+        clock.advance(Procedures.LEASE.plusSeconds(1));
+        assertThat(next.sweep()).containsExactly(id);
+        next.advance(id);
+
+        target.verify(1, postRequestedFor(urlPathEqualTo("/pause")));
+        assertThat(run(next, id).currentStep()).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
     void aProcedureForAnIncidentIsAuditedAgainstTheIncident(Dialect dialect) throws Exception {
         open(dialect);
         Procedures p = process();
