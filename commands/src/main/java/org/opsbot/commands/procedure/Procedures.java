@@ -188,7 +188,8 @@ public final class Procedures {
                 .map(s -> new ProcedureStore.NewStep(kind(s), text(target.runbook(), s))).toList();
         long id = store.insert(target.runbook().name(), target.procedure().name(), target.procedure().title(), user, channel,
                 incident, values, steps, now.toEpochMilli(), now.plus(LEASE).toEpochMilli());
-        working.add(id);
+        // Held for one lease without being extended: a caller that fails before it advances the
+        // procedure leaves it to the next sweep rather than holding it forever.
         View view = view(id).orElseThrow();
         Map<String, Object> details = details(view.run());
         details.put("params", values);
