@@ -20,6 +20,7 @@ import org.opsbot.bot.validation.RunbookValidator;
 import org.opsbot.bot.checks.Runbooks;
 import org.opsbot.bot.alerts.AlertsFeature;
 import org.opsbot.bot.actions.ActionsFeature;
+import org.opsbot.bot.procedures.ProceduresFeature;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SeenSignatures;
 import org.opsbot.bot.oncall.OnCallFeature;
@@ -227,7 +228,8 @@ public final class Bot implements AutoCloseable {
                 ChecksFeature.PERMISSION_KEYS,
                 OnCallFeature.PERMISSION_KEYS,
                 IncidentsFeature.PERMISSION_KEYS,
-                ActionsFeature.PERMISSION_KEYS));
+                ActionsFeature.PERMISSION_KEYS,
+                ProceduresFeature.PERMISSION_KEYS));
     }
 
     /**
@@ -261,6 +263,8 @@ public final class Bot implements AutoCloseable {
         phases.done("incidents");
         ActionsFeature actions = actions(settings, config, clock, audit, runbooks.catalog(), http);
         phases.done("actions");
+        ProceduresFeature procedures = new ProceduresFeature(runbooks.catalog(), runbooks.checks(), actions,
+                incidents.incidents(), database, audit, slack.outbox(), policy, groups, handlers, clock);
         return List.of(
                 checks,
                 alerts,
@@ -268,6 +272,7 @@ public final class Bot implements AutoCloseable {
                 escalation,
                 incidents,
                 actions,
+                procedures,
                 new StatsFeature(new Stats(new StatsStore(database), () -> config, overrides::endingAfter),
                         () -> config, slack.outbox(), new OutboxStore(database, clock), zones, clock));
     }

@@ -100,8 +100,20 @@ public final class ActionsFeature implements SlackFeature {
         return List.of(new RunCommand(this, false), new RunCommand(this, true), new AuditCommand(audit));
     }
 
-    Approvals approvals() {
+    /** The engine behind it, for features that ask for actions of their own (procedures). */
+    public Approvals approvals() {
         return approvals;
+    }
+
+    /**
+     * Posts a request another feature made (a procedure's action step), as {@code /ops run} posts
+     * its own: one that needs no approval runs now, on the calling thread; one that does waits for
+     * its approvers' clicks. Call it on a worker.
+     *
+     * @param askedIn where the requester is told where the request went
+     */
+    public void post(ActionRequest request, String askedIn) {
+        runs.started(request, askedIn);
     }
 
     boolean knows(String reference) {

@@ -50,7 +50,7 @@ import java.util.regex.PatternSyntaxException;
  */
 final class RunbookParser {
     static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_-]+)\\s*}}");
     private static final List<String> KINDS = CheckKinds.keys();
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
@@ -100,7 +100,8 @@ final class RunbookParser {
                     "start the file with \"name: my-runbook\"");
             return new Parsed(Optional.empty(), 1, problems);
         }
-        Fields f = fields(map, "runbook", "name", "title", "team", "description", "schedule", "checks", "checklist", "actions");
+        Fields f = fields(map, "runbook", "name", "title", "team", "description", "schedule", "checks", "checklist", "actions",
+                "procedures");
         String name = f.string("name", true).orElse("");
         int nameLine = f.line("name");
         if (!name.isEmpty() && !NAME.matcher(name).matches()) {
@@ -144,12 +145,14 @@ final class RunbookParser {
                 action(id, t.getValueNode()).ifPresent(actions::add);
             }
         });
+        List<Procedure> procedures = f.node("procedures")
+                .map(n -> new ProcedureParser(this, checkNames.keySet(), actions).procedures(n)).orElse(List.of());
         f.finish();
-        if (checks.isEmpty() && checklist.isEmpty() && actions.isEmpty() && problems.isEmpty()) {
+        if (checks.isEmpty() && checklist.isEmpty() && actions.isEmpty() && procedures.isEmpty() && problems.isEmpty()) {
             problem(line(map), "the runbook has no checks, checklist or actions", "add a \"checks:\" list");
         }
         Optional<Runbook> runbook = problems.isEmpty()
-                ? Optional.of(new Runbook(name, title, team, description, schedules, checks, checklist, actions, file))
+                ? Optional.of(new Runbook(name, title, team, description, schedules, checks, checklist, actions, procedures, file))
                 : Optional.empty();
         return new Parsed(runbook, nameLine, problems);
     }
@@ -397,7 +400,7 @@ final class RunbookParser {
 
     // --- reading nodes -------------------------------------------------------------------
 
-    private Fields kindFields(Node node, String kind, String... keys) {
+    Fields kindFields(Node node, String kind, String... keys) {
         if (!(node instanceof MappingNode m)) {
             problem(line(node), kind + " must be a mapping of its settings", "write " + kind + ": {" + keys[0] + ": …}");
             return null;
@@ -405,11 +408,11 @@ final class RunbookParser {
         return fields(m, kind, keys);
     }
 
-    private Fields fields(MappingNode map, String what, String... keys) {
+    Fields fields(MappingNode map, String what, String... keys) {
         return new Fields(map, what, new LinkedHashSet<>(List.of(keys)));
     }
 
-    private List<Node> list(Node node, String what) {
+    List<Node> list(Node node, String what) {
         if (node instanceof SequenceNode s) {
             return s.getValue();
         }
@@ -420,7 +423,7 @@ final class RunbookParser {
         return List.of();
     }
 
-    private Optional<String> scalar(Node node, String what) {
+    Optional<String> scalar(Node node, String what) {
         if (!(node instanceof ScalarNode s)) {
             problem(line(node), what + " must be a single value, not a " + (node instanceof MappingNode ? "mapping" : "list"),
                     "quote it if it contains \": \"");
@@ -433,7 +436,7 @@ final class RunbookParser {
         return e.problems().isEmpty() ? Optional.of(e.value()) : Optional.empty();
     }
 
-    private static String keyOf(NodeTuple t) {
+    static String keyOf(NodeTuple t) {
         return t.getKeyNode() instanceof ScalarNode s ? s.getValue() : String.valueOf(t.getKeyNode());
     }
 
@@ -441,12 +444,12 @@ final class RunbookParser {
         return node.getStartMark() == null ? 1 : node.getStartMark().getLine() + 1;
     }
 
-    private void problem(int line, String message, String fix) {
+    void problem(int line, String message, String fix) {
         problems.add(new Problem(file, line, message, fix));
     }
 
     /** The keys of one mapping: typed reads, and a complaint for each key nobody read. */
-    private final class Fields implements KindSettings {
+    final class Fields implements KindSettings {
         private final MappingNode map;
         private final String what;
         private final Set<String> allowed;
@@ -468,6 +471,11 @@ final class RunbookParser {
         @Override
         public boolean has(String key) {
             return tuples.containsKey(key);
+        }
+
+        /** The keys written, in order. */
+        Set<String> keys() {
+            return tuples.keySet();
         }
 
         Optional<Node> node(String key) {
