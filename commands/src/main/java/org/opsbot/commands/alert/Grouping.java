@@ -35,7 +35,8 @@ final class Grouping {
         Map<String, Batch> byKey = new TreeMap<>();
         for (IncomingAlert alert : n.alerts()) {
             Optional<Route> route = config.route(alert.labels());
-            String teamName = route.map(Route::team).orElse(null);
+            String teamName = n.source().team(alert).filter(config.teams()::containsKey)
+                    .or(() -> route.map(Route::team)).orElse(null);
             Team team = teamName == null ? null : config.teams().get(teamName);
             String channel = Optional.ofNullable(team).flatMap(Team::channel)
                     .or(() -> config.slack().defaultChannel()).orElse(FALLBACK_CHANNEL);

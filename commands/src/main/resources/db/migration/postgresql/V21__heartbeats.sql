@@ -1,0 +1,14 @@
+-- Heartbeats (dead-man's switches, opsbot.yaml's heartbeats:). One row per heartbeat name.
+-- first_seen_at: when opsbot first knew the heartbeat; a heartbeat that never checked in is
+--   overdue counted from then, so a new one is not reported missed at once.
+-- last_beat_at: the last check-in (POST /heartbeats/<name>), NULL before the first.
+-- alerting: what opsbot last told its alert intake (1 = a missed-heartbeat alert is firing),
+--   so the overdue job and a check-in each send a change once, and a replica killed between
+--   the two steps leaves a difference the next round sends again (the intake ignores repeats).
+-- All times are epoch milliseconds.
+CREATE TABLE heartbeat (
+    name TEXT PRIMARY KEY,
+    first_seen_at BIGINT NOT NULL,
+    last_beat_at BIGINT,
+    alerting INTEGER NOT NULL DEFAULT 0
+);
