@@ -20,6 +20,8 @@ import org.opsbot.bot.validation.RunbookValidator;
 import org.opsbot.bot.checks.Runbooks;
 import org.opsbot.bot.alerts.AlertsFeature;
 import org.opsbot.bot.actions.ActionsFeature;
+import org.opsbot.bot.heartbeats.HeartbeatsFeature;
+import org.opsbot.commands.heartbeat.Heartbeats;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SeenSignatures;
 import org.opsbot.bot.oncall.OnCallFeature;
@@ -110,6 +112,7 @@ public final class Bot implements AutoCloseable {
     private AccessPolicy policy;
     private ExecutorService handlers;
     private AlertsFeature alerts;
+    private HeartbeatsFeature heartbeats;
     private Optional<MethodsClient> methods = Optional.empty();
     private Optional<SlackUserGroups> userGroups = Optional.empty();
     private final StartPhases phases = new StartPhases();
@@ -190,7 +193,10 @@ public final class Bot implements AutoCloseable {
                 // Slack's timestamps are wall-clock time, whatever clock the features run on
                 // (Bolt's own verifier reads the system clock too).
                 .clock(Clock.systemUTC())
-                .routes(alerts::routes)
+                .routes(routing -> {
+                    alerts.routes(routing);
+                    heartbeats.routes(routing);
+                })
                 .start());
         phases.done("http");
         LOG.info("Started the bot's parts in {} ms: {}", phases.totalMillis(), phases.summary());
@@ -258,13 +264,15 @@ public final class Bot implements AutoCloseable {
         phases.done("incidents");
         ActionsFeature actions = actions(settings, config, clock, audit, runbooks.catalog(), http);
         phases.done("actions");
+        heartbeats = new HeartbeatsFeature(new Heartbeats(database, config, clock), settings.heartbeatTokens(), alerts::raise);
         return List.of(
                 checks,
                 alerts,
                 new OnCallFeature(config, new Overrides(database, config, audit, clock), groups, zones, clock),
                 escalation,
                 incidents,
-                actions);
+                actions,
+                heartbeats);
     }
 
     /** Incidents and postmortems; templates in OPSBOT_TEMPLATES override the bundled ones. */
