@@ -46,6 +46,7 @@ import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.approval.ActionRunner;
 import org.opsbot.commands.approval.Approvals;
+import org.opsbot.commands.approval.ScheduledActionAlerts;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.check.CheckRunner;
 import org.opsbot.commands.check.ExecAllowList;
@@ -304,7 +305,10 @@ public final class Bot implements AutoCloseable {
         Approvals approvals = new Approvals(catalog, config.roles(), new ActionStore(database),
                 new ActionRunner(http, allowList, masker, ActionRunner.TIMEOUT),
                 audit, masker, clock);
-        return new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers);
+        // Scheduled actions' failures are alerts of the team: raised where webhooks' alerts arrive.
+        return new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers,
+                Optional.of(new ActionsFeature.Scheduling(new RunbookSchedules(database, Replica.NAME),
+                        new ScheduledActionAlerts(database), alerts::raise)));
     }
 
     /** Refuses to start on invalid runbooks, with the messages of {@code opsbot validate}. */

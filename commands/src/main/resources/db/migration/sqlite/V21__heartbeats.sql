@@ -12,3 +12,12 @@ CREATE TABLE heartbeat (
     last_beat_at BIGINT,
     alerting INTEGER NOT NULL DEFAULT 0
 );
+
+-- Alerts opsbot raises for a scheduled action that failed, one row per action schedule
+-- (raised_by: scheduled-action:<runbook>/<action>:<schedule>). alerting = 1 while the intake was
+-- last told it fires, so the next success resolves it, and a success with nothing to resolve
+-- opens nothing.
+CREATE TABLE raised_alert (
+    raised_by TEXT PRIMARY KEY,
+    alerting INTEGER NOT NULL DEFAULT 0
+);
