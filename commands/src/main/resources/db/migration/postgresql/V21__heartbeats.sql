@@ -21,3 +21,9 @@ CREATE TABLE raised_alert (
     raised_by TEXT PRIMARY KEY,
     alerting INTEGER NOT NULL DEFAULT 0
 );
+
+-- Alert groups of the opsbot source (alerts opsbot raises itself: a missed heartbeat, a failed
+-- scheduled action) are stored under OPSBOT.
+ALTER TABLE alert_group DROP CONSTRAINT alert_group_source_check;
+ALTER TABLE alert_group ADD CONSTRAINT alert_group_source_check
+    CHECK (source IN ('ALERTMANAGER', 'GRAFANA', 'GENERIC', 'OPSBOT'));
