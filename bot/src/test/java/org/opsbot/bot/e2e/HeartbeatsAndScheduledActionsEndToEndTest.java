@@ -157,12 +157,13 @@ class HeartbeatsAndScheduledActionsEndToEndTest {
         Eventually.await("the missed heartbeat is posted", WAIT, () -> channelTexts().stream()
                 .anyMatch(t -> t.contains("cdc-backup has not checked in since 2026-12-01 01:50 UTC")));
         Eventually.await("the on-call is paged", WAIT, () -> pages() == 1);
+        assertThat(slack.directMessages().getFirst().get("text")).contains("Heartbeat cdc-backup missed");
         assertThat(ops("U0ANYONE01", "heartbeats")).contains(":rotating_light: MISSED").contains("overdue since");
 
         assertThat(beat("cdc-backup", Optional.of(BEAT_TOKEN)).statusCode()).isEqualTo(200);
         Eventually.await("the group resolves", WAIT, () -> slack.calls("chat.update").stream()
-                .anyMatch(u -> u.get("attachments").contains("HeartbeatMissed") && u.get("attachments").contains("Resolved")));
-        assertThat(channelTexts().stream().filter(t -> t.contains("HeartbeatMissed"))).as("one group").hasSize(1);
+                .anyMatch(u -> u.get("attachments").contains("Heartbeat cdc-backup missed") && u.get("attachments").contains("Resolved")));
+        assertThat(channelTexts().stream().filter(t -> t.contains("Heartbeat cdc-backup missed"))).as("one group").hasSize(1);
     }
 
     @Test
@@ -175,13 +176,13 @@ class HeartbeatsAndScheduledActionsEndToEndTest {
                 assertThat(t).contains("Run by schedule").doesNotContain("Approve"));
         String audit = ops(AUDITOR, "audit 10");
         assertThat(audit).contains("action.run").contains("run by schedule").contains("schedule:0 2 * * *");
-        assertThat(channelTexts().stream().filter(t -> t.contains("ScheduledActionFailed"))).isEmpty();
+        assertThat(channelTexts().stream().filter(t -> t.contains("Scheduled action"))).as("a success opens nothing").isEmpty();
 
         clock.advance(Duration.ofHours(1)); // 03:00
         Eventually.await("the failed clean-up opens an alert group", WAIT, () -> channelTexts().stream()
-                .anyMatch(t -> t.contains("ScheduledActionFailed") && t.contains("nightly/clean-up")
-                        && t.contains("exit code 1")));
+                .anyMatch(t -> t.contains("Scheduled action nightly/clean-up failed") && t.contains("exit code 1")));
         Eventually.await("and it pages", WAIT, () -> slack.directMessages().stream()
-                .anyMatch(c -> c.get("text").startsWith("You are paged") && c.get("text").contains("ScheduledActionFailed")));
+                .anyMatch(c -> c.get("text").startsWith("You are paged")
+                        && c.get("text").contains("Scheduled action nightly/clean-up failed")));
     }
 }

@@ -47,6 +47,11 @@ public interface AlertSource {
         return Optional.empty();
     }
 
+    /** The title a new group of {@code alert} gets: its {@code alertname} by default. */
+    default String title(IncomingAlert alert) {
+        return alert.labels().getOrDefault("alertname", "Alert");
+    }
+
     /**
      * The group an alert of {@code n} joins, before opsbot separates teams. By default the labels
      * the alert's route groups by ({@code routeGroupBy}), {@code alertname} when it names none.

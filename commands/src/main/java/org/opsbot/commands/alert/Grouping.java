@@ -45,7 +45,7 @@ final class Grouping {
             AlertSource.Group group = n.source().group(n, alert, groupBy);
             // The stored name, not the key: existing groups were keyed by it.
             String key = WebhookParser.sha256(n.source().storedName() + "\u0000" + teamLabel + "\u0000" + group.key());
-            String title = alert.labels().getOrDefault("alertname", "Alert");
+            String title = n.source().title(alert);
             byKey.computeIfAbsent(key, k -> new Batch(k, teamLabel, channel, title, group.labels(), new ArrayList<>()))
                     .alerts().add(alert);
         }

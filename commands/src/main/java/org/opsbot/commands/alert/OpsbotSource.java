@@ -18,6 +18,9 @@ public final class OpsbotSource implements AlertSource {
     /** The label naming what raised it ({@code heartbeat:cdc-backup}), the group's key. */
     public static final String RAISED_BY = "opsbot_raised_by";
 
+    /** The annotation holding the group's title. */
+    static final String TITLE = "title";
+
     static final OpsbotSource INSTANCE = new OpsbotSource();
 
     @Override
@@ -28,6 +31,12 @@ public final class OpsbotSource implements AlertSource {
     @Override
     public Optional<String> team(IncomingAlert alert) {
         return Optional.ofNullable(alert.labels().get(TEAM));
+    }
+
+    /** What a person reads first (a page, the group's head): {@code cdc-backup missed its check-in}. */
+    @Override
+    public String title(IncomingAlert alert) {
+        return alert.annotations().getOrDefault(TITLE, AlertSource.super.title(alert));
     }
 
     @Override
@@ -45,15 +54,16 @@ public final class OpsbotSource implements AlertSource {
      *
      * @param raisedBy what raised it, stable across its episodes: {@code heartbeat:cdc-backup}
      * @param labels   further labels ({@code severity}, {@code heartbeat}, …)
+     * @param title    the group's title, for people: {@code cdc-backup missed its check-in}
      */
     public static Notification alert(String raisedBy, String team, String alertname, boolean firing,
-                                     Map<String, String> labels, String summary) {
+                                     Map<String, String> labels, String title, String summary) {
         Map<String, String> all = new TreeMap<>(labels);
         all.put("alertname", alertname);
         all.put(TEAM, team);
         all.put(RAISED_BY, raisedBy);
         IncomingAlert alert = new IncomingAlert(WebhookParser.sha256("opsbot\u0000" + raisedBy), firing,
-                Optional.empty(), Optional.empty(), all, Map.of("summary", summary), Optional.empty());
+                Optional.empty(), Optional.empty(), all, Map.of(TITLE, title, "summary", summary), Optional.empty());
         return new Notification(INSTANCE, Optional.empty(), Map.of(), Optional.empty(), List.of(alert), List.of(), 0);
     }
 }

@@ -36,7 +36,7 @@ public final class ScheduledActionAlerts {
         String raisedBy = raisedBy(runbook, schedule);
         String action = schedule.action().orElseThrow().id();
         return new Change(raisedBy, true, OpsbotSource.alert(raisedBy, runbook.team(), ALERTNAME, true,
-                labels(runbook, action), "Scheduled action " + runbook.name() + "/" + action + " ("
+                labels(runbook, action), title(runbook, action), "Scheduled action " + runbook.name() + "/" + action + " ("
                         + schedule.cron() + ") failed: " + why));
     }
 
@@ -48,11 +48,16 @@ public final class ScheduledActionAlerts {
         }
         String action = schedule.action().orElseThrow().id();
         return Optional.of(new Change(raisedBy, false, OpsbotSource.alert(raisedBy, runbook.team(), ALERTNAME, false,
-                labels(runbook, action), "Scheduled action " + runbook.name() + "/" + action + " succeeded again")));
+                labels(runbook, action), title(runbook, action),
+                "Scheduled action " + runbook.name() + "/" + action + " succeeded again")));
     }
 
     public void told(Change change) {
         store.alerting(change.raisedBy(), change.alerting());
+    }
+
+    private static String title(Runbook runbook, String action) {
+        return "Scheduled action " + runbook.name() + "/" + action + " failed";
     }
 
     private static String raisedBy(Runbook runbook, Schedule schedule) {

@@ -120,12 +120,16 @@ public final class Heartbeats {
                 .orElseGet(() -> h.name() + " has never checked in (expected since " + SHOWN.format(base.plus(h.every())) + ")")
                 + "; it is expected every " + Durations.format(h.every())
                 + (h.grace().isZero() ? "" : " (+" + Durations.format(h.grace()) + " grace)");
-        return new Change(h, true, OpsbotSource.alert(raisedBy(h), h.team(), ALERTNAME, true, labels(h), summary));
+        return new Change(h, true, OpsbotSource.alert(raisedBy(h), h.team(), ALERTNAME, true, labels(h), title(h), summary));
     }
 
     private static Change resolved(Heartbeat h, Instant at) {
-        return new Change(h, false, OpsbotSource.alert(raisedBy(h), h.team(), ALERTNAME, false, labels(h),
+        return new Change(h, false, OpsbotSource.alert(raisedBy(h), h.team(), ALERTNAME, false, labels(h), title(h),
                 h.name() + " checked in again at " + SHOWN.format(at)));
+    }
+
+    private static String title(Heartbeat h) {
+        return "Heartbeat " + h.name() + " missed";
     }
 
     private static String raisedBy(Heartbeat h) {
