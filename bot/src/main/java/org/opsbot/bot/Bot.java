@@ -21,6 +21,8 @@ import org.opsbot.bot.checks.Runbooks;
 import org.opsbot.bot.alerts.AlertsFeature;
 import org.opsbot.bot.actions.ActionsFeature;
 import org.opsbot.bot.procedures.ProceduresFeature;
+import org.opsbot.bot.heartbeats.HeartbeatsFeature;
+import org.opsbot.commands.heartbeat.Heartbeats;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SeenSignatures;
 import org.opsbot.bot.oncall.OnCallFeature;
@@ -48,6 +50,7 @@ import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.approval.ActionRunner;
 import org.opsbot.commands.approval.Approvals;
+import org.opsbot.commands.approval.ScheduledActionAlerts;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.check.CheckRunner;
 import org.opsbot.commands.check.ExecAllowList;
@@ -114,6 +117,7 @@ public final class Bot implements AutoCloseable {
     private AccessPolicy policy;
     private ExecutorService handlers;
     private AlertsFeature alerts;
+    private HeartbeatsFeature heartbeats;
     private Optional<MethodsClient> methods = Optional.empty();
     private Optional<SlackUserGroups> userGroups = Optional.empty();
     private final StartPhases phases = new StartPhases();
@@ -194,7 +198,10 @@ public final class Bot implements AutoCloseable {
                 // Slack's timestamps are wall-clock time, whatever clock the features run on
                 // (Bolt's own verifier reads the system clock too).
                 .clock(Clock.systemUTC())
-                .routes(alerts::routes)
+                .routes(routing -> {
+                    alerts.routes(routing);
+                    heartbeats.routes(routing);
+                })
                 .start());
         phases.done("http");
         LOG.info("Started the bot's parts in {} ms: {}", phases.totalMillis(), phases.summary());
@@ -265,6 +272,7 @@ public final class Bot implements AutoCloseable {
         phases.done("actions");
         ProceduresFeature procedures = new ProceduresFeature(runbooks.catalog(), runbooks.checks(), actions,
                 incidents.incidents(), database, audit, slack.outbox(), policy, groups, handlers, clock);
+        heartbeats = new HeartbeatsFeature(new Heartbeats(database, config, clock), settings.heartbeatTokens(), alerts::raise);
         return List.of(
                 checks,
                 alerts,
@@ -273,6 +281,7 @@ public final class Bot implements AutoCloseable {
                 incidents,
                 actions,
                 procedures,
+                heartbeats,
                 new StatsFeature(new Stats(new StatsStore(database), () -> config, overrides::endingAfter),
                         () -> config, slack.outbox(), new OutboxStore(database, clock), zones, clock));
     }
@@ -306,7 +315,10 @@ public final class Bot implements AutoCloseable {
         Approvals approvals = new Approvals(catalog, config.roles(), new ActionStore(database),
                 new ActionRunner(http, allowList, masker, ActionRunner.TIMEOUT),
                 audit, masker, clock);
-        return new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers);
+        // Scheduled actions' failures are alerts of the team: raised where webhooks' alerts arrive.
+        return new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers,
+                Optional.of(new ActionsFeature.Scheduling(new RunbookSchedules(database, Replica.NAME),
+                        new ScheduledActionAlerts(database), alerts::raise)));
     }
 
     /** Refuses to start on invalid runbooks, with the messages of {@code opsbot validate}. */

@@ -23,6 +23,7 @@ import org.opsbot.bot.escalation.WalkText;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.alert.GroupChange;
+import org.opsbot.commands.alert.Notification;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.model.StoredAlertGroup;
@@ -102,6 +103,21 @@ public final class AlertsFeature implements SlackFeature {
                 publisher.refresh(subject.id());
             }
         };
+    }
+
+    /**
+     * Takes an alert opsbot raised itself (a missed heartbeat, a failed scheduled action): stored,
+     * posted and escalated as if a webhook had sent it. Throws when it could not be stored.
+     */
+    public void raise(Notification notification) {
+        for (GroupChange change : alerts.receive(notification).changes()) {
+            try {
+                publisher.publish(change);
+            } catch (RuntimeException e) {
+                // Stored already: the opening sweep posts it and starts its escalation.
+                log.error("alert group {} was stored but could not be handed to the outbox", change.group().id(), e);
+            }
+        }
     }
 
     /** {@code POST /alerts/alertmanager|grafana|generic}, for {@code OpsbotServer.Builder.routes}. */

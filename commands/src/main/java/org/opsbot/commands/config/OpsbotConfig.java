@@ -12,10 +12,12 @@ import java.util.Optional;
  * @param severities  most severe first
  * @param routes      first match wins
  * @param permissions command → roles allowed to run it
+ * @param heartbeats  the dead-man's switches that check in at {@code POST /heartbeats/<name>}
  */
 public record OpsbotConfig(SlackConfig slack, Map<String, List<String>> roles, List<Severity> severities,
                            Map<String, Schedule> schedules, Map<String, Team> teams, List<Route> routes,
-                           Map<String, List<String>> permissions, ServerConfig server) {
+                           Map<String, List<String>> permissions, ServerConfig server,
+                           List<Heartbeat> heartbeats) {
 
     public OpsbotConfig {
         roles = Ordered.copy(roles);
@@ -24,6 +26,18 @@ public record OpsbotConfig(SlackConfig slack, Map<String, List<String>> roles, L
         teams = Ordered.copy(teams);
         routes = List.copyOf(routes);
         permissions = Ordered.copy(permissions);
+        heartbeats = List.copyOf(heartbeats);
+    }
+
+    /** The configuration as it was before {@code heartbeats:}; kept so existing callers compile. */
+    public OpsbotConfig(SlackConfig slack, Map<String, List<String>> roles, List<Severity> severities,
+                        Map<String, Schedule> schedules, Map<String, Team> teams, List<Route> routes,
+                        Map<String, List<String>> permissions, ServerConfig server) {
+        this(slack, roles, severities, schedules, teams, routes, permissions, server, List.of());
+    }
+
+    public Optional<Heartbeat> heartbeat(String name) {
+        return heartbeats.stream().filter(h -> h.name().equals(name)).findFirst();
     }
 
     public Optional<Severity> severity(String name) {

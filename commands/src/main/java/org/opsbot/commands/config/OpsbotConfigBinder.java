@@ -38,7 +38,8 @@ import java.util.regex.PatternSyntaxException;
 final class OpsbotConfigBinder {
 
     static final List<String> SECTIONS =
-            List.of("slack", "roles", "severities", "schedules", "teams", "routes", "permissions", "server");
+            List.of("slack", "roles", "severities", "schedules", "teams", "routes", "permissions", "server",
+                    HeartbeatsBinder.SECTION);
 
     static final Pattern USER_ID = Pattern.compile("[UW][A-Z0-9]{2,}");
     static final Pattern USER_GROUP = Pattern.compile("@[a-z0-9][a-z0-9._-]*|S[A-Z0-9]{2,}");
@@ -96,7 +97,9 @@ final class OpsbotConfigBinder {
         var routes = routes(doc);
         var permissions = doc.get("permissions").flatMap(n -> in.map(n, "permissions"))
                 .map(this::permissions).orElse(Map.of());
-        return Optional.of(new OpsbotConfig(slack, roles, severities, schedules, teams, routes, permissions, server));
+        var heartbeats = new HeartbeatsBinder(in).bind(doc.get(HeartbeatsBinder.SECTION), teams.keySet(), severityNames());
+        return Optional.of(new OpsbotConfig(slack, roles, severities, schedules, teams, routes, permissions, server,
+                heartbeats));
     }
 
     /** A top-level section as a mapping; one that is something else is reported, and remembered as unreadable. */

@@ -113,9 +113,10 @@ final class RunbookParser {
         Optional<String> description = f.string("description", false);
 
         List<Schedule> schedules = new ArrayList<>();
+        Map<Schedule, ScheduledLines> scheduledLines = new java.util.IdentityHashMap<>();
         f.node("schedule").ifPresent(n -> {
             for (Node item : list(n, "schedule")) {
-                schedule(item).ifPresent(schedules::add);
+                schedule(item, scheduledLines).ifPresent(schedules::add);
             }
         });
         List<Check> checks = new ArrayList<>();
@@ -148,6 +149,7 @@ final class RunbookParser {
         List<Procedure> procedures = f.node("procedures")
                 .map(n -> new ProcedureParser(this, checkNames.keySet(), actions).procedures(n)).orElse(List.of());
         f.finish();
+        scheduledLines.forEach((schedule, lines) -> scheduledAction(schedule, lines, actions));
         if (checks.isEmpty() && checklist.isEmpty() && actions.isEmpty() && procedures.isEmpty() && problems.isEmpty()) {
             problem(line(map), "the runbook has no checks, checklist or actions", "add a \"checks:\" list");
         }
@@ -157,12 +159,16 @@ final class RunbookParser {
         return new Parsed(runbook, nameLine, problems);
     }
 
-    private Optional<Schedule> schedule(Node node) {
+    /** Where a scheduled action and its values are written, to check them once the actions are read. */
+    private record ScheduledLines(int action, Map<String, Integer> params) {
+    }
+
+    private Optional<Schedule> schedule(Node node, Map<Schedule, ScheduledLines> scheduledLines) {
         if (!(node instanceof MappingNode m)) {
             problem(line(node), "a schedule entry must be a mapping", "write {cron: \"0 6 * * *\", time-zone: UTC, channel: \"#ops\"}");
             return Optional.empty();
         }
-        Fields f = fields(m, "schedule entry", "cron", "time-zone", "channel");
+        Fields f = fields(m, "schedule entry", "cron", "time-zone", "channel", "action", "params");
         Optional<String> cron = f.string("cron", true);
         ZoneId zone = ZoneId.of("UTC");
         Optional<String> zoneText = f.string("time-zone", false);
@@ -175,6 +181,15 @@ final class RunbookParser {
             }
         }
         Optional<String> channel = f.string("channel", false);
+        Optional<String> action = f.string("action", false);
+        Map<String, String> params = f.map("params");
+        Map<String, Integer> paramLines = new LinkedHashMap<>();
+        f.node("params").filter(MappingNode.class::isInstance).map(MappingNode.class::cast)
+                .ifPresent(pm -> pm.getValue().forEach(t -> paramLines.put(keyOf(t), line(t.getKeyNode()))));
+        if (action.isEmpty() && f.has("params")) {
+            problem(f.line("params"), "params belong to a scheduled action, and this schedule names none",
+                    "add action: <id> (one of the runbook's actions), or remove params");
+        }
         f.finish();
         if (cron.isPresent()) {
             try {
@@ -184,9 +199,46 @@ final class RunbookParser {
                         "use five fields: minute hour day-of-month month day-of-week, e.g. \"0 6 * * *\" for 06:00 daily");
                 return Optional.empty();
             }
-            return Optional.of(new Schedule(cron.get(), zone, channel));
+            Schedule schedule = new Schedule(cron.get(), zone, channel,
+                    action.map(a -> new Schedule.ScheduledAction(a, params)));
+            action.ifPresent(a -> scheduledLines.put(schedule, new ScheduledLines(f.line("action"), paramLines)));
+            return Optional.of(schedule);
         }
         return Optional.empty();
+    }
+
+    /**
+     * A scheduled action must name an action of this runbook, and its values must be ones the
+     * action accepts: nobody is asked for them when it runs at 2 a.m.
+     */
+    private void scheduledAction(Schedule schedule, ScheduledLines lines, List<Action> actions) {
+        Schedule.ScheduledAction scheduled = schedule.action().orElseThrow();
+        Optional<Action> action = actions.stream().filter(a -> a.id().equals(scheduled.id())).findFirst();
+        if (action.isEmpty()) {
+            List<String> ids = actions.stream().map(Action::id).toList();
+            problem(lines.action(), "the schedule \"" + schedule.cron() + "\" runs action \"" + scheduled.id()
+                            + "\", which this runbook does not define",
+                    ids.isEmpty() ? "define it under actions:, or remove action: to run the checks"
+                            : Suggestions.closest(scheduled.id(), ids).map(s -> "did you mean \"" + s + "\"?")
+                            .orElse("use one of " + String.join(", ", ids)));
+            return;
+        }
+        List<String> names = action.get().params().stream().map(Action.Param::name).toList();
+        for (Map.Entry<String, String> given : scheduled.params().entrySet()) {
+            if (!names.contains(given.getKey())) {
+                problem(lines.params().getOrDefault(given.getKey(), lines.action()), "\"" + given.getKey()
+                                + "\" is not a parameter of action " + scheduled.id(),
+                        names.isEmpty() ? "remove params: " + scheduled.id() + " takes none"
+                                : Suggestions.closest(given.getKey(), names).map(s -> "did you mean \"" + s + "\"?")
+                                .orElse("its parameters are " + String.join(", ", names)));
+            }
+        }
+        for (Action.Param p : action.get().params()) {
+            String value = Optional.ofNullable(scheduled.params().get(p.name())).or(p::defaultValue).orElse(null);
+            p.check(value).ifPresent(why -> problem(lines.params().getOrDefault(p.name(), lines.action()),
+                    "the schedule \"" + schedule.cron() + "\" runs " + scheduled.id() + " with a wrong value: " + why,
+                    value == null ? "write it under params: {" + p.name() + ": …}" : "write a value it accepts under params:"));
+        }
     }
 
     private static String zoneHint(String typed) {
