@@ -98,6 +98,14 @@ public final class RunbookValidator implements Validator {
                 }
             }
         }
+        // A maintenance window's then-run names a runbook; opsbot.yaml is read before the runbooks.
+        for (var window : config.maintenance().windows()) {
+            window.thenRun().filter(name -> catalog.find(name).isEmpty()).ifPresent(name -> problems.add(new Problem(
+                    settings.configFile().toString(), window.line(), "maintenance window '" + window.name()
+                    + "' names runbook '" + name + "' under then-run, but there is no such runbook",
+                    "use one of: " + String.join(", ", catalog.all().stream().map(Runbook::name).toList())
+                            + ", or remove then-run")));
+        }
         return sorted(problems);
     }
 

@@ -12,10 +12,12 @@ import java.util.Optional;
  * @param severities  most severe first
  * @param routes      first match wins
  * @param permissions command → roles allowed to run it
+ * @param maintenance recurring maintenance windows and the rules of ad hoc ones
  */
 public record OpsbotConfig(SlackConfig slack, Map<String, List<String>> roles, List<Severity> severities,
                            Map<String, Schedule> schedules, Map<String, Team> teams, List<Route> routes,
-                           Map<String, List<String>> permissions, ServerConfig server) {
+                           Map<String, List<String>> permissions, ServerConfig server,
+                           MaintenanceConfig maintenance) {
 
     public OpsbotConfig {
         roles = Ordered.copy(roles);
