@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
@@ -102,7 +101,7 @@ final class MaintenanceCommand implements OpsCommand {
         }
         String team = team(args.getFirst());
         Optional<ZoneId> known = zones.of(in.userId());
-        ZoneId zone = known.orElse(ZoneOffset.UTC);
+        ZoneId zone = known.orElse(ZoneId.of("UTC"));
         Instant now = clock.instant();
         Span span = span(args.subList(1, args.size()), zone, now);
         if (span.why().isBlank()) {
