@@ -1,5 +1,6 @@
 package org.opsbot.bot.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,9 +9,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.opsbot.bot.Bot;
 import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.RateLimitedSlack;
+import org.opsbot.bot.testing.RealAlertmanager;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.SlackSigner;
 import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.MutableClock;
 import org.opsbot.commands.store.TestDatabases;
@@ -22,7 +25,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
 
@@ -170,5 +176,78 @@ class MaintenanceEndToEndTest {
                 .contains("`14.01.2026` is not a date").contains("YYYY-MM-DD");
         assertThat(ops(ALICE, "maintenance start extraction 8d too long")).contains("at most 7 days");
         assertThat(ops(ALICE, "maintenance stop")).contains("`stop` is not something maintenance does");
+    }
+
+    @Test
+    void aRecurringWindowWithSilenceSilencesItsLabelsInARealAlertmanagerAndAtItsEndExpiresItAndRunsItsRunbook()
+            throws Exception {
+        // Alertmanager refuses silences that end in the past: this bot runs on the wall clock, in a
+        // window that started at the current minute.
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        Path folder = Files.createTempDirectory("maintenance-e2e-runbooks");
+        Files.writeString(folder.resolve("web-check.yaml"), """
+                name: web-check
+                title: Web — after maintenance
+                team: web
+                checks:
+                  - name: Disk space
+                    disk: {path: .}
+                    crit: "> 100%"
+                """);
+        try (RealAlertmanager alertmanager = RealAlertmanager.start(); RateLimitedSlack ownSlack = new RateLimitedSlack()) {
+            String config = """
+                    roles: {responders: [U0ALICE001]}
+                    teams:
+                      web: {channel: "#web"}
+                    routes: [{team: web}]
+                    permissions: {maintenance: [responders]}
+                    alertmanager-url: %s
+                    maintenance:
+                      - {name: web-nightly, team: web, cron: "%d %d * * *", duration: 1h, time-zone: UTC,
+                         labels: {service: [web, "api.v2"]}, silence: true, then-run: web-check}
+                    """.formatted(alertmanager.url, now.getMinute(), now.getHour());
+            Settings settings = new Settings(Optional.of("xoxb-e2e"), Optional.of(SECRET), Optional.empty(),
+                    ownSlack.apiUrl(), 0, TestDatabases.sqliteUrl(), Path.of("opsbot.yaml"), folder,
+                    Path.of("templates"), List.of(TOKEN), Optional.of(TEAM));
+            Bot own = Bot.start(settings, ConfigParser.parse(config, "opsbot.yaml").require(), Clock.systemUTC());
+            try {
+                Eventually.await("the silence is created", WAIT, () -> silenceStates(alertmanager).equals(List.of("active")));
+                JsonNode silence = JSON.readTree(alertmanager.silences()).get(0);
+                assertThat(silence.path("status").path("state").asText()).isEqualTo("active");
+                assertThat(silence.path("createdBy").asText()).isEqualTo("opsbot");
+                assertThat(silence.path("comment").asText()).contains("web-nightly");
+                assertThat(silence.path("matchers").get(0).path("name").asText()).isEqualTo("service");
+                assertThat(silence.path("matchers").get(0).path("value").asText()).isEqualTo("web|api\\.v2");
+                assertThat(silence.path("matchers").get(0).path("isRegex").asBoolean()).isTrue();
+                Eventually.await("the start is announced", WAIT, () -> ownSlack.channelPosts().stream()
+                        .anyMatch(c -> "#web".equals(c.get("channel")) && c.get("text").contains("Maintenance started for *web*")));
+
+                HttpResponse<String> ended = send(signer.post(URI.create("http://localhost:" + own.port() + "/slack/events"),
+                        SlackSigner.FORM, SlackPayloads.slashCommand(TEAM, ALICE, "maintenance end")));
+                assertThat(JSON.readTree(ended.body()).path("text").asText()).contains("Ended web-nightly");
+                Eventually.await("the silence is expired", WAIT, () -> silenceStates(alertmanager).equals(List.of("expired")));
+                Eventually.await("the window's runbook reports in the team's channel", WAIT, () -> ownSlack.calls().stream()
+                        .filter(c -> "chat.update".equals(c.method()) || "chat.postMessage".equals(c.method()))
+                        .anyMatch(c -> "#web".equals(c.get("channel")) && c.form().toString().contains("Web — after maintenance")));
+            } finally {
+                own.close();
+                try (var files = Files.list(folder)) {
+                    for (Path f : files.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(folder);
+            }
+        }
+    }
+
+    private static List<String> silenceStates(RealAlertmanager alertmanager) {
+        try {
+            List<String> states = new java.util.ArrayList<>();
+            JSON.readTree(alertmanager.silences()).forEach(n -> states.add(n.path("status").path("state").asText()));
+            return states;
+        } catch (Exception e) {
+            return List.of(e.toString());
+        }
     }
 }
