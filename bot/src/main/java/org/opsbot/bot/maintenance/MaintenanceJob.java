@@ -19,9 +19,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What happens when a window starts and ends, on the scheduler's lease holder: each start and
- * each end is claimed in the database by one replica, and its messages are posted once per
- * window (outbox keys), so a second replica or a restart never announces twice. At the start:
+ * What happens when a window starts and ends, on the scheduler's lease holder: each start is
+ * claimed in the database by one replica; each end's work is idempotent and marked done after
+ * it, so a holder killed half-way leaves it to the next rather than leaving alerts held. Messages
+ * are posted once per window (outbox keys), so a second replica or a restart never announces twice. At the start:
  * the announcement and, with {@code silence: true}, the Alertmanager silence. At the end: the
  * announcement, the silence expired, the team's still-firing groups released to escalation, and
  * the window's {@code then-run} runbook run into the team's channel.
@@ -52,8 +53,9 @@ final class MaintenanceJob {
         for (MaintenanceWindow w : maintenance.claimStarts(holder)) {
             started(w);
         }
-        for (MaintenanceWindow w : maintenance.claimEnds(holder)) {
+        for (MaintenanceWindow w : maintenance.unfinishedEnds()) {
             ended(w);
+            maintenance.finished(w, holder);
         }
     }
 

@@ -221,10 +221,18 @@ public final class Maintenance {
         return store.unclaimedStarts(now).stream().filter(w -> store.claim(w.id(), "start", holder)).toList();
     }
 
-    /** Windows that are over and whose end work (the announcement, escalations, the runbook) this caller claimed. */
-    public List<MaintenanceWindow> claimEnds(String holder) {
-        Instant now = clock.instant();
-        return store.unclaimedEnds(now).stream().filter(w -> store.claim(w.id(), "end", holder)).toList();
+    /**
+     * Windows that are over and whose end work (the announcement, escalations, the runbook) is
+     * not done yet. The work is idempotent and marked done afterwards ({@link #finished}), so a
+     * holder that dies half-way leaves it to the next: a held alert is never left held.
+     */
+    public List<MaintenanceWindow> unfinishedEnds() {
+        return store.unclaimedEnds(clock.instant());
+    }
+
+    /** Marks a window's end work done; false when another replica marked it first. */
+    public boolean finished(MaintenanceWindow w, String holder) {
+        return store.claim(w.id(), "end", holder);
     }
 
     public void silenced(MaintenanceWindow w, String silenceId) {

@@ -180,7 +180,7 @@ class MaintenanceTest {
 
     @ParameterizedTest
     @MethodSource("dialects")
-    void eachStartAndEndIsClaimedByOneReplicaOnly(Dialect dialect) throws Exception {
+    void eachStartIsClaimedByOneReplicaAndEachEndIsDoneUntilMarkedFinished(Dialect dialect) throws Exception {
         try (Database db = TestDatabases.open(dialect)) {
             Maintenance a = maintenance(db);
             Maintenance b = maintenance(db);
@@ -189,11 +189,15 @@ class MaintenanceTest {
             List<MaintenanceWindow> startedB = b.claimStarts("replica-b");
             assertThat(startedA).extracting(w -> w.windowName().orElseThrow()).containsExactly("cdc-weekly");
             assertThat(startedB).isEmpty();
-            assertThat(a.claimEnds("replica-a")).isEmpty();
+            assertThat(a.unfinishedEnds()).isEmpty();
 
             at("2026-01-11T05:00:00Z");
-            assertThat(b.claimEnds("replica-b")).extracting(w -> w.windowName().orElseThrow()).containsExactly("cdc-weekly");
-            assertThat(a.claimEnds("replica-a")).isEmpty();
+            MaintenanceWindow over = b.unfinishedEnds().getFirst();
+            assertThat(over.windowName()).contains("cdc-weekly");
+            assertThat(a.unfinishedEnds()).as("until its end work is done, whoever holds the lease does it").hasSize(1);
+            assertThat(b.finished(over, "replica-b")).isTrue();
+            assertThat(a.finished(over, "replica-a")).isFalse();
+            assertThat(a.unfinishedEnds()).isEmpty();
             assertThat(a.claimStarts("replica-a")).isEmpty();
         }
     }
