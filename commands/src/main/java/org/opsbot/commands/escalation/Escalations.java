@@ -100,6 +100,11 @@ public final class Escalations {
      * walk starts now, and its thread is told so. A walk that is not held is left as it is.
      */
     public void release(String subject, String why) {
+        // Held means paused by the hold itself: an ack or a snooze since is a person's pause, left alone.
+        List<WalkEvent> history = store.events(subject);
+        if (history.isEmpty() || history.getLast().kind() != WalkEvent.Kind.OPENED) {
+            return;
+        }
         change(subject, "opsbot", walk -> {
             EscalationSteps.Step step = EscalationSteps.release(walk, policy(walk.team()), why, clock.instant());
             step.events().forEach(event -> pager.tell(walk, event));
