@@ -26,6 +26,8 @@ import org.opsbot.commands.heartbeat.Heartbeats;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SeenSignatures;
 import org.opsbot.bot.oncall.OnCallFeature;
+import org.opsbot.bot.maintenance.MaintenanceFeature;
+import org.opsbot.commands.maintenance.Maintenance;
 import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.bot.stats.StatsFeature;
 import org.opsbot.commands.stats.Stats;
@@ -234,6 +236,7 @@ public final class Bot implements AutoCloseable {
         return PermissionKeys.union(List.of(
                 ChecksFeature.PERMISSION_KEYS,
                 OnCallFeature.PERMISSION_KEYS,
+                MaintenanceFeature.PERMISSION_KEYS,
                 IncidentsFeature.PERMISSION_KEYS,
                 ActionsFeature.PERMISSION_KEYS,
                 ProceduresFeature.PERMISSION_KEYS));
@@ -261,8 +264,9 @@ public final class Bot implements AutoCloseable {
                 handlers, policy, groups, clock);
         // The Run runbook button on an alert group runs its checks into the group's thread; its
         // Declare incident button is the incidents feature's, so alerts need not know incidents.
+        Maintenance maintenance = new Maintenance(database, config.maintenance(), audit, clock);
         alerts = new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
-                escalation.escalations(), checks::runInThread, IncidentsFeature::declareButton, handlers, clock);
+                escalation.escalations(), checks::runInThread, IncidentsFeature::declareButton, maintenance, handlers, clock);
         phases.done("checks, alerts");
         IncidentsFeature incidents = incidents(settings, config, clock, audit, escalation.escalations());
         escalation.subjects(Subjects.byKind(Map.of(Subject.Kind.ALERT_GROUP, alerts.subjects(),
@@ -277,6 +281,7 @@ public final class Bot implements AutoCloseable {
                 checks,
                 alerts,
                 new OnCallFeature(config, new Overrides(database, config, audit, clock), groups, zones, clock),
+                new MaintenanceFeature(maintenance, config, slack.outbox(), alerts, checks, zones, Replica.NAME, clock),
                 escalation,
                 incidents,
                 actions,
