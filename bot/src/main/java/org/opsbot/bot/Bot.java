@@ -31,7 +31,6 @@ import org.opsbot.commands.maintenance.Maintenance;
 import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.bot.stats.StatsFeature;
 import org.opsbot.commands.stats.Stats;
-import org.opsbot.commands.store.StatsStore;
 import org.opsbot.bot.http.SlackStatus;
 import org.opsbot.bot.http.SocketStatus;
 import org.opsbot.bot.outbox.OutboxMeters;
@@ -287,8 +286,8 @@ public final class Bot implements AutoCloseable {
                 actions,
                 procedures,
                 heartbeats,
-                new StatsFeature(new Stats(new StatsStore(database), () -> config, overrides::endingAfter),
-                        () -> config, slack.outbox(), new OutboxStore(database, clock), zones, clock));
+                new StatsFeature(Stats.over(database, () -> config, clock),
+                        () -> config, slack.outbox(), new SentPosts(new OutboxStore(database, clock)), zones, clock));
     }
 
     /** Incidents and postmortems; templates in OPSBOT_TEMPLATES override the bundled ones. */

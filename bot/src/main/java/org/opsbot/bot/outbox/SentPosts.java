@@ -19,4 +19,9 @@ public final class SentPosts {
     public Optional<Long> idOf(String channel, String ts) {
         return store.sentPost(channel, ts);
     }
+
+    /** Whether a post or file was ever enqueued once under {@code key} ({@link Outbox#postOnce}), sent yet or not. */
+    public boolean hasKey(String key) {
+        return store.hasPostKey(key);
+    }
 }

@@ -47,6 +47,12 @@ public final class Stats {
         this.overrides = overrides;
     }
 
+    /** Stats over {@code db}: its alert groups, pages and incidents, and its overrides for on-call hours. */
+    public static Stats over(org.opsbot.commands.store.Database db, Supplier<OpsbotConfig> config, java.time.Clock clock) {
+        org.opsbot.commands.store.OverrideStore overrides = new org.opsbot.commands.store.OverrideStore(db, clock);
+        return new Stats(new StatsStore(db), config, overrides::endingAfter);
+    }
+
     public TeamStats of(Optional<String> team, StatsPeriod period) {
         OpsbotConfig cfg = config.get();
         Instant from = period.from();
