@@ -50,6 +50,7 @@ import org.opsbot.commands.check.ExecAllowList;
 import org.opsbot.commands.check.SecretMasker;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.escalation.CalendarTokens;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Overrides;
 import org.opsbot.commands.store.ActionStore;
@@ -110,6 +111,7 @@ public final class Bot implements AutoCloseable {
     private AccessPolicy policy;
     private ExecutorService handlers;
     private AlertsFeature alerts;
+    private OnCallFeature onCall;
     private Optional<MethodsClient> methods = Optional.empty();
     private Optional<SlackUserGroups> userGroups = Optional.empty();
     private final StartPhases phases = new StartPhases();
@@ -190,7 +192,10 @@ public final class Bot implements AutoCloseable {
                 // Slack's timestamps are wall-clock time, whatever clock the features run on
                 // (Bolt's own verifier reads the system clock too).
                 .clock(Clock.systemUTC())
-                .routes(alerts::routes)
+                .routes(routing -> {
+                    alerts.routes(routing);
+                    onCall.routes(routing);
+                })
                 .start());
         phases.done("http");
         LOG.info("Started the bot's parts in {} ms: {}", phases.totalMillis(), phases.summary());
@@ -258,10 +263,12 @@ public final class Bot implements AutoCloseable {
         phases.done("incidents");
         ActionsFeature actions = actions(settings, config, clock, audit, runbooks.catalog(), http);
         phases.done("actions");
+        onCall = new OnCallFeature(config, new Overrides(database, config, audit, clock, settings.overrideMax()),
+                new CalendarTokens(database, audit, clock), settings.publicUrl(), groups, zones, clock);
         return List.of(
                 checks,
                 alerts,
-                new OnCallFeature(config, new Overrides(database, config, audit, clock), groups, zones, clock),
+                onCall,
                 escalation,
                 incidents,
                 actions);
