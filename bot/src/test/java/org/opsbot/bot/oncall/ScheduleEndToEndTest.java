@@ -218,7 +218,18 @@ class ScheduleEndToEndTest {
         String url = cli("calendar-url", "support");
         assertThat(url).startsWith(PUBLIC + "/calendar/").endsWith(".ics");
 
-        HttpResponse<String> feed = get(url);
+        var captured = new java.io.ByteArrayOutputStream();
+        var original = System.err;
+        HttpResponse<String> feed;
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            feed = get(url);
+        } finally {
+            System.setErr(original);
+        }
+        String token = url.substring(url.lastIndexOf('/') + 1, url.length() - ".ics".length());
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).as("the access log")
+                .contains("GET /calendar/*** 200").doesNotContain(token);
         assertThat(feed.statusCode()).isEqualTo(200);
         assertThat(feed.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/calendar"));
         ICalendar calendar = Biweekly.parse(feed.body()).first();
