@@ -73,6 +73,7 @@ public final class OnCallText {
                     && tier.unresolved().stream().noneMatch(u -> u.contains("not known yet"))) {
                 // A gap in its schedule, an empty group: paging this tier would reach no one.
                 line.append(" — *reaches nobody*");
+                tier.nobodyUntil().ifPresent(until -> line.append(" until ").append(time.apply(until)));
             }
             lines.add(line.toString());
         }

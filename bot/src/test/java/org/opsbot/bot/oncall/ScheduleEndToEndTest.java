@@ -165,7 +165,7 @@ class ScheduleEndToEndTest {
     @Test
     void oncallAtATimeInAGapSaysTheTierReachesNobody() throws Exception {
         assertThat(ops(LEAD, "oncall cdc at 2026-01-14 03:00"))
-                .contains("schedule support has nobody on call", "reaches nobody");
+                .contains("schedule support has nobody on call", "reaches nobody* until <!date^1768377600");
         assertThat(ops(LEAD, "oncall cdc at 2026-01-14 10:00")).contains("<@U0DAY00002>").doesNotContain("reaches nobody");
     }
 
