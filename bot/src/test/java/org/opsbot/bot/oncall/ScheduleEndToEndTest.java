@@ -224,6 +224,9 @@ class ScheduleEndToEndTest {
         System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
             feed = get(url);
+            // The access log writes its line once the response has left, so it may come a moment later.
+            org.opsbot.bot.testing.Eventually.await("the access log line", Duration.ofSeconds(10),
+                    () -> captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains("GET /calendar/"));
         } finally {
             System.setErr(original);
         }
