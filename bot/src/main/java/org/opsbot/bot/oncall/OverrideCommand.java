@@ -13,6 +13,7 @@ import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Schedule;
 import org.opsbot.commands.config.Team;
 import org.opsbot.commands.escalation.Overrides;
+import org.opsbot.commands.escalation.Rotation;
 import org.opsbot.commands.escalation.Shift;
 import org.opsbot.commands.model.OnCallOverride;
 
@@ -41,6 +42,8 @@ final class OverrideCommand implements OpsCommand {
     /** Cancelling an override someone else made for someone else. */
     static final String CANCEL_OTHERS = "override.cancel";
     static final String EXAMPLE = "`/ops override cdc @alice 2h` or `/ops override cdc @alice sat 09:00 until mon 09:00`";
+    /** How far ahead a cancellation's new gaps are announced. */
+    private static final Duration GAP_NOTICE = Duration.ofHours(24);
     // With should_escape, Slack sends a mention as <@U123|name>; typed ids are accepted too.
     private static final Pattern MENTION = Pattern.compile("<@([UW][A-Z0-9]+)(?:\\|[^>]*)?>|([UW][A-Z0-9]{6,})");
 
@@ -221,14 +224,29 @@ final class OverrideCommand implements OpsCommand {
             throw new UsageException("There is no override " + id + " that is not over or cancelled already;"
                     + " `/ops override list` shows those that are.");
         }
-        String notice = ":x: Override " + id + " (" + SlackText.user(cancelled.user()) + " on schedule "
-                + SlackText.code(cancelled.schedule()) + ") was cancelled by " + SlackText.user(invocation.userId()) + ".";
         Schedule schedule = config.schedules().get(cancelled.schedule());
+        String notice = ":x: Override " + id + " (" + SlackText.user(cancelled.user()) + " on schedule "
+                + SlackText.code(cancelled.schedule()) + ") was cancelled by " + SlackText.user(invocation.userId()) + "."
+                + (schedule == null ? "" : gapsLeft(schedule, cancelled));
         if (schedule != null) {
             channels(schedule, Optional.empty(), invocation.channelId())
                     .forEach(channel -> invocation.outbox().post(channel, SlackMessage.text(notice)));
         }
         return CommandReply.ephemeral("Done: " + notice.substring(notice.indexOf(' ') + 1));
+    }
+
+    /** What a cancellation leaves with nobody on call in the next day, said once with it. */
+    private String gapsLeft(Schedule schedule, OnCallOverride cancelled) {
+        Instant now = clock.instant();
+        Instant from = cancelled.from().isBefore(now) ? now : cancelled.from();
+        Instant until = cancelled.until().isBefore(now.plus(GAP_NOTICE)) ? cancelled.until() : now.plus(GAP_NOTICE);
+        if (!until.isAfter(from)) {
+            return "";
+        }
+        List<String> gaps = Rotation.gaps(schedule, overrides.endingAfter(now), from, until).stream()
+                .map(g -> SlackText.date(g.from()) + " – " + SlackText.date(g.until())).toList();
+        return gaps.isEmpty() ? "" : " :warning: That leaves nobody on call " + String.join(", ", gaps)
+                + ": cover it with " + SlackText.code("/ops override " + schedule.name() + " @someone <from> until <time>") + ".";
     }
 
     /** A team (its first schedule) or a schedule; the team wins where both have the name. */

@@ -197,6 +197,18 @@ class ScheduleEndToEndTest {
     }
 
     @Test
+    void cancellingAnOverrideThatFilledAGapInTheNextDaySaysItLeavesNobodyOnCall() throws Exception {
+        String made = ops(LEAD, "override support <@U0CAROL001|carol> 19:00 for 2h");
+        Matcher id = Pattern.compile("override cancel (\\d+)").matcher(made);
+        assertThat(id.find()).as(made).isTrue();
+
+        String cancelled = ops(LEAD, "override cancel " + id.group(1));
+
+        // 19:00-21:00 Berlin on Tuesday 13 January is 18:00-20:00 UTC.
+        assertThat(cancelled).contains("Done:", "That leaves nobody on call <!date^1768327200", "<!date^1768334400");
+    }
+
+    @Test
     void badTimesUnknownPeopleAndMissingRolesSayWhatIsWrongWithAnExample() throws Exception {
         assertThat(ops(LEAD, "override support <@U0CAROL001|carol> teatime until 18:00"))
                 .contains("can't read `teatime` as a time", "tomorrow 09:00");
