@@ -58,6 +58,7 @@ import org.opsbot.commands.check.ExecAllowList;
 import org.opsbot.commands.check.SecretMasker;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.escalation.CalendarTokens;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Overrides;
 import org.opsbot.commands.store.ActionStore;
@@ -119,6 +120,7 @@ public final class Bot implements AutoCloseable {
     private ExecutorService handlers;
     private AlertsFeature alerts;
     private HeartbeatsFeature heartbeats;
+    private OnCallFeature onCall;
     private Optional<MethodsClient> methods = Optional.empty();
     private Optional<SlackUserGroups> userGroups = Optional.empty();
     private final StartPhases phases = new StartPhases();
@@ -202,6 +204,7 @@ public final class Bot implements AutoCloseable {
                 .routes(routing -> {
                     alerts.routes(routing);
                     heartbeats.routes(routing);
+                    onCall.routes(routing);
                 })
                 .start());
         phases.done("http");
@@ -276,10 +279,12 @@ public final class Bot implements AutoCloseable {
         ProceduresFeature procedures = new ProceduresFeature(runbooks.catalog(), runbooks.checks(), actions,
                 incidents.incidents(), database, audit, slack.outbox(), policy, groups, handlers, clock);
         heartbeats = new HeartbeatsFeature(new Heartbeats(database, config, clock), settings.heartbeatTokens(), alerts::raise);
+        onCall = new OnCallFeature(config, new Overrides(database, config, audit, clock, settings.overrideMax()),
+                new CalendarTokens(database, audit, clock), settings.publicUrl(), groups, zones, clock);
         return List.of(
                 checks,
                 alerts,
-                new OnCallFeature(config, new Overrides(database, config, audit, clock), groups, zones, clock),
+                onCall,
                 new MaintenanceFeature(maintenance, config, slack.outbox(), alerts, checks, zones, Replica.NAME, clock),
                 escalation,
                 incidents,

@@ -8,6 +8,7 @@ import org.opsbot.bot.validation.RunbookValidator;
 import org.opsbot.bot.checks.Runbooks;
 import org.opsbot.bot.validation.ActionsValidator;
 import org.opsbot.bot.validation.PagerWebhooksValidator;
+import org.opsbot.bot.validation.ScheduleGapsValidator;
 import org.opsbot.bot.validation.Validator;
 import org.opsbot.commands.check.CheckRunner;
 import org.opsbot.commands.check.ProgressListener;
@@ -56,7 +57,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:success", "1:invalid configuration or environment", "2:wrong usage",
                 "check: 0 OK, 1 WARN, 2 CRIT or ERROR (or the checks could not run)",
                 "audit verify: 3 the audit log was changed"},
-        subcommands = {AuditCli.class, CopyDatabaseCli.class})
+        subcommands = {AuditCli.class, CopyDatabaseCli.class, CalendarCli.Url.class, CalendarCli.Revoke.class})
 public final class Main implements Callable<Integer> {
 
     /**
@@ -69,7 +70,8 @@ public final class Main implements Callable<Integer> {
 
     /** @param runbooks read once, however many validators look at the runbooks */
     static List<Validator> validators(Map<String, String> env, RunbookLoader runbooks) {
-        return List.of(new RunbookValidator(runbooks), new ActionsValidator(runbooks), new PagerWebhooksValidator(env));
+        return List.of(new RunbookValidator(runbooks), new ActionsValidator(runbooks), new PagerWebhooksValidator(env),
+                new ScheduleGapsValidator(Clock.systemUTC()));
     }
 
     /** What {@code serve} does once everything checked out; tests replace the blocking server. */
@@ -326,14 +328,16 @@ public final class Main implements Callable<Integer> {
         }
         var problems = new ArrayList<String>();
         var okLines = new ArrayList<String>();
+        var allWarnings = new ArrayList<>(warnings);
         for (var validator : validators) {
             var report = validator.validate(settings, opsbot);
             report.problems().forEach(p -> problems.add(p.format()));
+            report.warnings().forEach(w -> allWarnings.add(w.format()));
             if (report.problems().isEmpty()) {
                 okLines.add(report.okLine());
             }
         }
-        return new Checked(settings, config, problems, okLines, warnings, List.of());
+        return new Checked(settings, config, problems, okLines, allWarnings, List.of());
     }
 
     /** The settings with what an opsbot.yaml with problems says in its server: section, where that is usable. */

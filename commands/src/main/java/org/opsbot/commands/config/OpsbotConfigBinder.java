@@ -50,10 +50,10 @@ final class OpsbotConfigBinder {
     private static final Pattern SEVERITY = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Pattern COLOUR = Pattern.compile("#[0-9a-fA-F]{6}");
-    private static final Pattern HAND_OFF = Pattern.compile("(?:([A-Za-z]+)\\s+)?(\\d{1,2}:\\d{2})");
+    static final Pattern HAND_OFF = Pattern.compile("(?:([A-Za-z]+)\\s+)?(\\d{1,2}:\\d{2})");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("H:mm");
 
-    private static final String USER_FIX = "use the member id (U… or W…; in Slack: profile → ⋮ → Copy member ID)";
+    static final String USER_FIX = "use the member id (U… or W…; in Slack: profile → ⋮ → Copy member ID)";
     private static final String GROUP_FIX = "or a user group as \"@handle\" (quoted)";
 
     private final Binder in;
@@ -94,7 +94,8 @@ final class OpsbotConfigBinder {
         doc.get("slack").flatMap(n -> section(n, "slack")).ifPresent(m -> slack = slack(m));
         doc.get("roles").flatMap(n -> section(n, "roles")).ifPresent(m -> roles = roles(m));
         doc.get("severities").ifPresent(n -> severities = severities(n));
-        doc.get("schedules").flatMap(n -> section(n, "schedules")).ifPresent(m -> schedules = schedules(m));
+        doc.get("schedules").flatMap(n -> section(n, "schedules"))
+                .ifPresent(m -> schedules = new ScheduleBinder(in, this).schedules(m));
         doc.get("teams").flatMap(n -> section(n, "teams")).ifPresent(m -> teams = teams(m));
         var routes = routes(doc);
         var permissions = doc.get("permissions").flatMap(n -> in.map(n, "permissions"))
@@ -114,7 +115,7 @@ final class OpsbotConfigBinder {
         return map;
     }
 
-    private void broken(String section, String name) {
+    void broken(String section, String name) {
         broken.computeIfAbsent(section, k -> new HashSet<>()).add(name);
     }
 
@@ -225,101 +226,6 @@ final class OpsbotConfigBinder {
             }
         }
         return out;
-    }
-
-    private Map<String, Schedule> schedules(YamlMap m) {
-        var out = new LinkedHashMap<String, Schedule>();
-        for (var e : m.entries()) {
-            var path = "schedules." + e.key();
-            name(e.key(), e.line(), "schedule");
-            var s = in.map(e.value(), path);
-            if (s.isEmpty()) {
-                broken("schedules", e.key());
-                continue;
-            }
-            var map = s.get();
-            in.onlyKeys(map, path, List.of("time-zone", "rotation", "start", "hand-off", "members"));
-            var zone = zone(map, path, true);
-            var rotation = in.scalar(map, "rotation", path, true).flatMap(r -> rotation(r, path));
-            var start = in.scalar(map, "start", path, true).flatMap(d -> {
-                try {
-                    return Optional.of(LocalDate.parse(d.text().strip()));
-                } catch (DateTimeParseException ex) {
-                    in.problem(d.line(), path + ".start '" + d.text() + "' is not a date",
-                            "write the date of the first hand-off as YYYY-MM-DD, e.g. 2026-01-05");
-                    return Optional.<LocalDate>empty();
-                }
-            });
-            var handOff = in.scalar(map, "hand-off", path, false)
-                    .flatMap(h -> handOff(h, path, rotation.orElse(null))).orElse(Schedule.HandOff.DEFAULT);
-            var members = new ArrayList<String>();
-            var given = in.scalars(map, "members", path);
-            for (var member : given) {
-                if (USER_ID.matcher(member.text()).matches()) {
-                    members.add(member.text());
-                } else {
-                    in.problem(member.line(), path + ".members: '" + member.text() + "' is not a Slack user id",
-                            USER_FIX + "; a rotation needs people, not groups");
-                }
-            }
-            if (given.isEmpty() && !(map.get("members").orElse(null) instanceof YamlMap)) {
-                in.problem(map.entry("members").map(YamlMap.Entry::line).orElse(map.line()),
-                        path + " has no members", "list the Slack user ids of the rotation under members:");
-            }
-            if (zone.isPresent() && rotation.isPresent() && start.isPresent()) {
-                out.put(e.key(), new Schedule(e.key(), zone.get(), rotation.get(), start.get(), handOff, members));
-            } else {
-                broken("schedules", e.key());
-            }
-        }
-        return out;
-    }
-
-    private Optional<Schedule.Rotation> rotation(YamlScalar r, String path) {
-        var text = r.text().strip().toLowerCase(Locale.ROOT);
-        if (text.equals("daily")) {
-            return Optional.of(Schedule.Rotation.DAILY);
-        }
-        if (text.equals("weekly")) {
-            return Optional.of(Schedule.Rotation.WEEKLY);
-        }
-        try {
-            var length = Durations.parse(text);
-            if (length.compareTo(Duration.ofHours(1)) >= 0) {
-                return Optional.of(new Schedule.Rotation(Schedule.RotationKind.DURATION, length));
-            }
-        } catch (IllegalArgumentException ignored) {
-            // reported below, with the choices
-        }
-        in.problem(r.line(), path + ".rotation '" + r.text() + "' is not a rotation",
-                "write daily, weekly, or a length of at least 1h such as 12h or 2d");
-        return Optional.empty();
-    }
-
-    private Optional<Schedule.HandOff> handOff(YamlScalar h, String path, Schedule.Rotation rotation) {
-        var m = HAND_OFF.matcher(h.text().strip());
-        Optional<DayOfWeek> day = Optional.empty();
-        Optional<LocalTime> time = Optional.empty();
-        if (m.matches()) {
-            time = clock(m.group(2));
-            if (m.group(1) != null) {
-                day = day(m.group(1));
-                if (day.isEmpty()) {
-                    time = Optional.empty();
-                }
-            }
-        }
-        if (time.isEmpty()) {
-            in.problem(h.line(), path + ".hand-off '" + h.text() + "' is not a hand-off time",
-                    "write \"09:00\", or \"Mon 09:00\" for a weekly rotation");
-            return Optional.empty();
-        }
-        if (day.isPresent() && rotation != null && rotation.kind() != Schedule.RotationKind.WEEKLY) {
-            in.problem(h.line(), path + ".hand-off names a day, but the rotation is not weekly",
-                    "write only the time, e.g. \"09:00\"");
-            return Optional.empty();
-        }
-        return Optional.of(new Schedule.HandOff(day, time.get()));
     }
 
     private Map<String, Team> teams(YamlMap m) {
@@ -751,12 +657,13 @@ final class OpsbotConfigBinder {
         return severities.stream().map(Severity::name).toList();
     }
 
-    private void name(String name, int line, String kind) {
+    void name(String name, int line, String kind) {
         if (!NAME.matcher(name).matches()) {
             in.problem(line, kind + " name '" + name + "' is not usable in commands",
                     "use lower-case letters, digits, '-' and '_' only, e.g. '"
                             + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]+", "-") + "'");
         }
+        ScheduleBinder.reserved(in, name, line, kind);
     }
 
     private boolean label(String label, int line, String path) {
@@ -768,7 +675,7 @@ final class OpsbotConfigBinder {
         return false;
     }
 
-    private Optional<ZoneId> zone(YamlMap m, String path, boolean required) {
+    Optional<ZoneId> zone(YamlMap m, String path, boolean required) {
         return in.scalar(m, "time-zone", path, required).flatMap(z -> {
             try {
                 return Optional.of(ZoneId.of(z.text().strip()));
@@ -782,7 +689,7 @@ final class OpsbotConfigBinder {
         });
     }
 
-    private Optional<LocalTime> clock(YamlScalar s, String path) {
+    Optional<LocalTime> clock(YamlScalar s, String path) {
         var time = clock(s.text().strip());
         if (time.isEmpty()) {
             in.problem(s.line(), path + " '" + s.text() + "' is not a time of day",
@@ -791,7 +698,7 @@ final class OpsbotConfigBinder {
         return time;
     }
 
-    private static Optional<LocalTime> clock(String text) {
+    static Optional<LocalTime> clock(String text) {
         try {
             return Optional.of(LocalTime.parse(text, CLOCK));
         } catch (DateTimeParseException e) {

@@ -188,19 +188,12 @@ public final class Stats {
     private Map<String, Double> onCallHours(List<Team> teams, OpsbotConfig config, Instant from, Instant until) {
         Map<String, Duration> hours = new TreeMap<>();
         List<OnCallOverride> all = overrides.apply(from);
+        // Shifts are exact (layers, overrides over part of a shift); gaps count for nobody.
         teams.stream().flatMap(t -> schedules(t, config).stream()).distinct().forEach(schedule -> {
-            Instant t = from;
-            int guard = 0;
-            while (t.isBefore(until) && guard++ < 100_000) {
-                Optional<Shift> shift = Rotation.at(schedule, all, t);
-                Instant end = shift.map(Shift::until).filter(u -> u.isAfter(from)).orElse(t.plus(Duration.ofHours(1)));
-                if (!end.isAfter(t)) {
-                    end = t.plus(Duration.ofMinutes(1));
-                }
-                Instant stop = end.isAfter(until) ? until : end;
-                Instant start = t;
-                shift.ifPresent(s -> hours.merge(s.user(), Duration.between(start, stop), Duration::plus));
-                t = stop;
+            for (Shift shift : Rotation.shifts(schedule, all, from, until)) {
+                Instant start = shift.from().isBefore(from) ? from : shift.from();
+                Instant stop = shift.until().isAfter(until) ? until : shift.until();
+                hours.merge(shift.user(), Duration.between(start, stop), Duration::plus);
             }
         });
         Map<String, Double> out = new LinkedHashMap<>();
