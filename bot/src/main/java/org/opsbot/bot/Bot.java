@@ -52,6 +52,8 @@ import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Overrides;
+import org.opsbot.commands.escalation.SubjectLabels;
+import org.opsbot.commands.store.AlertStore;
 import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.runbook.RunbookChecklists;
@@ -236,7 +238,8 @@ public final class Bot implements AutoCloseable {
         AuditLog audit = new AuditLog(database, clock);
         OverrideStore overrides = new OverrideStore(database, clock);
         EscalationFeature escalation = remember(EscalationFeature.start(
-                pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
+                pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock,
+                        SubjectLabels.stored(new AlertStore(database))),
                 slack.outbox(), dnd, pagerWebhooks(settings, config, clock), new LeaseStore(database, clock), Replica.NAME, handlers,
                 meters));
         phases.done("escalation");

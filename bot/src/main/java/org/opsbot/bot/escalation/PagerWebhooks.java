@@ -126,12 +126,13 @@ public final class PagerWebhooks {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("pager webhooks cannot be called:\n" + String.join("\n", problems));
         }
-        Map<String, Integer> ranks = new HashMap<>();
-        List<Severity> severities = config.severities();
-        for (int i = 0; i < severities.size(); i++) {
-            ranks.put(severities.get(i).name(), i);
-        }
         for (Team team : config.teams().values()) {
+            // A team with its own levels ranks them itself: its P1 is its most severe.
+            Map<String, Integer> ranks = new HashMap<>();
+            List<Severity> severities = config.severities(team.name());
+            for (int i = 0; i < severities.size(); i++) {
+                ranks.put(severities.get(i).name(), i);
+            }
             List<Tier> tiers = team.escalation().tiers();
             for (int i = 0; i < tiers.size(); i++) {
                 Optional<PagerWebhook> webhook = tiers.get(i).webhook();

@@ -346,7 +346,7 @@ public final class Alerts {
     }
 
     public Optional<Severity> severity(StoredAlertGroup g) {
-        return g.severity() == null ? Optional.empty() : config.severity(g.severity());
+        return g.severity() == null ? Optional.empty() : config.severity(g.route().team(), g.severity());
     }
 
     public OpsbotConfig config() {

@@ -59,12 +59,12 @@ final class Grouping {
             return Optional.empty();
         }
         String mapped = t == null ? label : t.severityMap().getOrDefault(label, label);
-        return config.severity(mapped);
+        return config.severity(team, mapped);
     }
 
-    /** The most severe of the firing alerts' severities (config order: most severe first). */
+    /** The most severe of the firing alerts' severities (the team's order: most severe first). */
     Optional<Severity> mostSevere(String team, List<Map<String, String>> labelSets) {
-        List<Severity> all = config.severities();
+        List<Severity> all = config.severities(team);
         return labelSets.stream().map(l -> severity(team, l)).flatMap(Optional::stream)
                 .min((a, b) -> Integer.compare(all.indexOf(a), all.indexOf(b)));
     }

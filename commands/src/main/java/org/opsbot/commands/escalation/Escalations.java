@@ -45,11 +45,19 @@ public final class Escalations {
     private final AuditLog audit;
     private final Pager pager;
     private final Clock clock;
+    private final SubjectLabels labels;
     // One change at a time per subject in this process; the version column covers other replicas.
     private final Map<String, ReentrantLock> locks = new HashMap<>();
 
     public Escalations(EscalationStore store, OpsbotConfig config, GroupDirectory groups, OverrideStore overrides,
                        AuditLog audit, Pager pager, Clock clock) {
+        this(store, config, groups, overrides, audit, pager, clock, SubjectLabels.NONE);
+    }
+
+    /** @param labels what the subjects carry, for tiers limited by {@code match:} */
+    public Escalations(EscalationStore store, OpsbotConfig config, GroupDirectory groups, OverrideStore overrides,
+                       AuditLog audit, Pager pager, Clock clock, SubjectLabels labels) {
+        this.labels = labels;
         this.store = store;
         this.config = config;
         this.groups = groups;
@@ -221,17 +229,18 @@ public final class Escalations {
         return new Function<>() {
             private Instant now;
             private List<OnCallOverride> current;
+            private List<Map<String, String>> carried;
 
             @Override
             public OnCallRoster.TierOnCall apply(Tier tier) {
                 if (current == null) {
                     now = clock.instant();
                     current = overrides.endingAfter(now);
+                    carried = labels.of(walk.subject());
                 }
-                Team single = new Team(team.name(), team.channel(), team.responders(), team.severityMap(),
-                        new Escalation(0, Optional.empty(), List.of(tier)));
+                Team single = team.withEscalation(new Escalation(0, Optional.empty(), List.of(tier)));
                 OnCallRoster.TierOnCall onCall = OnCallRoster.of(single, config.schedules(), current, groups,
-                        Optional.of(walk.severity()), now).getFirst();
+                        Optional.of(walk.severity()), Optional.of(carried), now).getFirst();
                 int number = team.escalation().tiers().indexOf(tier) + 1;
                 return new OnCallRoster.TierOnCall(number, onCall.name(), onCall.after(), tier, onCall.people(),
                         onCall.unresolved(), onCall.notApplicable());
@@ -245,8 +254,7 @@ public final class Escalations {
     }
 
     private Optional<Duration> resolveWithin(Walk walk) {
-        return config.severities().stream().filter(s -> s.name().equals(walk.severity())).findFirst()
-                .flatMap(Severity::resolveWithin);
+        return config.severity(walk.team(), walk.severity()).flatMap(Severity::resolveWithin);
     }
 
     private void audited(String actor, List<WalkEvent> events) {
