@@ -2,6 +2,7 @@ package org.opsbot.bot;
 
 import org.opsbot.bot.logging.MaskingLogProvider;
 import org.opsbot.bot.oncall.OnCallCli;
+import org.opsbot.bot.oncall.RouteCli;
 import org.opsbot.bot.checks.RunbookLoader;
 import org.opsbot.bot.validation.RunbookValidator;
 import org.opsbot.bot.checks.Runbooks;
@@ -208,6 +209,26 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         return OnCallCli.print(checked.settings(), checked.config().require(), team, at, zone, out(), err);
+    }
+
+    @Command(name = "route", description = "Shows what an alert with these labels would become: its route, team,"
+            + " channel and severity, and who each escalation tier would notify now or at a time, and which tiers"
+            + " are passed over and why (a dry run: nobody is paged)."
+            + " E.g. opsbot route alertname=ServiceDown job=ivoris severity=critical --at 'sat 03:00'")
+    int route(@Parameters(arity = "0..*", paramLabel = "LABEL=VALUE", description = "the alert's labels") List<String> labels,
+              @Option(names = "--at", paramLabel = "TIME",
+                      description = "e.g. 14:00, 'tomorrow 09:00', 'sat 03:00', '2026-12-24 18:00', 'in 2h'") String at,
+              @Option(names = "--zone", paramLabel = "ZONE",
+                      description = "time zone for --at and the output (default: this machine's)") String zone) {
+        var checked = checkSetup(null);
+        var err = err();
+        checked.warnings().forEach(w -> err.println("warning: " + w));
+        if (!checked.ok()) {
+            checked.problems().forEach(err::println);
+            err.flush();
+            return 1;
+        }
+        return RouteCli.print(checked.settings(), checked.config().require(), labels, at, zone, out(), err);
     }
 
     @Command(name = "check", description = "Runs a runbook's checks here and prints the report, as /ops check"
