@@ -22,6 +22,7 @@ import org.opsbot.bot.alerts.AlertsFeature;
 import org.opsbot.bot.actions.ActionsFeature;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SeenSignatures;
+import org.opsbot.bot.oncall.ContactsText;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.bot.http.SlackStatus;
@@ -241,7 +242,7 @@ public final class Bot implements AutoCloseable {
                 pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock,
                         SubjectLabels.stored(new AlertStore(database))),
                 slack.outbox(), dnd, pagerWebhooks(settings, config, clock), new LeaseStore(database, clock), Replica.NAME, handlers,
-                meters));
+                meters, team -> ContactsText.contextBlock(config, Optional.of(team))));
         phases.done("escalation");
         // Runbooks are read once, and checks and actions call out through one HTTP client.
         OkHttpClient http = CheckRunner.defaultHttpClient();

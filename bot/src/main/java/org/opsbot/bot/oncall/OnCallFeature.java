@@ -21,7 +21,8 @@ public final class OnCallFeature implements SlackFeature {
                          UserTimeZones zones, Clock clock) {
         this.commands = List.of(
                 new OnCallCommand(config, overrides, groups, zones, clock),
-                new OverrideCommand(config, overrides));
+                new OverrideCommand(config, overrides),
+                new ContactsCommand(() -> config));
     }
 
     @Override
