@@ -231,6 +231,35 @@ public final class Main implements Callable<Integer> {
         return RouteCli.print(checked.settings(), checked.config().require(), labels, at, zone, out(), err);
     }
 
+    @Command(name = "reload", description = "Asks the running bot (every replica) to read opsbot.yaml and the"
+            + " runbooks again, as SIGHUP does. The files are checked here first: an invalid set is not sent, and"
+            + " prints the same file:line messages as 'validate'. Exit 0 when every replica that answered applied it,"
+            + " 1 when it was refused or no bot answered.")
+    int reload(@Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "20",
+            description = "how long to wait for the bot's answer (default: 20)") int waitSeconds) {
+        var checked = checkSetup(null);
+        var err = err();
+        var out = out();
+        checked.warnings().forEach(w -> err.println("warning: " + w));
+        if (!checked.ok()) {
+            checked.problems().forEach(err::println);
+            err.println("opsbot: not reloading: " + plural(checked.problems().size(), "problem")
+                    + " (see above); the running bot keeps the configuration in force");
+            err.flush();
+            return 1;
+        }
+        Settings settings = checked.settings();
+        try (Database db = Database.open(settings.databaseUrl())) {
+            return ReloadCli.ask(new org.opsbot.commands.store.SettingStore(db), java.time.Duration.ofSeconds(waitSeconds),
+                    out, err);
+        } catch (StoreException e) {
+            err.println("opsbot: cannot ask the bot: " + e.getMessage() + ". Check OPSBOT_DB ("
+                    + JdbcUrls.masked(settings.databaseUrl()) + ").");
+            err.flush();
+            return 1;
+        }
+    }
+
     @Command(name = "check", description = "Runs a runbook's checks here and prints the report, as /ops check"
             + " posts it. Exit code 0 OK, 1 WARN, 2 CRIT or ERROR (also when the checks cannot run)."
             + " The run is stored with the actor 'cli'.")

@@ -55,7 +55,7 @@ public final class AlertsFeature implements SlackFeature {
     private final Outbox outbox;
     private final Executor executor;
 
-    public AlertsFeature(Database db, OpsbotConfig config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
+    public AlertsFeature(Database db, java.util.function.Supplier<OpsbotConfig> config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
                          MeterRegistry meters, Escalations escalations, RunbookRunner runbooks,
                          LongFunction<ButtonElement> declareButton, Executor executor, Clock clock) {
         this.alerts = new Alerts(db, config, clock);

@@ -9,6 +9,7 @@ import org.opsbot.commands.escalation.Overrides;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Who is on call: {@code /ops oncall} and {@code /ops override}. */
 public final class OnCallFeature implements SlackFeature {
@@ -19,10 +20,16 @@ public final class OnCallFeature implements SlackFeature {
 
     public OnCallFeature(OpsbotConfig config, Overrides overrides, GroupDirectory groups,
                          UserTimeZones zones, Clock clock) {
+        this(() -> config, overrides, groups, zones, clock);
+    }
+
+    /** @param config read at each command: the configuration in force */
+    public OnCallFeature(Supplier<OpsbotConfig> config, Overrides overrides, GroupDirectory groups,
+                         UserTimeZones zones, Clock clock) {
         this.commands = List.of(
                 new OnCallCommand(config, overrides, groups, zones, clock),
                 new OverrideCommand(config, overrides),
-                new ContactsCommand(() -> config));
+                new ContactsCommand(config));
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.opsbot.commands.escalation.Overrides;
 import org.opsbot.commands.escalation.Shift;
 import org.opsbot.commands.model.OnCallOverride;
 
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -29,10 +30,10 @@ final class OverrideCommand implements OpsCommand {
     // With should_escape, Slack sends a mention as <@U123|name>; typed ids are accepted too.
     private static final Pattern MENTION = Pattern.compile("<@([UW][A-Z0-9]+)(?:\\|[^>]*)?>|([UW][A-Z0-9]{6,})");
 
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final Overrides overrides;
 
-    OverrideCommand(OpsbotConfig config, Overrides overrides) {
+    OverrideCommand(Supplier<OpsbotConfig> config, Overrides overrides) {
         this.config = config;
         this.overrides = overrides;
     }
@@ -62,10 +63,10 @@ final class OverrideCommand implements OpsCommand {
         if (invocation.args().size() != 3) {
             throw new UsageException("`override` needs a team, a person and how long.");
         }
-        Team team = config.teams().get(invocation.args().get(0));
+        Team team = config.get().teams().get(invocation.args().get(0));
         if (team == null) {
             throw new UsageException("There is no team " + SlackText.code(invocation.args().get(0), 40) + ". Teams: "
-                    + SlackText.escape(String.join(", ", config.teams().keySet())) + ".");
+                    + SlackText.escape(String.join(", ", config.get().teams().keySet())) + ".");
         }
         Matcher mention = MENTION.matcher(invocation.args().get(1));
         if (!mention.matches()) {
@@ -98,7 +99,7 @@ final class OverrideCommand implements OpsCommand {
         String announcement = ":arrows_counterclockwise: " + SlackText.user(user) + " is on call for *" + SlackText.escape(team.name())
                 + "* (schedule " + SlackText.code(schedule.name()) + ") until " + text.time(override.until()) + instead
                 + ". Set by " + SlackText.user(invocation.userId()) + ".";
-        String channel = team.channel().or(() -> config.slack().defaultChannel()).orElse(invocation.channelId());
+        String channel = team.channel().or(() -> config.get().slack().defaultChannel()).orElse(invocation.channelId());
         invocation.outbox().post(channel, SlackMessage.text(announcement));
         return CommandReply.ephemeral("Done: " + announcement.substring(announcement.indexOf(' ') + 1)
                 + (channel.equals(invocation.channelId()) ? "" : " I told " + SlackText.channel(channel) + "."));

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Escalation of subjects (alert groups, incidents) through their team's policy: opened, acked,
@@ -39,7 +40,7 @@ public final class Escalations {
     private static final int ATTEMPTS = 5;
 
     private final EscalationStore store;
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final GroupDirectory groups;
     private final OverrideStore overrides;
     private final AuditLog audit;
@@ -56,6 +57,12 @@ public final class Escalations {
 
     /** @param labels what the subjects carry, for tiers limited by {@code match:} */
     public Escalations(EscalationStore store, OpsbotConfig config, GroupDirectory groups, OverrideStore overrides,
+                       AuditLog audit, Pager pager, Clock clock, SubjectLabels labels) {
+        this(store, () -> config, groups, overrides, audit, pager, clock, labels);
+    }
+
+    /** @param config read at each step: the configuration in force ({@link org.opsbot.commands.config.LiveConfig}) */
+    public Escalations(EscalationStore store, Supplier<OpsbotConfig> config, GroupDirectory groups, OverrideStore overrides,
                        AuditLog audit, Pager pager, Clock clock, SubjectLabels labels) {
         this.labels = labels;
         this.store = store;
@@ -225,7 +232,7 @@ public final class Escalations {
      * and every tier is judged at that same instant.
      */
     private Function<Tier, OnCallRoster.TierOnCall> roster(Walk walk) {
-        Team team = config.teams().get(walk.team());
+        Team team = config.get().teams().get(walk.team());
         return new Function<>() {
             private Instant now;
             private List<OnCallOverride> current;
@@ -239,7 +246,7 @@ public final class Escalations {
                     carried = labels.of(walk.subject());
                 }
                 Team single = team.withEscalation(new Escalation(0, Optional.empty(), List.of(tier)));
-                OnCallRoster.TierOnCall onCall = OnCallRoster.of(single, config.schedules(), current, groups,
+                OnCallRoster.TierOnCall onCall = OnCallRoster.of(single, config.get().schedules(), current, groups,
                         Optional.of(walk.severity()), Optional.of(carried), now).getFirst();
                 int number = team.escalation().tiers().indexOf(tier) + 1;
                 return new OnCallRoster.TierOnCall(number, onCall.name(), onCall.after(), tier, onCall.people(),
@@ -249,12 +256,12 @@ public final class Escalations {
     }
 
     private Escalation policy(String team) {
-        Team t = config.teams().get(team);
+        Team t = config.get().teams().get(team);
         return t == null ? Escalation.NONE : t.escalation();
     }
 
     private Optional<Duration> resolveWithin(Walk walk) {
-        return config.severity(walk.team(), walk.severity()).flatMap(Severity::resolveWithin);
+        return config.get().severity(walk.team(), walk.severity()).flatMap(Severity::resolveWithin);
     }
 
     private void audited(String actor, List<WalkEvent> events) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -45,10 +46,15 @@ public final class Incidents {
     private final AlertStore alerts;
     private final AuditLog audit;
     private final Escalations escalations;
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final Clock clock;
 
     public Incidents(Database db, OpsbotConfig config, Escalations escalations, AuditLog audit, Clock clock) {
+        this(db, () -> config, escalations, audit, clock);
+    }
+
+    /** @param config read at each decision: the configuration in force */
+    public Incidents(Database db, Supplier<OpsbotConfig> config, Escalations escalations, AuditLog audit, Clock clock) {
         this.store = new IncidentStore(db);
         this.alerts = new AlertStore(db);
         this.audit = audit;
@@ -81,13 +87,13 @@ public final class Incidents {
         List<Severity> levels = levels(team);
         return levels.stream().filter(s -> s.name().equalsIgnoreCase(name)).findFirst()
                 .orElseThrow(() -> new IncidentException("There is no severity `" + name + "`"
-                        + team.filter(t -> !levels.equals(config.severities())).map(t -> " for team " + t).orElse("")
+                        + team.filter(t -> !levels.equals(config.get().severities())).map(t -> " for team " + t).orElse("")
                         + ". Severities: " + String.join(", ", levels.stream().map(Severity::name).toList()) + "."));
     }
 
     /** The levels of {@code team} (its own {@code severities:}), else the global ones; most severe first. */
     public List<Severity> levels(Optional<String> team) {
-        return config.severities(team.orElse(null));
+        return config.get().severities(team.orElse(null));
     }
 
     public boolean isTopSeverity(Severity severity) {
@@ -124,8 +130,8 @@ public final class Incidents {
         if (title.isBlank()) {
             throw new IncidentException("An incident needs a title: what is broken, as users see it.");
         }
-        team.filter(t -> !config.teams().containsKey(t)).ifPresent(t -> {
-            throw new IncidentException("There is no team `" + t + "`. Teams: " + String.join(", ", config.teams().keySet()) + ".");
+        team.filter(t -> !config.get().teams().containsKey(t)).ifPresent(t -> {
+            throw new IncidentException("There is no team `" + t + "`. Teams: " + String.join(", ", config.get().teams().keySet()) + ".");
         });
         Optional<StoredAlertGroup> group = alertGroup.map(id -> alerts.group(id)
                 .orElseThrow(() -> new IncidentException("There is no alert group #" + id + ".")));
@@ -272,7 +278,7 @@ public final class Incidents {
     }
 
     public Optional<Severity> severityOf(Incident incident) {
-        return config.severity(incident.team().orElse(null), incident.severity());
+        return config.get().severity(incident.team().orElse(null), incident.severity());
     }
 
     /** Who a group's alerts are credited to in the timeline: the key of the source that sent them. */
@@ -361,7 +367,7 @@ public final class Incidents {
     }
 
     public OpsbotConfig config() {
-        return config;
+        return config.get();
     }
 
     // ---------------------------------------------------------------------------------------

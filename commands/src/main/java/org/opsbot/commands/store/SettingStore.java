@@ -29,6 +29,19 @@ public final class SettingStore {
                 .execute());
     }
 
+    /** The settings whose names start with {@code prefix}, by name. */
+    public java.util.Map<String, String> startingWith(String prefix) {
+        return db.read(h -> h.createQuery("SELECT name, value FROM setting WHERE name LIKE :prefix ORDER BY name")
+                .bind("prefix", prefix.replace("%", "").replace("_", "") + "%")
+                .reduceRows(new java.util.TreeMap<String, String>(), (map, row) -> {
+                    String name = row.getColumn("name", String.class);
+                    if (name.startsWith(prefix)) {
+                        map.put(name, row.getColumn("value", String.class));
+                    }
+                    return map;
+                }));
+    }
+
     /**
      * This installation's id, made once. It travels in Slack message metadata so the outbox
      * recognises its own messages and not those of another opsbot in the same workspace.
