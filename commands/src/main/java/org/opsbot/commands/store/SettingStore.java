@@ -31,13 +31,12 @@ public final class SettingStore {
 
     /** The settings whose names start with {@code prefix}, by name. */
     public java.util.Map<String, String> startingWith(String prefix) {
-        return db.read(h -> h.createQuery("SELECT name, value FROM setting WHERE name LIKE :prefix ORDER BY name")
-                .bind("prefix", prefix.replace("%", "").replace("_", "") + "%")
+        // substr rather than LIKE: '_' and '%' in a prefix are plain characters.
+        return db.read(h -> h.createQuery("SELECT name, value FROM setting WHERE substr(name, 1, :length) = :prefix")
+                .bind("length", prefix.length())
+                .bind("prefix", prefix)
                 .reduceRows(new java.util.TreeMap<String, String>(), (map, row) -> {
-                    String name = row.getColumn("name", String.class);
-                    if (name.startsWith(prefix)) {
-                        map.put(name, row.getColumn("value", String.class));
-                    }
+                    map.put(row.getColumn("name", String.class), row.getColumn("value", String.class));
                     return map;
                 }));
     }
