@@ -1,5 +1,7 @@
 package org.opsbot.bot.alerts;
 
+import org.opsbot.commands.store.StatsStore;
+
 import com.slack.api.model.block.element.ButtonElement;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
@@ -36,6 +38,7 @@ final class AlertPublisher {
     private final Function<StoredAlertGroup, Optional<String>> escalation;
     private final Consumer<GroupChange> escalate;
     private final LongFunction<ButtonElement> declare;
+    private final LongFunction<Optional<StatsStore.Verdict>> verdicts;
 
     /**
      * @param escalation where a group's escalation stands, for its parent message
@@ -44,12 +47,20 @@ final class AlertPublisher {
      */
     AlertPublisher(Alerts alerts, Outbox outbox, Clock clock, Function<StoredAlertGroup, Optional<String>> escalation,
                    Consumer<GroupChange> escalate, LongFunction<ButtonElement> declare) {
+        this(alerts, outbox, clock, escalation, escalate, declare, id -> Optional.empty());
+    }
+
+    /** @param verdicts the "Actionable?" answer given for a group, shown once it is resolved */
+    AlertPublisher(Alerts alerts, Outbox outbox, Clock clock, Function<StoredAlertGroup, Optional<String>> escalation,
+                   Consumer<GroupChange> escalate, LongFunction<ButtonElement> declare,
+                   LongFunction<Optional<StatsStore.Verdict>> verdicts) {
         this.alerts = alerts;
         this.outbox = outbox;
         this.clock = clock;
         this.escalation = escalation;
         this.escalate = escalate;
         this.declare = declare;
+        this.verdicts = verdicts;
     }
 
     void publish(GroupChange change) {
@@ -72,8 +83,13 @@ final class AlertPublisher {
     }
 
     private SlackMessage parentMessage(StoredAlertGroup group) {
-        return AlertMessages.parent(group, alerts.alerts(group.id()), alerts.severity(group), clock.millis(),
-                escalation.apply(group), declare);
+        return AlertMessages.parent(group, alerts.alerts(group.id()), severities(group), clock.millis(),
+                escalation.apply(group), declare,
+                group.state() == StoredAlertGroup.State.RESOLVED ? verdicts.apply(group.id()) : Optional.empty());
+    }
+
+    private AlertSeverities severities(StoredAlertGroup group) {
+        return new AlertSeverities(alerts.config().severities(), alerts.severity(group), a -> alerts.severity(group, a));
     }
 
     private void tellSlack(GroupChange change) {
@@ -108,7 +124,7 @@ final class AlertPublisher {
         }
         List<AlertNote> notes = muted(group) ? change.notes().stream().filter(AlertPublisher::saidByPeople).toList()
                 : change.notes();
-        AlertMessages.reply(group, notes).ifPresent(reply -> outbox.reply(parentId, reply));
+        AlertMessages.reply(group, notes, severities(group)).ifPresent(reply -> outbox.reply(parentId, reply));
     }
 
     /**

@@ -1,5 +1,9 @@
 package org.opsbot.bot.alerts;
 
+import org.opsbot.bot.slack.text.SlackText;
+
+import org.opsbot.commands.store.StatsStore;
+
 import com.slack.api.model.block.element.ButtonElement;
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.handler.builtin.BlockActionHandler;
@@ -54,20 +58,24 @@ public final class AlertsFeature implements SlackFeature {
     private final AlertEndpoints endpoints;
     private final Outbox outbox;
     private final Executor executor;
+    private final StatsStore verdicts;
+    private final Clock clock;
 
     public AlertsFeature(Database db, java.util.function.Supplier<OpsbotConfig> config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
                          MeterRegistry meters, Escalations escalations, RunbookRunner runbooks,
                          LongFunction<ButtonElement> declareButton, Executor executor, Clock clock) {
         this.alerts = new Alerts(db, config, clock);
         this.escalation = new AlertEscalation(alerts, escalations);
+        this.verdicts = new StatsStore(db);
         this.publisher = new AlertPublisher(alerts, outbox, clock,
                 g -> escalations.find(AlertEscalation.subject(g.id())).flatMap(w -> WalkText.status(w, escalations.policyOf(w))),
-                escalation::follow, declareButton);
+                escalation::follow, declareButton, verdicts::verdict);
         this.actions = new AlertActions(alerts, publisher, new AlertmanagerSilences(), groups, escalations, runbooks,
                 clock);
         this.endpoints = new AlertEndpoints(webhookTokens, alerts, publisher, meters);
         this.outbox = outbox;
         this.executor = executor;
+        this.clock = clock;
     }
 
     /** Alert groups as escalation subjects: how pages describe them, and Acknowledge from a page. */
@@ -128,7 +136,51 @@ public final class AlertsFeature implements SlackFeature {
                 .button(AlertMessages.SNOOZE, clicked(AlertActions.Kind.SNOOZE))
                 .button(AlertMessages.SILENCE, clicked(AlertActions.Kind.SILENCE))
                 .button(AlertMessages.UNSILENCE, clicked(AlertActions.Kind.UNSILENCE))
-                .button(AlertMessages.RUNBOOK, clicked(AlertActions.Kind.RUNBOOK));
+                .button(AlertMessages.RUNBOOK, clicked(AlertActions.Kind.RUNBOOK))
+                .overflow(AlertMessages.MORE)
+                .button(AlertMessages.ACTIONABLE, SlackFeature.afterAck(executor, p -> verdict(p, true)))
+                .button(AlertMessages.NOT_ACTIONABLE, SlackFeature.afterAck(executor, p -> verdict(p, false)));
+    }
+
+    /**
+     * Actionable / Not actionable on a resolved group: anyone may answer (it only feeds the
+     * team's stats), the last answer counts, and the message shows who gave it.
+     */
+    private void verdict(BlockActionPayload payload, boolean actionable) {
+        if (payload.getActions() == null || payload.getActions().isEmpty() || payload.getUser() == null) {
+            return;
+        }
+        String user = payload.getUser().getId();
+        String channel = payload.getChannel() == null ? null : payload.getChannel().getId();
+        long id;
+        try {
+            id = Long.parseLong(String.valueOf(payload.getActions().getFirst().getValue()));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        try {
+            Optional<StoredAlertGroup> group = alerts.group(id);
+            if (group.isEmpty() || group.get().state() != StoredAlertGroup.State.RESOLVED) {
+                if (channel != null) {
+                    outbox.ephemeral(channel, user, SlackMessage.text("Alert group #" + id + " is not resolved, so there is"
+                            + " nothing to mark yet."));
+                }
+                return;
+            }
+            verdicts.markActionable(id, actionable, user, clock.instant());
+            publisher.refresh(id);
+            if (channel != null) {
+                outbox.ephemeral(channel, user, SlackMessage.text(":white_check_mark: Marked #" + id + " *"
+                        + SlackText.plain(group.get().title(), 100) + "* as " + (actionable ? "actionable" : "not actionable")
+                        + ". `/ops stats` counts it among the noisiest alerts; click the other button to change it."));
+            }
+        } catch (RuntimeException e) {
+            String answer = DatabaseDown.answer(log, e, "Actionable? on group " + id,
+                    ":warning: That did not work; the details are in opsbot's log.");
+            if (channel != null) {
+                outbox.ephemeral(channel, user, SlackMessage.text(answer));
+            }
+        }
     }
 
     /** A button or menu of the group's message doing {@code kind}: acked first, as a silence calls Alertmanager. */

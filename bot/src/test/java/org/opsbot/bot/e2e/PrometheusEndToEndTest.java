@@ -186,7 +186,8 @@ class PrometheusEndToEndTest {
         long firedIn = Duration.ofNanos(System.nanoTime() - high).toMillis();
         RateLimitedSlack.Call parent = parents().getFirst();
         assertThat(parent.get("channel")).isEqualTo("#alerts");
-        assertThat(parent.get("attachments")).contains("FIRING", "P1", "DemoQueueBacklog", "Demo queue holds 750 jobs",
+        assertThat(parent.get("blocks")).contains("FIRING", "P1", "DemoQueueBacklog");
+        assertThat(parent.get("attachments")).contains("Demo queue holds 750 jobs",
                 "Acknowledge", "Run runbook", prometheus.url + "/graph?g0.expr=");
 
         // Tier 1 is paged at once; tier 2 is due TEAM_LEAD_AFTER later, as the message says.
@@ -314,7 +315,9 @@ class PrometheusEndToEndTest {
     /** The group message as Slack shows it now: the last update, or the post itself. */
     private String lastParent() {
         List<RateLimitedSlack.Call> updates = slack.calls("chat.update");
-        return updates.isEmpty() ? parents().getFirst().get("attachments") : updates.getLast().get("attachments");
+        RateLimitedSlack.Call last = updates.isEmpty() ? parents().getFirst() : updates.getLast();
+        // The header (state, severity, title) is in the blocks, the rest in the coloured attachment.
+        return last.get("blocks") + last.get("attachments");
     }
 
     private List<String> paged() {

@@ -157,7 +157,7 @@ public final class Escalations {
             lock.lock();
             try {
                 EscalationSteps.Step step = EscalationSteps.fire(walk, policy(walk.team()), clock.instant(), roster(walk), pager);
-                if (store.save(step.walk(), step.events())) {
+                if (store.save(step.walk(), step.events(), step.pages())) {
                     audited("opsbot", step.events());
                     fired.add(walk.subject());
                 } else {
@@ -211,7 +211,7 @@ public final class Escalations {
                 if (step.events().isEmpty()) {
                     return current;
                 }
-                if (store.save(step.walk(), step.events())) {
+                if (store.save(step.walk(), step.events(), step.pages())) {
                     audited(actor, step.events());
                     return Optional.of(step.walk());
                 }
