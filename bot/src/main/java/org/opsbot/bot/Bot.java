@@ -20,10 +20,15 @@ import org.opsbot.bot.validation.RunbookValidator;
 import org.opsbot.bot.checks.Runbooks;
 import org.opsbot.bot.alerts.AlertsFeature;
 import org.opsbot.bot.actions.ActionsFeature;
+import org.opsbot.bot.procedures.ProceduresFeature;
+import org.opsbot.bot.heartbeats.HeartbeatsFeature;
+import org.opsbot.commands.heartbeat.Heartbeats;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SeenSignatures;
 import org.opsbot.bot.oncall.ContactsText;
 import org.opsbot.bot.oncall.OnCallFeature;
+import org.opsbot.bot.maintenance.MaintenanceFeature;
+import org.opsbot.commands.maintenance.Maintenance;
 import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.bot.stats.StatsFeature;
 import org.opsbot.commands.stats.Stats;
@@ -48,6 +53,7 @@ import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.approval.ActionRunner;
 import org.opsbot.commands.approval.Approvals;
+import org.opsbot.commands.approval.ScheduledActionAlerts;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.check.CheckRunner;
 import org.opsbot.commands.check.ExecAllowList;
@@ -117,6 +123,7 @@ public final class Bot implements AutoCloseable {
     private AccessPolicy policy;
     private ExecutorService handlers;
     private AlertsFeature alerts;
+    private HeartbeatsFeature heartbeats;
     private Optional<MethodsClient> methods = Optional.empty();
     private Optional<SlackUserGroups> userGroups = Optional.empty();
     // What everything reads opsbot.yaml through, so that a reload takes effect at once.
@@ -205,7 +212,10 @@ public final class Bot implements AutoCloseable {
                 // Slack's timestamps are wall-clock time, whatever clock the features run on
                 // (Bolt's own verifier reads the system clock too).
                 .clock(Clock.systemUTC())
-                .routes(alerts::routes)
+                .routes(routing -> {
+                    alerts.routes(routing);
+                    heartbeats.routes(routing);
+                })
                 .start());
         phases.done("http");
         LOG.info("Started the bot's parts in {} ms: {}", phases.totalMillis(), phases.summary());
@@ -238,8 +248,10 @@ public final class Bot implements AutoCloseable {
         return PermissionKeys.union(List.of(
                 ChecksFeature.PERMISSION_KEYS,
                 OnCallFeature.PERMISSION_KEYS,
+                MaintenanceFeature.PERMISSION_KEYS,
                 IncidentsFeature.PERMISSION_KEYS,
-                ActionsFeature.PERMISSION_KEYS));
+                ActionsFeature.PERMISSION_KEYS,
+                ProceduresFeature.PERMISSION_KEYS));
     }
 
     /**
@@ -266,8 +278,9 @@ public final class Bot implements AutoCloseable {
                 handlers, policy, groups, clock);
         // The Run runbook button on an alert group runs its checks into the group's thread; its
         // Declare incident button is the incidents feature's, so alerts need not know incidents.
+        Maintenance maintenance = new Maintenance(database, config.get().maintenance(), audit, clock);
         alerts = new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
-                escalation.escalations(), checks::runInThread, IncidentsFeature::declareButton, handlers, clock);
+                escalation.escalations(), checks::runInThread, IncidentsFeature::declareButton, maintenance, handlers, clock);
         phases.done("checks, alerts");
         IncidentsFeature incidents = incidents(settings, config, clock, audit, escalation.escalations());
         escalation.subjects(Subjects.byKind(Map.of(Subject.Kind.ALERT_GROUP, alerts.subjects(),
@@ -275,13 +288,19 @@ public final class Bot implements AutoCloseable {
         phases.done("incidents");
         ActionsFeature actions = actions(settings, config, clock, audit, runbooks.catalog(), http);
         phases.done("actions");
+        ProceduresFeature procedures = new ProceduresFeature(runbooks.catalog(), runbooks.checks(), actions,
+                incidents.incidents(), database, audit, slack.outbox(), policy, groups, handlers, clock);
+        heartbeats = new HeartbeatsFeature(new Heartbeats(database, config.get(), clock), settings.heartbeatTokens(), alerts::raise);
         return List.of(
                 checks,
                 alerts,
                 new OnCallFeature(config, new Overrides(database, config, audit, clock), groups, zones, clock),
+                new MaintenanceFeature(maintenance, config.get(), slack.outbox(), alerts, checks, zones, Replica.NAME, clock),
                 escalation,
                 incidents,
                 actions,
+                procedures,
+                heartbeats,
                 new StatsFeature(new Stats(new StatsStore(database), config, overrides::endingAfter),
                         config, slack.outbox(), new OutboxStore(database, clock), zones, clock));
     }
@@ -315,7 +334,10 @@ public final class Bot implements AutoCloseable {
         Approvals approvals = new Approvals(catalog, () -> config.get().roles(), new ActionStore(database),
                 new ActionRunner(http, allowList, masker, ActionRunner.TIMEOUT),
                 audit, masker, clock);
-        return new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers);
+        // Scheduled actions' failures are alerts of the team: raised where webhooks' alerts arrive.
+        return new ActionsFeature(approvals, audit, config, slack.outbox(), policy, groups, handlers,
+                Optional.of(new ActionsFeature.Scheduling(new RunbookSchedules(database, Replica.NAME),
+                        new ScheduledActionAlerts(database), alerts::raise)));
     }
 
     /** Refuses to start on invalid runbooks, with the messages of {@code opsbot validate}. */

@@ -29,6 +29,19 @@ class LoggingTest {
     }
 
     @Test
+    void heartbeat_tokens_are_masked_like_the_webhook_tokens() {
+        var settings = org.opsbot.commands.config.Settings.fromEnvironment(java.util.Map.of(
+                "OPSBOT_WEBHOOK_TOKEN", "alert-token-known", "OPSBOT_HEARTBEAT_TOKEN", "beat-token-known,beat-token-next"));
+        KnownSecrets.learn(settings, org.opsbot.commands.config.ConfigLoader.bundledExample().require(), java.util.Map.of());
+
+        String log = captureStderr(() -> LoggerFactory.getLogger("org.opsbot.test")
+                .warn("check-in with {} or {} refused ({})", "beat-token-known", "beat-token-next", "alert-token-known"));
+
+        assertThat(log).doesNotContain("beat-token-known", "beat-token-next", "alert-token-known")
+                .contains("check-in with *** or *** refused (***)");
+    }
+
+    @Test
     void secrets_are_masked_in_the_message_its_arguments_and_the_exception_with_its_causes() {
         KnownSecrets.add(List.of("xoxb-known-to-the-bot"));
         var failure = new IllegalStateException("posting failed",

@@ -60,6 +60,8 @@ final class ActionMessages {
             "actions.reject-reason", REJECT_VIEW,
             "actions.breakglass-reason", BREAK_GLASS_VIEW);
     static final String REASON_BLOCK = "reason";
+    /** How a schedule is named as the requester: {@code schedule:<cron>} ({@code Schedule.actor()}). */
+    private static final String SCHEDULE_ACTOR = "schedule:";
     static final String VALUE = "value";
     static final String PARAM_BLOCK = "param:";
 
@@ -95,7 +97,10 @@ final class ActionMessages {
             text.append("\n");
         }
         text.append(head).append(escape(r.title()));
-        if (asked) {
+        if (r.requester().startsWith(SCHEDULE_ACTOR)) {
+            text.append("\n:calendar: Run by schedule ").append(code(r.requester().substring(SCHEDULE_ACTOR.length())))
+                    .append(" of ").append(code(r.reference())).append(", without approval: the schedule is reviewed in Git");
+        } else if (asked) {
             text.append("\n").append(user(r.requester())).append(" asks to run ").append(code(r.reference()));
         }
         text.append("\n*Runs:* ").append(code(r.plan()));

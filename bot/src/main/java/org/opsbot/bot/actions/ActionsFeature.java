@@ -24,24 +24,29 @@ import org.opsbot.commands.access.Decision;
 import org.opsbot.commands.access.GroupDirectory;
 import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.model.ActionRequest;
+import org.opsbot.commands.alert.Notification;
 import org.opsbot.commands.approval.Approvals;
 import org.opsbot.commands.approval.InvalidParameters;
 import org.opsbot.commands.approval.NotAllowed;
+import org.opsbot.commands.approval.ScheduledActionAlerts;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Team;
 import org.opsbot.commands.runbook.Action;
+import org.opsbot.commands.runbook.RunbookSchedules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.function.Supplier;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,9 +78,19 @@ public final class ActionsFeature implements SlackFeature {
     private final GroupDirectory groups;
     private final Executor executor;
     private final Runs runs;
+    private final Optional<ScheduledActions> scheduled;
 
     public ActionsFeature(Approvals approvals, AuditLog audit, Supplier<OpsbotConfig> config, Outbox outbox, AccessPolicy policy,
                           GroupDirectory groups, Executor executor) {
+        this(approvals, audit, config, outbox, policy, groups, executor, Optional.empty());
+    }
+
+    /**
+     * @param scheduled runs the runbooks' scheduled actions when given: the replica's schedule
+     *                  claims, the failed runs' alerts, and where those alerts are raised
+     */
+    public ActionsFeature(Approvals approvals, AuditLog audit, Supplier<OpsbotConfig> config, Outbox outbox, AccessPolicy policy,
+                          GroupDirectory groups, Executor executor, Optional<Scheduling> scheduled) {
         this.approvals = approvals;
         this.audit = audit;
         this.config = config;
@@ -89,6 +104,12 @@ public final class ActionsFeature implements SlackFeature {
         // process's (two processes on one file), and one cut off by a crash is found by the
         // sweep within RUN_LEASE anyway.
         approvals.interruptAbandoned().forEach(runs::closedBySweep);
+        this.scheduled = scheduled.map(s -> new ScheduledActions(approvals, runs, s.schedules(), s.alerts(), s.raise(),
+                config, executor));
+    }
+
+    /** What running scheduled actions takes beyond running actions. */
+    public record Scheduling(RunbookSchedules schedules, ScheduledActionAlerts alerts, Consumer<Notification> raise) {
     }
 
     /** A Run… button that opens the form of {@code runbook/action}; for other features' messages. */
@@ -101,8 +122,20 @@ public final class ActionsFeature implements SlackFeature {
         return List.of(new RunCommand(this, false), new RunCommand(this, true), new AuditCommand(audit));
     }
 
-    Approvals approvals() {
+    /** The engine behind it, for features that ask for actions of their own (procedures). */
+    public Approvals approvals() {
         return approvals;
+    }
+
+    /**
+     * Posts a request another feature made (a procedure's action step), as {@code /ops run} posts
+     * its own: one that needs no approval runs now, on the calling thread; one that does waits for
+     * its approvers' clicks. Call it on a worker.
+     *
+     * @param askedIn where the requester is told where the request went
+     */
+    public void post(ActionRequest request, String askedIn) {
+        runs.started(request, askedIn);
     }
 
     boolean knows(String reference) {
@@ -389,7 +422,10 @@ public final class ActionsFeature implements SlackFeature {
      */
     @Override
     public List<Scheduler.Job> jobs() {
-        return List.of(Scheduler.Job.onEveryReplica("action-sweep", SWEEP, this::sweep));
+        List<Scheduler.Job> jobs = new ArrayList<>(List.of(Scheduler.Job.onEveryReplica("action-sweep", SWEEP, this::sweep)));
+        // On the lease holder: each due run is claimed in the database, so it starts once.
+        scheduled.ifPresent(jobs::add);
+        return jobs;
     }
 
     private void sweep() {

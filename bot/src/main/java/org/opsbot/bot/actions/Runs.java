@@ -65,6 +65,24 @@ final class Runs {
                 + " approve" + (r.needed() == 1 ? "s" : "") + "."));
     }
 
+    /**
+     * A request a schedule made: claimed, posted to its channel and run now, without approval.
+     *
+     * @return how it ended; empty when it could not be claimed (it did not run)
+     */
+    Optional<Approvals.RanRequest> bySchedule(ActionRequest r, Optional<String> note) {
+        Optional<ActionRequest> claimed = approvals.claim(r);
+        if (claimed.isEmpty()) {
+            LOG.warn("scheduled action request {} could not be claimed right after it was made", r.id());
+            return Optional.empty();
+        }
+        ActionRequest running = claimed.get();
+        long message = outbox.post(running.channel(), message(running));
+        approvals.attachMessage(running, message);
+        note.ifPresent(n -> outbox.reply(message, ActionMessages.note(n)));
+        return Optional.of(run(running, message, r.requester(), false));
+    }
+
     /** After a click: count it in the thread, or run when it completed the quorum. */
     void decided(Approvals.Approval outcome, String clicker, String clickedIn) {
         ActionRequest r = outcome.request();
@@ -131,7 +149,7 @@ final class Runs {
     }
 
     /** @param showRunning whether the message still shows the request as waiting */
-    private void run(ActionRequest running, Long message, String actor, boolean showRunning) {
+    private Approvals.RanRequest run(ActionRequest running, Long message, String actor, boolean showRunning) {
         if (message != null && showRunning) {
             outbox.update(message, message(running));
         }
@@ -140,5 +158,6 @@ final class Runs {
             outbox.update(message, message(ran.request()));
             outbox.reply(message, ActionMessages.result(ran.request(), ran.result()));
         }
+        return ran;
     }
 }

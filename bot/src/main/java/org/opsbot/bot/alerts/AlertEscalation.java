@@ -5,23 +5,30 @@ import org.opsbot.commands.alert.AlertNote;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.escalation.Escalations;
+import org.opsbot.commands.model.MaintenanceWindow;
 import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.model.Subject;
 
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Alert groups as escalation subjects ({@link Subject#alertGroup}): a group's escalation follows
  * its state (opened or fired again → walk; acknowledged → wait; unacknowledged → walk again;
  * snoozed → pause; resolved → stop), and escalation finds a group's title, team and thread here.
+ * A group that opens (or fires again) while a maintenance window holds it is held: it pages
+ * nobody until the window ends and {@link #releaseHeld} starts its walk.
  */
 final class AlertEscalation {
     private final Alerts alerts;
     private final Escalations escalations;
+    private final Function<StoredAlertGroup, Optional<MaintenanceWindow>> holding;
 
-    AlertEscalation(Alerts alerts, Escalations escalations) {
+    /** @param holding the maintenance window holding a group now, if any */
+    AlertEscalation(Alerts alerts, Escalations escalations, Function<StoredAlertGroup, Optional<MaintenanceWindow>> holding) {
         this.alerts = alerts;
         this.escalations = escalations;
+        this.holding = holding;
     }
 
     /** The group's escalation subject as the escalation engine holds it. */
@@ -38,11 +45,11 @@ final class AlertEscalation {
         // A firing group without a message may be one whose opening request was cut off
         // before it started escalating; opening again is a no-op for a walk under way.
         if ((change.opened() || g.messageId() == null) && g.state() == StoredAlertGroup.State.FIRING) {
-            escalations.open(subject, team, severity);
+            open(g);
         }
         for (AlertNote note : change.notes()) {
             switch (note) {
-                case AlertNote.Reopened r -> escalations.open(subject, team, severity);
+                case AlertNote.Reopened r -> open(g);
                 case AlertNote.Acknowledged a -> escalations.acknowledged(subject, a.by());
                 case AlertNote.Unacknowledged u -> escalations.unacknowledged(subject, u.by());
                 case AlertNote.ResolvedByHand r -> escalations.resolved(subject, r.by());
@@ -61,8 +68,35 @@ final class AlertEscalation {
     void ensureWalking(StoredAlertGroup g) {
         String subject = subject(g.id());
         if (g.state() == StoredAlertGroup.State.FIRING && escalations.find(subject).isEmpty()) {
-            escalations.open(subject, g.route().team(), g.severity() == null ? "none" : g.severity());
+            open(g);
         }
+    }
+
+    /** Starts the walk of {@code g}, or holds it while a maintenance window covers it. */
+    private void open(StoredAlertGroup g) {
+        String severity = g.severity() == null ? "none" : g.severity();
+        Optional<MaintenanceWindow> window = holding.apply(g);
+        if (window.isPresent()) {
+            escalations.hold(subject(g.id()), g.route().team(), severity, describe(window.get()));
+        } else {
+            escalations.open(subject(g.id()), g.route().team(), severity);
+        }
+    }
+
+    /**
+     * A maintenance window of {@code team} ended: each of the team's firing groups that no other
+     * window holds starts escalating now, and its thread says why.
+     */
+    void releaseHeld(String team, MaintenanceWindow ended) {
+        for (StoredAlertGroup g : alerts.open(Optional.of(team), 500)) {
+            if (g.state() == StoredAlertGroup.State.FIRING && holding.apply(g).isEmpty()) {
+                escalations.release(subject(g.id()), describe(ended));
+            }
+        }
+    }
+
+    static String describe(MaintenanceWindow w) {
+        return w.windowName().map(n -> "maintenance window " + n).orElse("maintenance #" + w.id());
     }
 
     Optional<Subjects.Description> find(Subject subject) {

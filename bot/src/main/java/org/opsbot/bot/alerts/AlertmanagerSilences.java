@@ -24,7 +24,7 @@ import java.util.Map;
  * at the {@code externalURL} the group's notifications came from. Only that URL is ever
  * called, and only because an authenticated webhook named it; redirects are not followed.
  */
-final class AlertmanagerSilences {
+public final class AlertmanagerSilences {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -35,7 +35,7 @@ final class AlertmanagerSilences {
 
     /** The silence could not be made or removed; the message is fit for the person who asked. */
     /** Shown in Slack; Alertmanager's URL and its client's error text pass the log's masker first. */
-    static final class SilenceException extends Exception {
+    public static final class SilenceException extends Exception {
         SilenceException(String message) {
             super(KnownSecrets.mask(message), null, false, false);
         }
@@ -44,15 +44,29 @@ final class AlertmanagerSilences {
     /** Creates a silence of exactly {@code labels} and answers its id. */
     String create(String externalUrl, Map<String, String> labels, Instant startsAt, Instant endsAt, String createdBy,
                   String comment) throws SilenceException {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        labels.forEach((name, value) -> values.put(name, List.of(value)));
+        return createMatching(externalUrl, values, startsAt, endsAt, createdBy, comment);
+    }
+
+    /**
+     * Creates a silence of alerts whose labels have one of the values given for each (a
+     * maintenance window's labels) and answers its id.
+     */
+    public String createMatching(String externalUrl, Map<String, List<String>> labels, Instant startsAt, Instant endsAt,
+                                 String createdBy, String comment) throws SilenceException {
         if (labels.isEmpty()) {
             throw new SilenceException("the group has no labels to silence by");
         }
         List<Map<String, Object>> matchers = new ArrayList<>();
-        labels.forEach((name, value) -> {
+        labels.forEach((name, values) -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", name);
-            m.put("value", value);
-            m.put("isRegex", false);
+            boolean regex = values.size() > 1;
+            // Alertmanager anchors a regex matcher; each value is matched literally.
+            m.put("value", regex ? String.join("|", values.stream()
+                    .map(v -> v.replaceAll("[\\\\.^$|?*+()\\[\\]{}]", "\\\\$0")).toList()) : values.getFirst());
+            m.put("isRegex", regex);
             m.put("isEqual", true);
             matchers.add(m);
         });
@@ -86,7 +100,7 @@ final class AlertmanagerSilences {
         }
     }
 
-    void expire(String externalUrl, String silenceId) throws SilenceException {
+    public void expire(String externalUrl, String silenceId) throws SilenceException {
         HttpResponse<String> response;
         try {
             response = send(HttpRequest.newBuilder(api(externalUrl, "/api/v2/silence/"

@@ -23,6 +23,12 @@ import org.opsbot.bot.escalation.WalkText;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.alert.GroupChange;
+import org.opsbot.commands.alert.Notification;
+import org.opsbot.commands.maintenance.Maintenance;
+import org.opsbot.commands.model.MaintenanceWindow;
+import org.opsbot.commands.model.StoredAlert;
+import org.opsbot.commands.model.Walk;
+import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.model.StoredAlertGroup;
@@ -34,6 +40,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
@@ -60,15 +67,17 @@ public final class AlertsFeature implements SlackFeature {
     private final Executor executor;
     private final StatsStore verdicts;
     private final Clock clock;
+    private final Maintenance maintenance;
 
     public AlertsFeature(Database db, java.util.function.Supplier<OpsbotConfig> config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
                          MeterRegistry meters, Escalations escalations, RunbookRunner runbooks,
-                         LongFunction<ButtonElement> declareButton, Executor executor, Clock clock) {
+                         LongFunction<ButtonElement> declareButton, Maintenance maintenance, Executor executor, Clock clock) {
         this.alerts = new Alerts(db, config, clock);
-        this.escalation = new AlertEscalation(alerts, escalations);
+        this.maintenance = maintenance;
+        this.escalation = new AlertEscalation(alerts, escalations, this::holding);
         this.verdicts = new StatsStore(db);
         this.publisher = new AlertPublisher(alerts, outbox, clock,
-                g -> escalations.find(AlertEscalation.subject(g.id())).flatMap(w -> WalkText.status(w, escalations.policyOf(w))),
+                g -> escalationLine(g, escalations),
                 escalation::follow, declareButton, verdicts::verdict);
         this.actions = new AlertActions(alerts, publisher, new AlertmanagerSilences(), groups, escalations, runbooks,
                 clock);
@@ -102,6 +111,56 @@ public final class AlertsFeature implements SlackFeature {
                 publisher.refresh(subject.id());
             }
         };
+    }
+
+    /**
+     * Takes an alert opsbot raised itself (a missed heartbeat, a failed scheduled action): stored,
+     * posted and escalated as if a webhook had sent it. Throws when it could not be stored.
+     */
+    public void raise(Notification notification) {
+        for (GroupChange change : alerts.receive(notification).changes()) {
+            try {
+                publisher.publish(change);
+            } catch (RuntimeException e) {
+                // Stored already: the opening sweep posts it and starts its escalation.
+                log.error("alert group {} was stored but could not be handed to the outbox", change.group().id(), e);
+            }
+        }
+    }
+
+    /**
+     * A maintenance window of {@code team} ended: its firing groups that no other window holds
+     * start escalating now (the maintenance feature's end work calls this once per window).
+     */
+    public void maintenanceEnded(MaintenanceWindow window) {
+        escalation.releaseHeld(window.team(), window);
+    }
+
+    /** The maintenance window holding a group now: its team's, matching the labels of every alert in it. */
+    private Optional<MaintenanceWindow> holding(StoredAlertGroup g) {
+        List<Map<String, String>> labels = alerts.alerts(g.id()).stream().map(StoredAlert::labels).toList();
+        return maintenance.holding(g.route().team(), labels.isEmpty() ? List.of(g.route().groupLabels()) : labels);
+    }
+
+    /**
+     * Where a group's escalation stands, for its message; while a maintenance window holds a
+     * firing group whose walk waits for it, that the group is in maintenance and pages nobody.
+     */
+    private Optional<String> escalationLine(StoredAlertGroup g, Escalations escalations) {
+        Optional<Walk> walk = escalations.find(AlertEscalation.subject(g.id()));
+        boolean held = walk.map(w -> w.status() == Walk.Status.ACKNOWLEDGED && w.dueAt().isEmpty()).orElse(true);
+        if (g.state() == StoredAlertGroup.State.FIRING && held) {
+            Optional<String> line = inMaintenance(g);
+            if (line.isPresent()) {
+                return line;
+            }
+        }
+        return walk.flatMap(w -> WalkText.status(w, escalations.policyOf(w)));
+    }
+
+    private Optional<String> inMaintenance(StoredAlertGroup g) {
+        return holding(g).map(w -> ":construction: In maintenance (" + SlackText.escape(AlertEscalation.describe(w))
+                + ", until " + SlackText.date(w.endsAt()) + "): nobody is paged");
     }
 
     /** {@code POST /alerts/alertmanager|grafana|generic}, for {@code OpsbotServer.Builder.routes}. */

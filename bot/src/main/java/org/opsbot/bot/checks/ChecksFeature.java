@@ -154,6 +154,18 @@ public final class ChecksFeature implements SlackFeature {
     }
 
     /**
+     * Runs runbook {@code name}'s checks and posts the report to {@code channel}, once per
+     * {@code key} however often it is asked (a maintenance window's verification at its end).
+     *
+     * @return false when there is no such runbook
+     */
+    public boolean runOnce(String key, String name, String actor, String channel, String note) {
+        Optional<Runbook> runbook = runbooks.catalog().find(name);
+        runbook.ifPresent(r -> runs.startOnce(key, r, actor, channel, Optional.of(note), () -> true));
+        return runbook.isPresent();
+    }
+
+    /**
      * Runs a runbook's checks for {@code user} with the report as a reply in the thread of
      * {@code parentId} (an outbox message id): an alert group's Run runbook button. Decided as
      * {@code /ops check} decides: the {@code check} permission when opsbot.yaml lists it, a known

@@ -195,7 +195,8 @@ final class RunbookMessage {
     }
 
     private static String scheduleLine(Schedule s) {
-        return SlackText.code(s.cron()) + " (" + s.timeZone().getId() + ")" + s.channel().map(c -> " → " + SlackText.channel(c)).orElse(" → the team's channel");
+        return SlackText.code(s.cron()) + " (" + s.timeZone().getId() + ")"
+                + s.action().map(a -> " runs action " + SlackText.code(a.id())).orElse("") + s.channel().map(c -> " → " + SlackText.channel(c)).orElse(" → the team's channel");
     }
 
     private static String actionLine(Action a) {

@@ -181,6 +181,11 @@ public final class IncidentsFeature implements SlackFeature {
                 + " for this alert group and commands it.";
     }
 
+    /** The engine behind it, for features that work for an incident (procedures). */
+    public Incidents incidents() {
+        return incidents;
+    }
+
     /** Incidents as escalation subjects: how pages describe them, and Acknowledge from a page. */
     public Subjects subjects() {
         return new Subjects() {

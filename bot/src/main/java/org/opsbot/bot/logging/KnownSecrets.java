@@ -38,6 +38,7 @@ public final class KnownSecrets {
         settings.slackSigningSecret().ifPresent(secrets::add);
         settings.slackAppToken().ifPresent(secrets::add);
         secrets.addAll(settings.webhookTokens());
+        secrets.addAll(settings.heartbeatTokens());
         JdbcUrls.password(settings.databaseUrl()).ifPresent(secrets::add);
         config.teams().values().forEach(team -> team.escalation().tiers().forEach(tier ->
                 tier.webhook().ifPresent(webhook -> secrets.addAll(webhook.secrets(environment)))));

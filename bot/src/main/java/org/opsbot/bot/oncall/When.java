@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * {@code 2026-12-24 18:00}, {@code in 2h}, or an ISO time with its offset. Read in the
  * caller's time zone, and always in the future unless a date says otherwise.
  */
-final class When {
-    static final String FORMATS = "`14:00`, `tomorrow 09:00`, `sat 03:00`, `2026-12-24 18:00` or `in 2h`";
+public final class When {
+    public static final String FORMATS = "`14:00`, `tomorrow 09:00`, `sat 03:00`, `2026-12-24 18:00` or `in 2h`";
 
     private static final Pattern CLOCK = Pattern.compile("(\\d{1,2}):(\\d{2})");
     private static final Map<String, DayOfWeek> DAYS = Map.ofEntries(
@@ -34,7 +34,7 @@ final class When {
     private When() {
     }
 
-    static Instant parse(String text, ZoneId zone, Instant now) {
+    public static Instant parse(String text, ZoneId zone, Instant now) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         try {
             if (t.startsWith("in ")) {

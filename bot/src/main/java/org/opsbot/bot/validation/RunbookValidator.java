@@ -49,6 +49,7 @@ public final class RunbookValidator implements Validator {
     public Report validate(Settings settings, OpsbotConfig config) {
         RunbookCatalog catalog = runbooks.load(settings);
         List<Problem> problems = new ArrayList<>(problems(settings, catalog, config));
+        problems.addAll(maintenanceRunbooks(settings, catalog, config));
         int n = catalog.all().size();
         if (Runbooks.noFolder(settings)) {
             return new Report(problems, "OK: no runbooks (there is no " + settings.runbooksDir()
@@ -99,6 +100,27 @@ public final class RunbookValidator implements Validator {
             }
         }
         return sorted(problems);
+    }
+
+    /**
+     * A maintenance window's then-run names a runbook of the folder. Checked by validate and
+     * serve, not by every start of the bot (tests start the shipped example on folders of
+     * their own); a window whose runbook is missing says so in the log when it ends.
+     */
+    private static List<Problem> maintenanceRunbooks(Settings settings, RunbookCatalog catalog, OpsbotConfig config) {
+        List<Problem> problems = new ArrayList<>();
+        if (Runbooks.noFolder(settings)) {
+            return problems;
+        }
+        // A maintenance window's then-run names a runbook; opsbot.yaml is read before the runbooks.
+        for (var window : config.maintenance().windows()) {
+            window.thenRun().filter(name -> catalog.find(name).isEmpty()).ifPresent(name -> problems.add(new Problem(
+                    settings.configFile().toString(), window.line(), "maintenance window '" + window.name()
+                    + "' names runbook '" + name + "' under then-run, but there is no such runbook",
+                    "use one of: " + String.join(", ", catalog.all().stream().map(Runbook::name).toList())
+                            + ", or remove then-run")));
+        }
+        return problems;
     }
 
     private static List<Problem> ownProblems(RunbookCatalog catalog) {

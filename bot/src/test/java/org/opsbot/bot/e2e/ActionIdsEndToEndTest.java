@@ -74,7 +74,8 @@ class ActionIdsEndToEndTest {
             "escalation.ack", "escalation.escalate",
             "incident.declare", "incident.ack", "incident.resolve",
             "action.approve", "action.reject", "action.break-glass", "action.open",
-            "check.run", "check.tick");
+            "check.run", "check.tick",
+            "procedure.done", "procedure.cancel");
     private static final Set<String> FORMS = Set.of("action.request", "action.confirm-reject", "action.confirm-break-glass");
     /** The ids messages and forms posted before ids were named {@code feature.verb} carry. */
     private static final List<String> LEGACY_BUTTONS = List.of("actions.approve", "actions.reject", "actions.breakglass",
@@ -116,6 +117,11 @@ class ActionIdsEndToEndTest {
                       connector: {enum: [source]}
                     http: {method: POST, url: "%1$s/connectors/{{connector}}/restart"}
                     approval: {role: approvers, count: 1, within: 30m}
+                procedures:
+                  walk:
+                    title: Every step
+                    steps:
+                      - manual: Tick this step
                 """.formatted(systems.baseUrl()));
         Settings settings = new Settings(Optional.of("xoxb-e2e"), Optional.of(SECRET), Optional.empty(),
                 slack.apiUrl(), 0, TestDatabases.sqliteUrl(), Path.of("opsbot.yaml"), runbooks,
@@ -151,6 +157,10 @@ class ActionIdsEndToEndTest {
         awaitCall("views.open", "action.confirm-reject");
         click(LEAD, "1700000000.000100", "action.break-glass", request, false);
         awaitCall("views.open", "action.confirm-break-glass");
+
+        // A procedure's message, waiting for its first tick.
+        slash(ALICE, "procedure ids/walk");
+        awaitCall("chat.update", "Tick this step", "procedure.done", "procedure.cancel");
 
         // A runbook with its checklist and its Run buttons.
         collect(JSON.readTree(slash(ALICE, "runbook ids").body()));

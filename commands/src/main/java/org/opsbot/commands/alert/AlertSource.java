@@ -40,6 +40,19 @@ public interface AlertSource {
     }
 
     /**
+     * The team an alert belongs to whatever the routes say: a source opsbot raises itself knows
+     * it ({@link OpsbotSource}). Empty (the default) routes the alert by its labels.
+     */
+    default Optional<String> team(IncomingAlert alert) {
+        return Optional.empty();
+    }
+
+    /** The title a new group of {@code alert} gets: its {@code alertname} by default. */
+    default String title(IncomingAlert alert) {
+        return alert.labels().getOrDefault("alertname", "Alert");
+    }
+
+    /**
      * The group an alert of {@code n} joins, before opsbot separates teams. By default the labels
      * the alert's route groups by ({@code routeGroupBy}), {@code alertname} when it names none.
      */

@@ -15,7 +15,8 @@ public final class AlertSources {
     private static final List<AlertSource> ALL = List.of(
             new AlertmanagerSource(),
             new GrafanaSource(),
-            new GenericSource());
+            new GenericSource(),
+            OpsbotSource.INSTANCE);
 
     static {
         Set<String> keys = new HashSet<>();

@@ -41,7 +41,8 @@ final class Grouping {
         Map<String, Batch> byKey = new TreeMap<>();
         for (IncomingAlert alert : n.alerts()) {
             Optional<Route> route = config.route(alert.labels());
-            String teamName = route.map(Route::team).orElse(null);
+            String teamName = n.source().team(alert).filter(config.teams()::containsKey)
+                    .or(() -> route.map(Route::team)).orElse(null);
             Team team = teamName == null ? null : config.teams().get(teamName);
             String channel = Optional.ofNullable(team).flatMap(Team::channel)
                     .or(() -> config.slack().defaultChannel()).orElse(FALLBACK_CHANNEL);
@@ -50,7 +51,7 @@ final class Grouping {
             AlertSource.Group group = n.source().group(n, alert, groupBy);
             // The stored name, not the key: existing groups were keyed by it.
             String key = WebhookParser.sha256(n.source().storedName() + "\u0000" + teamLabel + "\u0000" + group.key());
-            String title = alert.labels().getOrDefault("alertname", "Alert");
+            String title = n.source().title(alert);
             byKey.computeIfAbsent(key, k -> new Batch(k, teamLabel, channel, title, group.labels(), new ArrayList<>()))
                     .alerts().add(alert);
         }

@@ -30,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Approvals {
     /** The role whose named members may run an approval-requiring action at once (break glass). */
     public static final String EMERGENCY_ROLE = "emergency";
+    /** The reason of a request a runbook schedule made, as the audit log shows it. */
+    public static final String BY_SCHEDULE = "run by schedule";
     /**
      * How long a run counts as carried out without word from its process: the process extends
      * it ({@link #keepRunsAlive}) while the run lasts, so a replica killed mid-run leaves a run
@@ -123,6 +125,25 @@ public final class Approvals {
         ActionRequest request = store.find(id).orElseThrow();
         audit("action.request", requester, request, Map.of("needs", approval
                 .map(a -> a.count() + " approval(s) from " + a.role()).orElse("no approval")));
+        return request;
+    }
+
+    /**
+     * Records a run a runbook schedule starts: with the values written in the schedule, no
+     * approval (the schedule itself is reviewed where the runbook is), the schedule as requester
+     * and "run by schedule" as the reason, so the audit says who started it. Ready to
+     * {@link #claim} and {@link #run} at once.
+     *
+     * @param schedule the schedule's actor, {@code schedule:<cron>}
+     */
+    public ActionRequest requestBySchedule(Target target, Map<String, String> values, String schedule, String channel)
+            throws InvalidParameters {
+        ActionPlan plan = plan(target, values);
+        long id = store.insert(new ActionStore.NewRequest(plan.runbook(), plan.action(), plan.title(), plan.params(),
+                masker.mask(plan.whatRuns()), plan.hash(), schedule, BY_SCHEDULE, channel, Optional.empty(), 0, false,
+                now(), Optional.empty()));
+        ActionRequest request = store.find(id).orElseThrow();
+        audit("action.request", schedule, request, Map.of("needs", "no approval: " + BY_SCHEDULE));
         return request;
     }
 

@@ -12,10 +12,13 @@ import java.util.Optional;
  * @param severities  most severe first
  * @param routes      first match wins
  * @param permissions command → roles allowed to run it
+ * @param heartbeats  the dead-man's switches that check in at {@code POST /heartbeats/<name>}
+ * @param maintenance recurring maintenance windows and the rules of ad hoc ones
  */
 public record OpsbotConfig(SlackConfig slack, Map<String, List<String>> roles, List<Severity> severities,
                            Map<String, Schedule> schedules, Map<String, Team> teams, List<Route> routes,
-                           Map<String, List<String>> permissions, ServerConfig server) {
+                           Map<String, List<String>> permissions, ServerConfig server,
+                           List<Heartbeat> heartbeats, MaintenanceConfig maintenance) {
 
     public OpsbotConfig {
         roles = Ordered.copy(roles);
@@ -24,6 +27,18 @@ public record OpsbotConfig(SlackConfig slack, Map<String, List<String>> roles, L
         teams = Ordered.copy(teams);
         routes = List.copyOf(routes);
         permissions = Ordered.copy(permissions);
+        heartbeats = List.copyOf(heartbeats);
+    }
+
+    /** The configuration without heartbeats and maintenance windows; kept so existing callers compile. */
+    public OpsbotConfig(SlackConfig slack, Map<String, List<String>> roles, List<Severity> severities,
+                        Map<String, Schedule> schedules, Map<String, Team> teams, List<Route> routes,
+                        Map<String, List<String>> permissions, ServerConfig server) {
+        this(slack, roles, severities, schedules, teams, routes, permissions, server, List.of(), MaintenanceConfig.NONE);
+    }
+
+    public Optional<Heartbeat> heartbeat(String name) {
+        return heartbeats.stream().filter(h -> h.name().equals(name)).findFirst();
     }
 
     public Optional<Severity> severity(String name) {

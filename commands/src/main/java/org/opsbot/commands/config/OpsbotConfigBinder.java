@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Stream;
 
 /**
  * Turns the YAML tree of opsbot.yaml into an {@link OpsbotConfig}, checking types, values and
@@ -37,8 +38,10 @@ import java.util.regex.PatternSyntaxException;
  */
 final class OpsbotConfigBinder {
 
-    static final List<String> SECTIONS =
-            List.of("slack", "roles", "severities", "schedules", "teams", "routes", "permissions", "server");
+    static final List<String> SECTIONS = Stream.concat(
+            Stream.of("slack", "roles", "severities", "schedules", "teams", "routes", "permissions", "server",
+                    HeartbeatsBinder.SECTION),
+            MaintenanceBinder.SECTIONS.stream()).toList();
 
     static final Pattern USER_ID = Pattern.compile("[UW][A-Z0-9]{2,}");
     static final Pattern USER_GROUP = Pattern.compile("@[a-z0-9][a-z0-9._-]*|S[A-Z0-9]{2,}");
@@ -96,7 +99,10 @@ final class OpsbotConfigBinder {
         var routes = routes(doc);
         var permissions = doc.get("permissions").flatMap(n -> in.map(n, "permissions"))
                 .map(this::permissions).orElse(Map.of());
-        return Optional.of(new OpsbotConfig(slack, roles, severities, schedules, teams, routes, permissions, server));
+        var heartbeats = new HeartbeatsBinder(in).bind(doc.get(HeartbeatsBinder.SECTION), teams.keySet(), severityNames());
+        var maintenance = new MaintenanceBinder(in, teams.keySet(), roles.keySet()).bind(doc);
+        return Optional.of(new OpsbotConfig(slack, roles, severities, schedules, teams, routes, permissions, server,
+                heartbeats, maintenance));
     }
 
     /** A top-level section as a mapping; one that is something else is reported, and remembered as unreadable. */
@@ -330,8 +336,8 @@ final class OpsbotConfigBinder {
                 continue;
             }
             var map = t.get();
-            var known = List.of("channel", "responders", "severities", "severity-map", "escalation", "business-hours",
-                    "digest", "contacts");
+            var known = Stream.concat(Stream.of("channel", "responders", "severities", "severity-map", "escalation",
+                    "business-hours", "digest", "contacts"), MaintenanceBinder.TEAM_KEYS.stream()).toList();
             in.onlyKeys(map, path, known);
             var channel = channel(map, "channel", path);
             // A misspelt 'chanel' is already reported as such; "no channel" would only add noise.

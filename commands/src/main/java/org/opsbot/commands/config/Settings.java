@@ -43,6 +43,9 @@ import java.util.regex.Pattern;
  *                           opsbot.yaml) alone cannot make the bot start a new program
  * @param http               {@code OPSBOT_HTTP_*}: the HTTP server's timeouts for slow clients and
  *                           its connection limit
+ * @param heartbeatTokens    {@code OPSBOT_HEARTBEAT_TOKEN}, comma-separated; empty means
+ *                           /heartbeats/* accepts nothing. Separate from the webhook tokens: a
+ *                           host that may only say "alive" cannot send alerts
  */
 public record Settings(
         Optional<String> slackBotToken,
@@ -57,7 +60,8 @@ public record Settings(
         List<String> webhookTokens,
         Optional<String> slackTeamId,
         List<String> execAllow,
-        HttpLimits http) {
+        HttpLimits http,
+        List<String> heartbeatTokens) {
 
     public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
     public static final int DEFAULT_PORT = 8080;
@@ -71,6 +75,16 @@ public record Settings(
     public Settings {
         webhookTokens = List.copyOf(webhookTokens);
         execAllow = List.copyOf(execAllow);
+        heartbeatTokens = List.copyOf(heartbeatTokens);
+    }
+
+    /** The record as it was before {@code OPSBOT_HEARTBEAT_TOKEN}; kept so existing callers compile. */
+    public Settings(Optional<String> slackBotToken, Optional<String> slackSigningSecret,
+                    Optional<String> slackAppToken, String slackApiUrl, int port, String databaseUrl,
+                    Path configFile, Path runbooksDir, Path templatesDir, List<String> webhookTokens,
+                    Optional<String> slackTeamId, List<String> execAllow, HttpLimits http) {
+        this(slackBotToken, slackSigningSecret, slackAppToken, slackApiUrl, port, databaseUrl, configFile,
+                runbooksDir, templatesDir, webhookTokens, slackTeamId, execAllow, http, List.of());
     }
 
     /** The record as it was before {@code OPSBOT_HTTP_*}; kept so existing callers compile. */
@@ -145,6 +159,7 @@ public record Settings(
         var signingSecret = reader.secret("SLACK_SIGNING_SECRET");
         var appToken = reader.secret("SLACK_APP_TOKEN");
         var webhook = reader.secret("OPSBOT_WEBHOOK_TOKEN");
+        var heartbeat = reader.secret("OPSBOT_HEARTBEAT_TOKEN");
 
         botToken.filter(t -> !t.startsWith("xoxb-")).ifPresent(t -> reader.problem(
                 "SLACK_BOT_TOKEN does not look like a bot token: it should start with xoxb- (OAuth & Permissions"
@@ -181,6 +196,8 @@ public record Settings(
                 .orElse(DEFAULT_TEMPLATES_DIR);
         var webhookTokens = webhook.map(w -> Arrays.stream(w.split("[,\\s]+")).filter(t -> !t.isEmpty()).toList())
                 .orElse(List.of());
+        var heartbeatTokens = heartbeat.map(w -> Arrays.stream(w.split("[,\\s]+")).filter(t -> !t.isEmpty()).toList())
+                .orElse(List.of());
 
         var execAllow = reader.plain("OPSBOT_EXEC_ALLOW")
                 .map(w -> Arrays.stream(w.split("[,\\s]+")).filter(t -> !t.isEmpty()).toList())
@@ -194,7 +211,8 @@ public record Settings(
                 .orElse(defaults.maxConnections());
 
         return new Settings(botToken, signingSecret, appToken, apiUrl, port, database, config, runbooks, templates,
-                webhookTokens, teamId, execAllow, new HttpLimits(headerTimeout, bodyTimeout, idleTimeout, maxConnections));
+                webhookTokens, teamId, execAllow, new HttpLimits(headerTimeout, bodyTimeout, idleTimeout, maxConnections),
+                heartbeatTokens);
     }
 
     /**
@@ -261,6 +279,7 @@ public record Settings(
                 + ", runbooksDir=" + runbooksDir
                 + ", templatesDir=" + templatesDir
                 + ", webhookTokens=" + webhookTokens.size() + " set"
+                + ", heartbeatTokens=" + heartbeatTokens.size() + " set"
                 + ", execAllow=" + execAllow
                 + ", http=" + http + "]";
     }

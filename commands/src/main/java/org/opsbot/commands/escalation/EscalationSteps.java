@@ -55,6 +55,46 @@ public final class EscalationSteps {
     }
 
     /**
+     * A subject opened while a maintenance window holds it ({@code why}: "maintenance window
+     * cdc-weekly"): the walk is stored, paused with nothing due, until {@link #release} starts it.
+     */
+    public static Step held(String subject, String team, String severity, String why, Instant now) {
+        Walk walk = new Walk(subject, team, severity, Walk.Status.ACKNOWLEDGED, 0, 0, -1, now, Duration.ZERO,
+                Optional.empty(), now, 0, Optional.empty());
+        return new Step(walk, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.OPENED, -1,
+                "opened during " + why + ": nobody is paged until it ends")));
+    }
+
+    /**
+     * A resolved or finished subject fires again inside a maintenance window: held like a new one.
+     * A walk under way (it opened before the window) goes on.
+     */
+    public static Step hold(Walk walk, String why, Instant now) {
+        if (walk.status() != Walk.Status.STOPPED && walk.status() != Walk.Status.ENDED) {
+            return new Step(walk, List.of());
+        }
+        Walk held = walk.with(Walk.Status.ACKNOWLEDGED, walk.round(), 0, now, Duration.ZERO, Optional.empty())
+                .awareOf(Optional.empty());
+        return new Step(held, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.OPENED, -1,
+                "fired again during " + why + ": nobody is paged until it ends")));
+    }
+
+    /**
+     * The maintenance window that held the subject ended while it still fires: its escalation
+     * starts now, from the first tier. Only a held walk (paused with nothing due) moves: an
+     * acknowledged, snoozed or walking one is left as it is.
+     */
+    public static Step release(Walk walk, Escalation policy, String why, Instant now) {
+        if (walk.status() != Walk.Status.ACKNOWLEDGED || walk.dueAt().isPresent() || policy.tiers().isEmpty()) {
+            return new Step(walk, List.of());
+        }
+        Walk walking = walk.with(Walk.Status.WALKING, walk.round(), 0, now, policy.tiers().getFirst().after(),
+                Optional.of(now));
+        return new Step(walking, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.REOPENED, -1,
+                why + " ended while this was still firing: escalation starts now")));
+    }
+
+    /**
      * The walk's due time has come: notify the tier(s) now due, or re-open after an ack that was
      * not followed by a resolve, or start the next round.
      */

@@ -93,6 +93,40 @@ public final class Escalations {
         }
     }
 
+    /**
+     * Opens {@code subject} held by a maintenance window ({@code why}, e.g. "maintenance window
+     * cdc-weekly"): nothing is paged until {@link #release} is called for it.
+     */
+    public void hold(String subject, String team, String severity, String why) {
+        if (policy(team).tiers().isEmpty()) {
+            open(subject, team, severity);
+            return;
+        }
+        EscalationSteps.Step step = EscalationSteps.held(subject, team, severity, why, clock.instant());
+        if (store.insert(step.walk(), step.events())) {
+            audited("opsbot", step.events());
+        } else {
+            change(subject, "opsbot", walk -> EscalationSteps.hold(walk, why, clock.instant()));
+        }
+    }
+
+    /**
+     * The maintenance window ({@code why}) holding {@code subject} ended while it still fires: its
+     * walk starts now, and its thread is told so. A walk that is not held is left as it is.
+     */
+    public void release(String subject, String why) {
+        // Held means paused by the hold itself: an ack or a snooze since is a person's pause, left alone.
+        List<WalkEvent> history = store.events(subject);
+        if (history.isEmpty() || history.getLast().kind() != WalkEvent.Kind.OPENED) {
+            return;
+        }
+        change(subject, "opsbot", walk -> {
+            EscalationSteps.Step step = EscalationSteps.release(walk, policy(walk.team()), why, clock.instant());
+            step.events().forEach(event -> pager.tell(walk, event));
+            return step;
+        });
+    }
+
     /** Nothing is paged until {@code until} (a snooze); then the walk starts again. */
     public void pause(String subject, String by, Instant until) {
         change(subject, by, walk -> EscalationSteps.pause(walk, by, until, clock.instant()));

@@ -325,7 +325,8 @@ public final class Incidents {
             if (row.action().startsWith("incident.")) {
                 continue;
             }
-            String where = row.subject().equals(incident.subject()) ? "escalation" : row.subject();
+            String where = !row.subject().equals(incident.subject()) ? row.subject()
+                    : row.action().startsWith("procedure.") ? "procedure" : "escalation";
             out.add(new TimelineEntry(Instant.ofEpochMilli(row.at()), row.actor(), row.action(), describe(row), where));
         }
         // Check runs and actions of the runbooks the linked alerts name, while the incident lasted:
@@ -406,6 +407,21 @@ public final class Incidents {
         return d;
     }
 
+    /** A procedure's start, step or end, as {@code Procedures} audits it. */
+    private static String procedureLine(String action, Map<String, Object> details) {
+        String head = "procedure " + details.getOrDefault("procedure", "?") + " (#" + details.getOrDefault("run", "?") + ")";
+        if (details.containsKey("step")) {
+            return head + ", step " + details.get("step") + " " + details.getOrDefault("outcome", "") + ": "
+                    + details.getOrDefault("text", "");
+        }
+        return head + ": " + switch (action) {
+            case "procedure.start" -> "started";
+            case "procedure.finish" -> "finished";
+            case "procedure.cancel" -> "cancelled";
+            default -> String.valueOf(details.getOrDefault("outcome", "stopped"));
+        };
+    }
+
     private static String describe(IncidentStore.AuditRow row) {
         Map<String, Object> details;
         try {
@@ -415,6 +431,9 @@ public final class Incidents {
         }
         if (row.action().startsWith("escalation.")) {
             return "escalation: " + details.getOrDefault("detail", row.action().substring("escalation.".length()));
+        }
+        if (row.action().startsWith("procedure.")) {
+            return procedureLine(row.action(), details);
         }
         if (row.action().equals("check.run")) {
             return "checks of runbook " + row.subject() + ": " + details.getOrDefault("status", "?")

@@ -50,7 +50,7 @@ import java.util.regex.PatternSyntaxException;
  */
 final class RunbookParser {
     static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_-]+)\\s*}}");
     private static final List<String> KINDS = CheckKinds.keys();
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
@@ -100,7 +100,8 @@ final class RunbookParser {
                     "start the file with \"name: my-runbook\"");
             return new Parsed(Optional.empty(), 1, problems);
         }
-        Fields f = fields(map, "runbook", "name", "title", "team", "description", "schedule", "checks", "checklist", "actions");
+        Fields f = fields(map, "runbook", "name", "title", "team", "description", "schedule", "checks", "checklist", "actions",
+                "procedures");
         String name = f.string("name", true).orElse("");
         int nameLine = f.line("name");
         if (!name.isEmpty() && !NAME.matcher(name).matches()) {
@@ -112,9 +113,10 @@ final class RunbookParser {
         Optional<String> description = f.string("description", false);
 
         List<Schedule> schedules = new ArrayList<>();
+        Map<Schedule, ScheduledLines> scheduledLines = new java.util.IdentityHashMap<>();
         f.node("schedule").ifPresent(n -> {
             for (Node item : list(n, "schedule")) {
-                schedule(item).ifPresent(schedules::add);
+                schedule(item, scheduledLines).ifPresent(schedules::add);
             }
         });
         List<Check> checks = new ArrayList<>();
@@ -144,22 +146,29 @@ final class RunbookParser {
                 action(id, t.getValueNode()).ifPresent(actions::add);
             }
         });
+        List<Procedure> procedures = f.node("procedures")
+                .map(n -> new ProcedureParser(this, checkNames.keySet(), actions).procedures(n)).orElse(List.of());
         f.finish();
-        if (checks.isEmpty() && checklist.isEmpty() && actions.isEmpty() && problems.isEmpty()) {
+        scheduledLines.forEach((schedule, lines) -> scheduledAction(schedule, lines, actions));
+        if (checks.isEmpty() && checklist.isEmpty() && actions.isEmpty() && procedures.isEmpty() && problems.isEmpty()) {
             problem(line(map), "the runbook has no checks, checklist or actions", "add a \"checks:\" list");
         }
         Optional<Runbook> runbook = problems.isEmpty()
-                ? Optional.of(new Runbook(name, title, team, description, schedules, checks, checklist, actions, file))
+                ? Optional.of(new Runbook(name, title, team, description, schedules, checks, checklist, actions, procedures, file))
                 : Optional.empty();
         return new Parsed(runbook, nameLine, problems);
     }
 
-    private Optional<Schedule> schedule(Node node) {
+    /** Where a scheduled action and its values are written, to check them once the actions are read. */
+    private record ScheduledLines(int action, Map<String, Integer> params) {
+    }
+
+    private Optional<Schedule> schedule(Node node, Map<Schedule, ScheduledLines> scheduledLines) {
         if (!(node instanceof MappingNode m)) {
             problem(line(node), "a schedule entry must be a mapping", "write {cron: \"0 6 * * *\", time-zone: UTC, channel: \"#ops\"}");
             return Optional.empty();
         }
-        Fields f = fields(m, "schedule entry", "cron", "time-zone", "channel");
+        Fields f = fields(m, "schedule entry", "cron", "time-zone", "channel", "action", "params");
         Optional<String> cron = f.string("cron", true);
         ZoneId zone = ZoneId.of("UTC");
         Optional<String> zoneText = f.string("time-zone", false);
@@ -172,6 +181,15 @@ final class RunbookParser {
             }
         }
         Optional<String> channel = f.string("channel", false);
+        Optional<String> action = f.string("action", false);
+        Map<String, String> params = f.map("params");
+        Map<String, Integer> paramLines = new LinkedHashMap<>();
+        f.node("params").filter(MappingNode.class::isInstance).map(MappingNode.class::cast)
+                .ifPresent(pm -> pm.getValue().forEach(t -> paramLines.put(keyOf(t), line(t.getKeyNode()))));
+        if (action.isEmpty() && f.has("params")) {
+            problem(f.line("params"), "params belong to a scheduled action, and this schedule names none",
+                    "add action: <id> (one of the runbook's actions), or remove params");
+        }
         f.finish();
         if (cron.isPresent()) {
             try {
@@ -181,9 +199,46 @@ final class RunbookParser {
                         "use five fields: minute hour day-of-month month day-of-week, e.g. \"0 6 * * *\" for 06:00 daily");
                 return Optional.empty();
             }
-            return Optional.of(new Schedule(cron.get(), zone, channel));
+            Schedule schedule = new Schedule(cron.get(), zone, channel,
+                    action.map(a -> new Schedule.ScheduledAction(a, params)));
+            action.ifPresent(a -> scheduledLines.put(schedule, new ScheduledLines(f.line("action"), paramLines)));
+            return Optional.of(schedule);
         }
         return Optional.empty();
+    }
+
+    /**
+     * A scheduled action must name an action of this runbook, and its values must be ones the
+     * action accepts: nobody is asked for them when it runs at 2 a.m.
+     */
+    private void scheduledAction(Schedule schedule, ScheduledLines lines, List<Action> actions) {
+        Schedule.ScheduledAction scheduled = schedule.action().orElseThrow();
+        Optional<Action> action = actions.stream().filter(a -> a.id().equals(scheduled.id())).findFirst();
+        if (action.isEmpty()) {
+            List<String> ids = actions.stream().map(Action::id).toList();
+            problem(lines.action(), "the schedule \"" + schedule.cron() + "\" runs action \"" + scheduled.id()
+                            + "\", which this runbook does not define",
+                    ids.isEmpty() ? "define it under actions:, or remove action: to run the checks"
+                            : Suggestions.closest(scheduled.id(), ids).map(s -> "did you mean \"" + s + "\"?")
+                            .orElse("use one of " + String.join(", ", ids)));
+            return;
+        }
+        List<String> names = action.get().params().stream().map(Action.Param::name).toList();
+        for (Map.Entry<String, String> given : scheduled.params().entrySet()) {
+            if (!names.contains(given.getKey())) {
+                problem(lines.params().getOrDefault(given.getKey(), lines.action()), "\"" + given.getKey()
+                                + "\" is not a parameter of action " + scheduled.id(),
+                        names.isEmpty() ? "remove params: " + scheduled.id() + " takes none"
+                                : Suggestions.closest(given.getKey(), names).map(s -> "did you mean \"" + s + "\"?")
+                                .orElse("its parameters are " + String.join(", ", names)));
+            }
+        }
+        for (Action.Param p : action.get().params()) {
+            String value = Optional.ofNullable(scheduled.params().get(p.name())).or(p::defaultValue).orElse(null);
+            p.check(value).ifPresent(why -> problem(lines.params().getOrDefault(p.name(), lines.action()),
+                    "the schedule \"" + schedule.cron() + "\" runs " + scheduled.id() + " with a wrong value: " + why,
+                    value == null ? "write it under params: {" + p.name() + ": …}" : "write a value it accepts under params:"));
+        }
     }
 
     private static String zoneHint(String typed) {
@@ -397,7 +452,7 @@ final class RunbookParser {
 
     // --- reading nodes -------------------------------------------------------------------
 
-    private Fields kindFields(Node node, String kind, String... keys) {
+    Fields kindFields(Node node, String kind, String... keys) {
         if (!(node instanceof MappingNode m)) {
             problem(line(node), kind + " must be a mapping of its settings", "write " + kind + ": {" + keys[0] + ": …}");
             return null;
@@ -405,11 +460,11 @@ final class RunbookParser {
         return fields(m, kind, keys);
     }
 
-    private Fields fields(MappingNode map, String what, String... keys) {
+    Fields fields(MappingNode map, String what, String... keys) {
         return new Fields(map, what, new LinkedHashSet<>(List.of(keys)));
     }
 
-    private List<Node> list(Node node, String what) {
+    List<Node> list(Node node, String what) {
         if (node instanceof SequenceNode s) {
             return s.getValue();
         }
@@ -420,7 +475,7 @@ final class RunbookParser {
         return List.of();
     }
 
-    private Optional<String> scalar(Node node, String what) {
+    Optional<String> scalar(Node node, String what) {
         if (!(node instanceof ScalarNode s)) {
             problem(line(node), what + " must be a single value, not a " + (node instanceof MappingNode ? "mapping" : "list"),
                     "quote it if it contains \": \"");
@@ -433,7 +488,7 @@ final class RunbookParser {
         return e.problems().isEmpty() ? Optional.of(e.value()) : Optional.empty();
     }
 
-    private static String keyOf(NodeTuple t) {
+    static String keyOf(NodeTuple t) {
         return t.getKeyNode() instanceof ScalarNode s ? s.getValue() : String.valueOf(t.getKeyNode());
     }
 
@@ -441,12 +496,12 @@ final class RunbookParser {
         return node.getStartMark() == null ? 1 : node.getStartMark().getLine() + 1;
     }
 
-    private void problem(int line, String message, String fix) {
+    void problem(int line, String message, String fix) {
         problems.add(new Problem(file, line, message, fix));
     }
 
     /** The keys of one mapping: typed reads, and a complaint for each key nobody read. */
-    private final class Fields implements KindSettings {
+    final class Fields implements KindSettings {
         private final MappingNode map;
         private final String what;
         private final Set<String> allowed;
@@ -468,6 +523,11 @@ final class RunbookParser {
         @Override
         public boolean has(String key) {
             return tuples.containsKey(key);
+        }
+
+        /** The keys written, in order. */
+        Set<String> keys() {
+            return tuples.keySet();
         }
 
         Optional<Node> node(String key) {

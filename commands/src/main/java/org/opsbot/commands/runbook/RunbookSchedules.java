@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Which scheduled runs of a runbook one replica may start now. A run is started only by whoever
@@ -32,21 +33,34 @@ public final class RunbookSchedules {
         this.holder = holder;
     }
 
-    /** The runs of {@code runbook} due at {@code now} that this replica claimed: its to start, in order. */
+    /**
+     * The runs of {@code runbook}'s checks due at {@code now} that this replica claimed: its to
+     * start, in order.
+     */
     public List<ScheduleCalendar.DueRun> claimDue(Runbook runbook, Instant now) {
+        return claimDue(runbook, now, Schedule::runsChecks);
+    }
+
+    /** The scheduled actions of {@code runbook} due at {@code now} that this replica claimed. */
+    public List<ScheduleCalendar.DueRun> claimDueActions(Runbook runbook, Instant now) {
+        return claimDue(runbook, now, s -> !s.runsChecks());
+    }
+
+    private List<ScheduleCalendar.DueRun> claimDue(Runbook runbook, Instant now, Predicate<Schedule> which) {
         List<ScheduleCalendar.DueRun> claimed = new ArrayList<>();
-        if (runbook.schedules().isEmpty()) {
+        List<Schedule> schedules = runbook.schedules().stream().filter(which).toList();
+        if (schedules.isEmpty()) {
             return claimed;
         }
         Map<String, Instant> lastFired = store.lastFired(runbook.name());
         Map<String, Instant> unstarted = store.unstarted(runbook.name());
-        List<ScheduleCalendar.DueRun> due = ScheduleCalendar.due(runbook, lastFired, now);
+        List<ScheduleCalendar.DueRun> due = ScheduleCalendar.due(runbook, schedules, lastFired, now);
         for (ScheduleCalendar.DueRun run : due) {
             if (store.claim(runbook.name(), run.schedule().key(), run.scheduledFor(), holder)) {
                 claimed.add(run);
             }
         }
-        for (Schedule schedule : runbook.schedules()) {
+        for (Schedule schedule : schedules) {
             boolean starting = due.stream().anyMatch(d -> d.schedule().equals(schedule));
             Instant open = unstarted.get(schedule.key());
             if (open != null && !starting) {

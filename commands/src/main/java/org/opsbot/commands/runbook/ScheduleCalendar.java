@@ -44,8 +44,13 @@ public final class ScheduleCalendar {
      * @param lastFired the scheduled time each schedule last fired for, by {@link Schedule#key()}
      */
     public static List<DueRun> due(Runbook runbook, Map<String, Instant> lastFired, Instant now) {
+        return due(runbook, runbook.schedules(), lastFired, now);
+    }
+
+    /** {@link #due} of some of the runbook's schedules. */
+    public static List<DueRun> due(Runbook runbook, List<Schedule> schedules, Map<String, Instant> lastFired, Instant now) {
         List<DueRun> due = new ArrayList<>();
-        for (Schedule s : runbook.schedules()) {
+        for (Schedule s : schedules) {
             Instant last = lastFired.getOrDefault(s.key(), now.minus(Duration.ofMinutes(1)));
             latest(s, now).filter(t -> t.isAfter(last))
                     .ifPresent(t -> due.add(new DueRun(runbook, s, t, Duration.between(t, now))));

@@ -70,6 +70,20 @@ class SettingsTest {
     }
 
     @Test
+    void heartbeat_tokens_are_their_own_list_from_the_environment_or_a_file() throws IOException {
+        var direct = Settings.fromEnvironment(Map.of("OPSBOT_WEBHOOK_TOKEN", "alert-token-1",
+                "OPSBOT_HEARTBEAT_TOKEN", "beat-token-1, beat-token-2"));
+        var fromFile = Settings.fromEnvironment(Map.of("OPSBOT_HEARTBEAT_TOKEN_FILE",
+                write("beats", "beat-token-3\nbeat-token-4\n").toString()));
+
+        assertThat(direct.heartbeatTokens()).containsExactly("beat-token-1", "beat-token-2");
+        assertThat(direct.webhookTokens()).containsExactly("alert-token-1");
+        assertThat(fromFile.heartbeatTokens()).containsExactly("beat-token-3", "beat-token-4");
+        assertThat(direct.toString()).doesNotContain("beat-token").contains("heartbeatTokens=2 set");
+        assertThat(Settings.variables()).contains("OPSBOT_HEARTBEAT_TOKEN", "OPSBOT_HEARTBEAT_TOKEN_FILE");
+    }
+
+    @Test
     void blank_variables_count_as_unset() {
         var s = Settings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", " ", "OPSBOT_PORT", ""));
 

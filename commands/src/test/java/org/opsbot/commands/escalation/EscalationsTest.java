@@ -134,6 +134,60 @@ class EscalationsTest {
     }
 
     @Test
+    void aGroupHeldByMaintenancePagesNobodyUntilReleasedThenWalksFromTheFirstTierAndTheThreadIsTold() {
+        escalations.hold("alert-group:1", "cdc", "P1", "maintenance window cdc-weekly");
+        after(Duration.ofHours(3));
+        assertThat(pager.pages).as("held: nothing is due").isEmpty();
+        assertThat(escalations.find("alert-group:1").orElseThrow().dueAt()).isEmpty();
+
+        escalations.release("alert-group:1", "maintenance window cdc-weekly");
+        escalations.fireDue();
+        assertThat(pager.pages).containsExactly("On-call:U0BOB00001");
+        assertThat(pager.told).containsExactly(WalkEvent.Kind.REOPENED);
+        assertThat(escalations.history("alert-group:1")).extracting(WalkEvent::detail).contains(
+                "opened during maintenance window cdc-weekly: nobody is paged until it ends",
+                "maintenance window cdc-weekly ended while this was still firing: escalation starts now");
+
+        escalations.release("alert-group:1", "maintenance window cdc-weekly");
+        after(Duration.ofMinutes(29));
+        assertThat(pager.pages).as("a second release changes nothing").hasSize(1);
+    }
+
+    @Test
+    void releasingLeavesAnAcknowledgedOrSnoozedOrWalkingGroupAsItIs() {
+        escalations.hold("alert-group:1", "cdc", "P1", "maintenance #1");
+        escalations.acknowledged("alert-group:1", "U0BOB00001");
+        escalations.open("alert-group:2", "cdc", "P1");
+        escalations.fireDue();
+        escalations.hold("alert-group:3", "cdc", "P1", "maintenance #1");
+        escalations.pause("alert-group:3", "U0BOB00001", clock.instant().plus(Duration.ofHours(1)));
+        escalations.hold("alert-group:4", "cdc", "P2", "maintenance #1"); // P2: an ack sets nothing due
+        escalations.acknowledged("alert-group:4", "U0BOB00001");
+
+        for (String subject : List.of("alert-group:1", "alert-group:2", "alert-group:3", "alert-group:4")) {
+            escalations.release(subject, "maintenance #1");
+        }
+        escalations.fireDue();
+        assertThat(pager.pages).as("only the group that was walking anyway").containsExactly("On-call:U0BOB00001");
+        assertThat(pager.told).isEmpty();
+    }
+
+    @Test
+    void aResolvedGroupThatFiresAgainDuringMaintenanceIsHeldAndOneStillWalkingGoesOn() {
+        escalations.open("alert-group:1", "cdc", "P1");
+        escalations.fireDue();
+        escalations.resolved("alert-group:1", "opsbot");
+        escalations.hold("alert-group:1", "cdc", "P1", "maintenance #1");
+        escalations.open("alert-group:2", "cdc", "P1");
+        escalations.hold("alert-group:2", "cdc", "P1", "maintenance #1");
+
+        after(Duration.ofMinutes(1));
+        assertThat(escalations.find("alert-group:1").orElseThrow().status()).isEqualTo(Walk.Status.ACKNOWLEDGED);
+        assertThat(pager.pages).as("group 1 once before it resolved, group 2 on its walk")
+                .containsExactly("On-call:U0BOB00001", "On-call:U0BOB00001");
+    }
+
+    @Test
     void aStepTheDeadLeaseHolderWasFiringIsFiredAtOnceByTheNextHolder() {
         escalations.open("alert-group:1", "cdc", "P1");
         // The holder claimed the walk to fire it and was killed before it saved the step.

@@ -73,6 +73,31 @@ class IncidentsTest {
 
     @ParameterizedTest
     @MethodSource("dialects")
+    void aProceduresStepsRecordedAgainstAnIncidentAreInItsTimeline(Dialect dialect) throws Exception {
+        try (Database db = TestDatabases.open(dialect)) {
+            Incidents incidents = incidents(db);
+            Incident incident = incidents.declare(incidents.severity("P3"), Optional.of("cdc"), "Source connector failed",
+                    ALICE, Optional.of("C0INC00001"), Optional.empty());
+            AuditLog audit = new AuditLog(db, clock);
+            clock.advance(Duration.ofMinutes(1));
+            audit.append(ALICE, "procedure.start", incident.subject(), java.util.Map.of("procedure", "cdc-morning/recover-connector", "run", 7));
+            audit.append(BOB, "procedure.step", incident.subject(), java.util.Map.of("procedure", "cdc-morning/recover-connector",
+                    "run", 7, "step", 1, "outcome", "done", "text", "Read why it failed"));
+            audit.append("opsbot", "procedure.stop", incident.subject(), java.util.Map.of("procedure", "cdc-morning/recover-connector",
+                    "run", 7, "outcome", "stopped at step 4: Source connector running CRIT"));
+
+            assertThat(incidents.timeline(incident.id())).filteredOn(e -> e.kind().startsWith("procedure."))
+                    .extracting(TimelineEntry::source, TimelineEntry::actor, TimelineEntry::text)
+                    .containsExactly(
+                            tuple("procedure", ALICE, "procedure cdc-morning/recover-connector (#7): started"),
+                            tuple("procedure", BOB, "procedure cdc-morning/recover-connector (#7), step 1 done: Read why it failed"),
+                            tuple("procedure", "opsbot", "procedure cdc-morning/recover-connector (#7): stopped at step 4:"
+                                    + " Source connector running CRIT"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
     void aFullIncidentKeepsItsTimesAndATimelineInOrderFromEverySource(Dialect dialect) throws Exception {
         try (Database db = TestDatabases.open(dialect)) {
             Incidents incidents = incidents(db);

@@ -40,6 +40,23 @@ class ShippedRunbooksTest {
     }
 
     @Test
+    void theSeedsProceduresShipAsTheirManualsWriteThem() {
+        RunbookCatalog catalog = RunbookCatalog.load(FOLDER, Map.of(), ExecAllowList.none());
+
+        // Seed 003: a failed connector is read about, fixed, restarted under approval and checked again.
+        Procedure recover = catalog.find("cdc-morning").orElseThrow().procedure("recover-connector").orElseThrow();
+        assertThat(recover.params()).containsExactly("connector");
+        assertThat(recover.steps()).extracting(s -> s.getClass().getSimpleName())
+                .containsExactly("Manual", "Manual", "ActionStep", "Checks", "Checks", "Manual");
+        assertThat(recover.steps().get(2)).isEqualTo(new Procedure.ActionStep("restart-connector", Map.of()));
+        // Seed 000: the six deployment steps in order, the environment and the result checked.
+        Procedure deploy = catalog.find("meltano-oracle-morning").orElseThrow().procedure("deploy").orElseThrow();
+        assertThat(deploy.steps()).filteredOn(Procedure.Manual.class::isInstance).extracting(Procedure.Step::describe)
+                .extracting(t -> t.substring(0, 2)).containsExactly("1.", "2.", "3.", "4.", "5.", "6.");
+        assertThat(deploy.steps().getLast()).isEqualTo(new Procedure.Checks(java.util.List.of()));
+    }
+
+    @Test
     void theExecExamplesValidateOnceTheirProgramsAreAllowedAndOnlyThen() {
         Path exec = FOLDER.resolve("exec");
 
@@ -48,7 +65,10 @@ class ShippedRunbooksTest {
         assertThat(allowed.find("ivoris-deploy").orElseThrow().action("rollback-deployment").orElseThrow().exec().orElseThrow()
                 .args()).containsExactly("rollout", "undo", "--namespace", "ivoris", "deployment", "{{deployment}}");
         assertThat(allowed.find("meltano-oracle-sync").orElseThrow().actions()).extracting(Action::id)
-                .containsExactly("incremental-sync", "full-sync");
+                .containsExactly("stop-sync", "incremental-sync", "full-sync");
+        assertThat(allowed.find("meltano-oracle-sync").orElseThrow().procedure("deploy").orElseThrow().steps())
+                .filteredOn(Procedure.ActionStep.class::isInstance)
+                .containsExactly(new Procedure.ActionStep("stop-sync", Map.of()), new Procedure.ActionStep("incremental-sync", Map.of()));
         assertThat(RunbookCatalog.load(exec, Map.of(), ExecAllowList.none()).problems())
                 .anySatisfy(p -> assertThat(p.toString()).contains("not allow-listed"));
     }

@@ -1,0 +1,365 @@
+package org.opsbot.commands.procedure;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.opsbot.commands.approval.ActionRunner;
+import org.opsbot.commands.approval.Approvals;
+import org.opsbot.commands.approval.InvalidParameters;
+import org.opsbot.commands.audit.AuditEntry;
+import org.opsbot.commands.audit.AuditLog;
+import org.opsbot.commands.check.CheckRunner;
+import org.opsbot.commands.check.ExecAllowList;
+import org.opsbot.commands.check.SecretMasker;
+import org.opsbot.commands.model.ActionRequest;
+import org.opsbot.commands.model.ProcedureRun;
+import org.opsbot.commands.model.ProcedureStep;
+import org.opsbot.commands.runbook.RunbookCatalog;
+import org.opsbot.commands.runbook.RunbookChecks;
+import org.opsbot.commands.store.ActionStore;
+import org.opsbot.commands.store.Database;
+import org.opsbot.commands.store.Dialect;
+import org.opsbot.commands.store.MutableClock;
+import org.opsbot.commands.store.ProcedureStore;
+import org.opsbot.commands.store.TestDatabases;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProceduresTest {
+    private static final String ALICE = "U0ALICE001";
+    private static final String LEAD = "U0LEAD0001";
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+    private final WireMockServer target = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    private final List<Procedures.View> shown = new ArrayList<>();
+
+    @TempDir
+    Path runbooks;
+    private Database db;
+    private AuditLog audit;
+    private Approvals approvals;
+    private RunbookCatalog catalog;
+    private RunbookChecks checks;
+
+    static List<Dialect> dialects() {
+        return TestDatabases.dialects();
+    }
+
+    @BeforeEach
+    void startTarget() {
+        target.start();
+        target.stubFor(get(urlPathEqualTo("/status")).willReturn(aResponse().withStatus(200).withBody("{\"state\":\"RUNNING\"}")));
+        target.stubFor(post(urlPathEqualTo("/connectors/sink/restart")).willReturn(aResponse().withStatus(204)));
+        target.stubFor(post(urlPathEqualTo("/connectors/source/restart")).willReturn(aResponse().withStatus(204)));
+        target.stubFor(post(urlPathEqualTo("/pause")).willReturn(aResponse().withStatus(204)));
+    }
+
+    @AfterEach
+    void stop() {
+        target.stop();
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private void open(Dialect dialect) throws Exception {
+        Files.writeString(runbooks.resolve("cdc.yaml"), """
+                name: cdc
+                team: cdc
+                checks:
+                  - name: Connector running
+                    http: {url: "%1$s/status", json: /state, equals: RUNNING}
+                  - name: Nothing listens here
+                    tcp: {host: 127.0.0.1, port: 1}
+                actions:
+                  restart:
+                    title: Restart a connector
+                    params:
+                      connector: {enum: [sink, source]}
+                    http: {url: "%1$s/connectors/{{connector}}/restart"}
+                    approval: {role: approvers, count: 1, within: 30m}
+                  pause:
+                    title: Pause the sink
+                    http: {url: "%1$s/pause"}
+                procedures:
+                  recover:
+                    title: Recover a connector
+                    params: [connector]
+                    steps:
+                      - manual: Read the connector's last error
+                      - check: [Connector running]
+                      - action: pause
+                      - action: restart
+                      - check: [Connector running]
+                  broken-check:
+                    steps:
+                      - check: [Nothing listens here]
+                      - manual: Never reached
+                """.formatted(target.baseUrl()));
+        catalog = RunbookCatalog.load(runbooks, Map.of(), ExecAllowList.of());
+        assertThat(catalog.problems()).isEmpty();
+        db = TestDatabases.open(dialect);
+        audit = new AuditLog(db, clock);
+        approvals = new Approvals(catalog, Map.of("approvers", List.of(LEAD)), new ActionStore(db),
+                new ActionRunner(CheckRunner.defaultHttpClient(), ExecAllowList.of(), SecretMasker.fromEnvironment(Map.of()),
+                        Duration.ofSeconds(10)), audit, SecretMasker.fromEnvironment(Map.of()), clock);
+        checks = new RunbookChecks(new CheckRunner(CheckRunner.defaultHttpClient(), ExecAllowList.of(),
+                SecretMasker.fromEnvironment(Map.of()), clock), db, clock);
+    }
+
+    /** A process of the bot: its own engine on the shared database, posting requests as the bot does. */
+    private Procedures process() {
+        return new Procedures(catalog, checks, approvals, new ProcedureStore(db), audit, new Procedures.Listener() {
+            @Override
+            public void changed(Procedures.View view) {
+                shown.add(view);
+            }
+
+            @Override
+            public void actionRequested(ProcedureRun run, ActionRequest request) {
+                // As the actions feature does: one that needs nobody else runs at once.
+                if (request.needed() == 0) {
+                    approvals.run(approvals.claim(request).orElseThrow(), request.requester());
+                }
+            }
+        }, clock);
+    }
+
+    private ProcedureRun run(Procedures p, long id) {
+        return p.view(id).orElseThrow().run();
+    }
+
+    private long started(Procedures p, String procedure, Map<String, String> values, Optional<Long> incident) throws Exception {
+        long id = p.start(p.find(procedure), values, ALICE, "C0CDC00001", incident).run().id();
+        p.advance(id);
+        return id;
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aProcedureRunsThroughManualCheckAndActionStepsAndEveryStepIsAudited(Dialect dialect) throws Exception {
+        open(dialect);
+        Procedures p = process();
+        long id = started(p, "cdc/recover", Map.of("connector", "sink"), Optional.empty());
+        assertThat(run(p, id).state()).isEqualTo(ProcedureRun.State.WAITING);
+        assertThat(p.view(id).orElseThrow().waitingManual()).map(ProcedureStep::text).contains("Read the connector's last error");
+
+        assertThat(p.done(id, 0, ALICE)).isInstanceOf(Procedures.Click.Accepted.class);
+        p.advance(id);
+
+        // The check passed, the pause needed nobody and ran, the restart waits for its approver.
+        Procedures.View waiting = p.view(id).orElseThrow();
+        assertThat(waiting.run().state()).isEqualTo(ProcedureRun.State.WAITING);
+        assertThat(waiting.run().currentStep()).isEqualTo(3);
+        assertThat(waiting.steps()).extracting(ProcedureStep::state).containsExactly(ProcedureStep.State.DONE,
+                ProcedureStep.State.DONE, ProcedureStep.State.DONE, ProcedureStep.State.WAITING, ProcedureStep.State.PENDING);
+        assertThat(waiting.steps().get(0).doneBy()).contains(ALICE);
+        target.verify(1, postRequestedFor(urlPathEqualTo("/pause")));
+        ActionRequest restart = approvals.find(waiting.steps().get(3).actionRequest().orElseThrow()).orElseThrow();
+        assertThat(restart.requester()).isEqualTo(ALICE);
+        assertThat(restart.params()).containsEntry("connector", "sink");
+        assertThat(p.sweep()).isEmpty();
+
+        Approvals.Approval approved = approvals.approve(restart.id(), restart.planHash(), LEAD);
+        approvals.run(approved.request(), LEAD);
+        assertThat(p.sweep()).containsExactly(id);
+        p.advance(id);
+
+        ProcedureRun done = run(p, id);
+        assertThat(done.state()).isEqualTo(ProcedureRun.State.SUCCEEDED);
+        assertThat(p.view(id).orElseThrow().steps().get(3).doneBy()).contains(LEAD);
+        target.verify(1, postRequestedFor(urlPathEqualTo("/connectors/sink/restart")));
+        assertThat(shown.getLast().run().state()).isEqualTo(ProcedureRun.State.SUCCEEDED);
+        List<AuditEntry> entries = audit.latest(50).reversed().stream().filter(e -> e.action().startsWith("procedure.")).toList();
+        assertThat(entries).extracting(AuditEntry::action).containsExactly("procedure.start", "procedure.step", "procedure.step",
+                "procedure.step", "procedure.step", "procedure.step", "procedure.step", "procedure.step", "procedure.finish");
+        assertThat(entries).extracting(AuditEntry::subject).containsOnly("cdc/recover");
+        assertThat(audit.verify().intact()).isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aCritStopsTheProcedureAndSaysWhichCheck(Dialect dialect) throws Exception {
+        open(dialect);
+        target.stubFor(get(urlPathEqualTo("/status")).willReturn(aResponse().withStatus(200).withBody("{\"state\":\"FAILED\"}")));
+        Procedures p = process();
+        long id = started(p, "cdc/recover", Map.of("connector", "sink"), Optional.empty());
+        p.done(id, 0, ALICE);
+        p.advance(id);
+
+        Procedures.View stopped = p.view(id).orElseThrow();
+        assertThat(stopped.run().state()).isEqualTo(ProcedureRun.State.FAILED);
+        assertThat(stopped.run().outcome().orElseThrow()).startsWith("stopped at step 2: Connector running CRIT");
+        assertThat(stopped.steps()).extracting(ProcedureStep::state).containsExactly(ProcedureStep.State.DONE,
+                ProcedureStep.State.FAILED, ProcedureStep.State.PENDING, ProcedureStep.State.PENDING, ProcedureStep.State.PENDING);
+        target.verify(0, postRequestedFor(urlPathEqualTo("/pause")));
+        assertThat(p.done(id, 2, ALICE)).isEqualTo(new Procedures.Click.Refused("this procedure has ended (failed)"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void anErrorStopsTheProcedureToo(Dialect dialect) throws Exception {
+        open(dialect);
+        Procedures p = process();
+        long id = started(p, "cdc/broken-check", Map.of(), Optional.empty());
+
+        ProcedureRun stopped = run(p, id);
+        assertThat(stopped.state()).isEqualTo(ProcedureRun.State.FAILED);
+        assertThat(stopped.outcome().orElseThrow()).startsWith("stopped at step 1: Nothing listens here ERROR");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aRejectedActionStopsTheProcedure(Dialect dialect) throws Exception {
+        open(dialect);
+        Procedures p = process();
+        long id = started(p, "cdc/recover", Map.of("connector", "source"), Optional.empty());
+        p.done(id, 0, ALICE);
+        p.advance(id);
+        long request = p.view(id).orElseThrow().steps().get(3).actionRequest().orElseThrow();
+
+        approvals.reject(request, LEAD, "not during the month-end load");
+        assertThat(p.sweep()).isEmpty();
+
+        ProcedureRun stopped = run(p, id);
+        assertThat(stopped.state()).isEqualTo(ProcedureRun.State.FAILED);
+        assertThat(stopped.outcome()).contains("stopped at step 4: action cdc/restart rejected (rejected): not during the month-end load");
+        target.verify(0, postRequestedFor(urlPathEqualTo("/connectors/source/restart")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aTickAfterARestartIsAcceptedAndTheProcedureGoesOn(Dialect dialect) throws Exception {
+        open(dialect);
+        long id = started(process(), "cdc/recover", Map.of("connector", "sink"), Optional.empty());
+
+        Procedures restarted = process();
+        assertThat(restarted.done(id, 0, ALICE)).isInstanceOf(Procedures.Click.Accepted.class);
+        restarted.advance(id);
+
+        assertThat(run(restarted, id).currentStep()).isEqualTo(3);
+        assertThat(restarted.done(id, 0, ALICE)).isEqualTo(new Procedures.Click.Refused("step 1 is done already"));
+        assertThat(restarted.done(id, 3, ALICE)).isEqualTo(new Procedures.Click.Refused(
+                "step 4 is not the one waiting for a tick; the message shows where the procedure is"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aCheckStepWhoseProcessDiedIsResumedByAnotherAfterTheLease(Dialect dialect) throws Exception {
+        open(dialect);
+        Procedures dead = process();
+        long id = started(dead, "cdc/recover", Map.of("connector", "sink"), Optional.empty());
+        // Ticked, then the process died before it ran the check step: it holds the claim, unextended.
+        assertThat(dead.done(id, 0, ALICE)).isInstanceOf(Procedures.Click.Accepted.class);
+
+        Procedures next = process();
+        assertThat(next.sweep()).isEmpty();
+        clock.advance(Procedures.LEASE.plusSeconds(1));
+        assertThat(next.sweep()).containsExactly(id);
+        next.advance(id);
+
+        Procedures.View resumed = next.view(id).orElseThrow();
+        assertThat(resumed.run().currentStep()).isEqualTo(3);
+        assertThat(resumed.steps().get(1).state()).isEqualTo(ProcedureStep.State.DONE);
+        assertThat(next.sweep()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void anActionWithoutApprovalThatWasNeverPostedIsPostedByTheNextSweep(Dialect dialect) throws Exception {
+        open(dialect);
+        List<ActionRequest> posted = new ArrayList<>();
+        Procedures diesBeforePosting = new Procedures(catalog, checks, approvals, new ProcedureStore(db), audit,
+                new Procedures.Listener() {
+                    @Override
+                    public void changed(Procedures.View view) {
+                    }
+
+                    @Override
+                    public void actionRequested(ProcedureRun run, ActionRequest request) {
+                        posted.add(request);
+                    }
+                }, clock);
+        long id = started(diesBeforePosting, "cdc/recover", Map.of("connector", "sink"), Optional.empty());
+        diesBeforePosting.done(id, 0, ALICE);
+        diesBeforePosting.advance(id);
+        assertThat(posted).singleElement().satisfies(r -> assertThat(r.action()).isEqualTo("pause"));
+        target.verify(0, postRequestedFor(urlPathEqualTo("/pause")));
+
+        Procedures next = process();
+        assertThat(next.sweep()).isEmpty();
+        clock.advance(Procedures.LEASE.plusSeconds(1));
+        assertThat(next.sweep()).containsExactly(id);
+        next.advance(id);
+
+        target.verify(1, postRequestedFor(urlPathEqualTo("/pause")));
+        assertThat(run(next, id).currentStep()).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aProcedureForAnIncidentIsAuditedAgainstTheIncident(Dialect dialect) throws Exception {
+        open(dialect);
+        Procedures p = process();
+        long id = started(p, "cdc/recover", Map.of("connector", "sink"), Optional.of(42L));
+        p.cancel(id, ALICE);
+
+        assertThat(audit.latest(10).stream().filter(e -> e.action().startsWith("procedure.")))
+                .extracting(AuditEntry::subject).containsOnly("incident:42");
+        assertThat(run(p, id).state()).isEqualTo(ProcedureRun.State.CANCELLED);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void cancellingWithdrawsTheRequestItWaitsOn(Dialect dialect) throws Exception {
+        open(dialect);
+        Procedures p = process();
+        long id = started(p, "cdc/recover", Map.of("connector", "sink"), Optional.empty());
+        p.done(id, 0, ALICE);
+        p.advance(id);
+        long request = p.view(id).orElseThrow().steps().get(3).actionRequest().orElseThrow();
+
+        assertThat(p.cancel(id, LEAD)).isInstanceOf(Procedures.Click.Accepted.class);
+
+        assertThat(approvals.find(request).orElseThrow().state()).isEqualTo(ActionRequest.State.REJECTED);
+        assertThat(p.cancel(id, LEAD)).isEqualTo(new Procedures.Click.Refused("this procedure has ended already"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void wrongOrMissingStartValuesAreRefusedBeforeAnythingIsRecorded(Dialect dialect) throws Exception {
+        open(dialect);
+        Procedures p = process();
+        Procedures.Target recover = p.find("recover");
+
+        assertThatThrownBy(() -> p.start(recover, Map.of("conector", "sink"), ALICE, "C1", Optional.empty()))
+                .isInstanceOfSatisfying(InvalidParameters.class, e -> assertThat(e.problems()).containsExactly(
+                        "conector is not a parameter of cdc/recover (it takes connector); did you mean connector?",
+                        "connector is required"));
+        assertThatThrownBy(() -> p.start(recover, Map.of("connector", "middle"), ALICE, "C1", Optional.empty()))
+                .isInstanceOfSatisfying(InvalidParameters.class, e -> assertThat(e.problems())
+                        .containsExactly("connector must be one of sink, source"));
+        assertThatThrownBy(() -> p.find("cdc/recovr")).isInstanceOfSatisfying(InvalidParameters.class,
+                e -> assertThat(e.problems()).containsExactly("there is no procedure cdc/recovr; did you mean cdc/recover?"));
+        assertThat(p.active()).isEmpty();
+    }
+}
