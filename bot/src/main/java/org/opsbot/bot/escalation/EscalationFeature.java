@@ -67,6 +67,14 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
     public static EscalationFeature start(Function<Pager, Escalations> build, Outbox outbox, DoNotDisturb dnd,
                                           Optional<PagerWebhooks> webhooks, LeaseStore leases, String holder,
                                           Executor work, MeterRegistry meters) {
+        return start(build, outbox, dnd, webhooks, leases, holder, work, meters, team -> Optional.empty());
+    }
+
+    /** @param contacts a team's contacts line, added to its pages */
+    public static EscalationFeature start(Function<Pager, Escalations> build, Outbox outbox, DoNotDisturb dnd,
+                                          Optional<PagerWebhooks> webhooks, LeaseStore leases, String holder,
+                                          Executor work, MeterRegistry meters,
+                                          Function<String, Optional<com.slack.api.model.block.LayoutBlock>> contacts) {
         AtomicReference<Subjects> subjects = new AtomicReference<>(Subjects.none());
         Subjects current = new Subjects() {
             @Override
@@ -89,7 +97,7 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
                 subjects.get().changed(subject);
             }
         };
-        Escalations escalations = build.apply(new SlackPager(outbox, current, dnd, webhooks));
+        Escalations escalations = build.apply(new SlackPager(outbox, current, dnd, webhooks, contacts));
         EscalationLoop loop = new EscalationLoop(escalations, leases, holder, current, meters).start();
         // A call the pager refused or never took is said in the subject's thread, not only logged.
         webhooks.ifPresent(w -> w.reportTo((subject, text) -> Subject.parse(subject).flatMap(current::find)

@@ -36,8 +36,16 @@ final class SlackPager implements Pager {
     private final Subjects subjects;
     private final DoNotDisturb dnd;
     private final Optional<PagerWebhooks> webhooks;
+    /** A team's contacts line for the page (ContactsText), so whom to call is in the DM itself. */
+    private final java.util.function.Function<String, Optional<com.slack.api.model.block.LayoutBlock>> contacts;
 
     SlackPager(Outbox outbox, Subjects subjects, DoNotDisturb dnd, Optional<PagerWebhooks> webhooks) {
+        this(outbox, subjects, dnd, webhooks, team -> Optional.empty());
+    }
+
+    SlackPager(Outbox outbox, Subjects subjects, DoNotDisturb dnd, Optional<PagerWebhooks> webhooks,
+               java.util.function.Function<String, Optional<com.slack.api.model.block.LayoutBlock>> contacts) {
+        this.contacts = contacts;
         this.outbox = outbox;
         this.subjects = subjects;
         this.dnd = dnd;
@@ -59,7 +67,7 @@ final class SlackPager implements Pager {
                 unreachable.add("<@" + person.userId() + "> is in Do Not Disturb until " + UTC_TIME.format(quietUntil.get()));
                 continue;
             }
-            outbox.post(person.userId(), dm(walk, tier, why, title, subject));
+            outbox.post(person.userId(), withContacts(dm(walk, tier, why, title, subject), walk.team()));
             reached.add(person.userId());
         }
         List<String> paged = List.copyOf(reached);
@@ -132,6 +140,17 @@ final class SlackPager implements Pager {
                         button(b -> b.actionId(ACK).value(walk.subject()).style("primary").text(plainText("Acknowledge"))),
                         button(b -> b.actionId(ESCALATE).value(walk.subject()).text(plainText("Escalate")))))),
                 context(c -> c.elements(List.of(markdownText("Acknowledging stops the escalation; Escalate pages the next tier now."))))));
+    }
+
+    /** The page with the team's contacts line under it, when the team has contacts. */
+    private SlackMessage withContacts(SlackMessage page, String team) {
+        Optional<com.slack.api.model.block.LayoutBlock> line = contacts.apply(team);
+        if (line.isEmpty()) {
+            return page;
+        }
+        List<com.slack.api.model.block.LayoutBlock> blocks = new ArrayList<>(page.blocks());
+        blocks.add(line.get());
+        return SlackMessage.of(page.text(), blocks);
     }
 
     private static String threadNote(OnCallRoster.TierOnCall tier, String why, List<String> reached, List<String> unreachable) {

@@ -12,6 +12,7 @@ import org.opsbot.commands.escalation.Overrides;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Who is on call: {@code /ops oncall}, {@code /ops override}, {@code /ops schedule} and the calendar feeds. */
 public final class OnCallFeature implements SlackFeature {
@@ -23,14 +24,16 @@ public final class OnCallFeature implements SlackFeature {
     private final CalendarFeed calendars;
 
     /**
+     * @param config    read at each command: the configuration in force
      * @param publicUrl where people reach the bot ({@code OPSBOT_PUBLIC_URL}), for calendar-feed addresses
      */
-    public OnCallFeature(OpsbotConfig config, Overrides overrides, CalendarTokens tokens, Optional<String> publicUrl,
+    public OnCallFeature(Supplier<OpsbotConfig> config, Overrides overrides, CalendarTokens tokens, Optional<String> publicUrl,
                          GroupDirectory groups, UserTimeZones zones, Clock clock) {
         this.commands = List.of(
                 new OnCallCommand(config, overrides, groups, zones, clock),
                 new OverrideCommand(config, overrides, zones, clock),
-                new ScheduleCommand(config, overrides, tokens, publicUrl, clock));
+                new ScheduleCommand(config, overrides, tokens, publicUrl, clock),
+                new ContactsCommand(config));
         this.calendars = new CalendarFeed(config, overrides, tokens, clock);
     }
 

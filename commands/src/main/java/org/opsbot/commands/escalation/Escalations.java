@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Escalation of subjects (alert groups, incidents) through their team's policy: opened, acked,
@@ -39,17 +40,31 @@ public final class Escalations {
     private static final int ATTEMPTS = 5;
 
     private final EscalationStore store;
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final GroupDirectory groups;
     private final OverrideStore overrides;
     private final AuditLog audit;
     private final Pager pager;
     private final Clock clock;
+    private final SubjectLabels labels;
     // One change at a time per subject in this process; the version column covers other replicas.
     private final Map<String, ReentrantLock> locks = new HashMap<>();
 
     public Escalations(EscalationStore store, OpsbotConfig config, GroupDirectory groups, OverrideStore overrides,
                        AuditLog audit, Pager pager, Clock clock) {
+        this(store, config, groups, overrides, audit, pager, clock, SubjectLabels.NONE);
+    }
+
+    /** @param labels what the subjects carry, for tiers limited by {@code match:} */
+    public Escalations(EscalationStore store, OpsbotConfig config, GroupDirectory groups, OverrideStore overrides,
+                       AuditLog audit, Pager pager, Clock clock, SubjectLabels labels) {
+        this(store, () -> config, groups, overrides, audit, pager, clock, labels);
+    }
+
+    /** @param config read at each step: the configuration in force ({@link org.opsbot.commands.config.LiveConfig}) */
+    public Escalations(EscalationStore store, Supplier<OpsbotConfig> config, GroupDirectory groups, OverrideStore overrides,
+                       AuditLog audit, Pager pager, Clock clock, SubjectLabels labels) {
+        this.labels = labels;
         this.store = store;
         this.config = config;
         this.groups = groups;
@@ -251,21 +266,22 @@ public final class Escalations {
      * and every tier is judged at that same instant.
      */
     private Function<Tier, OnCallRoster.TierOnCall> roster(Walk walk) {
-        Team team = config.teams().get(walk.team());
+        Team team = config.get().teams().get(walk.team());
         return new Function<>() {
             private Instant now;
             private List<OnCallOverride> current;
+            private List<Map<String, String>> carried;
 
             @Override
             public OnCallRoster.TierOnCall apply(Tier tier) {
                 if (current == null) {
                     now = clock.instant();
                     current = overrides.endingAfter(now);
+                    carried = labels.of(walk.subject());
                 }
-                Team single = new Team(team.name(), team.channel(), team.responders(), team.severityMap(),
-                        new Escalation(0, Optional.empty(), List.of(tier)));
-                OnCallRoster.TierOnCall onCall = OnCallRoster.of(single, config.schedules(), current, groups,
-                        Optional.of(walk.severity()), now).getFirst();
+                Team single = team.withEscalation(new Escalation(0, Optional.empty(), List.of(tier)));
+                OnCallRoster.TierOnCall onCall = OnCallRoster.of(single, config.get().schedules(), current, groups,
+                        Optional.of(walk.severity()), Optional.of(carried), now).getFirst();
                 int number = team.escalation().tiers().indexOf(tier) + 1;
                 return new OnCallRoster.TierOnCall(number, onCall.name(), onCall.after(), tier, onCall.people(),
                         onCall.unresolved(), onCall.notApplicable());
@@ -274,13 +290,12 @@ public final class Escalations {
     }
 
     private Escalation policy(String team) {
-        Team t = config.teams().get(team);
+        Team t = config.get().teams().get(team);
         return t == null ? Escalation.NONE : t.escalation();
     }
 
     private Optional<Duration> resolveWithin(Walk walk) {
-        return config.severities().stream().filter(s -> s.name().equals(walk.severity())).findFirst()
-                .flatMap(Severity::resolveWithin);
+        return config.get().severity(walk.team(), walk.severity()).flatMap(Severity::resolveWithin);
     }
 
     private void audited(String actor, List<WalkEvent> events) {
