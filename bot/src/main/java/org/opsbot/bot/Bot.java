@@ -238,7 +238,7 @@ public final class Bot implements AutoCloseable {
         EscalationFeature escalation = remember(EscalationFeature.start(
                 pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
                 slack.outbox(), dnd, pagerWebhooks(settings, config, clock), new LeaseStore(database, clock), Replica.NAME, handlers,
-                meters));
+                meters, database, clock));
         phases.done("escalation");
         // Runbooks are read once, and checks and actions call out through one HTTP client.
         OkHttpClient http = CheckRunner.defaultHttpClient();

@@ -59,7 +59,7 @@ public final class AlertsFeature implements SlackFeature {
                          MeterRegistry meters, Escalations escalations, RunbookRunner runbooks,
                          LongFunction<ButtonElement> declareButton, Executor executor, Clock clock) {
         this.alerts = new Alerts(db, config, clock);
-        this.escalation = new AlertEscalation(alerts, escalations);
+        this.escalation = new AlertEscalation(alerts, escalations, clock);
         this.publisher = new AlertPublisher(alerts, outbox, clock,
                 g -> escalations.find(AlertEscalation.subject(g.id())).flatMap(w -> WalkText.status(w, escalations.policyOf(w))),
                 escalation::follow, declareButton);
