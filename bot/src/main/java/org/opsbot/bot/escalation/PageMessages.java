@@ -156,7 +156,8 @@ final class PageMessages {
         String text;
         if (total == 1) {
             Line line = lines.getFirst();
-            text = ":rotating_light: Also paging you: *" + SlackText.plain(line.severity(), 20) + "* " + line.shownName()
+            boolean again = line.page().joinedAt().isBefore(line.page().pagedAt());
+            text = ":rotating_light: " + (again ? "Paging you again" : "Also paging you") + ": *" + SlackText.plain(line.severity(), 20) + "* " + line.shownName()
                     + line.summary().map(s -> " — " + SlackText.plain(s, 150)).orElse("")
                     + " (tier " + line.page().tier() + ": " + SlackText.plain(line.page().tierName(), 80) + ")";
         } else {
