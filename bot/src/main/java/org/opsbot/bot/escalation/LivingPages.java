@@ -69,9 +69,9 @@ final class LivingPages implements AutoCloseable {
                 return;
             }
             PageDm dm = gathering.get();
-            dms.join(dm, page);
+            boolean joined = dms.join(dm, page);
             redraw(dm.id());
-            tellInThread(dm, page, walk);
+            tellInThread(dm, page, walk, !joined);
         }
     }
 
@@ -80,16 +80,16 @@ final class LivingPages implements AutoCloseable {
      * {@link PageDms#REPLY_FOLD} ago it is updated to list them all (unsent, the update folds
      * into it, so it still notifies once); otherwise a new reply notifies again.
      */
-    private void tellInThread(PageDm dm, PageDm.Page page, Walk walk) {
+    private void tellInThread(PageDm dm, PageDm.Page page, Walk walk, boolean again) {
         Optional<PageDms.Reply> open = dms.openReply(dm);
         if (open.isEmpty()) {
-            long id = outbox.reply(dm.messageId(), PageMessages.reply(List.of(line(page, Optional.of(walk))), 1));
+            long id = outbox.reply(dm.messageId(), PageMessages.reply(List.of(line(page, Optional.of(walk))), 1, again));
             dms.replied(dm, id);
             return;
         }
         List<PageDm.Page> since = dms.pages(dm.id()).stream().filter(p -> !p.pagedAt().isBefore(open.get().since())).toList();
         List<PageMessages.Line> shown = since.stream().limit(PageMessages.SHOWN).map(p -> line(p, Optional.empty())).toList();
-        outbox.update(open.get().id(), PageMessages.reply(shown, since.size()));
+        outbox.update(open.get().id(), PageMessages.reply(shown, since.size(), again && since.size() == 1));
     }
 
     /** {@code subject} changed: every DM listing it is redrawn. */

@@ -150,13 +150,13 @@ final class PageMessages {
 
     /**
      * The thread reply that notifies of pages that joined a DM already sent (an edit does not
-     * notify): the pages of {@code lines}, in the order they came.
+     * notify): the pages of {@code lines}, in the order they came; {@code again} when the one
+     * page is of a subject the DM already listed.
      */
-    static SlackMessage reply(List<Line> lines, int total) {
+    static SlackMessage reply(List<Line> lines, int total, boolean again) {
         String text;
         if (total == 1) {
             Line line = lines.getFirst();
-            boolean again = line.page().joinedAt().isBefore(line.page().pagedAt());
             text = ":rotating_light: " + (again ? "Paging you again" : "Also paging you") + ": *" + SlackText.plain(line.severity(), 20) + "* " + line.shownName()
                     + line.summary().map(s -> " — " + SlackText.plain(s, 150)).orElse("")
                     + " (tier " + line.page().tier() + ": " + SlackText.plain(line.page().tierName(), 80) + ")";

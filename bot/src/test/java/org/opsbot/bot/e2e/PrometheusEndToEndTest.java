@@ -232,8 +232,10 @@ class PrometheusEndToEndTest {
                 .anyMatch(r -> r.get("text").contains("*Reopened*: a new firing episode started")));
         Eventually.await("the message firing again", WAIT, () -> lastParent().contains("Demo queue holds 900 jobs"));
         assertThat(lastParent()).contains("FIRING", "Acknowledge").doesNotContain("RESOLVED", "Acknowledged by");
-        Eventually.await("the on-call engineer paged again", WAIT,
-                () -> paged().equals(List.of("U0BOB00001", "U0BOB00001")));
+        // Within two minutes of the first page: in that page DM, and told in its thread.
+        Eventually.await("the on-call engineer paged again", WAIT, () -> slack.pageNotes().size() == 2
+                && slack.calls("chat.postMessage").stream().anyMatch(c -> c.isReply() && c.get("text").contains("Paging you again")));
+        assertThat(paged()).containsExactly("U0BOB00001");
         assertThat(parents()).as("still the one group message").hasSize(1);
     }
 
