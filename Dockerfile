@@ -27,6 +27,11 @@ FROM eclipse-temurin:21-jre
 
 # A fixed numeric uid, so Kubernetes' runAsNonRoot can verify it and a bind-mounted data folder
 # can be chowned to it on the host (chown 10001 ./data).
+# The stats charts are drawn with Java2D, which needs a font file; install one rather than rely on
+# what the base image's packages happen to pull in.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 opsbot \
  && useradd --system --uid 10001 --gid opsbot --home-dir /app --no-create-home \
             --shell /usr/sbin/nologin opsbot

@@ -24,6 +24,9 @@ import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SeenSignatures;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.oncall.UserTimeZones;
+import org.opsbot.bot.stats.StatsFeature;
+import org.opsbot.commands.stats.Stats;
+import org.opsbot.commands.store.StatsStore;
 import org.opsbot.bot.http.SlackStatus;
 import org.opsbot.bot.http.SocketStatus;
 import org.opsbot.bot.outbox.OutboxMeters;
@@ -264,7 +267,9 @@ public final class Bot implements AutoCloseable {
                 new OnCallFeature(config, new Overrides(database, config, audit, clock), groups, zones, clock),
                 escalation,
                 incidents,
-                actions);
+                actions,
+                new StatsFeature(new Stats(new StatsStore(database), () -> config, overrides::endingAfter),
+                        () -> config, slack.outbox(), new OutboxStore(database, clock), zones, clock));
     }
 
     /** Incidents and postmortems; templates in OPSBOT_TEMPLATES override the bundled ones. */

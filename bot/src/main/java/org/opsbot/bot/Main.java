@@ -2,6 +2,7 @@ package org.opsbot.bot;
 
 import org.opsbot.bot.logging.MaskingLogProvider;
 import org.opsbot.bot.oncall.OnCallCli;
+import org.opsbot.bot.stats.StatsCli;
 import org.opsbot.bot.checks.RunbookLoader;
 import org.opsbot.bot.validation.RunbookValidator;
 import org.opsbot.bot.checks.Runbooks;
@@ -208,6 +209,25 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         return OnCallCli.print(checked.settings(), checked.config().require(), team, at, zone, out(), err);
+    }
+
+    @Command(name = "stats", description = "Shows a team's on-call numbers for a period, as /ops stats: alert groups,"
+            + " pages by tier and person, time to acknowledge and resolve, the noisiest alerts, on-call hours.")
+    int stats(@Option(names = "--team", paramLabel = "TEAM", description = "one team (default: all together)") String team,
+              @Option(names = "--since", paramLabel = "WHEN", description = "a date (YYYY-MM-DD) or a number of days"
+                      + " such as 30d (default: 7d)") String since,
+              @Option(names = "--until", paramLabel = "DATE", description = "the last day, YYYY-MM-DD (default: today)") String until,
+              @Option(names = "--zone", paramLabel = "ZONE", description = "time zone of the days (default: this machine's)") String zone,
+              @Option(names = "--json", description = "print the figures as JSON (durations in seconds)") boolean json) {
+        var checked = checkSetup(null);
+        var err = err();
+        checked.warnings().forEach(w -> err.println("warning: " + w));
+        if (!checked.ok()) {
+            checked.problems().forEach(err::println);
+            err.flush();
+            return 1;
+        }
+        return StatsCli.print(checked.settings(), checked.config().require(), team, since, until, zone, json, out(), err);
     }
 
     @Command(name = "check", description = "Runs a runbook's checks here and prints the report, as /ops check"

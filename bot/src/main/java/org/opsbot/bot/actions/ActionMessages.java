@@ -5,6 +5,7 @@ import com.slack.api.model.block.composition.OptionObject;
 import com.slack.api.model.block.element.BlockElement;
 import com.slack.api.model.view.View;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.ops.ConfirmDialog;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.approval.ActionResult;
 import org.opsbot.commands.approval.Approvals;
@@ -130,7 +131,10 @@ final class ActionMessages {
                     button(b -> b.actionId(APPROVE).text(plainText("Approve")).style("primary").value(value)),
                     button(b -> b.actionId(REJECT).text(plainText("Reject…")).style("danger").value(value))));
             if (offerBreakGlass) {
-                buttons.add(button(b -> b.actionId(BREAK_GLASS).text(plainText("Break glass…")).value(value)));
+                buttons.add(button(b -> b.actionId(BREAK_GLASS).text(plainText("Break glass…")).value(value)
+                        .confirm(ConfirmDialog.of("Break glass?", "This runs " + SlackText.label(r.plan(), 150)
+                                + " without waiting for an approval once you give your reason. The channel is told"
+                                + " and the audit log records you.", "Give my reason", true))));
             }
             blocks.add(actions(a -> a.blockId("actions.decide").elements(buttons)));
         }

@@ -5,6 +5,8 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
 import com.slack.api.model.block.element.BlockElement;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.slack.ops.ConfirmDialog;
+import org.opsbot.bot.slack.ops.OverflowMenu;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.alert.AlertNote;
 import org.opsbot.commands.alert.GroupStates;
@@ -26,6 +28,7 @@ import java.util.stream.Collectors;
 
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.header;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.option;
@@ -34,8 +37,9 @@ import static com.slack.api.model.block.element.BlockElements.button;
 import static com.slack.api.model.block.element.BlockElements.staticSelect;
 
 /**
- * The Slack side of an alert group: its parent message (state, one line per alert, buttons
- * that make sense in that state) and its thread replies. Everything that came from an alert is
+ * The Slack side of an alert group: its parent message (a header with its state, one short line
+ * per alert, the controls that make sense in that state, as {@link GroupStates#shown} decides)
+ * and its thread replies. Everything that came from an alert is
  * escaped; times use {@code <!date>} so each reader sees their own zone.
  */
 final class AlertMessages {
@@ -57,6 +61,8 @@ final class AlertMessages {
     static final String UNSILENCE = "alert.unsilence";
     /** Run runbook …: runs the checks of the runbook an alert names, reporting in the thread. */
     static final String RUNBOOK = "alert.run";
+    /** The overflow menu ("⋯") of the controls that do not fit in view; each option is one of the buttons above. */
+    static final String MORE = "alert.more";
     /**
      * The id the Run runbook button had before ids were named {@code feature.verb}: groups posted
      * before then still carry it, so it stays routed.
@@ -70,88 +76,85 @@ final class AlertMessages {
     private static final Set<String> QUIET_LABELS = Set.of("alertname", "severity", "team", "runbook");
     private static final int KEY_LABELS = 3;
 
-    private static final String RED = "#d93025";
-    private static final String ORANGE = "#f29900";
     private static final String GREEN = "#2eb67d";
     private static final String GREY = "#9aa0a6";
 
     private AlertMessages() {
     }
 
-    static SlackMessage parent(StoredAlertGroup g, List<StoredAlert> alerts, Optional<Severity> severity, long now,
+    static SlackMessage parent(StoredAlertGroup g, List<StoredAlert> alerts, AlertSeverities severities, long now,
                                LongFunction<ButtonElement> declare) {
-        return parent(g, alerts, severity, now, Optional.empty(), declare);
+        return parent(g, alerts, severities, now, Optional.empty(), declare);
     }
 
     /**
+     * What the message shows follows {@link GroupStates#shown}: the state in the header, live
+     * alert lines, mutes and controls only while they apply.
+     *
      * @param escalation where the group's escalation stands, shown while it is open
      * @param declare    the Declare incident button for a group: the incidents feature's, whose
      *                   ids and handler stay there, handed in when the bot is wired
      */
-    static SlackMessage parent(StoredAlertGroup g, List<StoredAlert> alerts, Optional<Severity> severity, long now,
+    static SlackMessage parent(StoredAlertGroup g, List<StoredAlert> alerts, AlertSeverities severities, long now,
                                Optional<String> escalation, LongFunction<ButtonElement> declare) {
-        long firing = alerts.stream().filter(StoredAlert::firing).count();
-        String state = stateWord(g);
+        int firing = (int) alerts.stream().filter(StoredAlert::firing).count();
+        GroupStates.Shown shown = GroupStates.shown(g, firing, now);
+        boolean open = shown.state() != StoredAlertGroup.State.RESOLVED;
+        String state = shown.state().name();
+        Optional<Severity> severity = severities.group();
         String sev = severity.map(Severity::name).or(() -> Optional.ofNullable(g.severity()))
-                .map(s -> SlackText.plain(s, 20) + " · ").orElse("");
-        String title = SlackText.plain(g.title(), 150);
+                .map(s -> SlackText.label(s, 20) + " · ").orElse("");
+        String header = SlackText.label(emoji(shown.state()) + " " + state + " · " + sev + g.title(), 150);
 
         List<LayoutBlock> blocks = new ArrayList<>();
-        String headline = emoji(g) + " *" + state + " · " + sev + title + "*";
-        String summary = commonSummary(alerts).map(s -> "\n" + SlackText.plain(s, 300)).orElse("");
-        blocks.add(section(s -> s.text(markdownText(headline + summary))));
+        commonSummary(alerts).ifPresent(s -> blocks.add(section(b -> b.text(markdownText(SlackText.plain(s, 300))))));
 
-        String counts = firing + " firing" + (alerts.size() > firing ? ", " + (alerts.size() - firing) + " resolved" : "");
+        String counts = open ? firing + " firing" + (alerts.size() > firing ? ", " + (alerts.size() - firing) + " resolved" : "")
+                : count(alerts.size(), "alert");
         long firstStart = alerts.stream().filter(StoredAlert::firing).mapToLong(StoredAlert::startsAt).min()
                 .orElse(g.openedAt());
-        String since = (firing > 0 ? "firing since " : "opened ") + SlackText.date(firing > 0 ? firstStart : g.openedAt());
-        String ack = severity.filter(x -> !resolved(g)).map(x -> " · ack within " + human(x.ackWithin())).orElse("");
+        String since = open && firing > 0 ? "firing since " + SlackText.date(firstStart) : "opened " + SlackText.date(g.openedAt());
+        String ack = open ? severity.map(x -> " · ack within " + human(x.ackWithin())).orElse("") : "";
         blocks.add(context(c -> c.elements(List.of(markdownText("Team *" + SlackText.plain(g.route().team(), 40) + "* · " + counts
                 + " · " + since + ack + " · group `" + g.id() + "`")))));
 
         List<StoredAlert> ordered = new ArrayList<>(alerts);
         ordered.sort((a, b) -> Boolean.compare(b.firing(), a.firing())); // firing first
         Set<String> shared = sharedLabels(alerts);
-        StringBuilder lines = new StringBuilder();
-        int shown = 0;
+        int listed = 0;
         for (StoredAlert a : ordered.subList(0, Math.min(MAX_LINES, ordered.size()))) {
-            String line = line(a, g, shared);
-            if (lines.length() + line.length() + 1 > SECTION_CHARS) {
-                break; // Slack refuses a section over 3,000 characters; the rest is counted below
-            }
-            lines.append(lines.isEmpty() ? "" : "\n").append(line);
-            shown++;
+            blocks.add(section(b -> b.text(markdownText(line(a, shown.alertsLive(), severities)))));
+            labels(a, g, shared).ifPresent(l -> blocks.add(context(c -> c.elements(List.of(markdownText(l))))));
+            listed++;
         }
-        if (!lines.isEmpty()) {
-            String text = lines.toString();
-            blocks.add(section(s -> s.text(markdownText(text))));
-        }
-        if (ordered.size() > shown) {
-            List<StoredAlert> hidden = ordered.subList(shown, ordered.size());
+        if (ordered.size() > listed) {
+            List<StoredAlert> hidden = ordered.subList(listed, ordered.size());
             long restFiring = hidden.stream().filter(StoredAlert::firing).count();
             int rest = hidden.size();
-            blocks.add(context(c -> c.elements(List.of(markdownText("…and " + rest + " more: " + restFiring + " firing, "
-                    + (rest - restFiring) + " resolved. `/ops alerts` lists open groups.")))));
+            String more = open ? restFiring + " firing, " + (rest - restFiring) + " resolved" : count(rest, "alert");
+            blocks.add(context(c -> c.elements(List.of(markdownText("…and " + rest + " more: " + more
+                    + ". `/ops alerts` lists open groups.")))));
         }
-        if (g.truncatedAlerts() > 0) {
+        if (g.truncatedAlerts() > 0 && open) {
             blocks.add(context(c -> c.elements(List.of(markdownText(":warning: Alertmanager left " + g.truncatedAlerts()
                     + " more alerts of this group out of its notification (its `max_alerts`); its UI has them all.")))));
         }
-        String status = statusLine(g, now);
-        if (!status.isEmpty()) {
+        for (String status : statusLines(g, shown)) {
             blocks.add(context(c -> c.elements(List.of(markdownText(status)))));
         }
-        if (!resolved(g)) {
+        if (open) {
             escalation.ifPresent(line -> blocks.add(context(c -> c.elements(List.of(markdownText(line))))));
         }
-        List<BlockElement> buttons = buttons(g, alerts, now, declare);
-        if (!buttons.isEmpty()) {
-            blocks.add(actions(a -> a.blockId("alert-actions-" + g.id()).elements(buttons)));
+        List<BlockElement> controls = controls(g, shown, alerts, declare);
+        if (!controls.isEmpty()) {
+            blocks.add(actions(a -> a.blockId("alert-actions-" + g.id()).elements(controls)));
         }
 
-        String fallback = "[" + state + "] " + sev + title + " — " + counts + " (team " + SlackText.plain(g.route().team(), 40) + ")";
-        Attachment body = Attachment.builder().color(colour(g, severity)).blocks(blocks).fallback(fallback).build();
-        return new SlackMessage(fallback, List.of(), List.of(body));
+        String fallback = "[" + state + "] " + SlackText.escape(sev) + SlackText.plain(g.title(), 150) + " — " + counts
+                + " (team " + SlackText.plain(g.route().team(), 40) + ")";
+        String colour = !open ? GREEN : shown.snoozedUntil().isPresent() || shown.silencedUntil().isPresent() ? GREY : severities.colour();
+        Attachment body = Attachment.builder().color(colour).blocks(blocks).fallback(fallback).build();
+        return new SlackMessage(fallback, List.of(header(h -> h.text(plainText(pt -> pt.text(header).emoji(true))))), List.of(body));
     }
 
     /** Labels with one value across the group: they tell the alerts apart no better than the title. */
@@ -165,68 +168,118 @@ final class AlertMessages {
                 .collect(Collectors.toSet());
     }
 
-    private static String line(StoredAlert a, StoredAlertGroup g, Set<String> shared) {
-        Map<String, String> shown = a.firedAnnotations();
-        String summary = Optional.ofNullable(shown.get("summary")).or(() -> Optional.ofNullable(shown.get("description")))
-                .or(() -> Optional.ofNullable(shown.get("message")))
+    /**
+     * One alert in one short line: its icon, what it says with the values it fired with, since
+     * when, and a link to its source. Its labels go on a context line of their own ({@link #labels}).
+     *
+     * @param live whether the group is open: in a resolved group no line is shown as firing
+     */
+    private static String line(StoredAlert a, boolean live, AlertSeverities severities) {
+        Map<String, String> said = a.firedAnnotations();
+        String summary = Optional.ofNullable(said.get("summary")).or(() -> Optional.ofNullable(said.get("description")))
+                .or(() -> Optional.ofNullable(said.get("message")))
                 .orElse(a.labels().getOrDefault("alertname", a.fingerprint()));
+        String values = Optional.ofNullable(said.get("values")).map(v -> " · " + SlackText.plain(v, 80)).orElse("");
+        String link = a.generatorUrl() == null || a.generatorUrl().length() > MAX_LINK_CHARS ? "" : " · " + SlackText.link(a.generatorUrl(), "source");
+        if (!a.firing()) {
+            return ":large_green_circle: ~" + SlackText.plain(summary, 150) + "~" + values + " · resolved "
+                    + (a.endsAt() == null ? "" : SlackText.date(a.endsAt())) + link;
+        }
+        if (!live) {
+            return ":white_circle: " + SlackText.plain(summary, 150) + values + link;
+        }
+        return severities.icon(a) + " " + SlackText.plain(summary, 150) + values + " · since " + SlackText.date(a.startsAt()) + link;
+    }
+
+    /** The labels that tell an alert apart from the others of its group, as a context line. */
+    private static Optional<String> labels(StoredAlert a, StoredAlertGroup g, Set<String> shared) {
         String keys = a.labels().entrySet().stream()
                 .filter(e -> !QUIET_LABELS.contains(e.getKey()) && !g.route().groupLabels().containsKey(e.getKey())
                         && !shared.contains(e.getKey()))
                 .limit(KEY_LABELS)
-                .map(e -> SlackText.code(e.getKey() + "=" + e.getValue(), 60))
-                .collect(Collectors.joining(" "));
-        String values = Optional.ofNullable(shown.get("values")).map(v -> " · " + SlackText.plain(v, 80)).orElse("");
-        String link = a.generatorUrl() == null || a.generatorUrl().length() > MAX_LINK_CHARS ? "" : " · " + SlackText.link(a.generatorUrl(), "source");
-        String when = a.firing() ? " · since " + SlackText.date(a.startsAt())
-                : " · resolved " + (a.endsAt() == null ? "" : SlackText.date(a.endsAt()));
-        String shownSummary = a.firing() ? SlackText.plain(summary, 150) : "~" + SlackText.plain(summary, 150) + "~";
-        String mark = a.firing() ? ":red_circle:" : ":large_green_circle:";
-        return mark + " " + shownSummary + values + (keys.isEmpty() ? "" : " " + keys) + when + link;
+                .map(e -> SlackText.plain(e.getKey(), 40) + ": *" + SlackText.plain(e.getValue(), 60) + "*")
+                .collect(Collectors.joining(" · "));
+        return keys.isEmpty() ? Optional.empty() : Optional.of(keys);
     }
 
-    private static String statusLine(StoredAlertGroup g, long now) {
+    /** Who moved the group where it stands, and the mutes in effect: only those {@link GroupStates.Shown} lets show. */
+    private static List<String> statusLines(StoredAlertGroup g, GroupStates.Shown shown) {
         List<String> parts = new ArrayList<>();
         Lifecycle l = g.lifecycle();
-        if (resolved(g)) {
-            parts.add(":white_check_mark: Resolved " + (l.resolvedBy() == null ? "at the source" : "by " + SlackText.user(l.resolvedBy()))
-                    + (l.resolvedAt() == null ? "" : " " + SlackText.date(l.resolvedAt())));
-        } else if (l.ackedBy() != null) {
+        Mutes m = g.mutes();
+        if (shown.state() == StoredAlertGroup.State.RESOLVED) {
+            String when = l.resolvedAt() == null ? "" : " " + SlackText.date(l.resolvedAt());
+            if (l.resolvedBy() == null) {
+                parts.add(":white_check_mark: Resolved at the source" + when + ".");
+            } else if (shown.firingAtSource() > 0) {
+                parts.add(":white_check_mark: Resolved by " + SlackText.user(l.resolvedBy()) + when + " while " + sourceName(g)
+                        + " still reports " + count(shown.firingAtSource(), "alert") + " firing; a new alert or a new firing"
+                        + " episode reopens it.");
+            } else {
+                parts.add(":white_check_mark: Resolved by " + SlackText.user(l.resolvedBy()) + when + ".");
+            }
+        } else if (shown.state() == StoredAlertGroup.State.ACKNOWLEDGED && l.ackedBy() != null) {
             parts.add(":eyes: Acknowledged by " + SlackText.user(l.ackedBy()) + (l.ackedAt() == null ? "" : " " + SlackText.date(l.ackedAt())));
         }
-        Mutes m = g.mutes();
-        if (m.snoozedUntil() != null && m.snoozedUntil() > now) {
-            parts.add(":zzz: Snoozed by " + SlackText.user(m.snoozedBy()) + " until " + SlackText.date(m.snoozedUntil()));
-        }
-        if (m.silenceId() != null && m.silencedUntil() != null && m.silencedUntil() > now) {
-            parts.add(":mute: Silenced in Alertmanager by " + SlackText.user(m.silencedBy()) + " until " + SlackText.date(m.silencedUntil()));
-        }
-        return String.join("  ·  ", parts);
+        shown.snoozedUntil().ifPresent(until -> parts.add(":zzz: Snoozed by " + SlackText.user(m.snoozedBy()) + " until " + SlackText.date(until)));
+        shown.silencedUntil().ifPresent(until -> parts.add(":mute: Silenced in Alertmanager by " + SlackText.user(m.silencedBy())
+                + " until " + SlackText.date(until)));
+        return parts.isEmpty() ? List.of() : List.of(String.join("  ·  ", parts));
     }
 
-    private static List<BlockElement> buttons(StoredAlertGroup g, List<StoredAlert> alerts, long now,
-                                              LongFunction<ButtonElement> declare) {
-        if (resolved(g)) {
-            return List.of();
-        }
-        String id = Long.toString(g.id());
-        List<BlockElement> out = new ArrayList<>();
-        if (g.lifecycle().ackedBy() == null) {
-            out.add(button(b -> b.actionId(ACK).text(plainText("Acknowledge")).value(id).style("primary")));
-        } else {
-            out.add(button(b -> b.actionId(UNACK).text(plainText("Unacknowledge")).value(id)));
-        }
-        out.add(button(b -> b.actionId(RESOLVE).text(plainText("Resolve")).value(id)));
-        out.add(button(b -> b.actionId(ESCALATE).text(plainText("Escalate")).value(id)));
-        out.add(declare.apply(g.id()));
-        out.add(staticSelect(s -> s.actionId(SNOOZE).placeholder(plainText("Snooze…")).options(options(id, SNOOZES))));
-        if (GroupStates.maySilence(g).allowed()) {
-            out.add(staticSelect(s -> s.actionId(SILENCE).placeholder(plainText("Silence…")).options(options(id, SILENCES))));
-        }
-        runbook(alerts).ifPresent(name -> out.add(button(b -> b.actionId(RUNBOOK)
-                .text(plainText(SlackText.label("Run runbook " + name, 75))).value(id + ":" + name))));
-        return out;
+    /** The name a person knows the group's source by. */
+    private static String sourceName(StoredAlertGroup g) {
+        return switch (g.route().source()) {
+            case "ALERTMANAGER" -> "Alertmanager";
+            case "GRAFANA" -> "Grafana";
+            default -> "its source";
+        };
     }
+
+    /**
+     * The controls {@link GroupStates.Shown} offers, at most {@link OverflowMenu#MAX_IN_VIEW} in
+     * view: Acknowledge, Resolve, Snooze and Silence stay in view (Resolve and Silence ask to be
+     * confirmed, which an overflow menu can do only for all its options at once); Escalate,
+     * Declare incident and Run runbook fold into the overflow menu when they do not fit.
+     */
+    private static List<BlockElement> controls(StoredAlertGroup g, GroupStates.Shown shown, List<StoredAlert> alerts,
+                                               LongFunction<ButtonElement> declare) {
+        Set<GroupStates.Offer> offers = shown.offers();
+        String id = Long.toString(g.id());
+        List<BlockElement> kept = new ArrayList<>();
+        if (offers.contains(GroupStates.Offer.ACKNOWLEDGE)) {
+            kept.add(button(b -> b.actionId(ACK).text(plainText("Acknowledge")).value(id).style("primary")));
+        }
+        if (offers.contains(GroupStates.Offer.UNACKNOWLEDGE)) {
+            kept.add(button(b -> b.actionId(UNACK).text(plainText("Unacknowledge")).value(id)));
+        }
+        if (offers.contains(GroupStates.Offer.RESOLVE)) {
+            kept.add(button(b -> b.actionId(RESOLVE).text(plainText("Resolve")).value(id).confirm(ConfirmDialog.of("Resolve #" + g.id() + "?",
+                    "Resolves " + SlackText.label(g.title(), 100) + " by hand and stops its escalation. A new alert or a new"
+                            + " firing episode from its source reopens it.", "Resolve", false))));
+        }
+        if (offers.contains(GroupStates.Offer.SNOOZE)) {
+            kept.add(staticSelect(s -> s.actionId(SNOOZE).placeholder(plainText("Snooze…")).options(options(id, SNOOZES))));
+        }
+        if (offers.contains(GroupStates.Offer.SILENCE)) {
+            kept.add(staticSelect(s -> s.actionId(SILENCE).placeholder(plainText("Silence…")).options(options(id, SILENCES))
+                    .confirm(ConfirmDialog.of("Silence in Alertmanager?", "Creates a silence in Alertmanager for this group's alerts:"
+                            + " nobody is notified of them, here or by any other receiver, until it ends.", "Silence", true))));
+        }
+        List<ButtonElement> folded = new ArrayList<>();
+        if (offers.contains(GroupStates.Offer.ESCALATE)) {
+            folded.add(button(b -> b.actionId(ESCALATE).text(plainText("Escalate")).value(id)));
+        }
+        if (offers.contains(GroupStates.Offer.DECLARE_INCIDENT)) {
+            folded.add(declare.apply(g.id()));
+        }
+        if (offers.contains(GroupStates.Offer.RUN_RUNBOOK)) {
+            runbook(alerts).ifPresent(name -> folded.add(button(b -> b.actionId(RUNBOOK)
+                    .text(plainText(SlackText.label("Run runbook " + name, 75))).value(id + ":" + name))));
+        }
+        return OverflowMenu.fit(MORE, kept, folded);
+    }
+
 
     private static List<OptionObject> options(String id, List<Duration> durations) {
         return durations.stream().map(d -> option(plainText(human(d)), id + ":" + d)).toList();
@@ -241,16 +294,16 @@ final class AlertMessages {
     }
 
     /** One reply for everything a change tells, so a storm does not flood the thread. */
-    static Optional<SlackMessage> reply(StoredAlertGroup g, List<AlertNote> notes) {
+    static Optional<SlackMessage> reply(StoredAlertGroup g, List<AlertNote> notes, AlertSeverities severities) {
         List<String> parts = new ArrayList<>();
         for (AlertNote note : notes) {
             parts.add(switch (note) {
                 case AlertNote.NewAlerts n -> n.ackedBy().map(u -> SlackText.user(u) + " — you acknowledged this group; ").orElse("")
-                        + ":red_circle: " + count(n.alerts().size(), "new alert") + " firing:" + list(n.alerts(), g);
+                        + severities.icon(n.alerts()) + " " + count(n.alerts().size(), "new alert") + " firing:" + list(n.alerts(), g, severities);
                 case AlertNote.AlertsResolved r -> ":large_green_circle: " + count(r.alerts().size(), "alert")
-                        + " resolved at the source:" + list(r.alerts(), g);
+                        + " resolved at the source:" + list(r.alerts(), g, severities);
                 case AlertNote.ResolvedAtSource r -> ":white_check_mark: Every alert has resolved at the source: the group is resolved.";
-                case AlertNote.Reopened r -> ":rotating_light: *Reopened*: a new firing episode started." + list(r.alerts(), g);
+                case AlertNote.Reopened r -> ":rotating_light: *Reopened*: a new firing episode started." + list(r.alerts(), g, severities);
                 case AlertNote.StillFiringAtSource s -> ":warning: Still firing at the source. " + SlackText.user(s.resolvedBy())
                         + " resolved it here, so it stays resolved until a new episode starts.";
                 case AlertNote.Acknowledged a -> ":eyes: " + SlackText.user(a.by()) + " acknowledged.";
@@ -279,11 +332,11 @@ final class AlertMessages {
         return Optional.of(SlackMessage.of(SlackText.fit(text, 3_000), blocks));
     }
 
-    private static String list(List<StoredAlert> alerts, StoredAlertGroup g) {
+    private static String list(List<StoredAlert> alerts, StoredAlertGroup g, AlertSeverities severities) {
         StringBuilder s = new StringBuilder();
         int shown = 0;
         for (StoredAlert a : alerts.subList(0, Math.min(MAX_REPLY_LINES, alerts.size()))) {
-            String line = line(a, g, Set.of());
+            String line = line(a, true, severities) + labels(a, g, Set.of()).map(l -> " — " + l).orElse("");
             if (s.length() + line.length() + 1 > SECTION_CHARS - 200) {
                 break;
             }
@@ -301,32 +354,12 @@ final class AlertMessages {
         return summaries.size() == 1 && alerts.size() > 1 ? Optional.ofNullable(summaries.iterator().next()) : Optional.empty();
     }
 
-    private static String stateWord(StoredAlertGroup g) {
-        if (resolved(g)) {
-            return "RESOLVED";
-        }
-        return g.lifecycle().ackedBy() != null ? "ACKNOWLEDGED" : "FIRING";
-    }
-
-    private static String emoji(StoredAlertGroup g) {
-        return switch (stateWord(g)) {
-            case "RESOLVED" -> ":white_check_mark:";
-            case "ACKNOWLEDGED" -> ":eyes:";
-            default -> ":rotating_light:";
+    private static String emoji(StoredAlertGroup.State state) {
+        return switch (state) {
+            case RESOLVED -> ":white_check_mark:";
+            case ACKNOWLEDGED -> ":eyes:";
+            case FIRING -> ":rotating_light:";
         };
-    }
-
-    private static String colour(StoredAlertGroup g, Optional<Severity> severity) {
-        if (resolved(g)) {
-            return GREEN;
-        }
-        if (g.lifecycle().ackedBy() != null) {
-            return ORANGE;
-        }
-        if (g.mutes().snoozedUntil() != null || g.mutes().silenceId() != null) {
-            return GREY;
-        }
-        return severity.flatMap(Severity::colour).orElse(RED);
     }
 
     private static String count(int n, String what) {
@@ -344,9 +377,5 @@ final class AlertMessages {
             return d.toMinutes() + "m";
         }
         return d.toSeconds() + "s";
-    }
-
-    private static boolean resolved(StoredAlertGroup g) {
-        return g.state() == StoredAlertGroup.State.RESOLVED;
     }
 }

@@ -72,8 +72,12 @@ final class AlertPublisher {
     }
 
     private SlackMessage parentMessage(StoredAlertGroup group) {
-        return AlertMessages.parent(group, alerts.alerts(group.id()), alerts.severity(group), clock.millis(),
+        return AlertMessages.parent(group, alerts.alerts(group.id()), severities(group), clock.millis(),
                 escalation.apply(group), declare);
+    }
+
+    private AlertSeverities severities(StoredAlertGroup group) {
+        return new AlertSeverities(alerts.config().severities(), alerts.severity(group), a -> alerts.severity(group, a));
     }
 
     private void tellSlack(GroupChange change) {
@@ -108,7 +112,7 @@ final class AlertPublisher {
         }
         List<AlertNote> notes = muted(group) ? change.notes().stream().filter(AlertPublisher::saidByPeople).toList()
                 : change.notes();
-        AlertMessages.reply(group, notes).ifPresent(reply -> outbox.reply(parentId, reply));
+        AlertMessages.reply(group, notes, severities(group)).ifPresent(reply -> outbox.reply(parentId, reply));
     }
 
     /**

@@ -128,7 +128,8 @@ public final class AlertsFeature implements SlackFeature {
                 .button(AlertMessages.SNOOZE, clicked(AlertActions.Kind.SNOOZE))
                 .button(AlertMessages.SILENCE, clicked(AlertActions.Kind.SILENCE))
                 .button(AlertMessages.UNSILENCE, clicked(AlertActions.Kind.UNSILENCE))
-                .button(AlertMessages.RUNBOOK, clicked(AlertActions.Kind.RUNBOOK));
+                .button(AlertMessages.RUNBOOK, clicked(AlertActions.Kind.RUNBOOK))
+                .overflow(AlertMessages.MORE);
     }
 
     /** A button or menu of the group's message doing {@code kind}: acked first, as a silence calls Alertmanager. */

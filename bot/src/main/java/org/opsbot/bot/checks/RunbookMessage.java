@@ -103,17 +103,19 @@ final class RunbookMessage {
                 List<OptionObject> ticked = new ArrayList<>();
                 List<String> notes = new ArrayList<>();
                 for (int i = from; i < to; i++) {
-                    String text = (i + 1) + ". " + items.get(i);
-                    OptionObject option = OptionObject.builder().text(plainText(SlackText.label(text, OPTION_CHARS)))
+                    List<String> parts = boxText((i + 1) + ". " + items.get(i));
+                    OptionObject option = OptionObject.builder().text(plainText(parts.get(0)))
+                            .description(parts.get(1).isEmpty() ? null : plainText(parts.get(1)))
                             .value(Integer.toString(i)).build();
                     options.add(option);
                     ChecklistTick tick = first.get(i);
+                    if (!parts.get(2).isEmpty()) {
+                        notes.add((i + 1) + ". …" + SlackText.escape(parts.get(2)));
+                    }
                     if (tick != null) {
                         ticked.add(option);
                         notes.add(":ballot_box_with_check: " + (i + 1) + " ticked by " + SlackText.user(tick.tickedBy()) + " "
                                 + SlackText.date(tick.tickedAt()));
-                    } else if (text.length() > OPTION_CHARS) {
-                        notes.add((i + 1) + ". " + SlackText.escape(items.get(i)));
                     }
                 }
                 String blockId = new ChecklistBlock(since, runbook.name(), group).id();
@@ -153,6 +155,32 @@ final class RunbookMessage {
                 + (runbook.checklist().isEmpty() ? "no checklist" : done + "/" + runbook.checklist().size() + " checklist items ticked")
                 + ", " + runbook.actions().size() + " actions";
         return SlackMessage.of(fallback, blocks);
+    }
+
+    /**
+     * A checklist item in the parts a box shows, each said once: the box's label (at most 75
+     * characters, cut between words), its description (the next 75), and what is left for the
+     * line beside the box; empty parts are "".
+     */
+    static List<String> boxText(String item) {
+        String rest = SlackText.label(item, Integer.MAX_VALUE);
+        List<String> parts = new ArrayList<>();
+        for (int n = 0; n < 2; n++) {
+            if (rest.length() <= OPTION_CHARS) {
+                parts.add(rest);
+                rest = "";
+                continue;
+            }
+            int space = rest.lastIndexOf(' ', OPTION_CHARS - 1);
+            int end = space > OPTION_CHARS / 2 ? space : OPTION_CHARS - 1;
+            if (Character.isHighSurrogate(rest.charAt(end - 1))) {
+                end--;
+            }
+            parts.add(rest.substring(0, end) + "…");
+            rest = rest.substring(end).strip();
+        }
+        parts.add(rest);
+        return parts;
     }
 
     private static String checkLine(Check c) {

@@ -40,7 +40,7 @@ public final class UserTimeZones {
     }
 
     /** The user's zone, or empty when Slack did not say in time (the caller falls back to UTC and says so). */
-    Optional<ZoneId> of(String userId) {
+    public Optional<ZoneId> of(String userId) {
         ZoneId cached = known.get(userId);
         if (cached != null || slack.isEmpty()) {
             return Optional.ofNullable(cached);

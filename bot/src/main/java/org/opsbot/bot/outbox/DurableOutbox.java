@@ -101,6 +101,16 @@ final class DurableOutbox implements Outbox {
     }
 
     @Override
+    public long shareBytes(String channel, String fileName, String title, byte[] content, String requestedBy) {
+        return woken(store.enqueueFile(channel, FileRequest.binary(fileName, title, content).toJson(), requestedBy));
+    }
+
+    @Override
+    public long shareBytesOnce(String key, String channel, String fileName, String title, byte[] content) {
+        return woken(store.enqueueFileOnce(key, channel, FileRequest.binary(fileName, title, content).toJson()));
+    }
+
+    @Override
     public void onChannels(String purposePrefix, ChannelListener listener) {
         channelListeners.register(purposePrefix, listener);
     }

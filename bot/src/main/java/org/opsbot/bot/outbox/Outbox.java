@@ -50,6 +50,12 @@ public interface Outbox {
      */
     long shareFile(String channel, String fileName, String title, String content, String requestedBy);
 
+    /** As {@link #shareFile}, for binary content such as a chart's PNG. */
+    long shareBytes(String channel, String fileName, String title, byte[] content, String requestedBy);
+
+    /** As {@link #shareBytes}, once per {@code key}, as {@link #postOnce} posts. */
+    long shareBytesOnce(String key, String channel, String fileName, String title, byte[] content);
+
     /**
      * This outbox, with its posts made on behalf of {@code user}: if one cannot be delivered
      * (the bot is not in the channel), the user is told by direct message.

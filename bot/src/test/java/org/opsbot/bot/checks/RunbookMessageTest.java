@@ -60,4 +60,28 @@ class RunbookMessageTest {
                         .contains("12 ticked by <@U0CAROL001> <!date^1795338720^"));
         assertThat(view.text()).contains("1/25 checklist items ticked");
     }
+
+    @Test
+    void aLongItemIsSaidOnceAcrossItsBoxItsDescriptionAndTheLineBesideNeverCutAndRepeated() {
+        String item = "Check that the replication slot on the primary is active and that its lag in bytes is falling;"
+                + " if it is not, restart the connector from the Run menu and watch the lag for five minutes before paging the DBA";
+        Runbook one = new Runbook("one", "One item", "ops", Optional.empty(), List.of(), List.of(), List.of(item), List.of(),
+                Path.of("runbooks/one.yaml"));
+
+        SlackMessage view = RunbookMessage.view(one, "/ops", SINCE, List.of());
+
+        OptionObject box = view.blocks().stream().filter(ActionsBlock.class::isInstance).map(ActionsBlock.class::cast)
+                .map(a -> a.getElements().getFirst()).filter(CheckboxesElement.class::isInstance)
+                .map(e -> ((CheckboxesElement) e).getOptions().getFirst()).findFirst().orElseThrow();
+        String label = ((PlainTextObject) box.getText()).getText();
+        String description = box.getDescription().getText();
+        assertThat(label).hasSizeLessThanOrEqualTo(75).startsWith("1. Check that the replication slot").endsWith("…");
+        assertThat(description).hasSizeLessThanOrEqualTo(75).endsWith("…");
+        String beside = view.blocks().stream().filter(ContextBlock.class::isInstance)
+                .map(b -> ((MarkdownTextObject) ((ContextBlock) b).getElements().getFirst()).getText())
+                .filter(t -> t.startsWith("1. ")).findFirst().orElseThrow();
+        assertThat(beside).doesNotContain("Check that the replication slot").contains("before paging the DBA");
+        String said = (label + " " + description + " " + beside.substring("1. …".length())).replace("…", "");
+        assertThat(said.replaceAll("\\s+", " ")).isEqualTo(("1. " + item).replaceAll("\\s+", " "));
+    }
 }

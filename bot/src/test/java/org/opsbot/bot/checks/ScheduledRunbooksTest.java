@@ -226,6 +226,16 @@ class ScheduledRunbooksTest {
         }
 
         @Override
+        public long shareBytes(String channel, String fileName, String title, byte[] content, String requestedBy) {
+            return killed();
+        }
+
+        @Override
+        public long shareBytesOnce(String key, String channel, String fileName, String title, byte[] content) {
+            return killed();
+        }
+
+        @Override
         public Outbox onBehalfOf(String user) {
             return this;
         }

@@ -70,7 +70,7 @@ class ActionIdsEndToEndTest {
      */
     private static final Set<String> BUTTONS = Set.of(
             "alert.ack", "alert.unack", "alert.resolve", "alert.escalate", "alert.snooze", "alert.silence",
-            "alert.unsilence", "alert.run",
+            "alert.unsilence", "alert.run", "alert.more",
             "escalation.ack", "escalation.escalate", "escalation.ack-all",
             "incident.declare", "incident.ack", "incident.resolve",
             "action.approve", "action.reject", "action.break-glass", "action.open",
@@ -125,7 +125,7 @@ class ActionIdsEndToEndTest {
         // An alert group that names a runbook, and its page.
         alertFires("IdsLagHigh");
         RateLimitedSlack.Call parent = parentOf("IdsLagHigh");
-        String group = value(parent, "incident.declare");
+        String group = value(parent, "alert.ack");
         Eventually.await("the page", WAIT, () -> !slack.directMessages().isEmpty());
         // A second group paging the same person joins that DM, which gets Acknowledge all.
         alertFires("IdsLagHigher");
@@ -135,8 +135,8 @@ class ActionIdsEndToEndTest {
         awaitCall("chat.update", "alert.unack");
         click(ALICE, slack.tsOf(parent), "alert.silence", group + ":PT1H", true);
         awaitCall("chat.postMessage", "alert.unsilence");
-        // Declared, the incident has its own message.
-        click(ALICE, slack.tsOf(parent), "incident.declare", group, false);
+        // Declared from the overflow menu, the incident has its own message.
+        choose(ALICE, slack.tsOf(parent), "alert.more", "incident.declare " + group);
         awaitCall("chat.postMessage", "incident.ack");
 
         // The Run… list, an approval request, and the three forms.
@@ -191,6 +191,26 @@ class ActionIdsEndToEndTest {
     }
 
     @Test
+    void noRowOfControlsHoldsMoreThanFiveAndWhatCannotBeTakenBackAsksFirst() throws IOException {
+        List<JsonNode> rows = new java.util.ArrayList<>();
+        for (RateLimitedSlack.Call call : slack.calls()) {
+            for (String field : List.of("blocks", "attachments", "view")) {
+                if (call.get(field) != null) {
+                    JSON.readTree(call.get(field)).findParents("type").stream()
+                            .filter(n -> "actions".equals(n.path("type").asText())).forEach(rows::add);
+                }
+            }
+        }
+        assertThat(rows).isNotEmpty().allSatisfy(row -> assertThat(row.path("elements").size()).as(row.toString()).isLessThanOrEqualTo(5));
+        List<JsonNode> elements = rows.stream().flatMap(r -> java.util.stream.StreamSupport.stream(r.path("elements").spliterator(), false))
+                .toList();
+        for (String id : List.of("alert.resolve", "alert.silence", "action.break-glass")) {
+            assertThat(elements).as(id).filteredOn(e -> id.equals(e.path("action_id").asText())).isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.path("confirm").path("title").path("text").asText()).as(id).isNotBlank());
+        }
+    }
+
+    @Test
     void everyIdOfMessagesPostedByEarlierVersionsIsStillAnswered() {
         for (String id : LEGACY_BUTTONS) {
             assertThat(click(OTHER_LEAD, "1700000000.000200", id, "0", false).statusCode()).as(id).isEqualTo(200);
@@ -218,7 +238,7 @@ class ActionIdsEndToEndTest {
     void anIncidentDeclaredAndAcknowledgedWithButtonsOfAnEarlierVersion() {
         alertFires("IdsOldButtons");
         RateLimitedSlack.Call parent = parentOf("IdsOldButtons");
-        String group = value(parent, "incident.declare");
+        String group = value(parent, "alert.ack");
 
         click(ALICE, slack.tsOf(parent), "incident-declare-from-alert", group, false);
 
@@ -242,6 +262,10 @@ class ActionIdsEndToEndTest {
         }
         if (node.isObject() && node.hasNonNull("action_id")) {
             postedButtons.add(node.get("action_id").asText());
+        }
+        // An overflow menu's option stands for a button: its value begins with that button's id.
+        if (node.isObject() && "overflow".equals(node.path("type").asText())) {
+            node.path("options").forEach(o -> postedButtons.add(o.path("value").asText().split(" ", 2)[0]));
         }
         if (node.isObject() && node.hasNonNull("callback_id")) {
             postedForms.add(node.get("callback_id").asText());
@@ -322,6 +346,10 @@ class ActionIdsEndToEndTest {
 
     private static HttpResponse<String> click(String user, String messageTs, String actionId, String value, boolean select) {
         return slack(SlackPayloads.blockActions(TEAM, user, "someone", CHANNEL, messageTs, actionId, value, select));
+    }
+
+    private static HttpResponse<String> choose(String user, String messageTs, String menuId, String option) {
+        return slack(SlackPayloads.overflowChoice(TEAM, user, CHANNEL, messageTs, menuId, option));
     }
 
     private static HttpResponse<String> submit(String callbackId) {

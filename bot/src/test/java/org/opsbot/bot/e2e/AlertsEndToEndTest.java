@@ -120,8 +120,8 @@ class AlertsEndToEndTest {
         RateLimitedSlack.Call parent = slack.channelPosts().getFirst();
         assertThat(parent.get("channel")).isEqualTo("#cdc-alerts");
         assertThat(parent.isReply()).isFalse();
-        assertThat(parent.get("attachments")).contains("FIRING", "P1", "CDCReplicationLagHigh", "Replication lag is 12840",
-                "Acknowledge", "Silence", "<!date^");
+        assertThat(parent.get("blocks")).contains("FIRING · P1 · CDCReplicationLagHigh");
+        assertThat(parent.get("attachments")).contains("Replication lag is 12840", "Acknowledge", "Silence", "<!date^");
 
         // The new group's escalation pages its first tier at once: a DM and a note in the thread.
         Eventually.await("first tier paged", WAIT, () -> slack.directMessages().size() == 1 && slack.pageNotes().size() == 1);
@@ -168,10 +168,73 @@ class AlertsEndToEndTest {
         // pending ones coalesce.
         assertThat(updates.size()).isBetween(1, 6);
         assertThat(slack.directMessages()).as("resolved: nobody more is paged").hasSize(1);
-        assertThat(updates.getLast().get("attachments")).contains("RESOLVED", "Resolved by <@U0ALICE001>")
+        assertThat(updates.getLast().get("blocks")).contains("RESOLVED");
+        assertThat(updates.getLast().get("attachments")).contains("Resolved by <@U0ALICE001>")
                 .doesNotContain("Acknowledge", "Reopened", "&lt;!channel&gt;");
         // Markup from annotations is escaped, never a live mention or link.
         assertThat(parent.get("attachments")).doesNotContain("<!channel>", "<https://evil.example");
+    }
+
+    /** One group of two alerts: connector-0 {@code critical} (P1 for team cdc), connector-1 {@code warning} (P2). */
+    static String mixedSeverities(String status) {
+        String body = amWebhook(status, "12840", status, status);
+        int second = body.indexOf("\"fp0000\"");
+        return body.substring(0, second) + body.substring(second).replace("\"severity\":\"critical\"", "\"severity\":\"warning\"");
+    }
+
+    @Test
+    void eachAlertShowsItsOwnSeverityAndAGroupResolvedByHandWhileItFiresShowsNoFiringLineSnoozeOrControl() throws Exception {
+        start(ConfigLoader.bundledExample().require());
+        String mixed = mixedSeverities("firing");
+        assertThat(mixed).contains("\"severity\":\"warning\"");
+        webhook("alertmanager", mixed, TOKEN);
+        Eventually.await("parent posted", WAIT, () -> slack.channelPosts().size() == 1);
+        RateLimitedSlack.Call parent = slack.channelPosts().getFirst();
+        assertThat(parent.get("blocks")).contains("\"type\":\"header\"", ":rotating_light: FIRING · P1 · CDCReplicationLagHigh");
+        assertThat(parent.get("attachments")).contains(":red_circle: Replication lag is 12840 on connector-0",
+                        ":large_orange_circle: Replication lag is 12840 on connector-1")
+                .doesNotContain(":red_circle: Replication lag is 12840 on connector-1", "`instance=");
+        assertThat(slash("U0ALICE001", "snooze 1 1h").statusCode()).isEqualTo(200);
+        Eventually.await("snooze on the parent", WAIT, () -> !groupUpdates().isEmpty()
+                && groupUpdates().getLast().get("attachments").contains("Snoozed by <@U0ALICE001>"));
+
+        assertThat(click("U0ALICE001", "alert.resolve", "1", false).statusCode()).isEqualTo(200);
+
+        Eventually.await("resolved on the parent", WAIT, () -> groupUpdates().getLast().get("blocks").contains("RESOLVED"));
+        RateLimitedSlack.Call resolved = groupUpdates().getLast();
+        assertThat(resolved.get("blocks")).contains(":white_check_mark: RESOLVED · P1 · CDCReplicationLagHigh");
+        assertThat(resolved.get("attachments")).contains("Resolved by <@U0ALICE001> <!date^",
+                        " while Alertmanager still reports 2 alerts firing; a new alert or a new firing episode reopens it.")
+                .doesNotContain("2 firing", "firing since", ":red_circle:", ":large_orange_circle:", "Snoozed", "action_id");
+        assertThat(resolved.get("text")).startsWith("[RESOLVED] P1 · CDCReplicationLagHigh — 2 alerts");
+    }
+
+    @Test
+    void aChoiceInTheOverflowMenuIsAnsweredAsAClickOnTheButtonItStandsFor() throws Exception {
+        start(ConfigLoader.bundledExample().require());
+        webhook("alertmanager", amWebhook("firing", "1", "firing"), TOKEN);
+        Eventually.await("first tier paged", WAIT, () -> slack.directMessages().size() == 1);
+        com.fasterxml.jackson.databind.JsonNode attachments = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(slack.channelPosts().getFirst().get("attachments"));
+        com.fasterxml.jackson.databind.JsonNode controls = attachments.findValues("elements").stream()
+                .filter(e -> e.toString().contains("alert.ack")).findFirst().orElseThrow();
+        assertThat(controls.size()).isLessThanOrEqualTo(5);
+        assertThat(controls.findValues("action_id")).extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+                .contains("alert.ack", "alert.resolve", "alert.snooze", "alert.silence", "alert.more");
+        assertThat(controls.findValues("value")).extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+                .contains("alert.escalate 1", "incident.declare 1");
+
+        HttpResponse<String> chosen = http.send(signer.post(uri("/slack/events"), SlackSigner.FORM, SlackPayloads.overflowChoice(TEAM,
+                "U0ALICE001", "C000000001", parentTs(), "alert.more", "alert.escalate 1")), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(chosen.statusCode()).isEqualTo(200);
+        Eventually.await("escalated as by the button", WAIT, () -> slack.calls("chat.postEphemeral").stream()
+                .anyMatch(e -> e.get("text").startsWith(":arrow_double_up: Escalated #1 *CDCReplicationLagHigh* to tier 3")));
+        Eventually.await("the next tier paged", WAIT, () -> slack.directMessages().size() == 2);
+        // An option naming no button is only acknowledged.
+        assertThat(http.send(signer.post(uri("/slack/events"), SlackSigner.FORM, SlackPayloads.overflowChoice(TEAM,
+                "U0ALICE001", "C000000001", parentTs(), "alert.more", "nobody.knows 1")), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(200);
     }
 
     private HttpResponse<String> send(String body) {

@@ -186,7 +186,8 @@ class PrometheusEndToEndTest {
         long firedIn = Duration.ofNanos(System.nanoTime() - high).toMillis();
         RateLimitedSlack.Call parent = parents().getFirst();
         assertThat(parent.get("channel")).isEqualTo("#alerts");
-        assertThat(parent.get("attachments")).contains("FIRING", "P1", "DemoQueueBacklog", "Demo queue holds 750 jobs",
+        assertThat(parent.get("blocks")).contains("FIRING", "P1", "DemoQueueBacklog");
+        assertThat(parent.get("attachments")).contains("Demo queue holds 750 jobs",
                 "Acknowledge", "Run runbook", prometheus.url + "/graph?g0.expr=");
 
         // Tier 1 is paged at once; tier 2 is due TEAM_LEAD_AFTER later, as the message says.
@@ -317,9 +318,11 @@ class PrometheusEndToEndTest {
 
     /** The group message as Slack shows it now: the last update, or the post itself. */
     private String lastParent() {
-        // The group's message, not the page DMs (which have no attachments).
+        // The group's message (it has a coloured attachment), not the page DM (blocks only).
         List<RateLimitedSlack.Call> updates = slack.calls("chat.update").stream().filter(u -> u.get("attachments") != null).toList();
-        return updates.isEmpty() ? parents().getFirst().get("attachments") : updates.getLast().get("attachments");
+        RateLimitedSlack.Call last = updates.isEmpty() ? parents().getFirst() : updates.getLast();
+        // The header (state, severity, title) is in the blocks, the rest in the coloured attachment.
+        return last.get("blocks") + last.get("attachments");
     }
 
     private List<String> paged() {

@@ -56,6 +56,7 @@ public final class RateLimitedSlack implements AutoCloseable {
 
     public volatile WireMockServer server;
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+    private final List<byte[]> uploads = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger rateLimited = new AtomicInteger();
     private final Map<String, Integer> rateLimitedByMethod = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final AtomicInteger answersToLose = new AtomicInteger();
@@ -74,6 +75,7 @@ public final class RateLimitedSlack implements AutoCloseable {
         WireMockServer s = new WireMockServer(options.extensions(limiter));
         s.start();
         s.stubFor(any(urlPathMatching("/api/.*")).willReturn(okJson("{\"ok\":true}")));
+        s.stubFor(any(urlPathMatching("/upload/.*")).willReturn(okJson("{\"ok\":true}")));
         return s;
     }
 
@@ -126,6 +128,13 @@ public final class RateLimitedSlack implements AutoCloseable {
     /** Connections are answered normally again. */
     public void heal() {
         resetting = false;
+    }
+
+    /** The bytes of each file uploaded to the URL {@code files.getUploadURLExternal} gave, in order. */
+    public List<byte[]> uploads() {
+        synchronized (uploads) {
+            return List.copyOf(uploads);
+        }
     }
 
     public List<Call> calls() {
@@ -218,6 +227,10 @@ public final class RateLimitedSlack implements AutoCloseable {
                 return reset();
             }
             String path = event.getRequest().getUrl();
+            if (path.startsWith("/upload/")) {
+                uploads.add(event.getRequest().getBody());
+                return ResponseDefinitionBuilder.responseDefinition().withStatus(200).withBody("OK").build();
+            }
             String method = path.substring(path.lastIndexOf('/') + 1);
             int q = method.indexOf('?');
             method = q < 0 ? method : method.substring(0, q);
@@ -257,6 +270,12 @@ public final class RateLimitedSlack implements AutoCloseable {
                 case "auth.test" -> {
                     return okJson("{\"ok\":true,\"url\":\"https://e2e.slack.com/\",\"team\":\"E2E\",\"user\":\"opsbot\","
                             + "\"team_id\":\"T0E2E00001\",\"user_id\":\"U0BOT00001\",\"bot_id\":\"B0BOT00001\"}").build();
+                }
+                case "files.getUploadURLExternal" -> {
+                    calls.add(new Call(method, form, now));
+                    String id = "F0UP" + String.format("%06d", uploads.size() + calls.size());
+                    return okJson("{\"ok\":true,\"upload_url\":\"http://localhost:" + port + "/upload/" + id
+                            + "\",\"file_id\":\"" + id + "\"}").build();
                 }
                 case "usergroups.list" -> {
                     return okJson("{\"ok\":true,\"usergroups\":[]}").build();

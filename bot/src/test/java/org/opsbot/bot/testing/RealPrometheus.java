@@ -54,9 +54,14 @@ public final class RealPrometheus implements AutoCloseable {
         this.url = url;
     }
 
+    /** Prometheus with no rules and no Alertmanager: for queries only (the prometheus check). */
+    public static RealPrometheus start() throws IOException, InterruptedException {
+        return start("groups: []\n", null);
+    }
+
     /**
-     * Starts Prometheus with {@code rules} as its one rule file, alerting {@code alertmanager},
-     * and returns once it has scraped the gauges endpoint successfully.
+     * Starts Prometheus with {@code rules} as its one rule file, alerting {@code alertmanager}
+     * (none when null), and returns once it has scraped the gauges endpoint successfully.
      */
     public static RealPrometheus start(String rules, RealAlertmanager alertmanager) throws IOException, InterruptedException {
         Optional<Path> binary = Stream.concat(BINARIES.stream().map(Path::of),
@@ -104,20 +109,22 @@ public final class RealPrometheus implements AutoCloseable {
     private static Process launch(Path binary, Path dir, int port, String rules, RealAlertmanager alertmanager,
                                   Gauges gauges) throws IOException {
         Files.writeString(dir.resolve("rules.yml"), rules);
+        String alerting = alertmanager == null ? "" : """
+                alerting:
+                  alertmanagers:
+                    - static_configs:
+                        - targets: ["%s"]
+                """.formatted(URI.create(alertmanager.url).getAuthority());
         Files.writeString(dir.resolve("prometheus.yml"), """
                 global:
                   scrape_interval: 1s
                   evaluation_interval: 1s
                 rule_files: [rules.yml]
-                alerting:
-                  alertmanagers:
-                    - static_configs:
-                        - targets: ["%s"]
-                scrape_configs:
+                %sscrape_configs:
                   - job_name: %s
                     static_configs:
                       - targets: ["%s"]
-                """.formatted(URI.create(alertmanager.url).getAuthority(), JOB, gauges.target()));
+                """.formatted(alerting, JOB, gauges.target()));
         return new ProcessBuilder(binary.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
                 // The alerts' generatorURL (the "source" link on the bot's message) points here.

@@ -74,6 +74,16 @@ public final class RecordingOutbox implements Outbox {
     }
 
     @Override
+    public long shareBytes(String channel, String fileName, String title, byte[] content, String requestedBy) {
+        return record("shareFile", channel, SlackMessage.text(fileName + " (" + content.length + " bytes)"));
+    }
+
+    @Override
+    public long shareBytesOnce(String key, String channel, String fileName, String title, byte[] content) {
+        return shareBytes(channel, fileName, title, content, null);
+    }
+
+    @Override
     public Outbox onBehalfOf(String user) {
         return this;
     }

@@ -97,6 +97,19 @@ public final class SlackPayloads {
     }
 
     /**
+     * A choice of the option whose value is {@code value} in the overflow menu ("⋯")
+     * {@code actionId} of the bot's message {@code messageTs} in {@code channel}.
+     */
+    public static String overflowChoice(String teamId, String userId, String channel, String messageTs, String actionId,
+                                        String value) {
+        String action = """
+                {"type":"overflow","action_id":"%s","block_id":"alert-actions","selected_option":\
+                {"text":{"type":"plain_text","text":"Escalate","emoji":true},"value":"%s"},\
+                "action_ts":"1700000001.000200"}""".formatted(actionId, value);
+        return blockActions(teamId, userId, "steve", channel, messageTs, action);
+    }
+
+    /**
      * A click on a button (or a choice in a select, when {@code selected} is given) of the
      * bot's message {@code messageTs} in {@code channel}, as Slack sends {@code block_actions}.
      */
@@ -112,6 +125,11 @@ public final class SlackPayloads {
                 {"action_id":"%s","block_id":"alert-actions","text":{"type":"plain_text","text":"Acknowledge","emoji":true},\
                 "value":"%s","style":"primary","type":"button","action_ts":"1700000001.000200"}"""
                 .formatted(actionId, value);
+        return blockActions(teamId, userId, userName, channel, messageTs, action);
+    }
+
+    private static String blockActions(String teamId, String userId, String userName, String channel, String messageTs,
+                                       String action) {
         String json = """
                 {"type":"block_actions","user":{"id":"%2$s","username":"%3$s","name":"%3$s","team_id":"%1$s"},\
                 "api_app_id":"A123456","token":"gIkuvaNzQIHg97ATvDxqgjtO",\

@@ -349,6 +349,11 @@ public final class Alerts {
         return g.severity() == null ? Optional.empty() : config.severity(g.severity());
     }
 
+    /** One alert's own severity: its {@code severity} label as its group's team maps it. */
+    public Optional<Severity> severity(StoredAlertGroup g, StoredAlert a) {
+        return grouping.severity(g.route().team(), a.labels());
+    }
+
     public OpsbotConfig config() {
         return config;
     }

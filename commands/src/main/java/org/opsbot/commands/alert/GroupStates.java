@@ -8,8 +8,11 @@ import org.opsbot.commands.model.StoredAlertGroup.State;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The life of an alert group, in one place: firing → acknowledged → resolved by people,
@@ -131,6 +134,56 @@ public final class GroupStates {
             return new Refused("It is not silenced.");
         }
         return moved(g, withoutSilence(g.mutes()), now, new AlertNote.SilenceEnded(Optional.of(user)));
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // What a group's message shows
+
+    /** What a person can do to a group from its message; the buttons and menus are drawn from these. */
+    public enum Offer { ACKNOWLEDGE, UNACKNOWLEDGE, RESOLVE, ESCALATE, SNOOZE, SILENCE, DECLARE_INCIDENT, RUN_RUNBOOK }
+
+    /**
+     * What the group's message shows in its state, decided here so that no message can show a
+     * state and something that contradicts it (a resolved group with firing lines or a snooze).
+     *
+     * @param state              the state the message names
+     * @param alertsLive         whether alert lines show as live (firing in red); a resolved
+     *                           group's lines are history, whatever the source says
+     * @param offers             what the message offers; none once the group is resolved
+     * @param snoozedUntil       the snooze to show: one in effect on an open group
+     * @param silencedUntil      the silence at the source to show: one in effect, also on a
+     *                           resolved group, since it still holds back the source's alerts
+     * @param firingAtSource     for a group resolved by hand, how many of its alerts its source
+     *                           still reports firing (they do not reopen it; a new alert or a new
+     *                           episode does); 0 otherwise
+     */
+    public record Shown(State state, boolean alertsLive, Set<Offer> offers, Optional<Long> snoozedUntil,
+                        Optional<Long> silencedUntil, int firingAtSource) {
+
+        public Shown {
+            offers = offers.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(offers));
+        }
+    }
+
+    /**
+     * What {@code g}'s message shows at {@code now}, of which {@code firing} alerts are firing at
+     * the source.
+     */
+    public static Shown shown(StoredAlertGroup g, int firing, long now) {
+        Mutes m = g.mutes();
+        Optional<Long> silenced = m.silenceId() != null && m.silencedUntil() != null && m.silencedUntil() > now
+                ? Optional.of(m.silencedUntil()) : Optional.empty();
+        if (g.state() == State.RESOLVED) {
+            int stillFiring = g.lifecycle().resolvedBy() == null ? 0 : firing;
+            return new Shown(State.RESOLVED, false, Set.of(), Optional.empty(), silenced, stillFiring);
+        }
+        Set<Offer> offers = EnumSet.of(g.state() == State.ACKNOWLEDGED ? Offer.UNACKNOWLEDGE : Offer.ACKNOWLEDGE,
+                Offer.RESOLVE, Offer.ESCALATE, Offer.SNOOZE, Offer.DECLARE_INCIDENT, Offer.RUN_RUNBOOK);
+        if (maySilence(g).allowed()) {
+            offers.add(Offer.SILENCE);
+        }
+        Optional<Long> snoozed = m.snoozedUntil() != null && m.snoozedUntil() > now ? Optional.of(m.snoozedUntil()) : Optional.empty();
+        return new Shown(g.state(), true, offers, snoozed, silenced, 0);
     }
 
     // ---------------------------------------------------------------------------------------

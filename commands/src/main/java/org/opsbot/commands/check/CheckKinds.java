@@ -18,6 +18,8 @@ public final class CheckKinds {
             new TcpKind(),
             new SqlKind(),
             new DiskKind(),
+            new FileKind(),
+            new LogKind(),
             new ExecKind());
 
     private static final Map<String, CheckKind<?>> BY_KEY = new LinkedHashMap<>();

@@ -187,10 +187,10 @@ public final class CheckRunner {
         for (Measurement.Sample s : m.samples()) {
             Status st = Status.OK;
             String why = null;
-            if (check.crit().isPresent() && check.crit().get().crossedBy(s.value())) {
+            if (check.crit().isPresent() && s.crosses(check.crit().get())) {
                 st = Status.CRIT;
                 why = "crit " + check.crit().get();
-            } else if (check.warn().isPresent() && check.warn().get().crossedBy(s.value())) {
+            } else if (check.warn().isPresent() && s.crosses(check.warn().get())) {
                 st = Status.WARN;
                 why = "warn " + check.warn().get();
             }

@@ -81,8 +81,8 @@ public final class HttpKind implements CheckKind<HttpKind.Http> {
         }
 
         @Override
-        public boolean valueIsLatency() {
-            return json.isEmpty() || equals.isPresent() || contains.isPresent();
+        public Quantity quantity() {
+            return json.isEmpty() || equals.isPresent() || contains.isPresent() ? Quantity.LATENCY : Quantity.NUMBER;
         }
     }
 

@@ -22,11 +22,12 @@ public interface Probe {
     String describe();
 
     /**
-     * Whether the value compared with thresholds is a latency, so that thresholds may carry a
-     * time unit ({@code "> 2s"}); for every other value a unit is refused as a mistake.
+     * What the value compared with thresholds is, so that thresholds carry the units that fit it
+     * ({@code "> 2s"} for a latency, {@code "> 26h"} for an age, {@code "< 1MB"} for a size); a
+     * unit that does not fit is refused as a mistake.
      */
-    default boolean valueIsLatency() {
-        return false;
+    default Quantity quantity() {
+        return Quantity.NUMBER;
     }
 
     /** Values of this probe's own settings that must never be shown (a database password). */

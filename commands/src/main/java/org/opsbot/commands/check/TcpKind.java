@@ -18,8 +18,8 @@ public final class TcpKind implements CheckKind<TcpKind.Tcp> {
         }
 
         @Override
-        public boolean valueIsLatency() {
-            return true;
+        public Quantity quantity() {
+            return Quantity.LATENCY;
         }
     }
 

@@ -7,17 +7,23 @@ import java.util.regex.Pattern;
 
 /**
  * A limit a check's value is compared with, written like {@code "> 1000"}, {@code ">= 80%"},
- * {@code "< 5"}, {@code "!= 0"} or {@code "> 2s"}. The threshold is crossed when the comparison
- * holds. Times are compared in milliseconds ({@code s} is turned into ms); {@code %} is only a
- * reminder that the value is a percentage.
+ * {@code "< 5"}, {@code "!= 0"}, {@code "> 2s"}, {@code "> 26h"} or {@code "< 1MB"}. The
+ * threshold is crossed when the comparison holds. Times ({@code ms s m h d}) are compared in
+ * milliseconds, sizes ({@code B KB MB GB TB}, any case, {@code KiB} alike) in bytes, counted in
+ * 1024s as {@code du -h} and {@code ls -lh} do; {@code %} is only a reminder that the value is a
+ * percentage. Which units fit which value is {@link Quantity}'s rule.
  *
  * @param text     as written, for reports
  * @param operator one of {@code > >= < <= == !=}
- * @param limit    the number compared with (milliseconds for time units)
+ * @param limit    the number compared with (milliseconds for times, bytes for sizes)
+ * @param unit     the kind of unit it was written with
  */
-public record Threshold(String text, String operator, double limit) {
+public record Threshold(String text, String operator, double limit, Unit unit) {
     private static final Pattern SYNTAX = Pattern.compile(
-            "\\s*(>=|<=|==|!=|=|>|<)\\s*(-?\\d+(?:\\.\\d+)?)\\s*(%|ms|s|m)?\\s*");
+            "\\s*(>=|<=|==|!=|=|>|<)\\s*(-?\\d+(?:\\.\\d+)?)\\s*(%|ms|s|m|h|d|(?i:[kmgt]i?b|b))?\\s*");
+
+    /** What a threshold's unit measures. */
+    public enum Unit { NONE, PERCENT, TIME, SIZE }
 
     /** The threshold, or empty when {@code text} is not one (see {@link #SYNTAX_HELP}). */
     public static Optional<Threshold> parse(String text) {
@@ -30,22 +36,36 @@ public record Threshold(String text, String operator, double limit) {
         }
         String op = m.group(1).equals("=") ? "==" : m.group(1);
         double limit = Double.parseDouble(m.group(2));
-        String unit = m.group(3) == null ? "" : m.group(3).toLowerCase(Locale.ROOT);
+        String written = m.group(3) == null ? "" : m.group(3);
+        String sizeUnit = written.toUpperCase(Locale.ROOT).replace("IB", "B");
+        Unit unit = switch (written) {
+            case "" -> Unit.NONE;
+            case "%" -> Unit.PERCENT;
+            case "ms", "s", "m", "h", "d" -> Unit.TIME;
+            default -> Unit.SIZE;
+        };
         limit = switch (unit) {
-            case "s" -> limit * 1000;
-            case "m" -> limit * 60_000;
+            case TIME -> limit * switch (written) {
+                case "s" -> 1000L;
+                case "m" -> 60_000L;
+                case "h" -> 3_600_000L;
+                case "d" -> 86_400_000L;
+                default -> 1L;
+            };
+            case SIZE -> limit * switch (sizeUnit) {
+                case "KB" -> 1L << 10;
+                case "MB" -> 1L << 20;
+                case "GB" -> 1L << 30;
+                case "TB" -> 1L << 40;
+                default -> 1L;
+            };
             default -> limit;
         };
-        return Optional.of(new Threshold(text.trim(), op, limit));
+        return Optional.of(new Threshold(text.trim(), op, limit, unit));
     }
 
     public static final String SYNTAX_HELP =
-            "write a comparison and a number, e.g. \"> 1000\", \">= 80%\", \"< 5\", \"!= 0\" or \"> 2s\"";
-
-    /** Whether it was written with a time unit, so it only makes sense for a latency. */
-    public boolean isTime() {
-        return text.matches(".*\\d\\s*(ms|s|m)\\s*");
-    }
+            "write a comparison and a number, e.g. \"> 1000\", \">= 80%\", \"< 5\", \"!= 0\", \"> 2s\", \"> 26h\" or \"< 1MB\"";
 
     public boolean crossedBy(double value) {
         return switch (operator) {

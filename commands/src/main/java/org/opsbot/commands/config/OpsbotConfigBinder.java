@@ -327,7 +327,7 @@ final class OpsbotConfigBinder {
                 continue;
             }
             var map = t.get();
-            var known = List.of("channel", "responders", "severity-map", "escalation");
+            var known = List.of("channel", "responders", "severity-map", "escalation", "business-hours", "digest");
             in.onlyKeys(map, path, known);
             var channel = channel(map, "channel", path);
             // A misspelt 'chanel' is already reported as such; "no channel" would only add noise.
@@ -352,9 +352,46 @@ final class OpsbotConfigBinder {
             });
             var escalation = map.get("escalation").flatMap(n -> in.map(n, path + ".escalation"))
                     .map(em -> escalation(em, path + ".escalation")).orElse(Escalation.NONE);
-            out.put(e.key(), new Team(e.key(), channel, responders, severityMap, escalation));
+            var businessHours = map.get("business-hours").flatMap(n -> in.map(n, path + ".business-hours"))
+                    .flatMap(hm -> hours(hm, path + ".business-hours"));
+            var digest = digest(map, path + ".digest");
+            out.put(e.key(), new Team(e.key(), channel, responders, severityMap, escalation, businessHours, digest));
         }
         return out;
+    }
+
+    /** {@code digest: off}, or {@code {day, at, time-zone}} with each key optional; absent is on. */
+    private Digest digest(YamlMap team, String path) {
+        var node = team.get("digest");
+        if (node.isEmpty() || Binder.isNull(node.get())) {
+            return Digest.DEFAULT;
+        }
+        if (node.get() instanceof org.opsbot.commands.yaml.YamlScalar s) {
+            var t = s.text().strip().toLowerCase(Locale.ROOT);
+            if (t.equals("off") || t.equals("false")) {
+                return Digest.OFF;
+            }
+            if (t.equals("on") || t.equals("true")) {
+                return Digest.DEFAULT;
+            }
+            in.problem(s.line(), path + " '" + s.text() + "' is neither off nor a schedule",
+                    "write 'digest: off', or 'digest: {day: Mon, at: \"09:00\", time-zone: Europe/Berlin}'");
+            return Digest.DEFAULT;
+        }
+        var m = in.map(node.get(), path);
+        if (m.isEmpty()) {
+            return Digest.DEFAULT;
+        }
+        in.onlyKeys(m.get(), path, List.of("day", "at", "time-zone"));
+        var day = in.scalar(m.get(), "day", path, false).flatMap(d -> {
+            var parsed = day(d.text());
+            if (parsed.isEmpty()) {
+                in.problem(d.line(), path + ".day '" + d.text() + "' is not a day of the week", "write Mon, Tue, … or Sun");
+            }
+            return parsed;
+        }).orElse(Digest.DEFAULT.day());
+        var at = in.scalar(m.get(), "at", path, false).flatMap(s -> clock(s, path + ".at")).orElse(Digest.DEFAULT.at());
+        return new Digest(true, day, at, zone(m.get(), path, false));
     }
 
     private Escalation escalation(YamlMap m, String path) {

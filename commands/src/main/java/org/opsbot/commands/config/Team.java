@@ -10,11 +10,19 @@ import java.util.Optional;
  *                    absent means {@code slack.default-channel}
  * @param responders  the role whose members may act on the team's alerts
  * @param severityMap an alert's {@code severity} label → a configured severity name
+ * @param businessHours what stats count as in hours; empty: Mon–Fri 09:00–18:00 in the zone of
+ *                    the team's first schedule
  */
 public record Team(String name, Optional<String> channel, Optional<String> responders,
-                   Map<String, String> severityMap, Escalation escalation) {
+                   Map<String, String> severityMap, Escalation escalation, Optional<BusinessHours> businessHours,
+                   Digest digest) {
 
     public Team {
         severityMap = Ordered.copy(severityMap);
+    }
+
+    public Team(String name, Optional<String> channel, Optional<String> responders, Map<String, String> severityMap,
+                Escalation escalation) {
+        this(name, channel, responders, severityMap, escalation, Optional.empty(), Digest.DEFAULT);
     }
 }

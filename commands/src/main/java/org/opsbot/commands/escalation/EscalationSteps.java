@@ -3,6 +3,7 @@ package org.opsbot.commands.escalation;
 import org.opsbot.commands.config.Durations;
 import org.opsbot.commands.config.Escalation;
 import org.opsbot.commands.config.Tier;
+import org.opsbot.commands.model.Page;
 import org.opsbot.commands.model.Walk;
 import org.opsbot.commands.model.WalkEvent;
 
@@ -23,7 +24,16 @@ public final class EscalationSteps {
     }
 
     /** A new walk and what it did. */
-    public record Step(Walk walk, List<WalkEvent> events) {
+    /** @param pages the notifications this step sent or tried to send, one row per person or pager */
+    public record Step(Walk walk, List<WalkEvent> events, List<Page> pages) {
+        public Step {
+            events = List.copyOf(events);
+            pages = List.copyOf(pages);
+        }
+
+        public Step(Walk walk, List<WalkEvent> events) {
+            this(walk, events, List.of());
+        }
     }
 
     /**
@@ -177,12 +187,13 @@ public final class EscalationSteps {
         Instant anchorAt = walk.anchorAt();
         Duration anchorAfter = walk.anchorAfter();
         String reason = why;
+        List<Page> pages = new ArrayList<>();
         while (i < tiers.size()) {
             Tier tier = tiers.get(i);
             Instant due = anchorAt.plus(tier.after().minus(anchorAfter));
             if (due.isAfter(now)) {
                 Walk next = walk.with(Walk.Status.WALKING, round, i, anchorAt, anchorAfter, Optional.of(due));
-                return new Step(next, events);
+                return new Step(next, events, pages);
             }
             OnCallRoster.TierOnCall onCall = roster.apply(tier);
             if (onCall.notApplicable().isPresent()) {
@@ -198,6 +209,12 @@ public final class EscalationSteps {
                     ? new Pager.Result(List.of(), spared.isPresent() ? paged.unresolved()
                             : onCall.unresolved().isEmpty() ? List.of("nobody is on call") : onCall.unresolved())
                     : pager.page(walk, paged, reason);
+            for (String reached : result.reached()) {
+                pages.add(Page.sent(walk, i, tier.name(), reached, now));
+            }
+            for (String reason1 : result.unreachable()) {
+                pages.add(Page.notReached(walk, i, tier.name(), reason1, now));
+            }
             if (result.anyoneReached() || spared.isPresent()) {
                 List<String> who = new ArrayList<>(result.reached().stream().map(EscalationSteps::mention).toList());
                 spared.ifPresent(a -> who.add(a.notPaged()));
@@ -234,11 +251,11 @@ public final class EscalationSteps {
             // A new round is the policy's doing, not the person's: it pages them like anyone else.
             Walk next = walk.with(Walk.Status.WALKING, round + 1, 0, again, tiers.getFirst().after(), Optional.of(again))
                     .awareOf(Optional.empty());
-            return new Step(next, events);
+            return new Step(next, events, pages);
         }
         told(pager, walk, events, WalkEvent.of(walk, now, WalkEvent.Kind.ENDED, -1, "all tiers notified; the policy does not repeat,"
                 + " so nobody more will be paged until someone escalates by hand"));
-        return new Step(walk.with(Walk.Status.ENDED, round, tiers.size(), anchorAt, anchorAfter, Optional.empty()), events);
+        return new Step(walk.with(Walk.Status.ENDED, round, tiers.size(), anchorAt, anchorAfter, Optional.empty()), events, pages);
     }
 
     /** Records {@code event} and tells the subject's thread about it. */

@@ -163,7 +163,7 @@ public final class Escalations {
             lock.lock();
             try {
                 EscalationSteps.Step step = EscalationSteps.fire(walk, policy(walk.team()), clock.instant(), roster(walk), pager);
-                if (store.save(step.walk(), step.events())) {
+                if (store.save(step.walk(), step.events(), step.pages())) {
                     audited("opsbot", step.events());
                     fired.add(walk.subject());
                     changed(step.walk());
@@ -220,7 +220,7 @@ public final class Escalations {
                     changed(current.get());
                     return current;
                 }
-                if (store.save(step.walk(), step.events())) {
+                if (store.save(step.walk(), step.events(), step.pages())) {
                     audited(actor, step.events());
                     changed(step.walk());
                     return Optional.of(step.walk());

@@ -229,9 +229,9 @@ final class RunbookParser {
         if (probe != null) {
             for (String key : List.of("warn", "crit")) {
                 Optional<Threshold> t = key.equals("warn") ? warn : crit;
-                if (t.isPresent() && t.get().isTime() && !probe.valueIsLatency()) {
-                    problem(f.line(key), key + " threshold \"" + t.get() + "\" has a time unit, but this check's value is not a latency",
-                            "write the number in the value's own unit, e.g. \"> 10\" for a metric in seconds");
+                String mismatch = t.map(probe.quantity()::mismatch).orElse(null);
+                if (mismatch != null) {
+                    problem(f.line(key), key + " threshold \"" + t.get() + "\" " + mismatch, probe.quantity().fix());
                 }
             }
         }

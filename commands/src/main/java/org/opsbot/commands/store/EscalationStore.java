@@ -3,6 +3,7 @@ package org.opsbot.commands.store;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Update;
+import org.opsbot.commands.model.Page;
 import org.opsbot.commands.model.Walk;
 import org.opsbot.commands.model.WalkEvent;
 
@@ -84,6 +85,11 @@ public final class EscalationStore {
      * its events, in one transaction; false when someone else changed it meanwhile.
      */
     public boolean save(Walk walk, List<WalkEvent> events) {
+        return save(walk, events, List.of());
+    }
+
+    /** As {@link #save(Walk, List)}, with the pages the step sent, in the same transaction. */
+    public boolean save(Walk walk, List<WalkEvent> events, List<Page> pages) {
         return db.write(h -> {
             int updated = bound(h.createUpdate("""
                             UPDATE escalation SET status = :status, round = :round, next_tier = :nextTier, last_tier = :lastTier,
@@ -94,6 +100,7 @@ public final class EscalationStore {
                     .execute();
             if (updated == 1) {
                 append(h, events);
+                PageRows.insert(h, pages);
             }
             return updated == 1;
         });

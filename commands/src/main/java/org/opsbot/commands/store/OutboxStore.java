@@ -104,6 +104,12 @@ public final class OutboxStore {
         });
     }
 
+    /** Whether a post with {@code key} was ever enqueued (sent or not): once-only work asks before doing it. */
+    public boolean hasPostKey(String key) {
+        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM outbox WHERE post_key = :key")
+                .bind("key", key).mapTo(Integer.class).one() > 0);
+    }
+
     /**
      * A channel named {@code name} is created (or, if one exists, used). Its own lane: channel
      * creation is slow and must not hold up messages. {@code requestedBy} is told if it fails.
@@ -119,6 +125,27 @@ public final class OutboxStore {
      */
     public long enqueueFile(String channel, String payload, String requestedBy) {
         return db.write(h -> insert(h, OutboxEntry.Kind.FILE, channel, channel, null, null, null, requestedBy, payload, null));
+    }
+
+    /** Like {@link #enqueueFile}, once per {@code key} (as {@link #enqueuePostOnce}): the second call returns the first's id. */
+    public long enqueueFileOnce(String key, String channel, String payload) {
+        long now = clock.millis();
+        return db.write(h -> {
+            h.createUpdate("""
+                            INSERT INTO outbox (kind, lane, channel, payload, status, attempts, next_attempt_at, uncertain,
+                                                created_at, post_key)
+                            VALUES ('FILE', :channel, :channel, :payload, 'PENDING', 0, :now, 0, :now, :key)
+                            ON CONFLICT (post_key) DO NOTHING""")
+                    .bind("channel", channel)
+                    .bind("payload", payload)
+                    .bind("now", now)
+                    .bind("key", key)
+                    .execute();
+            return h.createQuery("SELECT id FROM outbox WHERE post_key = :key")
+                    .bind("key", key)
+                    .mapTo(Long.class)
+                    .one();
+        });
     }
 
     /**

@@ -258,4 +258,45 @@ class GroupStatesTest {
         assertThat(GroupStates.mutesEnded(with(firing(), new Mutes(BOB, NOW + 1, "s-1", ALICE, NOW + 1)), NOW)).isEmpty();
         assertThat(GroupStates.mutesEnded(firing(), NOW)).isEmpty();
     }
+
+    // What the message shows
+
+    @Test
+    void aGroupResolvedByHandWhileItsAlertsFireShowsNoLiveLinesNoSnoozeAndOffersNothing() {
+        StoredAlertGroup g = with(resolvedBy(BOB), new Mutes(ALICE, NOW + 3_600_000, null, null, null));
+        GroupStates.Shown shown = GroupStates.shown(g, 2, NOW);
+        assertThat(shown.state()).isEqualTo(State.RESOLVED);
+        assertThat(shown.alertsLive()).isFalse();
+        assertThat(shown.offers()).isEmpty();
+        assertThat(shown.snoozedUntil()).isEmpty();
+        assertThat(shown.firingAtSource()).isEqualTo(2);
+    }
+
+    @Test
+    void aGroupResolvedAtTheSourceHasNothingStillFiringToTell() {
+        assertThat(GroupStates.shown(resolvedBy(null), 0, NOW).firingAtSource()).isZero();
+    }
+
+    @Test
+    void aSilenceInEffectStillShowsOnAResolvedGroupAsItHoldsBackTheSource() {
+        StoredAlertGroup g = with(resolvedBy(BOB), new Mutes(null, null, "s-1", ALICE, NOW + 60_000));
+        assertThat(GroupStates.shown(g, 0, NOW).silencedUntil()).contains(NOW + 60_000);
+    }
+
+    @Test
+    void aFiringGroupOffersAcknowledgeAndAnAcknowledgedOneUnacknowledge() {
+        assertThat(GroupStates.shown(firing(), 1, NOW).offers()).contains(GroupStates.Offer.ACKNOWLEDGE, GroupStates.Offer.RESOLVE,
+                GroupStates.Offer.SILENCE).doesNotContain(GroupStates.Offer.UNACKNOWLEDGE);
+        assertThat(GroupStates.shown(acknowledged(), 1, NOW).offers()).contains(GroupStates.Offer.UNACKNOWLEDGE)
+                .doesNotContain(GroupStates.Offer.ACKNOWLEDGE);
+    }
+
+    @Test
+    void aSilencedGroupDoesNotOfferSilenceAgainAndAnEndedSnoozeIsNotShown() {
+        StoredAlertGroup g = with(firing(), new Mutes(ALICE, NOW, "s-1", ALICE, NOW + 60_000));
+        GroupStates.Shown shown = GroupStates.shown(g, 1, NOW);
+        assertThat(shown.offers()).doesNotContain(GroupStates.Offer.SILENCE);
+        assertThat(shown.snoozedUntil()).isEmpty();
+        assertThat(shown.silencedUntil()).contains(NOW + 60_000);
+    }
 }

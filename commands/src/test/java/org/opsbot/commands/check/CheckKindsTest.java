@@ -15,7 +15,7 @@ class CheckKindsTest {
 
     @Test
     void everyKindIsRegisteredOnceInTheOrderMessagesListThem() {
-        assertThat(CheckKinds.keys()).containsExactly("http", "prometheus", "tcp", "sql", "disk", "exec");
+        assertThat(CheckKinds.keys()).containsExactly("http", "prometheus", "tcp", "sql", "disk", "file", "log", "exec");
         assertThat(CheckKinds.all()).extracting(CheckKind::probeType).doesNotHaveDuplicates();
     }
 
@@ -24,7 +24,7 @@ class CheckKindsTest {
         assertThat(new DiskKind.Disk("/").kind()).isEqualTo("disk");
         assertThat(HttpKind.Http.get("http://localhost/").kind()).isEqualTo("http");
         assertThat(CheckKinds.find("tcp")).get().extracting(CheckKind::probeType).isEqualTo(TcpKind.Tcp.class);
-        assertThat(CheckKinds.find("file")).isEmpty();
+        assertThat(CheckKinds.find("files")).isEmpty();
     }
 
     @Test

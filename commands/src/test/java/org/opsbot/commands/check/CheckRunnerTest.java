@@ -40,20 +40,43 @@ class CheckRunnerTest {
         return new Check(name, HttpKind.Http.get(server.baseUrl() + path)).withTimeout(Duration.ofSeconds(5));
     }
 
+    /**
+     * Parallel by construction rather than by the clock: each endpoint answers only once all
+     * twenty requests are in, so checks run one after another would find it answering 503 after
+     * its wait and report CRIT. (How fast they run is BENCHMARKS.md's business.)
+     */
     @Test
-    void twentyChecksOf200MillisecondsRunInParallel() {
-        List<Check> checks = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            checks.add(http("endpoint " + i, "/slow"));
+    void twentyChecksRunInParallel() throws Exception {
+        int n = 20;
+        java.util.concurrent.CountDownLatch allIn = new java.util.concurrent.CountDownLatch(n);
+        com.sun.net.httpserver.HttpServer gate = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        gate.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        gate.createContext("/gate", exchange -> {
+            allIn.countDown();
+            boolean together;
+            try {
+                together = allIn.await(4, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                together = false;
+            }
+            exchange.sendResponseHeaders(together ? 200 : 503, -1);
+            exchange.close();
+        });
+        gate.start();
+        try {
+            List<Check> checks = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                checks.add(new Check("endpoint " + i, HttpKind.Http.get("http://127.0.0.1:" + gate.getAddress().getPort() + "/gate"))
+                        .withTimeout(Duration.ofSeconds(10)));
+            }
+
+            RunReport report = Checks.runner().run("many", "Many", checks, "cli");
+
+            assertThat(report.summary()).as("every endpoint saw all twenty requests at once").isEqualTo("20/20 OK");
+        } finally {
+            gate.stop(0);
         }
-        long start = System.nanoTime();
-
-        RunReport report = Checks.runner().run("many", "Many", checks, "cli");
-
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        assertThat(report.status()).isEqualTo(Status.OK);
-        assertThat(report.summary()).isEqualTo("20/20 OK");
-        assertThat(ms).as("far less than 20 × 200 ms").isLessThan(2_000);
     }
 
     @Test

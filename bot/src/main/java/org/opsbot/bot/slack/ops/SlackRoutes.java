@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -30,8 +31,12 @@ public final class SlackRoutes {
     private static final Pattern ID = Pattern.compile("[a-z]+\\.[a-z]+(?:-[a-z]+)*");
     private static final Pattern FEATURE = Pattern.compile("[a-z]+");
 
-    /** What Slack sends under an id: a block action (button, menu, checkboxes) or a form's submission. */
-    private enum Kind { BUTTON, FORM }
+    /**
+     * What Slack sends under an id: a block action (button, menu, checkboxes), a choice in an
+     * {@link OverflowMenu} (a block action too, answered by the button it names) or a form's
+     * submission.
+     */
+    private enum Kind { BUTTON, OVERFLOW, FORM }
 
     private record Route(Kind kind, String id, Object handler) {
     }
@@ -70,6 +75,15 @@ public final class SlackRoutes {
         return add(Kind.BUTTON, id, handler);
     }
 
+    /**
+     * Choices in an {@link OverflowMenu} whose {@code action_id} is {@code id}: each is answered
+     * by the handler of the button the option stands for, in whichever feature routes it, as a
+     * click on that button.
+     */
+    public SlackRoutes overflow(String id) {
+        return add(Kind.OVERFLOW, id, id);
+    }
+
     /** Submissions of a modal whose {@code callback_id} is {@code id}. */
     public SlackRoutes form(String id, ViewSubmissionHandler handler) {
         return add(Kind.FORM, id, handler);
@@ -94,9 +108,14 @@ public final class SlackRoutes {
      */
     public static void register(App app, List<SlackRoutes> features) {
         Map<String, String> owners = new HashMap<>();
+        Map<String, BlockActionHandler> buttons = new HashMap<>();
         for (SlackRoutes f : features) {
             for (Route r : f.routes) {
-                claim(owners, r.kind(), r.id(), f.feature);
+                // A menu and a button share Slack's one space of action ids.
+                claim(owners, r.kind() == Kind.FORM ? Kind.FORM : Kind.BUTTON, r.id(), f.feature);
+                if (r.kind() == Kind.BUTTON) {
+                    buttons.put(r.id(), (BlockActionHandler) r.handler());
+                }
             }
             f.legacy.forEach((old, current) -> {
                 List<Route> answering = f.routes.stream().filter(r -> r.id().equals(current)).toList();
@@ -107,7 +126,7 @@ public final class SlackRoutes {
                 answering.forEach(r -> claim(owners, r.kind(), old, f.feature));
             });
         }
-        features.forEach(f -> f.registerOn(app));
+        features.forEach(f -> f.registerOn(app, buttons));
     }
 
     private static void claim(Map<String, String> owners, Kind kind, String id, String feature) {
@@ -117,7 +136,7 @@ public final class SlackRoutes {
         }
     }
 
-    private void registerOn(App app) {
+    private void registerOn(App app, Map<String, BlockActionHandler> buttons) {
         Map<String, List<String>> oldIds = new LinkedHashMap<>();
         legacy.forEach((old, current) -> oldIds.computeIfAbsent(current, c -> new ArrayList<>()).add(old));
         for (Route r : routes) {
@@ -133,6 +152,22 @@ public final class SlackRoutes {
                         });
                     }
                 }
+                case OVERFLOW -> app.blockAction(r.id(), (req, ctx) -> {
+                    // The option names a button (never another menu); what names none is only acknowledged.
+                    var action = req.getPayload().getActions() == null ? null : req.getPayload().getActions().stream()
+                            .filter(a -> r.id().equals(a.getActionId())).findFirst().orElse(null);
+                    var chosen = action == null || action.getSelectedOption() == null ? Optional.<OverflowMenu.Chosen>empty()
+                            : OverflowMenu.Chosen.of(action.getSelectedOption().getValue());
+                    BlockActionHandler target = chosen.map(c -> buttons.get(c.id())).orElse(null);
+                    if (target == null) {
+                        return ctx.ack();
+                    }
+                    action.setActionId(chosen.get().id());
+                    action.setValue(chosen.get().value());
+                    action.setSelectedOption(null);
+                    action.setType("button");
+                    return target.apply(req, ctx);
+                });
                 case FORM -> {
                     ViewSubmissionHandler handler = (ViewSubmissionHandler) r.handler();
                     app.viewSubmission(r.id(), handler);
