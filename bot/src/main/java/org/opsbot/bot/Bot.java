@@ -269,7 +269,7 @@ public final class Bot implements AutoCloseable {
                 pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock,
                         SubjectLabels.stored(new AlertStore(database))),
                 slack.outbox(), dnd, webhooks, new LeaseStore(database, clock), Replica.NAME, handlers,
-                meters, team -> ContactsText.contextBlock(config.get(), Optional.of(team))));
+                meters, team -> ContactsText.contextBlock(config.get(), Optional.of(team)), database, clock));
         phases.done("escalation");
         // Runbooks are read once, and checks and actions call out through one HTTP client.
         OkHttpClient http = CheckRunner.defaultHttpClient();

@@ -74,7 +74,7 @@ public final class AlertsFeature implements SlackFeature {
                          LongFunction<ButtonElement> declareButton, Maintenance maintenance, Executor executor, Clock clock) {
         this.alerts = new Alerts(db, config, clock);
         this.maintenance = maintenance;
-        this.escalation = new AlertEscalation(alerts, escalations, this::holding);
+        this.escalation = new AlertEscalation(alerts, escalations, this::holding, clock);
         this.verdicts = new Verdicts(db, clock);
         this.publisher = new AlertPublisher(alerts, outbox, clock,
                 g -> escalationLine(g, escalations),

@@ -192,7 +192,11 @@ public final class IncidentsFeature implements SlackFeature {
             @Override
             public Optional<Description> find(Subject subject) {
                 return incidents.find(subject.id()).map(i -> new Description("Incident #" + i.id() + ": " + i.title(),
-                        i.team().orElse(""), i.severity(), announcer.channel(i).orElse(i.commander()), i.messageId(), Optional.empty()));
+                        i.team().orElse(""), i.severity(), announcer.channel(i).orElse(i.commander()), i.messageId(), Optional.empty(),
+                        "", Optional.empty(), Optional.empty(), i.state() == Incident.State.RESOLVED
+                        ? new Standing(Standing.State.RESOLVED, i.resolvedBy(), i.resolvedAt())
+                        : i.ackedBy().isPresent() ? new Standing(Standing.State.ACKNOWLEDGED, i.ackedBy(), i.ackedAt())
+                        : Standing.OPEN));
             }
 
             @Override

@@ -163,6 +163,32 @@ public final class Escalations {
         }
     }
 
+    /** The pager redraws what shows the subject; a failure there must not undo the change. */
+    private void changed(Walk walk) {
+        try {
+            pager.changed(walk);
+        } catch (RuntimeException e) {
+            LOG.error("redrawing the pages of {} failed", walk.subject(), e);
+        }
+    }
+
+    /** How severe {@code severity} is: 0 for the first the configuration lists, more for later ones and unknown ones. */
+    public int rank(String severity) {
+        return rank(Optional.empty(), severity);
+    }
+
+    /** As {@link #rank(String)}, in {@code team}'s own levels when it has them. */
+    public int rank(Optional<String> team, String severity) {
+        int i = 0;
+        for (Severity s : team.map(t -> config.get().severities(t)).orElseGet(() -> config.get().severities())) {
+            if (s.name().equals(severity)) {
+                return i;
+            }
+            i++;
+        }
+        return i;
+    }
+
     /**
      * The pager that alone reached tier {@code tier} (0-based) of {@code subject}'s walk did not
      * take the page: the walk moves on at once, and the subject's thread is told why.
@@ -194,6 +220,7 @@ public final class Escalations {
                 if (store.save(step.walk(), step.events(), step.pages())) {
                     audited("opsbot", step.events());
                     fired.add(walk.subject());
+                    changed(step.walk());
                 } else {
                     LOG.warn("escalation of {} changed while it fired; its next step is decided again", walk.subject());
                 }
@@ -243,10 +270,13 @@ public final class Escalations {
                 }
                 EscalationSteps.Step step = how.apply(current.get());
                 if (step.events().isEmpty()) {
+                    // The subject itself may have changed (acknowledged while the walk had ended).
+                    changed(current.get());
                     return current;
                 }
                 if (store.save(step.walk(), step.events(), step.pages())) {
                     audited(actor, step.events());
+                    changed(step.walk());
                     return Optional.of(step.walk());
                 }
             }
