@@ -152,6 +152,20 @@ final class OpsbotConfigBinder {
         });
     }
 
+    /** User ids and user groups listed under {@code key}, each wrong one reported with its line. */
+    private List<String> people(YamlMap m, String key, String path) {
+        var out = new ArrayList<String>();
+        for (var s : in.scalars(m, key, path)) {
+            if (USER_ID.matcher(s.text()).matches() || USER_GROUP.matcher(s.text()).matches()) {
+                out.add(s.text());
+            } else {
+                in.problem(s.line(), Binder.join(path, key) + ": '" + s.text() + "' is not a Slack user id or user group",
+                        USER_FIX + " " + GROUP_FIX);
+            }
+        }
+        return out;
+    }
+
     private Map<String, List<String>> roles(YamlMap m) {
         var out = new LinkedHashMap<String, List<String>>();
         for (var e : m.entries()) {
@@ -327,7 +341,7 @@ final class OpsbotConfigBinder {
                 continue;
             }
             var map = t.get();
-            var known = List.of("channel", "responders", "severity-map", "escalation", "business-hours", "digest");
+            var known = List.of("channel", "responders", "severity-map", "escalation", "business-hours", "digest", "members");
             in.onlyKeys(map, path, known);
             var channel = channel(map, "channel", path);
             // A misspelt 'chanel' is already reported as such; "no channel" would only add noise.
@@ -355,7 +369,8 @@ final class OpsbotConfigBinder {
             var businessHours = map.get("business-hours").flatMap(n -> in.map(n, path + ".business-hours"))
                     .flatMap(hm -> hours(hm, path + ".business-hours"));
             var digest = digest(map, path + ".digest");
-            out.put(e.key(), new Team(e.key(), channel, responders, severityMap, escalation, businessHours, digest));
+            out.put(e.key(), new Team(e.key(), channel, responders, severityMap, escalation, businessHours, digest,
+                    people(map, "members", path)));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package org.opsbot.commands.config;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,13 +13,21 @@ import java.util.Optional;
  * @param severityMap an alert's {@code severity} label → a configured severity name
  * @param businessHours what stats count as in hours; empty: Mon–Fri 09:00–18:00 in the zone of
  *                    the team's first schedule
+ * @param members     people ({@code U…}) and user groups ({@code @handle}) listed under
+ *                    {@code members:}, beyond those {@link TeamMembers} finds in its role and tiers
  */
 public record Team(String name, Optional<String> channel, Optional<String> responders,
                    Map<String, String> severityMap, Escalation escalation, Optional<BusinessHours> businessHours,
-                   Digest digest) {
+                   Digest digest, List<String> members) {
 
     public Team {
         severityMap = Ordered.copy(severityMap);
+        members = List.copyOf(members);
+    }
+
+    public Team(String name, Optional<String> channel, Optional<String> responders, Map<String, String> severityMap,
+                Escalation escalation, Optional<BusinessHours> businessHours, Digest digest) {
+        this(name, channel, responders, severityMap, escalation, businessHours, digest, List.of());
     }
 
     public Team(String name, Optional<String> channel, Optional<String> responders, Map<String, String> severityMap,
