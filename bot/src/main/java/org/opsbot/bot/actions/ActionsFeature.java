@@ -97,7 +97,8 @@ public final class ActionsFeature implements SlackFeature {
 
     @Override
     public List<OpsCommand> commands() {
-        return List.of(new RunCommand(this, false), new RunCommand(this, true), new AuditCommand(audit));
+        return List.of(new RunCommand(this, false), new RunCommand(this, true), new AuditCommand(audit),
+                new ApprovalsCommand(approvals));
     }
 
     Approvals approvals() {

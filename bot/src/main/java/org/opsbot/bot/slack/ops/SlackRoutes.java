@@ -1,8 +1,10 @@
 package org.opsbot.bot.slack.ops;
 
 import com.slack.api.bolt.App;
+import com.slack.api.bolt.handler.BoltEventHandler;
 import com.slack.api.bolt.handler.builtin.BlockActionHandler;
 import com.slack.api.bolt.handler.builtin.ViewSubmissionHandler;
+import com.slack.api.model.event.Event;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,14 +33,21 @@ public final class SlackRoutes {
     private static final Pattern FEATURE = Pattern.compile("[a-z]+");
 
     /** What Slack sends under an id: a block action (button, menu, checkboxes) or a form's submission. */
-    private enum Kind { BUTTON, FORM }
+    private enum Kind { BUTTON, FORM, EVENT }
 
     private record Route(Kind kind, String id, Object handler) {
+    }
+
+    private record EventRoute<E extends Event>(Class<E> type, BoltEventHandler<E> handler) {
+        void registerOn(App app) {
+            app.event(type, handler);
+        }
     }
 
     private final String feature;
     private final Map<String, String> legacy;
     private final List<Route> routes = new ArrayList<>();
+    private final List<EventRoute<?>> events = new ArrayList<>();
 
     private SlackRoutes(String feature, Map<String, String> legacy) {
         this.feature = feature;
@@ -75,6 +84,15 @@ public final class SlackRoutes {
         return add(Kind.FORM, id, handler);
     }
 
+    /** Events API events of {@code type} ({@code app_home_opened}); one feature per type. */
+    public <E extends Event> SlackRoutes event(Class<E> type, BoltEventHandler<E> handler) {
+        if (events.stream().anyMatch(e -> e.type().equals(type))) {
+            throw new IllegalArgumentException("the event " + type.getSimpleName() + " is routed twice");
+        }
+        events.add(new EventRoute<>(type, Objects.requireNonNull(handler)));
+        return this;
+    }
+
     private SlackRoutes add(Kind kind, String id, Object handler) {
         if (!ID.matcher(id).matches() || !id.startsWith(feature + ".")) {
             throw new IllegalArgumentException("'" + id + "' is not an id of the form " + feature + ".verb"
@@ -98,6 +116,9 @@ public final class SlackRoutes {
             for (Route r : f.routes) {
                 claim(owners, r.kind(), r.id(), f.feature);
             }
+            for (EventRoute<?> e : f.events) {
+                claim(owners, Kind.EVENT, e.type().getName(), f.feature);
+            }
             f.legacy.forEach((old, current) -> {
                 List<Route> answering = f.routes.stream().filter(r -> r.id().equals(current)).toList();
                 if (answering.isEmpty()) {
@@ -120,6 +141,7 @@ public final class SlackRoutes {
     private void registerOn(App app) {
         Map<String, List<String>> oldIds = new LinkedHashMap<>();
         legacy.forEach((old, current) -> oldIds.computeIfAbsent(current, c -> new ArrayList<>()).add(old));
+        events.forEach(e -> e.registerOn(app));
         for (Route r : routes) {
             switch (r.kind()) {
                 case BUTTON -> {
@@ -145,6 +167,7 @@ public final class SlackRoutes {
                         });
                     }
                 }
+                case EVENT -> throw new IllegalStateException("events are routed apart");
             }
         }
     }
