@@ -25,6 +25,9 @@ import org.opsbot.bot.http.SeenSignatures;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.bot.stats.StatsFeature;
+import org.opsbot.bot.home.HomeFeature;
+import org.opsbot.commands.config.TeamMembers;
+import org.opsbot.commands.home.HomeViewers;
 import org.opsbot.commands.stats.Stats;
 import org.opsbot.commands.store.StatsStore;
 import org.opsbot.bot.http.SlackStatus;
@@ -163,7 +166,8 @@ public final class Bot implements AutoCloseable {
             throw new IllegalStateException("the features' commands declare the permission keys [" + declared
                     + "], but Bot.permissionKeys() lists [" + permissionKeys() + "]; add the feature's PERMISSION_KEYS there");
         }
-        OpsRouter router = new OpsRouter(commands, policy, groups, slack.outbox(), handlers);
+        TeamMembers members = new TeamMembers(config, groups);
+        OpsRouter router = new OpsRouter(commands, policy, groups, slack.outbox(), handlers, members::soleTeam);
         SlackEventStore events = new SlackEventStore(database, clock);
         var app = SlackApp.create(settings, identity::teamId, router, EventLedger.stored(events), slack.outbox(), meters,
                 features);
@@ -261,6 +265,9 @@ public final class Bot implements AutoCloseable {
         phases.done("incidents");
         ActionsFeature actions = actions(settings, config, clock, audit, runbooks.catalog(), http);
         phases.done("actions");
+        HomeFeature home = new HomeFeature(new HomeViewers(database, clock), config, new TeamMembers(config, groups),
+                alerts.alerts(), actions.approvals(), incidents.incidents(), overrides::endingAfter, zones, slack.outbox(),
+                handlers, clock);
         return List.of(
                 checks,
                 alerts,
@@ -269,7 +276,8 @@ public final class Bot implements AutoCloseable {
                 incidents,
                 actions,
                 new StatsFeature(new Stats(new StatsStore(database), () -> config, overrides::endingAfter),
-                        () -> config, slack.outbox(), new OutboxStore(database, clock), zones, clock));
+                        () -> config, slack.outbox(), new OutboxStore(database, clock), zones, clock),
+                home);
     }
 
     /** Incidents and postmortems; templates in OPSBOT_TEMPLATES override the bundled ones. */

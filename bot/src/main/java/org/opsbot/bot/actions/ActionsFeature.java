@@ -101,7 +101,7 @@ public final class ActionsFeature implements SlackFeature {
                 new ApprovalsCommand(approvals));
     }
 
-    Approvals approvals() {
+    public Approvals approvals() {
         return approvals;
     }
 

@@ -181,6 +181,11 @@ public final class IncidentsFeature implements SlackFeature {
     }
 
     /** Incidents as escalation subjects: how pages describe them, and Acknowledge from a page. */
+    /** The engine's incidents, for what shows them elsewhere (the App Home). */
+    public Incidents incidents() {
+        return incidents;
+    }
+
     public Subjects subjects() {
         return new Subjects() {
             @Override

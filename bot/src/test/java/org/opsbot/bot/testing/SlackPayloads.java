@@ -170,6 +170,18 @@ public final class SlackPayloads {
                 .formatted(teamId, eventId, userId, channel, ts);
     }
 
+    /** An Events API {@code app_home_opened} for the Home tab, as JSON (Slack sends it each time the tab is opened). */
+    public static String appHomeOpened(String teamId, String eventId, String userId) {
+        return """
+                {"token":"gIkuvaNzQIHg97ATvDxqgjtO","team_id":"%1$s","api_app_id":"A123456",\
+                "event":{"type":"app_home_opened","user":"%3$s","channel":"D0HOME0001","tab":"home",\
+                "event_ts":"1700000000.000300"},"type":"event_callback","event_id":"%2$s",\
+                "event_time":1700000000,"authorizations":[{"enterprise_id":null,"team_id":"%1$s",\
+                "user_id":"U0BOT00001","is_bot":true,"is_enterprise_install":false}],\
+                "is_ext_shared_channel":false,"event_context":"4-eyJldCI6ImFwcF9ob21lX29wZW5lZCJ9"}"""
+                .formatted(teamId, eventId, userId);
+    }
+
     public static String form(Map<String, String> fields) {
         return fields.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
