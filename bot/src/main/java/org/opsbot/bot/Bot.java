@@ -266,7 +266,8 @@ public final class Bot implements AutoCloseable {
         ActionsFeature actions = actions(settings, config, clock, audit, runbooks.catalog(), http);
         phases.done("actions");
         HomeFeature home = new HomeFeature(new HomeViewers(database, clock), config, new TeamMembers(config, groups),
-                alerts.alerts(), actions.approvals(), incidents.incidents(), overrides::endingAfter, zones, slack.outbox(),
+                alerts.alerts(), actions.approvals(), incidents.incidents(), escalation.escalations(), overrides::endingAfter,
+                zones, slack.outbox(),
                 handlers, clock);
         return List.of(
                 checks,

@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param groups     open alert groups of their teams, most severe first
  * @param waiting    action requests they may approve
  * @param own        their own requests still waiting for approval
- * @param incidents  open incidents they command or of their teams
+ * @param incidents  open incidents they command or were paged for
  */
 record HomeContent(String userId, Instant at, Optional<ZoneId> zone, List<Team> teams, List<ScheduledShift> shifts,
                    List<StoredAlertGroup> groups, List<ActionRequest> waiting, List<ActionRequest> own,

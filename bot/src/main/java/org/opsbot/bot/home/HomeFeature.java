@@ -15,6 +15,7 @@ import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.approval.Approvals;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.TeamMembers;
+import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.home.HomeViewers;
 import org.opsbot.commands.incident.Incidents;
 import org.opsbot.commands.model.HomeViewer;
@@ -30,6 +31,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -47,12 +49,13 @@ public final class HomeFeature implements SlackFeature {
     private final HomeSources sources;
     private final Outbox outbox;
     private final Executor executor;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
 
     public HomeFeature(HomeViewers viewers, OpsbotConfig config, TeamMembers members, Alerts alerts, Approvals approvals,
-                       Incidents incidents, Function<Instant, List<OnCallOverride>> overrides, UserTimeZones zones,
-                       Outbox outbox, Executor executor, Clock clock) {
+                       Incidents incidents, Escalations escalations, Function<Instant, List<OnCallOverride>> overrides,
+                       UserTimeZones zones, Outbox outbox, Executor executor, Clock clock) {
         this.viewers = viewers;
-        this.sources = new HomeSources(config, members, alerts, approvals, incidents, overrides, zones, clock);
+        this.sources = new HomeSources(config, members, alerts, approvals, incidents, escalations, overrides, zones, clock);
         this.outbox = outbox;
         this.executor = executor;
     }
@@ -64,7 +67,31 @@ public final class HomeFeature implements SlackFeature {
 
     @Override
     public List<Scheduler.Job> jobs() {
-        return List.of(Scheduler.Job.onLeaseHolder("app-home", now -> refresh()));
+        return List.of(Scheduler.Job.onLeaseHolder("app-home", now -> refreshInBackground()));
+    }
+
+    /**
+     * Gathering Homes may wait on Slack (a person's time zone), so it runs beside the scheduler's
+     * other jobs, one round at a time: a round still running when the next tick comes is not doubled.
+     */
+    private void refreshInBackground() {
+        if (!refreshing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    refresh();
+                } catch (RuntimeException e) {
+                    LOG.warn("Refreshing the App Homes failed; trying again at the next tick", e);
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        } catch (RuntimeException e) {
+            refreshing.set(false);
+            throw e;
+        }
     }
 
     /** Acked at once; the Home is gathered and handed to the outbox afterwards. */

@@ -8,6 +8,7 @@ import org.opsbot.commands.config.Schedule;
 import org.opsbot.commands.config.Severity;
 import org.opsbot.commands.config.Team;
 import org.opsbot.commands.config.TeamMembers;
+import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Rotation;
 import org.opsbot.commands.escalation.Shift;
 import org.opsbot.commands.incident.Incidents;
@@ -44,12 +45,15 @@ final class HomeSources {
     private final Alerts alerts;
     private final Approvals approvals;
     private final Incidents incidents;
+    private final Escalations escalations;
     private final Function<Instant, List<OnCallOverride>> overrides;
     private final UserTimeZones zones;
     private final Clock clock;
 
     HomeSources(OpsbotConfig config, TeamMembers members, Alerts alerts, Approvals approvals, Incidents incidents,
-                Function<Instant, List<OnCallOverride>> overrides, UserTimeZones zones, Clock clock) {
+                Escalations escalations, Function<Instant, List<OnCallOverride>> overrides, UserTimeZones zones,
+                Clock clock) {
+        this.escalations = escalations;
         this.config = config;
         this.members = members;
         this.alerts = alerts;
@@ -77,8 +81,9 @@ final class HomeSources {
                 .sorted(Comparator.comparingInt((StoredAlertGroup g) -> rank(g.severity()))
                         .thenComparing(StoredAlertGroup::openedAt, Comparator.reverseOrder()))
                 .toList();
+        Set<String> paged = escalations.pagedFor(user, s.incidents().stream().map(Incident::subject).toList());
         List<Incident> incidents = s.incidents().stream()
-                .filter(i -> i.commander().equals(user) || i.team().filter(teamNames::contains).isPresent())
+                .filter(i -> i.commander().equals(user) || paged.contains(i.subject()))
                 .toList();
         return new HomeContent(user, s.at(), zones.of(user), teams, shifts(user, s), groups,
                 approvals.waitingFor(user), approvals.pendingOf(user), incidents);

@@ -10,7 +10,6 @@ import org.opsbot.commands.model.StoredAlertGroup;
 
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +40,7 @@ final class HomeView {
     static final int APPROVALS = 12;
     static final int OWN = 8;
     static final int INCIDENTS = 12;
+    private static final ZoneId UTC = ZoneId.of("UTC");
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEE d MMM HH:mm", Locale.ENGLISH);
 
     private HomeView() {
@@ -48,7 +48,7 @@ final class HomeView {
 
     static View of(HomeContent c) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        ZoneId zone = c.zone().orElse(ZoneOffset.UTC);
+        ZoneId zone = c.zone().orElse(UTC);
         String teams = c.teams().isEmpty() ? "no team yet"
                 : String.join(", ", c.teams().stream().map(t -> SlackText.escape(t.name())).toList());
         blocks.add(header(h -> h.text(plainText("Your on-call"))));
@@ -81,7 +81,7 @@ final class HomeView {
 
         blocks.add(divider());
         blocks.add(header(h -> h.text(plainText("Your open incidents (" + c.incidents().size() + ")"))));
-        list(blocks, c.incidents(), INCIDENTS, "No open incidents you command or of your teams.", HomeView::incident,
+        list(blocks, c.incidents(), INCIDENTS, "No open incidents you command or were paged for.", HomeView::incident,
                 "`/ops incident`");
 
         // Maintenance windows of their teams, now and next, go here once the maintenance feature

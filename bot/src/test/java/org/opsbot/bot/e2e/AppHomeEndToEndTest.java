@@ -1,5 +1,6 @@
 package org.opsbot.bot.e2e;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,9 @@ class AppHomeEndToEndTest {
     private static final String TOKEN = "webhook-token";
     private static final String ALICE = "U0ALICE001";
     private static final String LEAD = "U0LEAD0001";
+    private static final String BOB = "U0BOB00001";
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RateLimitedSlack slack = new RateLimitedSlack();
     private final SlackSigner signer = new SlackSigner(SECRET);
@@ -114,15 +117,17 @@ class AppHomeEndToEndTest {
         assertThat(ops(ALICE, "run cdc/restart-connector connector=sqlserver-source-connector the source is stuck"))
                 .contains("Restart a connector");
         Eventually.await("the request posted", WAIT, () -> posts("Approval needed") == 1);
-        ops(ALICE, "incident declare P2 Checkout is slow");
+        ops(ALICE, "incident declare P2 team=cdc Checkout is slow");
         Eventually.await("the incident announced", WAIT, () -> posts("Checkout is slow") >= 1);
+        Eventually.await("Bob, on call, paged for it", WAIT, () -> slack.directMessages().stream()
+                .anyMatch(c -> BOB.equals(c.get("channel")) && String.valueOf(c.get("text")).contains("Checkout is slow")));
         alert("CDCReplicationLagHigh", "critical");
 
         event(ALICE, "Ev0HOMEALI1");
         Eventually.await("Alice's Home published", WAIT, () -> homes(ALICE).size() == 1);
         String home = homes(ALICE).getFirst();
         assertThat(home).contains("\"type\":\"home\"")
-                .contains("Teams: *cdc*")
+                .contains("Teams: *cdc* · times in UTC")
                 .contains("You are not on call now")
                 // Her next week on cdc-primary, in UTC as the stand-in Slack gives no time zone.
                 .contains("cdc-primary: Mon 19 Jan 08:00 – Mon 26 Jan 08:00")
@@ -131,6 +136,12 @@ class AppHomeEndToEndTest {
                 .contains("Approvals waiting for you (0)")
                 .contains("Your requests waiting for approval (1)").contains("Restart a connector")
                 .contains("Your open incidents (1)").contains("Checkout is slow");
+
+        event(BOB, "Ev0HOMEBOB1");
+        Eventually.await("Bob's Home published", WAIT, () -> homes(BOB).size() == 1);
+        assertThat(homes(BOB).getFirst()).contains("You are on call now")
+                .contains("*now* cdc-primary: Mon 12 Jan 08:00 – Mon 19 Jan 08:00")
+                .as("paged for the incident he does not command").contains("Your open incidents (1)").contains("Checkout is slow");
 
         event(LEAD, "Ev0HOMELEA1");
         Eventually.await("the lead's Home published", WAIT, () -> homes(LEAD).size() == 1);
@@ -150,6 +161,15 @@ class AppHomeEndToEndTest {
         assertThat(refreshed.indexOf("DebeziumTaskFailed")).as("most severe first")
                 .isLessThan(refreshed.indexOf("DiskAlmostFull"));
         assertThat(homes(LEAD)).as("nothing the lead sees changed").hasSize(1);
+
+        // The Home's Acknowledge acts as the channel message's: the group is acknowledged there.
+        assertThat(send(signer.post(URI.create("http://localhost:" + bot.port() + "/slack/events"), SlackSigner.FORM,
+                SlackPayloads.homeBlockActions(TEAM, ALICE, "alert.ack", "1"))).statusCode()).isEqualTo(200);
+        Eventually.await("the group's message shows the ack", WAIT, () -> slack.calls("chat.update").stream()
+                .anyMatch(u -> String.valueOf(u.get("attachments")).contains("Acknowledged by <@U0ALICE001>")));
+        clock.advance(Duration.ofSeconds(6));
+        Eventually.await("and so does Alice's Home", WAIT, () -> homes(ALICE).size() == 3);
+        assertThat(homes(ALICE).getLast()).contains("acknowledged by <@U0ALICE001>");
     }
 
     @Test
@@ -202,7 +222,17 @@ class AppHomeEndToEndTest {
     }
 
     private List<String> homes(String user) {
-        return slack.calls("views.publish").stream().filter(c -> user.equals(c.get("user_id"))).map(c -> c.get("view")).toList();
+        // Read as JSON: the view may escape < and > as \u003c and \u003e.
+        return slack.calls("views.publish").stream().filter(c -> user.equals(c.get("user_id")))
+                .map(c -> json(c.get("view"))).toList();
+    }
+
+    private static String json(String text) {
+        try {
+            return JSON.readTree(text).toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private long posts(String text) {
