@@ -1,9 +1,10 @@
 package org.opsbot.bot.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsbot.bot.Bot;
 import org.opsbot.bot.testing.Eventually;
@@ -32,8 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The App Home and {@code /ops approvals} through the doors people use: a signed
  * {@code app_home_opened} event publishes the person's Home through the outbox to the stand-in
  * Slack's {@code views.publish}, changes publish it again (a burst of them once), and signed
- * {@code /ops} commands list approvals and default to the caller's team.
+ * {@code /ops} commands list approvals and default to the caller's team. One bot for both
+ * scenarios; neither depends on what the other did.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AppHomeEndToEndTest {
     private static final String SECRET = "home-e2e-secret";
     private static final String TEAM = "T0E2E00001";
@@ -52,9 +55,9 @@ class AppHomeEndToEndTest {
     private Bot bot;
 
     @TempDir
-    Path dir;
+    static Path dir;
 
-    @BeforeEach
+    @BeforeAll
     void start() throws Exception {
         Path config = Files.writeString(dir.resolve("opsbot.yaml"), """
                 slack:
@@ -104,7 +107,7 @@ class AppHomeEndToEndTest {
         bot = Bot.start(settings, ConfigParser.parse(config).require(), clock);
     }
 
-    @AfterEach
+    @AfterAll
     void stop() {
         if (bot != null) {
             bot.close();
@@ -170,13 +173,11 @@ class AppHomeEndToEndTest {
         clock.advance(Duration.ofSeconds(6));
         Eventually.await("and so does Alice's Home", WAIT, () -> homes(ALICE).size() == 3);
         assertThat(homes(ALICE).getLast()).contains("acknowledged by <@U0ALICE001>");
+
+        opsApprovalsListsWhatWaitsForTheCallerWithTheRequestsButtons();
     }
 
-    @Test
-    void opsApprovalsListsWhatWaitsForTheCallerWithTheRequestsButtons() throws Exception {
-        ops(ALICE, "run cdc/restart-connector connector=sqlserver-source-connector the source is stuck");
-        Eventually.await("the request posted", WAIT, () -> posts("Approval needed") == 1);
-
+    private void opsApprovalsListsWhatWaitsForTheCallerWithTheRequestsButtons() throws Exception {
         assertThat(ops(LEAD, "approvals")).contains("Waiting for your approval (1)")
                 .contains("Restart a connector").contains("sqlserver-source-connector").contains("<@U0ALICE001>")
                 .contains("\"action_id\":\"action.approve\"").contains("\"action_id\":\"action.reject\"")
