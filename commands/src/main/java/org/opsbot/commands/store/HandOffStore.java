@@ -63,7 +63,7 @@ public final class HandOffStore {
     public List<HandOff> pending(Instant now) {
         return db.read(h -> h.createQuery("SELECT " + COLUMNS + """
                          FROM on_call_hand_off WHERE done_at IS NULL AND shift_until > :now
-                        ORDER BY shift_from, schedule, kind""")
+                        ORDER BY shift_from, schedule, kind DESC""")
                 .bind("now", now.toEpochMilli())
                 .map(MAPPER)
                 .list());
