@@ -16,8 +16,9 @@ import java.util.Optional;
  * Hand-offs of on-call schedules: which are due (a notice {@code hand-off-notice} before a shift
  * starts, an announcement when it starts; an override's shift is one too), recorded once per
  * schedule, shift start and kind so that two replicas or a restart never send one twice. One
- * missed while the bot was down is still due while its shift runs, and never after. The shift
- * running when a schedule is first seen is recorded without being sent: the bot did not see it begin.
+ * missed while the bot was down is still due while its shift runs, and never after. What is due
+ * when a schedule is first seen (the shift running then, a notice already due) is recorded without
+ * being sent: the bot did not see it coming, and a new install should not greet everyone at once.
  */
 public final class HandOffs {
     private final HandOffStore store;
@@ -63,10 +64,9 @@ public final class HandOffs {
         for (Schedule schedule : schedules) {
             boolean firstSight = !store.seen(schedule.name());
             for (HandOff handOff : due(schedule, overrides, now)) {
-                boolean begun = !handOff.from().isAfter(now);
                 // Nothing is said when the same person goes on (another turn, their own override).
                 boolean silent = handOff.previous().filter(handOff.user()::equals).isPresent();
-                store.record(handOff, (firstSight && begun) || silent);
+                store.record(handOff, firstSight || silent);
             }
         }
         return store.pending(now);
