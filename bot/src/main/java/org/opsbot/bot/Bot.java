@@ -283,8 +283,8 @@ public final class Bot implements AutoCloseable {
         heartbeats = new HeartbeatsFeature(new Heartbeats(database, config, clock), settings.heartbeatTokens(), alerts::raise);
         onCall = new OnCallFeature(config, new Overrides(database, config, audit, clock, settings.overrideMax()),
                 new CalendarTokens(database, audit, clock), settings.publicUrl(), groups, zones, clock,
-                Optional.of(new OnCallFeature.HandOffWiring(database, slack.outbox(),
-                        HandOffFacts.of(new Alerts(database, config, clock), maintenance))));
+                new OnCallFeature.Wiring(database, slack.outbox(), HandOffFacts.of(new Alerts(database, config, clock), maintenance),
+                        audit, handlers));
         return List.of(
                 checks,
                 alerts,

@@ -15,3 +15,18 @@ CREATE TABLE on_call_hand_off (
 );
 
 CREATE INDEX on_call_hand_off_pending ON on_call_hand_off (done_at, shift_until);
+
+-- Cover requests (/ops cover): the first member to click Take it sets taken_by, in one UPDATE
+-- that only a row with taken_by IS NULL matches, so a second click finds it taken.
+CREATE TABLE cover_request (
+    id           BIGSERIAL PRIMARY KEY,
+    schedule     TEXT   NOT NULL,
+    requested_by TEXT   NOT NULL,
+    starts_at    BIGINT NOT NULL,
+    ends_at      BIGINT NOT NULL,
+    reason       TEXT   NOT NULL,
+    created_at   BIGINT NOT NULL,
+    taken_by     TEXT,
+    taken_at     BIGINT,
+    override_id  BIGINT
+);

@@ -3,7 +3,6 @@ package org.opsbot.bot.oncall;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
-import org.opsbot.commands.config.NotifyTarget;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Schedule;
 import org.opsbot.commands.config.Team;
@@ -55,7 +54,7 @@ final class HandOffJob implements Consumer<Instant> {
 
     private void send(Schedule schedule, HandOff handOff) {
         OnCallText text = OnCallText.slack();
-        List<Team> teams = teams(schedule);
+        List<Team> teams = ScheduleChannels.teams(config, schedule);
         int open = teams.stream().mapToInt(t -> facts.openAlertGroups(t.name())).sum();
         String key = "hand-off:" + schedule.name() + ":" + handOff.from().toEpochMilli() + ":" + handOff.kind().name().toLowerCase();
         switch (handOff.kind()) {
@@ -77,26 +76,12 @@ final class HandOffJob implements Consumer<Instant> {
                 String line = ":arrows_counterclockwise: " + SlackText.user(handOff.user()) + " is on call for "
                         + (teams.isEmpty() ? SlackText.code(schedule.name()) : names(teams)) + " until "
                         + text.time(handOff.until()) + " · " + open + " open alert group" + (open == 1 ? "" : "s");
-                channels(schedule, teams).forEach(c -> outbox.postOnce(key + ":" + c, c, SlackMessage.text(line)));
+                ScheduleChannels.of(config, schedule).forEach(c -> outbox.postOnce(key + ":" + c, c, SlackMessage.text(line)));
             }
         }
     }
 
     private static String names(List<Team> teams) {
         return String.join(", ", teams.stream().map(t -> SlackText.escape(t.name())).toList());
-    }
-
-    /** The teams whose escalation pages the schedule. */
-    private List<Team> teams(Schedule schedule) {
-        return config.teams().values().stream()
-                .filter(team -> team.escalation().tiers().stream().flatMap(t -> t.targets().stream())
-                        .anyMatch(t -> t.kind() == NotifyTarget.Kind.SCHEDULE && t.id().equals(schedule.name())))
-                .toList();
-    }
-
-    /** Their channels; without any, the default channel; without that, nowhere. */
-    private List<String> channels(Schedule schedule, List<Team> teams) {
-        List<String> out = teams.stream().flatMap(t -> t.channel().stream()).distinct().toList();
-        return out.isEmpty() ? config.slack().defaultChannel().stream().toList() : out;
     }
 }
