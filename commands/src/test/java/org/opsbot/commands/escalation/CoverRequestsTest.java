@@ -6,6 +6,7 @@ import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.Schedule;
 import org.opsbot.commands.model.CoverRequest;
+import org.opsbot.commands.store.CoverRequestStore;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.Dialect;
 import org.opsbot.commands.store.MutableClock;
@@ -64,6 +65,20 @@ class CoverRequestsTest {
                     .satisfies(o -> assertThat(o.from()).isEqualTo(from));
             assertThat(covers.find(request.id()).orElseThrow().overrideId())
                     .contains(won.getFirst().override().override().id());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void whenTwoTakesHaveBothSeenTheRequestOpenTheDatabaseLetsOneWin(Dialect dialect) {
+        try (Database db = TestDatabases.open(dialect)) {
+            // The race two replicas run: each has read the request untaken; only one UPDATE may take it.
+            CoverRequestStore store = new CoverRequestStore(db, clock);
+            CoverRequest request = store.add("cdc-primary", "U0ALICE001", clock.instant(), clock.instant().plusSeconds(3600), "");
+
+            assertThat(store.take(request.id(), "U0BOB00001")).isTrue();
+            assertThat(store.take(request.id(), "U0CAROL001")).isFalse();
+            assertThat(store.find(request.id()).flatMap(CoverRequest::takenBy)).contains("U0BOB00001");
         }
     }
 
