@@ -2,6 +2,7 @@ package org.opsbot.bot;
 
 import org.opsbot.bot.logging.MaskingLogProvider;
 import org.opsbot.bot.oncall.OnCallCli;
+import org.opsbot.bot.oncall.RouteCli;
 import org.opsbot.bot.stats.StatsCli;
 import org.opsbot.bot.checks.RunbookLoader;
 import org.opsbot.bot.validation.RunbookValidator;
@@ -211,6 +212,55 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         return OnCallCli.print(checked.settings(), checked.config().require(), team, at, zone, out(), err);
+    }
+
+    @Command(name = "route", description = "Shows what an alert with these labels would become: its route, team,"
+            + " channel and severity, and who each escalation tier would notify now or at a time, and which tiers"
+            + " are passed over and why (a dry run: nobody is paged)."
+            + " E.g. opsbot route alertname=ServiceDown job=ivoris severity=critical --at 'sat 03:00'")
+    int route(@Parameters(arity = "0..*", paramLabel = "LABEL=VALUE", description = "the alert's labels") List<String> labels,
+              @Option(names = "--at", paramLabel = "TIME",
+                      description = "e.g. 14:00, 'tomorrow 09:00', 'sat 03:00', '2026-12-24 18:00', 'in 2h'") String at,
+              @Option(names = "--zone", paramLabel = "ZONE",
+                      description = "time zone for --at and the output (default: this machine's)") String zone) {
+        var checked = checkSetup(null);
+        var err = err();
+        checked.warnings().forEach(w -> err.println("warning: " + w));
+        if (!checked.ok()) {
+            checked.problems().forEach(err::println);
+            err.flush();
+            return 1;
+        }
+        return RouteCli.print(checked.settings(), checked.config().require(), labels, at, zone, out(), err);
+    }
+
+    @Command(name = "reload", description = "Asks the running bot (every replica) to read opsbot.yaml and the"
+            + " runbooks again, as SIGHUP does. The files are checked here first: an invalid set is not sent, and"
+            + " prints the same file:line messages as 'validate'. Exit 0 when every replica that answered applied it,"
+            + " 1 when it was refused or no bot answered.")
+    int reload(@Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "20",
+            description = "how long to wait for the bot's answer (default: 20)") int waitSeconds) {
+        var checked = checkSetup(null);
+        var err = err();
+        var out = out();
+        checked.warnings().forEach(w -> err.println("warning: " + w));
+        if (!checked.ok()) {
+            checked.problems().forEach(err::println);
+            err.println("opsbot: not reloading: " + plural(checked.problems().size(), "problem")
+                    + " (see above); the running bot keeps the configuration in force");
+            err.flush();
+            return 1;
+        }
+        Settings settings = checked.settings();
+        try (Database db = Database.open(settings.databaseUrl())) {
+            return ReloadCli.ask(new org.opsbot.commands.store.SettingStore(db), java.time.Duration.ofSeconds(waitSeconds),
+                    out, err);
+        } catch (StoreException e) {
+            err.println("opsbot: cannot ask the bot: " + e.getMessage() + ". Check OPSBOT_DB ("
+                    + JdbcUrls.masked(settings.databaseUrl()) + ").");
+            err.flush();
+            return 1;
+        }
     }
 
     @Command(name = "stats", description = "Shows a team's on-call numbers for a period, as /ops stats: alert groups,"

@@ -69,12 +69,12 @@ public final class AlertsFeature implements SlackFeature {
     private final Clock clock;
     private final Maintenance maintenance;
 
-    public AlertsFeature(Database db, OpsbotConfig config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
+    public AlertsFeature(Database db, java.util.function.Supplier<OpsbotConfig> config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
                          MeterRegistry meters, Escalations escalations, RunbookRunner runbooks,
                          LongFunction<ButtonElement> declareButton, Maintenance maintenance, Executor executor, Clock clock) {
         this.alerts = new Alerts(db, config, clock);
         this.maintenance = maintenance;
-        this.escalation = new AlertEscalation(alerts, escalations, this::holding);
+        this.escalation = new AlertEscalation(alerts, escalations, this::holding, clock);
         this.verdicts = new Verdicts(db, clock);
         this.publisher = new AlertPublisher(alerts, outbox, clock,
                 g -> escalationLine(g, escalations),

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /calendar/<token>.ics}: the shifts of a schedule, or of one person across every
@@ -40,12 +41,12 @@ public final class CalendarFeed {
     static final Duration AHEAD = Duration.ofDays(56);
     private static final Logger LOG = LoggerFactory.getLogger(CalendarFeed.class);
 
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final Overrides overrides;
     private final CalendarTokens tokens;
     private final Clock clock;
 
-    CalendarFeed(OpsbotConfig config, Overrides overrides, CalendarTokens tokens, Clock clock) {
+    CalendarFeed(Supplier<OpsbotConfig> config, Overrides overrides, CalendarTokens tokens, Clock clock) {
         this.config = config;
         this.overrides = overrides;
         this.tokens = tokens;
@@ -91,7 +92,7 @@ public final class CalendarFeed {
         ical.setProductId("-//opsbot//on-call schedules//EN");
         String name = subject.get().name();
         if (subject.get().kind() == CalendarTokens.Subject.Kind.SCHEDULE) {
-            Schedule schedule = config.schedules().get(name);
+            Schedule schedule = config.get().schedules().get(name);
             if (schedule == null) {
                 return Optional.empty();
             }
@@ -113,7 +114,7 @@ public final class CalendarFeed {
         } else {
             ical.setName("My on-call shifts");
             ical.addExperimentalProperty("X-WR-CALNAME", "My on-call shifts");
-            for (Schedule schedule : config.schedules().values()) {
+            for (Schedule schedule : config.get().schedules().values()) {
                 for (Shift shift : Rotation.shifts(schedule, active, from, until)) {
                     if (shift.user().equals(name)) {
                         ical.addEvent(event(schedule, shift, "On call: " + schedule.name(), now));

@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code /ops cover [schedule] <from> (until <time> | for <duration>) [why]}: a member of a
@@ -28,13 +29,13 @@ import java.util.Optional;
 final class CoverCommand implements OpsCommand {
     static final String EXAMPLE = "`/ops cover sat 09:00 until sun 09:00 family visit` or `/ops cover cdc-primary tomorrow 18:00 for 4h`";
 
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final CoverRequests covers;
     private final Overrides overrides;
     private final UserTimeZones zones;
     private final Clock clock;
 
-    CoverCommand(OpsbotConfig config, CoverRequests covers, Overrides overrides, UserTimeZones zones, Clock clock) {
+    CoverCommand(Supplier<OpsbotConfig> config, CoverRequests covers, Overrides overrides, UserTimeZones zones, Clock clock) {
         this.config = config;
         this.covers = covers;
         this.overrides = overrides;
@@ -61,6 +62,7 @@ final class CoverCommand implements OpsCommand {
     public CommandReply handle(OpsInvocation invocation) throws UsageException {
         List<String> args = invocation.args();
         String user = invocation.userId();
+        OpsbotConfig config = this.config.get();
         Schedule schedule;
         if (!args.isEmpty() && config.schedules().containsKey(args.getFirst())) {
             schedule = config.schedules().get(args.getFirst());

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The lease holder's hand-off round: records the hand-offs due (the engine's {@link HandOffs}
@@ -25,13 +26,13 @@ final class HandOffJob implements Consumer<Instant> {
     /** Overrides that ended this long ago may still decide who handed over. */
     private static final Duration LOOK_BACK = Duration.ofDays(1);
 
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final Overrides overrides;
     private final HandOffs handOffs;
     private final Outbox outbox;
     private final HandOffFacts facts;
 
-    HandOffJob(OpsbotConfig config, Overrides overrides, HandOffs handOffs, Outbox outbox, HandOffFacts facts) {
+    HandOffJob(Supplier<OpsbotConfig> config, Overrides overrides, HandOffs handOffs, Outbox outbox, HandOffFacts facts) {
         this.config = config;
         this.overrides = overrides;
         this.handOffs = handOffs;
@@ -41,18 +42,19 @@ final class HandOffJob implements Consumer<Instant> {
 
     @Override
     public void accept(Instant now) {
+        OpsbotConfig config = this.config.get();
         List<HandOff> pending = handOffs.recordDue(List.copyOf(config.schedules().values()),
                 overrides.endingAfter(now.minus(LOOK_BACK)));
         for (HandOff handOff : pending) {
             Schedule schedule = config.schedules().get(handOff.schedule());
             if (schedule != null) {
-                send(schedule, handOff);
+                send(config, schedule, handOff);
             }
             handOffs.sent(handOff);
         }
     }
 
-    private void send(Schedule schedule, HandOff handOff) {
+    private void send(OpsbotConfig config, Schedule schedule, HandOff handOff) {
         OnCallText text = OnCallText.slack();
         List<Team> teams = ScheduleChannels.teams(config, schedule);
         int open = teams.stream().mapToInt(t -> facts.openAlertGroups(t.name())).sum();

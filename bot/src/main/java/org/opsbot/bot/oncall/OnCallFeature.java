@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /** Who is on call: {@code /ops oncall}, {@code /ops override}, {@code /ops schedule} and the calendar feeds. */
 public final class OnCallFeature implements SlackFeature {
@@ -41,15 +42,16 @@ public final class OnCallFeature implements SlackFeature {
     private final List<OpsCommand> commands;
     private final CalendarFeed calendars;
     private final List<Scheduler.Job> jobs;
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final CoverRequests covers;
     private final Outbox outbox;
     private final Executor executor;
 
     /**
+     * @param config    read at each command: the configuration in force
      * @param publicUrl where people reach the bot ({@code OPSBOT_PUBLIC_URL}), for calendar-feed addresses
      */
-    public OnCallFeature(OpsbotConfig config, Overrides overrides, CalendarTokens tokens, Optional<String> publicUrl,
+    public OnCallFeature(Supplier<OpsbotConfig> config, Overrides overrides, CalendarTokens tokens, Optional<String> publicUrl,
                          GroupDirectory groups, UserTimeZones zones, Clock clock, Wiring wiring) {
         this.config = config;
         this.covers = new CoverRequests(wiring.db(), overrides, wiring.audit(), clock);
@@ -59,6 +61,7 @@ public final class OnCallFeature implements SlackFeature {
                 new OnCallCommand(config, overrides, groups, zones, clock),
                 new OverrideCommand(config, overrides, zones, clock),
                 new ScheduleCommand(config, overrides, tokens, publicUrl, clock),
+                new ContactsCommand(config),
                 new CoverCommand(config, covers, overrides, zones, clock));
         this.calendars = new CalendarFeed(config, overrides, tokens, clock);
         this.jobs = List.of(Scheduler.Job.onLeaseHolder("hand-offs",
@@ -102,7 +105,7 @@ public final class OnCallFeature implements SlackFeature {
     }
 
     private String take(long id, String user) {
-        Optional<Schedule> schedule = covers.find(id).map(r -> config.schedules().get(r.schedule()));
+        Optional<Schedule> schedule = covers.find(id).map(r -> config.get().schedules().get(r.schedule()));
         if (schedule.isEmpty()) {
             return ":warning: That cover request is not known (or its schedule is gone from opsbot.yaml).";
         }
@@ -133,7 +136,7 @@ public final class OnCallFeature implements SlackFeature {
     }
 
     private List<String> channels(Schedule schedule) {
-        return ScheduleChannels.of(config, schedule);
+        return ScheduleChannels.of(config.get(), schedule);
     }
 
     @Override

@@ -55,6 +55,9 @@ public final class OnCallText {
             if (!tier.tier().severities().isEmpty()) {
                 line.append(" · ").append(words.apply(String.join(", ", tier.tier().severities().stream().sorted().toList()))).append(" only");
             }
+            if (!tier.tier().match().isEmpty()) {
+                line.append(" · alerts labelled ").append(words.apply(tier.tier().match().describe())).append(" only");
+            }
             line.append(" → ");
             List<String> names = new ArrayList<>();
             for (OnCallRoster.Person p : tier.people()) {

@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,12 +48,12 @@ final class OverrideCommand implements OpsCommand {
     // With should_escape, Slack sends a mention as <@U123|name>; typed ids are accepted too.
     private static final Pattern MENTION = Pattern.compile("<@([UW][A-Z0-9]+)(?:\\|[^>]*)?>|([UW][A-Z0-9]{6,})");
 
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final Overrides overrides;
     private final UserTimeZones zones;
     private final Clock clock;
 
-    OverrideCommand(OpsbotConfig config, Overrides overrides, UserTimeZones zones, Clock clock) {
+    OverrideCommand(Supplier<OpsbotConfig> config, Overrides overrides, UserTimeZones zones, Clock clock) {
         this.config = config;
         this.overrides = overrides;
         this.zones = zones;
@@ -224,7 +225,7 @@ final class OverrideCommand implements OpsCommand {
             throw new UsageException("There is no override " + id + " that is not over or cancelled already;"
                     + " `/ops override list` shows those that are.");
         }
-        Schedule schedule = config.schedules().get(cancelled.schedule());
+        Schedule schedule = config.get().schedules().get(cancelled.schedule());
         String notice = ":x: Override " + id + " (" + SlackText.user(cancelled.user()) + " on schedule "
                 + SlackText.code(cancelled.schedule()) + ") was cancelled by " + SlackText.user(invocation.userId()) + "."
                 + (schedule == null ? "" : gapsLeft(schedule, cancelled));
@@ -254,19 +255,19 @@ final class OverrideCommand implements OpsCommand {
     }
 
     private Target target(String name) throws UsageException {
-        Team team = config.teams().get(name);
+        Team team = config.get().teams().get(name);
         if (team != null) {
             Schedule schedule = overrides.scheduleOf(team).orElseThrow(() -> new UsageException("Team " + SlackText.code(team.name())
                     + " pages no on-call schedule (no `schedule:` in its escalation tiers), so there is nothing to override."));
             return new Target(schedule, Optional.of(team));
         }
-        Schedule schedule = config.schedules().get(name);
+        Schedule schedule = config.get().schedules().get(name);
         if (schedule != null) {
             return new Target(schedule, Optional.empty());
         }
         throw new UsageException("There is no team or schedule " + SlackText.code(name, 40) + ". Teams: "
-                + SlackText.escape(String.join(", ", config.teams().keySet())) + "; schedules: "
-                + SlackText.escape(String.join(", ", config.schedules().keySet())) + ". e.g. " + EXAMPLE + ".");
+                + SlackText.escape(String.join(", ", config.get().teams().keySet())) + "; schedules: "
+                + SlackText.escape(String.join(", ", config.get().schedules().keySet())) + ". e.g. " + EXAMPLE + ".");
     }
 
     private static String person(String word) throws UsageException {
@@ -307,7 +308,7 @@ final class OverrideCommand implements OpsCommand {
     private Set<String> channels(Schedule schedule, Optional<Team> asked, String here) {
         Set<String> out = new LinkedHashSet<>();
         asked.flatMap(Team::channel).ifPresent(out::add);
-        for (Team team : config.teams().values()) {
+        for (Team team : config.get().teams().values()) {
             boolean pages = team.escalation().tiers().stream().flatMap(t -> t.targets().stream())
                     .anyMatch(t -> t.kind() == org.opsbot.commands.config.NotifyTarget.Kind.SCHEDULE && t.id().equals(schedule.name()));
             if (pages) {
@@ -315,7 +316,7 @@ final class OverrideCommand implements OpsCommand {
             }
         }
         if (out.isEmpty()) {
-            out.add(config.slack().defaultChannel().orElse(here));
+            out.add(config.get().slack().defaultChannel().orElse(here));
         }
         return out;
     }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.section;
@@ -38,13 +39,13 @@ final class ScheduleCommand implements OpsCommand {
     /** Lines in one answer; a longer schedule is cut with a word on how to see less. */
     private static final int MAX_LINES = 120;
 
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final Overrides overrides;
     private final CalendarTokens tokens;
     private final Optional<String> publicUrl;
     private final Clock clock;
 
-    ScheduleCommand(OpsbotConfig config, Overrides overrides, CalendarTokens tokens, Optional<String> publicUrl, Clock clock) {
+    ScheduleCommand(Supplier<OpsbotConfig> config, Overrides overrides, CalendarTokens tokens, Optional<String> publicUrl, Clock clock) {
         this.config = config;
         this.overrides = overrides;
         this.tokens = tokens;
@@ -82,13 +83,13 @@ final class ScheduleCommand implements OpsCommand {
         if (!rest.isEmpty() && !rest.getFirst().matches("\\d+")) {
             schedule = schedule(rest.getFirst());
             rest = rest.subList(1, rest.size());
-        } else if (config.schedules().size() == 1) {
-            schedule = config.schedules().values().iterator().next();
-        } else if (config.schedules().isEmpty()) {
+        } else if (config.get().schedules().size() == 1) {
+            schedule = config.get().schedules().values().iterator().next();
+        } else if (config.get().schedules().isEmpty()) {
             return CommandReply.ephemeral("_No schedules are configured in opsbot.yaml._ See docs/schedules.md.");
         } else {
             throw new UsageException("Which schedule? " + known() + " e.g. " + SlackText.code("/ops schedule "
-                    + config.schedules().keySet().iterator().next()) + ".");
+                    + config.get().schedules().keySet().iterator().next()) + ".");
         }
         if (!rest.isEmpty()) {
             try {
@@ -169,23 +170,23 @@ final class ScheduleCommand implements OpsCommand {
     }
 
     private Schedule schedule(String name) throws UsageException {
-        Schedule schedule = config.schedules().get(name);
-        if (schedule == null && config.teams().containsKey(name)) {
+        Schedule schedule = config.get().schedules().get(name);
+        if (schedule == null && config.get().teams().containsKey(name)) {
             // A team's name stands for the schedule its overrides take.
-            schedule = overrides.scheduleOf(config.teams().get(name)).orElse(null);
+            schedule = overrides.scheduleOf(config.get().teams().get(name)).orElse(null);
         }
         if (schedule == null) {
-            String hint = Suggestions.closest(name, config.schedules().keySet()).map(s -> " Did you mean " + SlackText.code(s) + "?")
+            String hint = Suggestions.closest(name, config.get().schedules().keySet()).map(s -> " Did you mean " + SlackText.code(s) + "?")
                     .orElse(" " + known());
             throw new UsageException("There is no schedule " + SlackText.code(name, 40) + "." + hint
-                    + " e.g. `/ops schedule " + (config.schedules().isEmpty() ? "primary" : config.schedules().keySet().iterator().next())
+                    + " e.g. `/ops schedule " + (config.get().schedules().isEmpty() ? "primary" : config.get().schedules().keySet().iterator().next())
                     + " 2`.");
         }
         return schedule;
     }
 
     private String known() {
-        return config.schedules().isEmpty() ? "No schedules are configured."
-                : "Schedules: " + String.join(", ", config.schedules().keySet().stream().map(SlackText::code).toList()) + ".";
+        return config.get().schedules().isEmpty() ? "No schedules are configured."
+                : "Schedules: " + String.join(", ", config.get().schedules().keySet().stream().map(SlackText::code).toList()) + ".";
     }
 }

@@ -93,7 +93,7 @@ final class OpsbotConfigBinder {
         var server = doc.get("server").flatMap(n -> in.map(n, "server")).map(this::server).orElse(ServerConfig.NONE);
         doc.get("slack").flatMap(n -> section(n, "slack")).ifPresent(m -> slack = slack(m));
         doc.get("roles").flatMap(n -> section(n, "roles")).ifPresent(m -> roles = roles(m));
-        doc.get("severities").ifPresent(n -> severities = severities(n));
+        doc.get("severities").ifPresent(n -> severities = severities(n, "severities"));
         doc.get("schedules").flatMap(n -> section(n, "schedules"))
                 .ifPresent(m -> schedules = new ScheduleBinder(in, this).schedules(m));
         doc.get("teams").flatMap(n -> section(n, "teams")).ifPresent(m -> teams = teams(m));
@@ -178,26 +178,29 @@ final class OpsbotConfigBinder {
         return out;
     }
 
-    private List<Severity> severities(YamlNode node) {
-        var list = in.list(node, "severities");
+    /** @param section {@code severities}, or a team's {@code teams.<name>.severities} */
+    private List<Severity> severities(YamlNode node, String section) {
+        var list = in.list(node, section);
         if (list.isEmpty()) {
             if (!Binder.isNull(node)) {
-                unreadable.add("severities");
+                unreadable.add(section);
             }
             return Severity.DEFAULTS;
         }
         if (list.get().items().isEmpty()) {
-            in.problem(node.line(), "severities is empty", "list at least one severity, or remove the key for P1–P4");
+            in.problem(node.line(), section + " is empty", section.equals("severities")
+                    ? "list at least one severity, or remove the key for P1–P4"
+                    : "list the team's own severities, or remove the key for the global ones");
             return Severity.DEFAULTS;
         }
         var out = new ArrayList<Severity>();
         var names = new HashSet<String>();
         var items = list.get().items();
         for (int i = 0; i < items.size(); i++) {
-            var path = "severities[" + i + "]";
+            var path = section + "[" + i + "]";
             var m = in.map(items.get(i), path);
             if (m.isEmpty()) {
-                unreadable.add("severities");
+                unreadable.add(section);
                 continue;
             }
             in.onlyKeys(m.get(), path, List.of("name", "description", "ack-within", "resolve-within", "colour",
@@ -220,9 +223,9 @@ final class OpsbotConfigBinder {
                 out.add(new Severity(name.get(), in.text(m.get(), "description", path, false).orElse(""), ack.get(),
                         resolve, colour.filter(c -> COLOUR.matcher(c).matches()), update));
             } else if (name.isPresent()) {
-                broken("severities", name.get());
+                broken(section, name.get());
             } else {
-                unreadable.add("severities");
+                unreadable.add(section);
             }
         }
         return out;
@@ -239,8 +242,8 @@ final class OpsbotConfigBinder {
                 continue;
             }
             var map = t.get();
-            var known = Stream.concat(Stream.of("channel", "responders", "severity-map", "escalation", "business-hours", "digest"),
-                    MaintenanceBinder.TEAM_KEYS.stream()).toList();
+            var known = Stream.concat(Stream.of("channel", "responders", "severities", "severity-map", "escalation",
+                    "business-hours", "digest", "contacts"), MaintenanceBinder.TEAM_KEYS.stream()).toList();
             in.onlyKeys(map, path, known);
             var channel = channel(map, "channel", path);
             // A misspelt 'chanel' is already reported as such; "no channel" would only add noise.
@@ -254,21 +257,27 @@ final class OpsbotConfigBinder {
             var responders = in.scalar(map, "responders", path, false)
                     .filter(r -> reference(r, path + ".responders", "role", roles.keySet(), "roles"))
                     .map(r -> r.text().strip());
+            // A team's own levels replace the global ones for everything about its alerts.
+            List<Severity> own = map.get("severities").filter(n -> !Binder.isNull(n))
+                    .map(n -> severities(n, path + ".severities")).orElse(List.of());
+            var levels = own.isEmpty() ? new Levels(severityNames(), "severities")
+                    : new Levels(own.stream().map(Severity::name).toList(), path + ".severities");
             var severityMap = new LinkedHashMap<String, String>();
             map.get("severity-map").flatMap(n -> in.map(n, path + ".severity-map")).ifPresent(sm -> {
                 for (var entry : sm.entries()) {
                     in.scalar(sm, entry.key(), path + ".severity-map", true)
                             .filter(v -> reference(v, path + ".severity-map." + entry.key(), "severity",
-                                    severityNames(), "severities"))
+                                    levels.names(), levels.section()))
                             .ifPresent(v -> severityMap.put(entry.key(), v.text().strip()));
                 }
             });
             var escalation = map.get("escalation").flatMap(n -> in.map(n, path + ".escalation"))
-                    .map(em -> escalation(em, path + ".escalation")).orElse(Escalation.NONE);
+                    .map(em -> escalation(em, path + ".escalation", levels)).orElse(Escalation.NONE);
             var businessHours = map.get("business-hours").flatMap(n -> in.map(n, path + ".business-hours"))
                     .flatMap(hm -> hours(hm, path + ".business-hours"));
             var digest = digest(map, path + ".digest");
-            out.put(e.key(), new Team(e.key(), channel, responders, severityMap, escalation, businessHours, digest));
+            out.put(e.key(), new Team(e.key(), channel, responders, severityMap, escalation, businessHours, digest, own,
+                    ContactsBinder.bind(in, map, path)));
         }
         return out;
     }
@@ -307,7 +316,11 @@ final class OpsbotConfigBinder {
         return new Digest(true, day, at, zone(m.get(), path, false));
     }
 
-    private Escalation escalation(YamlMap m, String path) {
+    /** The severity names a team's tiers and severity-map may name, and where they are defined. */
+    private record Levels(java.util.Collection<String> names, String section) {
+    }
+
+    private Escalation escalation(YamlMap m, String path, Levels levels) {
         in.onlyKeys(m, path, List.of("repeat", "repeat-after", "tiers"));
         int repeat = in.integer(m, "repeat", path, 0, 100).orElse(0);
         var repeatAfter = in.duration(m, "repeat-after", path, false);
@@ -334,7 +347,7 @@ final class OpsbotConfigBinder {
                 continue;
             }
             var map = tm.get();
-            in.onlyKeys(map, tierPath, List.of("name", "after", "notify", "severities", "hours", "webhook"));
+            in.onlyKeys(map, tierPath, List.of("name", "after", "notify", "severities", "hours", "match", "webhook"));
             var name = in.text(map, "name", tierPath, false).orElse("tier " + (i + 1));
             // The first tier usually fires at once; a later one without 'after' is almost always
             // an omission rather than "in parallel with the previous".
@@ -361,14 +374,15 @@ final class OpsbotConfigBinder {
             }
             var tierSeverities = new HashSet<String>();
             for (var s : in.scalars(map, "severities", tierPath)) {
-                if (reference(s, tierPath + ".severities", "severity", severityNames(), "severities")) {
+                if (reference(s, tierPath + ".severities", "severity", levels.names(), levels.section())) {
                     tierSeverities.add(s.text());
                 }
             }
             var hours = map.get("hours").flatMap(n -> in.map(n, tierPath + ".hours"))
                     .flatMap(hm -> hours(hm, tierPath + ".hours"));
             var effective = after.orElse(previous);
-            tiers.add(new Tier(name, effective, notify, tierSeverities, hours, webhook));
+            tiers.add(new Tier(name, effective, notify, tierSeverities, hours, webhook,
+                    LabelMatchBinder.bind(in, map, tierPath)));
             if (effective.compareTo(previous) >= 0) {
                 previous = effective;
                 previousName = name;
@@ -577,13 +591,7 @@ final class OpsbotConfigBinder {
                                 + "] above it has no match or match-re and takes every alert",
                         "move the route without matchers to the end of routes:");
             }
-            var match = new LinkedHashMap<String, String>();
-            map.get("match").flatMap(n -> in.map(n, path + ".match")).ifPresent(mm -> {
-                for (var e : mm.entries()) {
-                    label(e.key(), e.line(), path + ".match");
-                    in.scalar(mm, e.key(), path + ".match", true).ifPresent(v -> match.put(e.key(), v.text()));
-                }
-            });
+            var match = LabelMatchBinder.bind(in, map, path);
             var matchRe = new LinkedHashMap<String, Pattern>();
             map.get("match-re").flatMap(n -> in.map(n, path + ".match-re")).ifPresent(mm -> {
                 for (var e : mm.entries()) {

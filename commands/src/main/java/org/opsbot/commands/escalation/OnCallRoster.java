@@ -55,6 +55,17 @@ public final class OnCallRoster {
      */
     public static List<TierOnCall> of(Team team, Map<String, Schedule> schedules, List<OnCallOverride> overrides,
                                       GroupDirectory groups, Optional<String> severity, Instant at) {
+        return of(team, schedules, overrides, groups, severity, Optional.empty(), at);
+    }
+
+    /**
+     * @param labels when present, the label sets of what is escalated (one per alert): tiers whose
+     *               {@code match:} none of them satisfies are marked not applicable; when absent,
+     *               they are listed with their limit
+     */
+    public static List<TierOnCall> of(Team team, Map<String, Schedule> schedules, List<OnCallOverride> overrides,
+                                      GroupDirectory groups, Optional<String> severity,
+                                      Optional<List<Map<String, String>>> labels, Instant at) {
         List<TierOnCall> roster = new ArrayList<>();
         int number = 1;
         for (Tier tier : team.escalation().tiers()) {
@@ -97,7 +108,7 @@ public final class OnCallRoster {
                 }
             }
             roster.add(new TierOnCall(number++, tier.name(), tier.after(), tier, dedupe(people), unresolved,
-                    notApplicable(tier, severity, at), people.isEmpty() ? gapEnds : Optional.empty()));
+                    notApplicable(tier, severity, labels, at), people.isEmpty() ? gapEnds : Optional.empty()));
         }
         return roster;
     }
@@ -108,9 +119,13 @@ public final class OnCallRoster {
         return List.copyOf(first.values());
     }
 
-    private static Optional<String> notApplicable(Tier tier, Optional<String> severity, Instant at) {
+    private static Optional<String> notApplicable(Tier tier, Optional<String> severity,
+                                                  Optional<List<Map<String, String>>> labels, Instant at) {
         if (severity.isPresent() && !tier.appliesTo(severity.get())) {
             return Optional.of("only for " + String.join(", ", tier.severities().stream().sorted().toList()));
+        }
+        if (labels.isPresent() && !tier.match().isEmpty() && labels.get().stream().noneMatch(tier.match()::matches)) {
+            return Optional.of("only for alerts labelled " + tier.match().describe());
         }
         if (tier.hours().isPresent() && !tier.hours().get().contains(at.atZone(tier.hours().get().timeZone()))) {
             return Optional.of("outside its hours (" + describe(tier.hours().get()) + ")");

@@ -10,6 +10,7 @@ import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.OverrideStore;
 
 import java.time.Clock;
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,17 +33,22 @@ public final class Overrides {
     public static final Duration LONGEST = Duration.ofDays(31);
 
     private final OverrideStore store;
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final AuditLog audit;
     private final Clock clock;
     private final Duration longest;
 
     public Overrides(Database db, OpsbotConfig config, AuditLog audit, Clock clock) {
+        this(db, () -> config, audit, clock, LONGEST);
+    }
+
+    /** @param config read at each decision: the configuration in force */
+    public Overrides(Database db, Supplier<OpsbotConfig> config, AuditLog audit, Clock clock) {
         this(db, config, audit, clock, LONGEST);
     }
 
     /** @param longest how long one override may last (the setting {@code OPSBOT_OVERRIDE_MAX}) */
-    public Overrides(Database db, OpsbotConfig config, AuditLog audit, Clock clock, Duration longest) {
+    public Overrides(Database db, Supplier<OpsbotConfig> config, AuditLog audit, Clock clock, Duration longest) {
         this.store = new OverrideStore(db, clock);
         this.config = config;
         this.audit = audit;
@@ -144,7 +150,7 @@ public final class Overrides {
                 .flatMap(t -> t.targets().stream())
                 .filter(t -> t.kind() == NotifyTarget.Kind.SCHEDULE)
                 .map(NotifyTarget::id)
-                .map(config.schedules()::get)
+                .map(config.get().schedules()::get)
                 .filter(Objects::nonNull)
                 .findFirst();
     }

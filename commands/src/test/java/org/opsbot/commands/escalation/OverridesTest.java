@@ -110,7 +110,7 @@ class OverridesTest {
     void anOverrideMayStartLaterAndCoverPartOfAShiftAndTheLongestIsASetting(Dialect dialect) throws Exception {
         try (Database db = TestDatabases.open(dialect)) {
             AuditLog audit = new AuditLog(db, clock);
-            Overrides overrides = new Overrides(db, CONFIG, audit, clock, Duration.ofDays(3));
+            Overrides overrides = new Overrides(db, () -> CONFIG, audit, clock, Duration.ofDays(3));
             var primary = CONFIG.schedules().get("primary");
             Instant saturday = Instant.parse("2026-01-17T09:00:00Z");
 
