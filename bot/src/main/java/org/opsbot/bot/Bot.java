@@ -26,6 +26,8 @@ import org.opsbot.commands.heartbeat.Heartbeats;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SeenSignatures;
 import org.opsbot.bot.oncall.ContactsText;
+import org.opsbot.bot.oncall.HandOffFacts;
+import org.opsbot.commands.alert.Alerts;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.maintenance.MaintenanceFeature;
 import org.opsbot.commands.maintenance.Maintenance;
@@ -298,7 +300,9 @@ public final class Bot implements AutoCloseable {
                 incidents.incidents(), database, audit, slack.outbox(), policy, groups, handlers, clock);
         heartbeats = new HeartbeatsFeature(new Heartbeats(database, config.get(), clock), settings.heartbeatTokens(), alerts::raise);
         onCall = new OnCallFeature(config, new Overrides(database, config, audit, clock, settings.overrideMax()),
-                new CalendarTokens(database, audit, clock), settings.publicUrl(), groups, zones, clock);
+                new CalendarTokens(database, audit, clock), settings.publicUrl(), groups, zones, clock,
+                new OnCallFeature.Wiring(database, slack.outbox(), HandOffFacts.of(new Alerts(database, config, clock), maintenance),
+                        audit, handlers));
         HomeFeature home = new HomeFeature(new HomeViewers(database, clock), config, new TeamMembers(config, groups),
                 alerts.alerts(), actions.approvals(), incidents.incidents(), escalation.escalations(), overrides::endingAfter,
                 zones, slack.outbox(),
