@@ -306,7 +306,7 @@ public final class Bot implements AutoCloseable {
         HomeFeature home = new HomeFeature(new HomeViewers(database, clock), config, new TeamMembers(config, groups),
                 alerts.alerts(), actions.approvals(), incidents.incidents(), escalation.escalations(), overrides::endingAfter,
                 zones, slack.outbox(),
-                handlers, clock);
+                handlers, clock, maintenance::overview);
         return List.of(
                 checks,
                 alerts,
