@@ -28,6 +28,7 @@ import org.opsbot.bot.http.SeenSignatures;
 import org.opsbot.bot.oncall.ContactsText;
 import org.opsbot.bot.oncall.HandOffFacts;
 import org.opsbot.commands.alert.Alerts;
+import org.opsbot.bot.oncall.NewGaps;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.maintenance.MaintenanceFeature;
 import org.opsbot.commands.maintenance.Maintenance;
@@ -182,6 +183,7 @@ public final class Bot implements AutoCloseable {
         // Runbooks expand ${VAR} from this environment, as at start (Main's is this one).
         reload = new ConfigReload(settings, System.getenv(), live, catalog, policy, webhooks, new SettingStore(database),
                 Replica.NAME);
+        reload.whenApplied(new NewGaps(slack.outbox(), new OverrideStore(database, clock)::endingAfter, clock)::changed);
         OpsCommands commands = new OpsCommands(features.stream().flatMap(f -> f.commands().stream()).toList());
         PermissionKeys declared = PermissionKeys.union(features.stream().map(SlackFeature::permissionKeys).toList());
         if (!declared.equals(permissionKeys())) {

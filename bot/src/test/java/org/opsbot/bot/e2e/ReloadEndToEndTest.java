@@ -122,6 +122,36 @@ class ReloadEndToEndTest {
                 () -> posts().stream().anyMatch(b -> b.startsWith("channel=#billing-alerts") && b.contains("InvoiceExportSlow")));
     }
 
+    @Test
+    void aGapTheNewFileLeavesInTheNextDayIsPostedOnceToTheTeamsChannel() throws Exception {
+        // cdc-primary kept only for office hours: from 18:00 Berlin tonight nobody is on call.
+        String example = ConfigLoader.exampleText();
+        String weekly = example.substring(example.indexOf("  cdc-primary:\n"), example.indexOf("  extraction-primary:"));
+        Files.writeString(config, example.replace(weekly, """
+                  cdc-primary:
+                    time-zone: Europe/Berlin
+                    layers:
+                      - rotation: weekly
+                        start: 2026-01-05
+                        hand-off: "Mon 09:00"
+                        members: [U0ALICE001, U0BOB00001]
+                        restrict: {days: Mon-Fri, from: "09:00", to: "18:00"}
+                """));
+
+        assertThat(bot.reloadOnSignal().applied()).isTrue();
+        assertThat(bot.reloadOnSignal().applied()).as("the same file again").isTrue();
+
+        Eventually.await("the new gap posted", Duration.ofSeconds(20), () -> gapPosts().size() == 1);
+        assertThat(gapPosts().getFirst()).startsWith("channel=#cdc-alerts").contains("nobody is on call on schedule `cdc-primary`")
+                .contains("/ops override cdc-primary");
+        Thread.sleep(1_000);
+        assertThat(gapPosts()).as("once, however often the file is reloaded").hasSize(1);
+    }
+
+    private List<String> gapPosts() {
+        return posts().stream().filter(b -> b.contains("After the configuration was reloaded")).toList();
+    }
+
     private record Cli(int code, String out, String err) {
     }
 
