@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 
 /**
@@ -27,11 +28,20 @@ final class HeartbeatsBinder {
 
     private final Binder in;
 
+    private BiPredicate<String, String> reported = (section, name) -> false;
+
     HeartbeatsBinder(Binder in) {
         this.in = in;
     }
 
-    List<Heartbeat> bind(Optional<YamlNode> node, Collection<String> teams, Collection<String> severities) {
+    /**
+     * @param reported whether a name of a section (teams, severities) is declared but broken, or
+     *                 its section unreadable: a problem already reported, so a heartbeat naming
+     *                 it is not reported again
+     */
+    List<Heartbeat> bind(Optional<YamlNode> node, Collection<String> teams, Collection<String> severities,
+                         BiPredicate<String, String> reported) {
+        this.reported = reported;
         List<Heartbeat> out = new ArrayList<>();
         if (node.isEmpty() || Binder.isNull(node.get())) {
             return out;
@@ -101,6 +111,9 @@ final class HeartbeatsBinder {
         var name = ref.text().strip();
         if (defined.contains(name)) {
             return true;
+        }
+        if (reported.test(section, name)) {
+            return false;
         }
         var known = defined.isEmpty() ? "none are defined" : "defined: " + String.join(", ", defined);
         in.problem(ref.line(), path + " names " + kind + " '" + name + "', which is not defined under " + section

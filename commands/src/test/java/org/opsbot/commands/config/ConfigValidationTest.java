@@ -777,6 +777,26 @@ class ConfigValidationTest {
         assertThat(problems).extracting(Problem::line).containsExactly(2, 3, 5, 7);
     }
 
+    @Test
+    void a_heartbeat_naming_a_broken_severity_or_team_is_not_reported_again() {
+        var problems = problems("""
+                severities:
+                  - {name: P1, ack-within: 5m}
+                  - {name: P2, ack-within: 1hr}
+                teams:
+                  cdc: {channel: "#cdc-alerts"}
+                  sync: [not, a, mapping]
+                routes:
+                  - {team: cdc}
+                heartbeats:
+                  - {name: cdc-backup, team: cdc, every: 24h, severity: P2}
+                  - {name: sync-job, team: sync, every: 1h}
+                """);
+
+        // The broken severity and the broken team, each once: not again where the heartbeats name them.
+        assertThat(problems).extracting(Problem::line).containsExactly(3, 6);
+    }
+
     private static List<Problem> problems(String yaml) {
         return ConfigParser.parse(yaml, "opsbot.yaml", KEYS).problems();
     }
