@@ -36,7 +36,7 @@ class MainTest {
 
         assertThat(code).isZero();
         assertThat(out.toString().lines().findFirst()).hasValue(
-                "OK: opsbot.yaml is valid (6 teams, 3 routes, 4 severities, 2 schedules, 3 roles)");
+                "OK: opsbot.yaml is valid (6 teams, 8 routes, 4 severities, 5 schedules, 4 roles)");
     }
 
     @Test
@@ -180,7 +180,7 @@ class MainTest {
 
     @Test
     void validate_reports_a_runbooks_unknown_team_together_with_its_other_problems() throws IOException {
-        var file = write("opsbot.yaml", ConfigLoader.exampleText());
+        var file = write("opsbot.yaml", exampleWithoutThenRun());
         Path folder = Files.createDirectories(dir.resolve("runbooks"));
         Path runbook = Files.writeString(folder.resolve("api.yaml"), """
                 name: api
@@ -219,7 +219,7 @@ class MainTest {
 
         assertThat(code).isEqualTo(1);
         assertThat(out.toString().lines().toList()).containsExactly(
-                file + ":38: severities[1].ack-within: '1hr' is not a duration: write a number followed by s, m, h"
+                file + ":39: severities[1].ack-within: '1hr' is not a duration: write a number followed by s, m, h"
                         + " or d, e.g. 30s, 15m, 1h, 2d or 1h30m. Fix: use a duration such as 30s, 15m, 1h or 2d",
                 runbook + ":6: unknown key \"timout\" in this check. Fix: did you mean \"timeout\"?",
                 "2 problems found",
@@ -304,7 +304,7 @@ class MainTest {
 
     @Test
     void serve_hands_the_server_the_runbooks_it_validated_instead_of_reading_them_again() throws IOException {
-        var file = write("opsbot.yaml", ConfigLoader.exampleText());
+        var file = write("opsbot.yaml", exampleWithoutThenRun());
         Path folder = Files.createDirectories(dir.resolve("runbooks"));
         Files.writeString(folder.resolve("api.yaml"), """
                 name: api
@@ -342,5 +342,13 @@ class MainTest {
 
     private Path write(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content);
+    }
+
+    /**
+     * The example without its maintenance windows' then-run: the example's windows run the
+     * shipped runbooks at their end, which a test's own runbooks folder does not hold.
+     */
+    private static String exampleWithoutThenRun() {
+        return ConfigLoader.exampleText().replaceAll(",\\s*then-run: [a-z-]+", "");
     }
 }

@@ -60,6 +60,6 @@ class ExampleConfigTest {
         assertThat(config.route(Map.of("alertname", "ExtractionStalled")).orElseThrow().team()).isEqualTo("extraction");
         assertThat(config.route(Map.of("alertname", "DiskFull")).orElseThrow().isCatchAll()).isTrue();
         assertThat(config.permissions().get("override")).containsExactly("approvers");
-        assertThat(config.summary()).isEqualTo("6 teams, 3 routes, 4 severities, 2 schedules, 3 roles");
+        assertThat(config.summary()).isEqualTo("6 teams, 8 routes, 4 severities, 5 schedules, 4 roles");
     }
 }
