@@ -25,13 +25,13 @@ import org.opsbot.bot.heartbeats.HeartbeatsFeature;
 import org.opsbot.commands.heartbeat.Heartbeats;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SeenSignatures;
+import org.opsbot.bot.oncall.ContactsText;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.maintenance.MaintenanceFeature;
 import org.opsbot.commands.maintenance.Maintenance;
 import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.bot.stats.StatsFeature;
 import org.opsbot.commands.stats.Stats;
-import org.opsbot.commands.store.StatsStore;
 import org.opsbot.bot.http.SlackStatus;
 import org.opsbot.bot.http.SocketStatus;
 import org.opsbot.bot.outbox.OutboxMeters;
@@ -57,10 +57,14 @@ import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.check.CheckRunner;
 import org.opsbot.commands.check.ExecAllowList;
 import org.opsbot.commands.check.SecretMasker;
+import org.opsbot.commands.config.LiveConfig;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.escalation.CalendarTokens;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Overrides;
+import org.opsbot.commands.escalation.SubjectLabels;
+import org.opsbot.commands.store.AlertStore;
 import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.runbook.RunbookChecklists;
@@ -120,8 +124,13 @@ public final class Bot implements AutoCloseable {
     private ExecutorService handlers;
     private AlertsFeature alerts;
     private HeartbeatsFeature heartbeats;
+    private OnCallFeature onCall;
     private Optional<MethodsClient> methods = Optional.empty();
     private Optional<SlackUserGroups> userGroups = Optional.empty();
+    // What everything reads opsbot.yaml through, so that a reload takes effect at once.
+    private LiveConfig live;
+    private Optional<PagerWebhooks> webhooks = Optional.empty();
+    private ConfigReload reload;
     private final StartPhases phases = new StartPhases();
 
     private Bot() {
@@ -163,7 +172,11 @@ public final class Bot implements AutoCloseable {
         handlers = Executors.newVirtualThreadPerTaskExecutor();
         parts.push(handlers::shutdown);
         policy = new AccessPolicy(config.roles(), config.permissions(), permissionKeys());
-        List<SlackFeature> features = features(settings, config, catalog, clock);
+        live = new LiveConfig(config);
+        List<SlackFeature> features = features(settings, live, catalog, clock);
+        // Runbooks expand ${VAR} from this environment, as at start (Main's is this one).
+        reload = new ConfigReload(settings, System.getenv(), live, catalog, policy, webhooks, new SettingStore(database),
+                Replica.NAME);
         OpsCommands commands = new OpsCommands(features.stream().flatMap(f -> f.commands().stream()).toList());
         PermissionKeys declared = PermissionKeys.union(features.stream().map(SlackFeature::permissionKeys).toList());
         if (!declared.equals(permissionKeys())) {
@@ -203,6 +216,7 @@ public final class Bot implements AutoCloseable {
                 .routes(routing -> {
                     alerts.routes(routing);
                     heartbeats.routes(routing);
+                    onCall.routes(routing);
                 })
                 .start());
         phases.done("http");
@@ -247,24 +261,26 @@ public final class Bot implements AutoCloseable {
      * one place a feature is added (its permission keys go into {@link #permissionKeys()}). Each is
      * built with what it needs from the parts above.
      */
-    private List<SlackFeature> features(Settings settings, OpsbotConfig config, RunbookCatalog catalog, Clock clock) {
+    private List<SlackFeature> features(Settings settings, LiveConfig config, RunbookCatalog catalog, Clock clock) {
         AuditLog audit = new AuditLog(database, clock);
         OverrideStore overrides = new OverrideStore(database, clock);
+        webhooks = pagerWebhooks(settings, config.get(), clock);
         EscalationFeature escalation = remember(EscalationFeature.start(
-                pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock),
-                slack.outbox(), dnd, pagerWebhooks(settings, config, clock), new LeaseStore(database, clock), Replica.NAME, handlers,
-                meters));
+                pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock,
+                        SubjectLabels.stored(new AlertStore(database))),
+                slack.outbox(), dnd, webhooks, new LeaseStore(database, clock), Replica.NAME, handlers,
+                meters, team -> ContactsText.contextBlock(config.get(), Optional.of(team)), database, clock));
         phases.done("escalation");
         // Runbooks are read once, and checks and actions call out through one HTTP client.
         OkHttpClient http = CheckRunner.defaultHttpClient();
-        Runbooks runbooks = runbooks(settings, config, catalog, clock, http);
+        Runbooks runbooks = runbooks(settings, config.get(), catalog, clock, http);
         phases.done("runbooks");
         ChecksFeature checks = new ChecksFeature(runbooks, config, new RunbookChecklists(database, audit, clock),
                 new RunbookSchedules(database, Replica.NAME), slack.outbox(), new SentPosts(new OutboxStore(database, clock)),
                 handlers, policy, groups, clock);
         // The Run runbook button on an alert group runs its checks into the group's thread; its
         // Declare incident button is the incidents feature's, so alerts need not know incidents.
-        Maintenance maintenance = new Maintenance(database, config.maintenance(), audit, clock);
+        Maintenance maintenance = new Maintenance(database, config.get().maintenance(), audit, clock);
         alerts = new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
                 escalation.escalations(), checks::runInThread, IncidentsFeature::declareButton, maintenance, handlers, clock);
         phases.done("checks, alerts");
@@ -276,23 +292,25 @@ public final class Bot implements AutoCloseable {
         phases.done("actions");
         ProceduresFeature procedures = new ProceduresFeature(runbooks.catalog(), runbooks.checks(), actions,
                 incidents.incidents(), database, audit, slack.outbox(), policy, groups, handlers, clock);
-        heartbeats = new HeartbeatsFeature(new Heartbeats(database, config, clock), settings.heartbeatTokens(), alerts::raise);
+        heartbeats = new HeartbeatsFeature(new Heartbeats(database, config.get(), clock), settings.heartbeatTokens(), alerts::raise);
+        onCall = new OnCallFeature(config, new Overrides(database, config, audit, clock, settings.overrideMax()),
+                new CalendarTokens(database, audit, clock), settings.publicUrl(), groups, zones, clock);
         return List.of(
                 checks,
                 alerts,
-                new OnCallFeature(config, new Overrides(database, config, audit, clock), groups, zones, clock),
-                new MaintenanceFeature(maintenance, config, slack.outbox(), alerts, checks, zones, Replica.NAME, clock),
+                onCall,
+                new MaintenanceFeature(maintenance, config.get(), slack.outbox(), alerts, checks, zones, Replica.NAME, clock),
                 escalation,
                 incidents,
                 actions,
                 procedures,
                 heartbeats,
-                new StatsFeature(new Stats(new StatsStore(database), () -> config, overrides::endingAfter),
-                        () -> config, slack.outbox(), new OutboxStore(database, clock), zones, clock));
+                new StatsFeature(Stats.over(database, config, clock),
+                        config, slack.outbox(), new SentPosts(new OutboxStore(database, clock)), zones, clock));
     }
 
     /** Incidents and postmortems; templates in OPSBOT_TEMPLATES override the bundled ones. */
-    private IncidentsFeature incidents(Settings settings, OpsbotConfig config, Clock clock, AuditLog audit, Escalations escalations) {
+    private IncidentsFeature incidents(Settings settings, LiveConfig config, Clock clock, AuditLog audit, Escalations escalations) {
         Incidents incidents = new Incidents(database, config, escalations, audit, clock);
         return new IncidentsFeature(incidents, new Postmortems(incidents, settings.templatesDir(), clock),
                 policy, groups, slack.outbox(), handlers);
@@ -310,14 +328,14 @@ public final class Bot implements AutoCloseable {
     }
 
     /** Runbook actions with approvals; its sweep (expiry, interrupted runs) stops with the bot. */
-    private ActionsFeature actions(Settings settings, OpsbotConfig config, Clock clock, AuditLog audit,
+    private ActionsFeature actions(Settings settings, LiveConfig config, Clock clock, AuditLog audit,
                                    RunbookCatalog catalog, OkHttpClient http) {
         // In production Main's environment is this one: runbooks expand ${VAR} from it, and the
         // values of secret-looking variables are masked in what actions print.
         Map<String, String> env = System.getenv();
         ExecAllowList allowList = Runbooks.allowList(settings);
         SecretMasker masker = SecretMasker.fromEnvironment(env);
-        Approvals approvals = new Approvals(catalog, config.roles(), new ActionStore(database),
+        Approvals approvals = new Approvals(catalog, () -> config.get().roles(), new ActionStore(database),
                 new ActionRunner(http, allowList, masker, ActionRunner.TIMEOUT),
                 audit, masker, clock);
         // Scheduled actions' failures are alerts of the team: raised where webhooks' alerts arrive.
@@ -362,6 +380,11 @@ public final class Bot implements AutoCloseable {
         }
     }
 
+    /** {@code SIGHUP}: opsbot.yaml and the runbooks are read again here, and every other replica is asked to. */
+    public ConfigReload.Outcome reloadOnSignal() {
+        return reload.onSignal();
+    }
+
     public int port() {
         return server.port();
     }
@@ -401,6 +424,8 @@ public final class Bot implements AutoCloseable {
         userGroups.ifPresent(g -> jobs.add(Scheduler.Job.onEveryReplica("usergroups", USER_GROUP_REFRESH, g::refresh)));
         // Idempotent deletes; every replica ran them before the scheduler did, and still does.
         jobs.add(Scheduler.Job.onEveryReplica("housekeeping", HOUSEKEEPING, () -> forgetOldDeliveries(events, signatures)));
+        // A reload asked of any replica (opsbot reload, SIGHUP) is carried out by each.
+        jobs.add(Scheduler.Job.onEveryReplica("config-reload", ConfigReload.POLL, reload::poll));
         features.forEach(f -> jobs.addAll(f.jobs()));
         return jobs;
     }

@@ -46,6 +46,7 @@ public final class Launcher {
             LOG.debug("The start failed with", e);
             return 1;
         }
+        reloadOnHangUp(bot);
         if (bot.database().dialect() == Dialect.SQLITE) {
             SharedSqlite.watch(bot.database(), settings.databaseUrl());
         }
@@ -62,6 +63,25 @@ public final class Launcher {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * {@code kill -HUP}: opsbot.yaml and the runbooks are read again, as Prometheus and
+     * Alertmanager do (and every replica is asked to). sun.misc.Signal is the JDK's only way;
+     * where it is missing (another JVM, {@code -Xrs}), {@code opsbot reload} still works.
+     */
+    static void reloadOnHangUp(Bot bot) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                try {
+                    bot.reloadOnSignal();
+                } catch (RuntimeException e) {
+                    LOG.error("Reload on SIGHUP failed; the configuration in force stays: {}", e.toString());
+                }
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            LOG.warn("SIGHUP cannot be handled in this JVM ({}); reload with 'opsbot reload'", e.toString());
+        }
     }
 
     /** The line an operator reads when a part of the bot cannot start. */

@@ -2,12 +2,14 @@ package org.opsbot.bot;
 
 import org.opsbot.bot.logging.MaskingLogProvider;
 import org.opsbot.bot.oncall.OnCallCli;
+import org.opsbot.bot.oncall.RouteCli;
 import org.opsbot.bot.stats.StatsCli;
 import org.opsbot.bot.checks.RunbookLoader;
 import org.opsbot.bot.validation.RunbookValidator;
 import org.opsbot.bot.checks.Runbooks;
 import org.opsbot.bot.validation.ActionsValidator;
 import org.opsbot.bot.validation.PagerWebhooksValidator;
+import org.opsbot.bot.validation.ScheduleGapsValidator;
 import org.opsbot.bot.validation.Validator;
 import org.opsbot.commands.check.CheckRunner;
 import org.opsbot.commands.check.ProgressListener;
@@ -56,7 +58,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:success", "1:invalid configuration or environment", "2:wrong usage",
                 "check: 0 OK, 1 WARN, 2 CRIT or ERROR (or the checks could not run)",
                 "audit verify: 3 the audit log was changed"},
-        subcommands = {AuditCli.class, CopyDatabaseCli.class})
+        subcommands = {AuditCli.class, CopyDatabaseCli.class, CalendarCli.Url.class, CalendarCli.Revoke.class})
 public final class Main implements Callable<Integer> {
 
     /**
@@ -69,7 +71,8 @@ public final class Main implements Callable<Integer> {
 
     /** @param runbooks read once, however many validators look at the runbooks */
     static List<Validator> validators(Map<String, String> env, RunbookLoader runbooks) {
-        return List.of(new RunbookValidator(runbooks), new ActionsValidator(runbooks), new PagerWebhooksValidator(env));
+        return List.of(new RunbookValidator(runbooks), new ActionsValidator(runbooks), new PagerWebhooksValidator(env),
+                new ScheduleGapsValidator(Clock.systemUTC()));
     }
 
     /** What {@code serve} does once everything checked out; tests replace the blocking server. */
@@ -211,6 +214,55 @@ public final class Main implements Callable<Integer> {
         return OnCallCli.print(checked.settings(), checked.config().require(), team, at, zone, out(), err);
     }
 
+    @Command(name = "route", description = "Shows what an alert with these labels would become: its route, team,"
+            + " channel and severity, and who each escalation tier would notify now or at a time, and which tiers"
+            + " are passed over and why (a dry run: nobody is paged)."
+            + " E.g. opsbot route alertname=ServiceDown job=ivoris severity=critical --at 'sat 03:00'")
+    int route(@Parameters(arity = "0..*", paramLabel = "LABEL=VALUE", description = "the alert's labels") List<String> labels,
+              @Option(names = "--at", paramLabel = "TIME",
+                      description = "e.g. 14:00, 'tomorrow 09:00', 'sat 03:00', '2026-12-24 18:00', 'in 2h'") String at,
+              @Option(names = "--zone", paramLabel = "ZONE",
+                      description = "time zone for --at and the output (default: this machine's)") String zone) {
+        var checked = checkSetup(null);
+        var err = err();
+        checked.warnings().forEach(w -> err.println("warning: " + w));
+        if (!checked.ok()) {
+            checked.problems().forEach(err::println);
+            err.flush();
+            return 1;
+        }
+        return RouteCli.print(checked.settings(), checked.config().require(), labels, at, zone, out(), err);
+    }
+
+    @Command(name = "reload", description = "Asks the running bot (every replica) to read opsbot.yaml and the"
+            + " runbooks again, as SIGHUP does. The files are checked here first: an invalid set is not sent, and"
+            + " prints the same file:line messages as 'validate'. Exit 0 when every replica that answered applied it,"
+            + " 1 when it was refused or no bot answered.")
+    int reload(@Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "20",
+            description = "how long to wait for the bot's answer (default: 20)") int waitSeconds) {
+        var checked = checkSetup(null);
+        var err = err();
+        var out = out();
+        checked.warnings().forEach(w -> err.println("warning: " + w));
+        if (!checked.ok()) {
+            checked.problems().forEach(err::println);
+            err.println("opsbot: not reloading: " + plural(checked.problems().size(), "problem")
+                    + " (see above); the running bot keeps the configuration in force");
+            err.flush();
+            return 1;
+        }
+        Settings settings = checked.settings();
+        try (Database db = Database.open(settings.databaseUrl())) {
+            return ReloadCli.ask(new org.opsbot.commands.store.SettingStore(db), java.time.Duration.ofSeconds(waitSeconds),
+                    out, err);
+        } catch (StoreException e) {
+            err.println("opsbot: cannot ask the bot: " + e.getMessage() + ". Check OPSBOT_DB ("
+                    + JdbcUrls.masked(settings.databaseUrl()) + ").");
+            err.flush();
+            return 1;
+        }
+    }
+
     @Command(name = "stats", description = "Shows a team's on-call numbers for a period, as /ops stats: alert groups,"
             + " pages by tier and person, time to acknowledge and resolve, the noisiest alerts, on-call hours.")
     int stats(@Option(names = "--team", paramLabel = "TEAM", description = "one team (default: all together)") String team,
@@ -326,14 +378,16 @@ public final class Main implements Callable<Integer> {
         }
         var problems = new ArrayList<String>();
         var okLines = new ArrayList<String>();
+        var allWarnings = new ArrayList<>(warnings);
         for (var validator : validators) {
             var report = validator.validate(settings, opsbot);
             report.problems().forEach(p -> problems.add(p.format()));
+            report.warnings().forEach(w -> allWarnings.add(w.format()));
             if (report.problems().isEmpty()) {
                 okLines.add(report.okLine());
             }
         }
-        return new Checked(settings, config, problems, okLines, warnings, List.of());
+        return new Checked(settings, config, problems, okLines, allWarnings, List.of());
     }
 
     /** The settings with what an opsbot.yaml with problems says in its server: section, where that is usable. */

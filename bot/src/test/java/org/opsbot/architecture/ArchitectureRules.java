@@ -81,7 +81,8 @@ final class ArchitectureRules {
      */
     private static final String[] FEATURES = {
             "org.opsbot.bot.actions..", "org.opsbot.bot.alerts..", "org.opsbot.bot.checks..",
-            "org.opsbot.bot.incidents..", "org.opsbot.bot.oncall.."};
+            "org.opsbot.bot.incidents..", "org.opsbot.bot.oncall..", "org.opsbot.bot.stats..",
+            "org.opsbot.bot.maintenance..", "org.opsbot.bot.heartbeats..", "org.opsbot.bot.procedures.."};
 
     /**
      * What a feature may still name of the store: the {@code Database} it hands through to the
@@ -95,7 +96,8 @@ final class ArchitectureRules {
     static final ArchRule FEATURES_TALK_TO_THE_ENGINE = noClasses().that().resideInAnyPackage(FEATURES)
             .should().dependOnClassesThat(resideInAPackage("org.opsbot.commands.store..")
                     .and(not(STORE_TYPES_FEATURES_MAY_NAME)))
-            .as("the bot's features (actions, alerts, checks, incidents, oncall) reach the store only through"
+            .as("the bot's features (actions, alerts, checks, incidents, oncall, stats, maintenance, heartbeats,"
+                    + " procedures) reach the store only through"
                     + " the engine; they may name Database and StoreException");
 
     private ArchitectureRules() {

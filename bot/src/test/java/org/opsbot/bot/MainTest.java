@@ -90,7 +90,7 @@ class MainTest {
         assertThat(out.toString().lines().toList()).containsExactly(
                 file + ":11: unknown key 'overide' in permissions. Fix: did you mean 'override'? Rename it",
                 file + ":12: unknown key 'alerts' in permissions. Fix: remove it; the keys allowed here are"
-                        + " audit, check, declare-top-severity, maintenance, override, run",
+                        + " audit, check, declare-top-severity, maintenance, override, override.cancel, run",
                 "2 problems found");
     }
 

@@ -37,6 +37,7 @@ import org.opsbot.commands.runbook.RunbookSchedules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,7 +72,7 @@ public final class ActionsFeature implements SlackFeature {
 
     private final Approvals approvals;
     private final AuditLog audit;
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final Outbox outbox;
     private final AccessPolicy policy;
     private final GroupDirectory groups;
@@ -79,7 +80,7 @@ public final class ActionsFeature implements SlackFeature {
     private final Runs runs;
     private final Optional<ScheduledActions> scheduled;
 
-    public ActionsFeature(Approvals approvals, AuditLog audit, OpsbotConfig config, Outbox outbox, AccessPolicy policy,
+    public ActionsFeature(Approvals approvals, AuditLog audit, Supplier<OpsbotConfig> config, Outbox outbox, AccessPolicy policy,
                           GroupDirectory groups, Executor executor) {
         this(approvals, audit, config, outbox, policy, groups, executor, Optional.empty());
     }
@@ -88,7 +89,7 @@ public final class ActionsFeature implements SlackFeature {
      * @param scheduled runs the runbooks' scheduled actions when given: the replica's schedule
      *                  claims, the failed runs' alerts, and where those alerts are raised
      */
-    public ActionsFeature(Approvals approvals, AuditLog audit, OpsbotConfig config, Outbox outbox, AccessPolicy policy,
+    public ActionsFeature(Approvals approvals, AuditLog audit, Supplier<OpsbotConfig> config, Outbox outbox, AccessPolicy policy,
                           GroupDirectory groups, Executor executor, Optional<Scheduling> scheduled) {
         this.approvals = approvals;
         this.audit = audit;
@@ -97,7 +98,7 @@ public final class ActionsFeature implements SlackFeature {
         this.policy = policy;
         this.groups = groups;
         this.executor = executor;
-        this.runs = new Runs(approvals, outbox, config.roles().getOrDefault(Approvals.EMERGENCY_ROLE, List.of()).stream()
+        this.runs = new Runs(approvals, outbox, config.get().roles().getOrDefault(Approvals.EMERGENCY_ROLE, List.of()).stream()
                 .anyMatch(m -> !m.startsWith("@")));
         // Only runs whose lease ran out, on SQLite too: a RUNNING run may be another live
         // process's (two processes on one file), and one cut off by a crash is found by the
@@ -148,7 +149,7 @@ public final class ActionsFeature implements SlackFeature {
 
     void checkEmergency(String user) throws NotAllowed {
         if (!approvals.namedMember(Approvals.EMERGENCY_ROLE, user)) {
-            throw new NotAllowed(config.roles().containsKey(Approvals.EMERGENCY_ROLE)
+            throw new NotAllowed(config.get().roles().containsKey(Approvals.EMERGENCY_ROLE)
                     ? "break glass is for people listed by name under the `emergency` role, and you are not one of them"
                     : "break glass needs an `emergency` role in opsbot.yaml, and there is none");
         }
@@ -156,8 +157,8 @@ public final class ActionsFeature implements SlackFeature {
 
     /** The team's channel, else the default channel, else where the request was made. */
     String channelFor(Approvals.Target target, String askedIn) {
-        return Optional.ofNullable(config.teams().get(target.runbook().team())).flatMap(Team::channel)
-                .or(() -> config.slack().defaultChannel())
+        return Optional.ofNullable(config.get().teams().get(target.runbook().team())).flatMap(Team::channel)
+                .or(() -> config.get().slack().defaultChannel())
                 .orElse(askedIn);
     }
 

@@ -42,11 +42,11 @@ final class ScheduledActions implements Scheduler.Job {
     private final RunbookSchedules schedules;
     private final ScheduledActionAlerts alerts;
     private final Consumer<Notification> raise;
-    private final OpsbotConfig config;
+    private final java.util.function.Supplier<OpsbotConfig> config;
     private final Executor executor;
 
     ScheduledActions(Approvals approvals, org.opsbot.bot.actions.Runs runs, RunbookSchedules schedules, ScheduledActionAlerts alerts,
-                     Consumer<Notification> raise, OpsbotConfig config, Executor executor) {
+                     Consumer<Notification> raise, java.util.function.Supplier<OpsbotConfig> config, Executor executor) {
         this.approvals = approvals;
         this.runs = runs;
         this.schedules = schedules;
@@ -139,7 +139,7 @@ final class ScheduledActions implements Scheduler.Job {
 
     private Optional<String> channel(Runbook runbook, Schedule schedule) {
         return schedule.channel()
-                .or(() -> Optional.ofNullable(config.teams().get(runbook.team())).flatMap(Team::channel))
-                .or(() -> config.slack().defaultChannel());
+                .or(() -> Optional.ofNullable(config.get().teams().get(runbook.team())).flatMap(Team::channel))
+                .or(() -> config.get().slack().defaultChannel());
     }
 }

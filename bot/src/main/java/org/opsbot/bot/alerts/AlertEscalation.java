@@ -6,9 +6,13 @@ import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.model.MaintenanceWindow;
+import org.opsbot.commands.model.StoredAlert;
 import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.model.Subject;
 
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -23,12 +27,15 @@ final class AlertEscalation {
     private final Alerts alerts;
     private final Escalations escalations;
     private final Function<StoredAlertGroup, Optional<MaintenanceWindow>> holding;
+    private final Clock clock;
 
     /** @param holding the maintenance window holding a group now, if any */
-    AlertEscalation(Alerts alerts, Escalations escalations, Function<StoredAlertGroup, Optional<MaintenanceWindow>> holding) {
+    AlertEscalation(Alerts alerts, Escalations escalations, Function<StoredAlertGroup, Optional<MaintenanceWindow>> holding,
+                    Clock clock) {
         this.alerts = alerts;
         this.escalations = escalations;
         this.holding = holding;
+        this.clock = clock;
     }
 
     /** The group's escalation subject as the escalation engine holds it. */
@@ -99,8 +106,36 @@ final class AlertEscalation {
         return w.windowName().map(n -> "maintenance window " + n).orElse("maintenance #" + w.id());
     }
 
+    /**
+     * A group as its pages show it: its name, the summary its alerts fired with (the first firing
+     * alert's {@code summary} or {@code description} annotation), its runbook, and where it stands.
+     */
     Optional<Subjects.Description> find(Subject subject) {
-        return alerts.group(subject.id()).map(g -> new Subjects.Description(g.title(), g.route().team(),
-                g.severity(), g.route().channel(), Optional.ofNullable(g.messageId()), Optional.empty()));
+        return alerts.group(subject.id()).map(g -> {
+            List<StoredAlert> list = alerts.alerts(g.id());
+            Optional<String> summary = list.stream().sorted(Comparator.comparing(StoredAlert::firing).reversed())
+                    .map(a -> Optional.ofNullable(a.firedAnnotations().get("summary"))
+                            .or(() -> Optional.ofNullable(a.firedAnnotations().get("description"))))
+                    .flatMap(Optional::stream).findFirst();
+            return new Subjects.Description(g.title(), g.route().team(), g.severity(), g.route().channel(),
+                    Optional.ofNullable(g.messageId()), Optional.empty(), "#" + g.id(), summary, AlertMessages.runbook(list),
+                    standing(g));
+        });
+    }
+
+    private Subjects.Standing standing(StoredAlertGroup g) {
+        StoredAlertGroup.Lifecycle l = g.lifecycle();
+        if (g.state() == StoredAlertGroup.State.RESOLVED) {
+            return Subjects.Standing.of(Subjects.Standing.State.RESOLVED, l.resolvedBy() == null ? "opsbot" : l.resolvedBy(),
+                    l.resolvedAt());
+        }
+        if (g.state() == StoredAlertGroup.State.ACKNOWLEDGED) {
+            return Subjects.Standing.of(Subjects.Standing.State.ACKNOWLEDGED, l.ackedBy(), l.ackedAt());
+        }
+        Long snoozedUntil = g.mutes().snoozedUntil();
+        if (snoozedUntil != null && snoozedUntil > clock.millis()) {
+            return Subjects.Standing.of(Subjects.Standing.State.SNOOZED, g.mutes().snoozedBy(), snoozedUntil);
+        }
+        return Subjects.Standing.OPEN;
     }
 }

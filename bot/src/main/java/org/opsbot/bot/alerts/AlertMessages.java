@@ -1,6 +1,6 @@
 package org.opsbot.bot.alerts;
 
-import org.opsbot.commands.store.StatsStore;
+import org.opsbot.commands.model.Verdict;
 
 import com.slack.api.model.Attachment;
 import com.slack.api.model.block.LayoutBlock;
@@ -108,7 +108,7 @@ final class AlertMessages {
     /** @param verdict the answer to "Actionable?" once someone gave it; asked only of a resolved group */
     static SlackMessage parent(StoredAlertGroup g, List<StoredAlert> alerts, AlertSeverities severities, long now,
                                Optional<String> escalation, LongFunction<ButtonElement> declare,
-                               Optional<StatsStore.Verdict> verdict) {
+                               Optional<Verdict> verdict) {
         int firing = (int) alerts.stream().filter(StoredAlert::firing).count();
         GroupStates.Shown shown = GroupStates.shown(g, firing, now);
         boolean open = shown.state() != StoredAlertGroup.State.RESOLVED;
@@ -176,7 +176,7 @@ final class AlertMessages {
      * "Was this worth a page?" under a resolved group: Yes / No, then who answered; the buttons
      * stay so the answer can be changed (the last one counts).
      */
-    private static List<LayoutBlock> actionable(long id, Optional<StatsStore.Verdict> verdict) {
+    private static List<LayoutBlock> actionable(long id, Optional<Verdict> verdict) {
         String question = verdict.map(v -> (v.actionable() ? ":thumbsup: Marked actionable" : ":thumbsdown: Marked not actionable")
                 + " by " + SlackText.user(v.by()) + " · counts in `/ops stats`").orElse("Was this alert actionable? The answer"
                 + " feeds the noisiest alerts of `/ops stats`.");

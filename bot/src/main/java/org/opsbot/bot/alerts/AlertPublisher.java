@@ -1,6 +1,6 @@
 package org.opsbot.bot.alerts;
 
-import org.opsbot.commands.store.StatsStore;
+import org.opsbot.commands.model.Verdict;
 
 import com.slack.api.model.block.element.ButtonElement;
 import org.opsbot.bot.outbox.Outbox;
@@ -38,7 +38,7 @@ final class AlertPublisher {
     private final Function<StoredAlertGroup, Optional<String>> escalation;
     private final Consumer<GroupChange> escalate;
     private final LongFunction<ButtonElement> declare;
-    private final LongFunction<Optional<StatsStore.Verdict>> verdicts;
+    private final LongFunction<Optional<Verdict>> verdicts;
 
     /**
      * @param escalation where a group's escalation stands, for its parent message
@@ -53,7 +53,7 @@ final class AlertPublisher {
     /** @param verdicts the "Actionable?" answer given for a group, shown once it is resolved */
     AlertPublisher(Alerts alerts, Outbox outbox, Clock clock, Function<StoredAlertGroup, Optional<String>> escalation,
                    Consumer<GroupChange> escalate, LongFunction<ButtonElement> declare,
-                   LongFunction<Optional<StatsStore.Verdict>> verdicts) {
+                   LongFunction<Optional<Verdict>> verdicts) {
         this.alerts = alerts;
         this.outbox = outbox;
         this.clock = clock;

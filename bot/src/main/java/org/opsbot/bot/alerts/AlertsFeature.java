@@ -2,7 +2,7 @@ package org.opsbot.bot.alerts;
 
 import org.opsbot.bot.slack.text.SlackText;
 
-import org.opsbot.commands.store.StatsStore;
+import org.opsbot.commands.stats.Verdicts;
 
 import com.slack.api.model.block.element.ButtonElement;
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
@@ -65,20 +65,20 @@ public final class AlertsFeature implements SlackFeature {
     private final AlertEndpoints endpoints;
     private final Outbox outbox;
     private final Executor executor;
-    private final StatsStore verdicts;
+    private final Verdicts verdicts;
     private final Clock clock;
     private final Maintenance maintenance;
 
-    public AlertsFeature(Database db, OpsbotConfig config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
+    public AlertsFeature(Database db, java.util.function.Supplier<OpsbotConfig> config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
                          MeterRegistry meters, Escalations escalations, RunbookRunner runbooks,
                          LongFunction<ButtonElement> declareButton, Maintenance maintenance, Executor executor, Clock clock) {
         this.alerts = new Alerts(db, config, clock);
         this.maintenance = maintenance;
-        this.escalation = new AlertEscalation(alerts, escalations, this::holding);
-        this.verdicts = new StatsStore(db);
+        this.escalation = new AlertEscalation(alerts, escalations, this::holding, clock);
+        this.verdicts = new Verdicts(db, clock);
         this.publisher = new AlertPublisher(alerts, outbox, clock,
                 g -> escalationLine(g, escalations),
-                escalation::follow, declareButton, verdicts::verdict);
+                escalation::follow, declareButton, verdicts::of);
         this.actions = new AlertActions(alerts, publisher, new AlertmanagerSilences(), groups, escalations, runbooks,
                 clock);
         this.endpoints = new AlertEndpoints(webhookTokens, alerts, publisher, meters);
@@ -226,7 +226,7 @@ public final class AlertsFeature implements SlackFeature {
                 }
                 return;
             }
-            verdicts.markActionable(id, actionable, user, clock.instant());
+            verdicts.answer(id, actionable, user);
             publisher.refresh(id);
             if (channel != null) {
                 outbox.ephemeral(channel, user, SlackMessage.text(":white_check_mark: Marked #" + id + " *"

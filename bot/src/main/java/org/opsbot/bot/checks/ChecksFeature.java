@@ -23,6 +23,7 @@ import org.opsbot.commands.runbook.RunbookSchedules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Supplier;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class ChecksFeature implements SlackFeature {
      * @param posts      finds the post a tick was made on
      * @param executor   where runs and ticks go, off Slack's 3-second request path
      */
-    public ChecksFeature(Runbooks runbooks, OpsbotConfig config, RunbookChecklists checklists, RunbookSchedules schedules,
+    public ChecksFeature(Runbooks runbooks, Supplier<OpsbotConfig> config, RunbookChecklists checklists, RunbookSchedules schedules,
                          Outbox outbox, SentPosts posts, Executor executor, AccessPolicy policy, GroupDirectory groups,
                          Clock clock) {
         this.runbooks = runbooks;
@@ -77,7 +78,7 @@ public final class ChecksFeature implements SlackFeature {
         this.executor = executor;
         this.policy = policy;
         this.groups = groups;
-        this.permission = config.permissions().containsKey(PERMISSION) ? Optional.of(PERMISSION) : Optional.empty();
+        this.permission = config.get().permissions().containsKey(PERMISSION) ? Optional.of(PERMISSION) : Optional.empty();
         this.runs = new ChannelRun(runbooks.checks(), outbox, executor);
         this.checklists = new Checklists(runbooks.catalog(), checklists, outbox, posts, clock);
         this.scheduled = new ScheduledRunbooks(runbooks.catalog(), schedules, runs, config);

@@ -12,6 +12,7 @@ import org.opsbot.commands.runbook.ScheduleCalendar;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -29,10 +30,10 @@ final class ScheduledRunbooks implements Scheduler.Job {
     private final RunbookCatalog catalog;
     private final RunbookSchedules schedules;
     private final ChannelRun runs;
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
 
     /** @param schedules claims the due runs for this replica */
-    ScheduledRunbooks(RunbookCatalog catalog, RunbookSchedules schedules, ChannelRun runs, OpsbotConfig config) {
+    ScheduledRunbooks(RunbookCatalog catalog, RunbookSchedules schedules, ChannelRun runs, Supplier<OpsbotConfig> config) {
         this.catalog = catalog;
         this.schedules = schedules;
         this.runs = runs;
@@ -81,7 +82,7 @@ final class ScheduledRunbooks implements Scheduler.Job {
 
     private Optional<String> channel(Runbook runbook, Schedule schedule) {
         return schedule.channel()
-                .or(() -> Optional.ofNullable(config.teams().get(runbook.team())).flatMap(Team::channel))
-                .or(() -> config.slack().defaultChannel());
+                .or(() -> Optional.ofNullable(config.get().teams().get(runbook.team())).flatMap(Team::channel))
+                .or(() -> config.get().slack().defaultChannel());
     }
 }

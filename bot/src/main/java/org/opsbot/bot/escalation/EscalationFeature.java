@@ -12,11 +12,16 @@ import org.opsbot.bot.slack.ops.SlackRoutes;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Pager;
 import org.opsbot.commands.model.Walk;
+import org.opsbot.bot.outbox.SentPosts;
+import org.opsbot.commands.escalation.PageDms;
+import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.LeaseStore;
+import org.opsbot.commands.store.OutboxStore;
 import org.opsbot.commands.model.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,9 +42,11 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
     private final Executor work;
     private final EscalationLoop loop;
     private final Optional<PagerWebhookWorker> webhookWorker;
+    private final LivingPages pages;
 
     private EscalationFeature(Escalations escalations, AtomicReference<Subjects> subjects, Outbox outbox, Executor work,
-                              EscalationLoop loop, Optional<PagerWebhookWorker> webhookWorker) {
+                              EscalationLoop loop, Optional<PagerWebhookWorker> webhookWorker, LivingPages pages) {
+        this.pages = pages;
         this.escalations = escalations;
         this.subjects = subjects;
         this.outbox = outbox;
@@ -51,22 +58,21 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
     /**
      * @param build    makes the engine from the pager this feature provides
      * @param webhooks the tiers' pager webhooks, when any tier has one
+     * @param meters   where its loops count their failures; null for nowhere
+     * @param db       where page DMs are kept (which DM a person's pages gather into)
      */
-    public static EscalationFeature start(Function<Pager, Escalations> build,
-                                          Outbox outbox, DoNotDisturb dnd, LeaseStore leases, String holder, Executor work) {
-        return start(build, outbox, dnd, Optional.empty(), leases, holder, work);
-    }
-
     public static EscalationFeature start(Function<Pager, Escalations> build, Outbox outbox, DoNotDisturb dnd,
                                           Optional<PagerWebhooks> webhooks, LeaseStore leases, String holder,
-                                          Executor work) {
-        return start(build, outbox, dnd, webhooks, leases, holder, work, null);
+                                          Executor work, MeterRegistry meters, Database db, Clock clock) {
+        return start(build, outbox, dnd, webhooks, leases, holder, work, meters, team -> Optional.empty(), db, clock);
     }
 
-    /** @param meters where its loops count their failures; null for nowhere */
+    /** @param contacts a team's contacts line, added to its page DMs */
     public static EscalationFeature start(Function<Pager, Escalations> build, Outbox outbox, DoNotDisturb dnd,
                                           Optional<PagerWebhooks> webhooks, LeaseStore leases, String holder,
-                                          Executor work, MeterRegistry meters) {
+                                          Executor work, MeterRegistry meters,
+                                          Function<String, Optional<com.slack.api.model.block.LayoutBlock>> contacts,
+                                          Database db, Clock clock) {
         AtomicReference<Subjects> subjects = new AtomicReference<>(Subjects.none());
         Subjects current = new Subjects() {
             @Override
@@ -89,7 +95,11 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
                 subjects.get().changed(subject);
             }
         };
-        Escalations escalations = build.apply(new SlackPager(outbox, current, dnd, webhooks));
+        AtomicReference<Escalations> engine = new AtomicReference<>();
+        LivingPages pages = new LivingPages(new PageDms(db, clock), outbox, current, engine::get,
+                new SentPosts(new OutboxStore(db, clock)), contacts);
+        Escalations escalations = build.apply(new SlackPager(outbox, current, dnd, webhooks, pages));
+        engine.set(escalations);
         EscalationLoop loop = new EscalationLoop(escalations, leases, holder, current, meters).start();
         // A call the pager refused or never took is said in the subject's thread, not only logged.
         webhooks.ifPresent(w -> w.reportTo((subject, text) -> Subject.parse(subject).flatMap(current::find)
@@ -98,7 +108,7 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
         // A tier reached by its pager alone is not reached when the pager does not take the page.
         webhooks.ifPresent(w -> w.unansweredTo((subject, tier, detail) -> escalations.pageUnanswered(subject, tier - 1, detail)));
         Optional<PagerWebhookWorker> worker = webhooks.map(w -> new PagerWebhookWorker(w, leases, holder, meters).start());
-        return new EscalationFeature(escalations, subjects, outbox, work, loop, worker);
+        return new EscalationFeature(escalations, subjects, outbox, work, loop, worker, pages);
     }
 
     public Escalations escalations() {
@@ -114,7 +124,8 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
     public SlackRoutes routes() {
         return SlackRoutes.of("escalation")
                 .button(SlackPager.ACK, this::acknowledge)
-                .button(SlackPager.ESCALATE, this::escalate);
+                .button(SlackPager.ESCALATE, this::escalate)
+                .button(PageMessages.ACK_ALL, this::acknowledgeAll);
     }
 
     private Response acknowledge(BlockActionRequest req, ActionContext ctx) {
@@ -123,6 +134,34 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
 
     private Response escalate(BlockActionRequest req, ActionContext ctx) {
         return clicked(req, ctx, false);
+    }
+
+    /** Acknowledge all on a gathered page DM; the answer goes into the DM's thread. */
+    private Response acknowledgeAll(BlockActionRequest req, ActionContext ctx) {
+        var payload = req.getPayload();
+        String value = payload.getActions().getFirst().getValue();
+        String user = payload.getUser().getId();
+        String channel = payload.getChannel() == null ? user : payload.getChannel().getId();
+        String messageTs = payload.getContainer() == null ? null : payload.getContainer().getMessageTs();
+        work.execute(() -> {
+            String answer;
+            try {
+                answer = pages.acknowledgeAll(Long.parseLong(value), user);
+            } catch (NumberFormatException e) {
+                answer = Subjects.NOTHING_TO_ACKNOWLEDGE;
+            } catch (RuntimeException e) {
+                LOG.error("acknowledging all of page DM {} failed", value, e);
+                answer = ":x: That did not work (" + e.getClass().getSimpleName() + "); some may be acknowledged: "
+                        + "the DM shows which. Try again, or use the buttons on the alerts.";
+            }
+            SlackMessage reply = SlackMessage.text(answer);
+            if (messageTs != null) {
+                outbox.reply(channel, messageTs, reply);
+            } else {
+                outbox.post(user, reply);
+            }
+        });
+        return ctx.ack();
     }
 
     private Response clicked(BlockActionRequest req, ActionContext ctx, boolean acknowledge) {
@@ -162,5 +201,6 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
     public void close() {
         loop.close();
         webhookWorker.ifPresent(PagerWebhookWorker::close);
+        pages.close();
     }
 }

@@ -73,7 +73,8 @@ public final class PagerWebhooks {
     private static final int MAX_ERROR_BODY = 300;
 
     private final PagerWebhookStore store;
-    private final Map<String, Target> targets;
+    // Replaced whole by a reload (replace), as tiers are numbered by the file in force.
+    private volatile Map<String, Target> targets;
     private final OkHttpClient http;
     private final Clock clock;
     private final boolean dryRun;
@@ -126,12 +127,13 @@ public final class PagerWebhooks {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("pager webhooks cannot be called:\n" + String.join("\n", problems));
         }
-        Map<String, Integer> ranks = new HashMap<>();
-        List<Severity> severities = config.severities();
-        for (int i = 0; i < severities.size(); i++) {
-            ranks.put(severities.get(i).name(), i);
-        }
         for (Team team : config.teams().values()) {
+            // A team with its own levels ranks them itself: its P1 is its most severe.
+            Map<String, Integer> ranks = new HashMap<>();
+            List<Severity> severities = config.severities(team.name());
+            for (int i = 0; i < severities.size(); i++) {
+                ranks.put(severities.get(i).name(), i);
+            }
             List<Tier> tiers = team.escalation().tiers();
             for (int i = 0; i < tiers.size(); i++) {
                 Optional<PagerWebhook> webhook = tiers.get(i).webhook();
@@ -144,6 +146,16 @@ public final class PagerWebhooks {
             }
         }
         return new PagerWebhooks(store, targets, http, clock, dryRun);
+    }
+
+    /**
+     * The webhooks of a reloaded opsbot.yaml, with their secrets from {@code environment}; calls
+     * already queued are sent to the webhook their team's tier has now.
+     *
+     * @throws IllegalStateException when a secret names a variable that is not set (the reload is refused)
+     */
+    public void replace(OpsbotConfig config, Map<String, String> environment) {
+        this.targets = of(config, environment, store, http, clock, dryRun).targets;
     }
 
     /** Every webhook secret that names a variable not set in {@code environment}, as file:line messages. */

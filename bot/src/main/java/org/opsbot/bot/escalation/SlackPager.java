@@ -13,17 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import static com.slack.api.model.block.Blocks.actions;
-import static com.slack.api.model.block.Blocks.context;
-import static com.slack.api.model.block.Blocks.section;
-import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
-import static com.slack.api.model.block.composition.BlockCompositions.plainText;
-import static com.slack.api.model.block.element.BlockElements.button;
 
 /**
  * Pages a tier in Slack: each person outside Do Not Disturb gets a direct message with
- * Acknowledge and Escalate buttons, and the subject's thread says who was paged and who could
- * not be reached. Everything goes through the outbox.
+ * Acknowledge and Escalate buttons (or a line in the DM gathering their pages during a storm:
+ * {@link LivingPages}), and the subject's thread says who was paged and who could not be reached.
+ * Everything goes through the outbox.
  */
 final class SlackPager implements Pager {
     static final String ACK = "escalation.ack";
@@ -36,12 +31,14 @@ final class SlackPager implements Pager {
     private final Subjects subjects;
     private final DoNotDisturb dnd;
     private final Optional<PagerWebhooks> webhooks;
+    private final LivingPages pages;
 
-    SlackPager(Outbox outbox, Subjects subjects, DoNotDisturb dnd, Optional<PagerWebhooks> webhooks) {
+    SlackPager(Outbox outbox, Subjects subjects, DoNotDisturb dnd, Optional<PagerWebhooks> webhooks, LivingPages pages) {
         this.outbox = outbox;
         this.subjects = subjects;
         this.dnd = dnd;
         this.webhooks = webhooks;
+        this.pages = pages;
     }
 
     @Override
@@ -59,7 +56,7 @@ final class SlackPager implements Pager {
                 unreachable.add("<@" + person.userId() + "> is in Do Not Disturb until " + UTC_TIME.format(quietUntil.get()));
                 continue;
             }
-            outbox.post(person.userId(), dm(walk, tier, why, title, subject));
+            pages.page(person.userId(), walk, tier, why);
             reached.add(person.userId());
         }
         List<String> paged = List.copyOf(reached);
@@ -87,6 +84,12 @@ final class SlackPager implements Pager {
         return new Result(reached, unreachable);
     }
 
+    /** The subject's walk or the subject itself changed: the page DMs that list it are redrawn. */
+    @Override
+    public void changed(Walk walk) {
+        pages.changed(walk.subject());
+    }
+
     @Override
     public void settled(Walk walk, Settled how) {
         webhooks.ifPresent(w -> w.settled(walk, how));
@@ -112,26 +115,6 @@ final class SlackPager implements Pager {
                 : Character.toLowerCase(detail.charAt(0)) + detail.substring(1)) + ".";
         Subject.parse(walk.subject()).flatMap(subjects::find).flatMap(Subjects.Description::threadParent)
                 .ifPresent(parent -> outbox.reply(parent, SlackMessage.text(text)));
-    }
-
-    /**
-     * The page: what, where and why, with Acknowledge and Escalate. The subject's title comes from
-     * outside (an alert's name, an incident's title) and {@code why} may hold a person's reason.
-     */
-    private static SlackMessage dm(Walk walk, OnCallRoster.TierOnCall tier, String why, String title,
-                                   Optional<Subjects.Description> subject) {
-        String shownTitle = SlackText.plain(title, 150);
-        String where = subject.map(s -> " in " + SlackText.channel(s.channel())).orElse("");
-        String link = subject.flatMap(Subjects.Description::link).map(l -> " · " + SlackText.link(l, "open")).orElse("");
-        String severity = SlackText.plain(walk.severity(), 20);
-        String text = ":rotating_light: *You are paged* (" + severity + ", tier " + tier.number() + ": "
-                + SlackText.plain(tier.name(), 80) + ")\n*" + shownTitle + "*" + where + link + "\n_" + SlackText.person(why, 500) + "_";
-        return SlackMessage.of("You are paged: " + shownTitle + " (" + severity + ")", List.of(
-                section(s -> s.text(markdownText(text))),
-                actions(a -> a.elements(List.of(
-                        button(b -> b.actionId(ACK).value(walk.subject()).style("primary").text(plainText("Acknowledge"))),
-                        button(b -> b.actionId(ESCALATE).value(walk.subject()).text(plainText("Escalate")))))),
-                context(c -> c.elements(List.of(markdownText("Acknowledging stops the escalation; Escalate pages the next tier now."))))));
     }
 
     private static String threadNote(OnCallRoster.TierOnCall tier, String why, List<String> reached, List<String> unreachable) {

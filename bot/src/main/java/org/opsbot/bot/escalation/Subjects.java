@@ -2,6 +2,7 @@ package org.opsbot.bot.escalation;
 
 import org.opsbot.commands.model.Subject;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,13 +35,55 @@ public interface Subjects {
     String NOTHING_TO_ACKNOWLEDGE = "There is nothing to acknowledge any more.";
 
     /**
-     * A subject as a page shows it.
+     * A subject as a page shows it. Everything in it but {@code standing}, {@code threadParent}
+     * and {@code ref} may come from outside (an alert's name and annotations, an incident's title)
+     * and is escaped where it is shown.
      *
      * @param threadParent the outbox id of the subject's message, for mentions in its thread
      * @param link         where the subject can be seen (a permalink or a source URL), if known
+     * @param ref          how people name it in commands ("#12"); empty when its title says it
+     * @param summary      what is wrong, with the values it fired with ("Replication lag is 12840 changes")
+     * @param runbook      the runbook it names, if any
+     * @param standing     where it stands now, and who put it there
      */
     record Description(String title, String team, String severity, String channel,
-                       Optional<Long> threadParent, Optional<String> link) {
+                       Optional<Long> threadParent, Optional<String> link, String ref, Optional<String> summary,
+                       Optional<String> runbook, Standing standing) {
+
+        public Description(String title, String team, String severity, String channel,
+                           Optional<Long> threadParent, Optional<String> link) {
+            this(title, team, severity, channel, threadParent, link, "", Optional.empty(), Optional.empty(), Standing.OPEN);
+        }
+    }
+
+    /**
+     * Where a subject stands for the people paged about it.
+     *
+     * @param by who put it there (a user id, or "opsbot" for its source), if known
+     * @param at when (for a snooze: until when), if known
+     */
+    record Standing(State state, Optional<String> by, Optional<Instant> at) {
+        public static final Standing OPEN = new Standing(State.OPEN, Optional.empty(), Optional.empty());
+
+        public enum State {
+            /** nobody has taken it: paging goes on */
+            OPEN,
+            /** someone took it */
+            ACKNOWLEDGED,
+            /** muted until {@code at}, then paging starts again */
+            SNOOZED,
+            /** over */
+            RESOLVED
+        }
+
+        public static Standing of(State state, String by, Long atMillis) {
+            return new Standing(state, Optional.ofNullable(by), Optional.ofNullable(atMillis).map(Instant::ofEpochMilli));
+        }
+
+        /** Acknowledging it means something: nobody has, and it is not over. */
+        public boolean open() {
+            return state == State.OPEN || state == State.SNOOZED;
+        }
     }
 
     /** Until a feature registers its subjects. */

@@ -9,11 +9,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One line per request: method, path, status, latency. Deliberately nothing else: query
- * strings, headers and bodies can carry tokens and Slack's {@code response_url}.
+ * strings, headers and bodies can carry tokens and Slack's {@code response_url}. A calendar
+ * feed's path is itself its credential, so it is logged without it.
  */
 final class AccessLog implements Filter {
 
     private static final Logger log = LoggerFactory.getLogger("org.opsbot.http.access");
+    /** {@code GET /calendar/<token>.ics}: the token is the secret. */
+    private static final String CALENDAR = "/calendar/";
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
@@ -21,7 +24,7 @@ final class AccessLog implements Filter {
         try {
             chain.proceed();
         } finally {
-            String path = req.prologue().uriPath().path();
+            String path = masked(req.prologue().uriPath().path());
             // Probes and scrapes come every few seconds; they would drown what matters.
             boolean routine = path.startsWith("/health/") || path.equals("/metrics");
             if (routine ? log.isDebugEnabled() : log.isInfoEnabled()) {
@@ -35,5 +38,9 @@ final class AccessLog implements Filter {
                 }
             }
         }
+    }
+
+    static String masked(String path) {
+        return path.startsWith(CALENDAR) ? CALENDAR + "***" : path;
     }
 }

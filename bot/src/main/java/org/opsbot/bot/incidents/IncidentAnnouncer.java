@@ -7,6 +7,8 @@ import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.incident.Incidents;
 import org.opsbot.commands.model.Incident;
 
+import org.opsbot.bot.oncall.ContactsText;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,7 +46,7 @@ final class IncidentAnnouncer {
         if (channel.isEmpty()) {
             return;
         }
-        long id = outbox.post(channel.get(), IncidentMessages.incident(incident, incidents.severityOf(incident)));
+        long id = outbox.post(channel.get(), IncidentMessages.incident(incident, incidents.severityOf(incident), contacts(incident)));
         incidents.attachMessage(incident.id(), id);
         if (incidents.config().slack().incidentChannels()) {
             // Through the outbox: made once Slack can be reached, however long that takes.
@@ -77,11 +79,16 @@ final class IncidentAnnouncer {
         return new ArrayList<>(people);
     }
 
+    /** The team's contacts line, while the incident is open: whom to call is what its people look for. */
+    private Optional<com.slack.api.model.block.LayoutBlock> contacts(Incident incident) {
+        return incident.open() ? ContactsText.contextBlock(incidents.config(), incident.team()) : Optional.empty();
+    }
+
     /** Refreshes the incident message and says {@code note} (mrkdwn) in its thread. */
     void updated(Incident incident, String note) {
         Incident now = incidents.require(incident.id());
         now.messageId().ifPresent(m -> {
-            outbox.update(m, IncidentMessages.incident(now, incidents.severityOf(now)));
+            outbox.update(m, IncidentMessages.incident(now, incidents.severityOf(now), contacts(now)));
             outbox.reply(m, SlackMessage.text(note));
         });
     }

@@ -99,18 +99,19 @@ final class IncidentCommand implements OpsCommand {
         if (rest.isEmpty()) {
             throw new UsageException("Say the severity and a title, e.g. `declare P2 team=cdc Checkout is slow`.");
         }
-        Severity severity = incidents.severity(rest.getFirst());
         Optional<String> team = Optional.empty();
         int titleFrom = 1;
         if (rest.size() > 1 && rest.get(1).startsWith("team=")) {
             team = Optional.of(rest.get(1).substring("team=".length()));
             titleFrom = 2;
         }
+        // A team with its own levels is declared in them; its top level is the one that needs a role.
+        Severity severity = incidents.severity(team, rest.getFirst());
         String title = String.join(" ", rest.subList(Math.min(titleFrom, rest.size()), rest.size()));
         if (title.isBlank()) {
             throw new UsageException("Give the incident a title: what is broken, as users see it.");
         }
-        if (incidents.isTopSeverity(severity)) {
+        if (incidents.isTopSeverity(team, severity)) {
             Decision decision = in.decide(DECLARE_TOP);
             if (decision instanceof Decision.Denied denied) {
                 return CommandReply.ephemeral(":no_entry: You may not declare a " + SlackText.escape(severity.name()) + ": "
@@ -122,7 +123,7 @@ final class IncidentCommand implements OpsCommand {
         announcer.declared(incident);
         return CommandReply.inChannel(org.opsbot.bot.outbox.SlackMessage.text(":rotating_light: " + SlackText.user(in.userId())
                 + " declared " + SlackText.escape(severity.name()) + " " + IncidentMessages.ref(incident) + " and commands it."
-                + (incidents.pages(severity.name()) && incident.team().isPresent()
+                + (incidents.pages(incident.team(), severity.name()) && incident.team().isPresent()
                         ? " Paging team *" + SlackText.escape(incident.team().get()) + "*." : "")
                 + "\nUpdates: " + SlackText.code("/ops incident update <text>") + " here."));
     }

@@ -42,6 +42,11 @@ final class IncidentMessages {
 
     /** The incident message; updated in place as the incident changes, never reposted. */
     static SlackMessage incident(Incident i, Optional<Severity> severity) {
+        return incident(i, severity, Optional.empty());
+    }
+
+    /** @param contacts the team's contacts line, shown under the incident's facts */
+    static SlackMessage incident(Incident i, Optional<Severity> severity, Optional<LayoutBlock> contacts) {
         String emoji = i.open() ? (i.ackedBy().isPresent() ? ":large_orange_circle:" : ":red_circle:") : ":large_green_circle:";
         String state = i.open() ? (i.mitigatedAt().isPresent() ? "Mitigated" : i.ackedBy().isPresent() ? "Acknowledged" : "Open")
                 : "Resolved";
@@ -60,6 +65,7 @@ final class IncidentMessages {
             severity.ifPresent(s -> facts.append(" · ack within ").append(Postmortems.duration(s.ackWithin())));
         }
         blocks.add(context(c -> c.elements(List.of(markdownText(facts.toString())))));
+        contacts.ifPresent(blocks::add);
         String id = Long.toString(i.id());
         List<BlockElement> buttons = new ArrayList<>();
         if (i.open()) {

@@ -163,10 +163,11 @@ public final class IncidentsFeature implements SlackFeature {
     /** Declares an incident for an alert group: its team, its title, its severity (else the least). */
     private String declareFrom(long groupId, String user, String channel) {
         StoredAlertGroup group = incidents.linkedGroupCandidate(groupId);
-        List<Severity> levels = incidents.config().severities();
         String team = group.route().team();
-        Severity severity = Optional.ofNullable(group.severity()).flatMap(incidents.config()::severity).orElse(levels.getLast());
-        if (incidents.isTopSeverity(severity)) {
+        List<Severity> levels = incidents.levels(Optional.of(team));
+        Severity severity = Optional.ofNullable(group.severity()).flatMap(s -> incidents.config().severity(team, s))
+                .orElse(levels.getLast());
+        if (incidents.isTopSeverity(Optional.of(team), severity)) {
             Decision decision = policy.decide(IncidentCommand.DECLARE_TOP, user, groups);
             if (decision instanceof Decision.Denied denied) {
                 return ":warning: You may not declare a " + SlackText.escape(severity.name()) + ": " + SlackText.escape(denied.reason())
@@ -191,7 +192,11 @@ public final class IncidentsFeature implements SlackFeature {
             @Override
             public Optional<Description> find(Subject subject) {
                 return incidents.find(subject.id()).map(i -> new Description("Incident #" + i.id() + ": " + i.title(),
-                        i.team().orElse(""), i.severity(), announcer.channel(i).orElse(i.commander()), i.messageId(), Optional.empty()));
+                        i.team().orElse(""), i.severity(), announcer.channel(i).orElse(i.commander()), i.messageId(), Optional.empty(),
+                        "", Optional.empty(), Optional.empty(), i.state() == Incident.State.RESOLVED
+                        ? new Standing(Standing.State.RESOLVED, i.resolvedBy(), i.resolvedAt())
+                        : i.ackedBy().isPresent() ? new Standing(Standing.State.ACKNOWLEDGED, i.ackedBy(), i.ackedAt())
+                        : Standing.OPEN));
             }
 
             @Override

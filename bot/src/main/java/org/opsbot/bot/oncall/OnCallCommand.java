@@ -14,6 +14,7 @@ import org.opsbot.commands.escalation.OnCallRoster;
 import org.opsbot.commands.escalation.Overrides;
 import org.opsbot.commands.yaml.Suggestions;
 
+import java.util.function.Supplier;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -28,13 +29,13 @@ import static com.slack.api.model.block.composition.BlockCompositions.markdownTe
 
 /** {@code /ops oncall [team] [at <time>]}: who each tier would notify, now or at a time. */
 final class OnCallCommand implements OpsCommand {
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final Overrides overrides;
     private final GroupDirectory groups;
     private final UserTimeZones zones;
     private final Clock clock;
 
-    OnCallCommand(OpsbotConfig config, Overrides overrides, GroupDirectory groups, UserTimeZones zones, Clock clock) {
+    OnCallCommand(Supplier<OpsbotConfig> config, Overrides overrides, GroupDirectory groups, UserTimeZones zones, Clock clock) {
         this.config = config;
         this.overrides = overrides;
         this.groups = groups;
@@ -70,7 +71,7 @@ final class OnCallCommand implements OpsCommand {
         if (teamArgs.size() > 1) {
             throw new UsageException("Name one team, or none for all of them.");
         }
-        List<Team> teams = teamArgs.isEmpty() ? List.copyOf(config.teams().values()) : List.of(team(teamArgs.getFirst()));
+        List<Team> teams = teamArgs.isEmpty() ? List.copyOf(config.get().teams().values()) : List.of(team(teamArgs.getFirst()));
         Instant now = clock.instant();
         Instant when = now;
         String zoneNote = "";
@@ -94,10 +95,10 @@ final class OnCallCommand implements OpsCommand {
     }
 
     private Team team(String name) throws UsageException {
-        Team team = config.teams().get(name);
+        Team team = config.get().teams().get(name);
         if (team == null) {
-            String hint = Suggestions.closest(name, config.teams().keySet()).map(t -> " Did you mean " + SlackText.code(t) + "?")
-                    .orElse(" Teams: " + String.join(", ", config.teams().keySet().stream().map(SlackText::code).toList()) + ".");
+            String hint = Suggestions.closest(name, config.get().teams().keySet()).map(t -> " Did you mean " + SlackText.code(t) + "?")
+                    .orElse(" Teams: " + String.join(", ", config.get().teams().keySet().stream().map(SlackText::code).toList()) + ".");
             throw new UsageException("There is no team " + SlackText.code(name, 40) + "." + hint);
         }
         return team;
@@ -111,7 +112,7 @@ final class OnCallCommand implements OpsCommand {
         List<com.slack.api.model.block.LayoutBlock> blocks = new ArrayList<>();
         StringBuilder fallback = new StringBuilder(heading);
         for (Team team : teams) {
-            List<String> lines = text.tiers(OnCallRoster.of(team, config.schedules(), active, groups, Optional.empty(), when));
+            List<String> lines = text.tiers(OnCallRoster.of(team, config.get().schedules(), active, groups, Optional.empty(), when));
             String body = "*" + SlackText.escape(team.name()) + "*\n" + String.join("\n", lines);
             blocks.add(section(s -> s.text(markdownText(body))));
             fallback.append("\n").append(OnCallText.plain(body));

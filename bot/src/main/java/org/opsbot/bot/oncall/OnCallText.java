@@ -55,6 +55,9 @@ public final class OnCallText {
             if (!tier.tier().severities().isEmpty()) {
                 line.append(" · ").append(words.apply(String.join(", ", tier.tier().severities().stream().sorted().toList()))).append(" only");
             }
+            if (!tier.tier().match().isEmpty()) {
+                line.append(" · alerts labelled ").append(words.apply(tier.tier().match().describe())).append(" only");
+            }
             line.append(" → ");
             List<String> names = new ArrayList<>();
             for (OnCallRoster.Person p : tier.people()) {
@@ -69,6 +72,12 @@ public final class OnCallText {
             names.addAll(tier.unresolved().stream().map(u -> "_" + words.apply(u) + "_").toList());
             line.append(names.isEmpty() ? "_nobody_" : String.join(", ", names));
             tier.notApplicable().ifPresent(reason -> line.append(" — _passed over: ").append(words.apply(reason)).append("_"));
+            if (tier.people().isEmpty() && tier.notApplicable().isEmpty()
+                    && tier.unresolved().stream().noneMatch(u -> u.contains("not known yet"))) {
+                // A gap in its schedule, an empty group: paging this tier would reach no one.
+                line.append(" — *reaches nobody*");
+                tier.nobodyUntil().ifPresent(until -> line.append(" until ").append(time.apply(until)));
+            }
             lines.add(line.toString());
         }
         if (roster.isEmpty()) {

@@ -19,4 +19,19 @@ public final class SentPosts {
     public Optional<Long> idOf(String channel, String ts) {
         return store.sentPost(channel, ts);
     }
+
+    /** Whether a post or file was ever enqueued once under {@code key} ({@link Outbox#postOnce}), sent yet or not. */
+    public boolean hasKey(String key) {
+        return store.hasPostKey(key);
+    }
+
+    /**
+     * Where people open the post with outbox id {@code id} in Slack, once it was sent: its
+     * archives address, built from the channel id and {@code ts} Slack gave it (Slack takes a
+     * signed-in reader from there to their workspace), so no Web API call is spent on it.
+     */
+    public Optional<String> link(long id) {
+        return store.find(id).filter(e -> e.sentChannel() != null && e.sentTs() != null)
+                .map(e -> "https://slack.com/archives/" + e.sentChannel() + "/p" + e.sentTs().replace(".", ""));
+    }
 }

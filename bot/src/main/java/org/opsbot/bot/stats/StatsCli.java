@@ -6,8 +6,6 @@ import org.opsbot.commands.stats.Stats;
 import org.opsbot.commands.stats.StatsPeriod;
 import org.opsbot.commands.stats.TeamStats;
 import org.opsbot.commands.store.Database;
-import org.opsbot.commands.store.OverrideStore;
-import org.opsbot.commands.store.StatsStore;
 import org.opsbot.commands.store.StoreException;
 
 import java.io.PrintWriter;
@@ -48,9 +46,7 @@ public final class StatsCli {
                 return 2;
             }
             try (Database db = Database.openForTool(settings.databaseUrl())) {
-                OverrideStore overrides = new OverrideStore(db, Clock.systemUTC());
-                TeamStats stats = new Stats(new StatsStore(db), () -> config, overrides::endingAfter)
-                        .of(Optional.ofNullable(team), period);
+                TeamStats stats = Stats.over(db, () -> config, Clock.systemUTC()).of(Optional.ofNullable(team), period);
                 out.print(json ? StatsText.json(stats) + "\n" : StatsText.plain(stats));
                 return 0;
             } catch (StoreException e) {

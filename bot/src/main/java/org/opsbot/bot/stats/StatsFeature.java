@@ -7,7 +7,7 @@ import org.opsbot.bot.slack.ops.OpsCommand;
 import org.opsbot.bot.slack.ops.SlackFeature;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.stats.Stats;
-import org.opsbot.commands.store.OutboxStore;
+import org.opsbot.bot.outbox.SentPosts;
 
 import java.time.Clock;
 import java.util.List;
@@ -18,7 +18,7 @@ public final class StatsFeature implements SlackFeature {
     private final List<OpsCommand> commands;
     private final WeeklyDigest digest;
 
-    public StatsFeature(Stats stats, Supplier<OpsbotConfig> config, Outbox outbox, OutboxStore posted,
+    public StatsFeature(Stats stats, Supplier<OpsbotConfig> config, Outbox outbox, SentPosts posted,
                         UserTimeZones zones, Clock clock) {
         this.commands = List.of(new StatsCommand(stats, config, zones, clock));
         this.digest = new WeeklyDigest(stats, config, outbox, posted);

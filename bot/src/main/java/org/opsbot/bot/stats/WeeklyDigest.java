@@ -8,7 +8,7 @@ import org.opsbot.commands.config.Team;
 import org.opsbot.commands.stats.Stats;
 import org.opsbot.commands.stats.StatsPeriod;
 import org.opsbot.commands.stats.TeamStats;
-import org.opsbot.commands.store.OutboxStore;
+import org.opsbot.bot.outbox.SentPosts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +34,9 @@ final class WeeklyDigest {
     private final Stats stats;
     private final Supplier<OpsbotConfig> config;
     private final Outbox outbox;
-    private final OutboxStore posted;
+    private final SentPosts posted;
 
-    WeeklyDigest(Stats stats, Supplier<OpsbotConfig> config, Outbox outbox, OutboxStore posted) {
+    WeeklyDigest(Stats stats, Supplier<OpsbotConfig> config, Outbox outbox, SentPosts posted) {
         this.stats = stats;
         this.config = config;
         this.outbox = outbox;
@@ -64,8 +64,8 @@ final class WeeklyDigest {
             // two leaves only the missing one to do.
             String key = "digest:" + team.name() + ":" + due.toLocalDate();
             String chartKey = key + ":chart";
-            boolean message = !posted.hasPostKey(key);
-            boolean chart = !posted.hasPostKey(chartKey);
+            boolean message = !posted.hasKey(key);
+            boolean chart = !posted.hasKey(chartKey);
             if (!message && !chart) {
                 continue;
             }

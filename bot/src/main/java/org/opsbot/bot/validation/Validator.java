@@ -28,10 +28,16 @@ public interface Validator {
     /**
      * @param problems every problem found, each with file and line
      * @param okLine   what was checked, for validate's success output, e.g. "OK: 3 runbooks are valid"
+     * @param warnings what does not stop the bot but people should know (a gap in a schedule), with file and line
      */
-    record Report(List<Problem> problems, String okLine) {
+    record Report(List<Problem> problems, String okLine, List<Problem> warnings) {
         public Report {
             problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
+        }
+
+        public Report(List<Problem> problems, String okLine) {
+            this(problems, okLine, List.of());
         }
     }
 

@@ -1,6 +1,6 @@
 package org.opsbot.bot.alerts;
 
-import org.opsbot.commands.store.StatsStore;
+import org.opsbot.commands.model.Verdict;
 
 import com.slack.api.model.block.ActionsBlock;
 import com.slack.api.model.block.LayoutBlock;
@@ -87,7 +87,7 @@ class AlertMessagesTest {
         assertThat(blocks(asked).toString()).contains("Was this alert actionable?", "alert.actionable", "alert.not-actionable");
 
         SlackMessage answered = AlertMessages.parent(g, List.of(alert(1, false, "x")), NONE, NOW, Optional.empty(), IncidentsFeature::declareButton,
-                Optional.of(new StatsStore.Verdict(false, "U0ALICE001", java.time.Instant.ofEpochMilli(NOW))));
+                Optional.of(new Verdict(false, "U0ALICE001", java.time.Instant.ofEpochMilli(NOW))));
         assertThat(blocks(answered).toString()).contains("Marked not actionable by <@U0ALICE001>")
                 .doesNotContain("Was this alert actionable?");
     }

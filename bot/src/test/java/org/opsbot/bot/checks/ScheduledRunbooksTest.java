@@ -66,7 +66,7 @@ class ScheduledRunbooksTest {
     /** The job as the replica {@code holder} runs it, posting to {@code outbox}. */
     private ScheduledRunbooks job(String holder, Outbox outbox) {
         return new ScheduledRunbooks(runbooks.catalog(), new RunbookSchedules(db, holder),
-                new ChannelRun(runbooks.checks(), outbox, Runnable::run), config);
+                new ChannelRun(runbooks.checks(), outbox, Runnable::run), () -> config);
     }
 
     @AfterEach

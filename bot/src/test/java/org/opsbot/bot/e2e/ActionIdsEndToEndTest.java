@@ -71,7 +71,7 @@ class ActionIdsEndToEndTest {
     private static final Set<String> BUTTONS = Set.of(
             "alert.ack", "alert.unack", "alert.resolve", "alert.escalate", "alert.snooze", "alert.silence",
             "alert.unsilence", "alert.run", "alert.more", "alert.actionable", "alert.not-actionable",
-            "escalation.ack", "escalation.escalate",
+            "escalation.ack", "escalation.escalate", "escalation.ack-all",
             "incident.declare", "incident.ack", "incident.resolve",
             "action.approve", "action.reject", "action.break-glass", "action.open",
             "check.run", "check.tick",
@@ -133,6 +133,9 @@ class ActionIdsEndToEndTest {
         RateLimitedSlack.Call parent = parentOf("IdsLagHigh");
         String group = value(parent, "alert.ack");
         Eventually.await("the page", WAIT, () -> !slack.directMessages().isEmpty());
+        // A second group paging the same person joins that DM, which gets Acknowledge all.
+        alertFires("IdsLagHigher");
+        awaitCall("chat.update", "escalation.ack-all");
         // Acknowledged, it shows Unacknowledge; silenced, its note has Expire silence.
         click(ALICE, slack.tsOf(parent), "alert.ack", group, false);
         awaitCall("chat.update", "alert.unack");

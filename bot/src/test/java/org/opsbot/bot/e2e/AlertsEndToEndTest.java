@@ -101,6 +101,11 @@ class AlertsEndToEndTest {
                 .formatted(status, alerts);
     }
 
+    /** Updates of alert group messages (they have attachments), not of page DMs. */
+    private List<RateLimitedSlack.Call> groupUpdates() {
+        return slack.calls("chat.update").stream().filter(u -> u.get("attachments") != null).toList();
+    }
+
     private void settle() throws InterruptedException {
         // Long enough for the outbox to send what is due, including a Retry-After of a second.
         Thread.sleep(2_500);
@@ -133,7 +138,7 @@ class AlertsEndToEndTest {
         assertThat(a.get().statusCode()).isEqualTo(200);
         assertThat(b.get().statusCode()).isEqualTo(200);
         Eventually.await("line refreshed in place", WAIT,
-                () -> slack.calls("chat.update").stream().anyMatch(c -> c.get("attachments").contains("13900")));
+                () -> groupUpdates().stream().anyMatch(c -> c.get("attachments").contains("13900")));
         settle();
         assertThat(slack.channelPosts()).hasSize(1);
 
@@ -154,7 +159,7 @@ class AlertsEndToEndTest {
                 t -> assertThat(t).contains("2 alerts resolved at the source").doesNotContain("Reopened"));
         assertThat(replies).allSatisfy(r -> assertThat(r.get("thread_ts")).isEqualTo(parentTs()));
         assertThat(slack.channelPosts()).hasSize(1 + 3);
-        List<RateLimitedSlack.Call> updates = slack.calls("chat.update");
+        List<RateLimitedSlack.Call> updates = groupUpdates();
         assertThat(updates).allSatisfy(u -> {
             assertThat(u.get("ts")).isEqualTo(parentTs());
             assertThat(u.get("channel")).isEqualTo("C000000001");
@@ -190,13 +195,13 @@ class AlertsEndToEndTest {
                         ":large_orange_circle: Replication lag is 12840 on connector-1")
                 .doesNotContain(":red_circle: Replication lag is 12840 on connector-1", "`instance=");
         assertThat(slash("U0ALICE001", "snooze 1 1h").statusCode()).isEqualTo(200);
-        Eventually.await("snooze on the parent", WAIT, () -> !slack.calls("chat.update").isEmpty()
-                && slack.calls("chat.update").getLast().get("attachments").contains("Snoozed by <@U0ALICE001>"));
+        Eventually.await("snooze on the parent", WAIT, () -> !groupUpdates().isEmpty()
+                && groupUpdates().getLast().get("attachments").contains("Snoozed by <@U0ALICE001>"));
 
         assertThat(click("U0ALICE001", "alert.resolve", "1", false).statusCode()).isEqualTo(200);
 
-        Eventually.await("resolved on the parent", WAIT, () -> slack.calls("chat.update").getLast().get("blocks").contains("RESOLVED"));
-        RateLimitedSlack.Call resolved = slack.calls("chat.update").getLast();
+        Eventually.await("resolved on the parent", WAIT, () -> groupUpdates().getLast().get("blocks").contains("RESOLVED"));
+        RateLimitedSlack.Call resolved = groupUpdates().getLast();
         assertThat(resolved.get("blocks")).contains(":white_check_mark: RESOLVED · P1 · CDCReplicationLagHigh");
         assertThat(resolved.get("attachments")).contains("Resolved by <@U0ALICE001> <!date^",
                         " while Alertmanager still reports 2 alerts firing; a new alert or a new firing episode reopens it.")
@@ -278,9 +283,9 @@ class AlertsEndToEndTest {
             assertThat(e.get("user")).isEqualTo("U0STRANGE1");
             assertThat(e.get("text")).contains("Only the `responders`");
         });
-        Eventually.await("parent shows who", WAIT, () -> !slack.calls("chat.update").isEmpty()
-                && slack.calls("chat.update").getLast().get("attachments").contains("Acknowledged by"));
-        assertThat(slack.calls("chat.update").getLast().get("attachments")).contains("Unacknowledge");
+        Eventually.await("parent shows who", WAIT, () -> !groupUpdates().isEmpty()
+                && groupUpdates().getLast().get("attachments").contains("Acknowledged by"));
+        assertThat(groupUpdates().getLast().get("attachments")).contains("Unacknowledge");
     }
 
     @Test
@@ -300,9 +305,9 @@ class AlertsEndToEndTest {
         assertThat(replies().getFirst().get("text")).contains("<@U0ALICE001> snoozed it until <!date^");
 
         webhook("alertmanager", amWebhook("firing", "2", "firing", "firing"), TOKEN);
-        Eventually.await("new alert on the parent", WAIT, () -> !slack.calls("chat.update").isEmpty()
-                && slack.calls("chat.update").getLast().get("attachments").contains("2 firing"));
-        assertThat(slack.calls("chat.update").getLast().get("attachments")).contains("Snoozed by <@U0ALICE001>");
+        Eventually.await("new alert on the parent", WAIT, () -> !groupUpdates().isEmpty()
+                && groupUpdates().getLast().get("attachments").contains("2 firing"));
+        assertThat(groupUpdates().getLast().get("attachments")).contains("Snoozed by <@U0ALICE001>");
         assertThat(slash("U0ALICE001", "ack 1").body()).contains("Acknowledged #1 *CDCReplicationLagHigh*");
         Eventually.await("ack told", WAIT, () -> replies().size() == 2);
         settle();
@@ -321,7 +326,8 @@ class AlertsEndToEndTest {
         // The escalation loop may page the first tier again before the answer is written: either way, it is tier 1.
         assertThat(answer("U0ALICE001", "unack 1")).isEqualTo(":leftwards_arrow_with_hook: Unacknowledged #1"
                 + " *CDCReplicationLagHigh* — escalation starts again from tier 1 (On-call engineer).");
-        Eventually.await("tier 1 paged again", WAIT, () -> slack.directMessages().size() == 2);
+        // Within two minutes of Bob's first page, the new page goes into that DM (and its thread).
+        Eventually.await("tier 1 paged again", WAIT, () -> slack.pageNotes().size() == 2);
         // P1 skips the Day team (P2 and P3 only): the next tier is the team lead.
         assertThat(answer("U0ALICE001", "escalate 1 lag keeps growing")).isEqualTo(":arrow_double_up: Escalated #1"
                 + " *CDCReplicationLagHigh* to tier 3 (Team lead).");

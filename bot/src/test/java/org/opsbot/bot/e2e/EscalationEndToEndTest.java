@@ -114,11 +114,11 @@ class EscalationEndToEndTest {
         Eventually.await("the thread says who was paged", WAIT, () -> slack.pageNotes().size() == 2);
         assertThat(slack.pageNotes().get(1).get("text")).contains("Tier 3 (Team lead) paged <@U0LEAD0001>");
         Eventually.await("the parent shows the tier", WAIT, () -> slack.calls("chat.update").stream()
-                .anyMatch(u -> u.get("attachments").contains("Escalation: tier 3 (Team lead) paged")));
+                .anyMatch(u -> String.valueOf(u.get("attachments")).contains("Escalation: tier 3 (Team lead) paged")));
 
         click("U0LEAD0001", "D0LEAD0001", "escalation.ack", "alert-group:1");
         Eventually.await("acknowledged in the channel", WAIT, () -> slack.calls("chat.update").stream()
-                .anyMatch(u -> u.get("attachments").contains("Acknowledged by <@U0LEAD0001>")));
+                .anyMatch(u -> String.valueOf(u.get("attachments")).contains("Acknowledged by <@U0LEAD0001>")));
         Eventually.await("the page answers", WAIT, () -> slack.calls("chat.postMessage").stream()
                 .anyMatch(c -> "D0LEAD0001".equals(c.get("channel")) && c.get("text").contains("Acknowledged")));
 
@@ -132,7 +132,7 @@ class EscalationEndToEndTest {
         Eventually.await("on-call paged", WAIT, () -> paged().size() == 1);
         click("U0BOB00001", "C000000001", "alert.ack", "1");
         Eventually.await("acknowledged", WAIT, () -> slack.calls("chat.update").stream()
-                .anyMatch(u -> u.get("attachments").contains("Acknowledged by <@U0BOB00001>")));
+                .anyMatch(u -> String.valueOf(u.get("attachments")).contains("Acknowledged by <@U0BOB00001>")));
 
         // P1's resolve-within is 30 minutes: acknowledged but unresolved, it escalates again.
         later(Duration.ofMinutes(31));
@@ -165,7 +165,7 @@ class EscalationEndToEndTest {
         Eventually.await("on-call paged", WAIT, () -> paged().equals(List.of("U0BOB00001")));
         ops("U0BOB00001", "ack 1");
         Eventually.await("acknowledged", WAIT, () -> slack.calls("chat.update").stream()
-                .anyMatch(u -> u.get("attachments").contains("Acknowledged by <@U0BOB00001>")));
+                .anyMatch(u -> String.valueOf(u.get("attachments")).contains("Acknowledged by <@U0BOB00001>")));
 
         ops("U0BOB00001", "unack 1");
         Eventually.await("the thread says why Bob is not paged", WAIT, () -> escalationNotes().stream()

@@ -220,7 +220,9 @@ class PrometheusEndToEndTest {
         Eventually.await("the thread says so", WAIT, () -> replies().stream()
                 .anyMatch(r -> r.get("text").contains("Every alert has resolved at the source")));
         assertThat(parents()).as("one group message, updated in place, never reposted").hasSize(1);
-        assertThat(slack.calls("chat.update")).allSatisfy(u -> assertThat(u.get("ts")).isEqualTo(slack.tsOf(parent)));
+        assertThat(slack.calls("chat.update").stream().filter(u -> u.get("attachments") != null))
+                .as("the group's message (the page DM is redrawn too)")
+                .allSatisfy(u -> assertThat(u.get("ts")).isEqualTo(slack.tsOf(parent)));
         assertThat(paged()).containsExactly("U0BOB00001");
 
 
@@ -231,8 +233,10 @@ class PrometheusEndToEndTest {
                 .anyMatch(r -> r.get("text").contains("*Reopened*: a new firing episode started")));
         Eventually.await("the message firing again", WAIT, () -> lastParent().contains("Demo queue holds 900 jobs"));
         assertThat(lastParent()).contains("FIRING", "Acknowledge").doesNotContain("RESOLVED", "Acknowledged by");
-        Eventually.await("the on-call engineer paged again", WAIT,
-                () -> paged().equals(List.of("U0BOB00001", "U0BOB00001")));
+        // Within two minutes of the first page: in that page DM, and told in its thread.
+        Eventually.await("the on-call engineer paged again", WAIT, () -> slack.pageNotes().size() == 2
+                && slack.calls("chat.postMessage").stream().anyMatch(c -> c.isReply() && c.get("text").contains("Paging you again")));
+        assertThat(paged()).containsExactly("U0BOB00001");
         assertThat(parents()).as("still the one group message").hasSize(1);
     }
 
@@ -314,7 +318,8 @@ class PrometheusEndToEndTest {
 
     /** The group message as Slack shows it now: the last update, or the post itself. */
     private String lastParent() {
-        List<RateLimitedSlack.Call> updates = slack.calls("chat.update");
+        // The group's message (it has a coloured attachment), not the page DM (blocks only).
+        List<RateLimitedSlack.Call> updates = slack.calls("chat.update").stream().filter(u -> u.get("attachments") != null).toList();
         RateLimitedSlack.Call last = updates.isEmpty() ? parents().getFirst() : updates.getLast();
         // The header (state, severity, title) is in the blocks, the rest in the coloured attachment.
         return last.get("blocks") + last.get("attachments");

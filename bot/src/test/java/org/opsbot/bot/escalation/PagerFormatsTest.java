@@ -104,7 +104,7 @@ class PagerFormatsTest {
         feature = EscalationFeature.start(pager -> new Escalations(new EscalationStore(db, clock), config,
                         GroupDirectory.none(), new OverrideStore(db, clock), new AuditLog(db, clock), pager, clock),
                 outbox, user -> Optional.empty(), Optional.of(webhooks), new LeaseStore(db, clock), "replica-a",
-                Executors.newVirtualThreadPerTaskExecutor());
+                Executors.newVirtualThreadPerTaskExecutor(), null, db, clock);
         feature.subjects(new Subjects() {
             @Override
             public Optional<Description> find(Subject subject) {

@@ -82,9 +82,13 @@ class PagerWebhooksTest {
     /** What a (re)start builds: the webhooks and the engine over the same database. */
     private void startBot() {
         webhooks = PagerWebhooks.of(config, ENV, calls, PagerWebhooks.httpClient(), clock);
-        SlackPager slackPager = new SlackPager(outbox, Subjects.none(), dnd, Optional.of(webhooks));
+        java.util.concurrent.atomic.AtomicReference<Escalations> engine = new java.util.concurrent.atomic.AtomicReference<>();
+        SlackPager slackPager = new SlackPager(outbox, Subjects.none(), dnd, Optional.of(webhooks), new LivingPages(
+                new org.opsbot.commands.escalation.PageDms(db, clock), outbox, Subjects.none(), engine::get,
+                new org.opsbot.bot.outbox.SentPosts(new org.opsbot.commands.store.OutboxStore(db, clock))));
         escalations = new Escalations(new EscalationStore(db, clock), config, GroupDirectory.none(),
                 new OverrideStore(db, clock), new AuditLog(db, clock), slackPager, clock);
+        engine.set(escalations);
     }
 
     @AfterEach

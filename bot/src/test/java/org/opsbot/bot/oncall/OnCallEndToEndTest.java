@@ -138,10 +138,10 @@ class OnCallEndToEndTest {
 
     @Test
     void badOverridesSayWhatIsWrong() throws Exception {
-        assertThat(ops("U0LEAD0001", "override cdx <@U0CAROL001|carol> 2h")).contains("There is no team `cdx`");
+        assertThat(ops("U0LEAD0001", "override cdx <@U0CAROL001|carol> 2h")).contains("There is no team or schedule `cdx`");
         assertThat(ops("U0LEAD0001", "override cdc carol 2h")).contains("is not a person");
         assertThat(ops("U0LEAD0001", "override cdc <@U0CAROL001|carol> soon")).contains("is not a duration");
-        assertThat(ops("U0LEAD0001", "override cdc <@U0CAROL001|carol> 90d")).contains("between a minute and 31 days");
+        assertThat(ops("U0LEAD0001", "override cdc <@U0CAROL001|carol> 90d")).contains("between a minute and 31d");
         assertThat(ops("U0ALICE001", "oncall cdc at teatime")).contains("can't read `teatime`");
     }
 }

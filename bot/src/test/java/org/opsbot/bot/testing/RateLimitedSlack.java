@@ -167,6 +167,17 @@ public final class RateLimitedSlack implements AutoCloseable {
         return calls("chat.postMessage").stream().filter(c -> c.get("channel").matches("[UW][A-Z0-9]+")).toList();
     }
 
+    /** The page DMs themselves, not the replies in their threads (a storm gathers a person's pages into one). */
+    public List<Call> pagePosts() {
+        return directMessages().stream().filter(c -> !c.isReply()).toList();
+    }
+
+    /** Page DM posts per person paged. */
+    public Map<String, Long> pagePostsPerPerson() {
+        return pagePosts().stream().collect(java.util.stream.Collectors.groupingBy(c -> c.get("channel"), java.util.TreeMap::new,
+                java.util.stream.Collectors.counting()));
+    }
+
     /** The {@code ts} this fake answered an accepted {@code chat.postMessage} with (they are numbered in order). */
     public String tsOf(Call post) {
         List<Call> posts = calls("chat.postMessage");

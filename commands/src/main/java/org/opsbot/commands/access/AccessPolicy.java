@@ -18,8 +18,9 @@ import java.util.TreeSet;
  */
 public final class AccessPolicy {
 
-    private final Map<String, List<String>> roles;
-    private final Map<String, List<String>> permissions;
+    // Replaced together by a reload (replace); a decision reads each once.
+    private volatile Map<String, List<String>> roles;
+    private volatile Map<String, List<String>> permissions;
     private final Optional<PermissionKeys> declared;
 
     /** A policy that decides any key (tests; one-off decisions such as a team's own role). */
@@ -48,6 +49,18 @@ public final class AccessPolicy {
         this.roles = copy(roles);
         this.permissions = copy(permissions);
         this.declared = declared;
+    }
+
+    /**
+     * Puts the roles and permissions of a reloaded opsbot.yaml in force. Checked as at start:
+     * a key no command declares is refused, and the policy in force stays.
+     *
+     * @throws IllegalArgumentException when {@code permissions} names a key that is not declared
+     */
+    public synchronized void replace(Map<String, List<String>> roles, Map<String, List<String>> permissions) {
+        declared.ifPresent(keys -> new AccessPolicy(roles, permissions, keys));
+        this.permissions = copy(permissions);
+        this.roles = copy(roles);
     }
 
     /** No roles, no permissions: every command that needs a permission is denied. */

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Alert groups and their life: firing → acknowledged → resolved, snoozed and silenced on the
@@ -37,11 +38,16 @@ public final class Alerts {
 
     private final AlertStore store;
     private final AuditLog audit;
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final Grouping grouping;
     private final Clock clock;
 
     public Alerts(Database db, OpsbotConfig config, Clock clock) {
+        this(db, () -> config, clock);
+    }
+
+    /** @param config read at each decision: the configuration in force ({@link org.opsbot.commands.config.LiveConfig}) */
+    public Alerts(Database db, Supplier<OpsbotConfig> config, Clock clock) {
         this.store = new AlertStore(db);
         this.audit = new AuditLog(db, clock);
         this.config = config;
@@ -346,7 +352,7 @@ public final class Alerts {
     }
 
     public Optional<Severity> severity(StoredAlertGroup g) {
-        return g.severity() == null ? Optional.empty() : config.severity(g.severity());
+        return g.severity() == null ? Optional.empty() : config.get().severity(g.route().team(), g.severity());
     }
 
     /** One alert's own severity: its {@code severity} label as its group's team maps it. */
@@ -355,7 +361,7 @@ public final class Alerts {
     }
 
     public OpsbotConfig config() {
-        return config;
+        return config.get();
     }
 
     /**
@@ -363,9 +369,9 @@ public final class Alerts {
      * someone the bot notified about it.
      */
     public Decision mayAct(StoredAlertGroup g, String user, GroupDirectory groups) {
-        Optional<String> role = Optional.ofNullable(config.teams().get(g.route().team())).flatMap(Team::responders);
+        Optional<String> role = Optional.ofNullable(config.get().teams().get(g.route().team())).flatMap(Team::responders);
         if (role.isPresent()) {
-            Decision d = new AccessPolicy(config.roles(), Map.of("act", List.of(role.get()))).decide("act", user, groups);
+            Decision d = new AccessPolicy(config.get().roles(), Map.of("act", List.of(role.get()))).decide("act", user, groups);
             if (d.allowed()) {
                 return d;
             }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Routes each alert of a notification to a team and puts it in its group: the group its source
@@ -24,14 +25,19 @@ final class Grouping {
                  List<IncomingAlert> alerts) {
     }
 
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> live;
 
     Grouping(OpsbotConfig config) {
-        this.config = config;
+        this(() -> config);
+    }
+
+    Grouping(Supplier<OpsbotConfig> config) {
+        this.live = config;
     }
 
     /** Batches in key order, so concurrent webhooks lock groups in the same order. */
     List<Batch> batches(Notification n) {
+        OpsbotConfig config = live.get();
         Map<String, Batch> byKey = new TreeMap<>();
         for (IncomingAlert alert : n.alerts()) {
             Optional<Route> route = config.route(alert.labels());
@@ -54,18 +60,19 @@ final class Grouping {
 
     /** The configured severity of an alert: its {@code severity} label mapped by its team. */
     Optional<Severity> severity(String team, Map<String, String> labels) {
+        OpsbotConfig config = live.get();
         Team t = config.teams().get(team);
         String label = labels.get("severity");
         if (label == null) {
             return Optional.empty();
         }
         String mapped = t == null ? label : t.severityMap().getOrDefault(label, label);
-        return config.severity(mapped);
+        return config.severity(team, mapped);
     }
 
-    /** The most severe of the firing alerts' severities (config order: most severe first). */
+    /** The most severe of the firing alerts' severities (the team's order: most severe first). */
     Optional<Severity> mostSevere(String team, List<Map<String, String>> labelSets) {
-        List<Severity> all = config.severities();
+        List<Severity> all = live.get().severities(team);
         return labelSets.stream().map(l -> severity(team, l)).flatMap(Optional::stream)
                 .min((a, b) -> Integer.compare(all.indexOf(a), all.indexOf(b)));
     }

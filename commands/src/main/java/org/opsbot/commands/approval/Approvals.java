@@ -9,6 +9,7 @@ import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.yaml.Suggestions;
 
+import java.util.function.Supplier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +40,7 @@ public final class Approvals {
     public static final Duration RUN_LEASE = Duration.ofSeconds(15);
 
     private final RunbookCatalog catalog;
-    private final Map<String, List<String>> roles;
+    private final Supplier<Map<String, List<String>>> roles;
     private final ActionStore store;
     private final ActionRunner runner;
     private final AuditLog audit;
@@ -50,8 +51,14 @@ public final class Approvals {
 
     public Approvals(RunbookCatalog catalog, Map<String, List<String>> roles, ActionStore store, ActionRunner runner,
                      AuditLog audit, SecretMasker masker, Clock clock) {
+        this(catalog, fixed(roles), store, runner, audit, masker, clock);
+    }
+
+    /** @param roles read at each decision: the roles in force (a reload changes them) */
+    public Approvals(RunbookCatalog catalog, Supplier<Map<String, List<String>>> roles, ActionStore store, ActionRunner runner,
+                     AuditLog audit, SecretMasker masker, Clock clock) {
         this.catalog = catalog;
-        this.roles = Map.copyOf(roles);
+        this.roles = roles;
         this.store = store;
         this.runner = runner;
         this.audit = audit;
@@ -147,7 +154,7 @@ public final class Approvals {
     public ActionRequest breakGlass(Target target, Map<String, String> values, String user, String reason,
                                     String channel) throws InvalidParameters, NotAllowed {
         if (!namedMember(EMERGENCY_ROLE, user)) {
-            throw new NotAllowed(roles.containsKey(EMERGENCY_ROLE)
+            throw new NotAllowed(roles.get().containsKey(EMERGENCY_ROLE)
                     ? "break glass is for named members of the `emergency` role, and you are not one"
                     : "break glass needs an `emergency` role in opsbot.yaml, and there is none");
         }
@@ -231,7 +238,7 @@ public final class Approvals {
         String role = r.approverRole().orElse("");
         if (!namedMember(role, approver)) {
             return new Approval.Refused(r, "only named members of the `" + role + "` role may approve this"
-                    + (roles.getOrDefault(role, List.of()).stream().anyMatch(m -> m.startsWith("@"))
+                    + (roles.get().getOrDefault(role, List.of()).stream().anyMatch(m -> m.startsWith("@"))
                     ? " (members of a user group listed there do not count)" : ""));
         }
         if (!r.planHash().equals(planHash)) {
@@ -367,7 +374,7 @@ public final class Approvals {
 
     /** Whether {@code user} is listed by id (not through a user group) under {@code role}. */
     public boolean namedMember(String role, String user) {
-        return roles.getOrDefault(role, List.of()).stream().anyMatch(m -> !m.startsWith("@") && m.equals(user));
+        return roles.get().getOrDefault(role, List.of()).stream().anyMatch(m -> !m.startsWith("@") && m.equals(user));
     }
 
     private Optional<ActionPlan> currentPlan(ActionRequest r) {
@@ -411,5 +418,10 @@ public final class Approvals {
 
     private Instant now() {
         return clock.instant();
+    }
+
+    private static Supplier<Map<String, List<String>>> fixed(Map<String, List<String>> roles) {
+        Map<String, List<String>> copy = Map.copyOf(roles);
+        return () -> copy;
     }
 }

@@ -45,6 +45,17 @@ public record OpsbotConfig(SlackConfig slack, Map<String, List<String>> roles, L
         return severities.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
+    /** The levels of {@code team}: its own {@code severities:}, else the global list. Most severe first. */
+    public List<Severity> severities(String team) {
+        Team t = team == null ? null : teams.get(team);
+        return t == null || t.severities().isEmpty() ? severities : t.severities();
+    }
+
+    /** The level {@code name} as {@code team} defines it (its own list, else the global one). */
+    public Optional<Severity> severity(String team, String name) {
+        return severities(team).stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
     /** The first route matching {@code labels}; empty when there is no default route. */
     public Optional<Route> route(Map<String, String> labels) {
         return routes.stream().filter(r -> r.matches(labels)).findFirst();

@@ -50,10 +50,10 @@ final class OpsbotConfigBinder {
     private static final Pattern SEVERITY = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Pattern COLOUR = Pattern.compile("#[0-9a-fA-F]{6}");
-    private static final Pattern HAND_OFF = Pattern.compile("(?:([A-Za-z]+)\\s+)?(\\d{1,2}:\\d{2})");
+    static final Pattern HAND_OFF = Pattern.compile("(?:([A-Za-z]+)\\s+)?(\\d{1,2}:\\d{2})");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("H:mm");
 
-    private static final String USER_FIX = "use the member id (U… or W…; in Slack: profile → ⋮ → Copy member ID)";
+    static final String USER_FIX = "use the member id (U… or W…; in Slack: profile → ⋮ → Copy member ID)";
     private static final String GROUP_FIX = "or a user group as \"@handle\" (quoted)";
 
     private final Binder in;
@@ -93,8 +93,9 @@ final class OpsbotConfigBinder {
         var server = doc.get("server").flatMap(n -> in.map(n, "server")).map(this::server).orElse(ServerConfig.NONE);
         doc.get("slack").flatMap(n -> section(n, "slack")).ifPresent(m -> slack = slack(m));
         doc.get("roles").flatMap(n -> section(n, "roles")).ifPresent(m -> roles = roles(m));
-        doc.get("severities").ifPresent(n -> severities = severities(n));
-        doc.get("schedules").flatMap(n -> section(n, "schedules")).ifPresent(m -> schedules = schedules(m));
+        doc.get("severities").ifPresent(n -> severities = severities(n, "severities"));
+        doc.get("schedules").flatMap(n -> section(n, "schedules"))
+                .ifPresent(m -> schedules = new ScheduleBinder(in, this).schedules(m));
         doc.get("teams").flatMap(n -> section(n, "teams")).ifPresent(m -> teams = teams(m));
         var routes = routes(doc);
         var permissions = doc.get("permissions").flatMap(n -> in.map(n, "permissions"))
@@ -115,7 +116,7 @@ final class OpsbotConfigBinder {
         return map;
     }
 
-    private void broken(String section, String name) {
+    void broken(String section, String name) {
         broken.computeIfAbsent(section, k -> new HashSet<>()).add(name);
     }
 
@@ -178,26 +179,29 @@ final class OpsbotConfigBinder {
         return out;
     }
 
-    private List<Severity> severities(YamlNode node) {
-        var list = in.list(node, "severities");
+    /** @param section {@code severities}, or a team's {@code teams.<name>.severities} */
+    private List<Severity> severities(YamlNode node, String section) {
+        var list = in.list(node, section);
         if (list.isEmpty()) {
             if (!Binder.isNull(node)) {
-                unreadable.add("severities");
+                unreadable.add(section);
             }
             return Severity.DEFAULTS;
         }
         if (list.get().items().isEmpty()) {
-            in.problem(node.line(), "severities is empty", "list at least one severity, or remove the key for P1–P4");
+            in.problem(node.line(), section + " is empty", section.equals("severities")
+                    ? "list at least one severity, or remove the key for P1–P4"
+                    : "list the team's own severities, or remove the key for the global ones");
             return Severity.DEFAULTS;
         }
         var out = new ArrayList<Severity>();
         var names = new HashSet<String>();
         var items = list.get().items();
         for (int i = 0; i < items.size(); i++) {
-            var path = "severities[" + i + "]";
+            var path = section + "[" + i + "]";
             var m = in.map(items.get(i), path);
             if (m.isEmpty()) {
-                unreadable.add("severities");
+                unreadable.add(section);
                 continue;
             }
             in.onlyKeys(m.get(), path, List.of("name", "description", "ack-within", "resolve-within", "colour",
@@ -220,107 +224,12 @@ final class OpsbotConfigBinder {
                 out.add(new Severity(name.get(), in.text(m.get(), "description", path, false).orElse(""), ack.get(),
                         resolve, colour.filter(c -> COLOUR.matcher(c).matches()), update));
             } else if (name.isPresent()) {
-                broken("severities", name.get());
+                broken(section, name.get());
             } else {
-                unreadable.add("severities");
+                unreadable.add(section);
             }
         }
         return out;
-    }
-
-    private Map<String, Schedule> schedules(YamlMap m) {
-        var out = new LinkedHashMap<String, Schedule>();
-        for (var e : m.entries()) {
-            var path = "schedules." + e.key();
-            name(e.key(), e.line(), "schedule");
-            var s = in.map(e.value(), path);
-            if (s.isEmpty()) {
-                broken("schedules", e.key());
-                continue;
-            }
-            var map = s.get();
-            in.onlyKeys(map, path, List.of("time-zone", "rotation", "start", "hand-off", "members"));
-            var zone = zone(map, path, true);
-            var rotation = in.scalar(map, "rotation", path, true).flatMap(r -> rotation(r, path));
-            var start = in.scalar(map, "start", path, true).flatMap(d -> {
-                try {
-                    return Optional.of(LocalDate.parse(d.text().strip()));
-                } catch (DateTimeParseException ex) {
-                    in.problem(d.line(), path + ".start '" + d.text() + "' is not a date",
-                            "write the date of the first hand-off as YYYY-MM-DD, e.g. 2026-01-05");
-                    return Optional.<LocalDate>empty();
-                }
-            });
-            var handOff = in.scalar(map, "hand-off", path, false)
-                    .flatMap(h -> handOff(h, path, rotation.orElse(null))).orElse(Schedule.HandOff.DEFAULT);
-            var members = new ArrayList<String>();
-            var given = in.scalars(map, "members", path);
-            for (var member : given) {
-                if (USER_ID.matcher(member.text()).matches()) {
-                    members.add(member.text());
-                } else {
-                    in.problem(member.line(), path + ".members: '" + member.text() + "' is not a Slack user id",
-                            USER_FIX + "; a rotation needs people, not groups");
-                }
-            }
-            if (given.isEmpty() && !(map.get("members").orElse(null) instanceof YamlMap)) {
-                in.problem(map.entry("members").map(YamlMap.Entry::line).orElse(map.line()),
-                        path + " has no members", "list the Slack user ids of the rotation under members:");
-            }
-            if (zone.isPresent() && rotation.isPresent() && start.isPresent()) {
-                out.put(e.key(), new Schedule(e.key(), zone.get(), rotation.get(), start.get(), handOff, members));
-            } else {
-                broken("schedules", e.key());
-            }
-        }
-        return out;
-    }
-
-    private Optional<Schedule.Rotation> rotation(YamlScalar r, String path) {
-        var text = r.text().strip().toLowerCase(Locale.ROOT);
-        if (text.equals("daily")) {
-            return Optional.of(Schedule.Rotation.DAILY);
-        }
-        if (text.equals("weekly")) {
-            return Optional.of(Schedule.Rotation.WEEKLY);
-        }
-        try {
-            var length = Durations.parse(text);
-            if (length.compareTo(Duration.ofHours(1)) >= 0) {
-                return Optional.of(new Schedule.Rotation(Schedule.RotationKind.DURATION, length));
-            }
-        } catch (IllegalArgumentException ignored) {
-            // reported below, with the choices
-        }
-        in.problem(r.line(), path + ".rotation '" + r.text() + "' is not a rotation",
-                "write daily, weekly, or a length of at least 1h such as 12h or 2d");
-        return Optional.empty();
-    }
-
-    private Optional<Schedule.HandOff> handOff(YamlScalar h, String path, Schedule.Rotation rotation) {
-        var m = HAND_OFF.matcher(h.text().strip());
-        Optional<DayOfWeek> day = Optional.empty();
-        Optional<LocalTime> time = Optional.empty();
-        if (m.matches()) {
-            time = clock(m.group(2));
-            if (m.group(1) != null) {
-                day = day(m.group(1));
-                if (day.isEmpty()) {
-                    time = Optional.empty();
-                }
-            }
-        }
-        if (time.isEmpty()) {
-            in.problem(h.line(), path + ".hand-off '" + h.text() + "' is not a hand-off time",
-                    "write \"09:00\", or \"Mon 09:00\" for a weekly rotation");
-            return Optional.empty();
-        }
-        if (day.isPresent() && rotation != null && rotation.kind() != Schedule.RotationKind.WEEKLY) {
-            in.problem(h.line(), path + ".hand-off names a day, but the rotation is not weekly",
-                    "write only the time, e.g. \"09:00\"");
-            return Optional.empty();
-        }
-        return Optional.of(new Schedule.HandOff(day, time.get()));
     }
 
     private Map<String, Team> teams(YamlMap m) {
@@ -334,8 +243,8 @@ final class OpsbotConfigBinder {
                 continue;
             }
             var map = t.get();
-            var known = Stream.concat(Stream.of("channel", "responders", "severity-map", "escalation", "business-hours", "digest"),
-                    MaintenanceBinder.TEAM_KEYS.stream()).toList();
+            var known = Stream.concat(Stream.of("channel", "responders", "severities", "severity-map", "escalation",
+                    "business-hours", "digest", "contacts"), MaintenanceBinder.TEAM_KEYS.stream()).toList();
             in.onlyKeys(map, path, known);
             var channel = channel(map, "channel", path);
             // A misspelt 'chanel' is already reported as such; "no channel" would only add noise.
@@ -349,21 +258,27 @@ final class OpsbotConfigBinder {
             var responders = in.scalar(map, "responders", path, false)
                     .filter(r -> reference(r, path + ".responders", "role", roles.keySet(), "roles"))
                     .map(r -> r.text().strip());
+            // A team's own levels replace the global ones for everything about its alerts.
+            List<Severity> own = map.get("severities").filter(n -> !Binder.isNull(n))
+                    .map(n -> severities(n, path + ".severities")).orElse(List.of());
+            var levels = own.isEmpty() ? new Levels(severityNames(), "severities")
+                    : new Levels(own.stream().map(Severity::name).toList(), path + ".severities");
             var severityMap = new LinkedHashMap<String, String>();
             map.get("severity-map").flatMap(n -> in.map(n, path + ".severity-map")).ifPresent(sm -> {
                 for (var entry : sm.entries()) {
                     in.scalar(sm, entry.key(), path + ".severity-map", true)
                             .filter(v -> reference(v, path + ".severity-map." + entry.key(), "severity",
-                                    severityNames(), "severities"))
+                                    levels.names(), levels.section()))
                             .ifPresent(v -> severityMap.put(entry.key(), v.text().strip()));
                 }
             });
             var escalation = map.get("escalation").flatMap(n -> in.map(n, path + ".escalation"))
-                    .map(em -> escalation(em, path + ".escalation")).orElse(Escalation.NONE);
+                    .map(em -> escalation(em, path + ".escalation", levels)).orElse(Escalation.NONE);
             var businessHours = map.get("business-hours").flatMap(n -> in.map(n, path + ".business-hours"))
                     .flatMap(hm -> hours(hm, path + ".business-hours"));
             var digest = digest(map, path + ".digest");
-            out.put(e.key(), new Team(e.key(), channel, responders, severityMap, escalation, businessHours, digest));
+            out.put(e.key(), new Team(e.key(), channel, responders, severityMap, escalation, businessHours, digest, own,
+                    ContactsBinder.bind(in, map, path)));
         }
         return out;
     }
@@ -402,7 +317,11 @@ final class OpsbotConfigBinder {
         return new Digest(true, day, at, zone(m.get(), path, false));
     }
 
-    private Escalation escalation(YamlMap m, String path) {
+    /** The severity names a team's tiers and severity-map may name, and where they are defined. */
+    private record Levels(java.util.Collection<String> names, String section) {
+    }
+
+    private Escalation escalation(YamlMap m, String path, Levels levels) {
         in.onlyKeys(m, path, List.of("repeat", "repeat-after", "tiers"));
         int repeat = in.integer(m, "repeat", path, 0, 100).orElse(0);
         var repeatAfter = in.duration(m, "repeat-after", path, false);
@@ -429,7 +348,7 @@ final class OpsbotConfigBinder {
                 continue;
             }
             var map = tm.get();
-            in.onlyKeys(map, tierPath, List.of("name", "after", "notify", "severities", "hours", "webhook"));
+            in.onlyKeys(map, tierPath, List.of("name", "after", "notify", "severities", "hours", "match", "webhook"));
             var name = in.text(map, "name", tierPath, false).orElse("tier " + (i + 1));
             // The first tier usually fires at once; a later one without 'after' is almost always
             // an omission rather than "in parallel with the previous".
@@ -456,14 +375,15 @@ final class OpsbotConfigBinder {
             }
             var tierSeverities = new HashSet<String>();
             for (var s : in.scalars(map, "severities", tierPath)) {
-                if (reference(s, tierPath + ".severities", "severity", severityNames(), "severities")) {
+                if (reference(s, tierPath + ".severities", "severity", levels.names(), levels.section())) {
                     tierSeverities.add(s.text());
                 }
             }
             var hours = map.get("hours").flatMap(n -> in.map(n, tierPath + ".hours"))
                     .flatMap(hm -> hours(hm, tierPath + ".hours"));
             var effective = after.orElse(previous);
-            tiers.add(new Tier(name, effective, notify, tierSeverities, hours, webhook));
+            tiers.add(new Tier(name, effective, notify, tierSeverities, hours, webhook,
+                    LabelMatchBinder.bind(in, map, tierPath)));
             if (effective.compareTo(previous) >= 0) {
                 previous = effective;
                 previousName = name;
@@ -672,13 +592,7 @@ final class OpsbotConfigBinder {
                                 + "] above it has no match or match-re and takes every alert",
                         "move the route without matchers to the end of routes:");
             }
-            var match = new LinkedHashMap<String, String>();
-            map.get("match").flatMap(n -> in.map(n, path + ".match")).ifPresent(mm -> {
-                for (var e : mm.entries()) {
-                    label(e.key(), e.line(), path + ".match");
-                    in.scalar(mm, e.key(), path + ".match", true).ifPresent(v -> match.put(e.key(), v.text()));
-                }
-            });
+            var match = LabelMatchBinder.bind(in, map, path);
             var matchRe = new LinkedHashMap<String, Pattern>();
             map.get("match-re").flatMap(n -> in.map(n, path + ".match-re")).ifPresent(mm -> {
                 for (var e : mm.entries()) {
@@ -752,12 +666,13 @@ final class OpsbotConfigBinder {
         return severities.stream().map(Severity::name).toList();
     }
 
-    private void name(String name, int line, String kind) {
+    void name(String name, int line, String kind) {
         if (!NAME.matcher(name).matches()) {
             in.problem(line, kind + " name '" + name + "' is not usable in commands",
                     "use lower-case letters, digits, '-' and '_' only, e.g. '"
                             + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]+", "-") + "'");
         }
+        ScheduleBinder.reserved(in, name, line, kind);
     }
 
     private boolean label(String label, int line, String path) {
@@ -769,7 +684,7 @@ final class OpsbotConfigBinder {
         return false;
     }
 
-    private Optional<ZoneId> zone(YamlMap m, String path, boolean required) {
+    Optional<ZoneId> zone(YamlMap m, String path, boolean required) {
         return in.scalar(m, "time-zone", path, required).flatMap(z -> {
             try {
                 return Optional.of(ZoneId.of(z.text().strip()));
@@ -783,7 +698,7 @@ final class OpsbotConfigBinder {
         });
     }
 
-    private Optional<LocalTime> clock(YamlScalar s, String path) {
+    Optional<LocalTime> clock(YamlScalar s, String path) {
         var time = clock(s.text().strip());
         if (time.isEmpty()) {
             in.problem(s.line(), path + " '" + s.text() + "' is not a time of day",
@@ -792,7 +707,7 @@ final class OpsbotConfigBinder {
         return time;
     }
 
-    private static Optional<LocalTime> clock(String text) {
+    static Optional<LocalTime> clock(String text) {
         try {
             return Optional.of(LocalTime.parse(text, CLOCK));
         } catch (DateTimeParseException e) {

@@ -8,14 +8,13 @@ import java.util.regex.Pattern;
  * Which team an alert goes to. Routes are tried in order and the first whose matchers all hold
  * wins; a route without matchers matches everything (the default, written last).
  *
- * @param match   label → exact value
+ * @param match   label → exact value, or one of a list of values
  * @param matchRe label → regular expression over the whole value (anchored, as in Alertmanager)
  * @param groupBy labels that group alerts of sources without their own grouping
  */
-public record Route(Map<String, String> match, Map<String, Pattern> matchRe, String team, List<String> groupBy) {
+public record Route(LabelMatch match, Map<String, Pattern> matchRe, String team, List<String> groupBy) {
 
     public Route {
-        match = Ordered.copy(match);
         matchRe = Ordered.copy(matchRe);
         groupBy = List.copyOf(groupBy);
     }
@@ -25,10 +24,8 @@ public record Route(Map<String, String> match, Map<String, Pattern> matchRe, Str
     }
 
     public boolean matches(Map<String, String> labels) {
-        for (var m : match.entrySet()) {
-            if (!m.getValue().equals(labels.get(m.getKey()))) {
-                return false;
-            }
+        if (!match.matches(labels)) {
+            return false;
         }
         for (var m : matchRe.entrySet()) {
             var value = labels.get(m.getKey());

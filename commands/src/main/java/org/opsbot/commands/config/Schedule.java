@@ -5,22 +5,85 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * An on-call rotation. Who is on call when is the escalation package's business; this is the
- * rotation as written.
+ * An on-call schedule: one or more layers, each a rotation. Where several layers cover the same
+ * moment the later one wins. Who is on call when is the escalation package's business; this is
+ * the schedule as written.
  *
- * @param start   the date of the first hand-off, which anchors who is first
- * @param handOff when the rotation moves on, in {@code timeZone}
- * @param members Slack user ids, in rotation order
+ * @param layers in the order written; the single-rotation form of opsbot.yaml is one layer
+ * @param file   where it is written, for validate's warnings (empty when built in code)
+ * @param line   its line in {@code file}
  */
-public record Schedule(String name, ZoneId timeZone, Rotation rotation, LocalDate start, HandOff handOff,
-                       List<String> members) {
+public record Schedule(String name, List<Layer> layers, String file, int line) {
 
     public Schedule {
-        members = List.copyOf(members);
+        layers = List.copyOf(layers);
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a schedule has at least one layer");
+        }
+    }
+
+    /** The single-rotation form: one layer, every day, all day. */
+    public Schedule(String name, ZoneId timeZone, Rotation rotation, LocalDate start, HandOff handOff,
+                    List<String> members) {
+        this(name, List.of(new Layer(name, timeZone, rotation, start, handOff, members, Optional.empty())), "", 0);
+    }
+
+    /** The first layer's zone: the schedule's own, for a single rotation. */
+    public ZoneId timeZone() {
+        return layers.getFirst().timeZone();
+    }
+
+    /** The first layer's rotation (the whole schedule's, in the single-rotation form). */
+    public Rotation rotation() {
+        return layers.getFirst().rotation();
+    }
+
+    public LocalDate start() {
+        return layers.getFirst().start();
+    }
+
+    public HandOff handOff() {
+        return layers.getFirst().handOff();
+    }
+
+    /** Everyone in any layer, each once, in the order written. */
+    public List<String> members() {
+        Set<String> all = new LinkedHashSet<>();
+        layers.forEach(l -> all.addAll(l.members()));
+        return List.copyOf(all);
+    }
+
+    /**
+     * One rotation of a schedule.
+     *
+     * @param timeZone    where its hand-off time and restriction are read
+     * @param start       the date of the first hand-off, which anchors who is first
+     * @param handOff     when the rotation moves on, in {@code timeZone}
+     * @param members     Slack user ids, in rotation order
+     * @param restriction the days and hours it covers; empty: always
+     */
+    public record Layer(String name, ZoneId timeZone, Rotation rotation, LocalDate start, HandOff handOff,
+                        List<String> members, Optional<Restriction> restriction) {
+        public Layer {
+            members = List.copyOf(members);
+        }
+    }
+
+    /**
+     * The days and hours a layer covers, in its zone: on each of {@code days} from {@code from}
+     * to {@code to}; {@code to} at or before {@code from} runs into the next day (a night), and
+     * {@code from} equal to {@code to} is the whole day.
+     */
+    public record Restriction(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
+        public Restriction {
+            days = Set.copyOf(days);
+        }
     }
 
     public enum RotationKind { DAILY, WEEKLY, DURATION }

@@ -46,6 +46,9 @@ import java.util.regex.Pattern;
  * @param heartbeatTokens    {@code OPSBOT_HEARTBEAT_TOKEN}, comma-separated; empty means
  *                           /heartbeats/* accepts nothing. Separate from the webhook tokens: a
  *                           host that may only say "alive" cannot send alerts
+ * @param publicUrl          {@code OPSBOT_PUBLIC_URL}: where people reach the bot's HTTP server
+ *                           (calendar feeds), without a trailing '/'; empty when not set
+ * @param overrideMax        {@code OPSBOT_OVERRIDE_MAX}: the longest one on-call override may last
  */
 public record Settings(
         Optional<String> slackBotToken,
@@ -61,7 +64,9 @@ public record Settings(
         Optional<String> slackTeamId,
         List<String> execAllow,
         HttpLimits http,
-        List<String> heartbeatTokens) {
+        List<String> heartbeatTokens,
+        Optional<String> publicUrl,
+        Duration overrideMax) {
 
     public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
     public static final int DEFAULT_PORT = 8080;
@@ -69,6 +74,8 @@ public record Settings(
     public static final Path DEFAULT_CONFIG_FILE = Path.of("./opsbot.yaml");
     public static final Path DEFAULT_RUNBOOKS_DIR = Path.of("./runbooks");
     public static final Path DEFAULT_TEMPLATES_DIR = Path.of("./templates");
+    /** How long an on-call override may last unless {@code OPSBOT_OVERRIDE_MAX} says otherwise. */
+    public static final Duration DEFAULT_OVERRIDE_MAX = Duration.ofDays(31);
 
     private static final Pattern TEAM_ID = Pattern.compile("[TE][A-Z0-9]{2,}");
 
@@ -76,6 +83,16 @@ public record Settings(
         webhookTokens = List.copyOf(webhookTokens);
         execAllow = List.copyOf(execAllow);
         heartbeatTokens = List.copyOf(heartbeatTokens);
+    }
+
+    /** The record as it was before {@code OPSBOT_PUBLIC_URL} and {@code OPSBOT_OVERRIDE_MAX}; kept so existing callers compile. */
+    public Settings(Optional<String> slackBotToken, Optional<String> slackSigningSecret,
+                    Optional<String> slackAppToken, String slackApiUrl, int port, String databaseUrl,
+                    Path configFile, Path runbooksDir, Path templatesDir, List<String> webhookTokens,
+                    Optional<String> slackTeamId, List<String> execAllow, HttpLimits http, List<String> heartbeatTokens) {
+        this(slackBotToken, slackSigningSecret, slackAppToken, slackApiUrl, port, databaseUrl, configFile,
+                runbooksDir, templatesDir, webhookTokens, slackTeamId, execAllow, http, heartbeatTokens, Optional.empty(),
+                DEFAULT_OVERRIDE_MAX);
     }
 
     /** The record as it was before {@code OPSBOT_HEARTBEAT_TOKEN}; kept so existing callers compile. */
@@ -210,9 +227,12 @@ public record Settings(
         var maxConnections = reader.plain("OPSBOT_HTTP_MAX_CONNECTIONS").map(n -> maxConnections(n, reader))
                 .orElse(defaults.maxConnections());
 
+        var publicUrl = reader.plain("OPSBOT_PUBLIC_URL").flatMap(url -> publicUrl(url, reader));
+        var overrideMax = reader.duration("OPSBOT_OVERRIDE_MAX", DEFAULT_OVERRIDE_MAX);
+
         return new Settings(botToken, signingSecret, appToken, apiUrl, port, database, config, runbooks, templates,
                 webhookTokens, teamId, execAllow, new HttpLimits(headerTimeout, bodyTimeout, idleTimeout, maxConnections),
-                heartbeatTokens);
+                heartbeatTokens, publicUrl, overrideMax);
     }
 
     /**
@@ -234,6 +254,22 @@ public record Settings(
         }
         reader.problem("SLACK_API_URL '" + url + "' is not an http(s) URL; the default is " + DEFAULT_SLACK_API_URL);
         return DEFAULT_SLACK_API_URL;
+    }
+
+    /** An http(s) URL without query or fragment, kept without its trailing '/'. */
+    private static Optional<String> publicUrl(String url, Reader reader) {
+        try {
+            var uri = new URI(url);
+            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                return Optional.of(url.replaceAll("/+$", ""));
+            }
+        } catch (URISyntaxException ignored) {
+            // reported below
+        }
+        reader.problem("OPSBOT_PUBLIC_URL '" + url + "' is not an http(s) URL; write the address people reach"
+                + " opsbot at, e.g. https://opsbot.example.com");
+        return Optional.empty();
     }
 
     private static int port(String text, Reader reader) {
@@ -281,7 +317,9 @@ public record Settings(
                 + ", webhookTokens=" + webhookTokens.size() + " set"
                 + ", heartbeatTokens=" + heartbeatTokens.size() + " set"
                 + ", execAllow=" + execAllow
-                + ", http=" + http + "]";
+                + ", http=" + http
+                + ", publicUrl=" + publicUrl.orElse("(not set)")
+                + ", overrideMax=" + Durations.format(overrideMax) + "]";
     }
 
     /** {@code jdbc:postgresql://u:pw@h/db?password=pw} → with both passwords replaced by ***. */

@@ -1,5 +1,6 @@
 package org.opsbot.commands.config;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,17 +13,31 @@ import java.util.Optional;
  * @param severityMap an alert's {@code severity} label → a configured severity name
  * @param businessHours what stats count as in hours; empty: Mon–Fri 09:00–18:00 in the zone of
  *                    the team's first schedule
+ * @param severities  the team's own levels, most severe first; empty: the global {@code severities:}
+ * @param contacts    whom to reach about the team's systems, in the file's order
  */
 public record Team(String name, Optional<String> channel, Optional<String> responders,
                    Map<String, String> severityMap, Escalation escalation, Optional<BusinessHours> businessHours,
-                   Digest digest) {
+                   Digest digest, List<Severity> severities, List<Contact> contacts) {
 
     public Team {
         severityMap = Ordered.copy(severityMap);
+        severities = List.copyOf(severities);
+        contacts = List.copyOf(contacts);
     }
 
     public Team(String name, Optional<String> channel, Optional<String> responders, Map<String, String> severityMap,
                 Escalation escalation) {
         this(name, channel, responders, severityMap, escalation, Optional.empty(), Digest.DEFAULT);
+    }
+
+    public Team(String name, Optional<String> channel, Optional<String> responders, Map<String, String> severityMap,
+                Escalation escalation, Optional<BusinessHours> businessHours, Digest digest) {
+        this(name, channel, responders, severityMap, escalation, businessHours, digest, List.of(), List.of());
+    }
+
+    /** The same team with another escalation policy (a policy of one tier, for the roster). */
+    public Team withEscalation(Escalation other) {
+        return new Team(name, channel, responders, severityMap, other, businessHours, digest, severities, contacts);
     }
 }

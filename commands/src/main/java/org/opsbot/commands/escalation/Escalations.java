@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Escalation of subjects (alert groups, incidents) through their team's policy: opened, acked,
@@ -39,17 +40,31 @@ public final class Escalations {
     private static final int ATTEMPTS = 5;
 
     private final EscalationStore store;
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final GroupDirectory groups;
     private final OverrideStore overrides;
     private final AuditLog audit;
     private final Pager pager;
     private final Clock clock;
+    private final SubjectLabels labels;
     // One change at a time per subject in this process; the version column covers other replicas.
     private final Map<String, ReentrantLock> locks = new HashMap<>();
 
     public Escalations(EscalationStore store, OpsbotConfig config, GroupDirectory groups, OverrideStore overrides,
                        AuditLog audit, Pager pager, Clock clock) {
+        this(store, config, groups, overrides, audit, pager, clock, SubjectLabels.NONE);
+    }
+
+    /** @param labels what the subjects carry, for tiers limited by {@code match:} */
+    public Escalations(EscalationStore store, OpsbotConfig config, GroupDirectory groups, OverrideStore overrides,
+                       AuditLog audit, Pager pager, Clock clock, SubjectLabels labels) {
+        this(store, () -> config, groups, overrides, audit, pager, clock, labels);
+    }
+
+    /** @param config read at each step: the configuration in force ({@link org.opsbot.commands.config.LiveConfig}) */
+    public Escalations(EscalationStore store, Supplier<OpsbotConfig> config, GroupDirectory groups, OverrideStore overrides,
+                       AuditLog audit, Pager pager, Clock clock, SubjectLabels labels) {
+        this.labels = labels;
         this.store = store;
         this.config = config;
         this.groups = groups;
@@ -148,6 +163,32 @@ public final class Escalations {
         }
     }
 
+    /** The pager redraws what shows the subject; a failure there must not undo the change. */
+    private void changed(Walk walk) {
+        try {
+            pager.changed(walk);
+        } catch (RuntimeException e) {
+            LOG.error("redrawing the pages of {} failed", walk.subject(), e);
+        }
+    }
+
+    /** How severe {@code severity} is: 0 for the first the configuration lists, more for later ones and unknown ones. */
+    public int rank(String severity) {
+        return rank(Optional.empty(), severity);
+    }
+
+    /** As {@link #rank(String)}, in {@code team}'s own levels when it has them. */
+    public int rank(Optional<String> team, String severity) {
+        int i = 0;
+        for (Severity s : team.map(t -> config.get().severities(t)).orElseGet(() -> config.get().severities())) {
+            if (s.name().equals(severity)) {
+                return i;
+            }
+            i++;
+        }
+        return i;
+    }
+
     /**
      * The pager that alone reached tier {@code tier} (0-based) of {@code subject}'s walk did not
      * take the page: the walk moves on at once, and the subject's thread is told why.
@@ -179,6 +220,7 @@ public final class Escalations {
                 if (store.save(step.walk(), step.events(), step.pages())) {
                     audited("opsbot", step.events());
                     fired.add(walk.subject());
+                    changed(step.walk());
                 } else {
                     LOG.warn("escalation of {} changed while it fired; its next step is decided again", walk.subject());
                 }
@@ -228,10 +270,13 @@ public final class Escalations {
                 }
                 EscalationSteps.Step step = how.apply(current.get());
                 if (step.events().isEmpty()) {
+                    // The subject itself may have changed (acknowledged while the walk had ended).
+                    changed(current.get());
                     return current;
                 }
                 if (store.save(step.walk(), step.events(), step.pages())) {
                     audited(actor, step.events());
+                    changed(step.walk());
                     return Optional.of(step.walk());
                 }
             }
@@ -251,21 +296,22 @@ public final class Escalations {
      * and every tier is judged at that same instant.
      */
     private Function<Tier, OnCallRoster.TierOnCall> roster(Walk walk) {
-        Team team = config.teams().get(walk.team());
+        Team team = config.get().teams().get(walk.team());
         return new Function<>() {
             private Instant now;
             private List<OnCallOverride> current;
+            private List<Map<String, String>> carried;
 
             @Override
             public OnCallRoster.TierOnCall apply(Tier tier) {
                 if (current == null) {
                     now = clock.instant();
                     current = overrides.endingAfter(now);
+                    carried = labels.of(walk.subject());
                 }
-                Team single = new Team(team.name(), team.channel(), team.responders(), team.severityMap(),
-                        new Escalation(0, Optional.empty(), List.of(tier)));
-                OnCallRoster.TierOnCall onCall = OnCallRoster.of(single, config.schedules(), current, groups,
-                        Optional.of(walk.severity()), now).getFirst();
+                Team single = team.withEscalation(new Escalation(0, Optional.empty(), List.of(tier)));
+                OnCallRoster.TierOnCall onCall = OnCallRoster.of(single, config.get().schedules(), current, groups,
+                        Optional.of(walk.severity()), Optional.of(carried), now).getFirst();
                 int number = team.escalation().tiers().indexOf(tier) + 1;
                 return new OnCallRoster.TierOnCall(number, onCall.name(), onCall.after(), tier, onCall.people(),
                         onCall.unresolved(), onCall.notApplicable());
@@ -274,13 +320,12 @@ public final class Escalations {
     }
 
     private Escalation policy(String team) {
-        Team t = config.teams().get(team);
+        Team t = config.get().teams().get(team);
         return t == null ? Escalation.NONE : t.escalation();
     }
 
     private Optional<Duration> resolveWithin(Walk walk) {
-        return config.severities().stream().filter(s -> s.name().equals(walk.severity())).findFirst()
-                .flatMap(Severity::resolveWithin);
+        return config.get().severity(walk.team(), walk.severity()).flatMap(Severity::resolveWithin);
     }
 
     private void audited(String actor, List<WalkEvent> events) {

@@ -33,8 +33,17 @@ public final class OnCallRoster {
      *                      severity), or empty when it applies
      */
     public record TierOnCall(int number, String name, Duration after, Tier tier, List<Person> people,
-                             List<String> unresolved, Optional<String> notApplicable) {
+                             List<String> unresolved, Optional<String> notApplicable, Optional<Instant> nobodyUntil) {
+
+        /** Without {@code nobodyUntil}: when the tier reaches nobody, until when is not known. */
+        public TierOnCall(int number, String name, Duration after, Tier tier, List<Person> people,
+                          List<String> unresolved, Optional<String> notApplicable) {
+            this(number, name, after, tier, people, unresolved, notApplicable, Optional.empty());
+        }
     }
+
+    /** How far ahead the end of a schedule's gap is looked for. */
+    private static final Duration GAP_LOOKAHEAD = Duration.ofDays(28);
 
     /** A person a tier notifies; {@code shift} is set when a schedule put them there. */
     public record Person(String userId, String via, Optional<Shift> shift) {
@@ -46,11 +55,23 @@ public final class OnCallRoster {
      */
     public static List<TierOnCall> of(Team team, Map<String, Schedule> schedules, List<OnCallOverride> overrides,
                                       GroupDirectory groups, Optional<String> severity, Instant at) {
+        return of(team, schedules, overrides, groups, severity, Optional.empty(), at);
+    }
+
+    /**
+     * @param labels when present, the label sets of what is escalated (one per alert): tiers whose
+     *               {@code match:} none of them satisfies are marked not applicable; when absent,
+     *               they are listed with their limit
+     */
+    public static List<TierOnCall> of(Team team, Map<String, Schedule> schedules, List<OnCallOverride> overrides,
+                                      GroupDirectory groups, Optional<String> severity,
+                                      Optional<List<Map<String, String>>> labels, Instant at) {
         List<TierOnCall> roster = new ArrayList<>();
         int number = 1;
         for (Tier tier : team.escalation().tiers()) {
             List<Person> people = new ArrayList<>();
             List<String> unresolved = new ArrayList<>();
+            Optional<Instant> gapEnds = Optional.empty();
             for (NotifyTarget target : tier.targets()) {
                 switch (target.kind()) {
                     case USER -> people.add(new Person(target.id(), "named in the policy", Optional.empty()));
@@ -71,6 +92,12 @@ public final class OnCallRoster {
                         Optional<Shift> shift = schedule == null ? Optional.empty() : Rotation.at(schedule, overrides, at);
                         if (shift.isEmpty()) {
                             unresolved.add("schedule " + target.id() + " has nobody on call");
+                            if (schedule != null) {
+                                Optional<Instant> end = Rotation.gaps(schedule, overrides, at, at.plus(GAP_LOOKAHEAD)).stream()
+                                        .findFirst().map(Rotation.Gap::until).filter(u -> u.isBefore(at.plus(GAP_LOOKAHEAD)));
+                                gapEnds = end.isPresent() && (gapEnds.isEmpty() || end.get().isBefore(gapEnds.get()))
+                                        ? end : gapEnds;
+                            }
                         } else {
                             String via = shift.get().override().isPresent()
                                     ? "override of schedule " + target.id() + " by " + shift.get().override().get().createdBy()
@@ -81,7 +108,7 @@ public final class OnCallRoster {
                 }
             }
             roster.add(new TierOnCall(number++, tier.name(), tier.after(), tier, dedupe(people), unresolved,
-                    notApplicable(tier, severity, at)));
+                    notApplicable(tier, severity, labels, at), people.isEmpty() ? gapEnds : Optional.empty()));
         }
         return roster;
     }
@@ -92,9 +119,13 @@ public final class OnCallRoster {
         return List.copyOf(first.values());
     }
 
-    private static Optional<String> notApplicable(Tier tier, Optional<String> severity, Instant at) {
+    private static Optional<String> notApplicable(Tier tier, Optional<String> severity,
+                                                  Optional<List<Map<String, String>>> labels, Instant at) {
         if (severity.isPresent() && !tier.appliesTo(severity.get())) {
             return Optional.of("only for " + String.join(", ", tier.severities().stream().sorted().toList()));
+        }
+        if (labels.isPresent() && !tier.match().isEmpty() && labels.get().stream().noneMatch(tier.match()::matches)) {
+            return Optional.of("only for alerts labelled " + tier.match().describe());
         }
         if (tier.hours().isPresent() && !tier.hours().get().contains(at.atZone(tier.hours().get().timeZone()))) {
             return Optional.of("outside its hours (" + describe(tier.hours().get()) + ")");

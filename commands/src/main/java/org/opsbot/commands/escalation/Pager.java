@@ -33,6 +33,15 @@ public interface Pager {
     default void settled(Walk walk, Settled how) {
     }
 
+    /**
+     * A subject's walk was stored after a change (acknowledged, unacknowledged, paused, escalated,
+     * stopped, or a tier fired), or a change of the subject itself left it as it was: whatever
+     * shows the subject to the people paged about it is redrawn. Called once the subject's own
+     * change is committed; may be called again for the same state.
+     */
+    default void changed(Walk walk) {
+    }
+
     /** How a subject was settled in opsbot. */
     enum Settled { ACKNOWLEDGED, RESOLVED }
 

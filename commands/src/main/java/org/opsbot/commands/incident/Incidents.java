@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -45,10 +46,15 @@ public final class Incidents {
     private final AlertStore alerts;
     private final AuditLog audit;
     private final Escalations escalations;
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final Clock clock;
 
     public Incidents(Database db, OpsbotConfig config, Escalations escalations, AuditLog audit, Clock clock) {
+        this(db, () -> config, escalations, audit, clock);
+    }
+
+    /** @param config read at each decision: the configuration in force */
+    public Incidents(Database db, Supplier<OpsbotConfig> config, Escalations escalations, AuditLog audit, Clock clock) {
         this.store = new IncidentStore(db);
         this.alerts = new AlertStore(db);
         this.audit = audit;
@@ -73,18 +79,40 @@ public final class Incidents {
 
     /** The configured level named {@code name} (any case), or a message naming the levels there are. */
     public Severity severity(String name) {
-        return config.severities().stream().filter(s -> s.name().equalsIgnoreCase(name)).findFirst()
-                .orElseThrow(() -> new IncidentException("There is no severity `" + name + "`. Severities: "
-                        + String.join(", ", config.severities().stream().map(Severity::name).toList()) + "."));
+        return severity(Optional.empty(), name);
+    }
+
+    /** The level named {@code name} (any case) of {@code team}: its own levels, else the global ones. */
+    public Severity severity(Optional<String> team, String name) {
+        List<Severity> levels = levels(team);
+        return levels.stream().filter(s -> s.name().equalsIgnoreCase(name)).findFirst()
+                .orElseThrow(() -> new IncidentException("There is no severity `" + name + "`"
+                        + team.filter(t -> !levels.equals(config.get().severities())).map(t -> " for team " + t).orElse("")
+                        + ". Severities: " + String.join(", ", levels.stream().map(Severity::name).toList()) + "."));
+    }
+
+    /** The levels of {@code team} (its own {@code severities:}), else the global ones; most severe first. */
+    public List<Severity> levels(Optional<String> team) {
+        return config.get().severities(team.orElse(null));
     }
 
     public boolean isTopSeverity(Severity severity) {
-        return config.severities().getFirst().name().equals(severity.name());
+        return isTopSeverity(Optional.empty(), severity);
+    }
+
+    /** Whether {@code severity} is {@code team}'s most severe level (the global list's without a team). */
+    public boolean isTopSeverity(Optional<String> team, Severity severity) {
+        return levels(team).getFirst().name().equals(severity.name());
     }
 
     /** Whether declaring at this level pages the team (the two most severe levels do). */
     public boolean pages(String severity) {
-        List<Severity> levels = config.severities();
+        return pages(Optional.empty(), severity);
+    }
+
+    /** Whether declaring at this level pages {@code team}: the two most severe of the team's own levels do. */
+    public boolean pages(Optional<String> team, String severity) {
+        List<Severity> levels = levels(team);
         for (int i = 0; i < Math.min(PAGED_LEVELS, levels.size()); i++) {
             if (levels.get(i).name().equals(severity)) {
                 return true;
@@ -102,8 +130,8 @@ public final class Incidents {
         if (title.isBlank()) {
             throw new IncidentException("An incident needs a title: what is broken, as users see it.");
         }
-        team.filter(t -> !config.teams().containsKey(t)).ifPresent(t -> {
-            throw new IncidentException("There is no team `" + t + "`. Teams: " + String.join(", ", config.teams().keySet()) + ".");
+        team.filter(t -> !config.get().teams().containsKey(t)).ifPresent(t -> {
+            throw new IncidentException("There is no team `" + t + "`. Teams: " + String.join(", ", config.get().teams().keySet()) + ".");
         });
         Optional<StoredAlertGroup> group = alertGroup.map(id -> alerts.group(id)
                 .orElseThrow(() -> new IncidentException("There is no alert group #" + id + ".")));
@@ -115,7 +143,7 @@ public final class Incidents {
         Incident incident = store.declare(draft, severity.name() + " declared: " + draft.title());
         audit.append(user, "incident.declare", incident.subject(), details(incident));
         group.ifPresent(g -> link(incident.id(), g.id(), user));
-        if (owner.isPresent() && pages(severity.name())) {
+        if (owner.isPresent() && pages(owner, severity.name())) {
             // The declarer commands it and knows: the walk does not page them for their own declaration.
             escalations.open(incident.subject(), owner.get(), severity.name(), Optional.of(Walk.Aware.declared(user)));
         }
@@ -250,7 +278,7 @@ public final class Incidents {
     }
 
     public Optional<Severity> severityOf(Incident incident) {
-        return config.severity(incident.severity());
+        return config.get().severity(incident.team().orElse(null), incident.severity());
     }
 
     /** Who a group's alerts are credited to in the timeline: the key of the source that sent them. */
@@ -340,7 +368,7 @@ public final class Incidents {
     }
 
     public OpsbotConfig config() {
-        return config;
+        return config.get();
     }
 
     // ---------------------------------------------------------------------------------------

@@ -21,12 +21,24 @@ import java.util.stream.Stream;
  * while there are any.
  */
 public final class RunbookCatalog {
-    private final Map<String, Runbook> runbooks;
-    private final List<Problem> problems;
+    /** One folder as read: swapped whole by a reload, so a reader sees one folder or the other. */
+    private record Contents(Map<String, Runbook> runbooks, List<Problem> problems) {
+    }
+
+    // The running bot's catalog is the one holder of its runbooks; a reload replaces this.
+    private volatile Contents contents;
 
     private RunbookCatalog(Map<String, Runbook> runbooks, List<Problem> problems) {
-        this.runbooks = Collections.unmodifiableMap(runbooks);
-        this.problems = List.copyOf(problems);
+        this.contents = new Contents(Collections.unmodifiableMap(runbooks), List.copyOf(problems));
+    }
+
+    /**
+     * Puts the runbooks of {@code reloaded} (read and validated) in force for every holder of
+     * this catalog, at once: the running bot's commands, buttons, schedules and actions keep
+     * the catalog they were built with and see the new folder from their next read.
+     */
+    public void replaceWith(RunbookCatalog reloaded) {
+        this.contents = reloaded.contents;
     }
 
     /**
@@ -82,25 +94,25 @@ public final class RunbookCatalog {
     }
 
     public Optional<Runbook> find(String name) {
-        return Optional.ofNullable(runbooks.get(name));
+        return Optional.ofNullable(contents.runbooks().get(name));
     }
 
     /** Names close to a mistyped {@code name}, closest first ("did you mean …"). */
     public List<String> suggestions(String name) {
-        return Suggestions.closestFew(name, runbooks.keySet());
+        return Suggestions.closestFew(name, contents.runbooks().keySet());
     }
 
     /** All runbooks, sorted by name. */
     public List<Runbook> all() {
-        return runbooks.values().stream().sorted(java.util.Comparator.comparing(Runbook::name)).toList();
+        return contents.runbooks().values().stream().sorted(java.util.Comparator.comparing(Runbook::name)).toList();
     }
 
     /** Every problem found, in file and line order. */
     public List<Problem> problems() {
-        return problems;
+        return contents.problems();
     }
 
     public boolean isValid() {
-        return problems.isEmpty();
+        return contents.problems().isEmpty();
     }
 }

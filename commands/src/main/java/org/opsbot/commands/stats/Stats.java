@@ -47,6 +47,12 @@ public final class Stats {
         this.overrides = overrides;
     }
 
+    /** Stats over {@code db}: its alert groups, pages and incidents, and its overrides for on-call hours. */
+    public static Stats over(org.opsbot.commands.store.Database db, Supplier<OpsbotConfig> config, java.time.Clock clock) {
+        org.opsbot.commands.store.OverrideStore overrides = new org.opsbot.commands.store.OverrideStore(db, clock);
+        return new Stats(new StatsStore(db), config, overrides::endingAfter);
+    }
+
     public TeamStats of(Optional<String> team, StatsPeriod period) {
         OpsbotConfig cfg = config.get();
         Instant from = period.from();
@@ -182,19 +188,12 @@ public final class Stats {
     private Map<String, Double> onCallHours(List<Team> teams, OpsbotConfig config, Instant from, Instant until) {
         Map<String, Duration> hours = new TreeMap<>();
         List<OnCallOverride> all = overrides.apply(from);
+        // Shifts are exact (layers, overrides over part of a shift); gaps count for nobody.
         teams.stream().flatMap(t -> schedules(t, config).stream()).distinct().forEach(schedule -> {
-            Instant t = from;
-            int guard = 0;
-            while (t.isBefore(until) && guard++ < 100_000) {
-                Optional<Shift> shift = Rotation.at(schedule, all, t);
-                Instant end = shift.map(Shift::until).filter(u -> u.isAfter(from)).orElse(t.plus(Duration.ofHours(1)));
-                if (!end.isAfter(t)) {
-                    end = t.plus(Duration.ofMinutes(1));
-                }
-                Instant stop = end.isAfter(until) ? until : end;
-                Instant start = t;
-                shift.ifPresent(s -> hours.merge(s.user(), Duration.between(start, stop), Duration::plus));
-                t = stop;
+            for (Shift shift : Rotation.shifts(schedule, all, from, until)) {
+                Instant start = shift.from().isBefore(from) ? from : shift.from();
+                Instant stop = shift.until().isAfter(until) ? until : shift.until();
+                hours.merge(shift.user(), Duration.between(start, stop), Duration::plus);
             }
         });
         Map<String, Double> out = new LinkedHashMap<>();

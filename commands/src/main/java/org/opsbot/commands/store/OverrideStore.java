@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
-/** On-call overrides; they end by themselves at their end time, nothing deletes them. */
+/** On-call overrides; they end by themselves at their end time or are cancelled, nothing deletes them. */
 public final class OverrideStore {
     private static final RowMapper<OnCallOverride> MAPPER = (rs, ctx) -> new OnCallOverride(
             rs.getLong("id"),
@@ -47,9 +47,30 @@ public final class OverrideStore {
     public List<OnCallOverride> endingAfter(Instant from) {
         return db.read(h -> h.createQuery("""
                         SELECT id, schedule, user_id, starts_at, ends_at, created_by, created_at
-                        FROM on_call_override WHERE ends_at > :from ORDER BY id""")
+                        FROM on_call_override WHERE ends_at > :from AND cancelled_at IS NULL ORDER BY id""")
                 .bind("from", from.toEpochMilli())
                 .map(MAPPER)
                 .list());
+    }
+
+    /** The override with this id, unless it was cancelled. */
+    public java.util.Optional<OnCallOverride> find(long id) {
+        return db.read(h -> h.createQuery("""
+                        SELECT id, schedule, user_id, starts_at, ends_at, created_by, created_at
+                        FROM on_call_override WHERE id = :id AND cancelled_at IS NULL""")
+                .bind("id", id)
+                .map(MAPPER)
+                .findOne());
+    }
+
+    /** Cancels it; false when it was already cancelled (by someone else, a moment ago). */
+    public boolean cancel(long id, String by) {
+        return db.write(h -> h.createUpdate("""
+                        UPDATE on_call_override SET cancelled_at = :now, cancelled_by = :by
+                        WHERE id = :id AND cancelled_at IS NULL""")
+                .bind("id", id)
+                .bind("by", by)
+                .bind("now", clock.millis())
+                .execute()) == 1;
     }
 }

@@ -29,6 +29,18 @@ public final class SettingStore {
                 .execute());
     }
 
+    /** The settings whose names start with {@code prefix}, by name. */
+    public java.util.Map<String, String> startingWith(String prefix) {
+        // substr rather than LIKE: '_' and '%' in a prefix are plain characters.
+        return db.read(h -> h.createQuery("SELECT name, value FROM setting WHERE substr(name, 1, :length) = :prefix")
+                .bind("length", prefix.length())
+                .bind("prefix", prefix)
+                .reduceRows(new java.util.TreeMap<String, String>(), (map, row) -> {
+                    map.put(row.getColumn("name", String.class), row.getColumn("value", String.class));
+                    return map;
+                }));
+    }
+
     /**
      * This installation's id, made once. It travels in Slack message metadata so the outbox
      * recognises its own messages and not those of another opsbot in the same workspace.

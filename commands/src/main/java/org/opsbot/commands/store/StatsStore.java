@@ -1,6 +1,7 @@
 package org.opsbot.commands.store;
 
 import org.opsbot.commands.model.Page;
+import org.opsbot.commands.model.Verdict;
 
 import java.time.Instant;
 import java.util.List;
@@ -105,10 +106,6 @@ public final class StatsStore {
                         ON CONFLICT (group_id) DO UPDATE SET actionable = :a, answered_by = :by, answered_at = :at""")
                 .bind("a", actionable ? 1 : 0).bind("by", by).bind("at", at.toEpochMilli()).bind("id", groupId)
                 .execute());
-    }
-
-    /** Someone's answer to "Actionable?" for a resolved group. */
-    public record Verdict(boolean actionable, String by, Instant at) {
     }
 
     /** The recorded answer for a group, if anyone gave one. */

@@ -29,6 +29,9 @@ public final class SlackText {
     private static final Pattern MENTION = Pattern.compile("<@([UW][A-Z0-9]{2,20})(?:\\|[^<>]*)?>");
     // Scheme, a host, and no whitespace or control characters anywhere.
     private static final Pattern HTTP_URL = Pattern.compile("(?i)https?://[^/?#\\s\\p{Cntrl}]+[^\\s\\p{Cntrl}]*");
+    // Nothing Slack reads as markup (<, >, |, &) and no whitespace: safe inside <mailto:…|…>.
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,190}\\.[A-Za-z]{2,24}");
+    private static final Pattern PHONE = Pattern.compile("\\+?[0-9][0-9 ()./-]{3,30}");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final DateTimeFormatter FALLBACK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -175,6 +178,26 @@ public final class SlackText {
         }
         String safe = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace("&", "&amp;");
         return "<" + safe + "|" + shown + ">";
+    }
+
+    /** A {@code mailto:} link to {@code address} when it is a plain e-mail address; otherwise the text. */
+    public static String email(String address) {
+        if (address == null || !EMAIL.matcher(address).matches()) {
+            return escape(address);
+        }
+        return "<mailto:" + address + "|" + address + ">";
+    }
+
+    /**
+     * A {@code tel:} link to {@code number} (dialled as its digits and a leading +) when it is a
+     * phone number of digits and the usual separators; otherwise the text.
+     */
+    public static String phone(String number) {
+        if (number == null || !PHONE.matcher(number).matches()) {
+            return escape(number);
+        }
+        String dialled = (number.startsWith("+") ? "+" : "") + number.replaceAll("[^0-9]", "");
+        return "<tel:" + dialled + "|" + number + ">";
     }
 
     /** A time every reader sees in their own zone ("Nov 22 at 03:00"); the fallback (notifications, old clients) is UTC. */
