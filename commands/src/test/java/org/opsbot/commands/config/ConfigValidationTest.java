@@ -797,6 +797,23 @@ class ConfigValidationTest {
         assertThat(problems).extracting(Problem::line).containsExactly(3, 6);
     }
 
+    @Test
+    void a_heartbeat_of_a_team_with_its_own_severities_names_one_of_them() {
+        var problem = only(VALID.replace("    responders: responders\n", """
+                    responders: responders
+                    severities:
+                      - {name: S1, ack-within: 15m}
+                      - {name: S2, ack-within: 1h}
+                """) + """
+                heartbeats:
+                  - {name: cdc-backup, team: cdc, every: 24h, severity: S2}
+                  - {name: cdc-reconciliation, team: cdc, every: 1h, severity: P2}
+                """);
+
+        assertThat(problem.message()).contains("heartbeats[1].severity names severity 'P2'")
+                .contains("teams.cdc.severities: (defined: S1, S2)");
+    }
+
     private static List<Problem> problems(String yaml) {
         return ConfigParser.parse(yaml, "opsbot.yaml", KEYS).problems();
     }
