@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsbot.bot.validation.Validator;
 import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.yaml.Problem;
 import picocli.CommandLine;
@@ -180,7 +181,7 @@ class MainTest {
 
     @Test
     void validate_reports_a_runbooks_unknown_team_together_with_its_other_problems() throws IOException {
-        var file = write("opsbot.yaml", exampleWithoutThenRun());
+        var file = write("opsbot.yaml", ExampleText.forOtherRunbooks());
         Path folder = Files.createDirectories(dir.resolve("runbooks"));
         Path runbook = Files.writeString(folder.resolve("api.yaml"), """
                 name: api
@@ -304,7 +305,7 @@ class MainTest {
 
     @Test
     void serve_hands_the_server_the_runbooks_it_validated_instead_of_reading_them_again() throws IOException {
-        var file = write("opsbot.yaml", exampleWithoutThenRun());
+        var file = write("opsbot.yaml", ExampleText.forOtherRunbooks());
         Path folder = Files.createDirectories(dir.resolve("runbooks"));
         Files.writeString(folder.resolve("api.yaml"), """
                 name: api
@@ -342,13 +343,5 @@ class MainTest {
 
     private Path write(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content);
-    }
-
-    /**
-     * The example without its maintenance windows' then-run: the example's windows run the
-     * shipped runbooks at their end, which a test's own runbooks folder does not hold.
-     */
-    private static String exampleWithoutThenRun() {
-        return ConfigLoader.exampleText().replaceAll(",\\s*then-run: [a-z-]+", "");
     }
 }
