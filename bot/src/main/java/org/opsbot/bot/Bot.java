@@ -26,11 +26,16 @@ import org.opsbot.commands.heartbeat.Heartbeats;
 import org.opsbot.bot.http.OpsbotServer;
 import org.opsbot.bot.http.SeenSignatures;
 import org.opsbot.bot.oncall.ContactsText;
+import org.opsbot.bot.oncall.HandOffFacts;
+import org.opsbot.commands.alert.Alerts;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.maintenance.MaintenanceFeature;
 import org.opsbot.commands.maintenance.Maintenance;
 import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.bot.stats.StatsFeature;
+import org.opsbot.bot.home.HomeFeature;
+import org.opsbot.commands.config.TeamMembers;
+import org.opsbot.commands.home.HomeViewers;
 import org.opsbot.commands.stats.Stats;
 import org.opsbot.bot.http.SlackStatus;
 import org.opsbot.bot.http.SocketStatus;
@@ -183,7 +188,8 @@ public final class Bot implements AutoCloseable {
             throw new IllegalStateException("the features' commands declare the permission keys [" + declared
                     + "], but Bot.permissionKeys() lists [" + permissionKeys() + "]; add the feature's PERMISSION_KEYS there");
         }
-        OpsRouter router = new OpsRouter(commands, policy, groups, slack.outbox(), handlers);
+        TeamMembers members = new TeamMembers(config, groups);
+        OpsRouter router = new OpsRouter(commands, policy, groups, slack.outbox(), handlers, members::soleTeam);
         SlackEventStore events = new SlackEventStore(database, clock);
         var app = SlackApp.create(settings, identity::teamId, router, EventLedger.stored(events), slack.outbox(), meters,
                 features);
@@ -294,7 +300,13 @@ public final class Bot implements AutoCloseable {
                 incidents.incidents(), database, audit, slack.outbox(), policy, groups, handlers, clock);
         heartbeats = new HeartbeatsFeature(new Heartbeats(database, config.get(), clock), settings.heartbeatTokens(), alerts::raise);
         onCall = new OnCallFeature(config, new Overrides(database, config, audit, clock, settings.overrideMax()),
-                new CalendarTokens(database, audit, clock), settings.publicUrl(), groups, zones, clock);
+                new CalendarTokens(database, audit, clock), settings.publicUrl(), groups, zones, clock,
+                new OnCallFeature.Wiring(database, slack.outbox(), HandOffFacts.of(new Alerts(database, config, clock), maintenance),
+                        audit, handlers));
+        HomeFeature home = new HomeFeature(new HomeViewers(database, clock), config, new TeamMembers(config, groups),
+                alerts.alerts(), actions.approvals(), incidents.incidents(), escalation.escalations(), overrides::endingAfter,
+                zones, slack.outbox(),
+                handlers, clock, maintenance::overview);
         return List.of(
                 checks,
                 alerts,
@@ -306,7 +318,8 @@ public final class Bot implements AutoCloseable {
                 procedures,
                 heartbeats,
                 new StatsFeature(Stats.over(database, config, clock),
-                        config, slack.outbox(), new SentPosts(new OutboxStore(database, clock)), zones, clock));
+                        config, slack.outbox(), new SentPosts(new OutboxStore(database, clock)), zones, clock),
+                home);
     }
 
     /** Incidents and postmortems; templates in OPSBOT_TEMPLATES override the bundled ones. */

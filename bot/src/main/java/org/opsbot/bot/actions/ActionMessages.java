@@ -131,7 +131,7 @@ final class ActionMessages {
         facts.add("Request #" + r.id());
         blocks.add(context(c -> c.elements(List.of(markdownText(SlackText.fit(String.join(" · ", facts), 2_900))))));
         if (r.state() == ActionRequest.State.PENDING && !r.breakGlass()) {
-            String value = r.id() + ":" + r.planHash();
+            String value = buttonValue(r);
             List<BlockElement> buttons = new ArrayList<>(List.of(
                     button(b -> b.actionId(APPROVE).text(plainText("Approve")).style("primary").value(value)),
                     button(b -> b.actionId(REJECT).text(plainText("Reject…")).style("danger").value(value))));
@@ -149,6 +149,11 @@ final class ActionMessages {
         SlackMessage message = SlackMessage.of(fallback, blocks);
         // Loud on purpose: everyone in the channel should know an approval was skipped.
         return r.breakGlass() ? message.announcedHere() : message;
+    }
+
+    /** What the Approve and Reject… buttons carry: the request and the plan they decide on. */
+    static String buttonValue(ActionRequest r) {
+        return r.id() + ":" + r.planHash();
     }
 
     /** The thread reply with how the run ended and what it printed. */

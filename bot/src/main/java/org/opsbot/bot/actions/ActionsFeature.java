@@ -119,7 +119,8 @@ public final class ActionsFeature implements SlackFeature {
 
     @Override
     public List<OpsCommand> commands() {
-        return List.of(new RunCommand(this, false), new RunCommand(this, true), new AuditCommand(audit));
+        return List.of(new RunCommand(this, false), new RunCommand(this, true), new AuditCommand(audit),
+                new ApprovalsCommand(approvals));
     }
 
     /** The engine behind it, for features that ask for actions of their own (procedures). */

@@ -28,7 +28,7 @@ final class AlertListCommand implements OpsCommand {
 
     @Override
     public String usage() {
-        return "[team]";
+        return "[team|all]";
     }
 
     @Override
@@ -38,16 +38,20 @@ final class AlertListCommand implements OpsCommand {
 
     @Override
     public CommandReply handle(OpsInvocation invocation) throws UsageException {
-        Optional<String> team = invocation.args().stream().findFirst();
+        Optional<String> named = invocation.args().stream().findFirst();
+        Optional<String> team = invocation.teamOr(named);
+        // Said when the list was narrowed to the caller's team without their asking.
+        String yours = named.isEmpty() && team.isPresent() ? " (your team; `/ops alerts all` lists every team's)" : "";
         if (team.isPresent() && !alerts.config().teams().containsKey(team.get())) {
             throw new UsageException("There is no team `" + SlackText.plain(team.get(), 40) + "`. Teams: "
                     + String.join(", ", alerts.config().teams().keySet()) + ".");
         }
         List<StoredAlertGroup> open = alerts.open(team, LIMIT + 1);
         if (open.isEmpty()) {
-            return CommandReply.ephemeral(":white_check_mark: No open alert groups" + team.map(t -> " for " + t).orElse("") + ".");
+            return CommandReply.ephemeral(":white_check_mark: No open alert groups" + team.map(t -> " for " + t).orElse("") + "."
+                    + yours);
         }
-        StringBuilder text = new StringBuilder("*Open alert groups" + team.map(t -> " of " + t).orElse("") + "*");
+        StringBuilder text = new StringBuilder("*Open alert groups" + team.map(t -> " of " + t).orElse("") + "*" + yours);
         for (StoredAlertGroup g : open.subList(0, Math.min(LIMIT, open.size()))) {
             text.append("\n`").append(g.id()).append("` ")
                     .append(g.lifecycle().ackedBy() == null ? ":rotating_light: FIRING"

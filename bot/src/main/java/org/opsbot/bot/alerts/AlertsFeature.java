@@ -58,6 +58,9 @@ public final class AlertsFeature implements SlackFeature {
     private static final Duration OPENING_GRACE = Duration.ofSeconds(30);
     private static final Duration OPENING_SWEEP = Duration.ofSeconds(15);
 
+    /** The Acknowledge button of a group's message; the App Home offers the same button, so it acts the same. */
+    public static final String ACK_BUTTON = AlertMessages.ACK;
+
     private final Alerts alerts;
     private final AlertPublisher publisher;
     private final AlertEscalation escalation;
@@ -243,6 +246,11 @@ public final class AlertsFeature implements SlackFeature {
     }
 
     /** A button or menu of the group's message doing {@code kind}: acked first, as a silence calls Alertmanager. */
+    /** The engine's alert groups, for what shows them elsewhere (the App Home). */
+    public Alerts alerts() {
+        return alerts;
+    }
+
     private BlockActionHandler clicked(AlertActions.Kind kind) {
         return SlackFeature.afterAck(executor, payload -> click(kind, payload));
     }

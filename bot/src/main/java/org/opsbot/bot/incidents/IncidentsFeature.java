@@ -181,12 +181,13 @@ public final class IncidentsFeature implements SlackFeature {
                 + " for this alert group and commands it.";
     }
 
-    /** The engine behind it, for features that work for an incident (procedures). */
+    /** The engine behind it, for features that work for an incident (procedures) or show them (the App Home). */
     public Incidents incidents() {
         return incidents;
     }
 
     /** Incidents as escalation subjects: how pages describe them, and Acknowledge from a page. */
+
     public Subjects subjects() {
         return new Subjects() {
             @Override

@@ -55,7 +55,7 @@ final class OnCallCommand implements OpsCommand {
 
     @Override
     public String usage() {
-        return "[team] [at <time>]";
+        return "[team|all] [at <time>]";
     }
 
     @Override
@@ -69,9 +69,11 @@ final class OnCallCommand implements OpsCommand {
         int at = args.indexOf("at");
         List<String> teamArgs = at < 0 ? args : args.subList(0, at);
         if (teamArgs.size() > 1) {
-            throw new UsageException("Name one team, or none for all of them.");
+            throw new UsageException("Name one team, or `all` for every team; with none, your own team if you belong to exactly one.");
         }
-        List<Team> teams = teamArgs.isEmpty() ? List.copyOf(config.get().teams().values()) : List.of(team(teamArgs.getFirst()));
+        Optional<String> named = teamArgs.stream().findFirst();
+        Optional<String> chosen = invocation.teamOr(named);
+        List<Team> teams = chosen.isEmpty() ? List.copyOf(config.get().teams().values()) : List.of(team(chosen.get()));
         Instant now = clock.instant();
         Instant when = now;
         String zoneNote = "";

@@ -37,6 +37,12 @@ final class DryRunGateway implements SlackGateway {
     }
 
     @Override
+    public Delivery publishHome(String user, String viewJson) {
+        LOG.info("Would publish the App Home of {}: {}", user, viewJson);
+        return new Delivery.Sent(user, null);
+    }
+
+    @Override
     public Delivery createChannel(String name, List<String> invite) {
         return new Delivery.Failed("no Slack token (dry run): channel #" + name + " not created");
     }

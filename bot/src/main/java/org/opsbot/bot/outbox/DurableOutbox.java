@@ -111,6 +111,11 @@ final class DurableOutbox implements Outbox {
     }
 
     @Override
+    public long publishHome(String user, com.slack.api.model.view.View view) {
+        return woken(store.enqueueHome(user, MessagePayload.viewJson(view)));
+    }
+
+    @Override
     public void onChannels(String purposePrefix, ChannelListener listener) {
         channelListeners.register(purposePrefix, listener);
     }

@@ -36,6 +36,11 @@ final class MessagePayload {
         this.json = json;
     }
 
+    /** An App Home or modal view as the Web API takes it. */
+    static String viewJson(com.slack.api.model.view.View view) {
+        return GSON.toJson(view);
+    }
+
     static String toJson(SlackMessage message) {
         JsonObject o = new JsonObject();
         o.addProperty("text", cut(message.text(), MAX_TEXT));

@@ -57,6 +57,12 @@ public interface Outbox {
     long shareBytesOnce(String key, String channel, String fileName, String title, byte[] content);
 
     /**
+     * Publishes {@code view} as {@code user}'s App Home ({@code views.publish}). A view still
+     * waiting to be sent is replaced by this one: only the newest is sent.
+     */
+    long publishHome(String user, com.slack.api.model.view.View view);
+
+    /**
      * This outbox, with its posts made on behalf of {@code user}: if one cannot be delivered
      * (the bot is not in the channel), the user is told by direct message.
      */

@@ -215,6 +215,7 @@ final class OutboxWorker implements AutoCloseable {
                 case EPHEMERAL -> deliverEphemeral(entry);
                 case CHANNEL -> deliverChannel(entry);
                 case FILE -> deliverFile(entry);
+                case HOME -> deliverHome(entry);
             }
         } catch (StoreException e) {
             // The claim runs out and the call is due again; if it was a post, it is uncertain.
@@ -333,6 +334,18 @@ final class OutboxWorker implements AutoCloseable {
             }
         }
         finish(entry, outcome, after -> rates.pause("conversations.create", after));
+    }
+
+    /** An App Home view; a newer one for the same person replaced it while it waited, so it is the newest. */
+    private void deliverHome(OutboxEntry entry) throws InterruptedException {
+        if (!waitForRate(entry, () -> rates.take("views.publish", SendRates.VIEWS))) {
+            return;
+        }
+        if (!store.markAttempt(entry.id(), holder, false)) {
+            return;
+        }
+        Delivery outcome = gateway.publishHome(entry.channel(), entry.payload());
+        finish(entry, outcome, after -> rates.pause("views.publish", after));
     }
 
     /**

@@ -20,6 +20,9 @@ final class SendRates {
     static final Bucket CHANNELS = new Bucket(3, 20.0 / 60);
     static final Bucket FILES = new Bucket(3, 20.0 / 60);
 
+    // views.publish is tier 4 (100+ a minute); one person's Home is refreshed at most every few seconds anyway.
+    static final Bucket VIEWS = new Bucket(10, 100.0 / 60);
+
     record Bucket(int capacity, double perSecond) {
     }
 

@@ -24,6 +24,9 @@ interface SlackGateway {
      */
     Delivery createChannel(String name, List<String> invite);
 
+    /** Publishes {@code viewJson} as {@code user}'s App Home. */
+    Delivery publishHome(String user, String viewJson);
+
     /** Uploads a file's bytes (not yet shared anywhere); Sent names the new file's id as its channel. */
     Delivery uploadFile(String fileName, byte[] content);
 

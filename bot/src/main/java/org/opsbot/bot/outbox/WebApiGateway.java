@@ -162,6 +162,14 @@ final class WebApiGateway implements SlackGateway {
     }
 
     @Override
+    public Delivery publishHome(String user, String viewJson) {
+        return call(false, () -> {
+            var response = methods.viewsPublish(r -> r.userId(user).viewAsString(viewJson));
+            return response.isOk() ? new Delivery.Sent(user, null) : refused(response, false);
+        });
+    }
+
+    @Override
     public Delivery createChannel(String name, List<String> invite) {
         return call(false, () -> {
             var created = methods.conversationsCreate(r -> r.name(name));

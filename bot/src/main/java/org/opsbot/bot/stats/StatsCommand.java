@@ -47,7 +47,7 @@ final class StatsCommand implements OpsCommand {
 
     @Override
     public String usage() {
-        return "[team] [7d|30d|from YYYY-MM-DD to YYYY-MM-DD]";
+        return "[team|all] [7d|30d|from YYYY-MM-DD to YYYY-MM-DD]";
     }
 
     @Override
@@ -60,9 +60,13 @@ final class StatsCommand implements OpsCommand {
         List<String> args = in.args();
         Optional<String> team = Optional.empty();
         int rest = 0;
-        if (!args.isEmpty() && !looksLikePeriod(args.getFirst())) {
+        if (!args.isEmpty() && args.getFirst().equalsIgnoreCase(OpsInvocation.ALL_TEAMS)) {
+            rest = 1;
+        } else if (!args.isEmpty() && !looksLikePeriod(args.getFirst())) {
             team = Optional.of(team(args.getFirst()));
             rest = 1;
+        } else {
+            team = in.teamOr(Optional.empty());
         }
         Optional<ZoneId> known = zones.of(in.userId());
         ZoneId zone = known.orElse(ZoneOffset.UTC);

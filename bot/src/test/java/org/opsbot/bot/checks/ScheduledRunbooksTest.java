@@ -231,6 +231,11 @@ class ScheduledRunbooksTest {
         }
 
         @Override
+        public long publishHome(String user, com.slack.api.model.view.View view) {
+            return killed();
+        }
+
+        @Override
         public long shareBytesOnce(String key, String channel, String fileName, String title, byte[] content) {
             return killed();
         }

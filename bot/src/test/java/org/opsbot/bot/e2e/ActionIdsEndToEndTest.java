@@ -75,7 +75,8 @@ class ActionIdsEndToEndTest {
             "incident.declare", "incident.ack", "incident.resolve",
             "action.approve", "action.reject", "action.break-glass", "action.open",
             "check.run", "check.tick",
-            "procedure.done", "procedure.cancel");
+            "procedure.done", "procedure.cancel",
+            "oncall.take-cover");
     private static final Set<String> FORMS = Set.of("action.request", "action.confirm-reject", "action.confirm-break-glass");
     /** The ids messages and forms posted before ids were named {@code feature.verb} carry. */
     private static final List<String> LEGACY_BUTTONS = List.of("actions.approve", "actions.reject", "actions.breakglass",
@@ -164,6 +165,10 @@ class ActionIdsEndToEndTest {
         // A procedure's message, waiting for its first tick.
         slash(ALICE, "procedure ids/walk");
         awaitCall("chat.update", "Tick this step", "procedure.done", "procedure.cancel");
+
+        // A cover request, with its Take it button.
+        slash(ALICE, "cover tomorrow 09:00 for 8h ids cover");
+        awaitCall("chat.postMessage", "oncall.take-cover");
 
         // A runbook with its checklist and its Run buttons.
         collect(JSON.readTree(slash(ALICE, "runbook ids").body()));

@@ -139,7 +139,7 @@ class AlertsEndToEndTest {
         assertThat(a.get().statusCode()).isEqualTo(200);
         assertThat(b.get().statusCode()).isEqualTo(200);
         Eventually.await("line refreshed in place", WAIT,
-                () -> groupUpdates().stream().anyMatch(c -> c.get("attachments").contains("13900")));
+                () -> groupUpdates().stream().anyMatch(c -> c.get("attachments") != null && c.get("attachments").contains("13900")));
         settle();
         assertThat(slack.channelPosts()).hasSize(1);
 
@@ -163,7 +163,7 @@ class AlertsEndToEndTest {
         List<RateLimitedSlack.Call> updates = groupUpdates();
         assertThat(updates).allSatisfy(u -> {
             assertThat(u.get("ts")).isEqualTo(parentTs());
-            assertThat(u.get("channel")).isEqualTo("C000000001");
+            assertThat(u.get("channel")).isEqualTo(updates.getFirst().get("channel")).startsWith("C");
         });
         // Six changes reached the parent (the page, two refreshes, resolve, still firing, resolved);
         // pending ones coalesce.
@@ -206,7 +206,9 @@ class AlertsEndToEndTest {
         assertThat(resolved.get("blocks")).contains(":white_check_mark: RESOLVED · P1 · CDCReplicationLagHigh");
         assertThat(resolved.get("attachments")).contains("Resolved by <@U0ALICE001> <!date^",
                         " while Alertmanager still reports 2 alerts firing; a new alert or a new firing episode reopens it.")
-                .doesNotContain("2 firing", "firing since", ":red_circle:", ":large_orange_circle:", "Snoozed", "action_id");
+                .doesNotContain("2 firing", "firing since", ":red_circle:", ":large_orange_circle:", "Snoozed", "\"alert.ack\"",
+                        "\"alert.resolve\"", "\"alert.snooze\"", "\"alert.silence\"", "\"alert.more\"");
+        assertThat(resolved.get("attachments")).as("only the Actionable? pair").contains("\"alert.actionable\"");
         assertThat(resolved.get("text")).startsWith("[RESOLVED] P1 · CDCReplicationLagHigh — 2 alerts");
     }
 
@@ -250,8 +252,9 @@ class AlertsEndToEndTest {
         return slack.channelPosts().stream().filter(RateLimitedSlack.Call::isReply).toList();
     }
 
+    /** The group's message: the first post about alerts (a maintenance announcement may come before it). */
     private String parentTs() {
-        return "1700000.000100";
+        return slack.tsOf(slack.channelPosts().getFirst());
     }
 
     @Test

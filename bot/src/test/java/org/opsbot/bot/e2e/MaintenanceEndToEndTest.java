@@ -104,7 +104,7 @@ class MaintenanceEndToEndTest {
     }
 
     private boolean posted(String text) {
-        return slack.channelPosts().stream().anyMatch(c -> c.get("text") != null && c.get("text").contains(text));
+        return slack.announcements().stream().anyMatch(c -> c.get("text") != null && c.get("text").contains(text));
     }
 
     @Test
@@ -112,7 +112,7 @@ class MaintenanceEndToEndTest {
         String started = ops(ALICE, "maintenance start cdc 2h Patching the Kafka Connect hosts");
         assertThat(started).contains("Maintenance #").contains("*cdc*").contains("nobody is paged");
         Eventually.await("announced in the team's channel", WAIT, () -> posted("Maintenance started for *cdc*"));
-        assertThat(slack.channelPosts()).filteredOn(c -> c.get("text") != null && c.get("text").contains("Maintenance started"))
+        assertThat(slack.announcements()).filteredOn(c -> c.get("text") != null && c.get("text").contains("Maintenance started"))
                 .singleElement().satisfies(c -> {
                     assertThat(c.get("channel")).isEqualTo("#cdc-alerts");
                     assertThat(c.get("text")).contains("Patching the Kafka Connect hosts").contains("<@U0ALICE001>");
@@ -136,7 +136,7 @@ class MaintenanceEndToEndTest {
                 .anyMatch(t -> t != null && t.contains("maintenance #") && t.contains("ended while this was still firing: escalation starts now")));
         assertThat(ops(ALICE, "maintenance")).contains("No maintenance now");
         assertThat(ops(ALICE, "maintenance end cdc")).contains("No maintenance window is running.");
-        assertThat(slack.channelPosts()).as("announced once each")
+        assertThat(slack.announcements()).as("announced once each")
                 .filteredOn(c -> c.get("text") != null && c.get("text").startsWith(":construction: Maintenance started")).hasSize(1);
     }
 
@@ -226,7 +226,7 @@ class MaintenanceEndToEndTest {
                 assertThat(silence.path("matchers").get(0).path("name").asText()).isEqualTo("service");
                 assertThat(silence.path("matchers").get(0).path("value").asText()).isEqualTo("web|api\\.v2");
                 assertThat(silence.path("matchers").get(0).path("isRegex").asBoolean()).isTrue();
-                Eventually.await("the start is announced", WAIT, () -> ownSlack.channelPosts().stream()
+                Eventually.await("the start is announced", WAIT, () -> ownSlack.announcements().stream()
                         .anyMatch(c -> "#web".equals(c.get("channel")) && c.get("text").contains("Maintenance started for *web*")));
 
                 HttpResponse<String> ended = send(signer.post(URI.create("http://localhost:" + own.port() + "/slack/events"),

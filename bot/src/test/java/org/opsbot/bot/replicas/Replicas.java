@@ -64,7 +64,7 @@ final class Replicas implements AutoCloseable {
     private final List<BotProcess> bots = new ArrayList<>();
 
     private Replicas(String postgresUrl, String name) {
-        slack.channels("#alerts", "#web-alerts", "#slow", "#reports", "#intake-0", "#intake-1", "#intake-2", "#intake-3");
+        slack.channels("#alerts", "#web-alerts", "#slow", "#reports", "#oncall", "#intake-0", "#intake-1", "#intake-2", "#intake-3");
         target.start();
         target.stubFor(get(urlPathEqualTo("/health")).willReturn(aResponse().withStatus(200).withBody("{\"up\":true}")));
         target.stubFor(post(urlPathEqualTo("/restart")).willReturn(aResponse().withStatus(204)));
@@ -290,6 +290,19 @@ final class Replicas implements AutoCloseable {
               intake-1: {channel: "#intake-1", responders: responders, severity-map: {critical: P1}}
               intake-2: {channel: "#intake-2", responders: responders, severity-map: {critical: P1}}
               intake-3: {channel: "#intake-3", responders: responders, severity-map: {critical: P1}}
+              oncall:
+                channel: "#oncall"
+                escalation:
+                  tiers:
+                    - {name: On call, notify: ["schedule:oncall"]}
+            # Weekly, so no hand-off of its own falls into a test run; overrides make them.
+            schedules:
+              oncall:
+                time-zone: UTC
+                rotation: weekly
+                start: 2026-01-05
+                hand-off: "Mon 09:00"
+                members: [U0ONCALL01, U0ONCALL02]
             routes:
               - {match: {team: slow}, team: slow}
               - {match: {team: intake-0}, team: intake-0}
@@ -299,6 +312,7 @@ final class Replicas implements AutoCloseable {
               - {team: web}
             permissions:
               run: [responders, approvers]
+              override: [approvers]
             """;
 
     private static final String RUNBOOK = """

@@ -148,9 +148,27 @@ public final class RateLimitedSlack implements AutoCloseable {
     }
 
     /** Posts to channels, leaving out escalation's: its direct messages to people and its "Tier n paged" notes. */
+    /**
+     * Posts in channels about alerts: not page notes, and not the announcements of maintenance
+     * windows, which the bundled example's recurring windows make at real times (a test on the
+     * real clock that runs on a Wednesday at 02:00 UTC sees one).
+     */
+    /** The announcements of maintenance windows starting and ending, which {@link #channelPosts()} leaves out. */
+    public List<Call> announcements() {
+        return calls("chat.postMessage").stream().filter(c -> !c.get("channel").matches("[UW][A-Z0-9]+"))
+                .filter(RateLimitedSlack::announcement).toList();
+    }
+
     public List<Call> channelPosts() {
         return calls("chat.postMessage").stream().filter(c -> !c.get("channel").matches("[UW][A-Z0-9]+"))
-                .filter(c -> !pageNote(c)).toList();
+                .filter(c -> !pageNote(c))
+                .filter(c -> !announcement(c)).toList();
+    }
+
+    private static boolean announcement(Call c) {
+        String text = c.get("text");
+        return text != null && (text.startsWith(":construction: Maintenance started for ")
+                || text.startsWith(":white_check_mark: Maintenance ended for "));
     }
 
     /** The thread notes escalation posts when it pages a tier. */

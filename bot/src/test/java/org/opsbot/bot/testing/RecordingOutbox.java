@@ -79,6 +79,11 @@ public final class RecordingOutbox implements Outbox {
     }
 
     @Override
+    public long publishHome(String user, com.slack.api.model.view.View view) {
+        return record("publishHome", user, SlackMessage.text(String.valueOf(view.getBlocks())));
+    }
+
+    @Override
     public long shareBytesOnce(String key, String channel, String fileName, String title, byte[] content) {
         return shareBytes(channel, fileName, title, content, null);
     }

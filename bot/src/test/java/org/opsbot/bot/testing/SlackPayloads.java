@@ -83,6 +83,24 @@ public final class SlackPayloads {
         return interaction(teamId, userId, action);
     }
 
+    /**
+     * A click on a button of the bot's App Home: Slack names the view it was on, and no channel
+     * or message (there is none).
+     */
+    public static String homeBlockActions(String teamId, String userId, String actionId, String value) {
+        String json = """
+                {"type":"block_actions","team":{"id":"%1$s","domain":"example"},\
+                "user":{"id":"%2$s","username":"steve","name":"steve","team_id":"%1$s"},\
+                "api_app_id":"A123456","token":"gIkuvaNzQIHg97ATvDxqgjtO",\
+                "container":{"type":"view","view_id":"V0HOME0001"},"trigger_id":"%5$s",\
+                "view":{"id":"V0HOME0001","team_id":"%1$s","type":"home","blocks":[],"private_metadata":"",\
+                "callback_id":"","hash":"1700000000.abcdef","app_id":"A123456","bot_id":"B0BOT00001"},\
+                "actions":[{"action_id":"%3$s","block_id":"b1","text":{"type":"plain_text","text":"Acknowledge"},\
+                "value":"%4$s","type":"button","action_ts":"1700000001.000200"}]}"""
+                .formatted(teamId, userId, actionId, value, triggerId());
+        return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
+    }
+
     private static String interaction(String teamId, String userId, String action) {
         String json = """
                 {"type":"block_actions","team":{"id":"%1$s","domain":"example"},\
@@ -186,6 +204,18 @@ public final class SlackPayloads {
                 "user_id":"U0BOT00001","is_bot":true,"is_enterprise_install":false}],\
                 "is_ext_shared_channel":false,"event_context":"4-eyJldCI6ImFwcF9tZW50aW9uIn0"}"""
                 .formatted(teamId, eventId, userId, channel, ts);
+    }
+
+    /** An Events API {@code app_home_opened} for the Home tab, as JSON (Slack sends it each time the tab is opened). */
+    public static String appHomeOpened(String teamId, String eventId, String userId) {
+        return """
+                {"token":"gIkuvaNzQIHg97ATvDxqgjtO","team_id":"%1$s","api_app_id":"A123456",\
+                "event":{"type":"app_home_opened","user":"%3$s","channel":"D0HOME0001","tab":"home",\
+                "event_ts":"1700000000.000300"},"type":"event_callback","event_id":"%2$s",\
+                "event_time":1700000000,"authorizations":[{"enterprise_id":null,"team_id":"%1$s",\
+                "user_id":"U0BOT00001","is_bot":true,"is_enterprise_install":false}],\
+                "is_ext_shared_channel":false,"event_context":"4-eyJldCI6ImFwcF9ob21lX29wZW5lZCJ9"}"""
+                .formatted(teamId, eventId, userId);
     }
 
     public static String form(Map<String, String> fields) {

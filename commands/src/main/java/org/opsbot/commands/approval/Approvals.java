@@ -38,6 +38,8 @@ public final class Approvals {
      * that another replica marks interrupted this long after, not after the action's timeout.
      */
     public static final Duration RUN_LEASE = Duration.ofSeconds(15);
+    // Waiting requests are few (each expires); more than this is a backlog nobody reads in full.
+    private static final int PENDING_LIMIT = 500;
 
     private final RunbookCatalog catalog;
     private final Supplier<Map<String, List<String>>> roles;
@@ -370,6 +372,24 @@ public final class Approvals {
         List<ActionRequest> stopped = store.interrupt(now().toEpochMilli());
         stopped.forEach(r -> audit("action.interrupted", "system", r, Map.of()));
         return stopped;
+    }
+
+    /**
+     * Requests waiting for a decision that {@code user} may approve: a named member of the
+     * approver role, not the requester, who has not approved yet (oldest first).
+     */
+    public List<ActionRequest> waitingFor(String user) {
+        return store.pending(PENDING_LIMIT).stream()
+                .filter(r -> !r.breakGlass() && r.approverRole().isPresent() && !r.requester().equals(user)
+                        && !r.approvers().contains(user) && namedMember(r.approverRole().get(), user))
+                .toList();
+    }
+
+    /** {@code user}'s own requests that still wait for approval (oldest first). */
+    public List<ActionRequest> pendingOf(String user) {
+        return store.pending(PENDING_LIMIT).stream()
+                .filter(r -> !r.breakGlass() && r.requester().equals(user))
+                .toList();
     }
 
     /** Whether {@code user} is listed by id (not through a user group) under {@code role}. */

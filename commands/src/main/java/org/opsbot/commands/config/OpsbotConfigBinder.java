@@ -161,6 +161,20 @@ final class OpsbotConfigBinder {
         });
     }
 
+    /** User ids and user groups listed under {@code key}, each wrong one reported with its line. */
+    private List<String> people(YamlMap m, String key, String path) {
+        var out = new ArrayList<String>();
+        for (var s : in.scalars(m, key, path)) {
+            if (USER_ID.matcher(s.text()).matches() || USER_GROUP.matcher(s.text()).matches()) {
+                out.add(s.text());
+            } else {
+                in.problem(s.line(), Binder.join(path, key) + ": '" + s.text() + "' is not a Slack user id or user group",
+                        USER_FIX + " " + GROUP_FIX);
+            }
+        }
+        return out;
+    }
+
     private Map<String, List<String>> roles(YamlMap m) {
         var out = new LinkedHashMap<String, List<String>>();
         for (var e : m.entries()) {
@@ -245,7 +259,7 @@ final class OpsbotConfigBinder {
             }
             var map = t.get();
             var known = Stream.concat(Stream.of("channel", "responders", "severities", "severity-map", "escalation",
-                    "business-hours", "digest", "contacts"), MaintenanceBinder.TEAM_KEYS.stream()).toList();
+                    "business-hours", "digest", "contacts", "members"), MaintenanceBinder.TEAM_KEYS.stream()).toList();
             in.onlyKeys(map, path, known);
             var channel = channel(map, "channel", path);
             // A misspelt 'chanel' is already reported as such; "no channel" would only add noise.
@@ -279,7 +293,7 @@ final class OpsbotConfigBinder {
                     .flatMap(hm -> hours(hm, path + ".business-hours"));
             var digest = digest(map, path + ".digest");
             out.put(e.key(), new Team(e.key(), channel, responders, severityMap, escalation, businessHours, digest, own,
-                    ContactsBinder.bind(in, map, path)));
+                    ContactsBinder.bind(in, map, path), people(map, "members", path)));
         }
         return out;
     }

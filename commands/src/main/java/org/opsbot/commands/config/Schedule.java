@@ -18,14 +18,24 @@ import java.util.Set;
  * @param layers in the order written; the single-rotation form of opsbot.yaml is one layer
  * @param file   where it is written, for validate's warnings (empty when built in code)
  * @param line   its line in {@code file}
+ * @param handOffNotice how long before a shift starts the incoming person is told ({@code hand-off-notice})
  */
-public record Schedule(String name, List<Layer> layers, String file, int line) {
+public record Schedule(String name, List<Layer> layers, String file, int line, Duration handOffNotice) {
+    /** The hand-off notice unless {@code hand-off-notice} says otherwise. */
+    public static final Duration DEFAULT_HAND_OFF_NOTICE = Duration.ofHours(1);
 
     public Schedule {
         layers = List.copyOf(layers);
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("a schedule has at least one layer");
         }
+        if (handOffNotice.isNegative()) {
+            throw new IllegalArgumentException("a hand-off notice is not negative");
+        }
+    }
+
+    public Schedule(String name, List<Layer> layers, String file, int line) {
+        this(name, layers, file, line, DEFAULT_HAND_OFF_NOTICE);
     }
 
     /** The single-rotation form: one layer, every day, all day. */

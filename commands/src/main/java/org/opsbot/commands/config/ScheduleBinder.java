@@ -60,19 +60,31 @@ final class ScheduleBinder {
             var map = s.get();
             Optional<List<Schedule.Layer>> layers;
             if (map.get("layers").isPresent()) {
-                in.onlyKeys(map, path, List.of("time-zone", "layers"));
+                in.onlyKeys(map, path, List.of("time-zone", "layers", "hand-off-notice"));
                 layers = layers(map, path);
             } else {
-                in.onlyKeys(map, path, List.of("time-zone", "rotation", "start", "hand-off", "members", "layers"));
+                in.onlyKeys(map, path, List.of("time-zone", "rotation", "start", "hand-off", "members", "layers", "hand-off-notice"));
                 layers = layer(map, path, e.key(), Optional.empty(), false).map(List::of);
             }
             if (layers.isPresent()) {
-                out.put(e.key(), new Schedule(e.key(), layers.get(), in.file(), e.line()));
+                out.put(e.key(), new Schedule(e.key(), layers.get(), in.file(), e.line(), handOffNotice(map, path)));
             } else {
                 shared.broken("schedules", e.key());
             }
         }
         return out;
+    }
+
+    /** {@code hand-off-notice: 1h}: how long before a shift the incoming person is told; at most a week. */
+    private Duration handOffNotice(YamlMap map, String path) {
+        return in.duration(map, "hand-off-notice", path, false).filter(d -> {
+            if (d.compareTo(Duration.ofDays(7)) > 0) {
+                in.problem(map.entry("hand-off-notice").get().line(), path + ".hand-off-notice is longer than a week",
+                        "write a notice such as 1h or 12h");
+                return false;
+            }
+            return true;
+        }).orElse(Schedule.DEFAULT_HAND_OFF_NOTICE);
     }
 
     private Optional<List<Schedule.Layer>> layers(YamlMap map, String path) {

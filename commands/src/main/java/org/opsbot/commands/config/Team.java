@@ -15,15 +15,24 @@ import java.util.Optional;
  *                    the team's first schedule
  * @param severities  the team's own levels, most severe first; empty: the global {@code severities:}
  * @param contacts    whom to reach about the team's systems, in the file's order
+ * @param members     people ({@code U…}) and user groups ({@code @handle}) listed under
+ *                    {@code members:}, beyond those {@link TeamMembers} finds in its role and tiers
  */
 public record Team(String name, Optional<String> channel, Optional<String> responders,
                    Map<String, String> severityMap, Escalation escalation, Optional<BusinessHours> businessHours,
-                   Digest digest, List<Severity> severities, List<Contact> contacts) {
+                   Digest digest, List<Severity> severities, List<Contact> contacts, List<String> members) {
 
     public Team {
         severityMap = Ordered.copy(severityMap);
         severities = List.copyOf(severities);
         contacts = List.copyOf(contacts);
+        members = List.copyOf(members);
+    }
+
+    public Team(String name, Optional<String> channel, Optional<String> responders, Map<String, String> severityMap,
+                Escalation escalation, Optional<BusinessHours> businessHours, Digest digest, List<Severity> severities,
+                List<Contact> contacts) {
+        this(name, channel, responders, severityMap, escalation, businessHours, digest, severities, contacts, List.of());
     }
 
     public Team(String name, Optional<String> channel, Optional<String> responders, Map<String, String> severityMap,
@@ -38,6 +47,6 @@ public record Team(String name, Optional<String> channel, Optional<String> respo
 
     /** The same team with another escalation policy (a policy of one tier, for the roster). */
     public Team withEscalation(Escalation other) {
-        return new Team(name, channel, responders, severityMap, other, businessHours, digest, severities, contacts);
+        return new Team(name, channel, responders, severityMap, other, businessHours, digest, severities, contacts, members);
     }
 }

@@ -339,4 +339,9 @@ public final class Escalations {
                     e.subject(), details);
         }
     }
+
+    /** Which of {@code subjects} (incidents, alert groups) {@code user} was paged about. */
+    public java.util.Set<String> pagedFor(String user, java.util.Collection<String> subjects) {
+        return store.pagedAmong(user, subjects);
+    }
 }

@@ -7,6 +7,7 @@ import org.opsbot.commands.config.Schedule;
 import org.opsbot.commands.config.Severity;
 import org.opsbot.commands.config.Team;
 import org.opsbot.commands.escalation.Rotation;
+import org.opsbot.commands.model.HandOff;
 import org.opsbot.commands.model.OnCallOverride;
 import org.opsbot.commands.model.Page;
 import org.opsbot.commands.escalation.Shift;
@@ -39,18 +40,30 @@ public final class Stats {
     private final StatsStore store;
     private final Supplier<OpsbotConfig> config;
     private final Function<Instant, List<OnCallOverride>> overrides;
+    private final java.util.function.BiFunction<String, Instant, List<HandOff>> recorded;
 
     /** @param overrides the overrides ending after an instant, for on-call hours */
     public Stats(StatsStore store, Supplier<OpsbotConfig> config, Function<Instant, List<OnCallOverride>> overrides) {
+        this(store, config, overrides, (schedule, until) -> List.of());
+    }
+
+    /**
+     * @param recorded a schedule's recorded hand-offs that began before an instant, in order: where
+     *                 they exist, on-call hours are counted from what happened, not from today's schedule
+     */
+    public Stats(StatsStore store, Supplier<OpsbotConfig> config, Function<Instant, List<OnCallOverride>> overrides,
+                 java.util.function.BiFunction<String, Instant, List<HandOff>> recorded) {
         this.store = store;
         this.config = config;
         this.overrides = overrides;
+        this.recorded = recorded;
     }
 
     /** Stats over {@code db}: its alert groups, pages and incidents, and its overrides for on-call hours. */
     public static Stats over(org.opsbot.commands.store.Database db, Supplier<OpsbotConfig> config, java.time.Clock clock) {
         org.opsbot.commands.store.OverrideStore overrides = new org.opsbot.commands.store.OverrideStore(db, clock);
-        return new Stats(new StatsStore(db), config, overrides::endingAfter);
+        org.opsbot.commands.escalation.HandOffs handOffs = new org.opsbot.commands.escalation.HandOffs(db, clock);
+        return new Stats(new StatsStore(db), config, overrides::endingAfter, handOffs::recorded);
     }
 
     public TeamStats of(Optional<String> team, StatsPeriod period) {
@@ -98,10 +111,12 @@ public final class Stats {
                 .filter(i -> i.resolved().isPresent())
                 .map(i -> Duration.between(i.declared(), i.resolved().get()))
                 .sorted().toList();
+        boolean[] fromSchedule = {true};
+        Map<String, Double> onCall = onCallHours(oneTeam.map(List::of).orElse(List.copyOf(cfg.teams().values())), cfg, from, until,
+                fromSchedule);
         return new TeamStats(team, period, groups.size(), sent, notReached, byTier, byPerson, inHours, sent - inHours,
                 severities, pastFirst.size(), noisy, new TeamStats.Incidents(incidents.size(), Percentiles.of(incidentDurations)),
-                onCallHours(oneTeam.map(List::of).orElse(List.copyOf(cfg.teams().values())), cfg, from, until),
-                true, List.of(byHour), ackByDay(groups, period, severities(oneTeam, cfg)));
+                onCall, fromSchedule[0], List.of(byHour), ackByDay(groups, period, severities(oneTeam, cfg)));
     }
 
     /**
@@ -182,18 +197,33 @@ public final class Stats {
     }
 
     /**
-     * Hours each person was on call for the teams' schedules in [from, until), as today's
-     * schedules and the overrides recorded say.
+     * Hours each person was on call for the teams' schedules in [from, until): from the recorded
+     * hand-offs where there are any, before the first of them as today's schedules and the
+     * overrides recorded say.
+     *
+     * @param fromSchedule set to false when recorded hand-offs counted
      */
-    private Map<String, Double> onCallHours(List<Team> teams, OpsbotConfig config, Instant from, Instant until) {
+    private Map<String, Double> onCallHours(List<Team> teams, OpsbotConfig config, Instant from, Instant until,
+                                            boolean[] fromSchedule) {
         Map<String, Duration> hours = new TreeMap<>();
         List<OnCallOverride> all = overrides.apply(from);
-        // Shifts are exact (layers, overrides over part of a shift); gaps count for nobody.
         teams.stream().flatMap(t -> schedules(t, config).stream()).distinct().forEach(schedule -> {
-            for (Shift shift : Rotation.shifts(schedule, all, from, until)) {
-                Instant start = shift.from().isBefore(from) ? from : shift.from();
-                Instant stop = shift.until().isAfter(until) ? until : shift.until();
-                hours.merge(shift.user(), Duration.between(start, stop), Duration::plus);
+            List<HandOff> happened = recorded.apply(schedule.name(), until);
+            Instant recordsFrom = happened.isEmpty() ? until : happened.getFirst().from();
+            // A recorded shift lasts until the next hand-off or its own end, whichever is first (a gap).
+            for (int i = 0; i < happened.size(); i++) {
+                HandOff h = happened.get(i);
+                Instant end = i + 1 < happened.size() && happened.get(i + 1).from().isBefore(h.until())
+                        ? happened.get(i + 1).from() : h.until();
+                if (add(hours, h.user(), h.from(), end, from, until)) {
+                    fromSchedule[0] = false;
+                }
+            }
+            // Shifts are exact (layers, overrides over part of a shift); gaps count for nobody.
+            if (recordsFrom.isAfter(from)) {
+                for (Shift shift : Rotation.shifts(schedule, all, from, recordsFrom)) {
+                    add(hours, shift.user(), shift.from(), shift.until(), from, recordsFrom);
+                }
             }
         });
         Map<String, Double> out = new LinkedHashMap<>();
@@ -201,6 +231,17 @@ public final class Stats {
                 .sorted(Map.Entry.<String, Duration>comparingByValue(Comparator.reverseOrder()))
                 .forEach(e -> out.put(e.getKey(), e.getValue().toMinutes() / 60.0));
         return out;
+    }
+
+    /** Adds the part of [start, stop) within [from, until); whether there was one. */
+    private static boolean add(Map<String, Duration> hours, String user, Instant start, Instant stop, Instant from, Instant until) {
+        Instant a = start.isBefore(from) ? from : start;
+        Instant b = stop.isAfter(until) ? until : stop;
+        if (b.isAfter(a)) {
+            hours.merge(user, Duration.between(a, b), Duration::plus);
+            return true;
+        }
+        return false;
     }
 
     private static int within(List<Duration> times, Optional<Duration> target) {

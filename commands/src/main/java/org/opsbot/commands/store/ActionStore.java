@@ -193,6 +193,13 @@ public final class ActionStore {
         });
     }
 
+    /** Requests still waiting for a decision, oldest first (at most {@code limit}). */
+    public List<ActionRequest> pending(int limit) {
+        return db.read(h -> h.createQuery("SELECT id FROM action_request WHERE state = 'PENDING' ORDER BY id LIMIT :limit")
+                .bind("limit", limit).mapTo(Long.class).list().stream()
+                .map(id -> find(h, id).orElseThrow()).toList());
+    }
+
     private static Optional<ActionRequest> find(Handle h, long id) {
         List<String> approvers = h.createQuery("""
                         SELECT approver FROM action_approval a JOIN action_request r ON r.id = a.request_id

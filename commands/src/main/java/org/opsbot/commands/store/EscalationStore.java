@@ -215,4 +215,17 @@ public final class EscalationStore {
                     .execute();
         }
     }
+
+    /** Which of {@code subjects} a tier paged {@code target} about (or tried to: Do Not Disturb, a failure). */
+    public java.util.Set<String> pagedAmong(String target, java.util.Collection<String> subjects) {
+        if (subjects.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return db.read(h -> new java.util.HashSet<>(h.createQuery(
+                        "SELECT DISTINCT subject FROM page WHERE target = :target AND subject IN (<subjects>)")
+                .bind("target", target)
+                .bindList("subjects", List.copyOf(subjects))
+                .mapTo(String.class)
+                .list()));
+    }
 }

@@ -214,6 +214,30 @@ public final class OutboxStore {
                 expiresAt.toEpochMilli()));
     }
 
+    /**
+     * {@code user}'s App Home view ({@code views.publish}). One lane per user; a view not sent
+     * yet (nor being sent) is replaced by the newer one instead of queueing behind it, so only
+     * the newest is ever sent.
+     */
+    public long enqueueHome(String user, String view) {
+        String lane = "home:" + user;
+        return db.write(h -> {
+            long now = clock.millis();
+            Optional<Long> waiting = h.createQuery("""
+                            SELECT id FROM outbox WHERE lane = :lane AND status = 'PENDING' AND attempts = 0
+                              AND (claimed_until IS NULL OR claimed_until < :now) ORDER BY id DESC LIMIT 1""")
+                    .bind("lane", lane).bind("now", now).mapTo(Long.class).findOne();
+            if (waiting.isPresent() && h.createUpdate("""
+                            UPDATE outbox SET payload = :payload
+                            WHERE id = :id AND status = 'PENDING' AND attempts = 0
+                              AND (claimed_until IS NULL OR claimed_until < :now)""")
+                    .bind("payload", view).bind("id", waiting.get()).bind("now", now).execute() == 1) {
+                return waiting.get();
+            }
+            return insert(h, OutboxEntry.Kind.HOME, lane, user, null, null, null, user, view, null);
+        });
+    }
+
     private long insert(Handle h, OutboxEntry.Kind kind, String lane, String channel, String threadTs, Long parentId,
                         Long targetId, String userId, String payload, Long expiresAt) {
         long now = clock.millis();

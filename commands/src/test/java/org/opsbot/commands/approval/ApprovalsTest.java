@@ -177,6 +177,27 @@ class ApprovalsTest {
 
     @ParameterizedTest
     @MethodSource("dialects")
+    void whatWaitsForSomeoneIsWhatTheyMayStillApproveAndTheirOwnPendingRequests(Dialect dialect) throws Exception {
+        open(dialect);
+        ActionRequest r = ask("full-sync", Map.of());
+
+        assertThat(approvals.waitingFor(LEAD1)).extracting(ActionRequest::id).containsExactly(r.id());
+        assertThat(approvals.waitingFor(REQUESTER)).as("never the requester").isEmpty();
+        assertThat(approvals.waitingFor(OUTSIDER)).as("outside the role").isEmpty();
+        assertThat(approvals.pendingOf(REQUESTER)).extracting(ActionRequest::id).containsExactly(r.id());
+        assertThat(approvals.pendingOf(LEAD1)).isEmpty();
+
+        approvals.approve(r.id(), r.planHash(), LEAD1);
+        assertThat(approvals.waitingFor(LEAD1)).as("approved already").isEmpty();
+        assertThat(approvals.waitingFor(LEAD2)).extracting(ActionRequest::id).containsExactly(r.id());
+
+        approvals.reject(r.id(), LEAD2, "not during the batch window");
+        assertThat(approvals.waitingFor(LEAD2)).as("decided").isEmpty();
+        assertThat(approvals.pendingOf(REQUESTER)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
     void anExpiredRequestCannotBeApprovedAndSaysSo(Dialect dialect) throws Exception {
         open(dialect);
         ActionRequest r = ask("restart", Map.of("connector", "sink"));

@@ -33,6 +33,29 @@ class OutboxStoreTest {
 
     @ParameterizedTest
     @MethodSource("dialects")
+    void aHomeViewNotSentYetIsReplacedByTheNewerOneSoOnlyTheNewestIsSent(Dialect dialect) {
+        with(dialect, outbox -> {
+            long first = outbox.enqueueHome("U0ALICE001", "{\"blocks\":[1]}");
+            long second = outbox.enqueueHome("U0ALICE001", "{\"blocks\":[2]}");
+            long other = outbox.enqueueHome("U0BOB00001", "{\"blocks\":[9]}");
+            assertThat(second).as("folded into the waiting one").isEqualTo(first);
+
+            List<OutboxEntry> claimed = outbox.claimDue("w", CLAIM, 10);
+            assertThat(claimed).extracting(OutboxEntry::id, OutboxEntry::kind, OutboxEntry::channel, OutboxEntry::payload)
+                    .containsExactly(tuple(first, OutboxEntry.Kind.HOME, "U0ALICE001", "{\"blocks\":[2]}"),
+                            tuple(other, OutboxEntry.Kind.HOME, "U0BOB00001", "{\"blocks\":[9]}"));
+
+            long third = outbox.enqueueHome("U0ALICE001", "{\"blocks\":[3]}");
+            assertThat(third).as("one being sent is not changed under its sender: the newer waits behind it").isNotEqualTo(first);
+            assertThat(outbox.claimDue("w", CLAIM, 10)).isEmpty();
+            outbox.markSent(first, "w", "U0ALICE001", null);
+            assertThat(outbox.claimDue("w", CLAIM, 10)).extracting(OutboxEntry::payload).containsExactly("{\"blocks\":[3]}");
+            return null;
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
     void postsOfOneChannelAreHandedOutOneAtATimeInOrder(Dialect dialect) {
         with(dialect, outbox -> {
             long first = outbox.enqueuePost("#alerts", null, "{\"text\":\"1\"}");

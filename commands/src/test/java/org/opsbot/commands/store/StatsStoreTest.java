@@ -4,6 +4,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.OpsbotConfig;
+import org.opsbot.commands.model.HandOff;
 import org.opsbot.commands.model.Page;
 import org.opsbot.commands.stats.Stats;
 import org.opsbot.commands.stats.StatsPeriod;
@@ -154,6 +155,26 @@ class StatsStoreTest {
 
             assertThat(stats.onCallHours()).containsEntry("U0BOB00001", 9.0).containsEntry("U0ALICE001", 159.0);
             assertThat(stats.onCallFromSchedule()).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void onCallHoursCountWhatTheRecordedHandOffsSayAndTheScheduleOnlyBeforeThem(Dialect dialect) {
+        try (Database db = TestDatabases.open(dialect)) {
+            HandOffStore handOffs = new HandOffStore(db, new MutableClock(MONDAY));
+            // Carol took Wednesday 09:00 onwards, whatever the schedule says now; before that the schedule counts.
+            handOffs.record(new HandOff("primary", at(2, 9, 0), HandOff.Kind.ANNOUNCE, "U0CAROL001", at(7, 9, 0),
+                    Optional.of("U0ALICE001"), Optional.empty()), true);
+            handOffs.record(new HandOff("primary", at(2, 9, 0), HandOff.Kind.NOTICE, "U0CAROL001", at(7, 9, 0),
+                    Optional.of("U0ALICE001"), Optional.empty()), true);
+            Stats stats = new Stats(new StatsStore(db), () -> CONFIG, from -> List.of(), handOffs::announcedBefore);
+
+            TeamStats week = stats.of(Optional.of("cdc"), WEEK);
+
+            assertThat(week.onCallHours()).containsEntry("U0BOB00001", 9.0).containsEntry("U0ALICE001", 48.0)
+                    .containsEntry("U0CAROL001", 111.0);
+            assertThat(week.onCallFromSchedule()).isFalse();
         }
     }
 

@@ -81,7 +81,10 @@ final class HelpCommand implements OpsCommand {
         }
         boolean anyLocked = commands.stream().anyMatch(c -> c.permission().isPresent());
         String legend = (anyLocked ? ":lock: needs a role from opsbot.yaml's `permissions:`. " : "")
-                + "Answers like this one are only visible to you.";
+                + "Answers like this one are only visible to you."
+                + (commands.stream().anyMatch(c -> c.usage().contains("[team"))
+                ? " A `[team]` left out means your team when you belong to exactly one; `all` means every team. "
+                + org.opsbot.commands.config.TeamMembers.RULE : "");
         blocks.add(context(c -> c.elements(List.of(markdownText(legend)))));
         String fallback = "opsbot commands:\n" + String.join("\n", lines);
         return SlackMessage.of(fallback, blocks);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.section;
@@ -35,8 +36,16 @@ public final class OpsRouter {
     private final GroupDirectory groups;
     private final Outbox outbox;
     private final Executor executor;
+    private final Function<String, Optional<String>> ownTeam;
 
     public OpsRouter(OpsCommands commands, AccessPolicy policy, GroupDirectory groups, Outbox outbox, Executor executor) {
+        this(commands, policy, groups, outbox, executor, user -> Optional.empty());
+    }
+
+    /** @param ownTeam the caller's team when they belong to exactly one ({@code TeamMembers.soleTeam}) */
+    public OpsRouter(OpsCommands commands, AccessPolicy policy, GroupDirectory groups, Outbox outbox, Executor executor,
+                     Function<String, Optional<String>> ownTeam) {
+        this.ownTeam = ownTeam;
         this.commands = commands;
         this.policy = policy;
         this.groups = groups;
@@ -75,7 +84,8 @@ public final class OpsRouter {
         }
         OpsInvocation invocation = new OpsInvocation(payload.getTeamId(), payload.getChannelId(),
                 payload.getUserId(), payload.getUserName(), slash, args, argsText, payload.getTriggerId(),
-                outbox.onBehalfOf(payload.getUserId()), executor, permission -> decide(command, permission, payload.getUserId()));
+                outbox.onBehalfOf(payload.getUserId()), executor, permission -> decide(command, permission, payload.getUserId()),
+                () -> ownTeam.apply(payload.getUserId()));
         try {
             return command.handle(invocation);
         } catch (UsageException e) {

@@ -1,8 +1,10 @@
 package org.opsbot.bot.slack.ops;
 
 import com.slack.api.bolt.App;
+import com.slack.api.bolt.handler.BoltEventHandler;
 import com.slack.api.bolt.handler.builtin.BlockActionHandler;
 import com.slack.api.bolt.handler.builtin.ViewSubmissionHandler;
+import com.slack.api.model.event.Event;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,17 +35,24 @@ public final class SlackRoutes {
 
     /**
      * What Slack sends under an id: a block action (button, menu, checkboxes), a choice in an
-     * {@link OverflowMenu} (a block action too, answered by the button it names) or a form's
-     * submission.
+     * {@link OverflowMenu} (a block action too, answered by the button it names), a form's
+     * submission, or an Events API event a feature owns.
      */
-    private enum Kind { BUTTON, OVERFLOW, FORM }
+    private enum Kind { BUTTON, OVERFLOW, FORM, EVENT }
 
     private record Route(Kind kind, String id, Object handler) {
+    }
+
+    private record EventRoute<E extends Event>(Class<E> type, BoltEventHandler<E> handler) {
+        void registerOn(App app) {
+            app.event(type, handler);
+        }
     }
 
     private final String feature;
     private final Map<String, String> legacy;
     private final List<Route> routes = new ArrayList<>();
+    private final List<EventRoute<?>> events = new ArrayList<>();
 
     private SlackRoutes(String feature, Map<String, String> legacy) {
         this.feature = feature;
@@ -89,6 +98,15 @@ public final class SlackRoutes {
         return add(Kind.FORM, id, handler);
     }
 
+    /** Events API events of {@code type} ({@code app_home_opened}); one feature per type. */
+    public <E extends Event> SlackRoutes event(Class<E> type, BoltEventHandler<E> handler) {
+        if (events.stream().anyMatch(e -> e.type().equals(type))) {
+            throw new IllegalArgumentException("the event " + type.getSimpleName() + " is routed twice");
+        }
+        events.add(new EventRoute<>(type, Objects.requireNonNull(handler)));
+        return this;
+    }
+
     private SlackRoutes add(Kind kind, String id, Object handler) {
         if (!ID.matcher(id).matches() || !id.startsWith(feature + ".")) {
             throw new IllegalArgumentException("'" + id + "' is not an id of the form " + feature + ".verb"
@@ -117,6 +135,9 @@ public final class SlackRoutes {
                     buttons.put(r.id(), (BlockActionHandler) r.handler());
                 }
             }
+            for (EventRoute<?> e : f.events) {
+                claim(owners, Kind.EVENT, e.type().getName(), f.feature);
+            }
             f.legacy.forEach((old, current) -> {
                 List<Route> answering = f.routes.stream().filter(r -> r.id().equals(current)).toList();
                 if (answering.isEmpty()) {
@@ -139,6 +160,7 @@ public final class SlackRoutes {
     private void registerOn(App app, Map<String, BlockActionHandler> buttons) {
         Map<String, List<String>> oldIds = new LinkedHashMap<>();
         legacy.forEach((old, current) -> oldIds.computeIfAbsent(current, c -> new ArrayList<>()).add(old));
+        events.forEach(e -> e.registerOn(app));
         for (Route r : routes) {
             switch (r.kind()) {
                 case BUTTON -> {
@@ -180,6 +202,7 @@ public final class SlackRoutes {
                         });
                     }
                 }
+                case EVENT -> throw new IllegalStateException("events are routed apart");
             }
         }
     }

@@ -4,6 +4,7 @@ import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.handler.builtin.BlockActionHandler;
 import com.slack.api.bolt.handler.builtin.ViewSubmissionHandler;
+import com.slack.api.model.event.AppHomeOpenedEvent;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -53,6 +54,16 @@ class SlackRoutesTest {
 
         assertThatThrownBy(() -> SlackRoutes.register(app(), List.of(alerts, incidents)))
                 .hasMessageContaining("'ack' is routed by feature alert and by feature incident");
+    }
+
+    @Test
+    void anEventTwoFeaturesAnswerIsRefusedAtStartUp() {
+        var home = SlackRoutes.of("home").event(AppHomeOpenedEvent.class, (payload, ctx) -> ctx.ack());
+        var other = SlackRoutes.of("other").event(AppHomeOpenedEvent.class, (payload, ctx) -> ctx.ack());
+
+        assertThatThrownBy(() -> SlackRoutes.register(app(), List.of(home, other)))
+                .hasMessageContaining("AppHomeOpenedEvent").hasMessageContaining("home").hasMessageContaining("other");
+        assertThatCode(() -> SlackRoutes.register(app(), List.of(home))).doesNotThrowAnyException();
     }
 
     @Test
