@@ -14,6 +14,7 @@ import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.SlackSigner;
 import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.MutableClock;
 import org.opsbot.commands.store.TestDatabases;
@@ -74,7 +75,7 @@ class ReloadEndToEndTest {
         slack.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).willReturn(okJson(
                 "{\"ok\":true,\"channel\":\"C0CDC00001\",\"ts\":\"1768298400.000100\"}")));
         slack.stubFor(post(urlPathEqualTo("/api/usergroups.list")).willReturn(okJson("{\"ok\":true,\"usergroups\":[]}")));
-        config = Files.writeString(dir.resolve("opsbot.yaml"), ConfigLoader.exampleText());
+        config = Files.writeString(dir.resolve("opsbot.yaml"), ExampleText.forOtherRunbooks());
         Files.createDirectories(dir.resolve("runbooks"));
         Settings settings = new Settings(Optional.of("xoxb-e2e"), Optional.of(SECRET), Optional.empty(),
                 slack.baseUrl() + "/api/", 0, db, config, dir.resolve("runbooks"), Path.of("templates"), List.of(TOKEN),
@@ -93,8 +94,8 @@ class ReloadEndToEndTest {
         assertThat(ops("contacts billing")).contains("There is no team `billing`");
 
         // A new team with contacts, and a route that sends service=billing to it.
-        Files.writeString(config, ConfigLoader.exampleText()
-                .replace("  analytics: {channel: \"#analytics-ops\"}\n", BILLING + "  analytics: {channel: \"#analytics-ops\"}\n")
+        Files.writeString(config, ExampleText.forOtherRunbooks()
+                .replace("  ops: {channel: \"#ops\"}\n", BILLING + "  ops: {channel: \"#ops\"}\n")
                 .replace("routes:\n", "routes:\n  - {match: {service: [billing, invoices]}, team: billing}\n"));
         Cli reload = opsbot("reload");
 
