@@ -126,7 +126,7 @@ class ReloadEndToEndTest {
     @Test
     void aGapTheNewFileLeavesInTheNextDayIsPostedOnceToTheTeamsChannel() throws Exception {
         // cdc-primary kept only for office hours: from 18:00 Berlin tonight nobody is on call.
-        String example = ConfigLoader.exampleText();
+        String example = ExampleText.forOtherRunbooks();
         String weekly = example.substring(example.indexOf("  cdc-primary:\n"), example.indexOf("  extraction-primary:"));
         Files.writeString(config, example.replace(weekly, """
                   cdc-primary:
