@@ -78,7 +78,9 @@ class OnCallGroupEndToEndTest {
                 members: [U0DAVE0001]
             """.stripTrailing();
 
-    private final RateLimitedSlack slack = new RateLimitedSlack().channels("#cdc").usergroups("U0NOBODY01", "cdc-oncall", "night-oncall");
+    private final RateLimitedSlack slack = new RateLimitedSlack().channels("#cdc").usergroups("U0NOBODY01", "cdc-oncall", "night-oncall")
+            // A token installed from a manifest older than usergroups:write.
+            .scopes("commands,chat:write,usergroups:read");
     private final HttpClient http = HttpClient.newHttpClient();
     // Tuesday 6 January 2026, 11:00 in Berlin: Alice has the first week.
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-06T10:00:00Z"));
@@ -124,6 +126,21 @@ class OnCallGroupEndToEndTest {
     private void awaitOutboxEmpty() {
         OutboxStore outbox = new OutboxStore(bot.database(), clock);
         Eventually.await("the outbox to be empty", WAIT, () -> outbox.depth().pending() == 0);
+    }
+
+    @Test
+    void readinessWarnsThatTheAppLacksTheScopeToKeepTheGroup() {
+        Eventually.await("/health/ready to warn of usergroups:write", WAIT, () -> ready().contains("usergroups:write"));
+        assertThat(ready()).contains("\"status\":\"UP\"").contains("the app lacks the usergroups:write scope, so @cdc-oncall");
+    }
+
+    private String ready() {
+        try {
+            return http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + bot.port() + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -62,6 +62,7 @@ public final class RateLimitedSlack implements AutoCloseable {
     private final AtomicInteger answersToLose = new AtomicInteger();
     private final AtomicInteger lostAnswers = new AtomicInteger();
     private volatile boolean resetting;
+    private volatile String scopes;
     private final AtomicReference<Runnable> nextPost = new AtomicReference<>();
     private final Limiter limiter = new Limiter();
     private final int port;
@@ -98,6 +99,12 @@ public final class RateLimitedSlack implements AutoCloseable {
      */
     public RateLimitedSlack usergroups(String member, String... handles) {
         limiter.usergroups(member, handles);
+        return this;
+    }
+
+    /** The scopes {@code auth.test} names in its {@code x-oauth-scopes} header, comma-separated (none by default). */
+    public RateLimitedSlack scopes(String scopes) {
+        this.scopes = scopes;
         return this;
     }
 
@@ -311,8 +318,9 @@ public final class RateLimitedSlack implements AutoCloseable {
                     return okJson("{\"ok\":true,\"messages\":[" + messages + "],\"has_more\":false}").build();
                 }
                 case "auth.test" -> {
-                    return okJson("{\"ok\":true,\"url\":\"https://e2e.slack.com/\",\"team\":\"E2E\",\"user\":\"opsbot\","
-                            + "\"team_id\":\"T0E2E00001\",\"user_id\":\"U0BOT00001\",\"bot_id\":\"B0BOT00001\"}").build();
+                    var answer = okJson("{\"ok\":true,\"url\":\"https://e2e.slack.com/\",\"team\":\"E2E\",\"user\":\"opsbot\","
+                            + "\"team_id\":\"T0E2E00001\",\"user_id\":\"U0BOT00001\",\"bot_id\":\"B0BOT00001\"}");
+                    return (scopes == null ? answer : answer.withHeader("x-oauth-scopes", scopes)).build();
                 }
                 case "files.getUploadURLExternal" -> {
                     calls.add(new Call(method, form, now));
