@@ -47,6 +47,8 @@ class OnCallGroupEndToEndTest {
     private static final String NIGHT_GROUP = "S000000002";
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String YAML = """
+            slack:
+              default-channel: "#ops"
             roles:
               leads: [U0LEAD0001]
             permissions:
@@ -69,13 +71,16 @@ class OnCallGroupEndToEndTest {
             routes: [{team: cdc}]
             """;
     // Added for the restart: its group being set shows the restarted bot's first round has run.
+    // Nights only, so at 10:00 UTC it is in a gap: Dave, on call last night, stays in the group.
     private static final String NIGHT = """
               night:
                 time-zone: UTC
-                rotation: daily
-                start: 2026-01-05
                 slack-usergroup: night-oncall
-                members: [U0DAVE0001]
+                layers:
+                  - rotation: daily
+                    start: 2026-01-05
+                    members: [U0DAVE0001]
+                    restrict: {from: "20:00", to: "06:00"}
             """.stripTrailing();
 
     private final RateLimitedSlack slack = new RateLimitedSlack().channels("#cdc").usergroups("U0NOBODY01", "cdc-oncall", "night-oncall")
@@ -123,6 +128,10 @@ class OnCallGroupEndToEndTest {
                 .map(c -> c.get("users")).toList();
     }
 
+    private List<RateLimitedSlack.Call> gapPosts() {
+        return slack.calls("chat.postMessage").stream().filter(c -> c.get("text") != null && c.get("text").startsWith(":warning: Nobody is on call")).toList();
+    }
+
     private void awaitOutboxEmpty() {
         OutboxStore outbox = new OutboxStore(bot.database(), clock);
         Eventually.await("the outbox to be empty", WAIT, () -> outbox.depth().pending() == 0);
@@ -158,6 +167,10 @@ class OnCallGroupEndToEndTest {
                 () -> membersSet(NIGHT_GROUP).equals(List.of(DAVE)));
         awaitOutboxEmpty();
         assertThat(membersSet(CDC_GROUP)).as("Carol is still on call: nothing asked again").containsExactly(ALICE, CAROL);
+        Eventually.await("the night gap said", WAIT, () -> !gapPosts().isEmpty());
+        assertThat(gapPosts())
+                .singleElement().satisfies(c -> assertThat(c.get("channel")).isEqualTo("#ops"))
+                .satisfies(c -> assertThat(c.get("text")).contains("schedule `night`", "@night-oncall still reaches <@" + DAVE + ">"));
 
         clock.advance(Duration.ofHours(2));
         Eventually.await("@cdc-oncall back to Alice when the override ends", WAIT, () -> membersSet(CDC_GROUP).size() == 3);
