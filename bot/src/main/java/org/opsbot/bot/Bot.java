@@ -45,6 +45,7 @@ import org.opsbot.bot.outbox.SlackOutbox;
 import org.opsbot.bot.outbox.SlackReachability;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.BotIdentity;
+import org.opsbot.bot.slack.MissingScopes;
 import org.opsbot.bot.slack.ops.DatabaseDown;
 import org.opsbot.bot.slack.EventLedger;
 import org.opsbot.bot.slack.SlackApp;
@@ -216,7 +217,8 @@ public final class Bot implements AutoCloseable {
                 .seenSignatures(signatures::firstDelivery)
                 .slackDatabaseDown(DatabaseDown.beforeHandling(slack.outbox(), handlers))
                 .databaseUp(database::isUp)
-                .slackStatus(() -> slackStatus(slack.reachability().status()).withCannotPostIn(slack.reachability().cannotPostIn()))
+                .slackStatus(() -> slackStatus(slack.reachability().status()).withCannotPostIn(slack.reachability().cannotPostIn())
+                        .withWarnings(MissingScopes.of(identity.scopes(), live.get())))
                 .meters(meters)
                 // Slack's timestamps are wall-clock time, whatever clock the features run on
                 // (Bolt's own verifier reads the system clock too).
