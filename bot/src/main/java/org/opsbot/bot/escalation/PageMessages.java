@@ -65,8 +65,18 @@ final class PageMessages {
             return SlackText.cut((ref.isEmpty() ? "" : ref + " ") + title, 120);
         }
 
+        /**
+         * The name with the link on the part the bot made ({@code #12}, or "open"): a title from
+         * outside never becomes a link's label, so it cannot dress up where a link goes.
+         */
         String shownName() {
-            return link.map(l -> SlackText.link(l, name())).orElseGet(() -> SlackText.escape(name()));
+            String title = SlackText.plain(subject.map(Subjects.Description::title).orElse(page.subject()), 110);
+            String ref = subject.map(Subjects.Description::ref).orElse("");
+            if (link.isEmpty()) {
+                return SlackText.escape(ref.isEmpty() ? "" : ref + " ") + title;
+            }
+            return ref.isEmpty() ? title + " · " + SlackText.link(link.get(), "open")
+                    : SlackText.link(link.get(), ref) + " " + title;
         }
 
         Optional<String> summary() {

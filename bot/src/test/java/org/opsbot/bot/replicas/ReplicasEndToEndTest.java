@@ -161,8 +161,14 @@ class ReplicasEndToEndTest {
         return replicas.slack.posts("#web-alerts").stream().filter(c -> String.valueOf(c.get("text")).contains(alertname)).toList();
     }
 
+    /**
+     * Pages {@code user} got about {@code alertname}: a DM of its own, or (paged again within two
+     * minutes, as the earlier test's groups did) a reply in the DM gathering their pages.
+     */
     private long pages(String user, String alertname) {
         return replicas.slack.directMessages(user).stream().filter(c -> c.get("text").startsWith("You are paged"))
+                .filter(c -> c.get("text").contains(alertname)).count()
+                + replicas.slack.repliesToDirectMessages(user).stream().filter(c -> c.get("text").contains("aging you"))
                 .filter(c -> c.get("text").contains(alertname)).count();
     }
 

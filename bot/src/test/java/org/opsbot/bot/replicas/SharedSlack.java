@@ -108,6 +108,17 @@ final class SharedSlack implements AutoCloseable {
         return calls("chat.postMessage").stream().filter(c -> user.equals(c.get("channel"))).toList();
     }
 
+    /** Replies in the threads of the direct messages to {@code user} (a page DM's "Also paging you"). */
+    List<Call> repliesToDirectMessages(String user) {
+        List<Posted> all;
+        synchronized (this) {
+            all = List.copyOf(posted);
+        }
+        java.util.Set<String> dms = all.stream().filter(p -> user.equals(p.call().get("channel")) && p.threadTs() == null)
+                .map(Posted::ts).collect(java.util.stream.Collectors.toSet());
+        return all.stream().filter(p -> p.threadTs() != null && dms.contains(p.threadTs())).map(Posted::call).toList();
+    }
+
     /** Replies in threads whose text contains {@code text}. */
     List<Call> replies(String text) {
         return calls("chat.postMessage").stream().filter(c -> c.get("thread_ts") != null)
