@@ -28,6 +28,7 @@ import org.opsbot.bot.http.SeenSignatures;
 import org.opsbot.bot.oncall.ContactsText;
 import org.opsbot.bot.oncall.HandOffFacts;
 import org.opsbot.commands.alert.Alerts;
+import org.opsbot.bot.oncall.NewGaps;
 import org.opsbot.bot.oncall.OnCallFeature;
 import org.opsbot.bot.maintenance.MaintenanceFeature;
 import org.opsbot.commands.maintenance.Maintenance;
@@ -44,6 +45,7 @@ import org.opsbot.bot.outbox.SlackOutbox;
 import org.opsbot.bot.outbox.SlackReachability;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.BotIdentity;
+import org.opsbot.bot.slack.MissingScopes;
 import org.opsbot.bot.slack.ops.DatabaseDown;
 import org.opsbot.bot.slack.EventLedger;
 import org.opsbot.bot.slack.SlackApp;
@@ -182,6 +184,7 @@ public final class Bot implements AutoCloseable {
         // Runbooks expand ${VAR} from this environment, as at start (Main's is this one).
         reload = new ConfigReload(settings, System.getenv(), live, catalog, policy, webhooks, new SettingStore(database),
                 Replica.NAME);
+        reload.whenApplied(new NewGaps(slack.outbox(), new OverrideStore(database, clock)::endingAfter, clock)::changed);
         OpsCommands commands = new OpsCommands(features.stream().flatMap(f -> f.commands().stream()).toList());
         PermissionKeys declared = PermissionKeys.union(features.stream().map(SlackFeature::permissionKeys).toList());
         if (!declared.equals(permissionKeys())) {
@@ -214,7 +217,8 @@ public final class Bot implements AutoCloseable {
                 .seenSignatures(signatures::firstDelivery)
                 .slackDatabaseDown(DatabaseDown.beforeHandling(slack.outbox(), handlers))
                 .databaseUp(database::isUp)
-                .slackStatus(() -> slackStatus(slack.reachability().status()).withCannotPostIn(slack.reachability().cannotPostIn()))
+                .slackStatus(() -> slackStatus(slack.reachability().status()).withCannotPostIn(slack.reachability().cannotPostIn())
+                        .withWarnings(MissingScopes.of(identity.scopes(), live.get())))
                 .meters(meters)
                 // Slack's timestamps are wall-clock time, whatever clock the features run on
                 // (Bolt's own verifier reads the system clock too).
@@ -306,7 +310,7 @@ public final class Bot implements AutoCloseable {
         HomeFeature home = new HomeFeature(new HomeViewers(database, clock), config, new TeamMembers(config, groups),
                 alerts.alerts(), actions.approvals(), incidents.incidents(), escalation.escalations(), overrides::endingAfter,
                 zones, slack.outbox(),
-                handlers, clock);
+                handlers, clock, maintenance::overview);
         return List.of(
                 checks,
                 alerts,

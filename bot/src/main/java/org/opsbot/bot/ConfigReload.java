@@ -56,6 +56,8 @@ public final class ConfigReload {
     private final Settings settings;
     private final Map<String, String> env;
     private final LiveConfig config;
+    private final List<java.util.function.BiConsumer<OpsbotConfig, OpsbotConfig>> applied =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final RunbookCatalog catalog;
     private final AccessPolicy policy;
     private final Optional<PagerWebhooks> webhooks;
@@ -107,6 +109,11 @@ public final class ConfigReload {
     }
 
     /** Reads, checks and (when valid) applies the files; one reload at a time. */
+    /** Told the configuration before and after each reload that was put in force. */
+    void whenApplied(java.util.function.BiConsumer<OpsbotConfig, OpsbotConfig> listener) {
+        applied.add(listener);
+    }
+
     synchronized Outcome reload(String why) {
         List<String> problems = new ArrayList<>();
         ConfigResult read = ConfigLoader.load(settings, Bot.permissionKeys());
@@ -133,7 +140,16 @@ public final class ConfigReload {
                 policy.replace(valid.roles(), valid.permissions());
                 KnownSecrets.learn(settings, valid, env);
                 catalog.replaceWith(runbooks);
+                OpsbotConfig before = config.get();
                 config.replace(valid);
+                applied.forEach(listener -> {
+                    try {
+                        listener.accept(before, valid);
+                    } catch (RuntimeException e) {
+                        // In force already: what follows from it must not undo it.
+                        LOG.error("after the reload, telling what changed failed", e);
+                    }
+                });
             } catch (RuntimeException e) {
                 problems.add(read.source() + ": " + e.getMessage());
             }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.store.CheckRunStore;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.TestDatabases;
@@ -70,7 +70,7 @@ class CheckCommandLineTest {
                   - name: Orders API
                     http: {url: "%s/down"}
                 """.formatted(systems.baseUrl()));
-        Path config = Files.writeString(dir.resolve("opsbot.yaml"), ConfigLoader.exampleText());
+        Path config = Files.writeString(dir.resolve("opsbot.yaml"), ExampleText.forOtherRunbooks());
         env.put("OPSBOT_CONFIG", config.toString());
         env.put("OPSBOT_RUNBOOKS", runbooks.toString());
         env.put("OPSBOT_DB", databaseUrl);

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsbot.bot.validation.Validator;
 import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.yaml.Problem;
 import picocli.CommandLine;
@@ -36,7 +37,7 @@ class MainTest {
 
         assertThat(code).isZero();
         assertThat(out.toString().lines().findFirst()).hasValue(
-                "OK: opsbot.yaml is valid (6 teams, 3 routes, 4 severities, 2 schedules, 3 roles)");
+                "OK: opsbot.yaml is valid (6 teams, 8 routes, 4 severities, 5 schedules, 4 roles)");
     }
 
     @Test
@@ -180,7 +181,7 @@ class MainTest {
 
     @Test
     void validate_reports_a_runbooks_unknown_team_together_with_its_other_problems() throws IOException {
-        var file = write("opsbot.yaml", ConfigLoader.exampleText());
+        var file = write("opsbot.yaml", ExampleText.forOtherRunbooks());
         Path folder = Files.createDirectories(dir.resolve("runbooks"));
         Path runbook = Files.writeString(folder.resolve("api.yaml"), """
                 name: api
@@ -219,7 +220,7 @@ class MainTest {
 
         assertThat(code).isEqualTo(1);
         assertThat(out.toString().lines().toList()).containsExactly(
-                file + ":38: severities[1].ack-within: '1hr' is not a duration: write a number followed by s, m, h"
+                file + ":39: severities[1].ack-within: '1hr' is not a duration: write a number followed by s, m, h"
                         + " or d, e.g. 30s, 15m, 1h, 2d or 1h30m. Fix: use a duration such as 30s, 15m, 1h or 2d",
                 runbook + ":6: unknown key \"timout\" in this check. Fix: did you mean \"timeout\"?",
                 "2 problems found",
@@ -304,7 +305,7 @@ class MainTest {
 
     @Test
     void serve_hands_the_server_the_runbooks_it_validated_instead_of_reading_them_again() throws IOException {
-        var file = write("opsbot.yaml", ConfigLoader.exampleText());
+        var file = write("opsbot.yaml", ExampleText.forOtherRunbooks());
         Path folder = Files.createDirectories(dir.resolve("runbooks"));
         Files.writeString(folder.resolve("api.yaml"), """
                 name: api

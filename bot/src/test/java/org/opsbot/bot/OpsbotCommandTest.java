@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsbot.bot.testing.InstalledOpsbot;
 import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,14 +86,14 @@ class OpsbotCommandTest {
 
         assertThat(broken.exitCode()).as(broken.toString()).isEqualTo(1);
         assertThat(broken.out().lines().toList()).as(broken.toString()).containsExactly(
-                "opsbot.yaml:38: severities[1].ack-within: '1hr' is not a duration: write a number followed by s, m,"
+                "opsbot.yaml:39: severities[1].ack-within: '1hr' is not a duration: write a number followed by s, m,"
                         + " h or d, e.g. 30s, 15m, 1h, 2d or 1h30m. Fix: use a duration such as 30s, 15m, 1h or 2d",
                 "./runbooks/api.yaml:6: unknown key \"timout\" in this check. Fix: did you mean \"timeout\"?",
                 "2 problems found",
                 "note: what the runbooks say about opsbot.yaml (their teams, their schedules' channels, their"
                         + " approvers) is checked once it has no problems");
 
-        Files.writeString(work.resolve("opsbot.yaml"), ConfigLoader.exampleText());
+        Files.writeString(work.resolve("opsbot.yaml"), ExampleText.forOtherRunbooks());
         InstalledOpsbot.Run next = opsbot.run(work, Map.of(), "validate");
 
         assertThat(next.out().lines().toList()).as(next.toString()).containsExactly(
@@ -114,7 +115,7 @@ class OpsbotCommandTest {
         assertThat(run.out().lines().toList()).as(run.toString()).startsWith(
                 "warning: environment: SLACK_TOKEN is set, but opsbot does not read it. Fix: did you mean SLACK_BOT_TOKEN"
                         + " or SLACK_APP_TOKEN? Rename it",
-                "OK: opsbot.yaml is valid (6 teams, 3 routes, 4 severities, 2 schedules, 3 roles)",
+                "OK: opsbot.yaml is valid (6 teams, 8 routes, 4 severities, 5 schedules, 4 roles)",
                 "OK: 7 runbooks in " + InstalledOpsbot.ROOT.resolve("runbooks") + " are valid");
         assertThat(run.out() + run.err()).doesNotContain("notthetoken");
     }

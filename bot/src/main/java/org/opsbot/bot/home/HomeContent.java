@@ -1,5 +1,7 @@
 package org.opsbot.bot.home;
 
+import org.opsbot.commands.maintenance.Maintenance;
+
 import org.opsbot.commands.config.Team;
 import org.opsbot.commands.escalation.Shift;
 import org.opsbot.commands.model.ActionRequest;
@@ -23,7 +25,12 @@ import java.util.Optional;
  */
 record HomeContent(String userId, Instant at, Optional<ZoneId> zone, List<Team> teams, List<ScheduledShift> shifts,
                    List<StoredAlertGroup> groups, List<ActionRequest> waiting, List<ActionRequest> own,
-                   List<Incident> incidents) {
+                   List<Incident> incidents, List<Maintenance.Upcoming> maintenance) {
+
+    HomeContent(String userId, Instant at, Optional<ZoneId> zone, List<Team> teams, List<ScheduledShift> shifts,
+                List<StoredAlertGroup> groups, List<ActionRequest> waiting, List<ActionRequest> own, List<Incident> incidents) {
+        this(userId, at, zone, teams, shifts, groups, waiting, own, incidents, List.of());
+    }
 
     /** One of their shifts on {@code schedule}. */
     record ScheduledShift(String schedule, Shift shift) {

@@ -1,5 +1,7 @@
 package org.opsbot.bot.home;
 
+import org.opsbot.commands.maintenance.Maintenance;
+
 import com.slack.api.app_backend.events.payload.EventsApiPayload;
 import com.slack.api.bolt.context.builtin.EventContext;
 import com.slack.api.bolt.response.Response;
@@ -55,8 +57,18 @@ public final class HomeFeature implements SlackFeature {
     public HomeFeature(HomeViewers viewers, Supplier<OpsbotConfig> config, TeamMembers members, Alerts alerts, Approvals approvals,
                        Incidents incidents, Escalations escalations, Function<Instant, List<OnCallOverride>> overrides,
                        UserTimeZones zones, Outbox outbox, Executor executor, Clock clock) {
+        this(viewers, config, members, alerts, approvals, incidents, escalations, overrides, zones, outbox, executor, clock,
+                () -> new Maintenance.Overview(List.of(), List.of()));
+    }
+
+    /** @param maintenance the maintenance windows running now and next, shown for the person's teams */
+    public HomeFeature(HomeViewers viewers, Supplier<OpsbotConfig> config, TeamMembers members, Alerts alerts, Approvals approvals,
+                       Incidents incidents, Escalations escalations, Function<Instant, List<OnCallOverride>> overrides,
+                       UserTimeZones zones, Outbox outbox, Executor executor, Clock clock,
+                       Supplier<Maintenance.Overview> maintenance) {
         this.viewers = viewers;
-        this.sources = new HomeSources(config, members, alerts, approvals, incidents, escalations, overrides, zones, clock);
+        this.sources = new HomeSources(config, members, alerts, approvals, incidents, escalations, overrides, zones, clock,
+                maintenance);
         this.outbox = outbox;
         this.executor = executor;
     }

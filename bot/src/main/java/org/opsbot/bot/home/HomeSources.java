@@ -1,5 +1,7 @@
 package org.opsbot.bot.home;
 
+import org.opsbot.commands.maintenance.Maintenance;
+
 import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.approval.Approvals;
@@ -38,6 +40,7 @@ final class HomeSources {
     private static final int OPEN_GROUPS = 500;
     /** How many of their shifts, the current one included, a Home lists. */
     static final int SHIFTS = 3;
+    static final int MAINTENANCE = 5;
     // Shifts further ahead than this are not looked for (a rotation of many people).
     private static final Duration HORIZON = Duration.ofDays(90);
 
@@ -50,10 +53,20 @@ final class HomeSources {
     private final Function<Instant, List<OnCallOverride>> overrides;
     private final UserTimeZones zones;
     private final Clock clock;
+    private final Supplier<Maintenance.Overview> maintenance;
 
     HomeSources(Supplier<OpsbotConfig> config, TeamMembers members, Alerts alerts, Approvals approvals, Incidents incidents,
                 Escalations escalations, Function<Instant, List<OnCallOverride>> overrides, UserTimeZones zones,
                 Clock clock) {
+        this(config, members, alerts, approvals, incidents, escalations, overrides, zones, clock,
+                () -> new Maintenance.Overview(List.of(), List.of()));
+    }
+
+    /** @param maintenance the windows running now and the next ones, of every team */
+    HomeSources(Supplier<OpsbotConfig> config, TeamMembers members, Alerts alerts, Approvals approvals, Incidents incidents,
+                Escalations escalations, Function<Instant, List<OnCallOverride>> overrides, UserTimeZones zones,
+                Clock clock, Supplier<Maintenance.Overview> maintenance) {
+        this.maintenance = maintenance;
         this.escalations = escalations;
         this.config = config;
         this.members = members;
@@ -66,12 +79,18 @@ final class HomeSources {
     }
 
     /** What all Homes share, read at one instant. */
-    record Snapshot(Instant at, List<StoredAlertGroup> groups, List<Incident> incidents, List<OnCallOverride> overrides) {
+    record Snapshot(Instant at, List<StoredAlertGroup> groups, List<Incident> incidents, List<OnCallOverride> overrides,
+                    List<Maintenance.Upcoming> windows) {
     }
 
     Snapshot snapshot() {
         Instant now = clock.instant();
-        return new Snapshot(now, alerts.open(Optional.empty(), OPEN_GROUPS), incidents.open(), overrides.apply(now));
+        Maintenance.Overview windows = maintenance.get();
+        List<Maintenance.Upcoming> all = new java.util.ArrayList<>();
+        windows.running().forEach(w -> all.add(new Maintenance.Upcoming(w.windowName().orElse("maintenance #" + w.id()),
+                w.team(), w.startsAt(), w.endsAt(), w.reason())));
+        all.addAll(windows.upcoming());
+        return new Snapshot(now, alerts.open(Optional.empty(), OPEN_GROUPS), incidents.open(), overrides.apply(now), all);
     }
 
     HomeContent of(String user, Snapshot s) {
@@ -87,7 +106,8 @@ final class HomeSources {
                 .filter(i -> i.commander().equals(user) || paged.contains(i.subject()))
                 .toList();
         return new HomeContent(user, s.at(), zones.of(user), teams, shifts(user, s), groups,
-                approvals.waitingFor(user), approvals.pendingOf(user), incidents);
+                approvals.waitingFor(user), approvals.pendingOf(user), incidents,
+                s.windows().stream().filter(w -> teamNames.contains(w.team())).limit(MAINTENANCE).toList());
     }
 
     /** Severities rank as configured, most severe first; a group without a known one comes last. */

@@ -1,5 +1,7 @@
 package org.opsbot.bot.home;
 
+import org.opsbot.commands.maintenance.Maintenance;
+
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import org.opsbot.bot.alerts.AlertsFeature;
@@ -84,8 +86,9 @@ final class HomeView {
         list(blocks, c.incidents(), INCIDENTS, "No open incidents you command or were paged for.", HomeView::incident,
                 "`/ops incident`");
 
-        // Maintenance windows of their teams, now and next, go here once the maintenance feature
-        // exists (it was not on main when the App Home was built).
+        blocks.add(divider());
+        blocks.add(header(h -> h.text(plainText("Maintenance of your teams"))));
+        blocks.add(section(s -> s.text(markdownText(maintenance(c, zone)))));
 
         if (blocks.size() > MAX_BLOCKS) {
             throw new IllegalStateException("the App Home has " + blocks.size() + " blocks; Slack takes " + MAX_BLOCKS);
@@ -119,8 +122,23 @@ final class HomeView {
                     .append(time(s.shift().from(), zone)).append(" – ").append(time(s.shift().until(), zone))
                     .append(s.shift().override().isPresent() ? " (override)" : "");
         }
-        text.append("\nWho is on call for each tier: `/ops oncall`.");
+        text.append("\nThe next two weeks: `/ops schedule` · who each tier would page: `/ops oncall`.");
         return text.toString();
+    }
+
+    private static String maintenance(HomeContent c, ZoneId zone) {
+        if (c.maintenance().isEmpty()) {
+            return "No maintenance running or planned. `/ops maintenance` lists every team's.";
+        }
+        StringBuilder text = new StringBuilder();
+        for (Maintenance.Upcoming w : c.maintenance()) {
+            boolean now = !w.from().isAfter(c.at()) && w.until().isAfter(c.at());
+            text.append(text.isEmpty() ? "" : "\n").append("• ").append(now ? ":construction: *now* " : "")
+                    .append(SlackText.escape(w.team())).append(": ").append(SlackText.plain(w.title(), 80)).append(", ")
+                    .append(now ? "until " + time(w.until(), zone) : time(w.from(), zone) + " – " + time(w.until(), zone))
+                    .append(w.reason() == null || w.reason().isBlank() ? "" : " · " + SlackText.plain(w.reason(), 120));
+        }
+        return SlackText.fit(text.toString(), 2_900);
     }
 
     private static String time(Instant at, ZoneId zone) {

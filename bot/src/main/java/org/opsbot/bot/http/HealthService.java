@@ -11,7 +11,9 @@ import io.helidon.webserver.http.ServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Optional;
@@ -55,10 +57,13 @@ final class HealthService implements HttpService {
         slackCheck.put("status", slack.state().name());
         slack.since().ifPresent(since -> slackCheck.put("since", since.toString()));
         slackCheck.put("gating", false);
-        if (!slack.cannotPostIn().isEmpty()) {
-            // A channel the bot is not in needs a person, not a restart: said here, never failing readiness.
-            slackCheck.put("warnings", new TreeMap<>(slack.cannotPostIn()).entrySet().stream()
+        if (!slack.cannotPostIn().isEmpty() || !slack.warnings().isEmpty()) {
+            // A channel the bot is not in, or a scope it lacks, needs a person, not a restart:
+            // said here, never failing readiness.
+            List<String> warnings = new ArrayList<>(new TreeMap<>(slack.cannotPostIn()).entrySet().stream()
                     .map(e -> "cannot post to " + e.getKey() + ": " + e.getValue()).toList());
+            warnings.addAll(slack.warnings());
+            slackCheck.put("warnings", warnings);
         }
         socketStatus.map(Supplier::get).ifPresent(socket -> slackCheck.put("socketMode",
                 Map.of("status", socket.state().name(), "since", socket.since().toString())));

@@ -65,7 +65,8 @@ public final class OnCallFeature implements SlackFeature {
                 new CoverCommand(config, covers, overrides, zones, clock));
         this.calendars = new CalendarFeed(config, overrides, tokens, clock);
         this.jobs = List.of(Scheduler.Job.onLeaseHolder("hand-offs",
-                new HandOffJob(config, overrides, new HandOffs(wiring.db(), clock), wiring.outbox(), wiring.facts())));
+                new HandOffJob(config, overrides, new HandOffs(wiring.db(), clock), wiring.outbox(), wiring.facts())),
+                Scheduler.Job.onLeaseHolder("oncall-groups", new OnCallGroupSync(config, overrides, wiring.outbox())));
     }
 
     /**

@@ -43,6 +43,12 @@ final class DryRunGateway implements SlackGateway {
     }
 
     @Override
+    public Delivery updateUsergroup(String handle, List<String> members) {
+        LOG.info("Would set the members of @{} to {}", handle, members);
+        return new Delivery.Sent(handle, null);
+    }
+
+    @Override
     public Delivery createChannel(String name, List<String> invite) {
         return new Delivery.Failed("no Slack token (dry run): channel #" + name + " not created");
     }

@@ -116,6 +116,16 @@ final class DurableOutbox implements Outbox {
     }
 
     @Override
+    public long setUsergroup(String handle, List<String> members) {
+        return woken(store.enqueueUsergroup(handle, String.join(",", members)));
+    }
+
+    @Override
+    public java.util.Optional<List<String>> lastUsergroup(String handle) {
+        return store.lastUsergroup(handle).map(m -> m.isEmpty() ? List.<String>of() : List.of(m.split(",")));
+    }
+
+    @Override
     public void onChannels(String purposePrefix, ChannelListener listener) {
         channelListeners.register(purposePrefix, listener);
     }

@@ -63,6 +63,18 @@ public interface Outbox {
     long publishHome(String user, com.slack.api.model.view.View view);
 
     /**
+     * Sets the members of the Slack user group {@code handle} ({@code usergroups.users.update}).
+     * A membership still waiting to be sent is replaced by this one: only the newest is sent.
+     */
+    long setUsergroup(String handle, List<String> members);
+
+    /**
+     * The members last asked of user group {@code handle}, whether sent, waiting or refused for
+     * good; empty when none were.
+     */
+    java.util.Optional<List<String>> lastUsergroup(String handle);
+
+    /**
      * This outbox, with its posts made on behalf of {@code user}: if one cannot be delivered
      * (the bot is not in the channel), the user is told by direct message.
      */

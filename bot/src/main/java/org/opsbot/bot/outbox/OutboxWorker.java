@@ -216,6 +216,7 @@ final class OutboxWorker implements AutoCloseable {
                 case CHANNEL -> deliverChannel(entry);
                 case FILE -> deliverFile(entry);
                 case HOME -> deliverHome(entry);
+                case USERGROUP -> deliverUsergroup(entry);
             }
         } catch (StoreException e) {
             // The claim runs out and the call is due again; if it was a post, it is uncertain.
@@ -346,6 +347,19 @@ final class OutboxWorker implements AutoCloseable {
         }
         Delivery outcome = gateway.publishHome(entry.channel(), entry.payload());
         finish(entry, outcome, after -> rates.pause("views.publish", after));
+    }
+
+    /** A user group's members; a newer membership for the same group replaced it while it waited. */
+    private void deliverUsergroup(OutboxEntry entry) throws InterruptedException {
+        if (!waitForRate(entry, () -> rates.take("usergroups.users.update", SendRates.USERGROUPS))) {
+            return;
+        }
+        if (!store.markAttempt(entry.id(), holder, false)) {
+            return;
+        }
+        List<String> members = entry.payload().isEmpty() ? List.of() : List.of(entry.payload().split(","));
+        Delivery outcome = gateway.updateUsergroup(entry.channel(), members);
+        finish(entry, outcome, after -> rates.pause("usergroups.users.update", after));
     }
 
     /**

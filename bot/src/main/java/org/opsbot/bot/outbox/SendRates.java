@@ -23,6 +23,9 @@ final class SendRates {
     // views.publish is tier 4 (100+ a minute); one person's Home is refreshed at most every few seconds anyway.
     static final Bucket VIEWS = new Bucket(10, 100.0 / 60);
 
+    // usergroups.users.update is tier 2 (20+ a minute); a group changes at a hand-off or an override.
+    static final Bucket USERGROUPS = new Bucket(3, 20.0 / 60);
+
     record Bucket(int capacity, double perSecond) {
     }
 

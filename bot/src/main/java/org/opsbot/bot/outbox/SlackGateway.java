@@ -27,6 +27,9 @@ interface SlackGateway {
     /** Publishes {@code viewJson} as {@code user}'s App Home. */
     Delivery publishHome(String user, String viewJson);
 
+    /** Sets the members of the user group {@code handle} (its handle, looked up to its id). */
+    Delivery updateUsergroup(String handle, List<String> members);
+
     /** Uploads a file's bytes (not yet shared anywhere); Sent names the new file's id as its channel. */
     Delivery uploadFile(String fileName, byte[] content);
 

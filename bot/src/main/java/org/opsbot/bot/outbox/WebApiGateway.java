@@ -60,6 +60,8 @@ final class WebApiGateway implements SlackGateway {
     private final OkHttpClient http;
     private final String installationId;
     private final Map<String, String> channelIds = new ConcurrentHashMap<>();
+    // User group handles to ids (usergroups.list), looked up once; dropped when Slack no longer knows the id.
+    private final Map<String, String> usergroupIds = new ConcurrentHashMap<>();
 
     WebApiGateway(String token, String apiUrl, Duration timeout, String installationId) {
         SlackConfig config = SlackWebApi.config(apiUrl);
@@ -166,6 +168,42 @@ final class WebApiGateway implements SlackGateway {
         return call(false, () -> {
             var response = methods.viewsPublish(r -> r.userId(user).viewAsString(viewJson));
             return response.isOk() ? new Delivery.Sent(user, null) : refused(response, false);
+        });
+    }
+
+    @Override
+    public Delivery updateUsergroup(String handle, List<String> members) {
+        return call(false, () -> {
+            String id = usergroupIds.get(handle);
+            if (id == null) {
+                var list = methods.usergroupsList(r -> r);
+                if (!list.isOk()) {
+                    return refused(list, false);
+                }
+                if (list.getUsergroups() != null) {
+                    list.getUsergroups().forEach(g -> usergroupIds.put(g.getHandle(), g.getId()));
+                }
+                id = usergroupIds.get(handle);
+                if (id == null) {
+                    return new Delivery.Failed("Slack knows no user group @" + handle
+                            + ": create it in Slack (or fix slack-usergroup in opsbot.yaml)");
+                }
+            }
+            String group = id;
+            var response = methods.usergroupsUsersUpdate(r -> r.usergroup(group).users(members));
+            if (response.isOk()) {
+                return new Delivery.Sent(handle, null);
+            }
+            if ("no_such_subteam".equals(response.getError())) {
+                usergroupIds.remove(handle);
+                return Delivery.Retry.transientFailure(Duration.ofSeconds(2), "Slack no longer knows user group @" + handle
+                        + " by its id; looking it up again", false, true);
+            }
+            if ("missing_scope".equals(response.getError())) {
+                return new Delivery.Failed("Slack refused to change @" + handle
+                        + ": the app lacks the usergroups:write scope (add it and reinstall the app)");
+            }
+            return refused(response, false);
         });
     }
 

@@ -29,6 +29,7 @@ public final class BotIdentity implements AutoCloseable {
     private final Optional<String> pinned;
     private final SettingStore settings;
     private volatile String learned;
+    private volatile Optional<java.util.Set<String>> scopes = Optional.empty();
     private volatile Thread asking;
 
     public BotIdentity(Optional<String> pinnedTeamId, SettingStore settings) {
@@ -62,6 +63,7 @@ public final class BotIdentity implements AutoCloseable {
                 try {
                     var answer = methods.authTest(r -> r);
                     if (answer.isOk()) {
+                        scopes = scopes(answer.getHttpResponseHeaders());
                         remember(answer.getTeamId(), answer.getTeam(), answer.getUserId());
                         return;
                     }
@@ -78,6 +80,23 @@ public final class BotIdentity implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** The scopes the bot token was granted, as auth.test's {@code x-oauth-scopes} header lists them; empty until known. */
+    public Optional<java.util.Set<String>> scopes() {
+        return scopes;
+    }
+
+    private static Optional<java.util.Set<String>> scopes(java.util.Map<String, java.util.List<String>> headers) {
+        if (headers == null) {
+            return Optional.empty();
+        }
+        return headers.entrySet().stream()
+                .filter(e -> e.getKey() != null && e.getKey().equalsIgnoreCase("x-oauth-scopes"))
+                .flatMap(e -> e.getValue().stream())
+                .findFirst()
+                .map(v -> java.util.Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()));
     }
 
     private void remember(String teamId, String teamName, String botUserId) {

@@ -236,6 +236,16 @@ class ScheduledRunbooksTest {
         }
 
         @Override
+        public long setUsergroup(String handle, List<String> members) {
+            return killed();
+        }
+
+        @Override
+        public java.util.Optional<List<String>> lastUsergroup(String handle) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
         public long shareBytesOnce(String key, String channel, String fileName, String title, byte[] content) {
             return killed();
         }

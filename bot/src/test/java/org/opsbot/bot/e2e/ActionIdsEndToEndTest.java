@@ -13,7 +13,7 @@ import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.RateLimitedSlack;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.SlackSigner;
-import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.TestDatabases;
 
@@ -127,7 +127,7 @@ class ActionIdsEndToEndTest {
         Settings settings = new Settings(Optional.of("xoxb-e2e"), Optional.of(SECRET), Optional.empty(),
                 slack.apiUrl(), 0, TestDatabases.sqliteUrl(), Path.of("opsbot.yaml"), runbooks,
                 Path.of("templates"), List.of(TOKEN), Optional.of(TEAM));
-        bot = Bot.start(settings, ConfigLoader.bundledExample().require(), Clock.systemUTC());
+        bot = Bot.start(settings, ExampleText.onTheWallClock(), Clock.systemUTC());
 
         // An alert group that names a runbook, and its page.
         alertFires("IdsLagHigh");

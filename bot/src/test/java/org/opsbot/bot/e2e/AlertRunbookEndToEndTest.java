@@ -13,7 +13,7 @@ import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.SlackSigner;
 import org.opsbot.commands.audit.AuditEntry;
 import org.opsbot.commands.audit.AuditLog;
-import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
@@ -153,7 +153,7 @@ class AlertRunbookEndToEndTest {
 
     @Test
     void runRunbookRunsItsChecksAsTheClickerAndReportsInTheGroupsThread() throws Exception {
-        start(ConfigLoader.bundledExample().require());
+        start(ExampleText.onTheWallClock());
         alertFires();
         assertThat(parent().get("attachments")).contains("Run runbook cdc-lag", "alert.run", "1:cdc-lag");
 
@@ -191,7 +191,7 @@ class AlertRunbookEndToEndTest {
 
     @Test
     void anUnknownRunbookIsAnsweredPrivatelyWithASuggestionAndRunsNothing() throws Exception {
-        start(ConfigLoader.bundledExample().require());
+        start(ExampleText.onTheWallClock());
         alertFires();
 
         clickRunbook("U0ALICE001", "1:cdc-lagg");
@@ -212,7 +212,7 @@ class AlertRunbookEndToEndTest {
 
     @Test
     void theCheckPermissionDecidesAsForOpsCheckNotWhoMayActOnTheGroup() throws Exception {
-        String yaml = ConfigLoader.exampleText().replace("permissions:\n", "permissions:\n  check: [approvers]\n");
+        String yaml = ExampleText.withoutWindows().replace("permissions:\n", "permissions:\n  check: [approvers]\n");
         start(ConfigParser.parse(yaml, "opsbot.yaml").require());
         alertFires();
 

@@ -10,7 +10,7 @@ import org.opsbot.bot.testing.RateLimitedSlack;
 import org.opsbot.commands.alert.AlertSources;
 import org.opsbot.commands.alert.WebhookSource;
 import org.opsbot.commands.alert.WebhookFuzz;
-import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.AlertStore;
 import org.opsbot.commands.model.StoredAlert;
@@ -66,7 +66,7 @@ class AlertWebhookFuzzEndToEndTest {
     void randomWebhooksOfEveryFormatAreAnswered200StoreTheirValidAlertsAndNameAndCountTheirBrokenOnes() throws Exception {
         bot = Bot.start(new Settings(Optional.of("xoxb-e2e"), Optional.of("fuzz-signing-secret"), Optional.empty(),
                 slack.apiUrl(), 0, TestDatabases.sqliteUrl(), Path.of("opsbot.yaml"), runbooks, Path.of("templates"),
-                List.of(TOKEN), Optional.of("T0FUZZ0001")), ConfigLoader.bundledExample().require(), Clock.systemUTC());
+                List.of(TOKEN), Optional.of("T0FUZZ0001")), ExampleText.onTheWallClock(), Clock.systemUTC());
 
         Set<String> valid = new HashSet<>();
         Map<String, Integer> rejectedByMeter = new TreeMap<>();

@@ -10,7 +10,7 @@ import org.opsbot.bot.testing.RateLimitedSlack;
 import org.opsbot.bot.testing.RealAlertmanager;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.SlackSigner;
-import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.TestDatabases;
 
@@ -59,7 +59,7 @@ class AlertmanagerSilenceEndToEndTest {
         Settings settings = new Settings(Optional.of("xoxb-e2e"), Optional.of(AlertsEndToEndTest.SECRET), Optional.empty(),
                 slack.apiUrl(), 0, TestDatabases.sqliteUrl(), Path.of("opsbot.yaml"), runbooks,
                 Path.of("templates"), List.of(AlertsEndToEndTest.TOKEN), Optional.of(AlertsEndToEndTest.TEAM));
-        bot = Bot.start(settings, ConfigLoader.bundledExample().require(), Clock.systemUTC());
+        bot = Bot.start(settings, ExampleText.onTheWallClock(), Clock.systemUTC());
 
         String webhook = AlertsEndToEndTest.amWebhook("firing", "12840", "firing")
                 .replace("http://127.0.0.1:1", alertmanager.url);

@@ -8,6 +8,7 @@ import org.opsbot.bot.testing.RateLimitedSlack;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.SlackSigner;
 import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.TestDatabases;
@@ -113,7 +114,7 @@ class AlertsEndToEndTest {
 
     @Test
     void aRealAlertmanagerSequenceMakesOneParentCoalescedUpdatesNoDuplicateRepliesAndNoReopen() throws Exception {
-        start(ConfigLoader.bundledExample().require());
+        start(ExampleText.onTheWallClock());
 
         assertThat(webhook("alertmanager", amWebhook("firing", "12840", "firing", "firing"), TOKEN).statusCode()).isEqualTo(200);
         Eventually.await("parent posted", WAIT, () -> slack.channelPosts().size() == 1);
@@ -184,7 +185,7 @@ class AlertsEndToEndTest {
 
     @Test
     void eachAlertShowsItsOwnSeverityAndAGroupResolvedByHandWhileItFiresShowsNoFiringLineSnoozeOrControl() throws Exception {
-        start(ConfigLoader.bundledExample().require());
+        start(ExampleText.onTheWallClock());
         String mixed = mixedSeverities("firing");
         assertThat(mixed).contains("\"severity\":\"warning\"");
         webhook("alertmanager", mixed, TOKEN);
@@ -213,7 +214,7 @@ class AlertsEndToEndTest {
 
     @Test
     void aChoiceInTheOverflowMenuIsAnsweredAsAClickOnTheButtonItStandsFor() throws Exception {
-        start(ConfigLoader.bundledExample().require());
+        start(ExampleText.onTheWallClock());
         webhook("alertmanager", amWebhook("firing", "1", "firing"), TOKEN);
         Eventually.await("first tier paged", WAIT, () -> slack.directMessages().size() == 1);
         com.fasterxml.jackson.databind.JsonNode attachments = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -258,7 +259,7 @@ class AlertsEndToEndTest {
 
     @Test
     void twoAcksAtOnceMakeOneAckBothSeeWhoAndAStrangerIsRefusedPrivately() throws Exception {
-        start(ConfigLoader.bundledExample().require());
+        start(ExampleText.onTheWallClock());
         webhook("alertmanager", amWebhook("firing", "1", "firing"), TOKEN);
         Eventually.await("parent posted", WAIT, () -> slack.channelPosts().size() == 1);
 
@@ -293,7 +294,7 @@ class AlertsEndToEndTest {
 
     @Test
     void theOpsCommandsListActAndSnoozeAndASnoozedGroupPostsNothingNewFromItsSource() throws Exception {
-        start(ConfigLoader.bundledExample().require());
+        start(ExampleText.onTheWallClock());
         webhook("alertmanager", amWebhook("firing", "1", "firing"), TOKEN);
         Eventually.await("parent posted", WAIT, () -> slack.channelPosts().size() == 1);
 
@@ -320,7 +321,7 @@ class AlertsEndToEndTest {
 
     @Test
     void eachAlertCommandSaysWhatItDidToWhichGroupAndWhatHappensNext() throws Exception {
-        start(ConfigLoader.bundledExample().require());
+        start(ExampleText.onTheWallClock());
         webhook("alertmanager", amWebhook("firing", "1", "firing"), TOKEN);
         Eventually.await("first tier paged", WAIT, () -> slack.directMessages().size() == 1 && slack.pageNotes().size() == 1);
 
@@ -344,7 +345,7 @@ class AlertsEndToEndTest {
 
     @Test
     void theWordsPeopleUseForACommandAreAnsweredAsTheCommand() throws Exception {
-        start(ConfigLoader.bundledExample().require());
+        start(ExampleText.onTheWallClock());
         webhook("alertmanager", amWebhook("firing", "1", "firing"), TOKEN);
         Eventually.await("parent posted", WAIT, () -> slack.channelPosts().size() == 1);
 
@@ -391,7 +392,7 @@ class AlertsEndToEndTest {
 
     @Test
     void webhooksNeedABearerTokenKeepGoodAlertsNextToBadOnesAndRefuseOnlyWhatIsNotJson() throws Exception {
-        start(ConfigLoader.bundledExample().require());
+        start(ExampleText.onTheWallClock());
         String body = amWebhook("firing", "1", "firing");
 
         assertThat(webhook("alertmanager", body, null).statusCode()).isEqualTo(401);
@@ -432,7 +433,7 @@ class AlertsEndToEndTest {
 
     @Test
     void anAlertWithATimeOutOfRangeIsNamedAndCountedAndTheGoodAlertsOfItsWebhookAreStoredAndPosted() throws Exception {
-        start(ConfigLoader.bundledExample().require());
+        start(ExampleText.onTheWallClock());
         String body = """
                 {"version":"4","groupKey":"{}:{alertname=\\"DiskFull\\"}","status":"firing","receiver":"opsbot",
                  "externalURL":"http://127.0.0.1:1","groupLabels":{"alertname":"DiskFull"},"truncatedAlerts":0,"alerts":[
@@ -494,7 +495,7 @@ class AlertsEndToEndTest {
 
     @Test
     void grafanaAndGenericAlertsAreGroupedByTheirRoutesAndAWebhookWithoutTokensConfiguredSaysHowToEnableIt() throws Exception {
-        start(ConfigLoader.bundledExample().require());
+        start(ExampleText.onTheWallClock());
         String grafana = """
                 {"receiver":"opsbot","status":"firing","orgId":1,"alerts":[{"status":"firing",
                  "labels":{"alertname":"ExtractionStalled","center":"berlin","severity":"warning","grafana_folder":"ops"},

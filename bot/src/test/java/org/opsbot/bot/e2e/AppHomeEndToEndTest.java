@@ -87,6 +87,7 @@ class AppHomeEndToEndTest {
                   - {team: cdc}
                 permissions:
                   run: [responders, approvers]
+                  maintenance: [responders]
                 """);
         Path runbooks = Files.createDirectories(dir.resolve("runbooks"));
         Files.writeString(runbooks.resolve("cdc.yaml"), """
@@ -122,8 +123,11 @@ class AppHomeEndToEndTest {
         Eventually.await("the request posted", WAIT, () -> posts("Approval needed") == 1);
         ops(ALICE, "incident declare P2 team=cdc Checkout is slow");
         Eventually.await("the incident announced", WAIT, () -> posts("Checkout is slow") >= 1);
-        Eventually.await("Bob, on call, paged for it", WAIT, () -> slack.directMessages().stream()
-                .anyMatch(c -> BOB.equals(c.get("channel")) && String.valueOf(c.get("text")).contains("Checkout is slow")));
+        // A page DM of its own, or (when the other scenario paged him first) a reply in the DM
+        // gathering his pages.
+        Eventually.await("Bob, on call, paged for it", WAIT, () -> slack.calls("chat.postMessage").stream()
+                .anyMatch(c -> String.valueOf(c.get("text")).contains("Checkout is slow")
+                        && (BOB.equals(c.get("channel")) || String.valueOf(c.get("text")).contains("paging you"))));
         alert("CDCReplicationLagHigh", "critical");
 
         event(ALICE, "Ev0HOMEALI1");
@@ -138,7 +142,8 @@ class AppHomeEndToEndTest {
                 .contains("\"action_id\":\"alert.ack\"")
                 .contains("Approvals waiting for you (0)")
                 .contains("Your requests waiting for approval (1)").contains("Restart a connector")
-                .contains("Your open incidents (1)").contains("Checkout is slow");
+                .contains("Your open incidents (1)").contains("Checkout is slow")
+                .contains("Maintenance of your teams").contains("No maintenance running or planned");
 
         event(BOB, "Ev0HOMEBOB1");
         Eventually.await("Bob's Home published", WAIT, () -> homes(BOB).size() == 1);
@@ -173,6 +178,13 @@ class AppHomeEndToEndTest {
         clock.advance(Duration.ofSeconds(6));
         Eventually.await("and so does Alice's Home", WAIT, () -> homes(ALICE).size() == 3);
         assertThat(homes(ALICE).getLast()).contains("acknowledged by <@U0ALICE001>");
+
+        // Maintenance of her team shows on her Home, not on the lead's.
+        assertThat(ops(ALICE, "maintenance start cdc 2h Patching the Connect hosts")).contains("Maintenance #");
+        clock.advance(Duration.ofSeconds(6));
+        Eventually.await("Alice's Home shows the window", WAIT, () -> homes(ALICE).getLast().contains(":construction: *now* cdc"));
+        assertThat(homes(ALICE).getLast()).contains("until Tue 13 Jan 12:0").contains("Patching the Connect hosts");
+        assertThat(homes(LEAD)).as("not the lead's team").hasSize(1);
 
         opsApprovalsListsWhatWaitsForTheCallerWithTheRequestsButtons();
     }

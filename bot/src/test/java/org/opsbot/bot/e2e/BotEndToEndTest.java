@@ -10,7 +10,7 @@ import org.opsbot.bot.Bot;
 import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.SlackSigner;
-import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.TestDatabases;
 
@@ -72,7 +72,7 @@ class BotEndToEndTest {
         Settings settings = new Settings(Optional.of("xoxb-e2e"), Optional.of(SECRET), Optional.empty(),
                 slack.baseUrl() + "/api/", 0, databaseUrl, Path.of("opsbot.yaml"), runbooks,
                 Path.of("templates"), List.of(), Optional.empty());
-        bot = Bot.start(settings, ConfigLoader.bundledExample().require(), Clock.systemUTC());
+        bot = Bot.start(settings, ExampleText.onTheWallClock(), Clock.systemUTC());
         return bot;
     }
 

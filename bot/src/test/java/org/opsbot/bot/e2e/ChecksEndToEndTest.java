@@ -11,7 +11,7 @@ import org.opsbot.bot.Bot;
 import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.SlackSigner;
-import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
@@ -236,7 +236,7 @@ class ChecksEndToEndTest {
 
     @Test
     void whenPermissionsListCheckOnlyThoseRolesMayRunChecksByCommandOrButton() throws Exception {
-        String yaml = ConfigLoader.exampleText().replace("permissions:\n", "permissions:\n  check: [approvers]\n");
+        String yaml = ExampleText.withoutWindows().replace("permissions:\n", "permissions:\n  check: [approvers]\n");
         startBot(Clock.systemUTC(), ConfigParser.parse(yaml, "opsbot.yaml").require());
 
         String denied = slash("U0ALICE001", "check e2e-morning").body();
@@ -254,7 +254,7 @@ class ChecksEndToEndTest {
     private static final Duration Bot_TICK_TWICE = Duration.ofSeconds(11);
 
     private void startBot(Clock clock) {
-        startBot(clock, ConfigLoader.bundledExample().require());
+        startBot(clock, ExampleText.onTheWallClock());
     }
 
     private void startBot(Clock clock, OpsbotConfig config) {

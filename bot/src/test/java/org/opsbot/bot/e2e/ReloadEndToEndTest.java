@@ -14,6 +14,7 @@ import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.SlackSigner;
 import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.MutableClock;
 import org.opsbot.commands.store.TestDatabases;
@@ -74,7 +75,7 @@ class ReloadEndToEndTest {
         slack.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).willReturn(okJson(
                 "{\"ok\":true,\"channel\":\"C0CDC00001\",\"ts\":\"1768298400.000100\"}")));
         slack.stubFor(post(urlPathEqualTo("/api/usergroups.list")).willReturn(okJson("{\"ok\":true,\"usergroups\":[]}")));
-        config = Files.writeString(dir.resolve("opsbot.yaml"), ConfigLoader.exampleText());
+        config = Files.writeString(dir.resolve("opsbot.yaml"), ExampleText.forOtherRunbooks());
         Files.createDirectories(dir.resolve("runbooks"));
         Settings settings = new Settings(Optional.of("xoxb-e2e"), Optional.of(SECRET), Optional.empty(),
                 slack.baseUrl() + "/api/", 0, db, config, dir.resolve("runbooks"), Path.of("templates"), List.of(TOKEN),
@@ -93,8 +94,8 @@ class ReloadEndToEndTest {
         assertThat(ops("contacts billing")).contains("There is no team `billing`");
 
         // A new team with contacts, and a route that sends service=billing to it.
-        Files.writeString(config, ConfigLoader.exampleText()
-                .replace("  analytics: {channel: \"#analytics-ops\"}\n", BILLING + "  analytics: {channel: \"#analytics-ops\"}\n")
+        Files.writeString(config, ExampleText.forOtherRunbooks()
+                .replace("  ops: {channel: \"#ops\"}\n", BILLING + "  ops: {channel: \"#ops\"}\n")
                 .replace("routes:\n", "routes:\n  - {match: {service: [billing, invoices]}, team: billing}\n"));
         Cli reload = opsbot("reload");
 
@@ -120,6 +121,36 @@ class ReloadEndToEndTest {
         alert("InvoiceExportSlow", "billing");
         Eventually.await("the alert still routed by the configuration in force", Duration.ofSeconds(20),
                 () -> posts().stream().anyMatch(b -> b.startsWith("channel=#billing-alerts") && b.contains("InvoiceExportSlow")));
+    }
+
+    @Test
+    void aGapTheNewFileLeavesInTheNextDayIsPostedOnceToTheTeamsChannel() throws Exception {
+        // cdc-primary kept only for office hours: from 18:00 Berlin tonight nobody is on call.
+        String example = ExampleText.forOtherRunbooks();
+        String weekly = example.substring(example.indexOf("  cdc-primary:\n"), example.indexOf("  extraction-primary:"));
+        Files.writeString(config, example.replace(weekly, """
+                  cdc-primary:
+                    time-zone: Europe/Berlin
+                    layers:
+                      - rotation: weekly
+                        start: 2026-01-05
+                        hand-off: "Mon 09:00"
+                        members: [U0ALICE001, U0BOB00001]
+                        restrict: {days: Mon-Fri, from: "09:00", to: "18:00"}
+                """));
+
+        assertThat(bot.reloadOnSignal().applied()).isTrue();
+        assertThat(bot.reloadOnSignal().applied()).as("the same file again").isTrue();
+
+        Eventually.await("the new gap posted", Duration.ofSeconds(20), () -> gapPosts().size() == 1);
+        assertThat(gapPosts().getFirst()).startsWith("channel=#cdc-alerts").contains("nobody is on call on schedule `cdc-primary`")
+                .contains("/ops override cdc-primary");
+        Thread.sleep(1_000);
+        assertThat(gapPosts()).as("once, however often the file is reloaded").hasSize(1);
+    }
+
+    private List<String> gapPosts() {
+        return posts().stream().filter(b -> b.contains("After the configuration was reloaded")).toList();
     }
 
     private record Cli(int code, String out, String err) {

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsbot.bot.testing.BotProcess;
 import org.opsbot.bot.testing.Eventually;
-import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.store.TestDatabases;
 
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ class ReloadSignalEndToEndTest {
 
     @Test
     void sighupReloadsAValidChangeAndRefusesABrokenOneWithItsLine() throws Exception {
-        Path config = Files.writeString(dir.resolve("opsbot.yaml"), ConfigLoader.exampleText());
+        Path config = Files.writeString(dir.resolve("opsbot.yaml"), ExampleText.forOtherRunbooks());
         Files.createDirectories(dir.resolve("runbooks"));
         // Dry run (no token): the process is all that matters here.
         bot = BotProcess.start("reload-signal", Map.of(
@@ -42,7 +42,7 @@ class ReloadSignalEndToEndTest {
                 "OPSBOT_TEMPLATES", Path.of("..", "templates").toAbsolutePath().normalize().toString()))
                 .awaitReady(Duration.ofSeconds(60));
 
-        String withBilling = ConfigLoader.exampleText().replace("  ops: {channel: \"#ops\"}\n",
+        String withBilling = ExampleText.forOtherRunbooks().replace("  ops: {channel: \"#ops\"}\n",
                 "  ops: {channel: \"#ops\"}\n  billing: {channel: \"#billing-alerts\"}\n");
         int teams = org.opsbot.commands.config.ConfigParser.parse(withBilling, "opsbot.yaml").require().teams().size();
         assertThat(withBilling).contains("billing");
@@ -51,7 +51,7 @@ class ReloadSignalEndToEndTest {
         Eventually.await("the reload", Duration.ofSeconds(20), () -> bot.logged("Reloaded (SIGHUP)"));
         assertThat(bot.logged("(" + teams + " teams")).as(bot.tail(20)).isTrue();
 
-        Files.writeString(config, ConfigLoader.exampleText().replace("routes:\n", "routes:\n  - {team: bililng}\n"));
+        Files.writeString(config, ExampleText.forOtherRunbooks().replace("routes:\n", "routes:\n  - {team: bililng}\n"));
         hangUp();
         Eventually.await("the refusal", Duration.ofSeconds(20), () -> bot.logged("Reload (SIGHUP) refused"));
 

@@ -40,7 +40,7 @@ class OnCallCliTest {
                 "  1. On-call engineer · at once → U0ALICE001 (schedule cdc-primary, until Mon 26 Jan 09:00 CET)",
                 "  3. Team lead · after 30m → U0LEAD0001",
                 "  4. Infrastructure manager · after 1h → members of @infra-managers are not known yet",
-                "  5. CTO · after 1h · P1 only → U0CTO00001");
+                "  5. CTO · after 1h · alerts labelled category=data-loss|security only → U0CTO00001");
         assertThat(out.toString()).doesNotContain("extraction");
     }
 

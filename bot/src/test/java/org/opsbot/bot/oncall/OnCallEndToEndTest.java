@@ -89,7 +89,7 @@ class OnCallEndToEndTest {
         assertThat(answer).startsWith("ephemeral").contains("On call now",
                 "1. *On-call engineer* · at once → <@U0BOB00001> (schedule cdc-primary, until <!date^1768809600",
                 "3. *Team lead* · after 30m → <@U0LEAD0001>",
-                "5. *CTO* · after 1h · P1 only → <@U0CTO00001>");
+                "5. *CTO* · after 1h · alerts labelled category=data-loss|security only → <@U0CTO00001>");
     }
 
     @Test

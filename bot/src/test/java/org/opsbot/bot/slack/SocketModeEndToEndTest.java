@@ -13,7 +13,7 @@ import org.opsbot.bot.testing.Eventually;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.SlackSocketStandIn;
 import org.opsbot.bot.testing.SlackSocketStandIn.Ack;
-import org.opsbot.commands.config.ConfigLoader;
+import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.config.Settings;
 import org.opsbot.commands.store.TestDatabases;
 
@@ -224,7 +224,7 @@ class SocketModeEndToEndTest {
         slack.stubFor(post(urlPathEqualTo("/api/apps.connections.open")).atPriority(1)
                 .willReturn(okJson("{\"ok\":false,\"error\":\"internal_error\"}")));
 
-        bot = Bot.start(settings(), ConfigLoader.bundledExample().require(), Clock.systemUTC());
+        bot = Bot.start(settings(), ExampleText.onTheWallClock(), Clock.systemUTC());
 
         Eventually.await("a refused apps.connections.open", WAIT,
                 () -> !slack.findAll(postRequestedFor(urlEqualTo("/api/apps.connections.open"))).isEmpty());
@@ -251,7 +251,7 @@ class SocketModeEndToEndTest {
     }
 
     private void startBot() {
-        bot = Bot.start(settings(), ConfigLoader.bundledExample().require(), Clock.systemUTC());
+        bot = Bot.start(settings(), ExampleText.onTheWallClock(), Clock.systemUTC());
         Eventually.await("the Socket Mode link", WAIT, () -> socket.openLinks() == 1);
     }
 

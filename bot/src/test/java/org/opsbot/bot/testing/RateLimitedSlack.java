@@ -62,6 +62,7 @@ public final class RateLimitedSlack implements AutoCloseable {
     private final AtomicInteger answersToLose = new AtomicInteger();
     private final AtomicInteger lostAnswers = new AtomicInteger();
     private volatile boolean resetting;
+    private volatile String scopes;
     private final AtomicReference<Runnable> nextPost = new AtomicReference<>();
     private final Limiter limiter = new Limiter();
     private final int port;
@@ -89,6 +90,21 @@ public final class RateLimitedSlack implements AutoCloseable {
      */
     public RateLimitedSlack channels(String... names) {
         limiter.create(names);
+        return this;
+    }
+
+    /**
+     * User groups that exist in the workspace (by handle), so that {@code usergroups.list} names
+     * them and {@code usergroups.users.update} sets their members; each starts with {@code member}.
+     */
+    public RateLimitedSlack usergroups(String member, String... handles) {
+        limiter.usergroups(member, handles);
+        return this;
+    }
+
+    /** The scopes {@code auth.test} names in its {@code x-oauth-scopes} header, comma-separated (none by default). */
+    public RateLimitedSlack scopes(String scopes) {
+        this.scopes = scopes;
         return this;
     }
 
@@ -226,7 +242,23 @@ public final class RateLimitedSlack implements AutoCloseable {
         private final Map<String, Deque<Long>> postsByChannel = new HashMap<>();
         private final Deque<Long> updates = new ArrayDeque<>();
         private final Map<String, String> channelIds = new HashMap<>();
+        // Handle to id, and id to members, of the workspace's user groups.
+        private final Map<String, String> usergroupIds = new LinkedHashMap<>();
+        private final Map<String, String> usergroupMembers = new HashMap<>();
         private long ts = FIRST_TS;
+
+        synchronized void usergroups(String member, String... handles) {
+            for (String handle : handles) {
+                String id = "S" + String.format("%09d", usergroupIds.size() + 1);
+                usergroupIds.put(handle, id);
+                usergroupMembers.put(id, member);
+            }
+        }
+
+        private String usergroupJson(String handle, String id) {
+            String users = String.join("\",\"", usergroupMembers.get(id).split(","));
+            return "{\"id\":\"" + id + "\",\"handle\":\"" + handle + "\",\"users\":[\"" + users + "\"]}";
+        }
 
         synchronized void create(String... names) {
             for (String name : names) {
@@ -286,8 +318,9 @@ public final class RateLimitedSlack implements AutoCloseable {
                     return okJson("{\"ok\":true,\"messages\":[" + messages + "],\"has_more\":false}").build();
                 }
                 case "auth.test" -> {
-                    return okJson("{\"ok\":true,\"url\":\"https://e2e.slack.com/\",\"team\":\"E2E\",\"user\":\"opsbot\","
-                            + "\"team_id\":\"T0E2E00001\",\"user_id\":\"U0BOT00001\",\"bot_id\":\"B0BOT00001\"}").build();
+                    var answer = okJson("{\"ok\":true,\"url\":\"https://e2e.slack.com/\",\"team\":\"E2E\",\"user\":\"opsbot\","
+                            + "\"team_id\":\"T0E2E00001\",\"user_id\":\"U0BOT00001\",\"bot_id\":\"B0BOT00001\"}");
+                    return (scopes == null ? answer : answer.withHeader("x-oauth-scopes", scopes)).build();
                 }
                 case "files.getUploadURLExternal" -> {
                     calls.add(new Call(method, form, now));
@@ -296,7 +329,23 @@ public final class RateLimitedSlack implements AutoCloseable {
                             + "\",\"file_id\":\"" + id + "\"}").build();
                 }
                 case "usergroups.list" -> {
-                    return okJson("{\"ok\":true,\"usergroups\":[]}").build();
+                    StringBuilder groups = new StringBuilder();
+                    usergroupIds.forEach((handle, id) -> groups.append(groups.isEmpty() ? "" : ",").append(usergroupJson(handle, id)));
+                    return okJson("{\"ok\":true,\"usergroups\":[" + groups + "]}").build();
+                }
+                case "usergroups.users.update" -> {
+                    String id = form.get("usergroup");
+                    String handle = usergroupIds.entrySet().stream().filter(e -> e.getValue().equals(id))
+                            .map(Map.Entry::getKey).findFirst().orElse(null);
+                    if (handle == null) {
+                        return okJson("{\"ok\":false,\"error\":\"no_such_subteam\"}").build();
+                    }
+                    if (form.getOrDefault("users", "").isEmpty()) {
+                        return okJson("{\"ok\":false,\"error\":\"invalid_users\"}").build();
+                    }
+                    calls.add(new Call(method, form, now));
+                    usergroupMembers.put(id, form.get("users"));
+                    return okJson("{\"ok\":true,\"usergroup\":" + usergroupJson(handle, id) + "}").build();
                 }
                 case "chat.postMessage" -> {
                     String channel = channelIds.computeIfAbsent(form.getOrDefault("channel", "?"),

@@ -19,6 +19,7 @@ public final class RecordingOutbox implements Outbox {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, Long> once = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> usergroups = new ConcurrentHashMap<>();
 
     public List<Call> calls() {
         return List.copyOf(calls);
@@ -81,6 +82,17 @@ public final class RecordingOutbox implements Outbox {
     @Override
     public long publishHome(String user, com.slack.api.model.view.View view) {
         return record("publishHome", user, SlackMessage.text(String.valueOf(view.getBlocks())));
+    }
+
+    @Override
+    public long setUsergroup(String handle, List<String> members) {
+        usergroups.put(handle, List.copyOf(members));
+        return record("setUsergroup", handle, SlackMessage.text(String.join(",", members)));
+    }
+
+    @Override
+    public java.util.Optional<List<String>> lastUsergroup(String handle) {
+        return java.util.Optional.ofNullable(usergroups.get(handle));
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -27,11 +29,22 @@ final class HeartbeatsBinder {
 
     private final Binder in;
 
+    private BiPredicate<String, String> reported = (section, name) -> false;
+
     HeartbeatsBinder(Binder in) {
         this.in = in;
     }
 
-    List<Heartbeat> bind(Optional<YamlNode> node, Collection<String> teams, Collection<String> severities) {
+    /**
+     * @param reported  whether a name of a section (teams, severities) is declared but broken, or
+     *                  its section unreadable: a problem already reported, so a heartbeat naming
+     *                  it is not reported again
+     * @param ownLevels a team's own severity names ({@code teams.<team>.severities}), empty when
+     *                  it uses the global ones: the missed-heartbeat alert is that team's
+     */
+    List<Heartbeat> bind(Optional<YamlNode> node, Collection<String> teams, Collection<String> severities,
+                         Function<String, List<String>> ownLevels, BiPredicate<String, String> reported) {
+        this.reported = reported;
         List<Heartbeat> out = new ArrayList<>();
         if (node.isEmpty() || Binder.isNull(node.get())) {
             return out;
@@ -57,8 +70,11 @@ final class HeartbeatsBinder {
                     path + ".every", SHORTEST));
             var written = map.get("grace").filter(g -> !Binder.isNull(g)).isPresent();
             var grace = written ? in.duration(map, "grace", path, false) : Optional.of(Duration.ZERO);
+            var own = team.map(t -> ownLevels.apply(t.text().strip())).filter(l -> !l.isEmpty());
+            var levels = own.<Collection<String>>map(l -> l).orElse(severities);
+            var section = own.isPresent() ? "teams." + team.get().text().strip() + ".severities" : "severities";
             var severity = in.scalar(map, "severity", path, false)
-                    .filter(s -> defined(s, path + ".severity", "severity", severities, "severities"))
+                    .filter(s -> team.isEmpty() || defined(s, path + ".severity", "severity", levels, section))
                     .map(s -> s.text().strip());
             if (map.get("severity").isPresent() && severity.isEmpty()) {
                 continue;
@@ -101,6 +117,9 @@ final class HeartbeatsBinder {
         var name = ref.text().strip();
         if (defined.contains(name)) {
             return true;
+        }
+        if (reported.test(section, name)) {
+            return false;
         }
         var known = defined.isEmpty() ? "none are defined" : "defined: " + String.join(", ", defined);
         in.problem(ref.line(), path + " names " + kind + " '" + name + "', which is not defined under " + section

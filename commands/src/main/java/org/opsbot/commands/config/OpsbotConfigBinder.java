@@ -100,7 +100,9 @@ final class OpsbotConfigBinder {
         var routes = routes(doc);
         var permissions = doc.get("permissions").flatMap(n -> in.map(n, "permissions"))
                 .map(this::permissions).orElse(Map.of());
-        var heartbeats = new HeartbeatsBinder(in).bind(doc.get(HeartbeatsBinder.SECTION), teams.keySet(), severityNames());
+        var heartbeats = new HeartbeatsBinder(in).bind(doc.get(HeartbeatsBinder.SECTION), teams.keySet(), severityNames(),
+                team -> teams.get(team).severities().stream().map(Severity::name).toList(),
+                (section, name) -> unreadable.contains(section) || broken.getOrDefault(section, Set.of()).contains(name));
         var maintenance = new MaintenanceBinder(in, teams.keySet(), roles.keySet()).bind(doc);
         return Optional.of(new OpsbotConfig(slack, roles, severities, schedules, teams, routes, permissions, server,
                 heartbeats, maintenance));

@@ -19,8 +19,10 @@ import java.util.Set;
  * @param file   where it is written, for validate's warnings (empty when built in code)
  * @param line   its line in {@code file}
  * @param handOffNotice how long before a shift starts the incoming person is told ({@code hand-off-notice})
+ * @param slackUsergroup the handle of the Slack user group kept equal to who is on call ({@code slack-usergroup})
  */
-public record Schedule(String name, List<Layer> layers, String file, int line, Duration handOffNotice) {
+public record Schedule(String name, List<Layer> layers, String file, int line, Duration handOffNotice,
+                       Optional<String> slackUsergroup) {
     /** The hand-off notice unless {@code hand-off-notice} says otherwise. */
     public static final Duration DEFAULT_HAND_OFF_NOTICE = Duration.ofHours(1);
 
@@ -32,6 +34,10 @@ public record Schedule(String name, List<Layer> layers, String file, int line, D
         if (handOffNotice.isNegative()) {
             throw new IllegalArgumentException("a hand-off notice is not negative");
         }
+    }
+
+    public Schedule(String name, List<Layer> layers, String file, int line, Duration handOffNotice) {
+        this(name, layers, file, line, handOffNotice, Optional.empty());
     }
 
     public Schedule(String name, List<Layer> layers, String file, int line) {

@@ -60,20 +60,41 @@ final class ScheduleBinder {
             var map = s.get();
             Optional<List<Schedule.Layer>> layers;
             if (map.get("layers").isPresent()) {
-                in.onlyKeys(map, path, List.of("time-zone", "layers", "hand-off-notice"));
+                in.onlyKeys(map, path, List.of("time-zone", "layers", "hand-off-notice", "slack-usergroup"));
                 layers = layers(map, path);
             } else {
-                in.onlyKeys(map, path, List.of("time-zone", "rotation", "start", "hand-off", "members", "layers", "hand-off-notice"));
+                in.onlyKeys(map, path, List.of("time-zone", "rotation", "start", "hand-off", "members", "layers", "hand-off-notice", "slack-usergroup"));
                 layers = layer(map, path, e.key(), Optional.empty(), false).map(List::of);
             }
             if (layers.isPresent()) {
-                out.put(e.key(), new Schedule(e.key(), layers.get(), in.file(), e.line(), handOffNotice(map, path)));
+                out.put(e.key(), new Schedule(e.key(), layers.get(), in.file(), e.line(), handOffNotice(map, path),
+                        usergroup(map, path)));
             } else {
                 shared.broken("schedules", e.key());
             }
         }
         return out;
     }
+
+    /**
+     * {@code slack-usergroup: cdc-oncall}: the handle (as after the {@code @}) of the user group
+     * the bot keeps equal to who is on call.
+     */
+    private Optional<String> usergroup(YamlMap map, String path) {
+        return in.scalar(map, "slack-usergroup", path, false).flatMap(s -> {
+            String handle = s.text().strip();
+            handle = handle.startsWith("@") ? handle.substring(1) : handle;
+            if (!USERGROUP_HANDLE.matcher(handle).matches()) {
+                in.problem(s.line(), path + ".slack-usergroup '" + s.text() + "' is not a user group handle",
+                        "write the handle people mention, without spaces, e.g. slack-usergroup: cdc-oncall");
+                return Optional.empty();
+            }
+            return Optional.of(handle);
+        });
+    }
+
+    /** Slack's handles: lower case letters, digits, dots, hyphens and underscores. */
+    private static final java.util.regex.Pattern USERGROUP_HANDLE = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,79}");
 
     /** {@code hand-off-notice: 1h}: how long before a shift the incoming person is told; at most a week. */
     private Duration handOffNotice(YamlMap map, String path) {

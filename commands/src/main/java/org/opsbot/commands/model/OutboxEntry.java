@@ -37,9 +37,10 @@ public record OutboxEntry(
     /**
      * POST, UPDATE and EPHEMERAL are chat messages; CHANNEL creates a channel (payload: its name
      * and who to invite); FILE uploads and shares a file in {@code channel}; HOME publishes the
-     * App Home view (payload) of the user in {@code channel}.
+     * App Home view (payload) of the user in {@code channel}; USERGROUP sets the members (payload:
+     * user ids, comma-separated) of the user group whose handle is in {@code channel}.
      */
-    public enum Kind { POST, UPDATE, EPHEMERAL, CHANNEL, FILE, HOME }
+    public enum Kind { POST, UPDATE, EPHEMERAL, CHANNEL, FILE, HOME, USERGROUP }
 
     public enum Status { PENDING, SENT, FAILED, EXPIRED, SUPERSEDED }
 }

@@ -238,6 +238,45 @@ public final class OutboxStore {
         });
     }
 
+    /**
+     * Sets the members of the user group {@code handle} ({@code usergroups.users.update}) to
+     * {@code members}, comma-separated. One lane per group; a membership not sent yet (nor being
+     * sent) is replaced by the newer one, since only the newest matters.
+     */
+    public long enqueueUsergroup(String handle, String members) {
+        String lane = USERGROUP_LANE + handle;
+        return db.write(h -> {
+            long now = clock.millis();
+            Optional<Long> waiting = h.createQuery("""
+                            SELECT id FROM outbox WHERE lane = :lane AND status = 'PENDING' AND attempts = 0
+                              AND (claimed_until IS NULL OR claimed_until < :now) ORDER BY id DESC LIMIT 1""")
+                    .bind("lane", lane).bind("now", now).mapTo(Long.class).findOne();
+            if (waiting.isPresent() && h.createUpdate("""
+                            UPDATE outbox SET payload = :payload
+                            WHERE id = :id AND status = 'PENDING' AND attempts = 0
+                              AND (claimed_until IS NULL OR claimed_until < :now)""")
+                    .bind("payload", members).bind("id", waiting.get()).bind("now", now).execute() == 1) {
+                return waiting.get();
+            }
+            return insert(h, OutboxEntry.Kind.USERGROUP, lane, handle, null, null, null, null, members, null);
+        });
+    }
+
+    /**
+     * The membership last asked of user group {@code handle}, sent or not (a call Slack refused
+     * for good counts too, so a refusal is not asked again every round): empty when none was.
+     */
+    public Optional<String> lastUsergroup(String handle) {
+        return db.read(h -> h.createQuery("""
+                        SELECT payload FROM outbox WHERE lane = :lane AND kind = 'USERGROUP'
+                          AND status IN ('PENDING', 'SENT', 'FAILED') ORDER BY id DESC LIMIT 1""")
+                .bind("lane", USERGROUP_LANE + handle)
+                .mapTo(String.class)
+                .findOne());
+    }
+
+    private static final String USERGROUP_LANE = "usergroup:";
+
     private long insert(Handle h, OutboxEntry.Kind kind, String lane, String channel, String threadTs, Long parentId,
                         Long targetId, String userId, String payload, Long expiresAt) {
         long now = clock.millis();

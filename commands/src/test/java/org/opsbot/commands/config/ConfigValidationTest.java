@@ -777,6 +777,43 @@ class ConfigValidationTest {
         assertThat(problems).extracting(Problem::line).containsExactly(2, 3, 5, 7);
     }
 
+    @Test
+    void a_heartbeat_naming_a_broken_severity_or_team_is_not_reported_again() {
+        var problems = problems("""
+                severities:
+                  - {name: P1, ack-within: 5m}
+                  - {name: P2, ack-within: 1hr}
+                teams:
+                  cdc: {channel: "#cdc-alerts"}
+                  sync: [not, a, mapping]
+                routes:
+                  - {team: cdc}
+                heartbeats:
+                  - {name: cdc-backup, team: cdc, every: 24h, severity: P2}
+                  - {name: sync-job, team: sync, every: 1h}
+                """);
+
+        // The broken severity and the broken team, each once: not again where the heartbeats name them.
+        assertThat(problems).extracting(Problem::line).containsExactly(3, 6);
+    }
+
+    @Test
+    void a_heartbeat_of_a_team_with_its_own_severities_names_one_of_them() {
+        var problem = only(VALID.replace("    responders: responders\n", """
+                    responders: responders
+                    severities:
+                      - {name: S1, ack-within: 15m}
+                      - {name: S2, ack-within: 1h}
+                """) + """
+                heartbeats:
+                  - {name: cdc-backup, team: cdc, every: 24h, severity: S2}
+                  - {name: cdc-reconciliation, team: cdc, every: 1h, severity: P2}
+                """);
+
+        assertThat(problem.message()).contains("heartbeats[1].severity names severity 'P2'")
+                .contains("teams.cdc.severities: (defined: S1, S2)");
+    }
+
     private static List<Problem> problems(String yaml) {
         return ConfigParser.parse(yaml, "opsbot.yaml", KEYS).problems();
     }

@@ -50,8 +50,10 @@ class ExampleConfigTest {
         assertThat(tiers).extracting(Tier::name).containsExactly("On-call engineer", "Day team", "Team lead",
                 "Infrastructure manager", "CTO");
         assertThat(tiers.get(0).targets()).containsExactly(new NotifyTarget(NotifyTarget.Kind.SCHEDULE, "cdc-primary"));
-        assertThat(tiers.get(4).appliesTo("P1")).isTrue();
-        assertThat(tiers.get(4).appliesTo("P2")).isFalse();
+        // Seed 003: "Emergency: CTO (data loss, security incident)", whatever the severity.
+        assertThat(tiers.get(4).appliesTo("P2")).isTrue();
+        assertThat(tiers.get(4).match().matches(Map.of("category", "data-loss"))).isTrue();
+        assertThat(tiers.get(4).match().matches(Map.of("category", "latency"))).isFalse();
         var dayTeam = tiers.get(1).hours().orElseThrow();
         assertThat(dayTeam.contains(ZonedDateTime.parse("2026-03-04T10:00:00+01:00[Europe/Berlin]"))).isTrue();
         assertThat(dayTeam.contains(ZonedDateTime.parse("2026-03-07T10:00:00+01:00[Europe/Berlin]"))).isFalse();
@@ -60,6 +62,6 @@ class ExampleConfigTest {
         assertThat(config.route(Map.of("alertname", "ExtractionStalled")).orElseThrow().team()).isEqualTo("extraction");
         assertThat(config.route(Map.of("alertname", "DiskFull")).orElseThrow().isCatchAll()).isTrue();
         assertThat(config.permissions().get("override")).containsExactly("approvers");
-        assertThat(config.summary()).isEqualTo("6 teams, 3 routes, 4 severities, 2 schedules, 3 roles");
+        assertThat(config.summary()).isEqualTo("6 teams, 8 routes, 4 severities, 5 schedules, 4 roles");
     }
 }

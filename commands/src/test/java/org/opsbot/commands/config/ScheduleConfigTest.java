@@ -77,4 +77,19 @@ class ScheduleConfigTest {
                 """)).anySatisfy(p -> assertThat(p).startsWith("opsbot.yaml:2: schedule name 'list' is a word of /ops override"))
                 .anySatisfy(p -> assertThat(p).startsWith("opsbot.yaml:4: team name 'cancel' is a word of /ops override"));
     }
+
+    @Test
+    void aUserGroupHandleThatIsNoHandleIsReportedWithItsLine() {
+        assertThat(problems("""
+                schedules:
+                  cdc:
+                    time-zone: UTC
+                    rotation: daily
+                    start: 2026-01-05
+                    slack-usergroup: CDC On Call
+                    members: [U0ALICE001]
+                """)).singleElement().asString().startsWith("opsbot.yaml:6:")
+                .contains("schedules.cdc.slack-usergroup 'CDC On Call' is not a user group handle")
+                .contains("slack-usergroup: cdc-oncall");
+    }
 }

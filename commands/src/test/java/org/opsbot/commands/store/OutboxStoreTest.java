@@ -56,6 +56,26 @@ class OutboxStoreTest {
 
     @ParameterizedTest
     @MethodSource("dialects")
+    void aUserGroupsWaitingMembershipIsReplacedByTheNewerAndTheLastAskedIsKnownAfterItIsSent(Dialect dialect) {
+        with(dialect, outbox -> {
+            assertThat(outbox.lastUsergroup("cdc-oncall")).isEmpty();
+            long first = outbox.enqueueUsergroup("cdc-oncall", "U0ALICE001");
+            long second = outbox.enqueueUsergroup("cdc-oncall", "U0CAROL001");
+            long other = outbox.enqueueUsergroup("night-oncall", "U0DAVE0001");
+            assertThat(second).as("folded into the waiting one").isEqualTo(first);
+            assertThat(outbox.lastUsergroup("cdc-oncall")).contains("U0CAROL001");
+
+            assertThat(outbox.claimDue("w", CLAIM, 10)).extracting(OutboxEntry::id, OutboxEntry::kind, OutboxEntry::channel, OutboxEntry::payload)
+                    .containsExactly(tuple(first, OutboxEntry.Kind.USERGROUP, "cdc-oncall", "U0CAROL001"),
+                            tuple(other, OutboxEntry.Kind.USERGROUP, "night-oncall", "U0DAVE0001"));
+            outbox.markSent(first, "w", "cdc-oncall", null);
+            assertThat(outbox.lastUsergroup("cdc-oncall")).as("sent, it is still what was last asked").contains("U0CAROL001");
+            return null;
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
     void postsOfOneChannelAreHandedOutOneAtATimeInOrder(Dialect dialect) {
         with(dialect, outbox -> {
             long first = outbox.enqueuePost("#alerts", null, "{\"text\":\"1\"}");
