@@ -142,7 +142,7 @@ class MaintenanceEndToEndTest {
 
     private HttpResponse<String> click(String user, String actionId, String value) throws Exception {
         return send(signer.post(URI.create("http://localhost:" + bot.port() + "/slack/events"), SlackSigner.FORM,
-                SlackPayloads.blockActions(TEAM, user, "someone", "C0EXTRACT1", "1700000000.000900", actionId, value, false)));
+                SlackPayloads.blockActions(TEAM, user, "someone", "C0ANALYTC1", "1700000000.000900", actionId, value, false)));
     }
 
     private boolean toldPrivately(String user, String text) {
@@ -152,14 +152,14 @@ class MaintenanceEndToEndTest {
 
     @Test
     void maintenanceOutsideTheTeamsWindowsStartsOnlyWhenAnApproverApprovesIt() throws Exception {
-        String asked = ops(ALICE, "maintenance start extraction 2h Re-running the center import");
-        assertThat(asked).contains("needs an approval from approvers within 4h");
+        String asked = ops(ALICE, "maintenance start analytics 2h Re-running the center import");
+        assertThat(asked).contains("needs an approval from engineering-managers within 30m");
         Eventually.await("the request is posted in the team's channel with its buttons", WAIT, () -> slack.calls("chat.postMessage")
-                .stream().anyMatch(c -> "#extraction-alerts".equals(c.get("channel")) && c.get("text") != null
-                        && c.get("text").contains("Maintenance of extraction")));
+                .stream().anyMatch(c -> "#analytics-alerts".equals(c.get("channel")) && c.get("text") != null
+                        && c.get("text").contains("Maintenance of analytics")));
         RateLimitedSlack.Call request = slack.calls("chat.postMessage").stream()
-                .filter(c -> "#extraction-alerts".equals(c.get("channel")) && c.get("text") != null
-                        && c.get("text").contains("Maintenance of extraction")).findFirst().orElseThrow();
+                .filter(c -> "#analytics-alerts".equals(c.get("channel")) && c.get("text") != null
+                        && c.get("text").contains("Maintenance of analytics")).findFirst().orElseThrow();
         assertThat(request.get("blocks")).contains("Re-running the center import", "action.reject");
         java.util.regex.Matcher button = java.util.regex.Pattern
                 .compile("\"action_id\":\"action.approve\"[^}]*?\"value\":\"(\\d+:[0-9a-f]{64})\"").matcher(request.get("blocks"));
@@ -169,13 +169,13 @@ class MaintenanceEndToEndTest {
         click(ALICE, "action.approve", button.group(1));
         Eventually.await("the requester cannot approve it", WAIT, () -> toldPrivately(ALICE, "someone else must approve it"));
         click(BOB, "action.approve", button.group(1));
-        Eventually.await("nor can someone outside the role", WAIT, () -> toldPrivately(BOB, "only named members of the `approvers` role"));
+        Eventually.await("nor can someone outside the role", WAIT, () -> toldPrivately(BOB, "only named members of the `engineering-managers` role"));
         assertThat(ops(CAROL, "maintenance")).doesNotContain("Re-running the center import");
 
-        click("U0LEAD0001", "action.approve", button.group(1));
-        Eventually.await("the window starts and is announced", WAIT, () -> posted("Maintenance started for *extraction*"));
+        click("U0MGR00001", "action.approve", button.group(1));
+        Eventually.await("the window starts and is announced", WAIT, () -> posted("Maintenance started for *analytics*"));
         assertThat(ops(CAROL, "maintenance")).contains("In maintenance now").contains("Re-running the center import");
-        assertThat(ops(ALICE, "maintenance end extraction")).contains("Ended");
+        assertThat(ops(ALICE, "maintenance end analytics")).contains("Ended");
     }
 
     @Test
