@@ -315,7 +315,7 @@ public final class Bot implements AutoCloseable {
                 checks,
                 alerts,
                 onCall,
-                new MaintenanceFeature(maintenance, config.get(), slack.outbox(), alerts, checks, zones, Replica.NAME, clock),
+                new MaintenanceFeature(maintenance, config.get(), slack.outbox(), alerts, checks, actions, zones, Replica.NAME, clock),
                 escalation,
                 incidents,
                 actions,

@@ -101,9 +101,10 @@ final class ActionMessages {
             text.append("\n:calendar: Run by schedule ").append(code(r.requester().substring(SCHEDULE_ACTOR.length())))
                     .append(" of ").append(code(r.reference())).append(", without approval: the schedule is reviewed in Git");
         } else if (asked) {
-            text.append("\n").append(user(r.requester())).append(" asks to run ").append(code(r.reference()));
+            text.append("\n").append(user(r.requester())).append(r.isAction() ? " asks to run " + code(r.reference())
+                    : " asks for " + escape(r.title()));
         }
-        text.append("\n*Runs:* ").append(code(r.plan()));
+        text.append(r.isAction() ? "\n*Runs:* " : "\n*Starts:* ").append(code(r.plan()));
         text.append("\n*Why:* ").append(r.reason().isBlank() ? "(no reason given)" : SlackText.person(r.reason()));
         blocks.add(section(s -> s.text(markdownText(SlackText.fit(text.toString(), 2_900)))));
 
@@ -126,7 +127,7 @@ final class ActionMessages {
             case REJECTED -> facts.add("Rejected by " + r.decidedBy().map(SlackText::user).orElse("?") + ": "
                     + SlackText.person(r.decisionNote().orElse("")));
             case EXPIRED -> facts.add("Nobody approved it in time" + r.expiresAt().map(t -> " (by " + SlackText.date(t) + ")").orElse("")
-                    + ". Ask again with " + code("/ops run " + r.reference()));
+                    + ". Ask again with " + code(r.isAction() ? "/ops run " + r.reference() : "/ops " + r.kind()));
         }
         facts.add("Request #" + r.id());
         blocks.add(context(c -> c.elements(List.of(markdownText(SlackText.fit(String.join(" · ", facts), 2_900))))));

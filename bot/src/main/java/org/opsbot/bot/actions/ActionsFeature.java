@@ -139,6 +139,26 @@ public final class ActionsFeature implements SlackFeature {
         runs.started(request, askedIn);
     }
 
+    /**
+     * On the executor: records a request of another kind than an action (ad hoc maintenance) and
+     * posts it to the team's channel with the same Approve and Reject buttons, so it is approved,
+     * rejected and expired exactly as an action request is.
+     *
+     * @param askedIn where the requester is told where the request went
+     */
+    public void request(Approvals.Other other, String team, String user, String reason, String askedIn) {
+        try {
+            String channel = Optional.ofNullable(config.get().teams().get(team)).flatMap(Team::channel)
+                    .or(() -> config.get().slack().defaultChannel())
+                    .orElse(askedIn);
+            runs.started(approvals.request(other, user, reason, channel), askedIn);
+        } catch (RuntimeException e) {
+            outbox.ephemeral(askedIn, user, SlackMessage.text(DatabaseDown.answer(LOG, e,
+                    other.kind() + " request for " + user, ":warning: Asking for approval of " + SlackText.plain(other.title(), 150)
+                            + " failed unexpectedly; the details are in opsbot's log.")));
+        }
+    }
+
     boolean knows(String reference) {
         try {
             approvals.find(reference);

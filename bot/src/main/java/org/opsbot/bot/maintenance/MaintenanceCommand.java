@@ -1,5 +1,8 @@
 package org.opsbot.bot.maintenance;
 
+import org.opsbot.bot.actions.ActionsFeature;
+import org.opsbot.commands.approval.Approvals;
+
 import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.bot.oncall.When;
 import org.opsbot.bot.slack.ops.CommandReply;
@@ -39,12 +42,14 @@ final class MaintenanceCommand implements OpsCommand {
 
     private final OpsbotConfig config;
     private final Maintenance maintenance;
+    private final ActionsFeature actions;
     private final UserTimeZones zones;
     private final Clock clock;
 
-    MaintenanceCommand(OpsbotConfig config, Maintenance maintenance, UserTimeZones zones, Clock clock) {
+    MaintenanceCommand(OpsbotConfig config, Maintenance maintenance, ActionsFeature actions, UserTimeZones zones, Clock clock) {
         this.config = config;
         this.maintenance = maintenance;
+        this.actions = actions;
         this.zones = zones;
         this.clock = clock;
     }
@@ -107,12 +112,15 @@ final class MaintenanceCommand implements OpsCommand {
         if (span.why().isBlank()) {
             throw new UsageException("Say why the team is in maintenance: it is shown in the channel, e.g. " + START_EXAMPLES + ".");
         }
-        Optional<MaintenanceConfig.Approval> approval = maintenance.config().approval(team);
-        if (approval.isPresent() && !maintenance.insideRecurring(team, span.from())
-                && !config.roles().getOrDefault(approval.get().role(), List.of()).contains(in.userId())) {
-            // The four-eyes request flow is not there for windows yet: someone of the role starts it.
-            return CommandReply.ephemeral(":no_entry: Maintenance of *" + SlackText.escape(team) + "* outside its recurring"
-                    + " windows needs the approval of " + SlackText.escape(approval.get().role()) + ": ask one of them to start it.");
+        Optional<MaintenanceConfig.Approval> approval = maintenance.approvalNeeded(team, span.from());
+        if (approval.isPresent()) {
+            // Four eyes, as for actions: the window starts when the role's members approve it.
+            Approvals.Other request = maintenance.approvalRequest(team, span.from(), span.until(), span.why());
+            in.executor().execute(() -> actions.request(request, team, in.userId(), span.why(), in.channelId()));
+            MaintenanceConfig.Approval a = approval.get();
+            return CommandReply.ephemeral(":hourglass: Maintenance of *" + SlackText.escape(team) + "* outside its recurring"
+                    + " windows needs " + (a.count() == 1 ? "an approval" : a.count() + " approvals") + " from "
+                    + SlackText.escape(a.role()) + " within " + Durations.format(a.within()) + ": asking for it…");
         }
         MaintenanceWindow w = maintenance.start(team, span.from(), span.until(), span.why(), in.userId());
         String when = w.startsAt().isAfter(now) ? "from " + SlackText.date(w.startsAt()) + " " : "now, ";

@@ -1,5 +1,6 @@
 package org.opsbot.bot.maintenance;
 
+import org.opsbot.bot.actions.ActionsFeature;
 import org.opsbot.bot.alerts.AlertmanagerSilences;
 import org.opsbot.bot.alerts.AlertsFeature;
 import org.opsbot.bot.checks.ChecksFeature;
@@ -11,6 +12,7 @@ import org.opsbot.bot.slack.ops.SlackFeature;
 import org.opsbot.commands.access.PermissionKeys;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.maintenance.Maintenance;
+import org.opsbot.commands.model.ActionRequest;
 
 import java.time.Clock;
 import java.util.List;
@@ -23,9 +25,11 @@ public final class MaintenanceFeature implements SlackFeature {
     private final MaintenanceCommand command;
     private final MaintenanceJob job;
 
+    /** @param actions whose approval requests carry ad hoc maintenance that needs four eyes */
     public MaintenanceFeature(Maintenance maintenance, OpsbotConfig config, Outbox outbox, AlertsFeature alerts,
-                              ChecksFeature checks, UserTimeZones zones, String holder, Clock clock) {
-        this.command = new MaintenanceCommand(config, maintenance, zones, clock);
+                              ChecksFeature checks, ActionsFeature actions, UserTimeZones zones, String holder, Clock clock) {
+        this.command = new MaintenanceCommand(config, maintenance, actions, zones, clock);
+        actions.approvals().onApproved(ActionRequest.MAINTENANCE, maintenance::startApproved);
         this.job = new MaintenanceJob(maintenance, config, outbox, alerts, checks, new AlertmanagerSilences(), holder);
     }
 

@@ -112,7 +112,7 @@ class MaintenanceEndToEndTest {
         String started = ops(ALICE, "maintenance start cdc 2h Patching the Kafka Connect hosts");
         assertThat(started).contains("Maintenance #").contains("*cdc*").contains("nobody is paged");
         Eventually.await("announced in the team's channel", WAIT, () -> posted("Maintenance started for *cdc*"));
-        assertThat(slack.announcements()).filteredOn(c -> c.get("text") != null && c.get("text").contains("Maintenance started"))
+        assertThat(slack.announcements()).filteredOn(c -> c.get("text") != null && c.get("text").contains("Maintenance started for *cdc*"))
                 .singleElement().satisfies(c -> {
                     assertThat(c.get("channel")).isEqualTo("#cdc-alerts");
                     assertThat(c.get("text")).contains("Patching the Kafka Connect hosts").contains("<@U0ALICE001>");
@@ -137,7 +137,45 @@ class MaintenanceEndToEndTest {
         assertThat(ops(ALICE, "maintenance")).contains("No maintenance now");
         assertThat(ops(ALICE, "maintenance end cdc")).contains("No maintenance window is running.");
         assertThat(slack.announcements()).as("announced once each")
-                .filteredOn(c -> c.get("text") != null && c.get("text").startsWith(":construction: Maintenance started")).hasSize(1);
+                .filteredOn(c -> c.get("text") != null && c.get("text").startsWith(":construction: Maintenance started for *cdc*")).hasSize(1);
+    }
+
+    private HttpResponse<String> click(String user, String actionId, String value) throws Exception {
+        return send(signer.post(URI.create("http://localhost:" + bot.port() + "/slack/events"), SlackSigner.FORM,
+                SlackPayloads.blockActions(TEAM, user, "someone", "C0ANALYTC1", "1700000000.000900", actionId, value, false)));
+    }
+
+    private boolean toldPrivately(String user, String text) {
+        return slack.calls("chat.postEphemeral").stream()
+                .anyMatch(c -> user.equals(c.get("user")) && c.get("text") != null && c.get("text").contains(text));
+    }
+
+    @Test
+    void maintenanceOutsideTheTeamsWindowsStartsOnlyWhenAnApproverApprovesIt() throws Exception {
+        String asked = ops(ALICE, "maintenance start analytics 2h Re-running the center import");
+        assertThat(asked).contains("needs an approval from engineering-managers within 30m");
+        Eventually.await("the request is posted in the team's channel with its buttons", WAIT, () -> slack.calls("chat.postMessage")
+                .stream().anyMatch(c -> "#analytics-alerts".equals(c.get("channel")) && c.get("text") != null
+                        && c.get("text").contains("Maintenance of analytics")));
+        RateLimitedSlack.Call request = slack.calls("chat.postMessage").stream()
+                .filter(c -> "#analytics-alerts".equals(c.get("channel")) && c.get("text") != null
+                        && c.get("text").contains("Maintenance of analytics")).findFirst().orElseThrow();
+        assertThat(request.get("blocks")).contains("Re-running the center import", "action.reject");
+        java.util.regex.Matcher button = java.util.regex.Pattern
+                .compile("\"action_id\":\"action.approve\"[^}]*?\"value\":\"(\\d+:[0-9a-f]{64})\"").matcher(request.get("blocks"));
+        assertThat(button.find()).as("an Approve button: " + request.get("blocks")).isTrue();
+        assertThat(ops(CAROL, "maintenance")).as("nothing starts before the approval").doesNotContain("Re-running the center import");
+
+        click(ALICE, "action.approve", button.group(1));
+        Eventually.await("the requester cannot approve it", WAIT, () -> toldPrivately(ALICE, "someone else must approve it"));
+        click(BOB, "action.approve", button.group(1));
+        Eventually.await("nor can someone outside the role", WAIT, () -> toldPrivately(BOB, "only named members of the `engineering-managers` role"));
+        assertThat(ops(CAROL, "maintenance")).doesNotContain("Re-running the center import");
+
+        click("U0MGR00001", "action.approve", button.group(1));
+        Eventually.await("the window starts and is announced", WAIT, () -> posted("Maintenance started for *analytics*"));
+        assertThat(ops(CAROL, "maintenance")).contains("In maintenance now").contains("Re-running the center import");
+        assertThat(ops(ALICE, "maintenance end analytics")).contains("Ended");
     }
 
     @Test

@@ -50,6 +50,8 @@ public final class Approvals {
     private final Clock clock;
     // The runs this process is carrying out now, whose deadline it keeps extending.
     private final Set<Long> running = ConcurrentHashMap.newKeySet();
+    // What an approved request of another kind than an action does, by kind.
+    private final Map<String, ApprovedWork> work = new ConcurrentHashMap<>();
 
     public Approvals(RunbookCatalog catalog, Map<String, List<String>> roles, ActionStore store, ActionRunner runner,
                      AuditLog audit, SecretMasker masker, Clock clock) {
@@ -66,6 +68,55 @@ public final class Approvals {
         this.audit = audit;
         this.masker = masker;
         this.clock = clock;
+    }
+
+    /**
+     * What an approved request of a kind other than {@link ActionRequest#ACTION} does when it
+     * runs, once, on the replica that won the claim (a maintenance window starts).
+     */
+    @FunctionalInterface
+    public interface ApprovedWork {
+        ActionResult carryOut(ActionRequest approved);
+    }
+
+    /** Registers what approved requests of {@code kind} do; the feature owning the kind calls it once. */
+    public void onApproved(String kind, ApprovedWork what) {
+        if (ActionRequest.ACTION.equals(kind) || work.putIfAbsent(kind, what) != null) {
+            throw new IllegalStateException("approved requests of kind " + kind + " already have their work");
+        }
+    }
+
+    /**
+     * Something other than a runbook action that needs four eyes: what it is (its kind, the
+     * subject it is about, a title and the one line approvers read) and who must approve it.
+     * Its params are what the {@link ApprovedWork} reads; approvals are bound to their hash.
+     */
+    public record Other(String kind, String subject, String title, Map<String, String> params, String plan,
+                        String role, int count, Duration within) {
+    }
+
+    /** Records a request of another kind; it waits for {@code count} approvers of {@code role} until its expiry. */
+    public ActionRequest request(Other other, String requester, String reason, String channel) {
+        if (!work.containsKey(other.kind())) {
+            throw new IllegalStateException("nothing carries out approved requests of kind " + other.kind());
+        }
+        Instant now = now();
+        String hash = sha256(other.kind() + "\n" + other.subject() + "\n" + new java.util.TreeMap<>(other.params()));
+        long id = store.insert(new ActionStore.NewRequest(other.kind(), other.subject(), other.title(), other.params(),
+                masker.mask(other.plan()), hash, requester, reason, channel, Optional.of(other.role()),
+                Math.max(1, other.count()), false, now, Optional.of(now.plus(other.within())), other.kind()));
+        ActionRequest request = store.find(id).orElseThrow();
+        audit("action.request", requester, request, Map.of("needs", request.needed() + " approval(s) from " + other.role()));
+        return request;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An action and the runbook it belongs to. */
@@ -232,10 +283,10 @@ public final class Approvals {
         }
         if (r.expiresAt().isPresent() && !now.isBefore(r.expiresAt().get())) {
             expireDue();
-            return new Approval.Refused(store.find(id).orElseThrow(), "this request expired; ask for it again with /ops run");
+            return new Approval.Refused(store.find(id).orElseThrow(), "this request expired; ask for it again with " + again(r));
         }
         if (r.requester().equals(approver)) {
-            return new Approval.Refused(r, "you asked for this action, so someone else must approve it");
+            return new Approval.Refused(r, "you asked for this " + (r.isAction() ? "action" : r.kind()) + ", so someone else must approve it");
         }
         String role = r.approverRole().orElse("");
         if (!namedMember(role, approver)) {
@@ -312,8 +363,14 @@ public final class Approvals {
             throw new IllegalStateException("request " + claimed.id() + " was not claimed");
         }
         ActionResult result;
-        Optional<ActionPlan> plan = currentPlan(claimed);
-        if (plan.isEmpty() || !plan.get().hash().equals(claimed.planHash())) {
+        Optional<ActionPlan> plan = claimed.isAction() ? currentPlan(claimed) : Optional.empty();
+        if (!claimed.isAction()) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("approvers", claimed.approvers());
+            details.put("break_glass", claimed.breakGlass());
+            audit("action.run", actor, claimed, details);
+            result = work.get(claimed.kind()).carryOut(claimed);
+        } else if (plan.isEmpty() || !plan.get().hash().equals(claimed.planHash())) {
             result = new ActionResult(false, "not run: the action changed in its runbook after it was requested", "");
         } else {
             Map<String, Object> details = new LinkedHashMap<>();
@@ -406,6 +463,9 @@ public final class Approvals {
     }
 
     private Optional<String> changedSince(ActionRequest r) {
+        if (!r.isAction()) {
+            return Optional.empty();
+        }
         Optional<ActionPlan> plan = currentPlan(r);
         if (plan.isEmpty() || !plan.get().hash().equals(r.planHash())) {
             return Optional.of("the action changed in its runbook since it was requested, so this approval would"
@@ -419,13 +479,21 @@ public final class Approvals {
             case PENDING -> "this request is still waiting for approval";
             case RUNNING -> "this action is already running";
             case SUCCEEDED, FAILED -> "this action already ran";
-            case INTERRUPTED -> "this action was interrupted and will not run again; ask for it again with /ops run";
+            case INTERRUPTED -> "this action was interrupted and will not run again; ask for it again with " + again(r);
             case REJECTED -> "this request was rejected" + r.decidedBy().map(b -> " by <@" + b + ">").orElse("");
-            case EXPIRED -> "this request expired; ask for it again with /ops run";
+            case EXPIRED -> "this request expired; ask for it again with " + again(r);
         };
     }
 
+    private static String again(ActionRequest r) {
+        return r.isAction() ? "/ops run" : "/ops " + r.kind();
+    }
+
+    // A request of another kind is audited under its own name: maintenance.approve, maintenance.run, ...
     private void audit(String what, String actor, ActionRequest r, Map<String, ?> extra) {
+        if (!r.isAction()) {
+            what = r.kind() + what.substring(what.indexOf('.'));
+        }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("request", r.id());
         details.put("params", r.params());

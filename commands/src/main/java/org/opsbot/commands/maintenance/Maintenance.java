@@ -1,7 +1,10 @@
 package org.opsbot.commands.maintenance;
 
+import org.opsbot.commands.approval.ActionResult;
+import org.opsbot.commands.approval.Approvals;
 import org.opsbot.commands.audit.AuditLog;
 import org.opsbot.commands.config.MaintenanceConfig;
+import org.opsbot.commands.model.ActionRequest;
 import org.opsbot.commands.model.MaintenanceWindow;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.MaintenanceStore;
@@ -90,6 +93,56 @@ public final class Maintenance {
     /** Starts ad hoc maintenance of {@code team} from {@code from} until {@code until}. */
     public MaintenanceWindow start(String team, Instant from, Instant until, String reason, String by) throws Refused {
         Instant now = clock.instant();
+        Instant start = startable(team, from, until);
+        MaintenanceWindow w = store.insertOnce(team, Optional.empty(), Map.of(), start, until, reason, by, false, now);
+        audit.append(by, "maintenance.start", "maintenance:" + w.id(), Map.of("team", team, "from", start.toString(),
+                "until", until.toString(), "reason", reason));
+        return w;
+    }
+
+    /**
+     * Whether ad hoc maintenance of {@code team} starting at {@code from} needs four eyes: the
+     * team has {@code maintenance-approval} and {@code from} is outside its recurring windows.
+     */
+    public Optional<MaintenanceConfig.Approval> approvalNeeded(String team, Instant from) {
+        return config.approval(team).filter(a -> !insideRecurring(team, from));
+    }
+
+    /**
+     * The approval request for ad hoc maintenance that {@link #approvalNeeded needs one}: refused
+     * now when the window could not start, approved by {@code count} members of the role within
+     * {@code within}; {@link #startApproved} starts it.
+     */
+    public Approvals.Other approvalRequest(String team, Instant from, Instant until, String reason) throws Refused {
+        MaintenanceConfig.Approval approval = approvalNeeded(team, from).orElseThrow(
+                () -> new IllegalArgumentException("maintenance of " + team + " then needs no approval"));
+        startable(team, from, until);
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("team", team);
+        params.put("from", from.toString());
+        params.put("until", until.toString());
+        params.put("reason", reason);
+        return new Approvals.Other(ActionRequest.MAINTENANCE, team, "Maintenance of " + team,
+                params, "maintenance of " + team + " from " + from + " until " + until + " (nobody is paged): " + reason,
+                approval.role(), approval.count(), approval.within());
+    }
+
+    /** What an approved maintenance request does: starts its window, in the requester's name. */
+    public ActionResult startApproved(ActionRequest approved) {
+        Map<String, String> p = approved.params();
+        try {
+            MaintenanceWindow w = start(p.get("team"), Instant.parse(p.get("from")), Instant.parse(p.get("until")),
+                    p.get("reason"), approved.requester());
+            return new ActionResult(true, "maintenance #" + w.id() + " of " + w.team() + " from " + w.startsAt()
+                    + " until " + w.endsAt(), "");
+        } catch (Refused refused) {
+            return new ActionResult(false, "not started: " + refused.getMessage(), "");
+        }
+    }
+
+    // The start of a window that may begin: refused when it is too short, too long or overlaps another.
+    private Instant startable(String team, Instant from, Instant until) throws Refused {
+        Instant now = clock.instant();
         if (!until.isAfter(from)) {
             throw new Refused("The window would end before it starts.");
         }
@@ -106,10 +159,7 @@ public final class Maintenance {
                         + w.startsAt() + " until " + w.endsAt() + "; end it first with `/ops maintenance end " + team + "`.");
             }
         }
-        MaintenanceWindow w = store.insertOnce(team, Optional.empty(), Map.of(), start, until, reason, by, false, now);
-        audit.append(by, "maintenance.start", "maintenance:" + w.id(), Map.of("team", team, "from", start.toString(),
-                "until", until.toString(), "reason", reason));
-        return w;
+        return start;
     }
 
     /**

@@ -19,13 +19,21 @@ import java.util.Optional;
  * @param decisionNote the rejection's or the break glass's reason
  * @param outcome      how the run ended, or why the request closed
  * @param approvers    who approved, in order
+ * @param kind         what approval starts: {@link #ACTION} runs {@code runbook/action}, {@link #MAINTENANCE}
+ *                     starts an ad hoc maintenance window of the team {@code action}
  */
 public record ActionRequest(long id, String runbook, String action, String title, Map<String, String> params,
                             String plan, String planHash, String requester, String reason, String channel,
                             Optional<String> approverRole, int needed, boolean breakGlass, State state,
                             Instant createdAt, Optional<Instant> expiresAt, Optional<Long> messageId,
                             Optional<String> decidedBy, Optional<String> decisionNote, Optional<Instant> startedAt,
-                            Optional<Instant> finishedAt, Optional<String> outcome, List<String> approvers) {
+                            Optional<Instant> finishedAt, Optional<String> outcome, List<String> approvers,
+                            String kind) {
+    /** A request to run a runbook action. */
+    public static final String ACTION = "action";
+    /** A request to start ad hoc maintenance of a team ({@code action} is the team). */
+    public static final String MAINTENANCE = "maintenance";
+
 
     public ActionRequest {
         params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
@@ -38,6 +46,10 @@ public record ActionRequest(long id, String runbook, String action, String title
         public boolean closed() {
             return this != PENDING && this != RUNNING;
         }
+    }
+
+    public boolean isAction() {
+        return ACTION.equals(kind);
     }
 
     public String reference() {

@@ -33,7 +33,15 @@ public final class ActionStore {
     public record NewRequest(String runbook, String action, String title, Map<String, String> params, String plan,
                              String planHash, String requester, String reason, String channel,
                              Optional<String> approverRole, int needed, boolean breakGlass, Instant createdAt,
-                             Optional<Instant> expiresAt) {
+                             Optional<Instant> expiresAt, String kind) {
+        /** A request to run a runbook action. */
+        public NewRequest(String runbook, String action, String title, Map<String, String> params, String plan,
+                          String planHash, String requester, String reason, String channel,
+                          Optional<String> approverRole, int needed, boolean breakGlass, Instant createdAt,
+                          Optional<Instant> expiresAt) {
+            this(runbook, action, title, params, plan, planHash, requester, reason, channel, approverRole, needed,
+                    breakGlass, createdAt, expiresAt, ActionRequest.ACTION);
+        }
     }
 
     public long insert(NewRequest r) {
@@ -45,9 +53,9 @@ public final class ActionStore {
         }
         return db.write(h -> h.createUpdate("""
                         INSERT INTO action_request (runbook, action, title, params, plan, plan_hash, requester, reason,
-                            channel, approver_role, needed, break_glass, state, created_at, expires_at, decided_by, decision_note)
+                            channel, approver_role, needed, break_glass, state, created_at, expires_at, decided_by, decision_note, kind)
                         VALUES (:runbook, :action, :title, :params, :plan, :hash, :requester, :reason, :channel, :role,
-                            :needed, :breakGlass, 'PENDING', :created, :expires, :decidedBy, :note)""")
+                            :needed, :breakGlass, 'PENDING', :created, :expires, :decidedBy, :note, :kind)""")
                 .bind("runbook", r.runbook())
                 .bind("action", r.action())
                 .bind("title", r.title())
@@ -64,6 +72,7 @@ public final class ActionStore {
                 .bind("expires", r.expiresAt().map(Instant::toEpochMilli).orElse(null))
                 .bind("decidedBy", r.breakGlass() ? r.requester() : null)
                 .bind("note", r.breakGlass() ? r.reason() : null)
+                .bind("kind", r.kind())
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)
                 .one());
@@ -226,7 +235,7 @@ public final class ActionStore {
                 Optional.ofNullable((Long) (rs.getObject("message_id") == null ? null : rs.getLong("message_id"))),
                 Optional.ofNullable(rs.getString("decided_by")), Optional.ofNullable(rs.getString("decision_note")),
                 instant(rs, "started_at"), instant(rs, "finished_at"), Optional.ofNullable(rs.getString("outcome")),
-                approvers);
+                approvers, rs.getString("kind"));
     }
 
     private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
