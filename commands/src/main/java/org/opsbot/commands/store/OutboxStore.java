@@ -83,6 +83,10 @@ public final class OutboxStore {
      * already (sent or not), nothing is written and its id is returned instead.
      */
     public long enqueuePostOnce(String key, String channel, String payload) {
+        return enqueueOnce(OutboxEntry.Kind.POST, key, channel, payload);
+    }
+
+    private long enqueueOnce(OutboxEntry.Kind kind, String key, String channel, String payload) {
         long now = clock.millis();
         return db.write(h -> {
             // ON CONFLICT: of two writers racing with one key, the second waits for the first
@@ -90,8 +94,9 @@ public final class OutboxStore {
             h.createUpdate("""
                             INSERT INTO outbox (kind, lane, channel, payload, status, attempts, next_attempt_at, uncertain,
                                                 created_at, post_key)
-                            VALUES ('POST', :channel, :channel, :payload, 'PENDING', 0, :now, 0, :now, :key)
+                            VALUES (:kind, :channel, :channel, :payload, 'PENDING', 0, :now, 0, :now, :key)
                             ON CONFLICT (post_key) DO NOTHING""")
+                    .bind("kind", kind.name())
                     .bind("channel", channel)
                     .bind("payload", payload)
                     .bind("now", now)
@@ -129,23 +134,7 @@ public final class OutboxStore {
 
     /** Like {@link #enqueueFile}, once per {@code key} (as {@link #enqueuePostOnce}): the second call returns the first's id. */
     public long enqueueFileOnce(String key, String channel, String payload) {
-        long now = clock.millis();
-        return db.write(h -> {
-            h.createUpdate("""
-                            INSERT INTO outbox (kind, lane, channel, payload, status, attempts, next_attempt_at, uncertain,
-                                                created_at, post_key)
-                            VALUES ('FILE', :channel, :channel, :payload, 'PENDING', 0, :now, 0, :now, :key)
-                            ON CONFLICT (post_key) DO NOTHING""")
-                    .bind("channel", channel)
-                    .bind("payload", payload)
-                    .bind("now", now)
-                    .bind("key", key)
-                    .execute();
-            return h.createQuery("SELECT id FROM outbox WHERE post_key = :key")
-                    .bind("key", key)
-                    .mapTo(Long.class)
-                    .one();
-        });
+        return enqueueOnce(OutboxEntry.Kind.FILE, key, channel, payload);
     }
 
     /**
