@@ -336,6 +336,32 @@ class MainTest {
                 .doesNotContain("secretvalue");
     }
 
+    @Test
+    void validate_reports_a_maintenance_window_whose_then_run_names_no_runbook_of_the_folder() throws IOException {
+        var file = write("opsbot.yaml", ConfigLoader.exampleText());
+        Path folder = Files.createDirectories(dir.resolve("runbooks-then-run"));
+        Files.writeString(folder.resolve("cdc-morning.yaml"), """
+                name: cdc-morning
+                team: cdc
+                checks:
+                  - name: API health
+                    http: {url: "http://127.0.0.1:9/health"}
+                """);
+
+        int code = run(Map.of("OPSBOT_CONFIG", file.toString(), "OPSBOT_RUNBOOKS", folder.toString()), "validate");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString()).contains("maintenance window 'analytics-weekly' names runbook 'analytics-morning' under"
+                + " then-run, but there is no such runbook. Fix: use one of: cdc-morning, or remove then-run")
+                .doesNotContain("'cdc-weekly' names runbook");
+
+        // A folder with no runbooks at all (the bundled example in a bare folder) is not held against then-run.
+        out.getBuffer().setLength(0);
+        Path empty = Files.createDirectories(dir.resolve("runbooks-none"));
+        assertThat(run(Map.of("OPSBOT_CONFIG", file.toString(), "OPSBOT_RUNBOOKS", empty.toString()), "validate"))
+                .as(out.toString()).isZero();
+    }
+
     private int run(Map<String, String> env, String... args) {
         return new CommandLine(new Main(env)).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
                 .execute(args);
