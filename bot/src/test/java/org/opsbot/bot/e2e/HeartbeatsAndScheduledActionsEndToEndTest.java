@@ -183,8 +183,10 @@ class HeartbeatsAndScheduledActionsEndToEndTest {
         Eventually.await("the failed clean-up opens an alert group", WAIT, () -> channelTexts().stream()
                 .anyMatch(t -> t.contains("Scheduled action nightly/clean-up failed") && t.contains("exit code 1")));
         // A page DM of its own, or a line in the DM gathering the person's pages (told in its thread).
-        Eventually.await("and it pages", WAIT, () -> slack.directMessages().stream()
-                .anyMatch(c -> (c.get("text").startsWith("You are paged") || c.get("text").contains("aging you"))
-                        && c.get("text").contains("Scheduled action nightly/clean-up failed")));
+        Eventually.await("and it pages", WAIT, () -> java.util.stream.Stream.concat(slack.calls("chat.postMessage").stream(),
+                        slack.calls("chat.update").stream())
+                .map(c -> String.valueOf(c.get("text")))
+                .anyMatch(t -> (t.startsWith("You are paged") || t.contains("aging you"))
+                        && t.contains("Scheduled action nightly/clean-up failed")));
     }
 }
