@@ -153,8 +153,9 @@ public final class Stats {
                 .toList();
     }
 
+    /** The team's own levels when it has them (OpsbotConfig decides), else the global ones. */
     private static List<Severity> severities(Optional<Team> team, OpsbotConfig config) {
-        return config.severities();
+        return team.map(t -> config.severities(t.name())).orElseGet(config::severities);
     }
 
     private static List<TeamStats.SeverityTimes> severityTimes(List<StatsStore.GroupRow> groups, List<Severity> levels) {

@@ -91,6 +91,34 @@ class StatsStoreTest {
 
     @ParameterizedTest
     @MethodSource("dialects")
+    void aTeamWithItsOwnLevelsIsMeasuredAgainstItsOwnTargets(Dialect dialect) {
+        OpsbotConfig own = ConfigParser.parse("""
+                teams:
+                  sync:
+                    channel: "#sync"
+                    severities:
+                      - {name: S1, description: Data loss, ack-within: 15m, resolve-within: 2h}
+                      - {name: S2, description: Degraded, ack-within: 1h}
+                routes:
+                  - {team: sync}
+                """, "opsbot.yaml").require();
+        try (Database db = TestDatabases.open(dialect)) {
+            // Acked after 10 and 20 minutes: within S1's 15 m once (P1's 5 m would count none).
+            group(db, 1, "sync", "Lag", "S1", at(1, 10, 0), Optional.of(min(10)), Optional.empty());
+            group(db, 2, "sync", "Lag", "S1", at(2, 10, 0), Optional.of(min(20)), Optional.empty());
+
+            TeamStats stats = new Stats(new StatsStore(db), () -> own, from -> List.of()).of(Optional.of("sync"), WEEK);
+
+            TeamStats.SeverityTimes s1 = stats.severities().getFirst();
+            assertThat(s1.severity()).isEqualTo("S1");
+            assertThat(s1.ackWithin()).contains(min(15));
+            assertThat(s1.ackedInTime()).isEqualTo(1);
+            assertThat(stats.ackByDay().getFirst().target()).as("the chart's line is the team's top level").contains(min(15));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
     void pagesAreCountedByTierPersonAndBusinessHours(Dialect dialect) {
         try (Database db = TestDatabases.open(dialect)) {
             group(db, 1, "cdc", "ReplicationLag", "P1", at(1, 10, 0), Optional.empty(), Optional.empty());
