@@ -46,6 +46,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -203,15 +204,9 @@ public final class Main implements Callable<Integer> {
                        description = "e.g. 14:00, 'tomorrow 09:00', 'sat 03:00', '2026-12-24 18:00', 'in 2h'") String at,
                @Option(names = "--zone", paramLabel = "ZONE",
                        description = "time zone for --at and the output (default: this machine's)") String zone) {
-        var checked = checkSetup(null);
         var err = err();
-        checked.warnings().forEach(w -> err.println("warning: " + w));
-        if (!checked.ok()) {
-            checked.problems().forEach(err::println);
-            err.flush();
-            return 1;
-        }
-        return OnCallCli.print(checked.settings(), checked.config().require(), team, at, zone, out(), err);
+        return usableSetup(err).map(checked -> OnCallCli.print(checked.settings(), checked.config().require(), team, at, zone,
+                out(), err)).orElse(1);
     }
 
     @Command(name = "route", description = "Shows what an alert with these labels would become: its route, team,"
@@ -223,15 +218,9 @@ public final class Main implements Callable<Integer> {
                       description = "e.g. 14:00, 'tomorrow 09:00', 'sat 03:00', '2026-12-24 18:00', 'in 2h'") String at,
               @Option(names = "--zone", paramLabel = "ZONE",
                       description = "time zone for --at and the output (default: this machine's)") String zone) {
-        var checked = checkSetup(null);
         var err = err();
-        checked.warnings().forEach(w -> err.println("warning: " + w));
-        if (!checked.ok()) {
-            checked.problems().forEach(err::println);
-            err.flush();
-            return 1;
-        }
-        return RouteCli.print(checked.settings(), checked.config().require(), labels, at, zone, out(), err);
+        return usableSetup(err).map(checked -> RouteCli.print(checked.settings(), checked.config().require(), labels, at, zone,
+                out(), err)).orElse(1);
     }
 
     @Command(name = "reload", description = "Asks the running bot (every replica) to read opsbot.yaml and the"
@@ -271,15 +260,9 @@ public final class Main implements Callable<Integer> {
               @Option(names = "--until", paramLabel = "DATE", description = "the last day, YYYY-MM-DD (default: today)") String until,
               @Option(names = "--zone", paramLabel = "ZONE", description = "time zone of the days (default: this machine's)") String zone,
               @Option(names = "--json", description = "print the figures as JSON (durations in seconds)") boolean json) {
-        var checked = checkSetup(null);
         var err = err();
-        checked.warnings().forEach(w -> err.println("warning: " + w));
-        if (!checked.ok()) {
-            checked.problems().forEach(err::println);
-            err.flush();
-            return 1;
-        }
-        return StatsCli.print(checked.settings(), checked.config().require(), team, since, until, zone, json, out(), err);
+        return usableSetup(err).map(checked -> StatsCli.print(checked.settings(), checked.config().require(), team, since,
+                until, zone, json, out(), err)).orElse(1);
     }
 
     @Command(name = "check", description = "Runs a runbook's checks here and prints the report, as /ops check"
@@ -334,6 +317,21 @@ public final class Main implements Callable<Integer> {
         boolean ok() {
             return problems.isEmpty();
         }
+    }
+
+    /**
+     * The environment and opsbot.yaml for a command that only reads them: warnings and problems
+     * printed to {@code err}; empty (exit 1) when a problem stops it.
+     */
+    private Optional<Checked> usableSetup(PrintWriter err) {
+        var checked = checkSetup(null);
+        checked.warnings().forEach(w -> err.println("warning: " + w));
+        if (!checked.ok()) {
+            checked.problems().forEach(err::println);
+            err.flush();
+            return Optional.empty();
+        }
+        return Optional.of(checked);
     }
 
     private Checked checkSetup(Path configOverride) {
