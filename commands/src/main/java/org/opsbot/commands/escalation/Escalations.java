@@ -172,12 +172,10 @@ public final class Escalations {
         }
     }
 
-    /** How severe {@code severity} is: 0 for the first the configuration lists, more for later ones and unknown ones. */
-    public int rank(String severity) {
-        return rank(Optional.empty(), severity);
-    }
-
-    /** As {@link #rank(String)}, in {@code team}'s own levels when it has them. */
+    /**
+     * How severe {@code severity} is in {@code team}'s own levels when it has them (else the
+     * global ones): 0 for the first listed, more for later ones and unknown ones.
+     */
     public int rank(Optional<String> team, String severity) {
         int i = 0;
         for (Severity s : team.map(t -> config.get().severities(t)).orElseGet(() -> config.get().severities())) {
