@@ -1,5 +1,7 @@
 package org.opsbot.bot.alerts;
 
+import org.opsbot.commands.stats.Verdicts;
+
 import org.opsbot.bot.outbox.SlackMessage;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.access.Decision;
@@ -31,7 +33,7 @@ final class AlertActions {
     static final Duration MAX_SNOOZE = Duration.ofDays(7);
     static final Duration MAX_SILENCE = Duration.ofDays(30);
 
-    enum Kind { ACK, UNACK, RESOLVE, ESCALATE, SNOOZE, SILENCE, UNSILENCE, RUNBOOK }
+    enum Kind { ACK, UNACK, RESOLVE, ESCALATE, SNOOZE, SILENCE, UNSILENCE, RUNBOOK, ACTIONABLE, NOT_ACTIONABLE }
 
     /**
      * {@code message} is shown only to the caller; empty when the thread already tells it.
@@ -60,9 +62,17 @@ final class AlertActions {
     private final Escalations escalations;
     private final RunbookRunner runbooks;
     private final Clock clock;
+    private final Verdicts verdicts;
 
     AlertActions(Alerts alerts, AlertPublisher publisher, AlertmanagerSilences silences, GroupDirectory groups,
                  Escalations escalations, RunbookRunner runbooks, Clock clock) {
+        this(alerts, publisher, silences, groups, escalations, runbooks, clock, null);
+    }
+
+    /** @param verdicts where the Actionable? answers on resolved groups go */
+    AlertActions(Alerts alerts, AlertPublisher publisher, AlertmanagerSilences silences, GroupDirectory groups,
+                 Escalations escalations, RunbookRunner runbooks, Clock clock, Verdicts verdicts) {
+        this.verdicts = verdicts;
         this.runbooks = runbooks;
         this.alerts = alerts;
         this.publisher = publisher;
@@ -76,12 +86,28 @@ final class AlertActions {
      * @param arg a duration for snooze and silence, a runbook name for RUNBOOK, a reason for
      *            ESCALATE; empty otherwise
      */
+    /** Actionable? on a resolved group: the last answer counts, and the message shows who gave it. */
+    private Outcome verdict(StoredAlertGroup g, String user, boolean actionable) {
+        if (g.state() != StoredAlertGroup.State.RESOLVED) {
+            return Outcome.said("Alert group #" + g.id() + " is not resolved, so there is nothing to mark yet.");
+        }
+        verdicts.answer(g.id(), actionable, user);
+        publisher.refresh(g.id());
+        return new Outcome(true, Optional.of(":white_check_mark: Marked #" + g.id() + " *" + SlackText.plain(g.title(), 100)
+                + "* as " + (actionable ? "actionable" : "not actionable")
+                + ". `/ops stats` counts it among the noisiest alerts; click the other button to change it."));
+    }
+
     Outcome perform(Kind kind, long id, String user, String userName, Optional<String> arg) {
         Optional<StoredAlertGroup> found = alerts.group(id);
         if (found.isEmpty()) {
             return Outcome.said("There is no alert group `" + id + "`. `/ops alerts` lists the open ones.");
         }
         StoredAlertGroup g = found.get();
+        if (kind == Kind.ACTIONABLE || kind == Kind.NOT_ACTIONABLE) {
+            // It only feeds the team's stats, so anyone may answer, as anyone may read them.
+            return verdict(g, user, kind == Kind.ACTIONABLE);
+        }
         if (kind == Kind.RUNBOOK) {
             // Running checks changes nothing: it is decided as /ops check decides, not by who may
             // act on the group (anyone who may type `/ops check` in the channel may click this).
@@ -101,7 +127,7 @@ final class AlertActions {
             case UNACK -> alerts.unacknowledge(id, user);
             case RESOLVE -> alerts.resolve(id, user);
             case SNOOZE -> alerts.snooze(id, user, bounded(arg, MAX_SNOOZE));
-            case ESCALATE, RUNBOOK -> throw new IllegalStateException("decided above");
+            case ESCALATE, RUNBOOK, ACTIONABLE, NOT_ACTIONABLE -> throw new IllegalStateException("decided above");
             case SILENCE -> silence(g, user, userName, bounded(arg, MAX_SILENCE));
             case UNSILENCE -> unsilence(g, user);
         };
@@ -130,7 +156,7 @@ final class AlertActions {
             }
             case SILENCE -> AlertConfirmations.silenced(g);
             case UNSILENCE -> AlertConfirmations.unsilenced(g);
-            case ESCALATE, RUNBOOK -> throw new IllegalStateException("answered where they are done");
+            case ESCALATE, RUNBOOK, ACTIONABLE, NOT_ACTIONABLE -> throw new IllegalStateException("answered where they are done");
         };
     }
 

@@ -69,7 +69,6 @@ public final class AlertsFeature implements SlackFeature {
     private final Outbox outbox;
     private final Executor executor;
     private final Verdicts verdicts;
-    private final Clock clock;
     private final Maintenance maintenance;
 
     public AlertsFeature(Database db, java.util.function.Supplier<OpsbotConfig> config, Outbox outbox, GroupDirectory groups, List<String> webhookTokens,
@@ -83,11 +82,10 @@ public final class AlertsFeature implements SlackFeature {
                 g -> escalationLine(g, escalations),
                 escalation::follow, declareButton, verdicts::of);
         this.actions = new AlertActions(alerts, publisher, new AlertmanagerSilences(), groups, escalations, runbooks,
-                clock);
+                clock, verdicts);
         this.endpoints = new AlertEndpoints(webhookTokens, alerts, publisher, meters);
         this.outbox = outbox;
         this.executor = executor;
-        this.clock = clock;
     }
 
     /** Alert groups as escalation subjects: how pages describe them, and Acknowledge from a page. */
@@ -200,57 +198,16 @@ public final class AlertsFeature implements SlackFeature {
                 .button(AlertMessages.UNSILENCE, clicked(AlertActions.Kind.UNSILENCE))
                 .button(AlertMessages.RUNBOOK, clicked(AlertActions.Kind.RUNBOOK))
                 .overflow(AlertMessages.MORE)
-                .button(AlertMessages.ACTIONABLE, SlackFeature.afterAck(executor, p -> verdict(p, true)))
-                .button(AlertMessages.NOT_ACTIONABLE, SlackFeature.afterAck(executor, p -> verdict(p, false)));
+                .button(AlertMessages.ACTIONABLE, clicked(AlertActions.Kind.ACTIONABLE))
+                .button(AlertMessages.NOT_ACTIONABLE, clicked(AlertActions.Kind.NOT_ACTIONABLE));
     }
 
-    /**
-     * Actionable / Not actionable on a resolved group: anyone may answer (it only feeds the
-     * team's stats), the last answer counts, and the message shows who gave it.
-     */
-    private void verdict(BlockActionPayload payload, boolean actionable) {
-        if (payload.getActions() == null || payload.getActions().isEmpty() || payload.getUser() == null) {
-            return;
-        }
-        String user = payload.getUser().getId();
-        String channel = payload.getChannel() == null ? null : payload.getChannel().getId();
-        long id;
-        try {
-            id = Long.parseLong(String.valueOf(payload.getActions().getFirst().getValue()));
-        } catch (NumberFormatException e) {
-            return;
-        }
-        try {
-            Optional<StoredAlertGroup> group = alerts.group(id);
-            if (group.isEmpty() || group.get().state() != StoredAlertGroup.State.RESOLVED) {
-                if (channel != null) {
-                    outbox.ephemeral(channel, user, SlackMessage.text("Alert group #" + id + " is not resolved, so there is"
-                            + " nothing to mark yet."));
-                }
-                return;
-            }
-            verdicts.answer(id, actionable, user);
-            publisher.refresh(id);
-            if (channel != null) {
-                outbox.ephemeral(channel, user, SlackMessage.text(":white_check_mark: Marked #" + id + " *"
-                        + SlackText.plain(group.get().title(), 100) + "* as " + (actionable ? "actionable" : "not actionable")
-                        + ". `/ops stats` counts it among the noisiest alerts; click the other button to change it."));
-            }
-        } catch (RuntimeException e) {
-            String answer = DatabaseDown.answer(log, e, "Actionable? on group " + id,
-                    ":warning: That did not work; the details are in opsbot's log.");
-            if (channel != null) {
-                outbox.ephemeral(channel, user, SlackMessage.text(answer));
-            }
-        }
-    }
-
-    /** A button or menu of the group's message doing {@code kind}: acked first, as a silence calls Alertmanager. */
     /** The engine's alert groups, for what shows them elsewhere (the App Home). */
     public Alerts alerts() {
         return alerts;
     }
 
+    /** A button or menu of the group's message doing {@code kind}: acked first, as a silence calls Alertmanager. */
     private BlockActionHandler clicked(AlertActions.Kind kind) {
         return SlackFeature.afterAck(executor, payload -> click(kind, payload));
     }
