@@ -302,6 +302,7 @@ final class Replicas implements AutoCloseable {
                 rotation: weekly
                 start: 2026-01-05
                 hand-off: "Mon 09:00"
+                slack-usergroup: oncall-now
                 members: [U0ONCALL01, U0ONCALL02]
             routes:
               - {match: {team: slow}, team: slow}

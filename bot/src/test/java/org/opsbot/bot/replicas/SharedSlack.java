@@ -34,6 +34,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
  */
 final class SharedSlack implements AutoCloseable {
     static final String TEAM = "T0REPL0001";
+    /** The id of @oncall-now, the user group the replicas' schedule keeps. */
+    static final String USERGROUP = "S0ONCALL01";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One accepted Web API call. */
@@ -64,6 +66,9 @@ final class SharedSlack implements AutoCloseable {
     private final List<Posted> posted = new ArrayList<>();
     private final Map<String, String> channelIds = new HashMap<>();
     private final Set<String> onHold = ConcurrentHashMap.newKeySet();
+    // The workspace's one user group, @oncall-now (handle to id, id to members).
+    private final Map<String, String> usergroupIds = new HashMap<>(Map.of("oncall-now", USERGROUP));
+    private final Map<String, String> usergroupMembers = new HashMap<>(Map.of(USERGROUP, "U0NOBODY01"));
     private long ts = 1_700_000_000_000_000L;
 
     SharedSlack() {
@@ -119,6 +124,11 @@ final class SharedSlack implements AutoCloseable {
         return all.stream().filter(p -> p.threadTs() != null && dms.contains(p.threadTs())).map(Posted::call).toList();
     }
 
+    /** The members each {@code usergroups.users.update} that Slack took set @oncall-now to, in order. */
+    List<String> usergroupUpdates() {
+        return calls("usergroups.users.update").stream().map(c -> c.get("users")).toList();
+    }
+
     /** Replies in threads whose text contains {@code text}. */
     List<Call> replies(String text) {
         return calls("chat.postMessage").stream().filter(c -> c.get("thread_ts") != null)
@@ -158,7 +168,8 @@ final class SharedSlack implements AutoCloseable {
             return switch (method) {
                 case "auth.test" -> ok("{\"ok\":true,\"url\":\"https://replicas.slack.com/\",\"team\":\"R\",\"user\":\"opsbot\","
                         + "\"team_id\":\"" + TEAM + "\",\"user_id\":\"U0BOT00001\",\"bot_id\":\"B0BOT00001\"}");
-                case "usergroups.list" -> ok("{\"ok\":true,\"usergroups\":[]}");
+                case "usergroups.list" -> usergroups();
+                case "usergroups.users.update" -> updateUsergroup(call);
                 case "dnd.info" -> ok("{\"ok\":true,\"dnd_enabled\":false,\"snooze_enabled\":false}");
                 case "chat.postMessage" -> post(call);
                 case "conversations.history", "conversations.replies" -> history(call);
@@ -231,6 +242,43 @@ final class SharedSlack implements AutoCloseable {
             ObjectNode body = JSON.createObjectNode().put("ok", true);
             body.set("channels", channels);
             return ok(body.toString());
+        }
+
+        private ResponseDefinition usergroups() {
+            ArrayNode groups = JSON.createArrayNode();
+            synchronized (SharedSlack.this) {
+                usergroupIds.forEach((handle, id) -> usergroup(groups.addObject(), handle, id));
+            }
+            ObjectNode body = JSON.createObjectNode().put("ok", true);
+            body.set("usergroups", groups);
+            return ok(body.toString());
+        }
+
+        // As Slack: an unknown id or an empty list is refused, and the answer is the group as it now is.
+        private ResponseDefinition updateUsergroup(Call call) {
+            String id = call.get("usergroup");
+            ObjectNode body = JSON.createObjectNode();
+            synchronized (SharedSlack.this) {
+                String handle = usergroupIds.entrySet().stream().filter(e -> e.getValue().equals(id))
+                        .map(Map.Entry::getKey).findFirst().orElse(null);
+                if (handle == null) {
+                    return ok("{\"ok\":false,\"error\":\"no_such_subteam\"}");
+                }
+                if (call.get("users") == null || call.get("users").isEmpty()) {
+                    return ok("{\"ok\":false,\"error\":\"invalid_users\"}");
+                }
+                calls.add(call);
+                usergroupMembers.put(id, call.get("users"));
+                usergroup(body.put("ok", true).putObject("usergroup"), handle, id);
+            }
+            return ok(body.toString());
+        }
+
+        private void usergroup(ObjectNode group, String handle, String id) {
+            ArrayNode users = group.put("id", id).put("handle", handle).putArray("users");
+            for (String user : usergroupMembers.get(id).split(",")) {
+                users.add(user);
+            }
         }
 
         private void record(Call call) {
