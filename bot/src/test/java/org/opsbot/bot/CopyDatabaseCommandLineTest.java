@@ -14,9 +14,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -85,7 +83,7 @@ class CopyDatabaseCommandLineTest {
     }
 
     private String newPostgresSchema() throws Exception {
-        schema = "copy_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+        schema = TestDatabases.schema("copy_");
         try (var c = DriverManager.getConnection(TestDatabases.POSTGRES_URL); var s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }

@@ -40,10 +40,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -356,7 +354,7 @@ class DeploymentManifestsTest {
 
     /** A schema of its own on the test server, as the default schema of the URL's connections. */
     private String freshPostgresSchema() {
-        String schema = "deploy_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+        String schema = TestDatabases.schema("deploy_");
         try (var c = DriverManager.getConnection(TestDatabases.POSTGRES_URL); var s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         } catch (SQLException e) {

@@ -18,8 +18,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,7 +96,7 @@ class EventRetryAfterFailedHandlerTest {
         if (dialect == Dialect.SQLITE) {
             return TestDatabases.sqliteUrl();
         }
-        schema = "events_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+        schema = TestDatabases.schema("events_");
         sql(TestDatabases.POSTGRES_URL, "CREATE SCHEMA " + schema);
         return TestDatabases.POSTGRES_URL + (TestDatabases.POSTGRES_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,8 +44,7 @@ class PostgresBlackHoleTest {
     @TempDir
     Path runbooks;
 
-    private final String schema = "blackhole_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
-            .toLowerCase(Locale.ROOT);
+    private final String schema = TestDatabases.schema("blackhole_");
     private TcpProxy proxy;
     private FaultScenario scenario;
 

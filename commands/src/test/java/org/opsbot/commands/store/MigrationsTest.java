@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -104,7 +103,7 @@ class MigrationsTest {
     @Test
     void twoReplicasStartingAtOnceOnAnEmptyPostgresqlMigrateItOnce() throws Exception {
         assumeTrue(dialects().contains(Dialect.POSTGRESQL), "no PostgreSQL (OPSBOT_TEST_POSTGRES_URL)");
-        String schema = "m_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+        String schema = TestDatabases.schema("m_");
         try (ExecutorService replicas = Executors.newFixedThreadPool(2)) {
             List<Future<Database>> opened = new ArrayList<>();
             for (int i = 0; i < 2; i++) {

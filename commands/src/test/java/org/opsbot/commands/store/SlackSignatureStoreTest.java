@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +39,7 @@ class SlackSignatureStoreTest {
     void aSignatureDeliveredToTwoReplicasAtOnceIsFirstForExactlyOne(Dialect dialect) throws Exception {
         String url = dialect == Dialect.SQLITE ? TestDatabases.sqliteUrl() : TestDatabases.POSTGRES_URL;
         String schema = dialect == Dialect.SQLITE ? null
-                : "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+                : TestDatabases.schema("t_");
         try (Database one = Database.open(url, schema); Database two = Database.open(url, schema);
              ExecutorService pool = Executors.newFixedThreadPool(8)) {
             List<SlackSignatureStore> replicas = List.of(new SlackSignatureStore(one), new SlackSignatureStore(two));
