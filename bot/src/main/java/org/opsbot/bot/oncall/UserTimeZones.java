@@ -6,6 +6,10 @@ import com.slack.api.methods.SlackApiException;
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,14 +20,18 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Each person's time zone from their Slack profile ({@code users.info}), so "at 09:00" means their
- * 09:00. Looked up at most once per person per run of the bot, and never longer than a moment:
- * the answer to a slash command must leave within Slack's 3 seconds.
+ * 09:00, and the name Slack shows for them, for text that names people without notifying them.
+ * Looked up at most once per person per run of the bot, and never longer than a moment: the
+ * answer to a slash command must leave within Slack's 3 seconds.
  */
 public final class UserTimeZones {
     private static final long WAIT_MILLIS = 1_200;
 
+    private record Profile(Optional<ZoneId> zone, Optional<String> name) {
+    }
+
     private final Optional<MethodsClient> slack;
-    private final Map<String, ZoneId> known = new ConcurrentHashMap<>();
+    private final Map<String, Profile> known = new ConcurrentHashMap<>();
 
     private UserTimeZones(Optional<MethodsClient> slack) {
         this.slack = slack;
@@ -41,19 +49,38 @@ public final class UserTimeZones {
 
     /** The user's zone, or empty when Slack did not say in time (the caller falls back to UTC and says so). */
     public Optional<ZoneId> of(String userId) {
-        ZoneId cached = known.get(userId);
+        return profile(lookup(userId), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS)).flatMap(Profile::zone);
+    }
+
+    /**
+     * The names Slack shows for {@code userIds} (display name, else real name), looked up side by
+     * side within one moment; a person whose name is not known then is left out.
+     */
+    public Map<String, String> names(Collection<String> userIds) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+        Map<String, CompletableFuture<Optional<Profile>>> lookups = new LinkedHashMap<>();
+        userIds.forEach(id -> lookups.put(id, lookup(id)));
+        Map<String, String> names = new LinkedHashMap<>();
+        lookups.forEach((id, lookup) -> profile(lookup, deadline).flatMap(Profile::name).ifPresent(n -> names.put(id, n)));
+        return names;
+    }
+
+    private CompletableFuture<Optional<Profile>> lookup(String userId) {
+        Profile cached = known.get(userId);
         if (cached != null || slack.isEmpty()) {
-            return Optional.ofNullable(cached);
+            return CompletableFuture.completedFuture(Optional.ofNullable(cached));
         }
-        CompletableFuture<Optional<ZoneId>> lookup = CompletableFuture.supplyAsync(() -> ask(userId),
+        CompletableFuture<Optional<Profile>> lookup = CompletableFuture.supplyAsync(() -> ask(userId),
                 runnable -> Thread.ofVirtual().start(runnable));
+        // One that outlasts its caller's moment still fills the cache for next time.
+        lookup.thenAccept(p -> p.ifPresent(profile -> known.put(userId, profile)));
+        return lookup;
+    }
+
+    private static Optional<Profile> profile(CompletableFuture<Optional<Profile>> lookup, long deadlineNanos) {
         try {
-            Optional<ZoneId> zone = lookup.get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            zone.ifPresent(z -> known.put(userId, z));
-            return zone;
+            return lookup.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            // The lookup goes on and fills the cache for next time.
-            lookup.thenAccept(z -> z.ifPresent(zone -> known.put(userId, zone)));
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -61,14 +88,25 @@ public final class UserTimeZones {
         }
     }
 
-    private Optional<ZoneId> ask(String userId) {
+    private Optional<Profile> ask(String userId) {
         try {
             var answer = slack.get().usersInfo(r -> r.user(userId));
-            if (!answer.isOk() || answer.getUser() == null || answer.getUser().getTz() == null) {
+            if (!answer.isOk() || answer.getUser() == null) {
                 return Optional.empty();
             }
-            return Optional.of(ZoneId.of(answer.getUser().getTz()));
-        } catch (IOException | SlackApiException | DateTimeException e) {
+            var user = answer.getUser();
+            Optional<ZoneId> zone = Optional.empty();
+            try {
+                zone = Optional.ofNullable(user.getTz()).map(ZoneId::of);
+            } catch (DateTimeException e) {
+                // An unknown zone is no zone; the name is still worth having.
+            }
+            Optional<String> name = (user.getProfile() == null ? List.<String>of()
+                    : Arrays.asList(user.getProfile().getDisplayName(), user.getProfile().getRealName()))
+                    .stream().filter(n -> n != null && !n.isBlank()).findFirst()
+                    .or(() -> Optional.ofNullable(user.getRealName()).filter(n -> !n.isBlank()));
+            return Optional.of(new Profile(zone, name));
+        } catch (IOException | SlackApiException e) {
             return Optional.empty();
         }
     }

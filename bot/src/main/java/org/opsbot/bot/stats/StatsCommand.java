@@ -87,7 +87,7 @@ final class StatsCommand implements OpsCommand {
         try {
             TeamStats s = stats.of(team, period);
             long posted = in.outbox().post(in.channelId(), StatsText.slack(s, "Asked by " + in.userName()
-                    + " · /ops stats " + String.join(" ", in.args()) + zoneNote));
+                    + " · /ops stats " + String.join(" ", in.args()) + zoneNote, zones.names(StatsText.people(s))));
             in.outbox().shareBytes(in.channelId(), StatsChart.fileName(s), StatsText.title(s), StatsChart.png(s), in.userId());
             LOG.debug("stats for {} posted as outbox call {}", team.orElse("all teams"), posted);
         } catch (RuntimeException e) {

@@ -21,7 +21,7 @@ public final class StatsFeature implements SlackFeature {
     public StatsFeature(Stats stats, Supplier<OpsbotConfig> config, Outbox outbox, SentPosts posted,
                         UserTimeZones zones, Clock clock) {
         this.commands = List.of(new StatsCommand(stats, config, zones, clock));
-        this.digest = new WeeklyDigest(stats, config, outbox, posted);
+        this.digest = new WeeklyDigest(stats, config, outbox, posted, zones);
     }
 
     @Override

@@ -12,10 +12,12 @@ import org.opsbot.commands.stats.TeamStats;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -38,8 +40,9 @@ final class StatsText {
         return "Stats for " + s.team().orElse("all teams") + " · " + s.period().label();
     }
 
-    static SlackMessage slack(TeamStats s, String footer) {
-        Function<String, String> who = SlackText::user;
+    /** The people it names are mentioned only when {@code names} lacks them: a mention notifies. */
+    static SlackMessage slack(TeamStats s, String footer, Map<String, String> names) {
+        Function<String, String> who = id -> names.containsKey(id) ? SlackText.escape(names.get(id)) : SlackText.user(id);
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText(SlackText.cut(title(s), 150)))));
         blocks.add(section(x -> x.text(markdownText(String.join("\n", summary(s, true, who))))));
@@ -170,6 +173,14 @@ final class StatsText {
                 + plural(a.groups(), "group", "groups")
                 + (a.resolvedUnacked() == 0 ? "" : ", " + a.resolvedUnacked() + " resolved without an ack")
                 + (a.notActionable() == 0 ? "" : ", " + a.notActionable() + " marked not actionable")).toList();
+    }
+
+    /** Everyone the message would name, so their names can be looked up first. */
+    static Set<String> people(TeamStats s) {
+        Set<String> ids = new LinkedHashSet<>();
+        top(s.pagesByPerson()).forEach(e -> ids.add(e.getKey()));
+        s.onCallHours().keySet().stream().limit(PEOPLE).forEach(ids::add);
+        return ids;
     }
 
     private static List<String> people(TeamStats s, Function<String, String> who) {

@@ -1,5 +1,6 @@
 package org.opsbot.bot.stats;
 
+import org.opsbot.bot.oncall.UserTimeZones;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.commands.config.Digest;
@@ -25,7 +26,8 @@ import java.util.function.Supplier;
  * Posts each team's weekly digest to its channel at its {@code digest:} time: the seven days
  * before, with the chart. Runs on the lease holder, and each digest is posted once by its key
  * ({@code digest:<team>:<date>}), so two replicas or a restart never post it twice; one missed
- * while the bot was down is posted when it is back within a day, an older one is skipped.
+ * while the bot was down is posted when it is back within a day, an older one is skipped. It
+ * names people by their Slack names rather than mentions, so a digest notifies nobody.
  */
 final class WeeklyDigest {
     static final Duration LATE_AT_MOST = Duration.ofDays(1);
@@ -35,12 +37,14 @@ final class WeeklyDigest {
     private final Supplier<OpsbotConfig> config;
     private final Outbox outbox;
     private final SentPosts posted;
+    private final UserTimeZones people;
 
-    WeeklyDigest(Stats stats, Supplier<OpsbotConfig> config, Outbox outbox, SentPosts posted) {
+    WeeklyDigest(Stats stats, Supplier<OpsbotConfig> config, Outbox outbox, SentPosts posted, UserTimeZones people) {
         this.stats = stats;
         this.config = config;
         this.outbox = outbox;
         this.posted = posted;
+        this.people = people;
     }
 
     Scheduler.Job job() {
@@ -74,7 +78,7 @@ final class WeeklyDigest {
                 TeamStats s = stats.of(Optional.of(team.name()), new StatsPeriod(last.minusDays(6), last, zone));
                 if (message) {
                     outbox.postOnce(key, channel.get(), StatsText.slack(s, "Weekly digest · /ops stats " + team.name()
-                            + " for any period · digest: in opsbot.yaml sets its day and time"));
+                            + " for any period · digest: in opsbot.yaml sets its day and time", people.names(StatsText.people(s))));
                 }
                 if (chart) {
                     outbox.shareBytesOnce(chartKey, channel.get(), StatsChart.fileName(s), StatsText.title(s), StatsChart.png(s));

@@ -49,7 +49,8 @@ class StatsEndToEndTest {
     private static final String HERE = "C2147483705";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final RateLimitedSlack slack = new RateLimitedSlack();
+    // Bob's profile is at hand, so the stats name him; a mention would notify him.
+    private final RateLimitedSlack slack = new RateLimitedSlack().displayName("U0BOB00001", "Bob <Builder>");
     private final SlackSigner signer = new SlackSigner(SECRET);
     private final HttpClient http = HttpClient.newHttpClient();
     // Tuesday 13 January 2026, 11:00 in Berlin: Bob has the cdc-primary week.
@@ -93,7 +94,9 @@ class StatsEndToEndTest {
                 .contains("On-call engineer 1")
                 // Opened at 10:00, acknowledged at 10:03: median and 90th percentile are both 3 m.
                 .contains("P1* (1): 3 m / 3 m (1 of 1 within 5 m)")
-                .contains("CDCReplicationLagHigh: 1 group");
+                .contains("CDCReplicationLagHigh: 1 group")
+                .contains("*Pages by person:* Bob &lt;Builder&gt; 1")
+                .doesNotContain("<@U0BOB00001>");
         Eventually.await("the chart shared in the channel", WAIT,
                 () -> slack.calls("files.completeUploadExternal").stream().anyMatch(c -> HERE.equals(c.get("channel_id"))));
         BufferedImage chart = ImageIO.read(new ByteArrayInputStream(slack.uploads().getLast()));

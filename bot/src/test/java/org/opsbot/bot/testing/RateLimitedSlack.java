@@ -63,6 +63,8 @@ public final class RateLimitedSlack implements AutoCloseable {
     private final AtomicInteger lostAnswers = new AtomicInteger();
     private volatile boolean resetting;
     private volatile String scopes;
+    // users.info's answers: user id to display name (the time zone is Europe/Berlin for all).
+    private final Map<String, String> displayNames = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicReference<Runnable> nextPost = new AtomicReference<>();
     private final Limiter limiter = new Limiter();
     private final int port;
@@ -99,6 +101,12 @@ public final class RateLimitedSlack implements AutoCloseable {
      */
     public RateLimitedSlack usergroups(String member, String... handles) {
         limiter.usergroups(member, handles);
+        return this;
+    }
+
+    /** People {@code users.info} knows, with the display name their profile shows; others get {@code user_not_found}. */
+    public RateLimitedSlack displayName(String user, String name) {
+        displayNames.put(user, name);
         return this;
     }
 
@@ -316,6 +324,14 @@ public final class RateLimitedSlack implements AutoCloseable {
                                 .append("}");
                     }
                     return okJson("{\"ok\":true,\"messages\":[" + messages + "],\"has_more\":false}").build();
+                }
+                case "users.info" -> {
+                    String name = displayNames.get(form.get("user"));
+                    if (name == null) {
+                        return okJson("{\"ok\":false,\"error\":\"user_not_found\"}").build();
+                    }
+                    return okJson("{\"ok\":true,\"user\":{\"id\":\"" + form.get("user") + "\",\"tz\":\"Europe/Berlin\","
+                            + "\"profile\":{\"display_name\":\"" + name + "\",\"real_name\":\"" + name + " Real\"}}}").build();
                 }
                 case "auth.test" -> {
                     var answer = okJson("{\"ok\":true,\"url\":\"https://e2e.slack.com/\",\"team\":\"E2E\",\"user\":\"opsbot\","
