@@ -97,7 +97,7 @@ final class MaintenanceCommand implements OpsCommand {
                 default -> skip(in, args.subList(1, args.size()));
             };
         } catch (Maintenance.Refused refused) {
-            return CommandReply.ephemeral(":warning: " + SlackText.escape(refused.getMessage()));
+            return CommandReply.ephemeral(":warning: " + SlackText.dated(refused.getMessage()));
         }
     }
 
