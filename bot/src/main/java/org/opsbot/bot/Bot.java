@@ -290,7 +290,7 @@ public final class Bot implements AutoCloseable {
                 handlers, policy, groups, clock);
         // The Run runbook button on an alert group runs its checks into the group's thread; its
         // Declare incident button is the incidents feature's, so alerts need not know incidents.
-        Maintenance maintenance = new Maintenance(database, config.get().maintenance(), audit, clock);
+        Maintenance maintenance = new Maintenance(database, () -> config.get().maintenance(), audit, clock);
         alerts = new AlertsFeature(database, config, slack.outbox(), groups, settings.webhookTokens(), meters,
                 escalation.escalations(), checks::runInThread, IncidentsFeature::declareButton, maintenance, handlers, clock);
         phases.done("checks, alerts");
@@ -302,7 +302,7 @@ public final class Bot implements AutoCloseable {
         phases.done("actions");
         ProceduresFeature procedures = new ProceduresFeature(runbooks.catalog(), runbooks.checks(), actions,
                 incidents.incidents(), database, audit, slack.outbox(), policy, groups, handlers, clock);
-        heartbeats = new HeartbeatsFeature(new Heartbeats(database, config.get(), clock), settings.heartbeatTokens(), alerts::raise);
+        heartbeats = new HeartbeatsFeature(new Heartbeats(database, config, clock), settings.heartbeatTokens(), alerts::raise);
         onCall = new OnCallFeature(config, new Overrides(database, config, audit, clock, settings.overrideMax()),
                 new CalendarTokens(database, audit, clock), settings.publicUrl(), groups, zones, clock,
                 new OnCallFeature.Wiring(database, slack.outbox(), HandOffFacts.of(new Alerts(database, config, clock), maintenance),
@@ -315,7 +315,7 @@ public final class Bot implements AutoCloseable {
                 checks,
                 alerts,
                 onCall,
-                new MaintenanceFeature(maintenance, config.get(), slack.outbox(), alerts, checks, actions, zones, Replica.NAME, clock),
+                new MaintenanceFeature(maintenance, config, slack.outbox(), alerts, checks, actions, zones, Replica.NAME, clock),
                 escalation,
                 incidents,
                 actions,

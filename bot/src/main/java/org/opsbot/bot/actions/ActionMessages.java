@@ -104,7 +104,7 @@ final class ActionMessages {
             text.append("\n").append(user(r.requester())).append(r.isAction() ? " asks to run " + code(r.reference())
                     : " asks for " + escape(r.title()));
         }
-        text.append(r.isAction() ? "\n*Runs:* " : "\n*Starts:* ").append(code(r.plan()));
+        text.append(r.isAction() ? "\n*Runs:* " : "\n*Starts:* ").append(RequestPlans.shown(r));
         text.append("\n*Why:* ").append(r.reason().isBlank() ? "(no reason given)" : SlackText.person(r.reason()));
         blocks.add(section(s -> s.text(markdownText(SlackText.fit(text.toString(), 2_900)))));
 
@@ -122,7 +122,7 @@ final class ActionMessages {
                 }
             }
             case RUNNING -> r.startedAt().ifPresent(t -> facts.add("Started " + SlackText.date(t)));
-            case SUCCEEDED, FAILED -> facts.add(escape(r.outcome().orElse("")) + r.finishedAt().map(t -> " · " + SlackText.date(t)).orElse(""));
+            case SUCCEEDED, FAILED -> facts.add(SlackText.dated(r.outcome().orElse("")) + r.finishedAt().map(t -> " · " + SlackText.date(t)).orElse(""));
             case INTERRUPTED -> facts.add("The bot stopped while this ran; it was *not* run again. Check the target before asking again.");
             case REJECTED -> facts.add("Rejected by " + r.decidedBy().map(SlackText::user).orElse("?") + ": "
                     + SlackText.person(r.decisionNote().orElse("")));
@@ -159,7 +159,7 @@ final class ActionMessages {
 
     /** The thread reply with how the run ended and what it printed. */
     static SlackMessage result(ActionRequest r, ActionResult result) {
-        String line = (result.succeeded() ? ":white_check_mark: *Done:* " : ":x: *Failed:* ") + escape(result.summary());
+        String line = (result.succeeded() ? ":white_check_mark: *Done:* " : ":x: *Failed:* ") + SlackText.dated(result.summary());
         String text = result.output().isBlank() ? line + "\n_(no output)_" : line + "\n" + SlackText.block(result.output());
         return SlackMessage.of((result.succeeded() ? "Done: " : "Failed: ") + SlackText.plain(r.title(), 150) + " — "
                         + SlackText.plain(result.summary(), 300),

@@ -100,7 +100,7 @@ final class ApprovalsCommand implements OpsCommand {
     static String line(ActionRequest r) {
         StringBuilder text = new StringBuilder("*#" + r.id() + " " + SlackText.escape(r.title()) + "* · "
                 + SlackText.code(r.reference()));
-        text.append("\n*Runs:* ").append(SlackText.code(r.plan()));
+        text.append(r.isAction() ? "\n*Runs:* " : "\n*Starts:* ").append(RequestPlans.shown(r));
         text.append("\nAsked by ").append(SlackText.user(r.requester())).append(" ").append(SlackText.date(r.createdAt()));
         text.append(r.reason().isBlank() ? "" : ": " + SlackText.person(r.reason(), 300));
         text.append("\n").append(r.approvers().size()).append(" of ").append(r.needed()).append(" approval(s) from ")

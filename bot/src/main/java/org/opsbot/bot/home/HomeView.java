@@ -4,6 +4,7 @@ import org.opsbot.commands.maintenance.Maintenance;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
+import org.opsbot.bot.actions.RequestPlans;
 import org.opsbot.bot.alerts.AlertsFeature;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.commands.model.ActionRequest;
@@ -163,7 +164,7 @@ final class HomeView {
 
     private static String request(ActionRequest r) {
         return "*#" + r.id() + " " + SlackText.plain(r.title(), 150) + "* · " + SlackText.code(r.reference())
-                + "\nRuns " + SlackText.code(r.plan(), 300) + " · asked by " + SlackText.user(r.requester()) + " "
+                + (r.isAction() ? "\nRuns " : "\nStarts ") + RequestPlans.shown(r, 300) + " · asked by " + SlackText.user(r.requester()) + " "
                 + SlackText.date(r.createdAt()) + " · " + r.approvers().size() + " of " + r.needed() + " approval(s)";
     }
 

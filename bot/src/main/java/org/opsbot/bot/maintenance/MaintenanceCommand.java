@@ -27,6 +27,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code /ops maintenance}: lists the windows running now and the next ones; {@code start},
@@ -40,13 +41,13 @@ final class MaintenanceCommand implements OpsCommand {
             + "`/ops maintenance start cdc tomorrow 02:00 for 2h OS updates`, or "
             + "`/ops maintenance start cdc sat 22:00 until sun 02:00 Failover test`";
 
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final Maintenance maintenance;
     private final ActionsFeature actions;
     private final UserTimeZones zones;
     private final Clock clock;
 
-    MaintenanceCommand(OpsbotConfig config, Maintenance maintenance, ActionsFeature actions, UserTimeZones zones, Clock clock) {
+    MaintenanceCommand(Supplier<OpsbotConfig> config, Maintenance maintenance, ActionsFeature actions, UserTimeZones zones, Clock clock) {
         this.config = config;
         this.maintenance = maintenance;
         this.actions = actions;
@@ -96,7 +97,7 @@ final class MaintenanceCommand implements OpsCommand {
                 default -> skip(in, args.subList(1, args.size()));
             };
         } catch (Maintenance.Refused refused) {
-            return CommandReply.ephemeral(":warning: " + SlackText.escape(refused.getMessage()));
+            return CommandReply.ephemeral(":warning: " + SlackText.dated(refused.getMessage()));
         }
     }
 
@@ -229,9 +230,10 @@ final class MaintenanceCommand implements OpsCommand {
     }
 
     private String team(String name) throws UsageException {
-        if (!config.teams().containsKey(name)) {
+        OpsbotConfig inForce = config.get();
+        if (!inForce.teams().containsKey(name)) {
             throw new UsageException("There is no team " + SlackText.code(name, 40) + ". Teams: "
-                    + SlackText.escape(String.join(", ", config.teams().keySet())) + ".");
+                    + SlackText.escape(String.join(", ", inForce.teams().keySet())) + ".");
         }
         return name;
     }

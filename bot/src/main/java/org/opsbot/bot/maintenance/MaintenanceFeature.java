@@ -16,6 +16,7 @@ import org.opsbot.commands.model.ActionRequest;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Maintenance windows: {@code /ops maintenance} and the job that starts and ends them. */
 public final class MaintenanceFeature implements SlackFeature {
@@ -25,8 +26,10 @@ public final class MaintenanceFeature implements SlackFeature {
     private final MaintenanceCommand command;
     private final MaintenanceJob job;
 
-    /** @param actions whose approval requests carry ad hoc maintenance that needs four eyes */
-    public MaintenanceFeature(Maintenance maintenance, OpsbotConfig config, Outbox outbox, AlertsFeature alerts,
+    /**
+     * @param config  the configuration in force ({@code LiveConfig}), read at each use
+     * @param actions whose approval requests carry ad hoc maintenance that needs four eyes */
+    public MaintenanceFeature(Maintenance maintenance, Supplier<OpsbotConfig> config, Outbox outbox, AlertsFeature alerts,
                               ChecksFeature checks, ActionsFeature actions, UserTimeZones zones, String holder, Clock clock) {
         this.command = new MaintenanceCommand(config, maintenance, actions, zones, clock);
         actions.approvals().onApproved(ActionRequest.MAINTENANCE, maintenance::startApproved);

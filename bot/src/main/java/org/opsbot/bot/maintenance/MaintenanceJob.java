@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What happens when a window starts and ends, on the scheduler's lease holder: each start is
@@ -31,14 +32,14 @@ final class MaintenanceJob {
     private static final Logger LOG = LoggerFactory.getLogger(MaintenanceJob.class);
 
     private final Maintenance maintenance;
-    private final OpsbotConfig config;
+    private final Supplier<OpsbotConfig> config;
     private final Outbox outbox;
     private final AlertsFeature alerts;
     private final ChecksFeature checks;
     private final AlertmanagerSilences silences;
     private final String holder;
 
-    MaintenanceJob(Maintenance maintenance, OpsbotConfig config, Outbox outbox, AlertsFeature alerts, ChecksFeature checks,
+    MaintenanceJob(Maintenance maintenance, Supplier<OpsbotConfig> config, Outbox outbox, AlertsFeature alerts, ChecksFeature checks,
                    AlertmanagerSilences silences, String holder) {
         this.maintenance = maintenance;
         this.config = config;
@@ -50,6 +51,8 @@ final class MaintenanceJob {
     }
 
     void runDue(Instant now) {
+        // Before the ends below, so a window a reload removed is announced and released in this round.
+        maintenance.endRemoved();
         for (MaintenanceWindow w : maintenance.claimStarts(holder)) {
             started(w);
         }
@@ -105,6 +108,7 @@ final class MaintenanceJob {
     }
 
     private Optional<String> channel(String team) {
-        return Optional.ofNullable(config.teams().get(team)).flatMap(Team::channel).or(() -> config.slack().defaultChannel());
+        OpsbotConfig inForce = config.get();
+        return Optional.ofNullable(inForce.teams().get(team)).flatMap(Team::channel).or(() -> inForce.slack().defaultChannel());
     }
 }

@@ -43,7 +43,8 @@ final class MaintenanceText {
 
     static String ended(MaintenanceWindow w) {
         return ":white_check_mark: Maintenance ended for *" + SlackText.escape(w.team()) + "*: " + SlackText.escape(w.title())
-                + w.endedBy().map(by -> ", ended by " + SlackText.user(by)).orElse("")
+                + w.endedBy().map(by -> by.equals(Maintenance.REMOVED) ? ", ended as its window was removed from the configuration"
+                        : ", ended by " + SlackText.user(by)).orElse("")
                 + ". Alerts page again; any still firing escalate now.";
     }
 

@@ -74,6 +74,8 @@ class ReloadEndToEndTest {
         slack.start();
         slack.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).willReturn(okJson(
                 "{\"ok\":true,\"channel\":\"C0CDC00001\",\"ts\":\"1768298400.000100\"}")));
+        slack.stubFor(post(urlPathEqualTo("/api/chat.update")).willReturn(okJson(
+                "{\"ok\":true,\"channel\":\"C0CDC00001\",\"ts\":\"1768298400.000100\"}")));
         slack.stubFor(post(urlPathEqualTo("/api/usergroups.list")).willReturn(okJson("{\"ok\":true,\"usergroups\":[]}")));
         config = Files.writeString(dir.resolve("opsbot.yaml"), ExampleText.forOtherRunbooks());
         Files.createDirectories(dir.resolve("runbooks"));
@@ -147,6 +149,46 @@ class ReloadEndToEndTest {
                 .contains("/ops override cdc-primary");
         Thread.sleep(1_000);
         assertThat(gapPosts()).as("once, however often the file is reloaded").hasSize(1);
+    }
+
+    @Test
+    void heartbeatsAndMaintenanceWindowsAreAddedAndRemovedByAReload() throws Exception {
+        String example = ExampleText.forOtherRunbooks();
+        assertThat(ops("heartbeats")).doesNotContain("nightly-export");
+
+        // Tuesday 10:00 UTC: a window whose time has come, and a heartbeat that never checked in.
+        Files.writeString(config, example
+                .replace("\nheartbeats:\n", "\nheartbeats:\n  - {name: nightly-export, team: cdc, every: 1h, severity: P2}\n")
+                .replace("\nmaintenance:\n", "\nmaintenance:\n  - {name: cdc-patching, team: cdc, cron: \"0 10 * * TUE\","
+                        + " duration: 2h, time-zone: UTC}\n"));
+        assertThat(bot.reloadOnSignal().applied()).isTrue();
+
+        assertThat(ops("heartbeats")).contains("*nightly-export* · cdc · every 1h · last check-in never");
+        Eventually.await("the new window starts and is announced", Duration.ofSeconds(20), () -> posts().stream()
+                .anyMatch(b -> b.startsWith("channel=#cdc-alerts") && b.contains("Maintenance started for *cdc*: cdc-patching")));
+        assertThat(ops("maintenance")).contains("*In maintenance now*").contains("cdc-patching");
+        clock.advance(Duration.ofMinutes(59));
+        assertThat(ops("heartbeats")).as("new: counted from the reload, not missed at once")
+                .contains(":white_check_mark: OK · *nightly-export*");
+        clock.advance(Duration.ofMinutes(2));
+        Eventually.await("the missed heartbeat is posted", Duration.ofSeconds(20), () -> posts().stream()
+                .anyMatch(b -> b.startsWith("channel=#cdc-alerts") && b.contains("Heartbeat nightly-export missed")));
+
+        Files.writeString(config, example);
+        assertThat(bot.reloadOnSignal().applied()).isTrue();
+
+        assertThat(ops("heartbeats")).doesNotContain("nightly-export");
+        Eventually.await("the removed heartbeat's alert resolves", Duration.ofSeconds(20), () -> updates().stream()
+                .anyMatch(b -> b.contains("Heartbeat nightly-export missed") && b.contains("Resolved")));
+        Eventually.await("the removed window ends and says why", Duration.ofSeconds(20), () -> posts().stream()
+                .anyMatch(b -> b.startsWith("channel=#cdc-alerts") && b.contains("Maintenance ended for *cdc*: cdc-patching")
+                        && b.contains("removed from the configuration")));
+        assertThat(ops("maintenance")).contains("*No maintenance now.*").doesNotContain("cdc-patching");
+    }
+
+    private List<String> updates() {
+        return slack.findAll(postRequestedFor(urlEqualTo("/api/chat.update"))).stream()
+                .map(LoggedRequest::getBodyAsString).map(b -> URLDecoder.decode(b, StandardCharsets.UTF_8)).toList();
     }
 
     private List<String> gapPosts() {

@@ -339,6 +339,22 @@ public final class Alerts {
     }
 
     /**
+     * The team of each group opsbot raised itself that is not resolved yet, by what raised it
+     * ({@code heartbeat:cdc-backup}): whom a resolution must reach after the configuration moved
+     * or dropped what raised it.
+     */
+    public Map<String, String> openRaisedBy() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (StoredAlertGroup g : store.openFrom(OpsbotSource.INSTANCE.storedName())) {
+            String by = g.route().groupLabels().get(OpsbotSource.RAISED_BY);
+            if (by != null) {
+                out.put(by, g.route().team());
+            }
+        }
+        return out;
+    }
+
+    /**
      * Firing groups older than {@code grace} that have no parent message or no escalation walk
      * yet, oldest first: what a crash between an intake's commit and its publishing left behind.
      */

@@ -49,6 +49,7 @@ final class ScheduleBinder {
 
     Map<String, Schedule> schedules(YamlMap m) {
         var out = new LinkedHashMap<String, Schedule>();
+        var groups = new LinkedHashMap<String, YamlMap.Entry>();
         for (var e : m.entries()) {
             var path = "schedules." + e.key();
             shared.name(e.key(), e.line(), "schedule");
@@ -66,9 +67,10 @@ final class ScheduleBinder {
                 in.onlyKeys(map, path, List.of("time-zone", "rotation", "start", "hand-off", "members", "layers", "hand-off-notice", "slack-usergroup"));
                 layers = layer(map, path, e.key(), Optional.empty(), false).map(List::of);
             }
+            var usergroup = usergroup(map, path).filter(g -> ownUsergroup(g, e, map, groups));
             if (layers.isPresent()) {
                 out.put(e.key(), new Schedule(e.key(), layers.get(), in.file(), e.line(), handOffNotice(map, path),
-                        usergroup(map, path)));
+                        usergroup));
             } else {
                 shared.broken("schedules", e.key());
             }
@@ -91,6 +93,26 @@ final class ScheduleBinder {
             }
             return Optional.of(handle);
         });
+    }
+
+    /**
+     * A user group is kept equal to one schedule's people: two schedules naming the same one would
+     * each set it to their own on every check, so the group flips and both are wrong.
+     *
+     * @param groups the user groups named so far, each with the schedule that named it
+     */
+    private boolean ownUsergroup(String handle, YamlMap.Entry schedule, YamlMap map, Map<String, YamlMap.Entry> groups) {
+        YamlMap.Entry firstEntry = groups.putIfAbsent(handle, schedule);
+        if (firstEntry == null) {
+            return true;
+        }
+        String first = firstEntry.key();
+        int line = map.entry("slack-usergroup").map(YamlMap.Entry::line).orElse(schedule.line());
+        in.problem(line, "schedules." + schedule.key() + ".slack-usergroup '" + handle + "' is already kept by schedule '"
+                        + first + "' (line " + firstEntry.line() + "); the two would overwrite each other's members of @" + handle,
+                "a user group follows one schedule: give '" + schedule.key() + "' its own (e.g. slack-usergroup: "
+                        + schedule.key() + "-oncall), or keep @" + handle + " on '" + first + "' only");
+        return false;
     }
 
     /** Slack's handles: lower case letters, digits, dots, hyphens and underscores. */

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Maintenance windows: which hold a team's alerts now, starting, ending and skipping them, and
@@ -26,25 +27,37 @@ import java.util.Optional;
  * occurrence of a recurring window is stored (once, by its name and start) as soon as anyone
  * asks about the time it covers, so a restart or a second replica sees the same windows, and
  * ending or skipping one is a change of that row.
+ *
+ * <p>The recurring windows are those of the configuration in force at each call, so a reload
+ * adds, changes and removes them at once. An occurrence already running keeps the start, end and
+ * labels it began with; one whose window was removed is ended ({@link #endRemoved}).
  */
 public final class Maintenance {
+    /** Who ends an occurrence whose recurring window the configuration no longer has. */
+    public static final String REMOVED = "opsbot:removed-from-configuration";
     /** Ad hoc windows last at least a minute and at most this long. */
     public static final Duration LONGEST = Duration.ofDays(7);
 
     private final MaintenanceStore store;
-    private final MaintenanceConfig config;
+    private final Supplier<MaintenanceConfig> config;
     private final AuditLog audit;
     private final Clock clock;
 
     public Maintenance(Database db, MaintenanceConfig config, AuditLog audit, Clock clock) {
+        this(db, () -> config, audit, clock);
+    }
+
+    /** @param config the maintenance section in force, read once per call (of {@code LiveConfig}) */
+    public Maintenance(Database db, Supplier<MaintenanceConfig> config, AuditLog audit, Clock clock) {
         this.store = new MaintenanceStore(db);
         this.config = config;
         this.audit = audit;
         this.clock = clock;
     }
 
+    /** The maintenance section in force now. */
     public MaintenanceConfig config() {
-        return config;
+        return config.get();
     }
 
     /** Why a request was refused, said to the person who asked. */
@@ -86,7 +99,7 @@ public final class Maintenance {
 
     /** Whether {@code team} is inside one of its recurring windows at {@code at} (ad hoc maintenance there needs no approval). */
     public boolean insideRecurring(String team, Instant at) {
-        return config.windows().stream().filter(w -> w.team().equals(team))
+        return config().windows().stream().filter(w -> w.team().equals(team))
                 .anyMatch(w -> MaintenanceCalendar.runningAt(w, at).isPresent());
     }
 
@@ -105,7 +118,7 @@ public final class Maintenance {
      * team has {@code maintenance-approval} and {@code from} is outside its recurring windows.
      */
     public Optional<MaintenanceConfig.Approval> approvalNeeded(String team, Instant from) {
-        return config.approval(team).filter(a -> !insideRecurring(team, from));
+        return config().approval(team).filter(a -> !insideRecurring(team, from));
     }
 
     /**
@@ -202,9 +215,10 @@ public final class Maintenance {
      * @return the start of the skipped occurrence
      */
     public Instant skip(String name, Optional<LocalDate> date, String by) throws Refused {
-        MaintenanceConfig.Window window = config.window(name).orElseThrow(() -> new Refused(
-                "There is no recurring window " + name + "." + (config.windows().isEmpty() ? " None is configured."
-                        : " Windows: " + String.join(", ", config.windows().stream().map(MaintenanceConfig.Window::name).toList()) + ".")));
+        MaintenanceConfig inForce = config();
+        MaintenanceConfig.Window window = inForce.window(name).orElseThrow(() -> new Refused(
+                "There is no recurring window " + name + "." + (inForce.windows().isEmpty() ? " None is configured."
+                        : " Windows: " + String.join(", ", inForce.windows().stream().map(MaintenanceConfig.Window::name).toList()) + ".")));
         Instant now = clock.instant();
         Instant start;
         if (date.isPresent()) {
@@ -247,7 +261,7 @@ public final class Maintenance {
         List<Upcoming> upcoming = new ArrayList<>();
         stored.stream().filter(w -> !w.skipped() && w.startsAt().isAfter(now) && w.windowName().isEmpty())
                 .forEach(w -> upcoming.add(new Upcoming(w.title(), w.team(), w.startsAt(), w.endsAt(), w.reason())));
-        for (MaintenanceConfig.Window window : config.windows()) {
+        for (MaintenanceConfig.Window window : config().windows()) {
             Optional<Instant> next = MaintenanceCalendar.nextStart(window, now);
             // A skipped occurrence is not the next one; a few skips in a row are looked past.
             for (int i = 0; i < 10 && next.isPresent(); i++) {
@@ -280,6 +294,26 @@ public final class Maintenance {
         return store.unclaimedEnds(clock.instant());
     }
 
+    /**
+     * Ends, now, the running occurrences of recurring windows the configuration no longer has
+     * (a reload removed them), so their team's alerts page again; their end work follows as for
+     * any ended window ({@link #unfinishedEnds}).
+     */
+    public List<MaintenanceWindow> endRemoved() {
+        Instant now = clock.instant();
+        MaintenanceConfig inForce = config();
+        List<MaintenanceWindow> ended = new ArrayList<>();
+        for (MaintenanceWindow w : store.endingAfter(now)) {
+            if (w.activeAt(now) && w.windowName().filter(n -> inForce.window(n).isEmpty()).isPresent()
+                    && store.end(w.id(), now, REMOVED)) {
+                audit.append("opsbot", "maintenance.end", "maintenance:" + w.id(),
+                        Map.of("team", w.team(), "window", w.title(), "why", "removed from the configuration"));
+                ended.add(store.find(w.id()).orElseThrow());
+            }
+        }
+        return ended;
+    }
+
     /** Marks a window's end work done; false when another replica marked it first. */
     public boolean finished(MaintenanceWindow w, String holder) {
         return store.claim(w.id(), "end", holder);
@@ -291,18 +325,19 @@ public final class Maintenance {
 
     /** The recurring window a stored occurrence belongs to. */
     public Optional<MaintenanceConfig.Window> recurring(MaintenanceWindow w) {
-        return w.windowName().flatMap(config::window);
+        return w.windowName().flatMap(config()::window);
     }
 
     /** Stores each recurring occurrence running at {@code now} that is not stored yet (once, whoever is first). */
     private void storeRunningOccurrences(Instant now) {
+        MaintenanceConfig inForce = config();
         Map<String, Instant> running = new LinkedHashMap<>();
-        for (MaintenanceConfig.Window window : config.windows()) {
+        for (MaintenanceConfig.Window window : inForce.windows()) {
             MaintenanceCalendar.runningAt(window, now).ifPresent(start -> running.put(window.name(), start));
         }
         for (var e : running.entrySet()) {
             if (store.occurrence(e.getKey(), e.getValue()).isEmpty()) {
-                MaintenanceConfig.Window window = config.window(e.getKey()).orElseThrow();
+                MaintenanceConfig.Window window = inForce.window(e.getKey()).orElseThrow();
                 store.insertOnce(window.team(), Optional.of(window.name()), window.labels(), e.getValue(),
                         e.getValue().plus(window.duration()), "recurring window " + window.name(), "opsbot", false, now);
             }

@@ -106,6 +106,16 @@ public final class AlertStore {
                 .list());
     }
 
+    /** Groups of one source (its stored name) not resolved, oldest first. */
+    public List<StoredAlertGroup> openFrom(String source) {
+        return db.read(h -> h.createQuery("SELECT " + GROUP_COLUMNS + " FROM alert_group WHERE state <> :resolved"
+                        + " AND source = :source ORDER BY id")
+                .bind("resolved", StoredAlertGroup.State.RESOLVED.name())
+                .bind("source", source)
+                .map(GROUP)
+                .list());
+    }
+
     /**
      * Firing groups, opened before {@code openedBefore}, whose opening was cut short: no parent
      * message, or no escalation walk (whose subject is {@code walkPrefix} followed by the id).

@@ -31,6 +31,16 @@ public final class HeartbeatStore {
                 .execute());
     }
 
+    /**
+     * Forgets a heartbeat no longer configured, unless its missed alert is still firing (it is
+     * resolved first), so that one added again later counts from then, not from old check-ins.
+     */
+    public void forget(String name) {
+        db.write(h -> h.createUpdate("DELETE FROM heartbeat WHERE name = :name AND alerting = 0")
+                .bind("name", name)
+                .execute());
+    }
+
     /** Records a check-in at {@code now} and answers the row as it is afterwards. */
     public Row beat(String name, Instant now) {
         return db.write(h -> {

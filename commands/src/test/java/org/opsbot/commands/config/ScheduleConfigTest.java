@@ -92,4 +92,25 @@ class ScheduleConfigTest {
                 .contains("schedules.cdc.slack-usergroup 'CDC On Call' is not a user group handle")
                 .contains("slack-usergroup: cdc-oncall");
     }
+
+    @Test
+    void twoSchedulesKeepingOneUsergroupAreRefusedNamingBoth() {
+        assertThat(problems("""
+                schedules:
+                  cdc-primary:
+                    {time-zone: UTC, rotation: weekly, start: 2026-01-05, members: [U0ALICE001], slack-usergroup: cdc-oncall}
+                  cdc-secondary:
+                    time-zone: UTC
+                    rotation: weekly
+                    start: 2026-01-05
+                    members: [U0BOB00001]
+                    slack-usergroup: "@cdc-oncall"
+                  search:
+                    {time-zone: UTC, rotation: weekly, start: 2026-01-05, members: [U0MEI00001], slack-usergroup: search-oncall}
+                """)).singleElement().asString().startsWith("opsbot.yaml:9:")
+                .contains("schedules.cdc-secondary.slack-usergroup 'cdc-oncall' is already kept by schedule 'cdc-primary' (line 2)")
+                .contains("overwrite each other's members of @cdc-oncall")
+                .contains("slack-usergroup: cdc-secondary-oncall")
+                .contains("keep @cdc-oncall on 'cdc-primary' only");
+    }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.opsbot.commands.alert.Alerts;
 import org.opsbot.commands.alert.GroupChange;
 import org.opsbot.commands.config.ConfigParser;
+import org.opsbot.commands.config.LiveConfig;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.store.Database;
@@ -163,5 +164,121 @@ class HeartbeatsTest {
                 org.assertj.core.groups.Tuple.tuple(14, "heartbeats[4] needs 'every'"),
                 org.assertj.core.groups.Tuple.tuple(14, problems.get(6).message()));
         assertThat(problems.get(6).message()).contains("grace");
+    }
+
+    // A reload puts another configuration in force: heartbeats follow it at the next call.
+
+    private static final String LINE = "  - {name: cdc-backup, team: cdc, every: 1h, grace: 10m, severity: P2}\n";
+
+    private static OpsbotConfig with(String heartbeats) {
+        return ConfigParser.parse(YAML.replace("    channel: \"#cdc-alerts\"\n",
+                        "    channel: \"#cdc-alerts\"\n  search:\n    channel: \"#search-alerts\"\n")
+                .replace(LINE, heartbeats), "opsbot.yaml").require();
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aHeartbeatAddedByAReloadCountsFromThenRatherThanFiringAtOnce(Dialect dialect) {
+        try (Database db = TestDatabases.open(dialect)) {
+            MutableClock clock = new MutableClock(START);
+            LiveConfig live = new LiveConfig(with(""));
+            Heartbeats heartbeats = new Heartbeats(db, live, clock);
+            assertThat(heartbeats.due()).isEmpty();
+            clock.advance(Duration.ofHours(5));
+
+            live.replace(with(LINE));
+
+            assertThat(heartbeats.statuses()).singleElement().satisfies(s -> assertThat(s.overdue()).isFalse());
+            assertThat(heartbeats.due()).as("new: its grace starts now").isEmpty();
+            clock.advance(Duration.ofMinutes(69));
+            assertThat(heartbeats.due()).isEmpty();
+            clock.advance(Duration.ofMinutes(1));
+            assertThat(heartbeats.due()).singleElement().satisfies(c -> assertThat(c.alerting()).isTrue());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aRemovedHeartbeatsAlertResolvesAndItIsForgotten(Dialect dialect) {
+        try (Database db = TestDatabases.open(dialect)) {
+            MutableClock clock = new MutableClock(START);
+            LiveConfig live = new LiveConfig(with(LINE));
+            Heartbeats heartbeats = new Heartbeats(db, live, clock);
+            Alerts alerts = new Alerts(db, live, clock);
+            heartbeats.beat("cdc-backup");
+            clock.advance(Duration.ofHours(2));
+            Heartbeats.Change missed = heartbeats.due().getFirst();
+            alerts.receive(missed.notification());
+            heartbeats.told(missed);
+
+            live.replace(with(""));
+
+            Heartbeats.Change ended = heartbeats.due().getFirst();
+            assertThat(ended.alerting()).isFalse();
+            assertThat(ended.notification().alerts().getFirst().annotations().get("summary"))
+                    .isEqualTo("cdc-backup was removed from the configuration and is no longer watched");
+            assertThat(alerts.receive(ended.notification()).changes()).singleElement().satisfies(c ->
+                    assertThat(c.group().state()).isEqualTo(StoredAlertGroup.State.RESOLVED));
+            assertThat(heartbeats.told(ended)).isTrue();
+            assertThat(heartbeats.due()).isEmpty();
+            assertThat(heartbeats.beat("cdc-backup")).as("no longer a heartbeat").isEmpty();
+
+            clock.advance(Duration.ofDays(3));
+            live.replace(with(LINE));
+            assertThat(heartbeats.due()).as("added again: counted afresh, not from its old check-in").isEmpty();
+            assertThat(heartbeats.statuses()).singleElement().satisfies(s -> assertThat(s.lastBeat()).isEmpty());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aMissedHeartbeatMovedToAnotherTeamResolvesForTheOldAndFiresForTheNew(Dialect dialect) {
+        try (Database db = TestDatabases.open(dialect)) {
+            MutableClock clock = new MutableClock(START);
+            LiveConfig live = new LiveConfig(with(LINE));
+            Heartbeats heartbeats = new Heartbeats(db, live, clock);
+            Alerts alerts = new Alerts(db, live, clock);
+            heartbeats.due();
+            clock.advance(Duration.ofHours(2));
+            Heartbeats.Change missed = heartbeats.due().getFirst();
+            long cdcGroup = alerts.receive(missed.notification()).changes().getFirst().group().id();
+            heartbeats.told(missed);
+
+            live.replace(with(LINE.replace("team: cdc", "team: search")));
+
+            Heartbeats.Change moved = heartbeats.due().getFirst();
+            assertThat(alerts.receive(moved.notification()).changes()).singleElement().satisfies(c -> {
+                assertThat(c.group().id()).isEqualTo(cdcGroup);
+                assertThat(c.group().state()).isEqualTo(StoredAlertGroup.State.RESOLVED);
+            });
+            heartbeats.told(moved);
+            Heartbeats.Change again = heartbeats.due().getFirst();
+            assertThat(again.alerting()).isTrue();
+            assertThat(alerts.receive(again.notification()).changes()).singleElement().satisfies(c -> {
+                assertThat(c.opened()).isTrue();
+                assertThat(c.group().route().team()).isEqualTo("search");
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aLongerEveryEndsAMissWithoutPretendingItCheckedIn(Dialect dialect) {
+        try (Database db = TestDatabases.open(dialect)) {
+            MutableClock clock = new MutableClock(START);
+            LiveConfig live = new LiveConfig(with(LINE));
+            Heartbeats heartbeats = new Heartbeats(db, live, clock);
+            heartbeats.due();
+            clock.advance(Duration.ofHours(2));
+            heartbeats.told(heartbeats.due().getFirst());
+
+            live.replace(with(LINE.replace("every: 1h", "every: 24h")));
+
+            assertThat(heartbeats.due()).singleElement().satisfies(c -> {
+                assertThat(c.alerting()).isFalse();
+                assertThat(c.notification().alerts().getFirst().annotations().get("summary"))
+                        .isEqualTo("cdc-backup is not overdue under its new settings; it is expected every 1d (+10m grace)");
+            });
+        }
     }
 }

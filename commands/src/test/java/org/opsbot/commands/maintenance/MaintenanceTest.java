@@ -219,4 +219,41 @@ class MaintenanceTest {
             assertThat(maintenance.holding("web", CDC_ALERT)).contains(later);
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aReloadAddsAWindowAtOnceAndARemovedOnesRunningOccurrenceEndsAndIsToldOnce(Dialect dialect) throws Exception {
+        try (Database db = TestDatabases.open(dialect)) {
+            OpsbotConfig withoutWeekly = ConfigParser.parse("""
+                    teams:
+                      cdc: {channel: "#cdc"}
+                    routes: [{team: cdc}]
+                    """, "opsbot.yaml").require();
+            java.util.concurrent.atomic.AtomicReference<MaintenanceConfig> live =
+                    new java.util.concurrent.atomic.AtomicReference<>(withoutWeekly.maintenance());
+            Maintenance maintenance = new Maintenance(db, live::get, new AuditLog(db, clock), clock);
+            assertThat(maintenance.holding("cdc", CDC_ALERT)).isEmpty();
+            assertThat(maintenance.overview().upcoming()).isEmpty();
+
+            live.set(CONFIG.maintenance());
+
+            assertThat(maintenance.holding("cdc", CDC_ALERT)).as("added, and its time has come")
+                    .hasValueSatisfying(w -> assertThat(w.windowName()).contains("cdc-weekly"));
+            assertThat(maintenance.claimStarts("a")).extracting(MaintenanceWindow::title).containsExactly("cdc-weekly");
+            assertThat(maintenance.endRemoved()).as("still configured").isEmpty();
+
+            live.set(withoutWeekly.maintenance());
+            clock.advance(Duration.ofMinutes(10));
+
+            assertThat(maintenance.endRemoved()).singleElement().satisfies(w -> {
+                assertThat(w.windowName()).contains("cdc-weekly");
+                assertThat(w.endsAt()).isEqualTo(clock.instant());
+                assertThat(w.endedBy()).contains(Maintenance.REMOVED);
+            });
+            assertThat(maintenance.endRemoved()).as("ended once").isEmpty();
+            assertThat(maintenance.holding("cdc", CDC_ALERT)).isEmpty();
+            assertThat(maintenance.unfinishedEnds()).as("its end work (announcement, release) follows")
+                    .extracting(MaintenanceWindow::title).containsExactly("cdc-weekly");
+        }
+    }
 }

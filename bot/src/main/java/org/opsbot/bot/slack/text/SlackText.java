@@ -35,6 +35,8 @@ public final class SlackText {
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final DateTimeFormatter FALLBACK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
+    // An instant as opsbot writes it into stored text (Instant.toString()).
+    private static final Pattern INSTANT = Pattern.compile("\\b\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?Z\\b");
     // Slack's date tokens: https://api.slack.com/reference/surfaces/formatting#date-formatting
     private static final Pattern DATE_FORMAT = Pattern.compile("[{}A-Za-z_ ,:./-]{1,100}");
     // Inline code ends at a backtick; a look-alike keeps the text readable.
@@ -203,6 +205,32 @@ public final class SlackText {
     /** A time every reader sees in their own zone ("Nov 22 at 03:00"); the fallback (notifications, old clients) is UTC. */
     public static String date(Instant at) {
         return date(at, "{date_short_pretty} {time}", FALLBACK.format(at));
+    }
+
+    /**
+     * Text opsbot wrote, escaped as {@link #escape} does, with each ISO-8601 instant in it
+     * ({@code 2026-12-06T02:00:00Z}, as the engine writes times into what it stores: an approval
+     * request's plan, an outcome, a refusal) shown as a {@link #date(Instant) Slack date}, so each
+     * reader sees it in their own time zone, like every other time the bot shows.
+     */
+    public static String dated(String text) {
+        if (text == null) {
+            return "";
+        }
+        Matcher m = INSTANT.matcher(text);
+        StringBuilder out = new StringBuilder(text.length() + 32);
+        int last = 0;
+        while (m.find()) {
+            Instant at;
+            try {
+                at = Instant.parse(m.group());
+            } catch (java.time.format.DateTimeParseException e) {
+                continue; // not a real time (month 13): left as written
+            }
+            out.append(escape(text.substring(last, m.start()))).append(date(at));
+            last = m.end();
+        }
+        return out.append(escape(text.substring(last))).toString();
     }
 
     /** {@link #date(Instant)} of epoch milliseconds. */

@@ -150,6 +150,23 @@ class SlackTextTest {
     }
 
     @Test
+    void instantsInTextOpsbotWroteAreShownAsDatesAndEverythingElseIsEscaped() {
+        assertThat(SlackText.dated("maintenance of cdc from 2026-12-06T02:00:00Z until 2026-12-06T04:30:00Z (nobody"
+                + " is paged): <!here> R&D"))
+                .isEqualTo("maintenance of cdc from " + SlackText.date(Instant.parse("2026-12-06T02:00:00Z"))
+                        + " until " + SlackText.date(Instant.parse("2026-12-06T04:30:00Z"))
+                        + " (nobody is paged): &lt;!here&gt; R&amp;D");
+        assertThat(SlackText.dated("at 2026-13-06T02:00:00Z or 2026-12-06 02:00")).as("no real instant: as written")
+                .isEqualTo("at 2026-13-06T02:00:00Z or 2026-12-06 02:00");
+        assertThat(SlackText.dated(null)).isEmpty();
+        Random random = new Random(56);
+        for (int i = 0; i < TRIES; i++) {
+            String input = generated(random);
+            assertThat(SlackText.dated(input)).as("dated(%s)", input).isEqualTo(SlackText.escape(input));
+        }
+    }
+
+    @Test
     void fittingMarkupNeverCutsAnEscapeOrATokenInTwo() {
         assertThat(SlackText.fit("abc &amp; def", 7)).isEqualTo("abc …");
         assertThat(SlackText.fit("at <!date^1^{time}|x> now", 12)).isEqualTo("at …");
