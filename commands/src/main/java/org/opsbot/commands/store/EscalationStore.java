@@ -101,8 +101,21 @@ public final class EscalationStore {
             if (updated == 1) {
                 append(h, events);
                 PageRows.insert(h, pages);
+                // What shows the walk is owed a redraw from the moment the walk is stored.
+                PageDmStore.owe(h, walk.subject());
             }
             return updated == 1;
+        });
+    }
+
+    /**
+     * {@code subject} itself changed while its walk stayed as it was (acknowledged after its walk
+     * had ended): the page DMs listing it are owed a redraw all the same.
+     */
+    public void subjectChanged(String subject) {
+        db.write(h -> {
+            PageDmStore.owe(h, subject);
+            return null;
         });
     }
 
