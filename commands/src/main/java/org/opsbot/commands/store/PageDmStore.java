@@ -121,9 +121,15 @@ public final class PageDmStore {
      * that stores the change (a walk's save), so the debt is kept exactly when the change is.
      */
     static void owe(Handle h, String subject) {
-        h.createUpdate("UPDATE page_dm SET version = version + 1 WHERE id IN (SELECT dm_id FROM page_dm_subject WHERE subject = :subject)")
+        List<Long> dms = h.createQuery("SELECT dm_id FROM page_dm_subject WHERE subject = :subject ORDER BY dm_id")
                 .bind("subject", subject)
-                .execute();
+                .mapTo(Long.class)
+                .list();
+        // One row at a time in id order: two saves of subjects that share DMs lock those rows in
+        // the same order (PostgreSQL), so they wait for each other instead of deadlocking.
+        for (long dm : dms) {
+            h.createUpdate("UPDATE page_dm SET version = version + 1 WHERE id = :id").bind("id", dm).execute();
+        }
     }
 
     /**
