@@ -113,6 +113,12 @@ public final class EscalationStore {
      * had ended): the page DMs listing it are owed a redraw all the same.
      */
     public void subjectChanged(String subject) {
+        // Called for every notification of a group already walking: one nobody got a DM about needs no write.
+        boolean listed = db.read(h -> h.createQuery("SELECT 1 FROM page_dm_subject WHERE subject = :subject LIMIT 1")
+                .bind("subject", subject).mapTo(Integer.class).findOne().isPresent());
+        if (!listed) {
+            return;
+        }
         db.write(h -> {
             PageDmStore.owe(h, subject);
             return null;
