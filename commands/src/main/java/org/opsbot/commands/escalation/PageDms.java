@@ -82,7 +82,9 @@ public final class PageDms {
 
     /** {@code dm}, as read before it was drawn, was redrawn: it is settled up to its version. */
     public void drawn(PageDm dm) {
-        store.drawn(dm.id(), dm.version());
+        if (dm.owed()) { // else there is nothing to settle, and no write is needed
+            store.drawn(dm.id(), dm.version());
+        }
     }
 
     /**
