@@ -6,6 +6,7 @@ import com.slack.api.bolt.response.Response;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.opsbot.bot.outbox.Outbox;
 import org.opsbot.bot.outbox.SlackMessage;
+import org.opsbot.bot.scheduler.Scheduler;
 import org.opsbot.bot.slack.text.SlackText;
 import org.opsbot.bot.slack.ops.SlackFeature;
 import org.opsbot.bot.slack.ops.SlackRoutes;
@@ -22,6 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +38,8 @@ import java.util.function.Function;
  */
 public final class EscalationFeature implements SlackFeature, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EscalationFeature.class);
+    /** How often each replica redraws the page DMs owed a redraw (and once at start). */
+    static final Duration OWED_REDRAWS = Duration.ofMinutes(1);
 
     private final Escalations escalations;
     private final AtomicReference<Subjects> subjects;
@@ -118,6 +123,15 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
     /** Tells escalation how to describe and acknowledge the subjects a feature owns. */
     public void subjects(Subjects owner) {
         subjects.set(owner);
+    }
+
+    /**
+     * A page DM whose redraw was lost (the process died between a change and its redraw, or the
+     * draw failed) is redrawn at start and by the minute: the change left it owed in the database.
+     */
+    @Override
+    public List<Scheduler.Job> jobs() {
+        return List.of(Scheduler.Job.onEveryReplica("page-dms", OWED_REDRAWS, pages::redrawOwed));
     }
 
     @Override

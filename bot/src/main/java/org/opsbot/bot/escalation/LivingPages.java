@@ -31,7 +31,9 @@ import java.util.function.Supplier;
  * acts on each subject still open. Redraws run one at a time off the caller's thread, and
  * requests for a DM already waiting to be redrawn fold into that one (it reads the newest state);
  * the outbox then folds pending updates of one message into its newest, so a burst of changes
- * costs Slack one {@code chat.update}.
+ * costs Slack one {@code chat.update}. The queue is only the fast way: a redraw is owed in the
+ * database from the change's own transaction ({@link PageDms#owed()}) until a draw has read the
+ * change, so a redraw lost with a process that died is made by {@link #redrawOwed()}.
  */
 final class LivingPages implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LivingPages.class);
@@ -108,6 +110,11 @@ final class LivingPages implements AutoCloseable {
         dms.holding(subject).forEach(this::redraw);
     }
 
+    /** Redraws the DMs owed a redraw: those a process that stopped (or failed to draw) left behind. */
+    void redrawOwed() {
+        dms.owed().forEach(this::redraw);
+    }
+
     private void redraw(long dmId) {
         if (!waiting.add(dmId)) {
             return; // a redraw of it is queued and will read the newest state
@@ -118,7 +125,8 @@ final class LivingPages implements AutoCloseable {
                 try {
                     draw(dmId);
                 } catch (RuntimeException e) {
-                    LOG.warn("redrawing page DM {} failed; its next change redraws it", dmId, e);
+                    LOG.warn("redrawing page DM {} failed; it stays owed and is drawn again within {}", dmId,
+                            EscalationFeature.OWED_REDRAWS, e);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -137,6 +145,10 @@ final class LivingPages implements AutoCloseable {
         return SlackMessage.of(page.text(), blocks);
     }
 
+    /**
+     * Draws the DM from what is stored now. Its version is read first, so a change stored while
+     * it is drawn leaves it owed; the outbox has its update before the draw counts as done.
+     */
     private void draw(long dmId) {
         dms.find(dmId).ifPresent(dm -> {
             List<PageMessages.Line> lines = dms.pages(dmId).stream().map(p -> line(p, Optional.empty())).toList();
@@ -144,6 +156,7 @@ final class LivingPages implements AutoCloseable {
                 outbox.update(dm.messageId(), withContacts(PageMessages.dm(dmId, lines), lines.stream()
                         .flatMap(l -> l.subject().map(Subjects.Description::team).stream()).distinct().limit(2).toList()));
             }
+            dms.drawn(dm);
         });
     }
 

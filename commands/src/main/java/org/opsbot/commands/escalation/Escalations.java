@@ -269,6 +269,7 @@ public final class Escalations {
                 EscalationSteps.Step step = how.apply(current.get());
                 if (step.events().isEmpty()) {
                     // The subject itself may have changed (acknowledged while the walk had ended).
+                    store.subjectChanged(subject);
                     changed(current.get());
                     return current;
                 }

@@ -14,7 +14,8 @@ import java.util.Optional;
  * Which direct message a person's pages go into. During a storm every page of a person joins
  * the DM they were last paged in, as long as that was less than {@link #GATHER} ago, instead of
  * posting a DM of its own; each subject still walks its own tiers, only the DMs merge. Kept in
- * the database, so a restart gathers into the same DM and still redraws the ones sent.
+ * the database, so a restart gathers into the same DM and still redraws the ones sent, and
+ * redraws the ones owed a redraw when it stopped ({@link #owed()}).
  */
 public final class PageDms {
     /** A page this soon after the person's last page joins that page's DM. */
@@ -68,6 +69,22 @@ public final class PageDms {
     /** The DMs listing {@code subject}. */
     public List<Long> holding(String subject) {
         return store.holding(subject);
+    }
+
+    /**
+     * The DMs owed a redraw: something they list changed (its walk was stored, a page joined)
+     * and no redraw since has read it. The bot redraws them at start, so a redraw lost with a
+     * process that died is not lost.
+     */
+    public List<Long> owed() {
+        return store.owed();
+    }
+
+    /** {@code dm}, as read before it was drawn, was redrawn: it is settled up to its version. */
+    public void drawn(PageDm dm) {
+        if (dm.owed()) { // else there is nothing to settle, and no write is needed
+            store.drawn(dm.id(), dm.version());
+        }
     }
 
     /**

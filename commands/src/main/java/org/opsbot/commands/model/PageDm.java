@@ -11,9 +11,17 @@ import java.util.Optional;
  * @param lastPagedAt when a page last went into it; a page within the gathering window joins it
  * @param replyId     the outbox id of its newest "also paging you" thread reply, if any
  * @param replySince  when that reply began: the pages since then are the ones it lists
+ * @param version     bumped by every change of what it lists (a subject's walk, a page joining it)
+ * @param drawnVersion the version its last redraw read: behind {@code version}, a redraw is owed
  */
 public record PageDm(long id, String userId, long messageId, Instant openedAt, Instant lastPagedAt,
-                     Optional<Long> replyId, Optional<Instant> replySince) {
+                     Optional<Long> replyId, Optional<Instant> replySince, long version,
+                     long drawnVersion) {
+
+    /** Something it lists changed since it was last drawn. */
+    public boolean owed() {
+        return version > drawnVersion;
+    }
 
     /**
      * One subject paging the person in a DM.

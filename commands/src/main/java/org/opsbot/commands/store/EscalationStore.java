@@ -101,8 +101,27 @@ public final class EscalationStore {
             if (updated == 1) {
                 append(h, events);
                 PageRows.insert(h, pages);
+                // What shows the walk is owed a redraw from the moment the walk is stored.
+                PageDmStore.owe(h, walk.subject());
             }
             return updated == 1;
+        });
+    }
+
+    /**
+     * {@code subject} itself changed while its walk stayed as it was (acknowledged after its walk
+     * had ended): the page DMs listing it are owed a redraw all the same.
+     */
+    public void subjectChanged(String subject) {
+        // Called for every notification of a group already walking: one nobody got a DM about needs no write.
+        boolean listed = db.read(h -> h.createQuery("SELECT 1 FROM page_dm_subject WHERE subject = :subject LIMIT 1")
+                .bind("subject", subject).mapTo(Integer.class).findOne().isPresent());
+        if (!listed) {
+            return;
+        }
+        db.write(h -> {
+            PageDmStore.owe(h, subject);
+            return null;
         });
     }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /** The page DMs people's pages gather into, and the subjects each one lists. */
 public final class PageDmStore {
-    private static final String COLUMNS = "id, user_id, message_id, opened_at, last_paged_at, reply_id, reply_since";
+    private static final String COLUMNS = "id, user_id, message_id, opened_at, last_paged_at, reply_id, reply_since, version, drawn_version";
     private static final RowMapper<PageDm> DM = (rs, ctx) -> new PageDm(
             rs.getLong("id"),
             rs.getString("user_id"),
@@ -18,7 +18,9 @@ public final class PageDmStore {
             Instant.ofEpochMilli(rs.getLong("opened_at")),
             Instant.ofEpochMilli(rs.getLong("last_paged_at")),
             nullable(rs, "reply_id"),
-            nullable(rs, "reply_since").map(Instant::ofEpochMilli));
+            nullable(rs, "reply_since").map(Instant::ofEpochMilli),
+            rs.getLong("version"),
+            rs.getLong("drawn_version"));
     private static final RowMapper<PageDm.Page> PAGE = (rs, ctx) -> new PageDm.Page(
             rs.getString("subject"),
             rs.getInt("tier"),
@@ -63,17 +65,18 @@ public final class PageDmStore {
                     .mapTo(Long.class)
                     .one();
             insertPage(h, id, first);
-            return new PageDm(id, userId, messageId, first.pagedAt(), first.pagedAt(), Optional.empty(), Optional.empty());
+            return new PageDm(id, userId, messageId, first.pagedAt(), first.pagedAt(), Optional.empty(), Optional.empty(), 0, 0);
         });
     }
 
     /**
      * {@code page} goes into DM {@code dmId}: a new line, or a new page of a subject it already
      * lists (its tier and reason change, its joining time stays). True when the subject is new to it.
+     * The DM is owed a redraw from then on.
      */
     public boolean add(long dmId, PageDm.Page page) {
         return db.write(h -> {
-            h.createUpdate("UPDATE page_dm SET last_paged_at = :at WHERE id = :id")
+            h.createUpdate("UPDATE page_dm SET last_paged_at = :at, version = version + 1 WHERE id = :id")
                     .bind("at", page.pagedAt().toEpochMilli())
                     .bind("id", dmId)
                     .execute();
@@ -109,6 +112,41 @@ public final class PageDmStore {
     public List<Long> holding(String subject) {
         return db.read(h -> h.createQuery("SELECT dm_id FROM page_dm_subject WHERE subject = :subject ORDER BY dm_id")
                 .bind("subject", subject)
+                .mapTo(Long.class)
+                .list());
+    }
+
+    /**
+     * {@code subject} changed: every DM listing it is owed a redraw. Called inside the write
+     * that stores the change (a walk's save), so the debt is kept exactly when the change is.
+     */
+    static void owe(Handle h, String subject) {
+        List<Long> dms = h.createQuery("SELECT dm_id FROM page_dm_subject WHERE subject = :subject ORDER BY dm_id")
+                .bind("subject", subject)
+                .mapTo(Long.class)
+                .list();
+        // One row at a time in id order: two saves of subjects that share DMs lock those rows in
+        // the same order (PostgreSQL), so they wait for each other instead of deadlocking.
+        for (long dm : dms) {
+            h.createUpdate("UPDATE page_dm SET version = version + 1 WHERE id = :id").bind("id", dm).execute();
+        }
+    }
+
+    /**
+     * DM {@code dmId} was redrawn from what was stored at its {@code version}: a change since
+     * (a higher version) leaves it owed. Never moves back, so a slower drawer of an older version
+     * cannot hide a newer change.
+     */
+    public void drawn(long dmId, long version) {
+        db.write(h -> h.createUpdate("UPDATE page_dm SET drawn_version = :version WHERE id = :id AND drawn_version < :version")
+                .bind("id", dmId)
+                .bind("version", version)
+                .execute());
+    }
+
+    /** The DMs owed a redraw, oldest first. */
+    public List<Long> owed() {
+        return db.read(h -> h.createQuery("SELECT id FROM page_dm WHERE version > drawn_version ORDER BY id")
                 .mapTo(Long.class)
                 .list());
     }

@@ -2,10 +2,15 @@ package org.opsbot.commands.escalation;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.opsbot.commands.access.GroupDirectory;
+import org.opsbot.commands.audit.AuditLog;
+import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.model.PageDm;
 import org.opsbot.commands.store.Database;
 import org.opsbot.commands.store.Dialect;
+import org.opsbot.commands.store.EscalationStore;
 import org.opsbot.commands.store.MutableClock;
+import org.opsbot.commands.store.OverrideStore;
 import org.opsbot.commands.store.TestDatabases;
 
 import java.time.Duration;
@@ -117,5 +122,61 @@ class PageDmsTest {
             assertThat(dms.pages(id)).extracting(PageDm.Page::subject).containsExactly("alert-group:1", "incident:3");
             assertThat(dms.holding("incident:3")).containsExactly(id);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aDmIsOwedARedrawFromTheTransactionThatStoresItsSubjectsChangeUntilADrawHasReadIt(Dialect dialect) {
+        Supplier<Database> database = sameDatabase(dialect);
+        String group = "alert-group:1";
+        long id;
+        try (Database db = database.get()) {
+            PageDms dms = new PageDms(db, clock);
+            Escalations escalations = escalations(db);
+            escalations.open(group, "cdc", "P1");
+            id = dms.open(BOB, 7, dms.page(group, 1, "On-call engineer", "opened")).id();
+            assertThat(dms.owed()).as("a DM is posted as it is drawn").isEmpty();
+
+            // The process dies once the ack is stored, before anything redraws the DM.
+            escalations.acknowledged(group, BOB);
+        }
+        try (Database db = database.get()) {
+            PageDms dms = new PageDms(db, clock);
+            assertThat(dms.owed()).as("the next process finds the redraw owed").containsExactly(id);
+
+            PageDm read = dms.find(id).orElseThrow();
+            escalations(db).unacknowledged(group, BOB);
+            dms.drawn(read);
+            assertThat(dms.owed()).as("a change while it was drawn is still owed").containsExactly(id);
+            dms.drawn(dms.find(id).orElseThrow());
+            assertThat(dms.owed()).isEmpty();
+            dms.drawn(read);
+            assertThat(dms.owed()).as("a slower drawer of an older state does not owe it again").isEmpty();
+
+            dms.join(dms.find(id).orElseThrow(), dms.page("alert-group:2", 1, "On-call engineer", "opened"));
+            assertThat(dms.owed()).as("a page joining it is owed too").containsExactly(id);
+            dms.drawn(dms.find(id).orElseThrow());
+
+            escalations(db).resolved(group, "opsbot");
+            dms.drawn(dms.find(id).orElseThrow());
+            escalations(db).acknowledged(group, BOB);
+            assertThat(escalations(db).find(group)).map(org.opsbot.commands.model.Walk::status)
+                    .contains(org.opsbot.commands.model.Walk.Status.STOPPED);
+            assertThat(dms.owed()).as("a change of the subject that leaves its walk as it was").containsExactly(id);
+        }
+    }
+
+    /** The engine over {@code db}, with a pager that never redraws anything (the process dies first). */
+    private Escalations escalations(Database db) {
+        return new Escalations(new EscalationStore(db, clock), ConfigParser.parse("""
+                teams:
+                  cdc:
+                    channel: "#cdc"
+                    escalation:
+                      tiers:
+                        - {name: On-call engineer, notify: [U0BOB00001]}
+                routes: [{team: cdc}]
+                """, "opsbot.yaml").require(), GroupDirectory.none(), new OverrideStore(db, clock), new AuditLog(db, clock),
+                (walk, tier, why) -> new Pager.Result(List.of(), List.of()), clock);
     }
 }
