@@ -26,12 +26,17 @@ import java.util.concurrent.TimeoutException;
  */
 public final class UserTimeZones {
     private static final long WAIT_MILLIS = 1_200;
+    // A person Slack did not describe is not asked about again for a while: the Home tab asks
+    // for every viewer's zone each round, and must not wait on a failing lookup each time.
+    private static final long MISS_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private record Profile(Optional<ZoneId> zone, Optional<String> name) {
     }
 
     private final Optional<MethodsClient> slack;
     private final Map<String, Profile> known = new ConcurrentHashMap<>();
+    private final Map<String, Long> missedAt = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Optional<Profile>>> asking = new ConcurrentHashMap<>();
 
     private UserTimeZones(Optional<MethodsClient> slack) {
         this.slack = slack;
@@ -67,14 +72,30 @@ public final class UserTimeZones {
 
     private CompletableFuture<Optional<Profile>> lookup(String userId) {
         Profile cached = known.get(userId);
-        if (cached != null || slack.isEmpty()) {
+        Long missed = missedAt.get(userId);
+        if (cached != null || slack.isEmpty() || missed != null && System.nanoTime() - missed < MISS_NANOS) {
             return CompletableFuture.completedFuture(Optional.ofNullable(cached));
         }
-        CompletableFuture<Optional<Profile>> lookup = CompletableFuture.supplyAsync(() -> ask(userId),
-                runnable -> Thread.ofVirtual().start(runnable));
-        // One that outlasts its caller's moment still fills the cache for next time.
-        lookup.thenAccept(p -> p.ifPresent(profile -> known.put(userId, profile)));
-        return lookup;
+        // One lookup per person at a time; one that outlasts its caller's moment still fills the cache.
+        CompletableFuture<Optional<Profile>> fresh = new CompletableFuture<>();
+        CompletableFuture<Optional<Profile>> running = asking.putIfAbsent(userId, fresh);
+        if (running != null) {
+            return running;
+        }
+        Thread.ofVirtual().start(() -> {
+            Optional<Profile> profile = Optional.empty();
+            try {
+                profile = ask(userId);
+            } finally {
+                profile.ifPresentOrElse(p -> {
+                    known.put(userId, p);
+                    missedAt.remove(userId);
+                }, () -> missedAt.put(userId, System.nanoTime()));
+                asking.remove(userId, fresh);
+                fresh.complete(profile);
+            }
+        });
+        return fresh;
     }
 
     private static Optional<Profile> profile(CompletableFuture<Optional<Profile>> lookup, long deadlineNanos) {
