@@ -116,7 +116,7 @@ public final class ProcedureStore {
                 .bind("id", id).bind("step", step).execute() == 1);
     }
 
-    /** RUNNING on {@code step} → WAITING (for a click, or for the action request {@code request}). */
+    /** RUNNING on {@code step} → WAITING (for a click on a manual step, or for the existing action request {@code request}). */
     public boolean waitOn(long id, int step, Optional<Long> request) {
         return db.write(h -> {
             int moved = h.createUpdate("""
@@ -130,6 +130,32 @@ public final class ProcedureStore {
                         .bind("id", id).bind("step", step).bind("request", request.orElse(null)).execute();
             }
             return moved == 1;
+        });
+    }
+
+    /**
+     * RUNNING on action step {@code step} → WAITING for a new request, recorded in the same
+     * transaction: the request and the procedure waiting for it are written together or not at
+     * all, so a process that dies around here leaves either both or neither, never a request no
+     * procedure knows of (which a resume would ask for a second time).
+     *
+     * @return the new request's id; empty, with nothing recorded, when the run had moved on
+     */
+    public Optional<Long> waitOnNewRequest(long id, int step, ActionStore.NewRequest request) {
+        return db.write(h -> {
+            int moved = h.createUpdate("""
+                            UPDATE procedure_run SET state = 'WAITING', claimed_until = NULL
+                            WHERE id = :id AND state = 'RUNNING' AND current_step = :step""")
+                    .bind("id", id).bind("step", step).execute();
+            if (moved != 1) {
+                return Optional.<Long>empty();
+            }
+            long requestId = ActionStore.insert(h, request);
+            h.createUpdate("""
+                            UPDATE procedure_step SET state = 'WAITING', action_request_id = :request
+                            WHERE run_id = :id AND step = :step""")
+                    .bind("id", id).bind("step", step).bind("request", requestId).execute();
+            return Optional.of(requestId);
         });
     }
 
