@@ -139,6 +139,11 @@ public final class ActionsFeature implements SlackFeature {
         runs.started(request, askedIn);
     }
 
+    /** Redraws a request another feature withdrew (a cancelled procedure's), without its buttons. */
+    public void withdrawn(ActionRequest request) {
+        runs.withdrawn(request);
+    }
+
     /**
      * On the executor: records a request of another kind than an action (ad hoc maintenance) and
      * posts it to the team's channel with the same Approve and Reject buttons, so it is approved,

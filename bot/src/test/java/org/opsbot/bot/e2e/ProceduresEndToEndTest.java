@@ -136,6 +136,47 @@ class ProceduresEndToEndTest {
         assertThat(auditedSteps()).isEqualTo(6);
     }
 
+    @Test
+    void cancellingRedrawsBothMessagesAndTheirOldButtonsChangeNothing() throws Exception {
+        startBot();
+        assertThat(slash(ALICE, "procedure cdc/recover-connector connector=sqlserver-source-connector").body())
+                .contains("Starting Recover a failed connector");
+        awaitCall("the message waits for the first tick", "chat.update", "Read the connector", "waiting for Done");
+        String first = doneButton("Read the connector");
+        String procedure = first.substring(0, first.indexOf(':'));
+        click(ALICE, "procedure.done", first);
+        String approve = approvalButton();
+
+        click(LEAD, "procedure.cancel", procedure);
+        awaitCall("the request is redrawn in place, withdrawn by whoever cancelled, and when", "chat.update",
+                "Withdrawn:", "Withdrawn by <@" + LEAD + "> <!date^", "procedure #" + procedure + " (cdc/recover-connector) was cancelled");
+        String request = calls("chat.update").stream().filter(b -> b.contains("Withdrawn:")).reduce((a, b) -> b).orElseThrow();
+        assertThat(request).doesNotContain("action.approve", "action.reject", "action.break-glass");
+        awaitCall("the procedure's message says who cancelled it and when", "chat.update", "Procedure cancelled:",
+                "Cancelled by <@" + LEAD + "> · <!date^", "not finished: the procedure was cancelled here");
+        String message = calls("chat.update").stream().filter(b -> b.contains("Procedure cancelled:")).reduce((a, b) -> b).orElseThrow();
+        assertThat(message).doesNotContain("procedure.done", "procedure.cancel", "waiting for");
+
+        click(LEAD, "action.approve", approve);
+        awaitCall("an old Approve is answered", "chat.postEphemeral", "user=" + LEAD,
+                "this request was withdrawn by <@" + LEAD + ">", "it will not run");
+        click(ALICE, "procedure.done", first);
+        awaitCall("an old Done is answered", "chat.postEphemeral", "user=" + ALICE,
+                "this procedure was cancelled by <@" + LEAD + ">", "nothing was done");
+        click(ALICE, "procedure.cancel", procedure);
+        awaitCall("an old Cancel is answered", "chat.postEphemeral", "user=" + ALICE, "nothing was done");
+
+        assertThat(target.findAll(postRequestedFor(urlEqualTo(RESTART)))).isEmpty();
+        String states = bot.database().read(h -> h.createQuery("""
+                        SELECT r.state || ' ' || r.outcome || ' ' || a.state FROM procedure_run r
+                        JOIN procedure_step s ON s.run_id = r.id AND s.step = 2 JOIN action_request a ON a.id = s.action_request_id""")
+                .mapTo(String.class).one());
+        assertThat(states).isEqualTo("CANCELLED cancelled by " + LEAD + " REJECTED");
+        long audited = bot.database().read(h -> h.createQuery(
+                "SELECT COUNT(*) FROM audit WHERE action IN ('procedure.cancel', 'action.withdraw')").mapTo(Long.class).one());
+        assertThat(audited).isEqualTo(2);
+    }
+
     private void startBot() throws Exception {
         Path config = Files.writeString(dir.resolve("opsbot.yaml"), """
                 roles:
