@@ -93,9 +93,7 @@ final class Runs {
                 outbox.ephemeral(clickedIn, clicker, SlackMessage.text(":no_entry: " + SlackText.person(refused.why())));
                 // The click may be what found the request expired, or came from a message left
                 // showing its buttons (a crash before its redraw): the message must say it is closed.
-                if (r.state().closed()) {
-                    r.messageId().ifPresent(m -> outbox.update(m, message(r)));
-                }
+                redraw(r);
             }
             case Approvals.Approval.Counted counted -> r.messageId().ifPresent(m -> {
                 outbox.update(m, message(r));
@@ -137,6 +135,13 @@ final class Runs {
                     + " rejected this: " + SlackText.person(r.decisionNote().orElse("")) + "\n" + SlackText.user(r.requester())
                     + ", it will not run."));
         });
+    }
+
+    /** A closed request's message drawn again as it is now, for a click that came from an outdated one. */
+    void redraw(ActionRequest r) {
+        if (r.state().closed()) {
+            r.messageId().ifPresent(m -> outbox.update(m, message(r)));
+        }
     }
 
     /** Withdrawn because its procedure was cancelled: the message says by whom and when, without buttons. */

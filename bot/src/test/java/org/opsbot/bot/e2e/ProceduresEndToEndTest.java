@@ -160,6 +160,9 @@ class ProceduresEndToEndTest {
         click(LEAD, "action.approve", approve);
         awaitCall("an old Approve is answered", "chat.postEphemeral", "user=" + LEAD,
                 "this request was withdrawn by <@" + LEAD + ">", "it will not run");
+        click(ALICE, "action.reject", approve);
+        awaitCall("an old Reject is answered", "chat.postEphemeral", "user=" + ALICE,
+                "this request was withdrawn by <@" + LEAD + ">");
         click(ALICE, "procedure.done", first);
         awaitCall("an old Done is answered", "chat.postEphemeral", "user=" + ALICE,
                 "this procedure was cancelled by <@" + LEAD + ">", "nothing was done");

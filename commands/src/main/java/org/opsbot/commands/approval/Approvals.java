@@ -508,7 +508,8 @@ public final class Approvals {
         return Optional.empty();
     }
 
-    private static String closedText(ActionRequest r) {
+    /** What a click on a request that no longer waits is told: how it ended, and by whom when someone ended it. */
+    public static String closedText(ActionRequest r) {
         return switch (r.state()) {
             case PENDING -> "this request is still waiting for approval";
             case RUNNING -> "this action is already running";
