@@ -178,7 +178,9 @@ public final class ProceduresFeature implements SlackFeature {
         }
         long posted = outbox.postOnce(ProcedureMessages.key(view.run()), view.run().channel(), message);
         procedures.attachMessage(view.run().id(), posted);
-        if (!first) {
+        if (first) {
+            procedures.shown(view);
+        } else {
             // A change after a resume: the post found may show an older state.
             outbox.update(posted, message);
         }

@@ -264,7 +264,7 @@ public final class Procedures {
         }
         return switch (steps.get(i)) {
             case Procedure.Manual m -> {
-                if (store.waitOn(id, i, Optional.empty())) {
+                if (store.waitOn(id, i, Optional.empty(), now())) {
                     changed(id);
                 }
                 yield false;
@@ -275,7 +275,7 @@ public final class Procedures {
     }
 
     private boolean checkStep(ProcedureRun run, Target target, int i, Procedure.Checks step) {
-        if (!store.stepRunning(run.id(), i)) {
+        if (!store.stepRunning(run.id(), i, now())) {
             return false;
         }
         changed(run.id());
@@ -434,7 +434,7 @@ public final class Procedures {
         working.add(id);
         stepAudit(user, run, step, "done", steps.get(step).text());
         View view = view(id).orElseThrow();
-        listener.changed(view);
+        show(view);
         return new Click.Accepted(view);
     }
 
@@ -463,7 +463,7 @@ public final class Procedures {
         }
         audit.append(user, "procedure.cancel", subject(run), details(run));
         View view = view(id).orElseThrow();
-        listener.changed(view);
+        show(view);
         withdrawn.ifPresent(r -> listener.requestWithdrawn(view.run(), r));
         return new Click.Accepted(view);
     }
@@ -481,8 +481,8 @@ public final class Procedures {
 
     /**
      * Every few seconds, in every replica: extends the claims of the procedures this process
-     * works on, takes over those whose process stopped extending theirs, and moves on those
-     * whose action request ended. Returns the procedures to {@link #advance} now, on a worker.
+     * works on, takes over those whose process stopped extending theirs, moves on those whose
+     * action request ended, and redraws those whose last change was never drawn. Returns the procedures to {@link #advance} now, on a worker.
      */
     public List<Long> sweep() {
         long now = now();
@@ -498,6 +498,9 @@ public final class Procedures {
             if (run.state() == ProcedureRun.State.WAITING && actionEnded(run)) {
                 due.add(run.id());
             }
+        }
+        for (long id : store.undrawn(now - LEASE.toMillis())) {
+            changed(id);
         }
         return due;
     }
@@ -550,7 +553,23 @@ public final class Procedures {
     }
 
     private void changed(long id) {
-        view(id).ifPresent(listener::changed);
+        view(id).ifPresent(this::show);
+    }
+
+    /** Tells the listener, then notes that the message was drawn from this state. */
+    private void show(View view) {
+        listener.changed(view);
+        shown(view);
+    }
+
+    /**
+     * The message of the procedure was drawn from {@code view} (the bot's first post of it, or a
+     * {@link Listener#changed} that returned): a change that was not drawn is drawn again by the
+     * next {@link #sweep} a lease after it was made, so a process killed between a change and its
+     * redraw cannot leave the message stale (a manual step waiting without its Done button).
+     */
+    public void shown(View view) {
+        store.drawn(view.run().id(), view.run().version());
     }
 
     private void stepAudit(String actor, ProcedureRun run, int step, String outcome, String note) {

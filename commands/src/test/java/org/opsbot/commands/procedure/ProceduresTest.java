@@ -466,6 +466,41 @@ class ProceduresTest {
 
     @ParameterizedTest
     @MethodSource("dialects")
+    void aChangeWhoseProcessWasKilledBeforeItWasDrawnIsDrawnByTheNextSweep(Dialect dialect) throws Exception {
+        open(dialect);
+        Procedures killed = new Procedures(catalog, checks, approvals, new ProcedureStore(db), audit, new Procedures.Listener() {
+            @Override
+            public void changed(Procedures.View view) {
+                throw new IllegalStateException("the process was killed here");
+            }
+
+            @Override
+            public void actionRequested(ProcedureRun run, ActionRequest request) {
+            }
+
+            @Override
+            public void requestWithdrawn(ProcedureRun run, ActionRequest request) {
+            }
+        }, clock);
+        Procedures.View first = killed.start(killed.find("cdc/recover"), Map.of("connector", "sink"), ALICE, "C0CDC00001",
+                Optional.empty());
+        killed.shown(first);
+        long id = first.run().id();
+        // The first step now waits for its tick, but the message showing its Done button was never queued.
+        assertThatThrownBy(() -> killed.advance(id)).hasMessageContaining("the process was killed here");
+
+        Procedures next = process();
+        assertThat(next.sweep()).isEmpty();
+        assertThat(shown).as("within the lease the first process may still draw it").isEmpty();
+        clock.advance(Procedures.LEASE.plusSeconds(1));
+        assertThat(next.sweep()).isEmpty();
+        assertThat(next.sweep()).isEmpty();
+
+        assertThat(shown).singleElement().satisfies(v -> assertThat(v.waitingManual()).map(ProcedureStep::index).contains(0));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
     void aCancelWhoseProcessWasKilledAfterTheWithdrawalIsFinishedByTheSweep(Dialect dialect) throws Exception {
         open(dialect);
         Procedures killed = process();
