@@ -482,7 +482,8 @@ public final class Procedures {
     /**
      * Every few seconds, in every replica: extends the claims of the procedures this process
      * works on, takes over those whose process stopped extending theirs, moves on those whose
-     * action request ended, and redraws those whose last change was never drawn. Returns the procedures to {@link #advance} now, on a worker.
+     * action request ended, and redraws those whose last change was never drawn. Returns the
+     * procedures to {@link #advance} now, on a worker.
      */
     public List<Long> sweep() {
         long now = now();
