@@ -82,7 +82,7 @@ final class ActionMessages {
             case SUCCEEDED -> ":white_check_mark: *Done:* ";
             case FAILED -> ":x: *Failed:* ";
             case INTERRUPTED -> ":warning: *Interrupted:* ";
-            case REJECTED -> ":no_entry: *Rejected:* ";
+            case REJECTED -> r.withdrawn() ? ":no_entry_sign: *Withdrawn:* " : ":no_entry: *Rejected:* ";
             case EXPIRED -> ":hourglass: *Expired:* ";
         };
         StringBuilder text = new StringBuilder();
@@ -124,7 +124,11 @@ final class ActionMessages {
             case RUNNING -> r.startedAt().ifPresent(t -> facts.add("Started " + SlackText.date(t)));
             case SUCCEEDED, FAILED -> facts.add(SlackText.dated(r.outcome().orElse("")) + r.finishedAt().map(t -> " · " + SlackText.date(t)).orElse(""));
             case INTERRUPTED -> facts.add("The bot stopped while this ran; it was *not* run again. Check the target before asking again.");
-            case REJECTED -> facts.add("Rejected by " + r.decidedBy().map(SlackText::user).orElse("?") + ": "
+            case REJECTED -> facts.add(r.withdrawn()
+                    ? "Withdrawn by " + r.decidedBy().map(SlackText::user).orElse("?")
+                    + r.finishedAt().map(t -> " " + SlackText.date(t)).orElse("") + ": "
+                    + SlackText.escape(r.decisionNote().orElse("what asked for it was called off")) + "; it will not run"
+                    : "Rejected by " + r.decidedBy().map(SlackText::user).orElse("?") + ": "
                     + SlackText.person(r.decisionNote().orElse("")));
             case EXPIRED -> facts.add("Nobody approved it in time" + r.expiresAt().map(t -> " (by " + SlackText.date(t) + ")").orElse("")
                     + ". Ask again with " + code(r.isAction() ? "/ops run " + r.reference() : "/ops " + r.kind()));

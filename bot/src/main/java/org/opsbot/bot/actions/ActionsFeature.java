@@ -139,6 +139,11 @@ public final class ActionsFeature implements SlackFeature {
         runs.started(request, askedIn);
     }
 
+    /** Redraws a request another feature withdrew (a cancelled procedure's), without its buttons. */
+    public void withdrawn(ActionRequest request) {
+        runs.withdrawn(request);
+    }
+
     /**
      * On the executor: records a request of another kind than an action (ad hoc maintenance) and
      * posts it to the team's channel with the same Approve and Reject buttons, so it is approved,
@@ -236,7 +241,7 @@ public final class ActionsFeature implements SlackFeature {
         if (r.isEmpty()) {
             outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(NO_SUCH_REQUEST));
         } else if (r.get().state() != ActionRequest.State.PENDING) {
-            outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: This request is no longer waiting for a decision."));
+            closedClick(b, r.get());
         } else if (!b.user().equals(r.get().requester())
                 && !approvals.namedMember(r.get().approverRole().orElse(""), b.user())) {
             outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: Only named members of the "
@@ -256,7 +261,7 @@ public final class ActionsFeature implements SlackFeature {
             if (r.isEmpty()) {
                 outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(NO_SUCH_REQUEST));
             } else if (r.get().state() != ActionRequest.State.PENDING) {
-                outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: This request is no longer waiting."));
+                closedClick(b, r.get());
             } else {
                 openModal(ctx, req.getPayload().getTriggerId(), ActionMessages.breakGlassForm(r.get()), b.channel(), b.user());
             }
@@ -264,6 +269,15 @@ public final class ActionsFeature implements SlackFeature {
             outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: " + SlackText.person(e.getMessage())));
         }
         return ctx.ack();
+    }
+
+    /**
+     * A click on a request that no longer waits: the clicker is told how it ended, and the
+     * message, which still showed the button, is drawn again as it is now.
+     */
+    private void closedClick(Button b, ActionRequest r) {
+        outbox.ephemeral(b.channel(), b.user(), SlackMessage.text(":no_entry: " + SlackText.person(Approvals.closedText(r))));
+        runs.redraw(r);
     }
 
     /** The break glass form: claims the request and runs it now; a refusal shows in the form. */

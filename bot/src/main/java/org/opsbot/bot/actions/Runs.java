@@ -47,7 +47,7 @@ final class Runs {
                 return;
             }
             ActionRequest running = claimed.get();
-            long message = outbox.post(running.channel(), message(running));
+            long message = outbox.postOnce(key(running), running.channel(), message(running));
             approvals.attachMessage(running, message);
             if (!askedIn.equals(running.channel())) {
                 outbox.ephemeral(askedIn, r.requester(), SlackMessage.text((r.breakGlass()
@@ -57,7 +57,9 @@ final class Runs {
             run(running, message, r.requester(), false);
             return;
         }
-        long message = outbox.post(r.channel(), message(r));
+        // Once per request: a procedure whose process died before the request's message was
+        // noted asks for it again (Procedures.Listener#actionRequested), and finds this post.
+        long message = outbox.postOnce(key(r), r.channel(), message(r));
         approvals.attachMessage(r, message);
         outbox.ephemeral(askedIn, r.requester(), SlackMessage.text("Asked for approval of " + SlackText.plain(r.title(), 150) + " in "
                 + SlackText.channel(r.channel()) + " (request #" + r.id() + "). It runs once "
@@ -89,10 +91,9 @@ final class Runs {
         switch (outcome) {
             case Approvals.Approval.Refused refused -> {
                 outbox.ephemeral(clickedIn, clicker, SlackMessage.text(":no_entry: " + SlackText.person(refused.why())));
-                // The click may be what found the request expired: the message must say so too.
-                if (r.state() == ActionRequest.State.EXPIRED) {
-                    r.messageId().ifPresent(m -> outbox.update(m, message(r)));
-                }
+                // The click may be what found the request expired, or came from a message left
+                // showing its buttons (a crash before its redraw): the message must say it is closed.
+                redraw(r);
             }
             case Approvals.Approval.Counted counted -> r.messageId().ifPresent(m -> {
                 outbox.update(m, message(r));
@@ -134,6 +135,28 @@ final class Runs {
                     + " rejected this: " + SlackText.person(r.decisionNote().orElse("")) + "\n" + SlackText.user(r.requester())
                     + ", it will not run."));
         });
+    }
+
+    /** A closed request's message drawn again as it is now, for a click that came from an outdated one. */
+    void redraw(ActionRequest r) {
+        if (r.state().closed()) {
+            r.messageId().ifPresent(m -> outbox.update(m, message(r)));
+        }
+    }
+
+    /** Withdrawn because its procedure was cancelled: the message says by whom and when, without buttons. */
+    void withdrawn(ActionRequest r) {
+        r.messageId().ifPresent(m -> {
+            outbox.update(m, message(r));
+            outbox.reply(m, ActionMessages.note(":no_entry_sign: Withdrawn by " + r.decidedBy().map(SlackText::user).orElse("?")
+                    + ": " + SlackText.escape(r.decisionNote().orElse("")) + ". " + SlackText.user(r.requester())
+                    + ", it will not run."));
+        });
+    }
+
+    /** The outbox key of a request's one message. */
+    private static String key(ActionRequest r) {
+        return "action-request:" + r.id();
     }
 
     /** Expired or interrupted while nobody was looking: the message says so, the thread tells the requester. */

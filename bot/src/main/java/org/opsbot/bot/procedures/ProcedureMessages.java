@@ -35,6 +35,11 @@ final class ProcedureMessages {
     private ProcedureMessages() {
     }
 
+    /** The outbox key of a procedure's one message: posted once, however often a resume asks. */
+    static String key(ProcedureRun run) {
+        return "procedure:" + run.id();
+    }
+
     static SlackMessage of(Procedures.View view) {
         ProcedureRun run = view.run();
         List<LayoutBlock> blocks = new ArrayList<>();
@@ -52,8 +57,12 @@ final class ProcedureMessages {
         blocks.add(section(s -> s.text(markdownText(SlackText.fit(headText, 2_900)))));
         List<ProcedureStep> steps = view.steps();
         for (ProcedureStep step : steps.subList(0, Math.min(steps.size(), MAX_STEP_BLOCKS))) {
-            String line = SlackText.fit(icon(step) + " *" + (step.index() + 1) + ".* " + SlackText.escape(step.text())
-                    + detail(step), 2_900);
+            // A step the procedure ended on while it waited or ran shows as stopped, not waiting.
+            boolean stopped = run.state().ended() && (step.state() == ProcedureStep.State.WAITING
+                    || step.state() == ProcedureStep.State.RUNNING);
+            String line = SlackText.fit((stopped ? ":no_entry_sign:" : icon(step)) + " *" + (step.index() + 1) + ".* "
+                    + SlackText.escape(step.text()) + (stopped ? "\n_not finished: the procedure " + (run.state()
+                    == ProcedureRun.State.CANCELLED ? "was cancelled" : "stopped") + " here_" : detail(step)), 2_900);
             boolean waiting = view.waitingManual().filter(w -> w.index() == step.index()).isPresent();
             blocks.add(waiting
                     ? section(s -> s.text(markdownText(line)).accessory(button(b -> b.actionId(DONE)
@@ -62,7 +71,7 @@ final class ProcedureMessages {
         }
         List<String> facts = new ArrayList<>();
         facts.add(run.state().ended()
-                ? SlackText.escape(outcome(run)) + run.finishedAt().map(t -> " · " + SlackText.date(t)).orElse("")
+                ? outcome(run) + run.finishedAt().map(t -> " · " + SlackText.date(t)).orElse("")
                 : "Step " + Math.min(run.currentStep() + 1, steps.size()) + " of " + steps.size());
         facts.add("Procedure #" + run.id());
         blocks.add(context(c -> c.elements(List.of(markdownText(SlackText.fit(String.join(" · ", facts), 2_900))))));
@@ -75,9 +84,12 @@ final class ProcedureMessages {
         return SlackMessage.of(fallback, blocks);
     }
 
+    /** How it ended, in mrkdwn: who cancelled it is a mention. */
     private static String outcome(ProcedureRun run) {
         String o = run.outcome().orElse(run.state().name().toLowerCase(Locale.ROOT));
-        return o.startsWith("cancelled by ") ? "cancelled by " + o.substring("cancelled by ".length()) : o;
+        return o.startsWith(Procedures.CANCELLED_BY)
+                ? "Cancelled by " + SlackText.user(o.substring(Procedures.CANCELLED_BY.length()))
+                : SlackText.escape(o);
     }
 
     private static String status(Procedures.View view) {

@@ -85,8 +85,7 @@ public final class ProceduresFeature implements SlackFeature {
             Optional<Long> forIncident = incident.isPresent() ? Optional.of(incidents.require(incident.get()).id())
                     : openIncidentOf(channel);
             Procedures.View view = procedures.start(target, values, user, channel, forIncident);
-            long message = outbox.post(channel, ProcedureMessages.of(view));
-            procedures.attachMessage(view.run().id(), message);
+            show(view, true);
             advance(view.run().id());
         } catch (IncidentException e) {
             outbox.ephemeral(channel, user, SlackMessage.text(":warning: " + SlackText.escape(e.getMessage())));
@@ -135,15 +134,56 @@ public final class ProceduresFeature implements SlackFeature {
             Procedures.Click click = procedures.done(id, Integer.parseInt(m.group(2)), p.getUser().getId());
             if (click instanceof Procedures.Click.Accepted) {
                 advance(id);
+            } else {
+                redrawEnded(id);
             }
             return click;
         });
     }
 
     private void cancel(BlockActionPayload p) {
-        clicked(p, "Cancel", value -> RUN_ID.matcher(value).matches()
-                ? procedures.cancel(Long.parseLong(value), p.getUser().getId())
-                : new Procedures.Click.Refused("that button names no procedure; nothing was done"));
+        clicked(p, "Cancel", value -> {
+            if (!RUN_ID.matcher(value).matches()) {
+                return new Procedures.Click.Refused("that button names no procedure; nothing was done");
+            }
+            Procedures.Click click = procedures.cancel(Long.parseLong(value), p.getUser().getId());
+            if (click instanceof Procedures.Click.Refused) {
+                redrawEnded(Long.parseLong(value));
+            }
+            return click;
+        });
+    }
+
+    /**
+     * A click on a button of an ended procedure came from a message that still shows buttons
+     * (its redraw was lost with a process that died after the change): draw it as it is now.
+     */
+    private void redrawEnded(long id) {
+        procedures.view(id).filter(v -> v.run().state().ended()).ifPresent(v -> show(v, false));
+    }
+
+    /**
+     * Shows a procedure in its one message: updated in place once it has one. The first post is
+     * once per procedure (its outbox key), so a process that died between posting it and noting
+     * it leaves a post that the next change finds and updates, never a second message.
+     *
+     * @param first whether this is the procedure's first showing, at its start
+     */
+    private void show(Procedures.View view, boolean first) {
+        SlackMessage message = ProcedureMessages.of(view);
+        Optional<Long> noted = view.run().messageId();
+        if (noted.isPresent()) {
+            outbox.update(noted.get(), message);
+            return;
+        }
+        long posted = outbox.postOnce(ProcedureMessages.key(view.run()), view.run().channel(), message);
+        procedures.attachMessage(view.run().id(), posted);
+        if (first) {
+            procedures.shown(view);
+        } else {
+            // A change after a resume: the post found may show an older state.
+            outbox.update(posted, message);
+        }
     }
 
     private interface Click {
@@ -180,12 +220,17 @@ public final class ProceduresFeature implements SlackFeature {
     private final class Shown implements Procedures.Listener {
         @Override
         public void changed(Procedures.View view) {
-            view.run().messageId().ifPresent(m -> outbox.update(m, ProcedureMessages.of(view)));
+            show(view, false);
         }
 
         @Override
         public void actionRequested(ProcedureRun run, ActionRequest request) {
             actions.post(request, run.channel());
+        }
+
+        @Override
+        public void requestWithdrawn(ProcedureRun run, ActionRequest request) {
+            actions.withdrawn(request);
         }
     }
 }

@@ -105,8 +105,8 @@ class ProceduresEndToEndTest {
         assertThat(slash(ALICE, "procedure cdc/recover-connector connector=sqlserver-source-connector").body())
                 .contains("Starting Recover a failed connector");
         awaitCall("the procedure's message", "chat.postMessage", "Procedure:", "channel=" + CHANNEL, "Read the connector");
-        awaitCall("the message, updated in place, waits for the first tick", "chat.update", "Read the connector",
-                "waiting for Done", "procedure.done", "procedure.cancel");
+        awaitMessage("the message waits for the first tick", "Read the connector", "waiting for Done", "procedure.done",
+                "procedure.cancel");
         String first = doneButton("Read the connector");
 
         click(BOB, "procedure.done", first);
@@ -134,6 +134,50 @@ class ProceduresEndToEndTest {
         String last = calls("chat.update").getLast();
         assertThat(last).doesNotContain("procedure.done", "procedure.cancel");
         assertThat(auditedSteps()).isEqualTo(6);
+    }
+
+    @Test
+    void cancellingRedrawsBothMessagesAndTheirOldButtonsChangeNothing() throws Exception {
+        startBot();
+        assertThat(slash(ALICE, "procedure cdc/recover-connector connector=sqlserver-source-connector").body())
+                .contains("Starting Recover a failed connector");
+        awaitMessage("the message waits for the first tick", "Read the connector", "waiting for Done");
+        String first = doneButton("Read the connector");
+        String procedure = first.substring(0, first.indexOf(':'));
+        click(ALICE, "procedure.done", first);
+        String approve = approvalButton();
+
+        click(LEAD, "procedure.cancel", procedure);
+        awaitCall("the request is redrawn in place, withdrawn by whoever cancelled, and when", "chat.update",
+                "Withdrawn:", "Withdrawn by <@" + LEAD + "> <!date^", "procedure #" + procedure + " (cdc/recover-connector) was cancelled");
+        String request = calls("chat.update").stream().filter(b -> b.contains("Withdrawn:")).reduce((a, b) -> b).orElseThrow();
+        assertThat(request).doesNotContain("action.approve", "action.reject", "action.break-glass");
+        awaitCall("the procedure's message says who cancelled it and when", "chat.update", "Procedure cancelled:",
+                "Cancelled by <@" + LEAD + "> · <!date^", "not finished: the procedure was cancelled here");
+        String message = calls("chat.update").stream().filter(b -> b.contains("Procedure cancelled:")).reduce((a, b) -> b).orElseThrow();
+        assertThat(message).doesNotContain("procedure.done", "procedure.cancel", "waiting for");
+
+        click(LEAD, "action.approve", approve);
+        awaitCall("an old Approve is answered", "chat.postEphemeral", "user=" + LEAD,
+                "this request was withdrawn by <@" + LEAD + ">", "it will not run");
+        click(ALICE, "action.reject", approve);
+        awaitCall("an old Reject is answered", "chat.postEphemeral", "user=" + ALICE,
+                "this request was withdrawn by <@" + LEAD + ">");
+        click(ALICE, "procedure.done", first);
+        awaitCall("an old Done is answered", "chat.postEphemeral", "user=" + ALICE,
+                "this procedure was cancelled by <@" + LEAD + ">", "nothing was done");
+        click(ALICE, "procedure.cancel", procedure);
+        awaitCall("an old Cancel is answered", "chat.postEphemeral", "user=" + ALICE, "nothing was done");
+
+        assertThat(target.findAll(postRequestedFor(urlEqualTo(RESTART)))).isEmpty();
+        String states = bot.database().read(h -> h.createQuery("""
+                        SELECT r.state || ' ' || r.outcome || ' ' || a.state FROM procedure_run r
+                        JOIN procedure_step s ON s.run_id = r.id AND s.step = 2 JOIN action_request a ON a.id = s.action_request_id""")
+                .mapTo(String.class).one());
+        assertThat(states).isEqualTo("CANCELLED cancelled by " + LEAD + " REJECTED");
+        long audited = bot.database().read(h -> h.createQuery(
+                "SELECT COUNT(*) FROM audit WHERE action IN ('procedure.cancel', 'action.withdraw')").mapTo(Long.class).one());
+        assertThat(audited).isEqualTo(2);
     }
 
     private void startBot() throws Exception {
@@ -222,6 +266,15 @@ class ProceduresEndToEndTest {
 
     private void awaitCall(String what, String method, String... parts) {
         Eventually.await(what, WAIT, () -> calls(method).stream().anyMatch(b -> List.of(parts).stream().allMatch(b::contains)));
+    }
+
+    /**
+     * A procedure message showing {@code parts}, posted or updated: an update queued before its
+     * post was sent is folded into the post.
+     */
+    private void awaitMessage(String what, String... parts) {
+        Eventually.await(what, WAIT, () -> java.util.stream.Stream.concat(calls("chat.postMessage").stream(),
+                calls("chat.update").stream()).anyMatch(b -> List.of(parts).stream().allMatch(b::contains)));
     }
 
     /** The value of the Done button of the latest procedure message that shows {@code step} waiting. */

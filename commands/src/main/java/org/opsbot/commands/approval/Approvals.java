@@ -9,6 +9,7 @@ import org.opsbot.commands.runbook.RunbookCatalog;
 import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.yaml.Suggestions;
 
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.time.Clock;
 import java.time.Duration;
@@ -169,16 +170,34 @@ public final class Approvals {
      */
     public ActionRequest request(Target target, Map<String, String> values, String requester, String reason,
                                  String channel) throws InvalidParameters {
+        return request(target, values, requester, reason, channel, r -> Optional.of(store.insert(r))).orElseThrow();
+    }
+
+    /**
+     * As {@link #request(Target, Map, String, String, String)}, recorded by {@code record}
+     * together with the caller's own state in one transaction (a procedure's step waiting for
+     * it: {@code ProcedureStore.waitOnNewRequest}), so that a crash leaves both or neither.
+     *
+     * @param record writes the request and returns its id; empty when the caller's state no
+     *               longer allows it, and then nothing was written
+     * @return the request, audited; empty when {@code record} wrote nothing
+     */
+    public Optional<ActionRequest> request(Target target, Map<String, String> values, String requester, String reason,
+                                           String channel, Function<ActionStore.NewRequest, Optional<Long>> record)
+            throws InvalidParameters {
         ActionPlan plan = plan(target, values);
         Instant now = now();
         Optional<Action.Approval> approval = target.action().approval();
-        long id = store.insert(new ActionStore.NewRequest(plan.runbook(), plan.action(), plan.title(), plan.params(),
+        Optional<Long> id = record.apply(new ActionStore.NewRequest(plan.runbook(), plan.action(), plan.title(), plan.params(),
                 masker.mask(plan.whatRuns()), plan.hash(), requester, reason, channel, approval.map(Action.Approval::role),
                 approval.map(Action.Approval::count).orElse(0), false, now, approval.map(a -> now.plus(a.within()))));
-        ActionRequest request = store.find(id).orElseThrow();
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        ActionRequest request = store.find(id.get()).orElseThrow();
         audit("action.request", requester, request, Map.of("needs", approval
                 .map(a -> a.count() + " approval(s) from " + a.role()).orElse("no approval")));
-        return request;
+        return Optional.of(request);
     }
 
     /**
@@ -342,6 +361,21 @@ public final class Approvals {
     }
 
     /**
+     * Withdraws a waiting request because what asked for it was called off (its procedure was
+     * cancelled by {@code by}): it is closed as rejected, {@link ActionRequest#withdrawn()}, and
+     * will never run. Unlike {@link #reject} it needs no approver: the one who called the work
+     * off decides. Empty when the request was no longer waiting.
+     */
+    public Optional<ActionRequest> withdraw(long id, String by, String why) {
+        if (!store.withdraw(id, by, why, now().toEpochMilli())) {
+            return Optional.empty();
+        }
+        ActionRequest after = store.find(id).orElseThrow();
+        audit("action.withdraw", by, after, Map.of("reason", why));
+        return Optional.of(after);
+    }
+
+    /**
      * PENDING → RUNNING, for the one caller that wins; empty for everyone else (and while the
      * quorum is incomplete).
      */
@@ -474,13 +508,17 @@ public final class Approvals {
         return Optional.empty();
     }
 
-    private static String closedText(ActionRequest r) {
+    /** What a click on a request that no longer waits is told: how it ended, and by whom when someone ended it. */
+    public static String closedText(ActionRequest r) {
         return switch (r.state()) {
             case PENDING -> "this request is still waiting for approval";
             case RUNNING -> "this action is already running";
             case SUCCEEDED, FAILED -> "this action already ran";
             case INTERRUPTED -> "this action was interrupted and will not run again; ask for it again with " + again(r);
-            case REJECTED -> "this request was rejected" + r.decidedBy().map(b -> " by <@" + b + ">").orElse("");
+            case REJECTED -> r.withdrawn()
+                    ? "this request was withdrawn" + r.decidedBy().map(b -> " by <@" + b + ">").orElse("")
+                    + r.decisionNote().map(n -> ": " + n).orElse("") + "; it will not run"
+                    : "this request was rejected" + r.decidedBy().map(b -> " by <@" + b + ">").orElse("");
             case EXPIRED -> "this request expired; ask for it again with " + again(r);
         };
     }

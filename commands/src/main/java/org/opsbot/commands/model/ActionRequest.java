@@ -33,6 +33,11 @@ public record ActionRequest(long id, String runbook, String action, String title
     public static final String ACTION = "action";
     /** A request to start ad hoc maintenance of a team ({@code action} is the team). */
     public static final String MAINTENANCE = "maintenance";
+    /**
+     * The {@link #outcome} of a request REJECTED because what asked for it was called off (its
+     * procedure was cancelled): {@link #decidedBy} called it off, {@link #finishedAt} is when.
+     */
+    public static final String WITHDRAWN = "withdrawn";
 
 
     public ActionRequest {
@@ -46,6 +51,11 @@ public record ActionRequest(long id, String runbook, String action, String title
         public boolean closed() {
             return this != PENDING && this != RUNNING;
         }
+    }
+
+    /** Rejected because what asked for it was called off, not by an approver's decision. */
+    public boolean withdrawn() {
+        return state == State.REJECTED && outcome.filter(WITHDRAWN::equals).isPresent();
     }
 
     public boolean isAction() {

@@ -14,11 +14,12 @@ import java.util.Optional;
  * @param currentStep the index of the step it is on (the number of steps once it succeeded)
  * @param messageId   the outbox id of its living message, once posted
  * @param outcome     why it ended, once it did
+ * @param version     how many times its state changed: a message drawn from this state shows it
  */
 public record ProcedureRun(long id, String runbook, String name, String title, String startedBy, String channel,
                            Optional<Long> incident, Map<String, String> params, State state, int currentStep,
                            Optional<Long> messageId, Instant startedAt, Optional<Instant> finishedAt,
-                           Optional<String> outcome) {
+                           Optional<String> outcome, long version) {
     public ProcedureRun {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }

@@ -21,6 +21,8 @@ import org.opsbot.commands.yaml.Suggestions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,14 +48,27 @@ public final class Procedures {
     /** How long a claim lasts without word from its process; sweeps extend it well within. */
     public static final Duration LEASE = Duration.ofSeconds(15);
     private static final String BOT = "opsbot";
+    /** A cancelled procedure's outcome: these words, then who cancelled it (a Slack user id). */
+    public static final String CANCELLED_BY = "cancelled by ";
+    private static final DateTimeFormatter ENDED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     /** What the bot shows and posts as a procedure moves on. */
     public interface Listener {
         /** The procedure or one of its steps changed: show it again. */
         void changed(View view);
 
-        /** An action step asked for its action: post the request (it runs at once when it needs no approval). */
+        /**
+         * An action step asked for its action: post the request (it runs at once when it needs no
+         * approval). Said again, for the same request, when a process died before the request
+         * got its message, so posting must be once per request.
+         */
         void actionRequested(ProcedureRun run, ActionRequest request);
+
+        /**
+         * The request an action step waited on was withdrawn because the procedure was
+         * cancelled: redraw its message, which must no longer offer its buttons.
+         */
+        void requestWithdrawn(ProcedureRun run, ActionRequest request);
     }
 
     /** A started procedure and its steps as they are now. */
@@ -249,7 +264,7 @@ public final class Procedures {
         }
         return switch (steps.get(i)) {
             case Procedure.Manual m -> {
-                if (store.waitOn(id, i, Optional.empty())) {
+                if (store.waitOn(id, i, Optional.empty(), now())) {
                     changed(id);
                 }
                 yield false;
@@ -260,7 +275,7 @@ public final class Procedures {
     }
 
     private boolean checkStep(ProcedureRun run, Target target, int i, Procedure.Checks step) {
-        if (!store.stepRunning(run.id(), i)) {
+        if (!store.stepRunning(run.id(), i, now())) {
             return false;
         }
         changed(run.id());
@@ -289,13 +304,17 @@ public final class Procedures {
 
     private boolean actionStep(ProcedureRun run, Target target, int i, Procedure.ActionStep step) {
         Action action = target.runbook().action(step.action()).orElse(null);
-        ActionRequest request;
+        Optional<ActionRequest> made;
         try {
             if (action == null) {
                 throw new InvalidParameters(List.of("runbook " + run.runbook() + " has no action " + step.action() + " any more"));
             }
-            request = approvals.request(new Approvals.Target(target.runbook(), action), values(step, action, run.params()),
-                    run.startedBy(), "step " + (i + 1) + " of procedure " + run.reference() + " (#" + run.id() + ")", run.channel());
+            // The request and the step waiting for it are one transaction: recorded apart, a
+            // crash between them left a request that no step knew of, and the resumed step asked
+            // again, so two requests could be approved and the action run twice.
+            made = approvals.request(new Approvals.Target(target.runbook(), action), values(step, action, run.params()),
+                    run.startedBy(), "step " + (i + 1) + " of procedure " + run.reference() + " (#" + run.id() + ")", run.channel(),
+                    newRequest -> store.waitOnNewRequest(run.id(), i, newRequest));
         } catch (InvalidParameters e) {
             String why = "stopped at step " + (i + 1) + ": " + String.join("; ", e.problems());
             if (store.stepFailed(run.id(), i, ProcedureRun.State.RUNNING, String.join("; ", e.problems()), why, now())) {
@@ -305,11 +324,14 @@ public final class Procedures {
             }
             return false;
         }
-        if (!store.waitOn(run.id(), i, Optional.of(request.id()))) {
+        if (made.isEmpty()) {
             return false;
         }
+        ActionRequest request = made.get();
         stepAudit(run.startedBy(), run, i, "requested", "action request #" + request.id());
         changed(run.id());
+        // Told only now that the request and the wait are stored: a crash from here on leaves
+        // a waiting step whose request has no message, which the sweep posts (actionEnded).
         listener.actionRequested(store.find(run.id()).orElseThrow(), request);
         // One that needs no approval has run by now.
         return actionEnded(store.find(run.id()).orElseThrow());
@@ -337,6 +359,16 @@ public final class Procedures {
         String note = "request #" + r.id() + " " + r.state().name().toLowerCase(Locale.ROOT)
                 + r.outcome().map(o -> ": " + o).orElse("")
                 + (r.approvers().isEmpty() ? "" : " (approved by " + String.join(", ", r.approvers()) + ")");
+        if (r.withdrawn()) {
+            // Withdrawn by a Cancel whose process died before it ended the procedure.
+            String by = r.decidedBy().orElse(BOT);
+            if (store.end(run.id(), ProcedureRun.State.CANCELLED, CANCELLED_BY + by, now())) {
+                audit.append(by, "procedure.cancel", subject(run), details(run));
+                changed(run.id());
+                listener.requestWithdrawn(run, r);
+            }
+            return false;
+        }
         switch (r.state()) {
             case SUCCEEDED -> {
                 String by = r.approvers().isEmpty() ? r.requester() : String.join(",", r.approvers());
@@ -360,10 +392,11 @@ public final class Procedures {
                 return false;
             }
             case PENDING -> {
-                // One that needs nobody is run as it is posted; still waiting a lease later, the
-                // process that made it stopped before it posted it: post (and so run) it now. Its
-                // claim is a conditional update, so a late original post cannot run it twice.
-                if (r.needed() == 0 && !r.breakGlass() && r.createdAt().plus(LEASE).isBefore(clock.instant())) {
+                // Still without a message a lease after it was made, the process that made it
+                // stopped before it posted it: post it now (one that needs nobody runs as it is
+                // posted). Posting is once per request and a run's claim a conditional update,
+                // so a late original post can neither post it twice nor run it twice.
+                if (r.messageId().isEmpty() && !r.breakGlass() && r.createdAt().plus(LEASE).isBefore(clock.instant())) {
                     listener.actionRequested(run, r);
                     return actionEnded(store.find(run.id()).orElseThrow());
                 }
@@ -387,7 +420,7 @@ public final class Procedures {
         }
         ProcedureRun run = found.get();
         if (run.state().ended()) {
-            return new Click.Refused("this procedure has ended (" + run.state().name().toLowerCase(Locale.ROOT) + ")");
+            return new Click.Refused(ended(run));
         }
         List<ProcedureStep> steps = store.steps(id);
         if (run.state() != ProcedureRun.State.WAITING || run.currentStep() != step || step >= steps.size()
@@ -401,35 +434,56 @@ public final class Procedures {
         working.add(id);
         stepAudit(user, run, step, "done", steps.get(step).text());
         View view = view(id).orElseThrow();
-        listener.changed(view);
+        show(view);
         return new Click.Accepted(view);
     }
 
-    /** Stops a procedure that is still going; a request its action step waits on is withdrawn. */
+    /**
+     * Stops a procedure that is still going; a request its action step waits on is withdrawn
+     * first, so that no crash can leave a cancelled procedure with a request an approver could
+     * still run (a crash after the withdrawal is finished by the sweep, {@link #actionEnded}).
+     * A request that is already running is not stopped.
+     */
     public Click cancel(long id, String user) {
         Optional<View> before = view(id);
         if (before.isEmpty()) {
             return new Click.Refused("that procedure no longer exists; nothing was done");
         }
         ProcedureRun run = before.get().run();
-        if (!store.end(id, ProcedureRun.State.CANCELLED, "cancelled by " + user, now())) {
-            return new Click.Refused("this procedure has ended already");
+        if (run.state().ended()) {
+            return new Click.Refused(ended(run));
+        }
+        Optional<ActionRequest> withdrawn = Optional.empty();
+        if (run.state() == ProcedureRun.State.WAITING && run.currentStep() < before.get().steps().size()) {
+            withdrawn = before.get().steps().get(run.currentStep()).actionRequest()
+                    .flatMap(r -> approvals.withdraw(r, user, "procedure #" + id + " (" + run.reference() + ") was cancelled"));
+        }
+        if (!store.end(id, ProcedureRun.State.CANCELLED, CANCELLED_BY + user, now())) {
+            return new Click.Refused(ended(store.find(id).orElse(run)));
         }
         audit.append(user, "procedure.cancel", subject(run), details(run));
-        if (run.state() == ProcedureRun.State.WAITING && run.currentStep() < before.get().steps().size()) {
-            before.get().steps().get(run.currentStep()).actionRequest().flatMap(approvals::find)
-                    .filter(r -> r.state() == ActionRequest.State.PENDING)
-                    .ifPresent(r -> approvals.reject(r.id(), r.requester(), "procedure #" + id + " was cancelled by " + user));
-        }
         View view = view(id).orElseThrow();
-        listener.changed(view);
+        show(view);
+        withdrawn.ifPresent(r -> listener.requestWithdrawn(view.run(), r));
         return new Click.Accepted(view);
+    }
+
+    /** What a click on an ended procedure is told: how it ended, and that the click did nothing. */
+    private static String ended(ProcedureRun run) {
+        if (!run.state().ended()) {
+            return "this procedure has moved on; the message shows where it is";
+        }
+        String how = run.outcome().filter(o -> o.startsWith(CANCELLED_BY))
+                .map(o -> "was cancelled by <@" + o.substring(CANCELLED_BY.length()) + ">")
+                .orElse("has ended (" + run.state().name().toLowerCase(Locale.ROOT) + ")");
+        return "this procedure " + how + run.finishedAt().map(t -> " at " + ENDED_AT.format(t)).orElse("") + "; nothing was done";
     }
 
     /**
      * Every few seconds, in every replica: extends the claims of the procedures this process
-     * works on, takes over those whose process stopped extending theirs, and moves on those
-     * whose action request ended. Returns the procedures to {@link #advance} now, on a worker.
+     * works on, takes over those whose process stopped extending theirs, moves on those whose
+     * action request ended, and redraws those whose last change was never drawn. Returns the
+     * procedures to {@link #advance} now, on a worker.
      */
     public List<Long> sweep() {
         long now = now();
@@ -445,6 +499,9 @@ public final class Procedures {
             if (run.state() == ProcedureRun.State.WAITING && actionEnded(run)) {
                 due.add(run.id());
             }
+        }
+        for (long id : store.undrawn(now - LEASE.toMillis())) {
+            changed(id);
         }
         return due;
     }
@@ -497,7 +554,23 @@ public final class Procedures {
     }
 
     private void changed(long id) {
-        view(id).ifPresent(listener::changed);
+        view(id).ifPresent(this::show);
+    }
+
+    /** Tells the listener, then notes that the message was drawn from this state. */
+    private void show(View view) {
+        listener.changed(view);
+        shown(view);
+    }
+
+    /**
+     * The message of the procedure was drawn from {@code view} (the bot's first post of it, or a
+     * {@link Listener#changed} that returned): a change that was not drawn is drawn again by the
+     * next {@link #sweep} a lease after it was made, so a process killed between a change and its
+     * redraw cannot leave the message stale (a manual step waiting without its Done button).
+     */
+    public void shown(View view) {
+        store.drawn(view.run().id(), view.run().version());
     }
 
     private void stepAudit(String actor, ProcedureRun run, int step, String outcome, String note) {

@@ -45,13 +45,22 @@ public final class ActionStore {
     }
 
     public long insert(NewRequest r) {
+        return db.write(h -> insert(h, r));
+    }
+
+    /**
+     * Records {@code r} inside a transaction another store of the engine has open, so that a
+     * request and the state of what asked for it are written together or not at all
+     * ({@link ProcedureStore#waitOnNewRequest}).
+     */
+    static long insert(Handle h, NewRequest r) {
         String params;
         try {
             params = JSON.writeValueAsString(r.params());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
-        return db.write(h -> h.createUpdate("""
+        return h.createUpdate("""
                         INSERT INTO action_request (runbook, action, title, params, plan, plan_hash, requester, reason,
                             channel, approver_role, needed, break_glass, state, created_at, expires_at, decided_by, decision_note, kind)
                         VALUES (:runbook, :action, :title, :params, :plan, :hash, :requester, :reason, :channel, :role,
@@ -75,7 +84,7 @@ public final class ActionStore {
                 .bind("kind", r.kind())
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)
-                .one());
+                .one();
     }
 
     public void setMessage(long id, long messageId) {
@@ -142,6 +151,20 @@ public final class ActionStore {
                             finished_at = :now, outcome = 'rejected'
                         WHERE id = :id AND state = 'PENDING'""")
                 .bind("id", id).bind("by", by).bind("note", note).bind("now", now)
+                .execute() == 1);
+    }
+
+    /**
+     * PENDING → REJECTED as {@link ActionRequest#WITHDRAWN}: what asked for it no longer wants it
+     * (its procedure was cancelled by {@code by}); false when it was no longer pending.
+     */
+    public boolean withdraw(long id, String by, String note, long now) {
+        return db.write(h -> h.createUpdate("""
+                        UPDATE action_request SET state = 'REJECTED', decided_by = :by, decision_note = :note,
+                            finished_at = :now, outcome = :outcome
+                        WHERE id = :id AND state = 'PENDING'""")
+                .bind("id", id).bind("by", by).bind("note", note).bind("now", now)
+                .bind("outcome", ActionRequest.WITHDRAWN)
                 .execute() == 1);
     }
 

@@ -23,6 +23,10 @@ import java.util.Optional;
 public final class ProcedureStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    // Every change of a run's state counts itself, in the same UPDATE, so that a change nobody
+    // was shown can be found (version > drawn_version) and shown by the next sweep.
+    private static final String CHANGED = "version = version + 1, changed_at = :changed";
+
     private final Database db;
 
     public ProcedureStore(Database db) {
@@ -46,8 +50,8 @@ public final class ProcedureStore {
         return db.write(h -> {
             long id = h.createUpdate("""
                             INSERT INTO procedure_run (runbook, name, title, started_by, channel, incident_id, params, state,
-                                current_step, claimed_until, started_at)
-                            VALUES (:runbook, :name, :title, :by, :channel, :incident, :params, 'RUNNING', 0, :until, :now)""")
+                                current_step, claimed_until, started_at, version, drawn_version, changed_at)
+                            VALUES (:runbook, :name, :title, :by, :channel, :incident, :params, 'RUNNING', 0, :until, :now, 1, 0, :now)""")
                     .bind("runbook", runbook).bind("name", name).bind("title", title).bind("by", startedBy)
                     .bind("channel", channel).bind("incident", incident.orElse(null)).bind("params", json)
                     .bind("until", claimedUntil).bind("now", now)
@@ -110,19 +114,21 @@ public final class ProcedureStore {
     }
 
     /** The running step {@code step} has begun (a check step runs its checks). */
-    public boolean stepRunning(long id, int step) {
+    public boolean stepRunning(long id, int step, long now) {
         return db.write(h -> running(h, id, step) && h.createUpdate("""
                         UPDATE procedure_step SET state = 'RUNNING' WHERE run_id = :id AND step = :step""")
-                .bind("id", id).bind("step", step).execute() == 1);
+                .bind("id", id).bind("step", step).execute() == 1
+                && h.createUpdate("UPDATE procedure_run SET " + CHANGED + " WHERE id = :id")
+                .bind("id", id).bind("changed", now).execute() == 1);
     }
 
-    /** RUNNING on {@code step} → WAITING (for a click, or for the action request {@code request}). */
-    public boolean waitOn(long id, int step, Optional<Long> request) {
+    /** RUNNING on {@code step} → WAITING (for a click on a manual step, or for the existing action request {@code request}). */
+    public boolean waitOn(long id, int step, Optional<Long> request, long now) {
         return db.write(h -> {
             int moved = h.createUpdate("""
-                            UPDATE procedure_run SET state = 'WAITING', claimed_until = NULL
-                            WHERE id = :id AND state = 'RUNNING' AND current_step = :step""")
-                    .bind("id", id).bind("step", step).execute();
+                            UPDATE procedure_run SET state = 'WAITING', claimed_until = NULL, %s
+                            WHERE id = :id AND state = 'RUNNING' AND current_step = :step""".formatted(CHANGED))
+                    .bind("id", id).bind("step", step).bind("changed", now).execute();
             if (moved == 1) {
                 h.createUpdate("""
                                 UPDATE procedure_step SET state = 'WAITING', action_request_id = :request
@@ -134,6 +140,32 @@ public final class ProcedureStore {
     }
 
     /**
+     * RUNNING on action step {@code step} → WAITING for a new request, recorded in the same
+     * transaction: the request and the procedure waiting for it are written together or not at
+     * all, so a process that dies around here leaves either both or neither, never a request no
+     * procedure knows of (which a resume would ask for a second time).
+     *
+     * @return the new request's id; empty, with nothing recorded, when the run had moved on
+     */
+    public Optional<Long> waitOnNewRequest(long id, int step, ActionStore.NewRequest request) {
+        return db.write(h -> {
+            int moved = h.createUpdate("""
+                            UPDATE procedure_run SET state = 'WAITING', claimed_until = NULL, %s
+                            WHERE id = :id AND state = 'RUNNING' AND current_step = :step""".formatted(CHANGED))
+                    .bind("id", id).bind("step", step).bind("changed", request.createdAt().toEpochMilli()).execute();
+            if (moved != 1) {
+                return Optional.<Long>empty();
+            }
+            long requestId = ActionStore.insert(h, request);
+            h.createUpdate("""
+                            UPDATE procedure_step SET state = 'WAITING', action_request_id = :request
+                            WHERE run_id = :id AND step = :step""")
+                    .bind("id", id).bind("step", step).bind("request", requestId).execute();
+            return Optional.of(requestId);
+        });
+    }
+
+    /**
      * Step {@code step} is done: from {@code from} (RUNNING for a check step its holder ran,
      * WAITING for a click or an action that ended) to RUNNING on the next step, held until
      * {@code until} by whoever moved it.
@@ -141,9 +173,9 @@ public final class ProcedureStore {
     public boolean stepDone(long id, int step, ProcedureRun.State from, String by, String note, long now, long until) {
         return db.write(h -> {
             int moved = h.createUpdate("""
-                            UPDATE procedure_run SET state = 'RUNNING', current_step = :next, claimed_until = :until
-                            WHERE id = :id AND state = :from AND current_step = :step""")
-                    .bind("id", id).bind("step", step).bind("next", step + 1).bind("from", from.name())
+                            UPDATE procedure_run SET state = 'RUNNING', current_step = :next, claimed_until = :until, %s
+                            WHERE id = :id AND state = :from AND current_step = :step""".formatted(CHANGED))
+                    .bind("id", id).bind("step", step).bind("next", step + 1).bind("from", from.name()).bind("changed", now)
                     .bind("until", until).execute();
             if (moved == 1) {
                 h.createUpdate("""
@@ -159,9 +191,9 @@ public final class ProcedureStore {
     public boolean stepFailed(long id, int step, ProcedureRun.State from, String note, String outcome, long now) {
         return db.write(h -> {
             int moved = h.createUpdate("""
-                            UPDATE procedure_run SET state = 'FAILED', claimed_until = NULL, finished_at = :now, outcome = :outcome
-                            WHERE id = :id AND state = :from AND current_step = :step""")
-                    .bind("id", id).bind("step", step).bind("from", from.name()).bind("now", now)
+                            UPDATE procedure_run SET state = 'FAILED', claimed_until = NULL, finished_at = :now, outcome = :outcome, %s
+                            WHERE id = :id AND state = :from AND current_step = :step""".formatted(CHANGED))
+                    .bind("id", id).bind("changed", now).bind("step", step).bind("from", from.name()).bind("now", now)
                     .bind("outcome", outcome).execute();
             if (moved == 1) {
                 h.createUpdate("""
@@ -176,17 +208,36 @@ public final class ProcedureStore {
     /** RUNNING past its last step → SUCCEEDED. */
     public boolean succeed(long id, int steps, long now) {
         return db.write(h -> h.createUpdate("""
-                        UPDATE procedure_run SET state = 'SUCCEEDED', claimed_until = NULL, finished_at = :now, outcome = 'done'
-                        WHERE id = :id AND state = 'RUNNING' AND current_step = :steps""")
-                .bind("id", id).bind("steps", steps).bind("now", now).execute() == 1);
+                        UPDATE procedure_run SET state = 'SUCCEEDED', claimed_until = NULL, finished_at = :now, outcome = 'done', %s
+                        WHERE id = :id AND state = 'RUNNING' AND current_step = :steps""".formatted(CHANGED))
+                .bind("id", id).bind("changed", now).bind("steps", steps).bind("now", now).execute() == 1);
     }
 
     /** Ends a run that has not ended (and, for {@code from}, not moved on): {@code FAILED} or {@code CANCELLED}. */
     public boolean end(long id, ProcedureRun.State to, String outcome, long now) {
         return db.write(h -> h.createUpdate("""
-                        UPDATE procedure_run SET state = :to, claimed_until = NULL, finished_at = :now, outcome = :outcome
-                        WHERE id = :id AND state IN ('RUNNING', 'WAITING')""")
-                .bind("id", id).bind("to", to.name()).bind("now", now).bind("outcome", outcome).execute() == 1);
+                        UPDATE procedure_run SET state = :to, claimed_until = NULL, finished_at = :now, outcome = :outcome, %s
+                        WHERE id = :id AND state IN ('RUNNING', 'WAITING')""".formatted(CHANGED))
+                .bind("id", id).bind("changed", now).bind("to", to.name()).bind("now", now).bind("outcome", outcome).execute() == 1);
+    }
+
+    /**
+     * The message of run {@code id} was drawn from its state at {@code version}; a later change
+     * leaves it to be drawn again ({@link #undrawn}).
+     */
+    public void drawn(long id, long version) {
+        db.write(h -> h.createUpdate("UPDATE procedure_run SET drawn_version = :v WHERE id = :id AND drawn_version < :v")
+                .bind("id", id).bind("v", version).execute());
+    }
+
+    /**
+     * Runs changed at or before {@code changedBefore} whose message was not drawn since: the
+     * process that changed them died before it told anyone.
+     */
+    public List<Long> undrawn(long changedBefore) {
+        return db.read(h -> h.createQuery("""
+                        SELECT id FROM procedure_run WHERE version > drawn_version AND changed_at <= :before ORDER BY id""")
+                .bind("before", changedBefore).mapTo(Long.class).list());
     }
 
     private static boolean running(Handle h, long id, int step) {
@@ -205,7 +256,7 @@ public final class ProcedureStore {
                 rs.getString("started_by"), rs.getString("channel"), optionalLong(rs, "incident_id"), params,
                 ProcedureRun.State.valueOf(rs.getString("state")), rs.getInt("current_step"), optionalLong(rs, "message_id"),
                 Instant.ofEpochMilli(rs.getLong("started_at")), optionalLong(rs, "finished_at").map(Instant::ofEpochMilli),
-                Optional.ofNullable(rs.getString("outcome")));
+                Optional.ofNullable(rs.getString("outcome")), rs.getLong("version"));
     }
 
     private static ProcedureStep step(ResultSet rs) throws SQLException {

@@ -51,6 +51,7 @@ class ProceduresTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     private final WireMockServer target = new WireMockServer(WireMockConfiguration.options().dynamicPort());
     private final List<Procedures.View> shown = new ArrayList<>();
+    private final List<ActionRequest> withdrawn = new ArrayList<>();
 
     @TempDir
     Path runbooks;
@@ -128,6 +129,11 @@ class ProceduresTest {
 
     /** A process of the bot: its own engine on the shared database, posting requests as the bot does. */
     private Procedures process() {
+        return process(new ArrayList<>());
+    }
+
+    /** A process that notes in {@code posted} each request it posts. */
+    private Procedures process(List<ActionRequest> posted) {
         return new Procedures(catalog, checks, approvals, new ProcedureStore(db), audit, new Procedures.Listener() {
             @Override
             public void changed(Procedures.View view) {
@@ -136,12 +142,50 @@ class ProceduresTest {
 
             @Override
             public void actionRequested(ProcedureRun run, ActionRequest request) {
-                // As the actions feature does: one that needs nobody else runs at once.
+                posted.add(request);
+                // As the actions feature does: one that needs nobody else runs at once; the
+                // request notes the message it was posted in.
                 if (request.needed() == 0) {
                     approvals.run(approvals.claim(request).orElseThrow(), request.requester());
+                } else {
+                    approvals.attachMessage(request, 1_000 + request.id());
                 }
             }
+
+            @Override
+            public void requestWithdrawn(ProcedureRun run, ActionRequest request) {
+                withdrawn.add(request);
+            }
         }, clock);
+    }
+
+    /**
+     * From now on the process dies (kill -9) at the write that would change the procedure in a
+     * way {@code condition} (SQL on the row's {@code NEW} values) describes: that transaction is
+     * never committed. A trigger, so the process under test runs its real code up to that point.
+     */
+    private void killedAt(String condition) {
+        db.write(h -> {
+            if (db.dialect() == Dialect.SQLITE) {
+                h.execute("CREATE TRIGGER killed BEFORE UPDATE ON procedure_run WHEN " + condition
+                        + " BEGIN SELECT RAISE(ABORT, 'the process was killed here'); END");
+            } else {
+                h.execute("CREATE FUNCTION killed() RETURNS trigger LANGUAGE plpgsql AS "
+                        + "'BEGIN RAISE EXCEPTION ''the process was killed here''; END'");
+                h.execute("CREATE TRIGGER killed BEFORE UPDATE ON procedure_run FOR EACH ROW WHEN (" + condition
+                        + ") EXECUTE FUNCTION killed()");
+            }
+            return null;
+        });
+    }
+
+    /** The next process starts on a database that no longer kills. */
+    private void restarted() {
+        db.write(h -> h.execute(db.dialect() == Dialect.SQLITE ? "DROP TRIGGER killed" : "DROP TRIGGER killed ON procedure_run"));
+    }
+
+    private List<AuditEntry> requestsFor(String action) {
+        return audit.latest(100).stream().filter(e -> e.action().equals("action.request") && e.subject().equals(action)).toList();
     }
 
     private ProcedureRun run(Procedures p, long id) {
@@ -212,7 +256,8 @@ class ProceduresTest {
         assertThat(stopped.steps()).extracting(ProcedureStep::state).containsExactly(ProcedureStep.State.DONE,
                 ProcedureStep.State.FAILED, ProcedureStep.State.PENDING, ProcedureStep.State.PENDING, ProcedureStep.State.PENDING);
         target.verify(0, postRequestedFor(urlPathEqualTo("/pause")));
-        assertThat(p.done(id, 2, ALICE)).isEqualTo(new Procedures.Click.Refused("this procedure has ended (failed)"));
+        assertThat(p.done(id, 2, ALICE)).isEqualTo(new Procedures.Click.Refused(
+                "this procedure has ended (failed) at 2026-11-22 10:00 UTC; nothing was done"));
     }
 
     @ParameterizedTest
@@ -298,6 +343,10 @@ class ProceduresTest {
                     public void actionRequested(ProcedureRun run, ActionRequest request) {
                         posted.add(request);
                     }
+
+                    @Override
+                    public void requestWithdrawn(ProcedureRun run, ActionRequest request) {
+                    }
                 }, clock);
         long id = started(diesBeforePosting, "cdc/recover", Map.of("connector", "sink"), Optional.empty());
         diesBeforePosting.done(id, 0, ALICE);
@@ -340,8 +389,136 @@ class ProceduresTest {
 
         assertThat(p.cancel(id, LEAD)).isInstanceOf(Procedures.Click.Accepted.class);
 
+        ActionRequest closed = approvals.find(request).orElseThrow();
+        assertThat(closed.state()).isEqualTo(ActionRequest.State.REJECTED);
+        assertThat(closed.withdrawn()).isTrue();
+        assertThat(closed.decidedBy()).contains(LEAD);
+        assertThat(closed.decisionNote()).contains("procedure #" + id + " (cdc/recover) was cancelled");
+        assertThat(withdrawn).extracting(ActionRequest::id).containsExactly(request);
+        assertThat(run(p, id).outcome()).contains("cancelled by " + LEAD);
+        String ended = "this procedure was cancelled by <@" + LEAD + "> at 2026-11-22 10:00 UTC; nothing was done";
+        assertThat(p.cancel(id, LEAD)).isEqualTo(new Procedures.Click.Refused(ended));
+        assertThat(p.done(id, 3, ALICE)).isEqualTo(new Procedures.Click.Refused(ended));
+        assertThat(approvals.approve(request, closed.planHash(), LEAD)).isInstanceOfSatisfying(Approvals.Approval.Refused.class,
+                r -> assertThat(r.why()).isEqualTo("this request was withdrawn by <@" + LEAD + ">: procedure #" + id
+                        + " (cdc/recover) was cancelled; it will not run"));
         assertThat(approvals.find(request).orElseThrow().state()).isEqualTo(ActionRequest.State.REJECTED);
-        assertThat(p.cancel(id, LEAD)).isEqualTo(new Procedures.Click.Refused("this procedure has ended already"));
+        assertThat(withdrawn).hasSize(1);
+        target.verify(0, postRequestedFor(urlPathEqualTo("/connectors/sink/restart")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aProcessKilledBeforeItStoresTheStepWaitingLeavesNoSecondRequest(Dialect dialect) throws Exception {
+        open(dialect);
+        Procedures killed = process();
+        long id = started(killed, "cdc/recover", Map.of("connector", "sink"), Optional.empty());
+        killed.done(id, 0, ALICE);
+        // Killed right after the restart step asked for its request, before the step was stored waiting for it.
+        killedAt("NEW.state = 'WAITING' AND NEW.current_step = 3");
+        assertThatThrownBy(() -> killed.advance(id)).hasMessageContaining("the process was killed here");
+        restarted();
+
+        List<ActionRequest> posted = new ArrayList<>();
+        Procedures next = process(posted);
+        clock.advance(Procedures.LEASE.plusSeconds(1));
+        assertThat(next.sweep()).containsExactly(id);
+        next.advance(id);
+
+        long request = next.view(id).orElseThrow().steps().get(3).actionRequest().orElseThrow();
+        // One request for the step, so no approver can find a second one and run the restart twice.
+        assertThat(requestsFor("cdc/restart")).singleElement().satisfies(e -> assertThat(((Number) e.details().get("request")).longValue()).isEqualTo(request));
+        assertThat(approvals.pendingOf(ALICE)).extracting(ActionRequest::id).containsExactly(request);
+        assertThat(posted).extracting(ActionRequest::id).containsExactly(request);
+        assertThat(run(next, id).state()).isEqualTo(ProcedureRun.State.WAITING);
+        target.verify(1, postRequestedFor(urlPathEqualTo("/pause")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aRequestWhoseProcessWasKilledBeforePostingItIsPostedOnceByTheNextSweep(Dialect dialect) throws Exception {
+        open(dialect);
+        Procedures killed = process(new ArrayList<>() {
+            @Override
+            public boolean add(ActionRequest r) {
+                if (r.needed() > 0) {
+                    throw new IllegalStateException("the process was killed here");
+                }
+                return super.add(r);
+            }
+        });
+        long id = started(killed, "cdc/recover", Map.of("connector", "sink"), Optional.empty());
+        killed.done(id, 0, ALICE);
+        assertThatThrownBy(() -> killed.advance(id)).hasMessageContaining("the process was killed here");
+        long request = killed.view(id).orElseThrow().steps().get(3).actionRequest().orElseThrow();
+
+        List<ActionRequest> posted = new ArrayList<>();
+        Procedures next = process(posted);
+        assertThat(next.sweep()).isEmpty();
+        assertThat(posted).as("within the lease the first process may still post it").isEmpty();
+        clock.advance(Procedures.LEASE.plusSeconds(1));
+        assertThat(next.sweep()).isEmpty();
+        assertThat(next.sweep()).isEmpty();
+
+        assertThat(posted).extracting(ActionRequest::id).containsExactly(request);
+        assertThat(requestsFor("cdc/restart")).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aChangeWhoseProcessWasKilledBeforeItWasDrawnIsDrawnByTheNextSweep(Dialect dialect) throws Exception {
+        open(dialect);
+        Procedures killed = new Procedures(catalog, checks, approvals, new ProcedureStore(db), audit, new Procedures.Listener() {
+            @Override
+            public void changed(Procedures.View view) {
+                throw new IllegalStateException("the process was killed here");
+            }
+
+            @Override
+            public void actionRequested(ProcedureRun run, ActionRequest request) {
+            }
+
+            @Override
+            public void requestWithdrawn(ProcedureRun run, ActionRequest request) {
+            }
+        }, clock);
+        Procedures.View first = killed.start(killed.find("cdc/recover"), Map.of("connector", "sink"), ALICE, "C0CDC00001",
+                Optional.empty());
+        killed.shown(first);
+        long id = first.run().id();
+        // The first step now waits for its tick, but the message showing its Done button was never queued.
+        assertThatThrownBy(() -> killed.advance(id)).hasMessageContaining("the process was killed here");
+
+        Procedures next = process();
+        assertThat(next.sweep()).isEmpty();
+        assertThat(shown).as("within the lease the first process may still draw it").isEmpty();
+        clock.advance(Procedures.LEASE.plusSeconds(1));
+        assertThat(next.sweep()).isEmpty();
+        assertThat(next.sweep()).isEmpty();
+
+        assertThat(shown).singleElement().satisfies(v -> assertThat(v.waitingManual()).map(ProcedureStep::index).contains(0));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aCancelWhoseProcessWasKilledAfterTheWithdrawalIsFinishedByTheSweep(Dialect dialect) throws Exception {
+        open(dialect);
+        Procedures killed = process();
+        long id = started(killed, "cdc/recover", Map.of("connector", "sink"), Optional.empty());
+        killed.done(id, 0, ALICE);
+        killed.advance(id);
+        long request = killed.view(id).orElseThrow().steps().get(3).actionRequest().orElseThrow();
+        killedAt("NEW.state = 'CANCELLED'");
+        assertThatThrownBy(() -> killed.cancel(id, LEAD)).hasMessageContaining("the process was killed here");
+        restarted();
+        assertThat(approvals.find(request).orElseThrow().withdrawn()).isTrue();
+
+        assertThat(process().sweep()).isEmpty();
+
+        ProcedureRun cancelled = run(killed, id);
+        assertThat(cancelled.state()).isEqualTo(ProcedureRun.State.CANCELLED);
+        assertThat(cancelled.outcome()).contains("cancelled by " + LEAD);
+        assertThat(withdrawn).extracting(ActionRequest::id).containsExactly(request);
     }
 
     @ParameterizedTest
