@@ -125,6 +125,13 @@ final class Replicas implements AutoCloseable {
         return bot;
     }
 
+    /** Stops {@code bots} (SIGTERM) all at once, and waits until every one has ended. */
+    static void stop(List<BotProcess> bots) {
+        try (var stopping = Executors.newVirtualThreadPerTaskExecutor()) {
+            bots.forEach(bot -> stopping.submit(bot::stop));
+        }
+    }
+
     /** The bot whose process holds lease {@code name} now. */
     String leaseHolder(String name) {
         return db.read(h -> h.createQuery("SELECT holder FROM lease WHERE name = :name")
@@ -258,7 +265,7 @@ final class Replicas implements AutoCloseable {
 
     @Override
     public void close() {
-        bots.forEach(BotProcess::stop);
+        stop(bots);
         slack.close();
         target.stop();
         try {

@@ -35,12 +35,13 @@ import static org.opsbot.bot.replicas.Replicas.THIRD;
  * webhook and every Slack request goes to both at the same moment, as Alertmanager HA and
  * retries do. Slack (one WireMock) must see each thing once.
  *
- * <p>Then hand-offs, with the same two replicas and across a restart: an override is a
- * hand-off, its notice and its announcement go out once, and one missed while every replica was
- * down is sent late (by the two replicas started next) while its shift runs and never once it is
- * over. The schedule's user group, {@code @oncall-now}, follows each hand-off with one
- * {@code usergroups.users.update}: never one per replica, never asked again after the restart.
- * (One class for both, as each pair of bot processes costs seconds to start.)
+ * <p>And hand-offs, across a restart of both: an override is a hand-off, its notice and its
+ * announcement go out once, and one missed while every replica was down is sent late (by the two
+ * replicas started next) while its shift runs and never once it is over. The schedule's user
+ * group, {@code @oncall-now}, follows each hand-off with one {@code usergroups.users.update}:
+ * never one per replica, never asked again after the restart. (One class for both, as each pair
+ * of bot processes costs seconds to start: the restart comes first, and the other tests run on
+ * the second pair while it catches up with the hand-off it missed.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -57,6 +58,8 @@ class ReplicasEndToEndTest {
     private Replicas replicas;
     private List<BotProcess> both;
     private Instant scheduleSeededFor;
+    /** Whom @oncall-now was set to when the first replicas started: whoever has this week. */
+    private String weekly;
 
     @BeforeAll
     void twoReplicasOnOneDatabase() {
@@ -78,6 +81,43 @@ class ReplicasEndToEndTest {
 
     @Test
     @Order(1)
+    void anOverrideIsHandedOffOnceByTwoReplicas() throws Exception {
+        // Each replica's first round saw the running shift; it began before them and is not announced.
+        replicas.await("the running shift to be recorded", HAND_OFF_WAIT,
+                () -> replicas.count("SELECT COUNT(*) FROM on_call_hand_off WHERE schedule = 'oncall'") > 0);
+        replicas.await("@oncall-now set to whoever has this week", HAND_OFF_WAIT, () -> !replicas.slack.usergroupUpdates().isEmpty());
+        weekly = replicas.slack.usergroupUpdates().get(0);
+        assertThat(weekly).isIn("U0ONCALL01", "U0ONCALL02");
+
+        assertThat(replicas.slash(both.get(1), Replicas.LEAD1, "override oncall <@" + COVER + "|cover> 1h").statusCode())
+                .isEqualTo(200);
+        replicas.await("Cover's notice and the announcement", HAND_OFF_WAIT,
+                () -> notices(COVER).size() == 1 && announcements().size() == 1);
+        replicas.await("every hand-off to be sent", HAND_OFF_WAIT,
+                () -> replicas.count("SELECT COUNT(*) FROM on_call_hand_off WHERE done_at IS NULL") == 0);
+        replicas.awaitOutboxEmpty(HAND_OFF_WAIT);
+        assertThat(notices(COVER)).singleElement().asString().contains("schedule `oncall`").contains("(oncall)")
+                .contains("taking over from <@U0ONCALL0").contains("No alert groups are open.");
+        assertThat(announcements()).singleElement().asString().startsWith(":arrows_counterclockwise: <@" + COVER
+                + "> is on call for oncall until ").endsWith("· 0 open alert groups");
+        replicas.await("@oncall-now set to Cover", HAND_OFF_WAIT, () -> replicas.slack.usergroupUpdates().contains(COVER));
+        replicas.awaitOutboxEmpty(HAND_OFF_WAIT);
+        assertThat(replicas.slack.usergroupUpdates()).as("one update per change, whichever replica holds the lease")
+                .containsExactly(weekly, COVER);
+
+        // Every replica goes down. While none runs: one override runs now and outlasts Cover's
+        // (made later, it wins), one came and went. Two replicas start again; the tests below run
+        // on them, while they send the hand-off missed meanwhile (asserted after them).
+        Replicas.stop(both);
+        OverrideStore overrides = new OverrideStore(replicas.db, Clock.systemUTC());
+        Instant now = Instant.now();
+        overrides.add("oncall", MISSED, now.minus(Duration.ofMinutes(50)), now.minus(Duration.ofMinutes(40)), Replicas.LEAD1);
+        overrides.add("oncall", LATE, now, now.plus(Duration.ofHours(2)), Replicas.LEAD1);
+        both = replicas.start("replicas-c", "replicas-d");
+    }
+
+    @Test
+    @Order(2)
     void theSameAlertsDeliveredToBothReplicasAtOnceArePostedOnce() {
         // Over the four intake teams' channels (they do not escalate): Slack takes one post a
         // second per channel, and the test is about each being posted once, not about the pace.
@@ -95,7 +135,7 @@ class ReplicasEndToEndTest {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void anUnacknowledgedGroupPagesEachTierOnceAlthoughBothReplicasWatchIt() {
         String body = Replicas.alertmanager("web", "Unanswered", "shop-2");
         Replicas.atOnce(both, bot -> replicas.webhook(bot, body));
@@ -112,7 +152,7 @@ class ReplicasEndToEndTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aScheduledRunbookRunsOncePerDueTime() {
         // A scheduled run starts within a tick (5 s) of its due time, so the minute it started in
         // is the due time it ran for: at start-up the latest one (caught up once), then each new one.
@@ -131,7 +171,7 @@ class ReplicasEndToEndTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void anApprovalClickedOnBothReplicasAtOnceRunsTheActionOnce() throws Exception {
         BotProcess a = both.get(0);
         assertThat(replicas.slash(a, Replicas.ALICE, "run web/restart the shop answers 502").body())
@@ -158,39 +198,8 @@ class ReplicasEndToEndTest {
     }
 
     @Test
-    @Order(5)
-    void anOverrideIsHandedOffOnceByTwoReplicasAndOneMissedWhileDownIsSentLateOnlyWhileItRuns() throws Exception {
-        // Each replica's first round saw the running shift; it began before them and is not announced.
-        replicas.await("the running shift to be recorded", HAND_OFF_WAIT,
-                () -> replicas.count("SELECT COUNT(*) FROM on_call_hand_off WHERE schedule = 'oncall'") > 0);
-        replicas.await("@oncall-now set to whoever has this week", HAND_OFF_WAIT, () -> !replicas.slack.usergroupUpdates().isEmpty());
-        String weekly = replicas.slack.usergroupUpdates().get(0);
-        assertThat(weekly).isIn("U0ONCALL01", "U0ONCALL02");
-
-        assertThat(replicas.slash(both.get(1), Replicas.LEAD1, "override oncall <@" + COVER + "|cover> 1h").statusCode())
-                .isEqualTo(200);
-        replicas.await("Cover's notice and the announcement", HAND_OFF_WAIT,
-                () -> notices(COVER).size() == 1 && announcements().size() == 1);
-        replicas.await("every hand-off to be sent", HAND_OFF_WAIT,
-                () -> replicas.count("SELECT COUNT(*) FROM on_call_hand_off WHERE done_at IS NULL") == 0);
-        replicas.awaitOutboxEmpty(HAND_OFF_WAIT);
-        assertThat(notices(COVER)).singleElement().asString().contains("schedule `oncall`").contains("(oncall)")
-                .contains("taking over from <@U0ONCALL0").contains("No alert groups are open.");
-        assertThat(announcements()).singleElement().asString().startsWith(":arrows_counterclockwise: <@" + COVER
-                + "> is on call for oncall until ").endsWith("· 0 open alert groups");
-        replicas.await("@oncall-now set to Cover", HAND_OFF_WAIT, () -> replicas.slack.usergroupUpdates().contains(COVER));
-        replicas.awaitOutboxEmpty(HAND_OFF_WAIT);
-        assertThat(replicas.slack.usergroupUpdates()).as("one update per change, whichever replica holds the lease")
-                .containsExactly(weekly, COVER);
-
-        both.forEach(BotProcess::stop);
-        // While no replica runs: one override runs now and outlasts Cover's (made later, it wins), one came and went.
-        OverrideStore overrides = new OverrideStore(replicas.db, Clock.systemUTC());
-        Instant now = Instant.now();
-        overrides.add("oncall", MISSED, now.minus(Duration.ofMinutes(50)), now.minus(Duration.ofMinutes(40)), Replicas.LEAD1);
-        overrides.add("oncall", LATE, now, now.plus(Duration.ofHours(2)), Replicas.LEAD1);
-
-        both = replicas.start("replicas-c", "replicas-d");
+    @Order(6)
+    void aHandOffMissedWhileEveryReplicaWasDownIsSentLateOnlyWhileItRuns() {
         replicas.await("Late's notice and announcement, sent late", HAND_OFF_WAIT,
                 () -> notices(LATE).size() == 1 && announcements().size() == 2);
         replicas.await("every hand-off to be sent", HAND_OFF_WAIT,
@@ -209,7 +218,7 @@ class ReplicasEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void everyOutboxMessageWasSentExactlyOnce() {
         replicas.awaitOutboxEmpty(WAIT);
         Map<Long, Long> postsPerOutboxId = replicas.slack.calls("chat.postMessage").stream()
