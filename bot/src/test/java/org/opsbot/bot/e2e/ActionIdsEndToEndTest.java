@@ -129,6 +129,14 @@ class ActionIdsEndToEndTest {
                 Path.of("templates"), List.of(TOKEN), Optional.of(TEAM));
         bot = Bot.start(settings, ExampleText.onTheWallClock(), Clock.systemUTC());
 
+        // What does not depend on the alert group is asked for first, so that its messages are
+        // posted while the alert group's go through their steps: an approval request, a
+        // procedure, a cover request, a runbook.
+        slash(ALICE, "run ids/restart connector=source the first request");
+        slash(ALICE, "procedure ids/walk");
+        slash(ALICE, "cover tomorrow 09:00 for 8h ids cover");
+        collect(JSON.readTree(slash(ALICE, "runbook ids").body()));
+
         // An alert group that names a runbook, and its page.
         alertFires("IdsLagHigh");
         RateLimitedSlack.Call parent = parentOf("IdsLagHigh");
@@ -151,9 +159,8 @@ class ActionIdsEndToEndTest {
         click(ALICE, slack.tsOf(parent), "alert.not-actionable", group, false);
         awaitCall("chat.update", "Marked not actionable by <@" + ALICE + ">");
 
-        // The Run… list, an approval request, and the three forms.
+        // The Run… list, the approval request, and the three forms.
         collect(JSON.readTree(slash(ALICE, "run").body()));
-        slash(ALICE, "run ids/restart connector=source the first request");
         String request = awaitRequest("the first request");
         click(ALICE, "1700000000.000100", "action.open", "ids/restart", false);
         awaitCall("views.open", "action.request");
@@ -162,16 +169,11 @@ class ActionIdsEndToEndTest {
         click(LEAD, "1700000000.000100", "action.break-glass", request, false);
         awaitCall("views.open", "action.confirm-break-glass");
 
-        // A procedure's message, waiting for its first tick.
-        slash(ALICE, "procedure ids/walk");
+        // The procedure's message, waiting for its first tick.
         awaitCall("chat.update", "Tick this step", "procedure.done", "procedure.cancel");
-
-        // A cover request, with its Take it button.
-        slash(ALICE, "cover tomorrow 09:00 for 8h ids cover");
+        // The cover request, with its Take it button.
         awaitCall("chat.postMessage", "oncall.take-cover");
-
-        // A runbook with its checklist and its Run buttons.
-        collect(JSON.readTree(slash(ALICE, "runbook ids").body()));
+        // The runbook with its checklist and its Run buttons.
         awaitCall("chat.postMessage", "\"type\":\"checkboxes\"");
 
         for (RateLimitedSlack.Call call : slack.calls()) {

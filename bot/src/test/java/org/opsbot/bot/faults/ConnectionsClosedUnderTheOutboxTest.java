@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * storm must still be posted whole, each message once, without waiting out back-offs.
  */
 class ConnectionsClosedUnderTheOutboxTest {
-    private static final int GROUPS = 50;
+    private static final int GROUPS = 30;
     private static final int CHANNELS = 10;
-    // Five parents per channel at Slack's one post a second: about 6 s. The bound leaves room for
+    // Three parents per channel at Slack's one post a second: about 3 s. The bound leaves room for
     // a loaded machine but not for a back-off per post (10 s each, as before).
     private static final Duration BOUND = Duration.ofSeconds(45);
 
@@ -76,7 +76,8 @@ class ConnectionsClosedUnderTheOutboxTest {
                     edge.connections(), edge.answered(), edge.closedUnanswered(), edge.closedUnderRequests(),
                     storm.slack.rateLimited());
         }
-        Thread.sleep(2_000); // a message posted twice would be posted within this
+        // Until the outbox has nothing left to send or to finish: a message posted twice would be by then.
+        Eventually.await("the outbox to have nothing left to send", BOUND, () -> storm.outboxPending() == 0);
         Map<Integer, Long> parents = storm.parentsPerGroup();
         assertThat(parents).as("each group's message, posted once").hasSize(groups).allSatisfy((g, n) -> assertThat(n).isOne());
         assertThat(storm.postsPerOutboxMessage()).as("no outbox message posted twice").allSatisfy((id, n) -> assertThat(n).isOne());

@@ -10,6 +10,7 @@ import org.opsbot.bot.testing.RateLimitedSlack;
 import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.TcpProxy;
 import org.opsbot.commands.store.Dialect;
+import org.opsbot.commands.store.OutboxStore;
 import org.opsbot.commands.model.StoredAlertGroup;
 import org.opsbot.commands.store.TestDatabases;
 
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -295,7 +297,9 @@ class DatabaseOutageTest {
         Eventually.await("the action ran", WAIT, () -> restarts.get() == 1);
         Eventually.await("the action's message posted", WAIT,
                 () -> slack.calls("chat.postMessage").stream().anyMatch(p -> String.valueOf(p.get("text")).contains("Remount")));
-        Thread.sleep(2_000); // anything posted or run twice would be within this
+        // Until the outbox has nothing left to send or to finish: anything posted twice would be by then.
+        Eventually.await("the outbox to have nothing left to send", WAIT,
+                () -> new OutboxStore(scenario.bot.database(), Clock.systemUTC()).depth().pending() == 0);
         assertThat(restarts).hasValue(1);
         assertThat(slack.channelPosts().stream().filter(this::mentionAnswer)).hasSize(1);
         assertThat(slack.channelPosts().stream().filter(p -> !String.valueOf(p.get("text")).contains("Remount"))

@@ -137,7 +137,7 @@ class SlowClientsTest {
 
     @Test
     void aKeptAliveConnectionMayWaitLongerThanTheHeaderTimeoutButNotForEver() throws Exception {
-        start(new HttpLimits(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(6), 1_000));
+        start(new HttpLimits(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(4), 1_000));
         try (Socket socket = connect()) {
             assertThat(exchange(socket, "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n")).startsWith("HTTP/1.1 200");
             Thread.sleep(2_000);

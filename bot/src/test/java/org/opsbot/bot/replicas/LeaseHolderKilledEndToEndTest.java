@@ -11,8 +11,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.opsbot.bot.testing.BotProcess;
 import org.opsbot.bot.testing.Eventually;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.opsbot.bot.replicas.Replicas.ALICE;
@@ -22,9 +33,12 @@ import static org.opsbot.bot.replicas.Replicas.SECOND;
 /**
  * {@code kill -9} of the replica that holds every lease, at a bad moment: a post of it is on
  * its way to Slack (Slack got it, the answer had not come back), an escalation tier falls due
- * seconds later, an action it runs waits for a slow endpoint, and a new alert arrives at the
- * other replica right after. The survivor must take all of it over within the lease time, do
- * each thing once, and run nothing again by itself.
+ * seconds later, an action it runs waits for a slow endpoint, webhooks pour in (some answered,
+ * some cut off), and a new alert arrives at the other replica right after. The survivor must
+ * take all of it over within the lease time, do each thing once, and run nothing again by
+ * itself: whatever the dead replica answered 2xx is stored and posted, and what it did not
+ * answer, re-sent to the survivor as Alertmanager re-sends, is accepted and posted once.
+ * (One kill for all of it: each kill costs a lease time, 15 s, and two bot starts.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -40,12 +54,19 @@ class LeaseHolderKilledEndToEndTest {
     /** An abandoned run is noticed by a sweep (every 5 s) after its 15 s run lease. */
     private static final Duration INTERRUPTED_NOTICED = Duration.ofSeconds(25);
     private static final List<String> LEASES = List.of("outbox", "escalations", "scheduler");
+    /** Webhooks sent to the holder while it is killed, {@link #CONCURRENT} at a time, over four channels. */
+    private static final int ALERTS = 40;
+    private static final int CONCURRENT = 8;
+    private static final Duration INTAKE_WAIT = Duration.ofSeconds(40);
 
     private Replicas replicas;
     private BotProcess holder;
     private BotProcess survivor;
     private long killedAt;
     private long killedAtMillis;
+    private final Map<Integer, Integer> answers = new ConcurrentHashMap<>(); // alert → HTTP status, or -1: no answer
+    private List<Integer> accepted;
+    private List<Integer> failed;
 
     @BeforeAll
     void theLeaseHolderIsKilledInTheMiddleOfThings() throws Exception {
@@ -53,11 +74,13 @@ class LeaseHolderKilledEndToEndTest {
         holder = replicas.start("killed-holder").getFirst();
         Eventually.await("the first replica holds every lease", Duration.ofSeconds(20),
                 () -> LEASES.stream().allMatch(l -> replicas.holds(holder, l)));
-        survivor = replicas.start("killed-survivor").getFirst();
+        // It starts while the holder is put in the middle of things.
+        survivor = replicas.launch("killed-survivor");
 
         // An action that waits 90 s for its endpoint, run by the holder.
         assertThat(replicas.slash(holder, ALICE, "run web/slow-restart").body()).contains("Running Restart the shop slowly");
         Eventually.await("the action is under way", Duration.ofSeconds(20), () -> replicas.targetCalls("/slow-restart") == 1);
+        survivor.awaitReady(Replicas.READY);
 
         // A group message Slack receives but does not answer before the holder dies (which
         // holds up the holder's outbox); its second tier falls due 12 s after it opened, after
@@ -73,12 +96,46 @@ class LeaseHolderKilledEndToEndTest {
         assertThat(replicas.count("SELECT COUNT(*) FROM escalation WHERE team = 'slow' AND next_tier = 1"))
                 .as("the second tier is still to come").isEqualTo(1);
 
+        // Webhooks pour in; the holder dies when a third of them have been answered.
+        AtomicInteger answered = new AtomicInteger();
+        ExecutorService senders = Executors.newFixedThreadPool(CONCURRENT);
+        for (int i = 0; i < ALERTS; i++) {
+            int alert = i;
+            senders.submit(() -> {
+                try {
+                    HttpResponse<String> r = replicas.webhook(holder, intake(alert));
+                    answers.put(alert, r.statusCode());
+                    answered.incrementAndGet();
+                } catch (Exception cutOff) {
+                    answers.put(alert, -1);
+                }
+            });
+        }
+        Eventually.await("a third of the webhooks answered", INTAKE_WAIT, () -> answered.get() >= ALERTS / 3);
+
         holder.kill9();
         killedAt = System.nanoTime();
         killedAtMillis = System.currentTimeMillis();
         replicas.slack.release("#slow");
         // Right after: a new alert, which only the survivor can now send.
         assertThat(replicas.webhook(survivor, Replicas.alertmanager("web", "AfterTheKill", "shop-4")).statusCode()).isEqualTo(200);
+
+        senders.shutdown();
+        assertThat(senders.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        accepted = answers.entrySet().stream().filter(e -> e.getValue() / 100 == 2).map(Map.Entry::getKey).toList();
+        failed = answers.entrySet().stream().filter(e -> e.getValue() / 100 != 2).map(Map.Entry::getKey).toList();
+        System.out.printf("kill -9 during intake: %d webhooks answered 2xx, %d cut off%n", accepted.size(), failed.size());
+        // Alertmanager re-sends what got no 2xx, all at once, and again what the survivor asked it
+        // to send later (503: so many at once outwait its database pool on a busy machine); the
+        // load balancer now sends everything to the survivor.
+        List<Integer> unsent = failed;
+        for (int round = 1; !unsent.isEmpty(); round++) {
+            assertThat(round).as("rounds of re-sending " + unsent).isLessThanOrEqualTo(5);
+            List<Integer> sending = unsent;
+            List<HttpResponse<String>> resent = Replicas.atOnce(sending, alert -> replicas.webhook(survivor, intake(alert)));
+            assertThat(resent).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 503));
+            unsent = IntStream.range(0, sending.size()).filter(i -> resent.get(i).statusCode() == 503).mapToObj(sending::get).toList();
+        }
     }
 
     @AfterAll
@@ -153,6 +210,34 @@ class LeaseHolderKilledEndToEndTest {
 
     @Test
     @Order(5)
+    void whatWasAcceptedBeforeTheKillIsPostedAndWhatFailedIsAcceptedOnceWhenResent() {
+        assertThat(accepted).as("accepted before the kill").isNotEmpty();
+        assertThat(failed).as("cut off by the kill").isNotEmpty();
+        try {
+            replicas.await("every alert posted", INTAKE_WAIT, () -> postsPerAlert().size() == ALERTS);
+            replicas.awaitOutboxEmpty(INTAKE_WAIT);
+        } catch (AssertionError timedOut) {
+            // What was stored and what reached Slack, to tell a lost message from a slow one.
+            System.out.println("groups: " + replicas.db.read(h -> h.createQuery(
+                    "SELECT g.id || ' ' || g.group_labels || ' msg=' || COALESCE(CAST(g.message_id AS TEXT), '-') || ' '"
+                            + " || COALESCE(o.status, '-') FROM alert_group g LEFT JOIN outbox o ON o.id = g.message_id"
+                            + " WHERE g.team LIKE 'intake-%' ORDER BY g.id")
+                    .mapTo(String.class).list()));
+            System.out.println("posts: " + postsPerAlert());
+            System.out.println("answers: " + answers);
+            throw timedOut;
+        }
+        Map<String, Long> posts = postsPerAlert();
+        assertThat(posts.keySet()).containsExactlyInAnyOrderElementsOf(
+                IntStream.range(0, ALERTS).mapToObj(LeaseHolderKilledEndToEndTest::name).collect(Collectors.toCollection(TreeSet::new)));
+        assertThat(posts).allSatisfy((alert, n) -> assertThat(n).as("posts of " + alert).isEqualTo(1));
+        assertThat(replicas.count("SELECT COUNT(*) FROM alert_group WHERE team LIKE 'intake-%'")).isEqualTo(ALERTS);
+        assertThat(replicas.count("SELECT COUNT(*) FROM alert WHERE group_id IN (SELECT id FROM alert_group WHERE team LIKE 'intake-%')"))
+                .isEqualTo(ALERTS);
+    }
+
+    @Test
+    @Order(6)
     void noMessageReachedSlackTwice() {
         replicas.awaitOutboxEmpty(Duration.ofSeconds(20));
         assertThat(replicas.postsPerOutboxId()).doesNotContainKey(-1L)
@@ -162,6 +247,21 @@ class LeaseHolderKilledEndToEndTest {
     private long pages(String user, String alertname) {
         return replicas.slack.directMessages(user).stream().filter(c -> c.get("text").startsWith("You are paged"))
                 .filter(c -> c.get("text").contains(alertname)).count();
+    }
+
+    private Map<String, Long> postsPerAlert() {
+        return IntStream.range(0, 4).mapToObj(c -> replicas.slack.posts("#intake-" + c)).flatMap(List::stream)
+                .map(c -> c.get("text").replaceAll(".*(Intake\\d{3}).*", "$1"))
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    }
+
+    /** Alert {@code alert}'s notification; the alerts go to four teams, each with a channel of its own. */
+    private static String intake(int alert) {
+        return Replicas.alertmanager("intake-" + alert % 4, name(alert), "shop");
+    }
+
+    private static String name(int alert) {
+        return "Intake%03d".formatted(alert);
     }
 
     /** When Slack got the first post mentioning {@code text} (epoch millis), or 0. */

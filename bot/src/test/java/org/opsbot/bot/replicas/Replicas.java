@@ -100,20 +100,36 @@ final class Replicas implements AutoCloseable {
     List<BotProcess> start(String... names) {
         List<BotProcess> started = new ArrayList<>();
         for (String name : names) {
-            started.add(BotProcess.start(name, Map.of(
-                    "SLACK_BOT_TOKEN", "xoxb-replicas",
-                    "SLACK_SIGNING_SECRET", SECRET,
-                    "SLACK_API_URL", slack.apiUrl(),
-                    "SLACK_TEAM_ID", SharedSlack.TEAM,
-                    "OPSBOT_DB", databaseUrl,
-                    "OPSBOT_CONFIG", dir.resolve("opsbot.yaml").toString(),
-                    "OPSBOT_RUNBOOKS", dir.resolve("runbooks").toString(),
-                    "OPSBOT_TEMPLATES", Path.of("..", "templates").toAbsolutePath().normalize().toString(),
-                    "OPSBOT_WEBHOOK_TOKEN", WEBHOOK_TOKEN)));
+            started.add(launch(name));
         }
-        bots.addAll(started);
         started.forEach(b -> b.awaitReady(READY));
         return started;
+    }
+
+    /**
+     * Starts one bot and returns at once, so that a test can go on while it starts (a JVM takes
+     * seconds); {@link BotProcess#awaitReady} with {@link #READY} before sending it anything.
+     */
+    BotProcess launch(String name) {
+        BotProcess bot = BotProcess.start(name, Map.of(
+                "SLACK_BOT_TOKEN", "xoxb-replicas",
+                "SLACK_SIGNING_SECRET", SECRET,
+                "SLACK_API_URL", slack.apiUrl(),
+                "SLACK_TEAM_ID", SharedSlack.TEAM,
+                "OPSBOT_DB", databaseUrl,
+                "OPSBOT_CONFIG", dir.resolve("opsbot.yaml").toString(),
+                "OPSBOT_RUNBOOKS", dir.resolve("runbooks").toString(),
+                "OPSBOT_TEMPLATES", Path.of("..", "templates").toAbsolutePath().normalize().toString(),
+                "OPSBOT_WEBHOOK_TOKEN", WEBHOOK_TOKEN));
+        bots.add(bot);
+        return bot;
+    }
+
+    /** Stops {@code bots} (SIGTERM) all at once, and waits until every one has ended. */
+    static void stop(List<BotProcess> bots) {
+        try (var stopping = Executors.newVirtualThreadPerTaskExecutor()) {
+            bots.forEach(bot -> stopping.submit(bot::stop));
+        }
     }
 
     /** The bot whose process holds lease {@code name} now. */
@@ -249,7 +265,7 @@ final class Replicas implements AutoCloseable {
 
     @Override
     public void close() {
-        bots.forEach(BotProcess::stop);
+        stop(bots);
         slack.close();
         target.stop();
         try {
@@ -276,8 +292,8 @@ final class Replicas implements AutoCloseable {
                 escalation:
                   tiers:
                     - {name: First, notify: [U0FIRST001]}
-                    - {name: Second, after: 4s, notify: [U0SECOND01]}
-                    - {name: Third, after: 8s, notify: [U0THIRD001]}
+                    - {name: Second, after: 2s, notify: [U0SECOND01]}
+                    - {name: Third, after: 4s, notify: [U0THIRD001]}
               slow:
                 channel: "#slow"
                 responders: responders

@@ -4,6 +4,7 @@ import org.opsbot.bot.Bot;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.store.OutboxStore;
 
 import java.io.IOException;
 import java.net.URI;
@@ -109,6 +110,14 @@ public final class AlertStorm implements AutoCloseable {
     public Map<String, Long> postsPerOutboxMessage() {
         return slack.calls("chat.postMessage").stream().map(c -> String.valueOf(c.get("metadata")))
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    }
+
+    /**
+     * Slack calls the bot's outbox still has to make (or to finish): none left, the bot posts
+     * nothing more (nothing again) until something new happens.
+     */
+    public long outboxPending() {
+        return new OutboxStore(bot.database(), Clock.systemUTC()).depth().pending();
     }
 
     /** Slack's edge, when there is one in front of it. */
