@@ -64,9 +64,10 @@ final class AlertPublisher {
     }
 
     void publish(GroupChange change) {
-        if (change.opened()) {
-            // The parent first, so the first page can point at its thread; the message shows the
-            // escalation once its first tier is paged.
+        // A group without its parent yet (new, or its opener still posting it or dead) gets the
+        // parent first, so the first page can point at its thread and its tier note lands there;
+        // the message shows the escalation once its first tier is paged.
+        if (change.opened() || change.group().messageId() == null) {
             tellSlack(change);
             escalate.accept(change);
         } else {

@@ -142,6 +142,9 @@ class ReplicasEndToEndTest {
 
         // Tiers at 0 s, 2 s and 4 s: the third page arrives about 4 s after the alert.
         Eventually.await("the third tier paged", WAIT, () -> pages(THIRD, "Unanswered") >= 1);
+        // A tier's note in the thread is queued just after its page is sent.
+        Eventually.await("the third tier's note in the thread", WAIT, () -> replicas.slack.replies(":mega: Tier 3").stream()
+                .anyMatch(c -> c.get("thread_ts").equals(threadOf("Unanswered"))));
         replicas.awaitOutboxEmpty(WAIT);
         assertThat(Map.of(FIRST, pages(FIRST, "Unanswered"), SECOND, pages(SECOND, "Unanswered"),
                 THIRD, pages(THIRD, "Unanswered"))).containsOnlyKeys(FIRST, SECOND, THIRD)
