@@ -119,6 +119,7 @@ class StatsEndToEndTest {
         bobIsPagedAndAcksAfterThreeMinutes();
         // Monday 19 January, 09:01 in Berlin (the zone of cdc's first schedule): the digest is due.
         clock.advance(Duration.between(clock.instant(), Instant.parse("2026-01-19T08:01:00Z")));
+        bot.wakeScheduler();
         Eventually.await("the digest posted to the team's channel", WAIT, () -> digests().size() == 1);
         assertThat(digests().getFirst().get("blocks")).contains("Stats for cdc · 12 Jan – 18 Jan 2026")
                 .contains("1 alert group* opened").contains("Weekly digest");
