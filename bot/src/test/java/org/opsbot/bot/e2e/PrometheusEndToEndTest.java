@@ -14,6 +14,7 @@ import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.SlackSigner;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.escalation.FireLoop;
 import org.opsbot.commands.store.TestDatabases;
 
 import java.net.ServerSocket;
@@ -203,9 +204,10 @@ class PrometheusEndToEndTest {
         assertThat(lastParent()).contains("ACKNOWLEDGED", "Escalation paused").doesNotContain("next: tier 2");
         assertThat(paged()).as("acked before tier 2 was due").containsExactly("U0BOB00001");
 
-        // Past tier 2's due time, with the escalation loop's second to look: nobody else is paged.
+        // Past tier 2's due time, with four rounds of the escalation loop to look: nobody else is paged.
         long tier2Due = pagedAt + TEAM_LEAD_AFTER.toNanos();
-        Thread.sleep(Math.max(0, Duration.ofNanos(tier2Due - System.nanoTime()).toMillis()) + 3_000);
+        Thread.sleep(Math.max(0, Duration.ofNanos(tier2Due - System.nanoTime()).toMillis())
+                + FireLoop.MAX_WAIT.multipliedBy(4).toMillis());
         assertThat(paged()).as("acknowledged: the team lead is not paged").containsExactly("U0BOB00001");
         assertThat(slack.pageNotes()).hasSize(1);
 
