@@ -116,7 +116,23 @@ class UntrustedTextEndToEndTest {
                       tiers:
                         - {name: On-call, notify: ["schedule:cdc-primary"]}
                         - {name: Lead, after: 30m, notify: [U0LEAD0001]}
+                  web:
+                    channel: C0WEB00001
+                    responders: responders
+                    severity-map: {critical: P1}
+                    escalation:
+                      tiers:
+                        - {name: On-call, notify: ["schedule:cdc-primary"]}
+                  db:
+                    channel: C0DB000001
+                    responders: responders
+                    severity-map: {critical: P1}
+                    escalation:
+                      tiers:
+                        - {name: On-call, notify: ["schedule:cdc-primary"]}
                 routes:
+                  - {match: {team: web}, team: web}
+                  - {match: {team: db}, team: db}
                   - {team: cdc}
                 permissions:
                   run: [responders]
@@ -413,6 +429,10 @@ class UntrustedTextEndToEndTest {
         body.addProperty("state", "alerting");
         JsonObject alert = body.getAsJsonArray("alerts").get(0).getAsJsonObject();
         alert.addProperty("fingerprint", "fp-grafana");
+        // Grafana's group is team web's, the generic one team db's: each channel's posts are paced at
+        // one a second, and every act on a group (ack, snooze, …) posts in its channel.
+        alert.getAsJsonObject("labels").addProperty("team", "web");
+        body.getAsJsonObject("commonLabels").addProperty("team", "web");
         alert.addProperty("silenceURL", "https://grafana.example/alerting/silence/new");
         JsonObject values = new JsonObject();
         values.addProperty(hostile, 1);
@@ -423,7 +443,7 @@ class UntrustedTextEndToEndTest {
 
     private static String generic(String hostile) {
         JsonObject labels = new JsonObject();
-        labels.addProperty("team", "cdc");
+        labels.addProperty("team", "db");
         labels.addProperty("host", hostile);
         JsonObject annotations = new JsonObject();
         annotations.addProperty("note", hostile);
