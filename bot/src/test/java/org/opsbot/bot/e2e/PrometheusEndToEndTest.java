@@ -177,10 +177,20 @@ class PrometheusEndToEndTest {
         bot = Bot.start(settings, ConfigParser.parse(OPSBOT_YAML, "opsbot.yaml").require(), Clock.systemUTC());
     }
 
+    /**
+     * One set of servers for both scenarios (starting Prometheus, Alertmanager and the bot is most
+     * of a scenario's time); the check's runs are numbered from the first, as the alert scenario
+     * runs no check.
+     */
     @Test
-    void aFiringRuleBecomesOneGroupMessageAnAckStopsEscalationTheRuleStoppingResolvesItAndFiringAgainReopensIt() throws Exception {
+    void aFiringRuleIsPostedAckedResolvedAndReopenedAndItsRunbooksPrometheusCheckReadsTheSameServer() throws Exception {
         start();
+        aFiringRuleBecomesOneGroupMessageAnAckStopsEscalationTheRuleStoppingResolvesItAndFiringAgainReopensIt();
+        aPrometheusCheckReadsTheSameServerCritWhileTheGaugeIsHighByCommandAndFromTheAlertAndOkOnceItIsNormal();
+    }
 
+    private void aFiringRuleBecomesOneGroupMessageAnAckStopsEscalationTheRuleStoppingResolvesItAndFiringAgainReopensIt()
+            throws Exception {
         long high = System.nanoTime();
         prometheus.set(GAUGE, 750);
         Eventually.await("the group message in #alerts", WAIT, () -> !parents().isEmpty());
@@ -242,11 +252,8 @@ class PrometheusEndToEndTest {
         assertThat(parents()).as("still the one group message").hasSize(1);
     }
 
-    @Test
-    void aPrometheusCheckReadsTheSameServerCritWhileTheGaugeIsHighByCommandAndFromTheAlertAndOkOnceItIsNormal()
+    private void aPrometheusCheckReadsTheSameServerCritWhileTheGaugeIsHighByCommandAndFromTheAlertAndOkOnceItIsNormal()
             throws Exception {
-        start();
-
         prometheus.set(GAUGE, 750);
         awaitPrometheusSees("750");
         slash("U0ALICE001", "check demo-queue");
