@@ -75,21 +75,23 @@ class TwoProcessesOnOneSqliteFileTest {
     void aStartingProcessLeavesTheOthersRunningActionAloneAndAKilledProcesssActionIsInterrupted() throws Exception {
         storageWhoseRemountsWaitForTheTest();
         setUp();
-        BotProcess first = launch("first").awaitReady(READY);
+        // A doomed process, killed in the middle of its own run, so that both halves wait out one
+        // lease; it starts once the first has migrated the file, beside the rest of its start.
+        BotProcess first = launch("first");
+        Eventually.await("the first has migrated the file", READY, () -> first.logged("Database schema migrated"));
+        BotProcess doomed = launch("doomed");
+        first.awaitReady(READY);
         run(first, "data-1");
         Eventually.await("first's action calls the storage API", WAIT, () -> remounts("data-1") == 1);
 
-        // Two more processes start side by side (the file is migrated by now): the second, and a
-        // doomed one killed in the middle of its own run, so that both halves wait out one lease.
         long started = System.nanoTime();
         BotProcess second = launch("second");
-        BotProcess doomed = launch("doomed");
-        second.awaitReady(READY);
         doomed.awaitReady(READY);
         run(doomed, "data-2");
         Eventually.await("the doomed process's action calls the storage API", WAIT, () -> remounts("data-2") == 1);
         assertThat(states()).containsExactly(Map.entry("data-1", "RUNNING"), Map.entry("data-2", "RUNNING"));
         doomed.kill9();
+        second.awaitReady(READY);
         Eventually.await("the killed process's run is interrupted", WAIT,
                 () -> states().contains(Map.entry("data-2", "INTERRUPTED")));
         // Past the run's lease: had the first stopped extending it, the second's sweep would take it.
