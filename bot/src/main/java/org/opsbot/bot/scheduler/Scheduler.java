@@ -163,6 +163,11 @@ public final class Scheduler implements AutoCloseable {
         return leased.holding();
     }
 
+    /** The lease holder's next round starts now (after the one under way, if any) rather than at the next tick. */
+    public void wake() {
+        leased.wake();
+    }
+
     private void runLeaseHolderJobs() {
         Instant now = clock.instant();
         long nanos = System.nanoTime();

@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * operator can make by mistake): a process that starts leaves the other's running action alone,
  * as on PostgreSQL, because a run counts as abandoned only once the lease its process keeps
  * extending has run out; an action of a process killed mid-run is still marked interrupted, by
- * the survivor's sweep, and never run again.
+ * the survivors' sweeps, and never run again. (A third process is the one killed, so that both
+ * halves wait out one lease together.)
  */
 @ExtendWith(BotProcess.PrintLogs.class)
 class TwoProcessesOnOneSqliteFileTest {
@@ -55,7 +56,7 @@ class TwoProcessesOnOneSqliteFileTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final SlackSigner signer = new SlackSigner(SECRET);
     private final List<BotProcess> bots = new ArrayList<>();
-    private final AtomicInteger remounts = new AtomicInteger();
+    private final Map<String, AtomicInteger> remounts = new java.util.concurrent.ConcurrentHashMap<>();
     private final CountDownLatch storageAnswers = new CountDownLatch(1);
     private HttpServer storageApi;
     private String databaseUrl;
@@ -74,49 +75,59 @@ class TwoProcessesOnOneSqliteFileTest {
     void aStartingProcessLeavesTheOthersRunningActionAloneAndAKilledProcesssActionIsInterrupted() throws Exception {
         storageWhoseRemountsWaitForTheTest();
         setUp();
-        BotProcess first = start("first");
-
+        // A doomed process, killed in the middle of its own run, so that both halves wait out one
+        // lease; it starts once the first has migrated the file, beside the rest of its start.
+        BotProcess first = launch("first");
+        Eventually.await("the first has migrated the file", READY, () -> first.logged("Database schema migrated"));
+        BotProcess doomed = launch("doomed");
+        first.awaitReady(READY);
         run(first, "data-1");
-        Eventually.await("first's action calls the storage API", WAIT, () -> remounts.get() == 1);
+        Eventually.await("first's action calls the storage API", WAIT, () -> remounts("data-1") == 1);
+
         long started = System.nanoTime();
-        BotProcess second = start("second");
+        BotProcess second = launch("second");
+        doomed.awaitReady(READY);
+        run(doomed, "data-2");
+        Eventually.await("the doomed process's action calls the storage API", WAIT, () -> remounts("data-2") == 1);
+        assertThat(states()).containsExactly(Map.entry("data-1", "RUNNING"), Map.entry("data-2", "RUNNING"));
+        doomed.kill9();
+        second.awaitReady(READY);
+        Eventually.await("the killed process's run is interrupted", WAIT,
+                () -> states().contains(Map.entry("data-2", "INTERRUPTED")));
         // Past the run's lease: had the first stopped extending it, the second's sweep would take it.
         Duration pastTheLease = Approvals.RUN_LEASE.plus(ActionsFeature.SWEEP).plusSeconds(1);
         Thread.sleep(Math.max(0, pastTheLease.toMillis() - Duration.ofNanos(System.nanoTime() - started).toMillis()));
         assertThat(states()).as("the second process's start and sweeps left the first's run alone")
-                .containsExactly(Map.entry("data-1", "RUNNING"));
+                .containsExactly(Map.entry("data-1", "RUNNING"), Map.entry("data-2", "INTERRUPTED"));
 
         storageAnswers.countDown();
-        Eventually.await("first's action finished", WAIT, () -> states().equals(List.of(Map.entry("data-1", "SUCCEEDED"))));
-
-        // Now a run whose process dies in the middle of it: the survivor marks it, once its lease ran out.
-        run(first, "data-2");
-        Eventually.await("first's second action started", WAIT, () -> states().contains(Map.entry("data-2", "RUNNING")));
-        first.kill9();
-        Eventually.await("the killed process's run is interrupted", WAIT,
-                () -> states().contains(Map.entry("data-2", "INTERRUPTED")));
-        assertThat(states()).containsExactly(Map.entry("data-1", "SUCCEEDED"), Map.entry("data-2", "INTERRUPTED"));
+        Eventually.await("first's action finished", WAIT, () -> states().equals(
+                List.of(Map.entry("data-1", "SUCCEEDED"), Map.entry("data-2", "INTERRUPTED"))));
+        assertThat(remounts("data-2")).as("an interrupted run is never run again").isEqualTo(1);
+        assertThat(first.isAlive()).isTrue();
         assertThat(second.isAlive()).isTrue();
     }
 
-    /** A storage API that counts remounts; until the test lets it, the first one does not answer. */
+    private int remounts(String volume) {
+        return remounts.getOrDefault(volume, new AtomicInteger()).get();
+    }
+
+    /** A storage API that counts remounts per volume; data-1's waits for the test, the others never answer. */
     private void storageWhoseRemountsWaitForTheTest() throws Exception {
         storageApi = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         storageApi.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         storageApi.createContext("/volumes/", exchange -> {
-            if (remounts.incrementAndGet() == 1) {
-                try {
+            String volume = exchange.getRequestURI().getPath().split("/")[2];
+            remounts.computeIfAbsent(volume, v -> new AtomicInteger()).incrementAndGet();
+            try {
+                if (volume.equals("data-1")) {
                     storageAnswers.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            } else {
-                // The second remount never answers before its process is killed.
-                try {
+                } else {
+                    // Never answers before its process is killed.
                     Thread.sleep(WAIT.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
@@ -153,7 +164,8 @@ class TwoProcessesOnOneSqliteFileTest {
                 """.formatted(storageApi.getAddress().getPort()));
     }
 
-    private BotProcess start(String name) {
+    /** Starts {@code opsbot serve} on the shared file; returns at once. */
+    private BotProcess launch(String name) {
         BotProcess bot = BotProcess.start(name, Map.of(
                 "SLACK_BOT_TOKEN", "xoxb-sqlite-sharing",
                 "SLACK_SIGNING_SECRET", SECRET,
@@ -164,7 +176,7 @@ class TwoProcessesOnOneSqliteFileTest {
                 "OPSBOT_RUNBOOKS", dir.resolve("runbooks").toString(),
                 "OPSBOT_TEMPLATES", Path.of("..", "templates").toAbsolutePath().normalize().toString()));
         bots.add(bot);
-        return bot.awaitReady(READY);
+        return bot;
     }
 
     /** {@code /ops run storage/remount volume=…}: low risk, so it runs at once, in {@code bot}. */

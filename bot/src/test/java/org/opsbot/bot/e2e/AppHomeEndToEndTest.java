@@ -162,6 +162,7 @@ class AppHomeEndToEndTest {
         alert("KafkaConsumerLag", "warning");
         alert("DebeziumTaskFailed", "critical");
         clock.advance(Duration.ofSeconds(6));
+        bot.wakeScheduler();
         Eventually.await("Alice's Home shows all four groups", WAIT, () -> homes(ALICE).size() > 1
                 && homes(ALICE).getLast().contains("Open alert groups of your teams (4)"));
         assertThat(homes(ALICE)).as("the three openings make one refresh").hasSize(2);
@@ -176,12 +177,14 @@ class AppHomeEndToEndTest {
         Eventually.await("the group's message shows the ack", WAIT, () -> slack.calls("chat.update").stream()
                 .anyMatch(u -> String.valueOf(u.get("attachments")).contains("Acknowledged by <@U0ALICE001>")));
         clock.advance(Duration.ofSeconds(6));
+        bot.wakeScheduler();
         Eventually.await("and so does Alice's Home", WAIT, () -> homes(ALICE).size() == 3);
         assertThat(homes(ALICE).getLast()).contains("acknowledged by <@U0ALICE001>");
 
         // Maintenance of her team shows on her Home, not on the lead's.
         assertThat(ops(ALICE, "maintenance start cdc 2h Patching the Connect hosts")).contains("Maintenance #");
         clock.advance(Duration.ofSeconds(6));
+        bot.wakeScheduler();
         Eventually.await("Alice's Home shows the window", WAIT, () -> homes(ALICE).getLast().contains(":construction: *now* cdc"));
         assertThat(homes(ALICE).getLast()).contains("until Tue 13 Jan 12:0").contains("Patching the Connect hosts");
         assertThat(homes(LEAD)).as("not the lead's team").hasSize(1);

@@ -11,6 +11,7 @@ import org.opsbot.bot.testing.SlackPayloads;
 import org.opsbot.bot.testing.SlackSigner;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.escalation.FireLoop;
 import org.opsbot.commands.store.MutableClock;
 import org.opsbot.commands.store.TestDatabases;
 
@@ -98,7 +99,8 @@ class EscalationEndToEndTest {
 
     private void later(Duration d) throws InterruptedException {
         clock.advance(d);
-        Thread.sleep(2_500); // the escalation loop looks once a second
+        // Four rounds of the escalation loop, each of which would fire anything due.
+        Thread.sleep(FireLoop.MAX_WAIT.multipliedBy(4).toMillis());
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.opsbot.bot.testing.SlackSigner;
 import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.ConfigParser;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.escalation.FireLoop;
 import org.opsbot.commands.store.MutableClock;
 import org.opsbot.commands.store.TestDatabases;
 
@@ -123,9 +124,10 @@ class MaintenanceEndToEndTest {
                 .anyMatch(c -> c.get("attachments") != null && c.get("attachments").contains("In maintenance")));
         assertThat(ops(CAROL, "maintenance")).contains("In maintenance now").contains("cdc")
                 .contains("Patching the Kafka Connect hosts");
-        // The escalation loop looks once a second; in maintenance nobody is paged, however long it fires.
+        // In maintenance nobody is paged, however long it fires: four rounds of the escalation loop
+        // find nothing to fire.
         clock.advance(Duration.ofMinutes(45));
-        Thread.sleep(3_000);
+        Thread.sleep(FireLoop.MAX_WAIT.multipliedBy(4).toMillis());
         assertThat(paged()).as("held by the window").isEmpty();
 
         assertThat(ops(BOB, "maintenance end cdc")).contains("Ended").contains("*cdc*");

@@ -2,6 +2,9 @@ package org.opsbot.bot.e2e;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -63,7 +66,8 @@ class UntrustedTextEndToEndTest {
     private static final Pattern LIVE = Pattern.compile("<([^<>]*)>");
     private static final Pattern DATE = Pattern.compile("!date\\^\\d+\\^[^|]*(\\|.*)?");
 
-    private final WireMockServer slack = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    private final WireMockServer slack = new WireMockServer(WireMockConfiguration.options().dynamicPort()
+            .extensions(new AnswerForTheChannelAsked()));
     private final HttpClient http = HttpClient.newHttpClient();
     private final SlackSigner signer = new SlackSigner(SECRET);
     private final List<String> answers = Collections.synchronizedList(new ArrayList<>());
@@ -88,11 +92,7 @@ class UntrustedTextEndToEndTest {
 
     private void start() throws Exception {
         slack.start();
-        slack.stubFor(any(urlPathMatching("/api/.*")).willReturn(okJson("""
-                {"ok":true,"channel":"%s","ts":"1700000000.000100","message_ts":"1700000000.000200","messages":[],
-                 "has_more":false,"usergroups":[],"channels":[],"view":{"id":"V0VIEW0001"},"dnd_enabled":false,
-                 "snooze_enabled":false,"response_metadata":{"next_cursor":""},"team_id":"%s","user_id":"U0BOT00001",
-                 "bot_id":"B0BOT00001"}""".formatted(TEAM_CHANNEL, TEAM))));
+        slack.stubFor(any(urlPathMatching("/api/.*")).willReturn(okJson(answer(TEAM_CHANNEL))));
         Path config = Files.writeString(dir.resolve("opsbot.yaml"), """
                 slack:
                   default-channel: C0DEFAULT1
@@ -116,7 +116,23 @@ class UntrustedTextEndToEndTest {
                       tiers:
                         - {name: On-call, notify: ["schedule:cdc-primary"]}
                         - {name: Lead, after: 30m, notify: [U0LEAD0001]}
+                  web:
+                    channel: C0WEB00001
+                    responders: responders
+                    severity-map: {critical: P1}
+                    escalation:
+                      tiers:
+                        - {name: On-call, notify: ["schedule:cdc-primary"]}
+                  db:
+                    channel: C0DB000001
+                    responders: responders
+                    severity-map: {critical: P1}
+                    escalation:
+                      tiers:
+                        - {name: On-call, notify: ["schedule:cdc-primary"]}
                 routes:
+                  - {match: {team: web}, team: web}
+                  - {match: {team: db}, team: db}
                   - {team: cdc}
                 permissions:
                   run: [responders]
@@ -214,6 +230,33 @@ class UntrustedTextEndToEndTest {
         assertThat(seen("&lt;!here&gt;")).isTrue();
         assertThat(calls()).as("a person's own mention in an update stays a mention")
                 .anyMatch(c -> c.contains("<@U0UPDATEHOSTILE>"));
+    }
+
+    /** One answer for every Web API method, naming {@code channel} as the one acted in. */
+    private static String answer(String channel) {
+        return """
+                {"ok":true,"channel":"%s","ts":"1700000000.000100","message_ts":"1700000000.000200","messages":[],
+                 "has_more":false,"usergroups":[],"channels":[],"view":{"id":"V0VIEW0001"},"dnd_enabled":false,
+                 "snooze_enabled":false,"response_metadata":{"next_cursor":""},"team_id":"%s","user_id":"U0BOT00001",
+                 "bot_id":"B0BOT00001"}""".formatted(channel, TEAM);
+    }
+
+    /**
+     * Answers with the channel the call named (the team's when it named none), as Slack does: were
+     * every post answered as the team channel's, the bot would pace its DMs and the incident
+     * channel's posts behind that one channel's second per post.
+     */
+    private static final class AnswerForTheChannelAsked implements ResponseDefinitionTransformerV2 {
+        @Override
+        public String getName() {
+            return "answer-for-the-channel-asked";
+        }
+
+        @Override
+        public ResponseDefinition transform(ServeEvent event) {
+            String channel = RateLimitedSlack.form(event.getRequest().getBodyAsString()).get("channel");
+            return okJson(answer(channel == null || !channel.matches("[A-Z0-9]+") ? TEAM_CHANNEL : channel)).build();
+        }
     }
 
     /** Live markup in {@code text} that came from the corpus and is not allowed to be live. */
@@ -386,6 +429,10 @@ class UntrustedTextEndToEndTest {
         body.addProperty("state", "alerting");
         JsonObject alert = body.getAsJsonArray("alerts").get(0).getAsJsonObject();
         alert.addProperty("fingerprint", "fp-grafana");
+        // Grafana's group is team web's, the generic one team db's: each channel's posts are paced at
+        // one a second, and every act on a group (ack, snooze, …) posts in its channel.
+        alert.getAsJsonObject("labels").addProperty("team", "web");
+        body.getAsJsonObject("commonLabels").addProperty("team", "web");
         alert.addProperty("silenceURL", "https://grafana.example/alerting/silence/new");
         JsonObject values = new JsonObject();
         values.addProperty(hostile, 1);
@@ -396,7 +443,7 @@ class UntrustedTextEndToEndTest {
 
     private static String generic(String hostile) {
         JsonObject labels = new JsonObject();
-        labels.addProperty("team", "cdc");
+        labels.addProperty("team", "db");
         labels.addProperty("host", hostile);
         JsonObject annotations = new JsonObject();
         annotations.addProperty("note", hostile);
