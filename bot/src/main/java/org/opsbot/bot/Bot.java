@@ -71,6 +71,7 @@ import org.opsbot.commands.escalation.CalendarTokens;
 import org.opsbot.commands.escalation.Escalations;
 import org.opsbot.commands.escalation.Overrides;
 import org.opsbot.commands.escalation.SubjectLabels;
+import org.opsbot.commands.escalation.SubjectStates;
 import org.opsbot.commands.store.AlertStore;
 import org.opsbot.commands.store.ActionStore;
 import org.opsbot.commands.runbook.RunbookCatalog;
@@ -278,7 +279,7 @@ public final class Bot implements AutoCloseable {
         webhooks = pagerWebhooks(settings, config.get(), clock);
         EscalationFeature escalation = remember(EscalationFeature.start(
                 pager -> new Escalations(new EscalationStore(database, clock), config, groups, overrides, audit, pager, clock,
-                        SubjectLabels.stored(new AlertStore(database))),
+                        SubjectLabels.stored(new AlertStore(database)), SubjectStates.stored(new AlertStore(database))),
                 slack.outbox(), dnd, webhooks, new LeaseStore(database, clock), Replica.NAME, handlers,
                 meters, team -> ContactsText.contextBlock(config.get(), Optional.of(team)), database, clock));
         phases.done("escalation");

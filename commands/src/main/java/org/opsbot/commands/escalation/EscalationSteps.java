@@ -201,6 +201,43 @@ public final class EscalationSteps {
                 "snoozed by <@" + by + ">: escalation paused until the snooze ends")));
     }
 
+    /**
+     * The walk fell due, but its subject moved meanwhile and the walk was never told (the process
+     * died between storing the subject's change and telling escalation): the walk catches up as
+     * that change would have moved it, so nobody is paged for a subject someone acknowledged,
+     * snoozed or resolved. Empty when the walk is right to fire.
+     */
+    public static Optional<Step> reconcile(Walk walk, SubjectStates.State subject, Optional<Duration> resolveWithin,
+                                           Instant now) {
+        String by = subject.by().orElse("opsbot");
+        switch (subject.kind()) {
+            case RESOLVED -> {
+                return Optional.of(stop(walk, resolvedBy(by), now));
+            }
+            case ACKNOWLEDGED -> {
+                Instant at = subject.at().filter(t -> t.isBefore(now)).orElse(now);
+                Optional<Instant> until = resolveWithin.map(at::plus);
+                if (walk.status() == Walk.Status.ACKNOWLEDGED && until.isPresent() && !until.get().isAfter(now)) {
+                    // The ack's resolve-within ran out while the walk waited on it: it re-opens, as it should.
+                    return Optional.empty();
+                }
+                // Counted from the ack itself: one whose resolve-within ran out during the outage re-opens at once.
+                return Optional.of(acknowledge(walk, by, resolveWithin, at));
+            }
+            case SNOOZED -> {
+                return subject.at().filter(until -> until.isAfter(now)).map(until -> pause(walk, by, until, now));
+            }
+            default -> {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** What the history says when a subject resolved ({@code by} "opsbot": at its source). */
+    public static String resolvedBy(String by) {
+        return "resolved by " + (by.equals("opsbot") ? "its source" : "<@" + by + ">") + ": escalation stopped";
+    }
+
     /** Resolved: nothing more happens. */
     public static Step stop(Walk walk, String detail, Instant now) {
         if (walk.status() == Walk.Status.STOPPED) {

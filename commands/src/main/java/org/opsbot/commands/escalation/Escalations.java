@@ -47,6 +47,7 @@ public final class Escalations {
     private final Pager pager;
     private final Clock clock;
     private final SubjectLabels labels;
+    private final SubjectStates states;
     // One change at a time per subject in this process; the version column covers other replicas.
     private final Map<String, ReentrantLock> locks = new HashMap<>();
 
@@ -64,7 +65,14 @@ public final class Escalations {
     /** @param config read at each step: the configuration in force ({@link org.opsbot.commands.config.LiveConfig}) */
     public Escalations(EscalationStore store, Supplier<OpsbotConfig> config, GroupDirectory groups, OverrideStore overrides,
                        AuditLog audit, Pager pager, Clock clock, SubjectLabels labels) {
+        this(store, config, groups, overrides, audit, pager, clock, labels, SubjectStates.UNKNOWN);
+    }
+
+    /** @param states where the subjects stand in their own features, checked before a due walk pages */
+    public Escalations(EscalationStore store, Supplier<OpsbotConfig> config, GroupDirectory groups, OverrideStore overrides,
+                       AuditLog audit, Pager pager, Clock clock, SubjectLabels labels, SubjectStates states) {
         this.labels = labels;
+        this.states = states;
         this.store = store;
         this.config = config;
         this.groups = groups;
@@ -148,10 +156,19 @@ public final class Escalations {
     }
 
     public void resolved(String subject, String by) {
-        change(subject, by, walk -> EscalationSteps.stop(walk, "resolved by " + (by.equals("opsbot") ? "its source" : "<@" + by + ">")
-                + ": escalation stopped", clock.instant()))
+        change(subject, by, walk -> EscalationSteps.stop(walk, EscalationSteps.resolvedBy(by), clock.instant()))
                 .filter(walk -> walk.status() == Walk.Status.STOPPED)
                 .ifPresent(walk -> settled(walk, Pager.Settled.RESOLVED));
+    }
+
+    /** The ack or resolve the walk caught up with was never told to the pagers either. */
+    private void caughtUp(Walk walk, SubjectStates.State.Kind kind) {
+        switch (kind) {
+            case ACKNOWLEDGED -> settled(walk, Pager.Settled.ACKNOWLEDGED);
+            case RESOLVED -> settled(walk, Pager.Settled.RESOLVED);
+            default -> {
+            }
+        }
     }
 
     /** The pagers are told after the walk is stored; telling them must not undo the ack or resolve. */
@@ -214,11 +231,20 @@ public final class Escalations {
             ReentrantLock lock = lock(walk.subject());
             lock.lock();
             try {
-                EscalationSteps.Step step = EscalationSteps.fire(walk, policy(walk.team()), clock.instant(), roster(walk), pager);
+                Optional<SubjectStates.State> subject = states.of(walk.subject());
+                Optional<EscalationSteps.Step> caughtUp = subject.flatMap(state ->
+                        EscalationSteps.reconcile(walk, state, resolveWithin(walk), clock.instant()));
+                EscalationSteps.Step step = caughtUp.orElseGet(() ->
+                        EscalationSteps.fire(walk, policy(walk.team()), clock.instant(), roster(walk), pager));
                 if (store.save(step.walk(), step.events(), step.pages())) {
-                    audited("opsbot", step.events());
+                    audited(caughtUp.isPresent() ? subject.get().by().orElse("opsbot") : "opsbot", step.events());
                     fired.add(walk.subject());
                     changed(step.walk());
+                    if (caughtUp.isPresent()) {
+                        LOG.info("escalation of {} caught up with its subject ({}) instead of paging", walk.subject(),
+                                subject.get().kind().name().toLowerCase(java.util.Locale.ROOT));
+                        caughtUp(step.walk(), subject.get().kind());
+                    }
                 } else {
                     LOG.warn("escalation of {} changed while it fired; its next step is decided again", walk.subject());
                 }
