@@ -111,6 +111,14 @@ public final class AlertStorm implements AutoCloseable {
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     }
 
+    /**
+     * How many Slack calls the bot's outbox still has to make (those being sent and those waiting
+     * for a retry count too): at 0, nothing the storm queued can reach Slack any more.
+     */
+    public long pendingInOutbox() {
+        return new org.opsbot.commands.store.OutboxStore(bot.database(), Clock.systemUTC()).depth().pending();
+    }
+
     /** Slack's edge, when there is one in front of it. */
     public Optional<ClosingEdge> edge() {
         return Optional.ofNullable(edge);
