@@ -292,7 +292,9 @@ class PagerFormatsTest {
                         .contains("refused it with HTTP 400").endsWith("moving on at once"));
         Eventually.await("the thread is told why", WAIT, () -> outbox.calls().stream().anyMatch(c ->
                 c.method().equals("reply") && c.message().text().contains("Escalation: opsgenie could not be reached")));
-        assertThat(escalations.find("alert-group:1").orElseThrow().lastTier()).as("the lead's tier").isEqualTo(2);
+        // The step pages the lead before it stores the tier it reached: wait for the store too.
+        Eventually.await("the walk at the lead's tier", WAIT,
+                () -> escalations.find("alert-group:1").orElseThrow().lastTier() == 2);
 
         // PagerDuty's page is still retried in the background and lands once it is back.
         pagerDuty.resetAll();
