@@ -11,6 +11,7 @@ import org.opsbot.commands.config.ConfigLoader;
 import org.opsbot.commands.config.ExampleText;
 import org.opsbot.commands.config.OpsbotConfig;
 import org.opsbot.commands.config.Settings;
+import org.opsbot.commands.store.OutboxStore;
 import org.opsbot.commands.store.TestDatabases;
 
 import java.net.URI;
@@ -107,9 +108,13 @@ class AlertsEndToEndTest {
         return slack.calls("chat.update").stream().filter(u -> u.get("attachments") != null).toList();
     }
 
-    private void settle() throws InterruptedException {
-        // Long enough for the outbox to send what is due, including a Retry-After of a second.
-        Thread.sleep(2_500);
+    /**
+     * Until the outbox has made every call it holds: anything queued twice, or retried after a
+     * 429's Retry-After, has then reached Slack (sending and retrying calls count as pending).
+     */
+    private void settle() {
+        OutboxStore outbox = new OutboxStore(bot.database(), Clock.systemUTC());
+        Eventually.await("the outbox has sent everything", WAIT, () -> outbox.depth().pending() == 0);
     }
 
     @Test
@@ -566,9 +571,14 @@ class AlertsEndToEndTest {
                 storedMillis, slack.rateLimited());
     }
 
+    /**
+     * New groups in channels of their own each get their parent at once, with no 429: one post a
+     * channel is within Slack's limit. How fast (webhook → parent, p99 under 1 s) is a figure of
+     * {@code AlertIntakeBenchmark}, not an assertion of the default run.
+     */
     @Test
-    void aNewGroupsParentReachesSlacksApiWellWithinASecondOfItsWebhook() throws Exception {
-        int groups = 40;
+    void newGroupsInChannelsOfTheirOwnArePostedOnceEachWithoutMeetingARateLimit() throws Exception {
+        int groups = 10;
         StringBuilder yaml = new StringBuilder("teams:\n");
         for (int t = 0; t < groups; t++) {
             yaml.append("  t").append(t).append(": {channel: \"#latency-").append(t).append("\"}\n");
@@ -582,23 +592,20 @@ class AlertsEndToEndTest {
         Files.writeString(file, yaml);
         start(ConfigLoader.load(file, true).require());
 
-        java.util.Map<String, Long> sentAt = new java.util.HashMap<>();
+        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
         for (int g = 0; g < groups; g++) {
             String body = stormWebhook(g).replace("\"team\":\"team" + (g % 10) + "\"", "\"team\":\"t" + g + "\"");
-            sentAt.put("#latency-" + g, System.currentTimeMillis());
-            assertThat(webhook("alertmanager", body, TOKEN).statusCode()).isEqualTo(200);
-            Thread.sleep(100);
+            sent.add(CompletableFuture.supplyAsync(() -> send(body)));
+        }
+        for (var answer : sent) {
+            assertThat(answer.get().statusCode()).isEqualTo(200);
         }
         Eventually.await("every parent posted", WAIT, () -> slack.channelPosts().size() == groups);
-        long[] latencies = slack.channelPosts().stream()
-                .mapToLong(c -> c.at() - sentAt.get(c.get("channel"))).sorted().toArray();
-        long p50 = latencies[latencies.length / 2];
-        long p99 = latencies[(int) Math.ceil(latencies.length * 0.99) - 1];
-        System.out.printf("webhook → parent at Slack's API, %d new groups, no rate limiting: p50 %d ms, p99 %d ms, max %d ms (target p99 < 1000 ms)%n",
-                groups, p50, p99, latencies[latencies.length - 1]);
+        settle();
+
+        assertThat(slack.channelPosts()).extracting(c -> c.get("channel")).as("one parent in each group's channel")
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, groups).mapToObj(g -> "#latency-" + g).toList());
         assertThat(slack.rateLimited()).isZero();
-        // The target is 1 s; the assertion leaves room for a busy CI machine, the printed figure is the measure.
-        assertThat(p99).isLessThan(3_000);
     }
 
     private static String stormWebhook(int group) {

@@ -308,18 +308,20 @@ class PagerFormatsTest {
 
     @Test
     void aHangingPagerHoldsUpNeitherTheStepNorOtherWalks() throws Exception {
-        pagerDuty.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(202).withFixedDelay(4_000)));
+        // PagerDuty answers each page after 3 s, one page after the other: both walks must have
+        // notified their tiers before it answers the first.
+        pagerDuty.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(202).withFixedDelay(3_000)));
         opsgenie.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(202)));
         startEscalation(false);
 
         long started = System.nanoTime();
         escalations.open("alert-group:1", "cdc", "P1");
         escalations.open("alert-group:2", "cdc", "P1");
-        Eventually.await("both walks notified their tiers", Duration.ofSeconds(3), () ->
+        Eventually.await("both walks notified their tiers", Duration.ofMillis(2_900), () ->
                 escalations.history("alert-group:1").stream().anyMatch(e -> e.kind() == WalkEvent.Kind.NOTIFIED)
                         && escalations.history("alert-group:2").stream().anyMatch(e -> e.kind() == WalkEvent.Kind.NOTIFIED));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("PagerDuty has not answered the first page yet")
-                .isLessThan(Duration.ofSeconds(4));
+                .isLessThan(Duration.ofSeconds(3));
         Eventually.await("PagerDuty got both pages", Duration.ofSeconds(15), () -> calls.forSubject("alert-group:2")
                 .stream().allMatch(c -> c.state() == PagerWebhookStore.State.DELIVERED));
     }
