@@ -77,6 +77,12 @@ class UnfinishedAlertOpeningEndToEndTest {
         Thread.sleep(2_000);
     }
 
+    private HttpResponse<String> webhook(String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + bot.port() + "/alerts/alertmanager"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private long parentPostsOf(String alertname) {
         return slack.channelPosts().stream().filter(c -> !c.isReply())
                 .filter(c -> String.valueOf(c.get("attachments")).contains(alertname)).count();
@@ -91,11 +97,7 @@ class UnfinishedAlertOpeningEndToEndTest {
                 .receive(AlertSources.webhook("alertmanager").parse(orphan.getBytes(StandardCharsets.UTF_8)));
         // A group opened normally at the same time, through the door Alertmanager uses.
         String healthy = orphan.replace("CDCReplicationLagHigh", "CDCConnectorFailed");
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + bot.port() + "/alerts/alertmanager"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString(healthy)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(webhook(healthy).statusCode()).isEqualTo(200);
         Eventually.await("the healthy group posted", WAIT, () -> parentPostsOf("CDCConnectorFailed") == 1);
         // Past the sweep's 15 s, within the 30 s grace: a sweep runs, and leaves a live opener its chance.
         clock.advance(Duration.ofSeconds(16));
@@ -115,5 +117,19 @@ class UnfinishedAlertOpeningEndToEndTest {
         assertThat(parentPostsOf("CDCConnectorFailed")).as("a normal opening is never finished again").isEqualTo(1);
         assertThat(paged()).hasSize(1);
         assertThat(slack.pageNotes()).as("each group paged once").hasSize(2);
+    }
+
+    @Test
+    void aGroupSentAgainBeforeItsParentIsPostedGetsItsParentBeforeItsFirstTierIsTold() throws Exception {
+        // The opener committed the group and has not posted it (it died, or it is another replica
+        // still on its way) when the source sends the group again, with a second alert.
+        new Alerts(bot.database(), config, clock).receive(AlertSources.webhook("alertmanager")
+                .parse(AlertsEndToEndTest.amWebhook("firing", "12840", "firing").getBytes(StandardCharsets.UTF_8)));
+        assertThat(webhook(AlertsEndToEndTest.amWebhook("firing", "12840", "firing", "firing")).statusCode()).isEqualTo(200);
+
+        Eventually.await("the group posted", WAIT, () -> parentPostsOf("CDCReplicationLagHigh") == 1);
+        Eventually.await("tier 1's note in the group's thread", WAIT, () -> slack.calls("chat.postMessage").stream()
+                .anyMatch(c -> c.isReply() && String.valueOf(c.get("text")).startsWith(":mega: Tier 1")));
+        assertThat(paged()).containsExactly("U0BOB00001");
     }
 }
