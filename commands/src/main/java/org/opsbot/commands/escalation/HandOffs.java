@@ -62,12 +62,9 @@ public final class HandOffs {
     public List<HandOff> recordDue(List<Schedule> schedules, List<OnCallOverride> overrides) {
         Instant now = clock.instant();
         for (Schedule schedule : schedules) {
-            boolean firstSight = !store.seen(schedule.name());
-            for (HandOff handOff : due(schedule, overrides, now)) {
-                // Nothing is said when the same person goes on (another turn, their own override).
-                boolean silent = handOff.previous().filter(handOff.user()::equals).isPresent();
-                store.record(handOff, firstSight || silent);
-            }
+            // Nothing is said when the same person goes on (another turn, their own override).
+            store.record(schedule.name(), due(schedule, overrides, now),
+                    handOff -> handOff.previous().filter(handOff.user()::equals).isPresent());
         }
         return store.pending(now);
     }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** Hand-offs of on-call schedules: inserted once per (schedule, shift start, kind), never deleted. */
 public final class HandOffStore {
@@ -29,34 +30,36 @@ public final class HandOffStore {
     }
 
     /**
-     * Records the hand-off unless one of its schedule, start and kind is recorded already.
+     * Records a schedule's due hand-offs, each unless one of its schedule, start and kind is
+     * recorded already, in one transaction: a round cut short leaves all of them or none. Those of
+     * a schedule nothing was recorded for yet are recorded as done (nothing to send): the shift
+     * running when a schedule is first seen was not seen coming.
      *
-     * @param done recorded as done (nothing to send), e.g. the shift running when a schedule is first seen
-     * @return whether this call recorded it
+     * @param silent those recorded as done in any case (nothing to say)
      */
-    public boolean record(HandOff handOff, boolean done) {
+    public void record(String schedule, List<HandOff> due, Predicate<HandOff> silent) {
         long now = clock.millis();
-        return db.write(h -> h.createUpdate("""
-                        INSERT INTO on_call_hand_off (schedule, shift_from, kind, user_id, shift_until, previous, recorded_at, done_at)
-                        VALUES (:schedule, :from, :kind, :user, :until, :previous, :now, :done)
-                        ON CONFLICT (schedule, shift_from, kind) DO NOTHING""")
-                .bind("schedule", handOff.schedule())
-                .bind("from", handOff.from().toEpochMilli())
-                .bind("kind", handOff.kind().name().toLowerCase(Locale.ROOT))
-                .bind("user", handOff.user())
-                .bind("until", handOff.until().toEpochMilli())
-                .bind("previous", handOff.previous().orElse(null))
-                .bind("now", now)
-                .bind("done", done ? (Long) now : null)
-                .execute()) == 1;
-    }
-
-    /** Whether anything was ever recorded for the schedule. */
-    public boolean seen(String schedule) {
-        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM on_call_hand_off WHERE schedule = :schedule")
-                .bind("schedule", schedule)
-                .mapTo(Long.class)
-                .one()) > 0;
+        db.write(h -> {
+            boolean firstSight = h.createQuery("SELECT COUNT(*) FROM on_call_hand_off WHERE schedule = :schedule")
+                    .bind("schedule", schedule).mapTo(Long.class).one() == 0;
+            for (HandOff handOff : due) {
+                boolean done = firstSight || silent.test(handOff);
+                h.createUpdate("""
+                                INSERT INTO on_call_hand_off (schedule, shift_from, kind, user_id, shift_until, previous, recorded_at, done_at)
+                                VALUES (:schedule, :from, :kind, :user, :until, :previous, :now, :done)
+                                ON CONFLICT (schedule, shift_from, kind) DO NOTHING""")
+                        .bind("schedule", handOff.schedule())
+                        .bind("from", handOff.from().toEpochMilli())
+                        .bind("kind", handOff.kind().name().toLowerCase(Locale.ROOT))
+                        .bind("user", handOff.user())
+                        .bind("until", handOff.until().toEpochMilli())
+                        .bind("previous", handOff.previous().orElse(null))
+                        .bind("now", now)
+                        .bind("done", done ? (Long) now : null)
+                        .execute();
+            }
+            return null;
+        });
     }
 
     /** Hand-offs not yet sent whose shift has not ended by {@code now}, oldest first. */

@@ -97,6 +97,36 @@ class HandOffsTest {
 
     @ParameterizedTest
     @MethodSource("dialects")
+    void aFirstRoundCutShortByAKillLeavesNothingThatTheNextRoundWouldAnnounce(Dialect dialect) {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-06T10:00:00Z"));
+        try (Database db = TestDatabases.open(dialect)) {
+            // The process dies as the first round records the running shift's announcement,
+            // after its notice: the next round must still see the schedule for the first time.
+            db.write(h -> {
+                if (db.dialect() == Dialect.SQLITE) {
+                    h.execute("CREATE TRIGGER killed BEFORE INSERT ON on_call_hand_off WHEN NEW.kind = 'announce'"
+                            + " BEGIN SELECT RAISE(ABORT, 'the process was killed here'); END");
+                } else {
+                    h.execute("CREATE FUNCTION killed() RETURNS trigger LANGUAGE plpgsql AS "
+                            + "'BEGIN RAISE EXCEPTION ''the process was killed here''; END'");
+                    h.execute("CREATE TRIGGER killed BEFORE INSERT ON on_call_hand_off FOR EACH ROW"
+                            + " WHEN (NEW.kind = 'announce') EXECUTE FUNCTION killed()");
+                }
+                return null;
+            });
+            // In the engine's own notice: a shift of the daily schedule starts within its 3 h.
+            clock.advance(Duration.ofHours(20));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HandOffs(db, clock).recordDue(List.of(DAILY), List.of()))
+                    .hasMessageContaining("killed here");
+            db.write(h -> h.execute(db.dialect() == Dialect.SQLITE ? "DROP TRIGGER killed" : "DROP TRIGGER killed ON on_call_hand_off"));
+
+            assertThat(new HandOffs(db, clock).recordDue(List.of(DAILY), List.of()))
+                    .as("the running shift, which nobody saw begin, is not announced late").isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
     void eachHandOffIsRecordedOnceAcrossReplicasAndOneMissedIsSentOnlyWhileItsShiftRuns(Dialect dialect) {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-06T10:00:00Z"));
         try (Database db = TestDatabases.open(dialect)) {

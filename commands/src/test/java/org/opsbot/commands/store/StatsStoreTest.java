@@ -192,10 +192,11 @@ class StatsStoreTest {
         try (Database db = TestDatabases.open(dialect)) {
             HandOffStore handOffs = new HandOffStore(db, new MutableClock(MONDAY));
             // Carol took Wednesday 09:00 onwards, whatever the schedule says now; before that the schedule counts.
-            handOffs.record(new HandOff("primary", at(2, 9, 0), HandOff.Kind.ANNOUNCE, "U0CAROL001", at(7, 9, 0),
-                    Optional.of("U0ALICE001"), Optional.empty()), true);
-            handOffs.record(new HandOff("primary", at(2, 9, 0), HandOff.Kind.NOTICE, "U0CAROL001", at(7, 9, 0),
-                    Optional.of("U0ALICE001"), Optional.empty()), true);
+            handOffs.record("primary", List.of(
+                    new HandOff("primary", at(2, 9, 0), HandOff.Kind.ANNOUNCE, "U0CAROL001", at(7, 9, 0),
+                            Optional.of("U0ALICE001"), Optional.empty()),
+                    new HandOff("primary", at(2, 9, 0), HandOff.Kind.NOTICE, "U0CAROL001", at(7, 9, 0),
+                            Optional.of("U0ALICE001"), Optional.empty())), h -> true);
             Stats stats = new Stats(new StatsStore(db), () -> CONFIG, from -> List.of(), handOffs::announcedBefore);
 
             TeamStats week = stats.of(Optional.of("cdc"), WEEK);
