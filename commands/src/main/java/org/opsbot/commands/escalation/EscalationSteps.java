@@ -233,6 +233,27 @@ public final class EscalationSteps {
         }
     }
 
+    /**
+     * The walk waits (stopped, or on an acknowledgement with nothing due) while its subject fires,
+     * unacknowledged, and the walk was never told how that came about (the process died between
+     * storing the unacknowledge or the reopen and telling escalation): it starts again from the
+     * first tier, as that change would have started it. Who unacknowledged is not kept with the
+     * subject, so the history does not name them and nobody is spared a page. Empty when the walk
+     * is not waiting so.
+     */
+    public static Optional<Step> wake(Walk walk, Escalation policy, Instant now) {
+        if (walk.status() == Walk.Status.STOPPED) {
+            return Optional.of(reopen(walk, policy, Optional.empty(), now)).filter(step -> !step.events().isEmpty());
+        }
+        if (walk.status() != Walk.Status.ACKNOWLEDGED || walk.dueAt().isPresent() || policy.tiers().isEmpty()) {
+            return Optional.empty();
+        }
+        Walk restarted = walk.with(Walk.Status.WALKING, walk.round(), 0, now, policy.tiers().getFirst().after(),
+                Optional.of(now)).awareOf(Optional.empty());
+        return Optional.of(new Step(restarted, List.of(WalkEvent.of(walk, now, WalkEvent.Kind.UNACKNOWLEDGED, -1,
+                "unacknowledged: escalating again from the first tier"))));
+    }
+
     /** What the history says when a subject resolved ({@code by} "opsbot": at its source). */
     public static String resolvedBy(String by) {
         return "resolved by " + (by.equals("opsbot") ? "its source" : "<@" + by + ">") + ": escalation stopped";

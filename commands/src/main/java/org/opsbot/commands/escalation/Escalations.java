@@ -38,6 +38,12 @@ public final class Escalations {
     private static final Duration CLAIM = Duration.ofMinutes(2);
     private static final int BATCH = 100;
     private static final int ATTEMPTS = 5;
+    // A group's change reaches its walk right after its commit, in the same thread: one older than
+    // this that the walk has not followed was lost (a kill -9), not on its way. Long next to that
+    // hand-over and to the clock skew of replicas, short next to any tier's wait.
+    private static final Duration SETTLED = Duration.ofSeconds(30);
+    // How often the walks left waiting are looked for: fireDue runs several times a second.
+    private static final Duration WAKE_EVERY = Duration.ofSeconds(10);
 
     private final EscalationStore store;
     private final Supplier<OpsbotConfig> config;
@@ -50,6 +56,7 @@ public final class Escalations {
     private final SubjectStates states;
     // One change at a time per subject in this process; the version column covers other replicas.
     private final Map<String, ReentrantLock> locks = new HashMap<>();
+    private volatile Instant nextWake = Instant.MIN;
 
     public Escalations(EscalationStore store, OpsbotConfig config, GroupDirectory groups, OverrideStore overrides,
                        AuditLog audit, Pager pager, Clock clock) {
@@ -222,11 +229,15 @@ public final class Escalations {
                 roster(walk), pager));
     }
 
-    /** Fires every walk that is due; the loop calls this about once a second. Returns the subjects that moved on. */
+    /**
+     * Fires every walk that is due; the loop calls this about once a second. Returns the subjects that moved on.
+     * Every {@link #WAKE_EVERY}, first wakes the walks left waiting while their group fires again
+     * ({@link EscalationSteps#wake}): they are due at once, so this same round pages their first tier.
+     */
     public List<String> fireDue() {
         Instant now = clock.instant();
+        List<String> fired = new java.util.ArrayList<>(wakeIdle(now));
         List<Walk> due = store.claimDue(now, CLAIM, BATCH);
-        List<String> fired = new java.util.ArrayList<>();
         for (Walk walk : due) {
             ReentrantLock lock = lock(walk.subject());
             lock.lock();
@@ -238,7 +249,9 @@ public final class Escalations {
                         EscalationSteps.fire(walk, policy(walk.team()), clock.instant(), roster(walk), pager));
                 if (store.save(step.walk(), step.events(), step.pages())) {
                     audited(caughtUp.isPresent() ? subject.get().by().orElse("opsbot") : "opsbot", step.events());
-                    fired.add(walk.subject());
+                    if (!fired.contains(walk.subject())) {
+                        fired.add(walk.subject());
+                    }
                     changed(step.walk());
                     if (caughtUp.isPresent()) {
                         LOG.info("escalation of {} caught up with its subject ({}) instead of paging", walk.subject(),
@@ -256,6 +269,52 @@ public final class Escalations {
             }
         }
         return fired;
+    }
+
+    /**
+     * The walks of alert groups that fire again, unacknowledged, while their walk waits on an ack
+     * or was stopped: the unacknowledge or the reopen was stored and the process died before the
+     * walk was told. One query finds them; each is read again under its lock, and left to the
+     * normal path if it or its group moved since. Subjects without a known state (incidents) are
+     * never looked at.
+     */
+    private List<String> wakeIdle(Instant now) {
+        if (states == SubjectStates.UNKNOWN || now.isBefore(nextWake)) {
+            return List.of();
+        }
+        nextWake = now.plus(WAKE_EVERY);
+        List<String> woken = new java.util.ArrayList<>();
+        List<Walk> idle;
+        try {
+            idle = store.idleWhileGroupFires(org.opsbot.commands.model.Subject.Kind.ALERT_GROUP.prefix(),
+                    now.minus(SETTLED).toEpochMilli(), now.toEpochMilli(), BATCH);
+        } catch (RuntimeException e) {
+            // The due walks of this round fire all the same.
+            LOG.error("looking for escalations left waiting failed; trying again in {}", WAKE_EVERY, e);
+            return List.of();
+        }
+        for (Walk walk : idle) {
+            ReentrantLock lock = lock(walk.subject());
+            lock.lock();
+            try {
+                boolean unchanged = store.find(walk.subject()).filter(w -> w.version() == walk.version()).isPresent();
+                boolean firing = states.of(walk.subject()).filter(s -> s.kind() == SubjectStates.State.Kind.FIRING).isPresent();
+                Optional<EscalationSteps.Step> step = unchanged && firing
+                        ? EscalationSteps.wake(walk, policy(walk.team()), now) : Optional.empty();
+                if (step.isPresent() && store.save(step.get().walk(), step.get().events(), step.get().pages())) {
+                    audited("opsbot", step.get().events());
+                    woken.add(walk.subject());
+                    changed(step.get().walk());
+                    LOG.warn("escalation of {} was left waiting while its group fires again, unacknowledged (the change never"
+                            + " reached it): it starts again from the first tier", walk.subject());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("waking the escalation of {} failed; trying again in {}", walk.subject(), WAKE_EVERY, e);
+            } finally {
+                lock.unlock();
+            }
+        }
+        return woken;
     }
 
     /**

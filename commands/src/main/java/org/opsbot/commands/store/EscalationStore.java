@@ -168,6 +168,34 @@ public final class EscalationStore {
     }
 
     /**
+     * Walks of alert groups (subjects {@code groupPrefix} followed by the group's id) that wait
+     * while their group fires again: stopped, or waiting on an acknowledgement with nothing due
+     * (a walk held by a maintenance window, whose last event is its opening, is not one), while
+     * the group fires, unacknowledged and not snoozed at {@code now}. Only walks and groups that
+     * last changed before {@code settledBefore} (epoch ms): a change that is newer may still be on
+     * its way to the walk. Driven from the few firing groups, not from every walk ever stopped.
+     */
+    public List<Walk> idleWhileGroupFires(String groupPrefix, long settledBefore, long now, int limit) {
+        return db.read(h -> h.createQuery("""
+                        SELECT e.subject, e.team, e.severity, e.status, e.round, e.next_tier, e.last_tier, e.anchor_at,
+                               e.anchor_after_ms, e.due_at, e.opened_at, e.version, e.aware_user, e.aware_act
+                         FROM alert_group g JOIN escalation e ON e.subject = :prefix || g.id
+                        WHERE g.state = 'FIRING' AND (g.snoozed_until IS NULL OR g.snoozed_until <= :now)
+                          AND g.updated_at < :settled AND e.updated_at < :settled
+                          AND (e.status = 'STOPPED'
+                               OR (e.status = 'ACKNOWLEDGED' AND e.due_at IS NULL
+                                   AND (SELECT ev.kind FROM escalation_event ev WHERE ev.subject = e.subject
+                                        ORDER BY ev.id DESC LIMIT 1) = 'ACKNOWLEDGED'))
+                        ORDER BY g.id LIMIT :limit""")
+                .bind("prefix", groupPrefix)
+                .bind("now", now)
+                .bind("settled", settledBefore)
+                .bind("limit", limit)
+                .map(WALK)
+                .list());
+    }
+
+    /**
      * Makes the walks other processes claimed due at {@code now}. Only the holder of the
      * escalations lease claims, so such a claim belongs to a holder that lost the lease (it
      * died while firing): the walk fires again at once rather than when the claim runs out, and

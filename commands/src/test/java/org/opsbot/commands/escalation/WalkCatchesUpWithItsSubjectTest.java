@@ -183,20 +183,153 @@ class WalkCatchesUpWithItsSubjectTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aGroupUnacknowledgedBeforeTheKillPagesTheFirstTierAgain(Dialect dialect) throws Exception {
+        try (Database db = TestDatabases.open(dialect)) {
+            Engines e = engines(db);
+            long id = firingGroup(e, "P2");
+            e.alerts().acknowledge(id, "U0ONCALL01");
+            e.escalations().acknowledged(subject(id), "U0ONCALL01");
+            clock.advance(Duration.ofMinutes(10));
+
+            e.alerts().unacknowledge(id, "U0ONCALL01");
+            clock.advance(Duration.ofMinutes(1));
+            e.escalations().fireDue();
+
+            assertThat(pager.pages).as("handed back with nothing due: the first tier again, without anyone acting")
+                    .containsExactly("On-call:U0ONCALL01", "On-call:U0ONCALL01");
+            assertThat(e.escalations().history(subject(id))).extracting(WalkEvent::kind).endsWith(
+                    WalkEvent.Kind.UNACKNOWLEDGED, WalkEvent.Kind.NOTIFIED);
+            assertThat(e.escalations().history(subject(id)).get(e.escalations().history(subject(id)).size() - 2).detail())
+                    .isEqualTo("unacknowledged: escalating again from the first tier");
+
+            clock.advance(Duration.ofMinutes(1));
+            e.escalations().fireDue();
+            assertThat(pager.pages).as("woken once: the walk goes on from there").hasSize(2);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aResolvedGroupThatFiresAgainBeforeTheKillIsPaged(Dialect dialect) throws Exception {
+        try (Database db = TestDatabases.open(dialect)) {
+            Engines e = engines(db);
+            long id = firingGroup(e, "P2");
+            e.alerts().resolve(id, "U0ONCALL01");
+            e.escalations().resolved(subject(id), "U0ONCALL01");
+            clock.advance(Duration.ofMinutes(10));
+
+            assertThat(received(e, "f2", "db-2")).as("a new alert re-opens the same group").isEqualTo(id);
+            clock.advance(Duration.ofMinutes(1));
+            e.escalations().fireDue();
+
+            assertThat(pager.pages).containsExactly("On-call:U0ONCALL01", "On-call:U0ONCALL01");
+            assertThat(e.escalations().find(subject(id)).orElseThrow().status()).isEqualTo(Walk.Status.WALKING);
+            assertThat(e.escalations().history(subject(id))).extracting(WalkEvent::detail)
+                    .contains("fired again: escalation starts over");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void anUnacknowledgeStillOnItsWayToTheWalkIsLeftToIt(Dialect dialect) throws Exception {
+        try (Database db = TestDatabases.open(dialect)) {
+            Engines e = engines(db);
+            long id = firingGroup(e, "P2");
+            e.alerts().acknowledge(id, "U0ONCALL01");
+            e.escalations().acknowledged(subject(id), "U0ONCALL01");
+            clock.advance(Duration.ofMinutes(10));
+
+            e.alerts().unacknowledge(id, "U0ONCALL01");
+            clock.advance(Duration.ofSeconds(5));
+            e.escalations().fireDue();
+            e.escalations().unacknowledged(subject(id), "U0ONCALL01");
+            e.escalations().fireDue();
+            clock.advance(Duration.ofMinutes(1));
+            e.escalations().fireDue();
+
+            assertThat(e.escalations().history(subject(id))).extracting(WalkEvent::detail)
+                    .as("walked again once, by the unacknowledge itself")
+                    .filteredOn(detail -> detail.startsWith("unacknowledged"))
+                    .containsExactly("unacknowledged by <@U0ONCALL01>: escalating again from the first tier");
+            assertThat(pager.pages).as("who handed it back knows: tier 1 is not paged for them").hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void aGroupAcknowledgedAMomentAgoIsNotWokenBeforeItsWalkIsTold(Dialect dialect) throws Exception {
+        try (Database db = TestDatabases.open(dialect)) {
+            Alerts alerts = new Alerts(db, CONFIG, clock);
+            long[] acked = {1};
+            // The ack lands between the search for waiting walks and the walk's wake-up.
+            SubjectStates ackingMeanwhile = subject -> {
+                if (acked[0] == 0) {
+                    acked[0] = 1;
+                    alerts.acknowledge(Long.parseLong(subject.substring(subject.indexOf(':') + 1)), "U0ONCALL01");
+                }
+                return SubjectStates.stored(new AlertStore(db)).of(subject);
+            };
+            Engines e = new Engines(alerts, new Escalations(new EscalationStore(db, clock), () -> CONFIG,
+                    GroupDirectory.none(), new OverrideStore(db, clock), new AuditLog(db, clock), pager, clock,
+                    SubjectLabels.stored(new AlertStore(db)), ackingMeanwhile));
+            long id = received(e, "f1", "DiskFull");
+            e.escalations().open(subject(id), "ops", "P2");
+            alerts.acknowledge(id, "U0ONCALL01");
+            e.escalations().acknowledged(subject(id), "U0ONCALL01");
+            alerts.unacknowledge(id, "U0ONCALL01");
+            clock.advance(Duration.ofMinutes(10));
+            acked[0] = 0;
+
+            e.escalations().fireDue();
+
+            assertThat(e.escalations().history(subject(id))).extracting(WalkEvent::kind)
+                    .as("left waiting: the ack is on its way to it").doesNotContain(WalkEvent.Kind.UNACKNOWLEDGED);
+            assertThat(e.escalations().find(subject(id)).orElseThrow().status()).isEqualTo(Walk.Status.ACKNOWLEDGED);
+            assertThat(pager.pages).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialects")
+    void anAcknowledgedIncidentAndAHeldGroupAreNotWoken(Dialect dialect) throws Exception {
+        try (Database db = TestDatabases.open(dialect)) {
+            Engines e = engines(db);
+            e.escalations().open("incident:7", "ops", "P2");
+            e.escalations().fireDue();
+            e.escalations().acknowledged("incident:7", "U0ONCALL01");
+            long id = received(e, "f1", "DiskFull");
+            e.escalations().hold(subject(id), "ops", "P2", "maintenance window cdc-weekly");
+
+            clock.advance(Duration.ofHours(2));
+            e.escalations().fireDue();
+
+            assertThat(pager.pages).as("only the incident's first page, before its ack").containsExactly("On-call:U0ONCALL01");
+            assertThat(e.escalations().find("incident:7").orElseThrow().status()).isEqualTo(Walk.Status.ACKNOWLEDGED);
+            assertThat(e.escalations().find(subject(id)).orElseThrow().status()).isEqualTo(Walk.Status.ACKNOWLEDGED);
+        }
+    }
+
     /** A firing group whose walk has paged its first tier. */
     private long firingGroup(Engines e, String severity) throws Exception {
-        String json = """
-                {"receiver":"opsbot","status":"firing","alerts":[
-                 {"status":"firing","labels":{"alertname":"DiskFull"},
-                  "annotations":{},"startsAt":"2026-01-13T09:58:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"f1"}],
-                 "groupLabels":{"alertname":"DiskFull"},"commonLabels":{},"commonAnnotations":{},
-                 "externalURL":"http://alertmanager:9093","version":"4","groupKey":"{}:{alertname=\\"DiskFull\\"}",
-                 "truncatedAlerts":0}""";
-        long id = e.alerts().receive(AlertSources.webhook("alertmanager").parse(json.getBytes(StandardCharsets.UTF_8)))
-                .changes().getFirst().group().id();
+        long id = received(e, "f1", "DiskFull");
         e.escalations().open(subject(id), "ops", severity);
         e.escalations().fireDue();
         return id;
+    }
+
+    /** The source sends the group's alert {@code fingerprint} ({@code name}) as firing; the group it landed in. */
+    private long received(Engines e, String fingerprint, String name) throws Exception {
+        String json = """
+                {"receiver":"opsbot","status":"firing","alerts":[
+                 {"status":"firing","labels":{"alertname":"DiskFull","instance":"%s"},
+                  "annotations":{},"startsAt":"2026-01-13T09:58:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"%s"}],
+                 "groupLabels":{"alertname":"DiskFull"},"commonLabels":{},"commonAnnotations":{},
+                 "externalURL":"http://alertmanager:9093","version":"4","groupKey":"{}:{alertname=\\"DiskFull\\"}",
+                 "truncatedAlerts":0}""".formatted(name, fingerprint);
+        return e.alerts().receive(AlertSources.webhook("alertmanager").parse(json.getBytes(StandardCharsets.UTF_8)))
+                .changes().getFirst().group().id();
     }
 
     private static String subject(long id) {
