@@ -26,10 +26,8 @@ import org.opsbot.commands.store.TestDatabases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -64,7 +62,7 @@ class OwedPageDmRedrawsTest {
     @ParameterizedTest
     @MethodSource("dialects")
     void aGroupAcknowledgedByABotThatDiedBeforeRedrawingIsRedrawnByTheNextBotAtStart(Dialect dialect) {
-        Supplier<Database> sameDatabase = sameDatabase(dialect);
+        Supplier<Database> sameDatabase = TestDatabases.reopenable(dialect);
         RecordingOutbox first = new RecordingOutbox();
         long dm;
         try (Database db = sameDatabase.get(); EscalationFeature bot = start(db, first, "replica-a")) {
@@ -142,17 +140,4 @@ class OwedPageDmRedrawsTest {
         return GsonFactory.createSnakeCase().toJson(call.message().blocks());
     }
 
-    /** Opens the same database again each time, as a restarted bot does. */
-    private static Supplier<Database> sameDatabase(Dialect dialect) {
-        return switch (dialect) {
-            case SQLITE -> {
-                String url = TestDatabases.sqliteUrl();
-                yield () -> Database.open(url);
-            }
-            case POSTGRESQL -> {
-                String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
-                yield () -> Database.open(TestDatabases.POSTGRES_URL, schema);
-            }
-        };
-    }
 }

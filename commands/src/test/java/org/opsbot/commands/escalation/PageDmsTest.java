@@ -16,8 +16,6 @@ import org.opsbot.commands.store.TestDatabases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,19 +28,6 @@ class PageDmsTest {
         return TestDatabases.dialects();
     }
 
-    /** Opens the same database again each time, as a restarted bot does. */
-    private static Supplier<Database> sameDatabase(Dialect dialect) {
-        return switch (dialect) {
-            case SQLITE -> {
-                String url = TestDatabases.sqliteUrl();
-                yield () -> Database.open(url);
-            }
-            case POSTGRESQL -> {
-                String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
-                yield () -> Database.open(TestDatabases.POSTGRES_URL, schema);
-            }
-        };
-    }
 
     @ParameterizedTest
     @MethodSource("dialects")
@@ -103,7 +88,7 @@ class PageDmsTest {
     @ParameterizedTest
     @MethodSource("dialects")
     void aDmAndWhatItListsOutliveARestart(Dialect dialect) {
-        Supplier<Database> database = sameDatabase(dialect);
+        Supplier<Database> database = TestDatabases.reopenable(dialect);
         long id;
         try (Database db = database.get()) {
             PageDms dms = new PageDms(db, clock);
@@ -127,7 +112,7 @@ class PageDmsTest {
     @ParameterizedTest
     @MethodSource("dialects")
     void aDmIsOwedARedrawFromTheTransactionThatStoresItsSubjectsChangeUntilADrawHasReadIt(Dialect dialect) {
-        Supplier<Database> database = sameDatabase(dialect);
+        Supplier<Database> database = TestDatabases.reopenable(dialect);
         String group = "alert-group:1";
         long id;
         try (Database db = database.get()) {

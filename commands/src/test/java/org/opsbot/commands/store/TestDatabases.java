@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -58,6 +59,23 @@ public final class TestDatabases {
         return switch (dialect) {
             case SQLITE -> Database.open(sqliteUrl());
             case POSTGRESQL -> Database.open(POSTGRES_URL, schema("t_"));
+        };
+    }
+
+    /**
+     * A fresh database that each call of the supplier opens again, as a restarted bot does (the
+     * caller closes each one it opens).
+     */
+    public static Supplier<Database> reopenable(Dialect dialect) {
+        return switch (dialect) {
+            case SQLITE -> {
+                String url = sqliteUrl();
+                yield () -> Database.open(url);
+            }
+            case POSTGRESQL -> {
+                String schema = schema("t_");
+                yield () -> Database.open(POSTGRES_URL, schema);
+            }
         };
     }
 
