@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,18 +56,9 @@ final class CalendarCli {
                 err.flush();
                 return 1;
             }
-            try (Database db = Database.openForTool(setup.get().settings().databaseUrl())) {
-                String token = new CalendarTokens(db, new AuditLog(db, Clock.systemUTC()), Clock.systemUTC())
-                        .issue(setup.get().subject(), ACTOR);
-                PrintWriter out = spec.commandLine().getOut();
-                out.println(setup.get().settings().publicUrl().get() + "/calendar/" + token + ".ics");
-                out.flush();
-                return 0;
-            } catch (StoreException e) {
-                err.println("opsbot: " + e.getMessage());
-                err.flush();
-                return 1;
-            }
+            String publicUrl = setup.get().settings().publicUrl().get();
+            return setup.get().withTokens(spec.commandLine().getOut(), err,
+                    tokens -> publicUrl + "/calendar/" + tokens.issue(setup.get().subject(), ACTOR) + ".ics");
         }
     }
 
@@ -87,11 +79,18 @@ final class CalendarCli {
             if (setup.isEmpty()) {
                 return 2;
             }
-            try (Database db = Database.openForTool(setup.get().settings().databaseUrl())) {
-                int n = new CalendarTokens(db, new AuditLog(db, Clock.systemUTC()), Clock.systemUTC())
-                        .revoke(setup.get().subject(), ACTOR);
-                PrintWriter out = spec.commandLine().getOut();
-                out.println("Revoked " + n + (n == 1 ? " address" : " addresses") + " of " + subject + "'s calendar.");
+            return setup.get().withTokens(spec.commandLine().getOut(), err, tokens -> {
+                int n = tokens.revoke(setup.get().subject(), ACTOR);
+                return "Revoked " + n + (n == 1 ? " address" : " addresses") + " of " + subject + "'s calendar.";
+            });
+        }
+    }
+
+    private record Setup(Settings settings, CalendarTokens.Subject subject) {
+        /** Runs {@code work} on the database's calendar tokens and prints the line it returns; 1 when the database fails. */
+        int withTokens(PrintWriter out, PrintWriter err, Function<CalendarTokens, String> work) {
+            try (Database db = Database.openForTool(settings.databaseUrl())) {
+                out.println(work.apply(new CalendarTokens(db, new AuditLog(db, Clock.systemUTC()), Clock.systemUTC())));
                 out.flush();
                 return 0;
             } catch (StoreException e) {
@@ -100,9 +99,7 @@ final class CalendarCli {
                 return 1;
             }
         }
-    }
 
-    private record Setup(Settings settings, CalendarTokens.Subject subject) {
         static Optional<Setup> of(Main main, String text, PrintWriter err) {
             Settings settings;
             try {

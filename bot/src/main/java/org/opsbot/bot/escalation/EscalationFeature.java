@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -152,56 +153,50 @@ public final class EscalationFeature implements SlackFeature, AutoCloseable {
 
     /** Acknowledge all on a gathered page DM; the answer goes into the DM's thread. */
     private Response acknowledgeAll(BlockActionRequest req, ActionContext ctx) {
+        return answeredInThread(req, ctx, (value, user) -> {
+            try {
+                return pages.acknowledgeAll(Long.parseLong(value), user);
+            } catch (NumberFormatException e) {
+                return Subjects.NOTHING_TO_ACKNOWLEDGE;
+            } catch (RuntimeException e) {
+                LOG.error("acknowledging all of page DM {} failed", value, e);
+                return ":x: That did not work (" + e.getClass().getSimpleName() + "); some may be acknowledged: "
+                        + "the DM shows which. Try again, or use the buttons on the alerts.";
+            }
+        });
+    }
+
+    private Response clicked(BlockActionRequest req, ActionContext ctx, boolean acknowledge) {
+        return answeredInThread(req, ctx, (subject, user) -> {
+            try {
+                if (acknowledge) {
+                    return Subject.parse(subject).map(s -> subjects.get().acknowledge(s, user))
+                            .orElse(Subjects.NOTHING_TO_ACKNOWLEDGE);
+                }
+                Optional<Walk> walk = escalations.escalate(subject, user, "from the page");
+                walk.flatMap(w -> Subject.parse(subject)).ifPresent(s -> subjects.get().changed(s));
+                return walk.isEmpty() ? "There is nothing to escalate any more."
+                        : ":arrow_double_up: Escalated: the next tier is being paged.";
+            } catch (RuntimeException e) {
+                LOG.error("{} of {} from a page failed", acknowledge ? "acknowledging" : "escalating", subject, e);
+                return ":x: That did not work (" + e.getClass().getSimpleName() + "); try again, or use the buttons on the alert.";
+            }
+        });
+    }
+
+    /**
+     * Acks the click at once, then works out the {@code answer} to the button's value and the
+     * clicking user (it touches the database and other people); the answer goes into the thread
+     * of the message clicked, or into a DM when Slack did not say which message that was.
+     */
+    private Response answeredInThread(BlockActionRequest req, ActionContext ctx, BiFunction<String, String, String> answer) {
         var payload = req.getPayload();
         String value = payload.getActions().getFirst().getValue();
         String user = payload.getUser().getId();
         String channel = payload.getChannel() == null ? user : payload.getChannel().getId();
         String messageTs = payload.getContainer() == null ? null : payload.getContainer().getMessageTs();
         work.execute(() -> {
-            String answer;
-            try {
-                answer = pages.acknowledgeAll(Long.parseLong(value), user);
-            } catch (NumberFormatException e) {
-                answer = Subjects.NOTHING_TO_ACKNOWLEDGE;
-            } catch (RuntimeException e) {
-                LOG.error("acknowledging all of page DM {} failed", value, e);
-                answer = ":x: That did not work (" + e.getClass().getSimpleName() + "); some may be acknowledged: "
-                        + "the DM shows which. Try again, or use the buttons on the alerts.";
-            }
-            SlackMessage reply = SlackMessage.text(answer);
-            if (messageTs != null) {
-                outbox.reply(channel, messageTs, reply);
-            } else {
-                outbox.post(user, reply);
-            }
-        });
-        return ctx.ack();
-    }
-
-    private Response clicked(BlockActionRequest req, ActionContext ctx, boolean acknowledge) {
-        var payload = req.getPayload();
-        String subject = payload.getActions().getFirst().getValue();
-        String user = payload.getUser().getId();
-        String channel = payload.getChannel() == null ? user : payload.getChannel().getId();
-        String messageTs = payload.getContainer() == null ? null : payload.getContainer().getMessageTs();
-        // Acknowledging and paging touch the database and other people: after the ack.
-        work.execute(() -> {
-            String answer;
-            try {
-                if (acknowledge) {
-                    answer = Subject.parse(subject).map(s -> subjects.get().acknowledge(s, user))
-                            .orElse(Subjects.NOTHING_TO_ACKNOWLEDGE);
-                } else {
-                    Optional<Walk> walk = escalations.escalate(subject, user, "from the page");
-                    walk.flatMap(w -> Subject.parse(subject)).ifPresent(s -> subjects.get().changed(s));
-                    answer = walk.isEmpty() ? "There is nothing to escalate any more."
-                            : ":arrow_double_up: Escalated: the next tier is being paged.";
-                }
-            } catch (RuntimeException e) {
-                LOG.error("{} of {} from a page failed", acknowledge ? "acknowledging" : "escalating", subject, e);
-                answer = ":x: That did not work (" + e.getClass().getSimpleName() + "); try again, or use the buttons on the alert.";
-            }
-            SlackMessage reply = SlackMessage.text(answer);
+            SlackMessage reply = SlackMessage.text(answer.apply(value, user));
             if (messageTs != null) {
                 outbox.reply(channel, messageTs, reply);
             } else {

@@ -209,22 +209,7 @@ public final class OutboxStore {
      * the newest is ever sent.
      */
     public long enqueueHome(String user, String view) {
-        String lane = "home:" + user;
-        return db.write(h -> {
-            long now = clock.millis();
-            Optional<Long> waiting = h.createQuery("""
-                            SELECT id FROM outbox WHERE lane = :lane AND status = 'PENDING' AND attempts = 0
-                              AND (claimed_until IS NULL OR claimed_until < :now) ORDER BY id DESC LIMIT 1""")
-                    .bind("lane", lane).bind("now", now).mapTo(Long.class).findOne();
-            if (waiting.isPresent() && h.createUpdate("""
-                            UPDATE outbox SET payload = :payload
-                            WHERE id = :id AND status = 'PENDING' AND attempts = 0
-                              AND (claimed_until IS NULL OR claimed_until < :now)""")
-                    .bind("payload", view).bind("id", waiting.get()).bind("now", now).execute() == 1) {
-                return waiting.get();
-            }
-            return insert(h, OutboxEntry.Kind.HOME, lane, user, null, null, null, user, view, null);
-        });
+        return replaceWaiting(OutboxEntry.Kind.HOME, "home:" + user, user, user, view);
     }
 
     /**
@@ -233,7 +218,14 @@ public final class OutboxStore {
      * sent) is replaced by the newer one, since only the newest matters.
      */
     public long enqueueUsergroup(String handle, String members) {
-        String lane = USERGROUP_LANE + handle;
+        return replaceWaiting(OutboxEntry.Kind.USERGROUP, USERGROUP_LANE + handle, handle, null, members);
+    }
+
+    /**
+     * Queues {@code payload} in {@code lane}, or puts it in place of the lane's newest call that
+     * is still waiting (never tried, not being sent): for a lane where only the newest matters.
+     */
+    private long replaceWaiting(OutboxEntry.Kind kind, String lane, String channel, String userId, String payload) {
         return db.write(h -> {
             long now = clock.millis();
             Optional<Long> waiting = h.createQuery("""
@@ -244,10 +236,10 @@ public final class OutboxStore {
                             UPDATE outbox SET payload = :payload
                             WHERE id = :id AND status = 'PENDING' AND attempts = 0
                               AND (claimed_until IS NULL OR claimed_until < :now)""")
-                    .bind("payload", members).bind("id", waiting.get()).bind("now", now).execute() == 1) {
+                    .bind("payload", payload).bind("id", waiting.get()).bind("now", now).execute() == 1) {
                 return waiting.get();
             }
-            return insert(h, OutboxEntry.Kind.USERGROUP, lane, handle, null, null, null, null, members, null);
+            return insert(h, kind, lane, channel, null, null, null, userId, payload, null);
         });
     }
 
