@@ -11,6 +11,7 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import org.opsbot.bot.testing.RateLimitedSlack;
+import org.opsbot.bot.testing.StandInUsergroups;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -66,14 +67,14 @@ final class SharedSlack implements AutoCloseable {
     private final List<Posted> posted = new ArrayList<>();
     private final Map<String, String> channelIds = new HashMap<>();
     private final Set<String> onHold = ConcurrentHashMap.newKeySet();
-    // The workspace's one user group, @oncall-now (handle to id, id to members).
-    private final Map<String, String> usergroupIds = new HashMap<>(Map.of("oncall-now", USERGROUP));
-    private final Map<String, String> usergroupMembers = new HashMap<>(Map.of(USERGROUP, "U0NOBODY01"));
+    // The workspace's one user group, @oncall-now.
+    private final StandInUsergroups usergroups = new StandInUsergroups();
     private long ts = 1_700_000_000_000_000L;
 
     SharedSlack() {
         server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()
                 .extensions(new Api()));
+        usergroups.add("oncall-now", USERGROUP, "U0NOBODY01");
         server.start();
         server.stubFor(any(urlPathMatching("/api/.*")).willReturn(okJson("{\"ok\":true}")));
     }
@@ -168,7 +169,7 @@ final class SharedSlack implements AutoCloseable {
             return switch (method) {
                 case "auth.test" -> ok("{\"ok\":true,\"url\":\"https://replicas.slack.com/\",\"team\":\"R\",\"user\":\"opsbot\","
                         + "\"team_id\":\"" + TEAM + "\",\"user_id\":\"U0BOT00001\",\"bot_id\":\"B0BOT00001\"}");
-                case "usergroups.list" -> usergroups();
+                case "usergroups.list" -> ok(usergroups.list());
                 case "usergroups.users.update" -> updateUsergroup(call);
                 case "dnd.info" -> ok("{\"ok\":true,\"dnd_enabled\":false,\"snooze_enabled\":false}");
                 case "chat.postMessage" -> post(call);
@@ -244,41 +245,12 @@ final class SharedSlack implements AutoCloseable {
             return ok(body.toString());
         }
 
-        private ResponseDefinition usergroups() {
-            ArrayNode groups = JSON.createArrayNode();
-            synchronized (SharedSlack.this) {
-                usergroupIds.forEach((handle, id) -> usergroup(groups.addObject(), handle, id));
-            }
-            ObjectNode body = JSON.createObjectNode().put("ok", true);
-            body.set("usergroups", groups);
-            return ok(body.toString());
-        }
-
-        // As Slack: an unknown id or an empty list is refused, and the answer is the group as it now is.
         private ResponseDefinition updateUsergroup(Call call) {
-            String id = call.get("usergroup");
-            ObjectNode body = JSON.createObjectNode();
-            synchronized (SharedSlack.this) {
-                String handle = usergroupIds.entrySet().stream().filter(e -> e.getValue().equals(id))
-                        .map(Map.Entry::getKey).findFirst().orElse(null);
-                if (handle == null) {
-                    return ok("{\"ok\":false,\"error\":\"no_such_subteam\"}");
-                }
-                if (call.get("users") == null || call.get("users").isEmpty()) {
-                    return ok("{\"ok\":false,\"error\":\"invalid_users\"}");
-                }
-                calls.add(call);
-                usergroupMembers.put(id, call.get("users"));
-                usergroup(body.put("ok", true).putObject("usergroup"), handle, id);
+            StandInUsergroups.Answer answer = usergroups.update(call.get("usergroup"), call.get("users"));
+            if (answer.taken()) {
+                record(call);
             }
-            return ok(body.toString());
-        }
-
-        private void usergroup(ObjectNode group, String handle, String id) {
-            ArrayNode users = group.put("id", id).put("handle", handle).putArray("users");
-            for (String user : usergroupMembers.get(id).split(",")) {
-                users.add(user);
-            }
+            return ok(answer.body());
         }
 
         private void record(Call call) {

@@ -250,22 +250,13 @@ public final class RateLimitedSlack implements AutoCloseable {
         private final Map<String, Deque<Long>> postsByChannel = new HashMap<>();
         private final Deque<Long> updates = new ArrayDeque<>();
         private final Map<String, String> channelIds = new HashMap<>();
-        // Handle to id, and id to members, of the workspace's user groups.
-        private final Map<String, String> usergroupIds = new LinkedHashMap<>();
-        private final Map<String, String> usergroupMembers = new HashMap<>();
+        private final StandInUsergroups usergroups = new StandInUsergroups();
         private long ts = FIRST_TS;
 
         synchronized void usergroups(String member, String... handles) {
             for (String handle : handles) {
-                String id = "S" + String.format("%09d", usergroupIds.size() + 1);
-                usergroupIds.put(handle, id);
-                usergroupMembers.put(id, member);
+                usergroups.add(handle, "S" + String.format("%09d", usergroups.size() + 1), member);
             }
-        }
-
-        private String usergroupJson(String handle, String id) {
-            String users = String.join("\",\"", usergroupMembers.get(id).split(","));
-            return "{\"id\":\"" + id + "\",\"handle\":\"" + handle + "\",\"users\":[\"" + users + "\"]}";
         }
 
         synchronized void create(String... names) {
@@ -345,23 +336,14 @@ public final class RateLimitedSlack implements AutoCloseable {
                             + "\",\"file_id\":\"" + id + "\"}").build();
                 }
                 case "usergroups.list" -> {
-                    StringBuilder groups = new StringBuilder();
-                    usergroupIds.forEach((handle, id) -> groups.append(groups.isEmpty() ? "" : ",").append(usergroupJson(handle, id)));
-                    return okJson("{\"ok\":true,\"usergroups\":[" + groups + "]}").build();
+                    return okJson(usergroups.list()).build();
                 }
                 case "usergroups.users.update" -> {
-                    String id = form.get("usergroup");
-                    String handle = usergroupIds.entrySet().stream().filter(e -> e.getValue().equals(id))
-                            .map(Map.Entry::getKey).findFirst().orElse(null);
-                    if (handle == null) {
-                        return okJson("{\"ok\":false,\"error\":\"no_such_subteam\"}").build();
+                    StandInUsergroups.Answer answer = usergroups.update(form.get("usergroup"), form.get("users"));
+                    if (answer.taken()) {
+                        calls.add(new Call(method, form, now));
                     }
-                    if (form.getOrDefault("users", "").isEmpty()) {
-                        return okJson("{\"ok\":false,\"error\":\"invalid_users\"}").build();
-                    }
-                    calls.add(new Call(method, form, now));
-                    usergroupMembers.put(id, form.get("users"));
-                    return okJson("{\"ok\":true,\"usergroup\":" + usergroupJson(handle, id) + "}").build();
+                    return okJson(answer.body()).build();
                 }
                 case "chat.postMessage" -> {
                     String channel = channelIds.computeIfAbsent(form.getOrDefault("channel", "?"),
