@@ -547,22 +547,7 @@ final class OpsbotConfigBinder {
 
     private Optional<BusinessHours> hours(YamlMap m, String path) {
         in.onlyKeys(m, path, List.of("days", "from", "to", "time-zone"));
-        var days = EnumSet.noneOf(DayOfWeek.class);
-        var daysOk = true;
-        var dayValues = in.scalars(m, "days", path);
-        for (var d : dayValues) {
-            var parsed = days(d.text());
-            if (parsed.isEmpty()) {
-                daysOk = false;
-                in.problem(d.line(), path + ".days '" + d.text() + "' is not a set of days",
-                        "write a range such as Mon-Fri, or days such as [Sat, Sun]");
-            } else {
-                days.addAll(parsed.get());
-            }
-        }
-        if (dayValues.isEmpty()) {
-            days = EnumSet.allOf(DayOfWeek.class);
-        }
+        var days = days(m, path);
         var from = in.scalar(m, "from", path, true).flatMap(s -> clock(s, path + ".from"));
         var to = in.scalar(m, "to", path, true).flatMap(s -> clock(s, path + ".to"));
         var zone = zone(m, path, true);
@@ -571,10 +556,10 @@ final class OpsbotConfigBinder {
                     "set 'to' later than 'from' (or earlier, for hours that span midnight)");
             return Optional.empty();
         }
-        if (!daysOk || from.isEmpty() || to.isEmpty() || zone.isEmpty()) {
+        if (days.isEmpty() || from.isEmpty() || to.isEmpty() || zone.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new BusinessHours(days, from.get(), to.get(), zone.get()));
+        return Optional.of(new BusinessHours(days.get(), from.get(), to.get(), zone.get()));
     }
 
     private List<Route> routes(YamlMap doc) {
@@ -711,6 +696,30 @@ final class OpsbotConfigBinder {
                 return Optional.empty();
             }
         });
+    }
+
+    /**
+     * The {@code days:} of {@code m} (ranges such as Mon-Fri, or lists such as [Sat, Sun]), every
+     * day when it has none; empty, with each bad entry reported, when any is not a set of days.
+     */
+    Optional<Set<DayOfWeek>> days(YamlMap m, String path) {
+        var days = EnumSet.noneOf(DayOfWeek.class);
+        var ok = true;
+        var dayValues = in.scalars(m, "days", path);
+        for (var d : dayValues) {
+            var parsed = days(d.text());
+            if (parsed.isEmpty()) {
+                ok = false;
+                in.problem(d.line(), path + ".days '" + d.text() + "' is not a set of days",
+                        "write a range such as Mon-Fri, or days such as [Sat, Sun]");
+            } else {
+                days.addAll(parsed.get());
+            }
+        }
+        if (!ok) {
+            return Optional.empty();
+        }
+        return Optional.of(dayValues.isEmpty() ? EnumSet.allOf(DayOfWeek.class) : days);
     }
 
     Optional<LocalTime> clock(YamlScalar s, String path) {

@@ -12,7 +12,6 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -207,22 +206,7 @@ final class ScheduleBinder {
     /** {@code {days: Mon-Fri, from: "09:00", to: "18:00"}}, in the layer's zone; days alone cover them whole. */
     private Optional<Schedule.Restriction> restriction(YamlMap m, String path) {
         in.onlyKeys(m, path, List.of("days", "from", "to"));
-        var days = EnumSet.noneOf(DayOfWeek.class);
-        var ok = true;
-        var dayValues = in.scalars(m, "days", path);
-        for (var d : dayValues) {
-            var parsed = OpsbotConfigBinder.days(d.text());
-            if (parsed.isEmpty()) {
-                ok = false;
-                in.problem(d.line(), path + ".days '" + d.text() + "' is not a set of days",
-                        "write a range such as Mon-Fri, or days such as [Sat, Sun]");
-            } else {
-                days.addAll(parsed.get());
-            }
-        }
-        if (dayValues.isEmpty()) {
-            days = EnumSet.allOf(DayOfWeek.class);
-        }
+        var days = shared.days(m, path);
         var from = in.scalar(m, "from", path, false).flatMap(s -> shared.clock(s, path + ".from"));
         var to = in.scalar(m, "to", path, false).flatMap(s -> shared.clock(s, path + ".to"));
         boolean hasFrom = m.get("from").isPresent();
@@ -237,10 +221,10 @@ final class ScheduleBinder {
                     "set 'to' later than 'from' (or earlier, for hours that span midnight), or leave both out for whole days");
             return Optional.empty();
         }
-        if (!ok || (hasFrom && (from.isEmpty() || to.isEmpty()))) {
+        if (days.isEmpty() || (hasFrom && (from.isEmpty() || to.isEmpty()))) {
             return Optional.empty();
         }
-        return Optional.of(new Schedule.Restriction(days, from.orElse(LocalTime.MIDNIGHT), to.orElse(LocalTime.MIDNIGHT)));
+        return Optional.of(new Schedule.Restriction(days.get(), from.orElse(LocalTime.MIDNIGHT), to.orElse(LocalTime.MIDNIGHT)));
     }
 
     private Optional<Schedule.Rotation> rotation(YamlScalar r, String path) {
