@@ -38,10 +38,13 @@ public final class HandOffStore {
      * @param silent those recorded as done in any case (nothing to say)
      */
     public void record(String schedule, List<HandOff> due, Predicate<HandOff> silent) {
+        if (due.isEmpty()) {
+            return;
+        }
         long now = clock.millis();
         db.write(h -> {
-            boolean firstSight = h.createQuery("SELECT COUNT(*) FROM on_call_hand_off WHERE schedule = :schedule")
-                    .bind("schedule", schedule).mapTo(Long.class).one() == 0;
+            boolean firstSight = h.createQuery("SELECT 1 FROM on_call_hand_off WHERE schedule = :schedule LIMIT 1")
+                    .bind("schedule", schedule).mapTo(Integer.class).findOne().isEmpty();
             for (HandOff handOff : due) {
                 boolean done = firstSight || silent.test(handOff);
                 h.createUpdate("""
