@@ -169,8 +169,11 @@ class ActionIdsEndToEndTest {
         click(LEAD, "1700000000.000100", "action.break-glass", request, false);
         awaitCall("views.open", "action.confirm-break-glass");
 
-        // The procedure's message, waiting for its first tick.
-        awaitCall("chat.update", "Tick this step", "procedure.done", "procedure.cancel");
+        // The procedure's message, waiting for its first tick: in an update, or in the post itself
+        // when that state was reached before the post left (the outbox folds it in).
+        String[] waiting = {"Tick this step", "procedure.done", "procedure.cancel"};
+        Eventually.await("the procedure's message with " + List.of(waiting), WAIT,
+                () -> find("chat.update", waiting).or(() -> find("chat.postMessage", waiting)).isPresent());
         // The cover request, with its Take it button.
         awaitCall("chat.postMessage", "oncall.take-cover");
         // The runbook with its checklist and its Run buttons.
